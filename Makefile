@@ -1,0 +1,47 @@
+# Two commands for a fresh machine: `make run` (app with demo data) and `make test` (whole suite).
+# Both do the idempotent setup first: Debian packages, .venv, Python packages, translations, migrations.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app app
+DEPS_STAMP := $(VENV)/.deps-stamp
+MO := app/translations/zh/LC_MESSAGES/messages.mo
+
+.PHONY: run test setup system-deps db lint
+
+run: setup db
+	@$(FLASK) demo load
+	@echo "Serving Jiangcai on http://127.0.0.1:5000 (Ctrl+C to stop)"
+	@$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: setup
+	@echo "== test suite on SQLite =="
+	env -u TEST_DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== test suite on $$TEST_DATABASE_URL =="; \
+		$(PY) -m pytest $(PYTEST_ARGS); \
+	fi
+
+setup: system-deps $(DEPS_STAMP) $(MO)
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(DEPS_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	@touch $@
+
+$(MO): app/translations/zh/LC_MESSAGES/messages.po $(DEPS_STAMP)
+	$(VENV)/bin/pybabel compile --use-fuzzy -d app/translations >/dev/null
+
+db: setup
+	@mkdir -p instance
+	@$(FLASK) db upgrade
+
+lint: setup
+	$(VENV)/bin/ruff check app tests config.py

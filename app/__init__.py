@@ -1,0 +1,39 @@
+"""Jiangcai (匠才): skills training and certification tracker."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from config import BASE_DIR, Config, load_config
+
+
+def create_app(config_class: type[Config] | None = None) -> Flask:
+    """Build the application: load configuration, initialise extensions, register blueprints and CLI."""
+    config_class = config_class or load_config()
+    config_class.validate()
+    app = Flask(
+        __name__,
+        template_folder=str(BASE_DIR / "templates"),
+        instance_path=str(config_class.INSTANCE_DIR),
+        instance_relative_config=False,
+    )
+    app.config.from_object(config_class)
+
+    from app import models  # noqa: F401  (register every table on the metadata)
+    from app.accounts import passwords
+    from app.cli import register_cli
+    from app.database import install_sqlite_listeners
+    from app.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+    from app.web import register_web
+
+    install_sqlite_listeners()
+    passwords.configure(app.config.get("PASSWORD_HASH_PROFILE", "default"))
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    bootstrap.init_app(app)
+    register_web(app)
+    register_cli(app)
+    return app

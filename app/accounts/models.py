@@ -1,0 +1,170 @@
+"""Organisations, evaluation filings, users, roles and login sessions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.accounts.roles import OrgKind, Role
+from app.database import Base, UTCDateTime
+
+_ORG_KINDS = ", ".join(f"'{k.value}'" for k in OrgKind)
+_ROLES = ", ".join(f"'{r.value}'" for r in Role)
+
+
+class Organisation(Base):
+    """An enterprise, training institution, evaluation organisation or 人社 department."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    uscc: Mapped[str] = mapped_column(String(18), nullable=False, unique=True)
+    city_code: Mapped[str | None] = mapped_column(String(4))
+    address: Mapped[str | None] = mapped_column(String(300))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+    filing: Mapped[EvaluationFiling | None] = relationship(back_populates="organisation", uselist=False)
+    users: Mapped[list[User]] = relationship(back_populates="organisation")
+
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({_ORG_KINDS})", name="kind"),
+        CheckConstraint("length(uscc) = 18", name="uscc_length"),
+    )
+
+
+class EvaluationFiling(Base):
+    """The filing (备案) that lets an evaluation organisation assess and number certificates."""
+
+    __tablename__ = "evaluation_filings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT"), nullable=False, unique=True
+    )
+    org_type: Mapped[str] = mapped_column(String(1), nullable=False)  # Y employer / S social
+    org_code: Mapped[str] = mapped_column(String(4), nullable=False)  # 0000 = filed with a province
+    province_code: Mapped[str] = mapped_column(String(2), nullable=False)
+    site_code: Mapped[str] = mapped_column(String(6), nullable=False)
+    filed_with: Mapped[str | None] = mapped_column(String(200))
+
+    organisation: Mapped[Organisation] = relationship(back_populates="filing")
+    scopes: Mapped[list[FilingScope]] = relationship(
+        back_populates="filing", cascade="all, delete-orphan", order_by="FilingScope.occupation_code"
+    )
+
+    __table_args__ = (
+        CheckConstraint("org_type IN ('Y', 'S')", name="org_type"),
+        CheckConstraint("length(org_code) = 4", name="org_code_length"),
+        CheckConstraint("length(province_code) = 2", name="province_code_length"),
+        CheckConstraint("length(site_code) = 6", name="site_code_length"),
+        UniqueConstraint("org_type", "org_code", "province_code", "site_code", name="uq_evaluation_filings_site"),
+    )
+
+    @property
+    def number_prefix(self) -> str:
+        """The first 13 characters every certificate number of this site starts with."""
+        return f"{self.org_type}{self.org_code}{self.province_code}{self.site_code}"
+
+
+class FilingScope(Base):
+    """One occupation and level an evaluation organisation is filed to assess."""
+
+    __tablename__ = "filing_scopes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filing_id: Mapped[int] = mapped_column(
+        ForeignKey("evaluation_filings.id", ondelete="CASCADE"), nullable=False
+    )
+    occupation_code: Mapped[str] = mapped_column(String(10), nullable=False)
+    level_digit: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    filing: Mapped[EvaluationFiling] = relationship(back_populates="scopes")
+
+    __table_args__ = (
+        CheckConstraint("level_digit BETWEEN 1 AND 5", name="level_digit"),
+        UniqueConstraint("filing_id", "occupation_code", "level_digit", name="uq_filing_scopes_entry"),
+    )
+
+
+class User(Base):
+    """A person who logs in; belongs to exactly one organisation."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT"), nullable=False, index=True
+    )
+    username: Mapped[str] = mapped_column(String(60), nullable=False, unique=True)
+    display_name: Mapped[str] = mapped_column(String(100), nullable=False)
+    password_hash: Mapped[str] = mapped_column(String(200), nullable=False)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    locale: Mapped[str | None] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="users", lazy="joined")
+    role_rows: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def roles(self) -> frozenset[str]:
+        """The role keys this user holds."""
+        return frozenset(r.role for r in self.role_rows)
+
+    def has_role(self, *roles: str) -> bool:
+        """True when the user holds any of the given roles."""
+        return bool(self.roles.intersection(roles))
+
+    # Flask-Login protocol, without importing Flask into the domain package.
+    login_token = None  # set by the web edge for the current request; not a column
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str | None:
+        """The login-session token, so that revoking the session logs this cookie out."""
+        return self.login_token
+
+
+class UserRole(Base):
+    """A role held by a user."""
+
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(30), primary_key=True)
+
+    user: Mapped[User] = relationship(back_populates="role_rows")
+
+    __table_args__ = (CheckConstraint(f"role IN ({_ROLES})", name="role"),)
+
+
+class LoginSession(Base):
+    """A server-side record of one login, so logout and password changes really end it."""
+
+    __tablename__ = "login_sessions"
+
+    # SHA-256 of the random token held in the signed cookie; the token itself is never stored.
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,350 @@
+"""Eligibility (申报条件) engine: checks an applicant's record against a level's routes.
+
+Pure and deterministic: the caller passes ``as_of`` and the target occupation; nothing reads the clock
+or the database. Rules are data (see eligibility_rules); this module only evaluates them.
+
+Interpretations, chosen where the standards' wording leaves room:
+- "取得X级证书后 N 年" is measured as calendar time since the certificate's issue date, not as work
+  performed after it; holding a more senior level (smaller digit) counts too, and the longest-held
+  qualifying certificate is the one measured.
+- Work periods are inclusive of their last day; an ongoing period (or one ending later) counts up to,
+  not including, ``as_of``, so a job begun on 1 March 2019 is 5 years on 1 March 2024. Overlapping
+  periods are merged before counting.
+- A record dated after ``as_of`` (certificate, graduation, apprenticeship, title) does not count yet.
+- A record is "in scope" when its occupation code is the target's; with scope "related" also when its
+  code is in ``related_codes`` or the caller has flagged it related (e.g. a reviewer's judgement).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import NamedTuple
+
+from app.catalog.durations import format_span, inclusive_end, whole_months, worked_months
+from app.catalog.eligibility_rules import (
+    EDUCATION_LEVELS,
+    OCCUPATION,
+    RELATED,
+    SCHOOL_TYPES,
+    SCOPE_NAMES,
+    TITLE_LEVELS,
+    Apprenticed,
+    MinAge,
+    MinCertificate,
+    MinEducation,
+    MinTitle,
+    MinWork,
+    Requirement,
+    Route,
+    SchoolGraduate,
+    rank_of,
+)
+from app.catalog.ladder import LEVEL_DIGITS, level_name, level_or_above
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise ValueError(message)
+
+
+@dataclass(frozen=True)
+class WorkPeriod:
+    """A stretch of work; ``end`` is the last day worked (inclusive) or None while ongoing."""
+
+    start: date
+    end: date | None = None
+    occupation_code: str | None = None
+    related: bool = False
+
+    def __post_init__(self) -> None:
+        _require(self.end is None or self.end >= self.start, f"work period ends {self.end} before it starts")
+
+
+@dataclass(frozen=True)
+class Education:
+    """A completed education (学历) and whether its major matches the occupation."""
+
+    level: str
+    in_speciality: bool
+
+    def __post_init__(self) -> None:
+        _require(self.level in EDUCATION_LEVELS, f"unknown education level {self.level!r}")
+
+
+@dataclass(frozen=True)
+class SchoolGraduation:
+    """A graduation from a technical or vocational school."""
+
+    school_type: str
+    in_speciality: bool
+    graduated_on: date
+
+    def __post_init__(self) -> None:
+        _require(self.school_type in SCHOOL_TYPES, f"unknown school type {self.school_type!r}")
+
+
+@dataclass(frozen=True)
+class HeldCertificate:
+    """A skill-level (or legacy qualification) certificate the applicant holds."""
+
+    occupation_code: str | None
+    level: int
+    issued_on: date
+    related: bool = False
+
+    def __post_init__(self) -> None:
+        is_digit = not isinstance(self.level, bool) and self.level in LEVEL_DIGITS
+        _require(is_digit, f"unknown certificate level {self.level!r}")
+
+
+@dataclass(frozen=True)
+class CompletedApprenticeship:
+    """An apprenticeship completed (学徒期满) on the given date."""
+
+    occupation_code: str | None
+    completed_on: date
+    related: bool = False
+
+
+@dataclass(frozen=True)
+class ProfessionalTitle:
+    """A professional title (专业技术职称) and whether its field matches the occupation."""
+
+    level: str
+    obtained_on: date
+    in_speciality: bool
+
+    def __post_init__(self) -> None:
+        _require(self.level in TITLE_LEVELS, f"unknown title level {self.level!r}")
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """Everything the rules look at about one person; lists are stored as tuples."""
+
+    birth_date: date
+    work: tuple[WorkPeriod, ...] = ()
+    education: tuple[Education, ...] = ()
+    schools: tuple[SchoolGraduation, ...] = ()
+    certificates: tuple[HeldCertificate, ...] = ()
+    apprenticeships: tuple[CompletedApprenticeship, ...] = ()
+    titles: tuple[ProfessionalTitle, ...] = ()
+
+    def __post_init__(self) -> None:
+        # Frozen and hashable even when a caller hands in lists.
+        for name in ("work", "education", "schools", "certificates", "apprenticeships", "titles"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+
+
+class RouteFailure(NamedTuple):
+    """A route that did not qualify and every reason why, in Chinese."""
+
+    route_id: str
+    route_label: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EligibilityResult:
+    """The outcome: the first qualifying route, or why each route failed.
+
+    ``failures`` lists every route that did not qualify, also when another one did.
+    """
+
+    eligible: bool
+    route: str | None
+    route_label: str | None
+    failures: tuple[RouteFailure, ...]
+    qualifying_routes: tuple[str, ...] = ()
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """Return every failure reason, route by route."""
+        return tuple(reason for failure in self.failures for reason in failure.reasons)
+
+
+@dataclass(frozen=True)
+class _Context:
+    applicant: Applicant
+    as_of: date
+    occupation_code: str
+    related_codes: frozenset[str]
+
+    def in_scope(self, code: str | None, flagged_related: bool, scope: str) -> bool:
+        if code is not None and code == self.occupation_code:
+            return True
+        return scope == RELATED and (flagged_related or code in self.related_codes)
+
+    def months_since(self, start: date) -> int:
+        return whole_months(start, self.as_of)
+
+
+def _work_label(scope: str) -> str:
+    return "相关工作年限" if scope == RELATED else "本职业工作年限"
+
+
+def _check_age(req: MinAge, ctx: _Context) -> str | None:
+    age = ctx.months_since(ctx.applicant.birth_date) // 12
+    return None if age >= req.years else f"年龄 {age} 周岁，需年满 {req.years} 周岁"
+
+
+def _check_work(req: MinWork, ctx: _Context) -> str | None:
+    ranges = []
+    for period in ctx.applicant.work:
+        if not ctx.in_scope(period.occupation_code, period.related, req.scope):
+            continue
+        end = ctx.as_of if period.end is None else min(inclusive_end(period.end), ctx.as_of)
+        ranges.append((period.start, end))
+    months = worked_months(ranges)
+    if months >= req.total_months:
+        return None
+    return f"{_work_label(req.scope)} {format_span(months)}，需满 {format_span(req.total_months)}"
+
+
+def _check_certificate(req: MinCertificate, ctx: _Context) -> str | None:
+    held = [
+        cert
+        for cert in ctx.applicant.certificates
+        if cert.level <= req.level
+        and cert.issued_on <= ctx.as_of
+        and ctx.in_scope(cert.occupation_code, cert.related, req.scope)
+    ]
+    if not held:
+        scope = "本职业" if req.scope == OCCUPATION else ""
+        return f"未持有{scope}{level_or_above(req.level)}证书"
+    # The longest-held certificate is the applicant's best chance; on a tie name the senior level.
+    best = min(held, key=lambda cert: (cert.issued_on, cert.level))
+    months = ctx.months_since(best.issued_on)
+    if months >= req.total_months:
+        return None
+    return f"持{level_name(best.level)}证书 {format_span(months)}，需满 {format_span(req.total_months)}"
+
+
+def _check_apprenticeship(req: Apprenticed, ctx: _Context) -> str | None:
+    done = any(
+        item.completed_on <= ctx.as_of and ctx.in_scope(item.occupation_code, item.related, req.scope)
+        for item in ctx.applicant.apprenticeships
+    )
+    return None if done else f"未完成{SCOPE_NAMES[req.scope]}学徒期"
+
+
+def _check_school(req: SchoolGraduate, ctx: _Context) -> str | None:
+    graduated = [
+        school
+        for school in ctx.applicant.schools
+        if school.school_type in req.types and school.graduated_on <= ctx.as_of
+    ]
+    if any(school.in_speciality for school in graduated):
+        return None
+    if graduated:
+        names = "、".join(dict.fromkeys(SCHOOL_TYPES[school.school_type] for school in graduated))
+        return f"{names}所学专业非本专业或相关专业"
+    return f"无{req.schools_text}本专业或相关专业毕业证书"
+
+
+def _check_education(req: MinEducation, ctx: _Context) -> str | None:
+    needed = rank_of(EDUCATION_LEVELS, req.level)
+    high_enough = [
+        item for item in ctx.applicant.education if rank_of(EDUCATION_LEVELS, item.level) >= needed
+    ]
+    if any(item.in_speciality for item in high_enough):
+        return None
+    wanted = f"{EDUCATION_LEVELS[req.level]}及以上"
+    if high_enough:
+        return f"{wanted}学历非本专业或相关专业"
+    if not ctx.applicant.education:
+        return f"无学历记录，需{wanted}学历"
+    highest = max(ctx.applicant.education, key=lambda item: rank_of(EDUCATION_LEVELS, item.level))
+    return f"最高学历{EDUCATION_LEVELS[highest.level]}，需{wanted}"
+
+
+def _check_title(req: MinTitle, ctx: _Context) -> str | None:
+    needed = rank_of(TITLE_LEVELS, req.level)
+    high_enough = [
+        title
+        for title in ctx.applicant.titles
+        if rank_of(TITLE_LEVELS, title.level) >= needed and title.obtained_on <= ctx.as_of
+    ]
+    matching = [title for title in high_enough if title.in_speciality]
+    wanted = f"{TITLE_LEVELS[req.level]}及以上"
+    if not matching:
+        if high_enough:
+            return f"{wanted}职称非本专业或相关专业"
+        return f"未取得{wanted}专业技术职称"
+    best = min(matching, key=lambda title: (title.obtained_on, -rank_of(TITLE_LEVELS, title.level)))
+    months = ctx.months_since(best.obtained_on)
+    if months >= req.total_months:
+        return None
+    return f"取得{TITLE_LEVELS[best.level]}职称 {format_span(months)}，需满 {format_span(req.total_months)}"
+
+
+def _check(requirement: Requirement, ctx: _Context) -> str | None:
+    match requirement:
+        case MinAge():
+            return _check_age(requirement, ctx)
+        case MinWork():
+            return _check_work(requirement, ctx)
+        case MinCertificate():
+            return _check_certificate(requirement, ctx)
+        case Apprenticed():
+            return _check_apprenticeship(requirement, ctx)
+        case SchoolGraduate():
+            return _check_school(requirement, ctx)
+        case MinEducation():
+            return _check_education(requirement, ctx)
+        case MinTitle():
+            return _check_title(requirement, ctx)
+    raise TypeError(f"not a requirement: {requirement!r}")
+
+
+def evaluate(
+    routes: Sequence[Route],
+    applicant: Applicant,
+    *,
+    as_of: date,
+    occupation_code: str,
+    related_codes: Collection[str] = frozenset(),
+) -> EligibilityResult:
+    """Check every route of one level; the first route whose requirements all hold qualifies."""
+    if not routes:
+        raise ValueError("no routes to evaluate: use evaluate_level for a level the standard lacks")
+    ctx = _Context(applicant, as_of, occupation_code, frozenset(related_codes))
+    failures: list[RouteFailure] = []
+    qualifying: list[Route] = []
+    for route in routes:
+        # Every requirement is checked, not just the first unmet one, so the applicant sees all gaps.
+        reasons = tuple(reason for reason in (_check(req, ctx) for req in route.requires) if reason)
+        if reasons:
+            failures.append(RouteFailure(route.id, route.label, reasons))
+        else:
+            qualifying.append(route)
+    first = qualifying[0] if qualifying else None
+    return EligibilityResult(
+        eligible=first is not None,
+        route=first.id if first else None,
+        route_label=first.label if first else None,
+        failures=tuple(failures),
+        qualifying_routes=tuple(route.id for route in qualifying),
+    )
+
+
+def evaluate_level(
+    rules: Mapping[int, Sequence[Route]],
+    level: int,
+    applicant: Applicant,
+    *,
+    as_of: date,
+    occupation_code: str,
+    related_codes: Collection[str] = frozenset(),
+) -> EligibilityResult:
+    """Check an applicant for one level of a standard; a level the standard lacks is never eligible."""
+    name = level_name(level)  # raises ValueError for anything but 1–5
+    routes = rules.get(level)
+    if not routes:
+        missing = f"该职业标准无{name}"
+        return EligibilityResult(False, None, None, (RouteFailure("", missing, (missing,)),))
+    return evaluate(
+        routes, applicant, as_of=as_of, occupation_code=occupation_code, related_codes=related_codes
+    )

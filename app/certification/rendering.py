@@ -1,0 +1,303 @@
+"""Render certificate PDFs from frozen value objects of plain strings (house rule 8).
+
+Flask-free and database-free: the certification services build a view, call
+``render_pdf`` once at issue, store the bytes and record ``sha256_hex`` of them.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import mimetypes
+import os
+import threading
+import unicodedata
+from dataclasses import dataclass, fields
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import ClassVar
+from urllib.parse import unquote, urlsplit
+
+import segno
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from weasyprint import CSS, HTML, Document
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+CERTIFICATES_DIR = Path(__file__).resolve().parents[2] / "certificates"
+_MAX_PHOTO_BYTES = 2 * 1024 * 1024
+
+# Longest printable value per field, in characters.  The designs are tested with every field
+# at its cap, so a value past it would be cut off or pushed off the page: refuse it instead.
+FIELD_CAPS: dict[str, int] = {
+    "holder_name": 30,
+    "id_type": 12,
+    "id_number": 20,
+    "occupation_name": 24,
+    "occupation_direction": 24,
+    "level_label": 8,
+    "target_level_label": 8,
+    "certificate_number": 24,
+    "issue_date": 12,
+    "start_date": 12,
+    "end_date": 12,
+    "hours": 6,
+    "print_serial": 20,
+    "org_name": 40,
+    "enterprise_name": 40,
+    "institution_name": 40,
+    "project_name": 40,
+    "class_name": 40,
+}
+
+
+# --- value objects -------------------------------------------------------------------------
+
+
+class _PlainView:
+    """Checks that a view holds only strings (and photo bytes), never ORM objects."""
+
+    design: ClassVar[str]
+
+    def __post_init__(self) -> None:
+        for field in fields(self):  # type: ignore[arg-type]
+            value = getattr(self, field.name)
+            if field.name == "photo":
+                if value is not None and not isinstance(value, bytes):
+                    raise TypeError("photo must be bytes or None")
+                continue
+            if not isinstance(value, str):
+                raise TypeError(f"{type(self).__name__}.{field.name} must be str, got {type(value).__name__}")
+            cap = FIELD_CAPS.get(field.name)
+            if cap is not None and len(value.strip()) > cap:
+                raise ValueError(f"{field.name} is longer than {cap} characters")
+
+
+@dataclass(frozen=True)
+class SkillCertificateView(_PlainView):
+    """职业技能等级证书: every field exactly as printed."""
+
+    design: ClassVar[str] = "skill_level"
+
+    holder_name: str
+    id_type: str
+    id_number: str
+    occupation_name: str
+    occupation_direction: str  # 工种/职业方向; empty prints "--"
+    level_label: str  # e.g. "四级/中级工"
+    certificate_number: str
+    issue_date: str  # e.g. "2026年11月24日", see chinese_date()
+    org_name: str  # evaluation organisation, exactly as filed
+    seal_svg: str
+    verification_url: str
+    print_serial: str
+    photo: bytes | None = None
+
+
+@dataclass(frozen=True)
+class TrainingCertificateView(_PlainView):
+    """培训合格证书 for a completed training class."""
+
+    design: ClassVar[str] = "training"
+
+    holder_name: str
+    id_type: str
+    id_number: str
+    project_name: str
+    class_name: str
+    occupation_name: str  # may be empty: "--"
+    hours: str
+    start_date: str
+    end_date: str
+    institution_name: str
+    certificate_number: str
+    issue_date: str
+    seal_svg: str
+    verification_url: str
+    print_serial: str
+    photo: bytes | None = None
+
+
+@dataclass(frozen=True)
+class ApprenticeshipCertificateView(_PlainView):
+    """学徒培训合格证书 for a completed 企业新型学徒制 apprenticeship (enterprise + institution)."""
+
+    design: ClassVar[str] = "apprenticeship"
+
+    holder_name: str
+    id_type: str
+    id_number: str
+    enterprise_name: str
+    institution_name: str
+    occupation_name: str
+    target_level_label: str  # e.g. "三级/高级工"
+    start_date: str
+    end_date: str
+    certificate_number: str
+    issue_date: str
+    enterprise_seal_svg: str
+    institution_seal_svg: str
+    verification_url: str
+    print_serial: str
+    photo: bytes | None = None
+
+
+CertificateView = SkillCertificateView | TrainingCertificateView | ApprenticeshipCertificateView
+
+
+def chinese_date(value: date) -> str:
+    """Format a date as printed on certificates: 2026年11月24日."""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def sha256_hex(data: bytes) -> str:
+    """Return the SHA-256 hex digest recorded for a stored PDF."""
+    return hashlib.sha256(data).hexdigest()
+
+
+# --- resource access -----------------------------------------------------------------------
+
+
+class LocalOnlyFetcher(URLFetcher):
+    """WeasyPrint URL fetcher that serves data: URIs and files inside certificates/ only."""
+
+    def __init__(self, root: Path = CERTIFICATES_DIR) -> None:
+        super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
+        self.root = os.path.realpath(root)
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        """Return the resource or raise ValueError for anything outside the allow-list."""
+        scheme = url.split(":", 1)[0].lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme != "file":
+            raise ValueError(f"refused non-local URL: {url[:80]}")
+        parts = urlsplit(url)
+        if parts.netloc not in ("", "localhost"):
+            raise ValueError(f"refused remote file URL: {url[:80]}")
+        # realpath resolves "..", symlinks and percent-decoded tricks before the prefix check.
+        path = os.path.realpath(unquote(parts.path))
+        if os.path.commonpath([path, self.root]) != self.root or not os.path.isfile(path):
+            raise ValueError(f"refused file outside certificates/: {url[:80]}")
+        with open(path, "rb") as handle:
+            body = handle.read()
+        mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        return URLFetcherResponse(Path(path).as_uri(), body, {"Content-Type": mime})
+
+
+_FETCHER = LocalOnlyFetcher()
+_FONT_CONFIG = FontConfiguration()
+# WeasyPrint's font configuration and caches are not documented as thread-safe; renders share them.
+_RENDER_LOCK = threading.Lock()
+
+
+def _or_dash(value: str) -> str:
+    """Print "--" for an empty field: certificates never show a blank."""
+    return value.strip() or "--"
+
+
+def _fit_class(value: str) -> str:
+    """Pick a smaller type size for a long value so it fits its cell in at most two lines."""
+    # Width in ems of the serif face: CJK and full-width glyphs are 1 em, Latin and digits ~0.55.
+    width = sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in value.strip())
+    # A field cell is ~82 mm: 16.6 em at 14 pt, 19.4 em at 12 pt, 21 em per line at 11 pt.
+    if width <= 16.5:
+        return ""
+    return "fit-1" if width <= 19.3 else "fit-2"
+
+
+@lru_cache(maxsize=1)
+def _jinja_env() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(CERTIFICATES_DIR),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["or_dash"] = _or_dash
+    env.filters["fit_class"] = _fit_class
+    return env
+
+
+@lru_cache(maxsize=8)
+def _stylesheets(design: str) -> tuple[CSS, ...]:
+    # Parsing CSS is a noticeable share of a one-page render, so each design parses once.
+    paths = (CERTIFICATES_DIR / "common" / "base.css", CERTIFICATES_DIR / design / "style.css")
+    return tuple(
+        CSS(filename=str(path), url_fetcher=_FETCHER, font_config=_FONT_CONFIG)
+        for path in paths
+        if path.is_file()
+    )
+
+
+def _data_uri(mime: str, data: bytes) -> str:
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def photo_data_uri(photo: bytes | None) -> str | None:
+    """Return a data URI for a JPEG/PNG photo, None if absent; reject other formats."""
+    if photo is None or not photo:
+        return None
+    if len(photo) > _MAX_PHOTO_BYTES:
+        raise ValueError("photo larger than 2 MB")
+    if photo.startswith(b"\xff\xd8\xff"):
+        return _data_uri("image/jpeg", photo)
+    if photo.startswith(b"\x89PNG\r\n\x1a\n"):
+        return _data_uri("image/png", photo)
+    raise ValueError("photo must be JPEG or PNG")
+
+
+def qr_data_uri(url: str) -> str:
+    """Return the QR code of ``url`` as a one-pixel-per-module PNG data URI (medium ECC)."""
+    # A PNG is drawn far faster by WeasyPrint than an SVG path of a few hundred modules; CSS
+    # ``image-rendering: pixelated`` keeps the modules sharp at any print resolution.
+    return segno.make(url, error="m", micro=False).png_data_uri(scale=1, border=0)
+
+
+def svg_data_uri(svg: str) -> str:
+    """Return SVG text as a data URI (used for seals)."""
+    return _data_uri("image/svg+xml", svg.encode("utf-8"))
+
+
+# --- rendering -----------------------------------------------------------------------------
+
+
+def render_html(view: CertificateView) -> str:
+    """Render the certificate's HTML (the input WeasyPrint lays out)."""
+    context = {
+        "v": view,
+        "photo_uri": photo_data_uri(view.photo),
+        "qr_uri": qr_data_uri(view.verification_url),
+        "seal_uri": svg_data_uri,
+    }
+    return _jinja_env().get_template(f"{view.design}/certificate.html").render(context)
+
+
+def render_document(view: CertificateView) -> Document:
+    """Lay the certificate out (no PDF yet); tests inspect its boxes for overlaps."""
+    html = render_html(view)
+    base_url = (CERTIFICATES_DIR / view.design).as_uri() + "/"
+    with _RENDER_LOCK:
+        return HTML(string=html, base_url=base_url, url_fetcher=_FETCHER).render(
+            stylesheets=list(_stylesheets(view.design)), font_config=_FONT_CONFIG
+        )
+
+
+def render_pdf(view: CertificateView) -> bytes:
+    """Render one certificate to PDF bytes (A4, one page)."""
+    document = render_document(view)
+    with _RENDER_LOCK:
+        pdf = document.write_pdf()
+    if pdf is None:  # only happens when a target file is passed, which we never do
+        raise RuntimeError("WeasyPrint returned no PDF bytes")
+    return pdf
+
+
+def harfbuzz_subsetter_available() -> bool:
+    """True if WeasyPrint will subset fonts with HarfBuzz (fast) rather than fontTools (~10 s)."""
+    # Same test as weasyprint.pdf.fonts.Font.subset in WeasyPrint 70.
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    return bool(harfbuzz_subset) and bool(harfbuzz.hb_version_atleast(4, 1, 0))

@@ -1,0 +1,107 @@
+"""Declarative base with a naming convention, shared column types and SQLite tuning."""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, Engine, MetaData, event
+from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Base class of every model; constraints get predictable names for migrations."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on every backend (SQLite stores naive values)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; pass an aware UTC datetime")
+        return value.astimezone(UTC).replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    """Current time as an aware UTC datetime (for the edge to pass into services)."""
+    return datetime.now(UTC)
+
+
+# Set by the edge (POST requests, CLI commands, tasks) when a transaction will read then write:
+# SQLite then starts it with BEGIN IMMEDIATE so two writers never deadlock into "database is locked".
+_write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("jiangcai_write_intent", default=False)
+
+
+def set_write_intent(value: bool) -> contextvars.Token:
+    """Mark the current context as one whose transactions write."""
+    return _write_intent.set(value)
+
+
+def reset_write_intent(token: contextvars.Token) -> None:
+    """Undo set_write_intent at the end of a request."""
+    _write_intent.reset(token)
+
+
+@contextmanager
+def write_intent() -> Iterator[None]:
+    """Run a block whose SQLite transactions begin IMMEDIATE."""
+    token = _write_intent.set(True)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
+
+
+_listeners_installed = False
+
+
+def install_sqlite_listeners() -> None:
+    """WAL, foreign keys, busy timeout and explicit BEGIN on every SQLite engine (idempotent)."""
+    global _listeners_installed
+    if _listeners_installed:
+        return
+    _listeners_installed = True
+    event.listen(Engine, "connect", _on_connect)
+    event.listen(Engine, "begin", _on_begin)
+
+
+def _on_connect(dbapi_connection, record) -> None:
+    if not type(dbapi_connection).__module__.startswith("sqlite3"):
+        return
+    # Let SQLAlchemy, not pysqlite, decide when a transaction begins (SQLAlchemy docs recipe).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    if cursor.execute("PRAGMA database_list").fetchone()[2]:  # a file, not :memory:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _on_begin(conn) -> None:
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")

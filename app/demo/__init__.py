@@ -1,0 +1,25 @@
+"""A realistic Liaoning demo data set, loaded into an empty database."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.accounts.models import Organisation
+from app.demo.accounts import DEMO_LOGINS, DEMO_PASSWORD, load_accounts
+
+
+def database_is_empty(session: Session) -> bool:
+    """True when no organisation exists yet."""
+    return session.scalar(select(func.count()).select_from(Organisation)) == 0
+
+
+def load_demo(session: Session, *, now: datetime) -> dict[str, int]:
+    """Create the demo data set; returns counts of what was created. Flushes, never commits."""
+    created = load_accounts(session, now=now)
+    return created
+
+
+__all__ = ["DEMO_LOGINS", "DEMO_PASSWORD", "database_is_empty", "load_demo"]

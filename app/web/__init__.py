@@ -1,0 +1,23 @@
+"""The HTTP edge: blueprints, access rules, security headers, language."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_web(app: Flask) -> None:
+    """Register every blueprint and the request hooks of the web edge."""
+    from app.web.access import init_access
+    from app.web.accounts.views import bp as accounts_bp
+    from app.web.auth.views import bp as auth_bp
+    from app.web.home.views import bp as home_bp
+    from app.web.i18n import init_i18n
+    from app.web.security import init_security
+    from app.web.templating import init_templating
+
+    init_access(app)
+    init_security(app)
+    init_i18n(app)
+    init_templating(app)
+    for blueprint in (home_bp, auth_bp, accounts_bp):
+        app.register_blueprint(blueprint)

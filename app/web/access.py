@@ -1,0 +1,102 @@
+"""Who may use each route: every view declares a rule and one hook enforces it (fail closed)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from flask import Flask, abort, current_app, g, redirect, request, url_for
+from flask_login import current_user
+
+from app.accounts.models import User
+from app.accounts.services import user_for_token
+from app.database import reset_write_intent, set_write_intent, utcnow
+from app.extensions import db, login_manager
+
+PUBLIC = "public"
+AUTHENTICATED = "authenticated"
+# Endpoints registered by Flask and extensions, which serve only static files.
+BUILTIN_PUBLIC_ENDPOINTS = frozenset({"static", "bootstrap.static"})
+
+
+def public(view: Callable) -> Callable:
+    """Anyone may use this route, logged in or not."""
+    view.access_rule = (PUBLIC, frozenset())
+    return view
+
+
+def authenticated(view: Callable) -> Callable:
+    """Any logged-in user may use this route; data scoping happens in the service."""
+    view.access_rule = (AUTHENTICATED, frozenset())
+    return view
+
+
+def roles(*allowed: str) -> Callable[[Callable], Callable]:
+    """Only users holding one of these roles may use this route."""
+
+    def decorate(view: Callable) -> Callable:
+        view.access_rule = ("roles", frozenset(allowed))
+        return view
+
+    return decorate
+
+
+def access_rule_for(app: Flask, endpoint: str) -> tuple[str, frozenset[str]] | None:
+    """The declared rule of an endpoint, or None if it has none."""
+    if endpoint in BUILTIN_PUBLIC_ENDPOINTS:
+        return (PUBLIC, frozenset())
+    view = app.view_functions.get(endpoint)
+    return getattr(view, "access_rule", None)
+
+
+def current_actor() -> User:
+    """The logged-in user as a domain object, for passing to services as `actor`."""
+    return current_user._get_current_object()
+
+
+def login_lifetime() -> timedelta:
+    """How long a login session lives."""
+    return timedelta(seconds=current_app.config["PERMANENT_SESSION_LIFETIME"])
+
+
+def _enforce() -> object | None:
+    g.write_intent_token = set_write_intent(request.method not in ("GET", "HEAD", "OPTIONS"))
+    if request.endpoint is None:
+        return None  # 404 / 405 are produced by Flask itself
+    rule = access_rule_for(current_app, request.endpoint)
+    if rule is None:
+        current_app.logger.error("route %s declares no access rule; refusing", request.endpoint)
+        abort(403)
+    kind, allowed = rule
+    if kind == PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        if request.blueprint == "api" or request.accept_mimetypes.best == "application/json":
+            abort(401)
+        return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))
+    if kind == "roles" and not current_user.has_role(*allowed):
+        abort(403)
+    return None
+
+
+def _load_user(token: str) -> User | None:
+    return user_for_token(db.session, token=token, now=utcnow())
+
+
+def init_access(app: Flask) -> None:
+    """Install the login loader and the access hook."""
+    login_manager.user_loader(_load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+    app.before_request(_enforce)
+
+    @app.teardown_request
+    def _end_write_intent(_exc) -> None:
+        token = g.pop("write_intent_token", None)
+        if token is not None:
+            reset_write_intent(token)
+
+    @app.context_processor
+    def _inject_access() -> dict:
+        return {"user_has_role": lambda *r: current_user.is_authenticated and current_user.has_role(*r)}
+

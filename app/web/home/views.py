@@ -1,0 +1,39 @@
+"""Landing page and the dashboard of each role."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
+
+from app.accounts.roles import Role
+from app.accounts.services import list_users, organisation_counts
+from app.audit.services import list_events
+from app.extensions import db
+from app.web.access import authenticated, current_actor, public
+
+bp = Blueprint("home", __name__)
+
+DASHBOARD_ORDER = (Role.ADMIN, Role.INSTITUTION_STAFF, Role.EVALUATION_STAFF, Role.ASSESSOR, Role.ENTERPRISE_HR)
+
+
+@bp.get("/")
+@public
+def index():
+    """Send visitors to the login page and users to their dashboard."""
+    if current_user.is_authenticated:
+        return redirect(url_for("home.dashboard"))
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/dashboard")
+@authenticated
+def dashboard():
+    """The dashboard of the user's main role."""
+    actor = current_actor()
+    role = next((r for r in DASHBOARD_ORDER if actor.has_role(r)), None)
+    context: dict = {"role": role, "organisation": actor.organisation}
+    if role == Role.ADMIN:
+        context["org_counts"] = organisation_counts(db.session)
+        context["recent_events"] = list_events(db.session, limit=10)
+    context["colleagues"] = list_users(db.session, actor=actor)
+    return render_template("home/dashboard.html", **context)

@@ -1,0 +1,50 @@
+"""Template filters and display labels (translatable) shared by every page."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from app.regions import city_name as _city_name
+
+ORG_KIND_LABELS = {
+    "enterprise": _l("Enterprise"),
+    "institution": _l("Training institution"),
+    "evaluation": _l("Evaluation organisation"),
+    "hrss": _l("HR & social security department"),
+}
+ROLE_LABELS = {
+    "admin": _l("HR & social security administrator"),
+    "institution_staff": _l("Institution staff"),
+    "evaluation_staff": _l("Evaluation organisation staff"),
+    "assessor": _l("Assessor"),
+    "enterprise_hr": _l("Enterprise HR"),
+}
+
+
+def datetime_local(value: datetime | date | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """Show a UTC datetime in the configured local time zone."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+        return value.strftime(fmt)
+    return value.strftime("%Y-%m-%d")
+
+
+def init_templating(app: Flask) -> None:
+    """Register filters and globals."""
+    app.add_template_filter(datetime_local, "datetime_local")
+
+    @app.context_processor
+    def _labels() -> dict:
+        english = str(get_locale()).startswith("en")
+        return {
+            "org_kind_label": lambda k: ORG_KIND_LABELS.get(k, k),
+            "role_label": lambda r: ROLE_LABELS.get(r, r),
+            "city_name": lambda c: _city_name(c, english=english),
+        }

@@ -1,0 +1,154 @@
+"""Application configuration: the only module that reads os.environ."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("JIANGCAI_INSTANCE_DIR", BASE_DIR / "instance"))
+
+# Keys that ship in this repository; production must never run with them.
+DEV_SECRET_KEY = "jiangcai-development-secret-key-not-for-production-use"
+DEV_PII_KEY = "ZGV2LW9ubHktcGlpLWtleS1kby1ub3QtdXNlLTMyYg=="  # base64 of a 32-byte dev key
+DEV_PII_HASH_KEY = "dev-only-pii-hash-key-do-not-use-in-production"
+DEV_SIGNING_KEYS = "dev1:7FdXcYbPl1I9h4SOpo1qb4BzBrvdl8YY1dBk3gxl3m8"
+KNOWN_DEFAULT_SECRETS = frozenset(
+    {DEV_SECRET_KEY, "dev", "secret", "changeme", "change-me", "development", "test-secret-key"}
+)
+
+
+class ConfigError(RuntimeError):
+    """Raised when a configuration cannot be used safely."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+class Config:
+    """Development defaults: embedded SQLite in instance/, demo-friendly."""
+
+    ENV_NAME = "development"
+    DEBUG = False
+    TESTING = False
+    SECRET_KEY = _env("SECRET_KEY", DEV_SECRET_KEY)
+    INSTANCE_DIR = INSTANCE_DIR
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", _sqlite_url(INSTANCE_DIR / "jiangcai.db"))
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    REDIS_URL = _env("REDIS_URL")
+    FILE_STORAGE_DIR = Path(_env("FILE_STORAGE_DIR", str(INSTANCE_DIR / "files")))
+
+    # Sessions and cookies
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = "jiangcai_session"
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+    REMEMBER_COOKIE_HTTPONLY = True
+
+    # Forms
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+
+    # UI
+    BABEL_DEFAULT_LOCALE = "zh"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = ("zh", "en")
+    BOOTSTRAP_SERVE_LOCAL = True
+
+    # Rate limits: shared Redis storage when REDIS_URL is set
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", REDIS_URL or "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_STRATEGY = "moving-window"
+    LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS = "5 per minute;20 per hour"
+    LOGIN_LIMIT_PER_ADDRESS = "30 per minute"
+    PUBLIC_LIMIT = "30 per minute"
+
+    # Personal data protection (ID and phone numbers)
+    PII_ENCRYPTION_KEY = _env("PII_ENCRYPTION_KEY", DEV_PII_KEY)
+    PII_HASH_KEY = _env("PII_HASH_KEY", DEV_PII_HASH_KEY)
+
+    # Certificate QR signatures: "kid:seed[,kid:seed...]"; the first is the active key
+    CERT_SIGNING_KEYS = _env("CERT_SIGNING_KEYS", DEV_SIGNING_KEYS)
+    CERT_VERIFY_ONLY_KEYS = _env("CERT_VERIFY_ONLY_KEYS", "")
+    PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+
+    # Task queue: huey on SQLite by default, Redis in production
+    HUEY_IMMEDIATE = _env("HUEY_IMMEDIATE", "0") == "1"
+
+    @classmethod
+    def validate(cls) -> None:
+        """Accept any development configuration."""
+
+
+class TestConfig(Config):
+    """Test runs: database chosen by TEST_DATABASE_URL, memory rate-limit storage."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
+    RATELIMIT_STORAGE_URI = "memory://"
+    HUEY_IMMEDIATE = True
+    PUBLIC_BASE_URL = "http://localhost"
+    # argon2 at full cost makes hundreds of logins slow; tests use a cheap but valid profile
+    PASSWORD_HASH_PROFILE = "test"
+
+
+class ProductionConfig(Config):
+    """Production: refuses to start with unsafe settings."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+    SECRET_KEY = _env("SECRET_KEY")
+    PII_ENCRYPTION_KEY = _env("PII_ENCRYPTION_KEY")
+    PII_HASH_KEY = _env("PII_HASH_KEY")
+    CERT_SIGNING_KEYS = _env("CERT_SIGNING_KEYS")
+    DEBUG = _env("FLASK_DEBUG", "0") not in ("0", "false", "False")
+
+    @classmethod
+    def validate(cls) -> None:
+        """Refuse missing, short or known-default secrets and debug mode."""
+        key = cls.SECRET_KEY
+        if not key:
+            raise ConfigError("SECRET_KEY is not set")
+        if len(key.encode()) < 32:
+            raise ConfigError("SECRET_KEY must be at least 32 bytes")
+        if key in KNOWN_DEFAULT_SECRETS:
+            raise ConfigError("SECRET_KEY is a known default; generate a new one")
+        if cls.DEBUG:
+            raise ConfigError("debug mode must be off in production")
+        for name, dev_value in (
+            ("PII_ENCRYPTION_KEY", DEV_PII_KEY),
+            ("PII_HASH_KEY", DEV_PII_HASH_KEY),
+            ("CERT_SIGNING_KEYS", DEV_SIGNING_KEYS),
+        ):
+            value = getattr(cls, name)
+            if not value or value == dev_value:
+                raise ConfigError(f"{name} must be set to a production value")
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": Config,
+    "testing": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def load_config(name: str | None = None) -> type[Config]:
+    """Return the configuration class named by the argument or JIANGCAI_CONFIG."""
+    name = name or _env("JIANGCAI_CONFIG", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError as exc:
+        raise ConfigError(f"unknown configuration {name!r}; use one of {sorted(CONFIGS)}") from exc

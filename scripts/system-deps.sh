@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Install the Debian packages Jiangcai needs, only those missing (safe to run repeatedly).
+set -euo pipefail
+
+PACKAGES=(
+  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0  # WeasyPrint, fast font subsetting
+  fonts-noto-cjk                                                       # Chinese serif/sans for certificates
+  poppler-utils                                                        # pdftoppm: certificate PDFs to PNG
+  chromium                                                             # browser tests (Playwright)
+  python3-venv
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+  SUDO="sudo"
+fi
+echo "Installing Debian packages: ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

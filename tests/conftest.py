@@ -1,0 +1,125 @@
+"""Shared fixtures: one migrated database per run, a fresh copy (SQLite) or truncation (PostgreSQL) per test."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from hypothesis import HealthCheck, settings
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
+
+from app import create_app
+from app.extensions import db, limiter
+from config import TestConfig
+
+settings.register_profile(
+    "jiangcai", deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+settings.load_profile("jiangcai")
+
+DATABASE_URL = TestConfig.SQLALCHEMY_DATABASE_URI
+IS_POSTGRES = DATABASE_URL.startswith("postgresql")
+
+
+def make_config(uri: str, instance: Path) -> type[TestConfig]:
+    """A TestConfig bound to one database and one instance folder."""
+    return type(
+        "BoundTestConfig",
+        (TestConfig,),
+        {"SQLALCHEMY_DATABASE_URI": uri, "INSTANCE_DIR": instance, "FILE_STORAGE_DIR": instance / "files"},
+    )
+
+
+def reset_postgres_schema(uri: str) -> None:
+    """Drop everything in the public schema of the test database."""
+    engine = create_engine(uri)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory) -> str:
+    """A database at the migration head: a template file on SQLite, the test database on PostgreSQL."""
+    base = tmp_path_factory.mktemp("db")
+    uri = DATABASE_URL if IS_POSTGRES else f"sqlite:///{base / 'template.db'}"
+    if IS_POSTGRES:
+        reset_postgres_schema(uri)
+    app = create_app(make_config(uri, base))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return uri
+
+
+@pytest.fixture
+def app(migrated_database, tmp_path):
+    """An application on a clean, migrated database; no app context is held, as in production."""
+    if IS_POSTGRES:
+        uri = migrated_database
+    else:
+        template = Path(migrated_database.removeprefix("sqlite:///"))
+        target = tmp_path / "test.db"
+        shutil.copyfile(template, target)
+        uri = f"sqlite:///{target}"
+    application = create_app(make_config(uri, tmp_path))
+    with application.app_context():
+        limiter.reset()
+    yield application
+    with application.app_context():
+        if IS_POSTGRES:
+            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            with db.engine.begin() as conn:
+                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        db.engine.dispose()
+
+
+@pytest.fixture
+def engine(app):
+    """The app's engine."""
+    with app.app_context():
+        return db.engine
+
+
+@pytest.fixture
+def session(engine):
+    """A session of the test's own, like the one a view, command or task would hold.
+
+    Commit before making requests; roll back (or commit) before re-reading what a request changed.
+    """
+    with Session(engine) as test_session:
+        yield test_session
+        test_session.rollback()
+
+
+@pytest.fixture
+def client(app):
+    """A test client."""
+    return app.test_client()
+
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token_from(html: str) -> str:
+    """The CSRF token embedded in a rendered form."""
+    match = CSRF_RE.search(html)
+    assert match, "page has no CSRF token"
+    return match.group(1) or match.group(2)
+
+
+def post_form(client, url: str, data: dict, *, form_url: str | None = None, **kwargs):
+    """GET the form page for its CSRF token, then POST the data to url."""
+    page = client.get(form_url or url)
+    payload = {"csrf_token": csrf_token_from(page.get_data(as_text=True)), **data}
+    return client.post(url, data=payload, **kwargs)
+
+
+def login(client, username: str, password: str = "Jiangcai2026!", **kwargs):
+    """Log in through the real form."""
+    return post_form(client, "/login", {"username": username, "password": password}, **kwargs)
