@@ -27,6 +27,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 CERTIFICATES_DIR = Path(__file__).resolve().parents[2] / "certificates"
 _MAX_PHOTO_BYTES = 2 * 1024 * 1024
+_MAX_QR_URL = 400  # longer URLs make a QR too dense to scan reliably at 30 mm
 
 # Longest printable value per field, in characters.  The designs are tested with every field
 # at its cap, so a value past it would be cut off or pushed off the page: refuse it instead.
@@ -59,6 +60,7 @@ class _PlainView:
     """Checks that a view holds only strings (and photo bytes), never ORM objects."""
 
     design: ClassVar[str]
+    verification_url: str  # declared by every view
 
     def __post_init__(self) -> None:
         for field in fields(self):  # type: ignore[arg-type]
@@ -72,6 +74,9 @@ class _PlainView:
             cap = FIELD_CAPS.get(field.name)
             if cap is not None and len(value.strip()) > cap:
                 raise ValueError(f"{field.name} is longer than {cap} characters")
+        url = self.verification_url
+        if not url.startswith(("https://", "http://")) or len(url) > _MAX_QR_URL:
+            raise ValueError("verification_url must be an http(s) URL of at most 400 characters")
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,14 @@ def test_views_refuse_values_past_their_cap(skill_view_factory: Callable[..., Sk
         skill_view_factory(holder_name="长" * (FIELD_CAPS["holder_name"] + 1))
 
 
+@pytest.mark.parametrize("url", ["", "javascript:alert(1)", "https://x.example/" + "a" * 400])
+def test_views_refuse_unusable_qr_urls(
+    skill_view_factory: Callable[..., SkillCertificateView], url: str
+) -> None:
+    with pytest.raises(ValueError, match="verification_url"):
+        skill_view_factory(verification_url=url)
+
+
 def test_views_are_frozen(skill_view_factory: Callable[..., SkillCertificateView]) -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         skill_view_factory().holder_name = "x"  # type: ignore[misc]
