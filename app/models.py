@@ -1,14 +1,6 @@
-"""Import every feature's models so that metadata (and Alembic) sees all tables."""
+"""Import every feature's models so that the metadata (and Alembic autogenerate) sees all tables."""
 
-from app.accounts.models import EvaluationFiling, FilingScope, LoginSession, Organisation, User, UserRole
-from app.audit.models import AuditEvent
-
-__all__ = [
-    "AuditEvent",
-    "EvaluationFiling",
-    "FilingScope",
-    "LoginSession",
-    "Organisation",
-    "User",
-    "UserRole",
-]
+import app.accounts.models  # noqa: F401
+import app.audit.models  # noqa: F401
+import app.catalog.models  # noqa: F401
+import app.certification.numbering  # noqa: F401

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import Organisation
 from app.demo.accounts import DEMO_LOGINS, DEMO_PASSWORD, load_accounts
+from app.demo.catalog import load_catalog
 
 
 def database_is_empty(session: Session) -> bool:
@@ -19,6 +20,7 @@ def database_is_empty(session: Session) -> bool:
 def load_demo(session: Session, *, now: datetime) -> dict[str, int]:
     """Create the demo data set; returns counts of what was created. Flushes, never commits."""
     created = load_accounts(session, now=now)
+    created |= load_catalog(session, now=now)
     return created
 
 

@@ -10,6 +10,8 @@ def register_web(app: Flask) -> None:
     from app.web.access import init_access
     from app.web.accounts.views import bp as accounts_bp
     from app.web.auth.views import bp as auth_bp
+    from app.web.catalog.views import bp as catalog_bp
+    from app.web.downloads import bp as downloads_bp
     from app.web.home.views import bp as home_bp
     from app.web.i18n import init_i18n
     from app.web.security import init_security
@@ -19,5 +21,5 @@ def register_web(app: Flask) -> None:
     init_security(app)
     init_i18n(app)
     init_templating(app)
-    for blueprint in (home_bp, auth_bp, accounts_bp):
+    for blueprint in (home_bp, auth_bp, accounts_bp, catalog_bp, downloads_bp):
         app.register_blueprint(blueprint)

@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from app.catalog.ladder import level_label, level_name
 from app.regions import city_name as _city_name
 
 ORG_KIND_LABELS = {
@@ -39,6 +40,12 @@ def datetime_local(value: datetime | date | None, fmt: str = "%Y-%m-%d %H:%M") -
 def init_templating(app: Flask) -> None:
     """Register filters and globals."""
     app.add_template_filter(datetime_local, "datetime_local")
+    app.add_template_global(level_label, "level_label")
+    app.add_template_global(level_name, "level_name")
+
+    @app.template_filter("city_label")
+    def _city_label(code: str) -> str:
+        return _city_name(code, english=str(get_locale()).startswith("en"))
 
     @app.context_processor
     def _labels() -> dict:

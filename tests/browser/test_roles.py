@@ -7,11 +7,11 @@ from tests.browser.conftest import log_in
 pytestmark = pytest.mark.browser
 
 ROLES = [
-    ("admin", "人社管理", "审计日志"),
-    ("inst_sy", "培训机构", "本机构"),
-    ("eval", "评价机构", "本机构"),
-    ("assessor1", "考评员", "本机构"),
-    ("hr_sy", "企业人力资源", "本机构"),
+    ("admin", "人社管理", "系统管理"),
+    ("inst_sy", "培训机构", "职业目录"),
+    ("eval", "评价机构", "职业目录"),
+    ("assessor1", "考评员", "职业目录"),
+    ("hr_sy", "企业人力资源", "职业目录"),
 ]
 
 

@@ -1,0 +1,175 @@
+"""Reading uploaded tables (xlsx, or CSV in UTF-8/GBK) into rows keyed by header, and error workbooks.
+
+Low, Flask-free module shared by every import (people, enrolments, shortage catalogue, bulk checks).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+
+from app.errors import ValidationFailed
+
+MAX_ROWS = 50_000
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One data row: its row number as the user sees it in Excel, and cell values by header."""
+
+    number: int
+    values: dict[str, object]
+
+
+@dataclass(frozen=True)
+class CellError:
+    """What is wrong, and where."""
+
+    row: int
+    column: str
+    message: str
+
+
+def normalise_header(text: object) -> str:
+    """Header text without full-width forms, spaces, asterisks or a trailing note in brackets."""
+    value = unicodedata.normalize("NFKC", str(text or "")).strip().replace(" ", "").rstrip("*")
+    for bracket in ("(", "（"):
+        if bracket in value:
+            value = value.split(bracket, 1)[0]
+    return value
+
+
+def _decode_csv(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationFailed("CSV 文件编码无法识别，请另存为 UTF-8 或 GBK 编码", field="file")
+
+
+def read_table(data: bytes, filename: str) -> tuple[list[str], Iterator[SheetRow]]:
+    """Headers and rows of the first sheet of an xlsx file, or of a CSV file."""
+    name = filename.lower()
+    if name.endswith(".csv"):
+        reader = csv.reader(io.StringIO(_decode_csv(data)))
+        raw_rows: Iterator[Sequence[object]] = iter(reader)
+    elif name.endswith((".xlsx", ".xlsm")):
+        try:
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many types for a damaged file
+            raise ValidationFailed("无法读取该 Excel 文件，请确认是 .xlsx 格式且未损坏", field="file") from exc
+        raw_rows = workbook.worksheets[0].iter_rows(values_only=True)
+    else:
+        raise ValidationFailed("请上传 .xlsx 或 .csv 文件（旧版 .xls 请先另存为 .xlsx）", field="file")
+    try:
+        header_row = next(raw_rows)
+    except StopIteration as exc:
+        raise ValidationFailed("文件是空的", field="file") from exc
+    headers = [normalise_header(h) for h in header_row]
+    return headers, _rows(headers, raw_rows)
+
+
+def _rows(headers: list[str], raw_rows: Iterator[Sequence[object]]) -> Iterator[SheetRow]:
+    for number, raw in enumerate(raw_rows, start=2):
+        if number > MAX_ROWS + 1:
+            raise ValidationFailed(f"一次最多导入 {MAX_ROWS} 行", field="file")
+        if raw is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in raw):
+            continue
+        yield SheetRow(number, {h: (raw[i] if i < len(raw) else None) for i, h in enumerate(headers) if h})
+
+
+def require_headers(headers: Sequence[str], required: Sequence[str]) -> None:
+    """Refuse a file missing any required column, naming every missing one."""
+    missing = [h for h in required if h not in headers]
+    if missing:
+        raise ValidationFailed(f"缺少必需的列：{'、'.join(missing)}（第 1 行应为表头）", field="file")
+
+
+def cell_text(value: object) -> str:
+    """A cell as trimmed text with full-width characters folded to ASCII."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def parse_date_cell(value: object) -> date:
+    """Dates from Excel cells or text: 2024-03-01, 2024/3/1, 2024.03.01, 20240301, 2024年3月1日."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = cell_text(value)
+    if not text:
+        raise ValueError("日期为空")
+    cleaned = text.replace("年", "-").replace("月", "-").replace("日", "").replace("/", "-").replace(".", "-")
+    try:
+        if cleaned.isdigit() and len(cleaned) == 8:
+            return date(int(cleaned[:4]), int(cleaned[4:6]), int(cleaned[6:]))
+        year, month, day = (int(p) for p in cleaned.split("-"))
+        return date(year, month, day)
+    except ValueError as exc:
+        raise ValueError(f"日期“{text}”无法识别，请写成 2024-03-01") from exc
+
+
+ERROR_FILL = PatternFill("solid", start_color="FFF4CCCC", end_color="FFF4CCCC")
+
+
+def error_workbook(headers: Sequence[str], rows: Sequence[SheetRow], errors: Sequence[CellError]) -> bytes:
+    """The uploaded rows with an explanation column and bad cells in red, plus a sheet listing every error."""
+    by_row: dict[int, list[CellError]] = {}
+    for error in errors:
+        by_row.setdefault(error.row, []).append(error)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "数据"
+    columns = [h for h in headers if h]
+    sheet.append([*columns, "错误说明"])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for out_row, row in enumerate(rows, start=2):
+        sheet.append([_plain(row.values.get(h)) for h in columns] + [
+            "；".join(f"{e.column}：{e.message}" for e in by_row.get(row.number, []))
+        ])
+        for error in by_row.get(row.number, []):
+            if error.column in columns:
+                sheet.cell(row=out_row, column=columns.index(error.column) + 1).fill = ERROR_FILL
+    listing = workbook.create_sheet("错误清单")
+    listing.append(["行号", "列", "原因"])
+    for error in sorted(errors, key=lambda e: (e.row, e.column)):
+        listing.append([error.row, error.column, error.message])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _plain(value: object) -> object:
+    return value if isinstance(value, (int, float, date, datetime)) or value is None else str(value)
+
+
+def simple_workbook(title: str, headers: Sequence[str], rows: Sequence[Sequence[object]],
+                    text_columns: Sequence[int] = ()) -> bytes:
+    """A one-sheet workbook with a bold header; text_columns are formatted as text ('@')."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    sheet.append(list(headers))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(list(row))
+    for index in text_columns:
+        for cell in sheet.iter_rows(min_col=index + 1, max_col=index + 1):
+            cell[0].number_format = "@"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,233 @@
+"""Occupation catalogue, standards and the shortage catalogue."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+
+from app.accounts.roles import Role
+from app.catalog.eligibility_rules import rules_from_json
+from app.catalog.models import COMPONENT_LABELS
+from app.catalog.occupations import (
+    add_variant,
+    create_occupation,
+    get_occupation,
+    list_occupations,
+    update_occupation,
+)
+from app.catalog.shortage import COLUMNS, import_shortage_catalogue, list_catalogues
+from app.catalog.standards import get_standard, update_component, update_standard_rules
+from app.database import utcnow
+from app.errors import DomainError, NotFound
+from app.extensions import db
+from app.spreadsheets import error_workbook, read_table, simple_workbook
+from app.web.access import authenticated, current_actor, roles
+from app.web.catalog.forms import ComponentForm, OccupationForm, RulesForm, ShortageImportForm, VariantForm
+from app.web.downloads import stash_download
+from app.web.forms import attach_error
+
+bp = Blueprint("catalog", __name__, url_prefix="/catalog")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.get("/occupations")
+@authenticated
+def occupations():
+    """The occupation catalogue (reference data for every role)."""
+    search = request.args.get("q", "").strip()
+    return render_template("catalog/occupations.html", occupations=list_occupations(db.session, search=search),
+                           search=search)
+
+
+@bp.route("/occupations/new", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def new_occupation():
+    """Add an occupation."""
+    form = OccupationForm()
+    if form.validate_on_submit():
+        try:
+            occupation = create_occupation(
+                db.session, actor=current_actor(), now=utcnow(), edition=form.edition.data, code=form.code.data,
+                name=form.name.data, english_name=form.english_name.data, digital=form.digital.data,
+                green=form.green.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Occupation added."), "success")
+            return redirect(url_for("catalog.occupation", occupation_id=occupation.id))
+    return render_template("catalog/occupation_form.html", form=form)
+
+
+def _occupation_or_404(occupation_id: int):
+    try:
+        return get_occupation(db.session, occupation_id=occupation_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/occupations/<int:occupation_id>")
+@authenticated
+def occupation(occupation_id: int):
+    """An occupation with its variants and standards."""
+    occupation = _occupation_or_404(occupation_id)
+    standard = occupation.current_standard
+    rules = rules_from_json(standard.eligibility_rules) if standard else {}
+    edit_form = OccupationForm(obj=occupation)
+    return render_template(
+        "catalog/occupation.html", occupation=occupation, standard=standard, rules=rules,
+        variant_form=VariantForm(), edit_form=edit_form, component_labels=COMPONENT_LABELS,
+        component_form=ComponentForm(),
+        rules_form=RulesForm(
+            eligibility_rules=json.dumps(standard.eligibility_rules, ensure_ascii=False, indent=2) if standard else "",
+            related_codes=" ".join(standard.related_codes) if standard else "",
+        ),
+    )
+
+
+@bp.post("/occupations/<int:occupation_id>")
+@roles(Role.ADMIN)
+def edit_occupation(occupation_id: int):
+    """Change an occupation's name and flags."""
+    form = OccupationForm()
+    if form.validate_on_submit():
+        try:
+            update_occupation(db.session, actor=current_actor(), now=utcnow(), occupation_id=occupation_id,
+                              name=form.name.data, english_name=form.english_name.data, digital=form.digital.data,
+                              green=form.green.data, active=form.active.data)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+    return redirect(url_for("catalog.occupation", occupation_id=occupation_id))
+
+
+@bp.post("/occupations/<int:occupation_id>/variants")
+@roles(Role.ADMIN)
+def new_variant(occupation_id: int):
+    """Add a 工种 or 职业方向."""
+    form = VariantForm()
+    if form.validate_on_submit():
+        try:
+            add_variant(db.session, actor=current_actor(), now=utcnow(), occupation_id=occupation_id,
+                        kind=form.kind.data, name=form.name.data)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("Added."), "success")
+    return redirect(url_for("catalog.occupation", occupation_id=occupation_id))
+
+
+@bp.route("/standards/<int:standard_id>/rules", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def edit_rules(standard_id: int):
+    """Edit a standard's eligibility rules; bad JSON or rules keep the typed text with the reason."""
+    try:
+        standard = get_standard(db.session, standard_id=standard_id)
+    except NotFound:
+        abort(404)
+    form = RulesForm()
+    if request.method == "GET":
+        form.eligibility_rules.data = json.dumps(standard.eligibility_rules, ensure_ascii=False, indent=2)
+        form.related_codes.data = " ".join(standard.related_codes)
+    if form.validate_on_submit():
+        try:
+            data = json.loads(form.eligibility_rules.data)
+        except json.JSONDecodeError as exc:
+            form.eligibility_rules.errors.append(
+                _("Not valid JSON: line %(line)s, column %(col)s: %(msg)s", line=exc.lineno, col=exc.colno,
+                  msg=exc.msg))
+        else:
+            try:
+                update_standard_rules(
+                    db.session, actor=current_actor(), now=utcnow(), standard_id=standard.id, eligibility_rules=data,
+                    related_codes=[c for c in re.split(r"[\s,，]+", form.related_codes.data or "") if c],
+                )
+            except DomainError as error:
+                db.session.rollback()
+                attach_error(form, error)
+            else:
+                db.session.commit()
+                flash(_("Eligibility rules saved."), "success")
+                return redirect(url_for("catalog.occupation", occupation_id=standard.occupation_id))
+    return render_template("catalog/rules_form.html", form=form, standard=standard)
+
+
+@bp.post("/components/<int:component_id>")
+@roles(Role.ADMIN)
+def edit_component(component_id: int):
+    """Change a component's pass mark."""
+    form = ComponentForm()
+    occupation_id = request.form.get("occupation_id", type=int)
+    if form.validate_on_submit():
+        try:
+            update_component(db.session, actor=current_actor(), now=utcnow(), component_id=component_id,
+                             pass_mark=form.pass_mark.data, required=form.required.data)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("Pass mark saved."), "success")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "danger")
+    if occupation_id:
+        return redirect(url_for("catalog.occupation", occupation_id=occupation_id))
+    return redirect(url_for("catalog.occupations"))
+
+
+@bp.route("/shortage", methods=["GET", "POST"])
+@authenticated
+def shortage():
+    """The shortage catalogues; administrators import a quarter here."""
+    form = ShortageImportForm()
+    errors, error_url = [], None
+    if request.method == "POST":
+        if not current_actor().has_role(Role.ADMIN):
+            abort(403)
+        if form.validate_on_submit():
+            upload = form.file.data
+            try:
+                headers, rows = read_table(upload.read(), upload.filename)
+                rows = list(rows)
+                outcome = import_shortage_catalogue(
+                    db.session, actor=current_actor(), now=utcnow(), quarter=form.quarter.data, headers=headers,
+                    rows=rows, title=form.title.data, replace=form.replace.data,
+                )
+            except DomainError as error:
+                db.session.rollback()
+                attach_error(form, error)
+            else:
+                if outcome.errors:
+                    db.session.rollback()
+                    errors = outcome.errors
+                    error_url = stash_download(error_workbook(headers, rows, errors),
+                                               f"紧缺目录导入错误-{form.quarter.data}.xlsx", XLSX)
+                    flash(_("Nothing was imported: %(n)s problems found.", n=len(errors)), "danger")
+                else:
+                    db.session.commit()
+                    flash(_("Imported %(n)s entries.", n=len(outcome.catalogue.entries)), "success")
+                    return redirect(url_for("catalog.shortage"))
+    return render_template("catalog/shortage.html", catalogues=list_catalogues(db.session), form=form,
+                           errors=errors, error_url=error_url)
+
+
+@bp.get("/shortage/template.xlsx")
+@authenticated
+def shortage_template():
+    """An empty shortage-catalogue sheet with one example row."""
+    data = simple_workbook("紧缺目录", COLUMNS, [(1, "6-18-02-04", "焊工", "", 3200, "沈阳、大连", 2, "否")],
+                           text_columns=[1])
+    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name="紧缺目录模板.xlsx")
