@@ -20,6 +20,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.config.from_object(config_class)
 
     from app import models  # noqa: F401  (register every table on the metadata)
+    from app.api import init_api
     from app.accounts import passwords
     from app.cli import register_cli
     from app.database import install_sqlite_listeners
@@ -35,5 +36,6 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     limiter.init_app(app)
     bootstrap.init_app(app)
     register_web(app)
+    init_api(app)
     register_cli(app)
     return app

@@ -12,7 +12,15 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.accounts import passwords
-from app.accounts.models import EvaluationFiling, FilingScope, LoginSession, Organisation, User, UserRole
+from app.accounts.models import (
+    ApiToken,
+    EvaluationFiling,
+    FilingScope,
+    LoginSession,
+    Organisation,
+    User,
+    UserRole,
+)
 from app.accounts.roles import ORG_KIND_LABELS, ROLE_LABELS, ROLE_ORG_KIND, OrgKind, Role, role_fits_org
 from app.audit.services import record_event
 from app.errors import NotAllowed, NotFound, ValidationFailed
@@ -358,3 +366,50 @@ def organisation_counts(session: Session) -> dict[str, int]:
     counts = {kind.value: 0 for kind in OrgKind}
     counts.update({kind: n for kind, n in rows})
     return counts
+
+
+# --- API tokens ------------------------------------------------------------------------------------
+
+API_TOKEN_PREFIX = "jc_"
+
+
+def create_api_token(session: Session, *, actor: User, now: datetime, name: str) -> tuple[ApiToken, str]:
+    """Issue an API token for the actor; the plain token is returned once and only its hash is kept."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed("请为令牌命名，如“人事系统对接”", field="name")
+    token = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(user_id=actor.id, name=name, token_hash=_token_id(token), prefix=token[:10], created_at=now)
+    session.add(row)
+    session.flush()
+    record_event(session, actor=actor, now=now, action="api_token.create", object_type="api_token",
+                 object_id=row.id, new={"name": name, "prefix": row.prefix})
+    return row, token
+
+
+def revoke_api_token(session: Session, *, actor: User, now: datetime, token_id: int) -> ApiToken:
+    """Revoke one of the actor's own tokens (administrators may revoke any)."""
+    row = session.get(ApiToken, token_id)
+    if row is None or (row.user_id != actor.id and not actor.has_role(Role.ADMIN)):
+        raise NotFound("令牌不存在")
+    if row.revoked_at is None:
+        row.revoked_at = now
+        session.flush()
+        record_event(session, actor=actor, now=now, action="api_token.revoke", object_type="api_token",
+                     object_id=row.id)
+    return row
+
+
+def list_api_tokens(session: Session, *, actor: User) -> list[ApiToken]:
+    """The actor's own tokens, newest first."""
+    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == actor.id).order_by(ApiToken.id.desc())))
+
+
+def user_for_api_token(session: Session, *, token: str) -> User | None:
+    """The active user behind a live API token, or None."""
+    if not token.startswith(API_TOKEN_PREFIX):
+        return None
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_id(token)))
+    if row is None or row.revoked_at is not None or not row.user.active:
+        return None
+    return row.user

@@ -7,9 +7,11 @@ from datetime import timedelta
 
 from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
+from werkzeug.datastructures import WWWAuthenticate
+from werkzeug.exceptions import Unauthorized
 
 from app.accounts.models import User
-from app.accounts.services import user_for_token
+from app.accounts.services import user_for_api_token, user_for_token
 from app.database import reset_write_intent, set_write_intent, utcnow
 from app.extensions import db, login_manager
 
@@ -70,6 +72,8 @@ def _enforce() -> object | None:
     kind, allowed = rule
     if kind == PUBLIC:
         return None
+    if request.blueprint == "api":
+        _authenticate_api_request()
     if not current_user.is_authenticated:
         if request.blueprint == "api" or request.accept_mimetypes.best == "application/json":
             abort(401)
@@ -77,6 +81,16 @@ def _enforce() -> object | None:
     if kind == "roles" and not current_user.has_role(*allowed):
         abort(403)
     return None
+
+
+def _authenticate_api_request() -> None:
+    # The API authenticates by bearer token only, never by the browser session, so it needs no CSRF token.
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    user = user_for_api_token(db.session, token=token.strip()) if scheme.lower() == "bearer" else None
+    if user is None:
+        raise Unauthorized(www_authenticate=WWWAuthenticate("bearer", {"realm": "jiangcai"}))
+    g._login_user = user  # Flask-Login's slot for current_user
 
 
 def _load_user(token: str) -> User | None:

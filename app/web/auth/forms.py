@@ -32,3 +32,16 @@ class PasswordForm(FlaskForm):
         validators=[DataRequired(), EqualTo("new_password", message=_l("The two passwords differ"))],
     )
     submit = SubmitField(_l("Change password"))
+
+
+class ApiTokenForm(FlaskForm):
+    """Name a new API token."""
+
+    name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)])
+    submit = SubmitField(_l("Create token"))
+
+
+class RevokeForm(FlaskForm):
+    """Revoke a token (CSRF-protected POST)."""
+
+    submit = SubmitField(_l("Revoke"))

@@ -7,12 +7,20 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
-from app.accounts.services import authenticate, change_password, close_login_session, open_login_session
+from app.accounts.services import (
+    authenticate,
+    change_password,
+    close_login_session,
+    create_api_token,
+    list_api_tokens,
+    open_login_session,
+    revoke_api_token,
+)
 from app.database import utcnow
 from app.errors import DomainError
 from app.extensions import db, limiter
 from app.web.access import authenticated, current_actor, login_lifetime, public
-from app.web.auth.forms import LoginForm, LogoutForm, PasswordForm
+from app.web.auth.forms import ApiTokenForm, LoginForm, LogoutForm, PasswordForm, RevokeForm
 from app.web.forms import attach_error
 from app.web.i18n import _safe_next
 
@@ -95,3 +103,38 @@ def password():
             flash(_("Your password has been changed; other sessions were logged out."), "success")
             return redirect(url_for("home.index"))
     return render_template("auth/password.html", form=form)
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+@authenticated
+def tokens():
+    """The user's API tokens; a new token is shown once."""
+    form = ApiTokenForm()
+    new_token = None
+    if form.validate_on_submit():
+        try:
+            _row, new_token = create_api_token(db.session, actor=current_actor(), now=utcnow(), name=form.name.data)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            form = ApiTokenForm(formdata=None)
+    return render_template("auth/tokens.html", form=form, new_token=new_token, revoke=RevokeForm(),
+                           tokens=list_api_tokens(db.session, actor=current_actor()))
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@authenticated
+def revoke_token(token_id: int):
+    """Revoke one of the user's tokens."""
+    if RevokeForm().validate_on_submit():
+        try:
+            revoke_api_token(db.session, actor=current_actor(), now=utcnow(), token_id=token_id)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("Token revoked."), "success")
+    return redirect(url_for("auth.tokens"))

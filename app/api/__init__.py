@@ -1,0 +1,62 @@
+"""JSON API v1: bearer-token authentication per organisation user, JSON errors, OpenAPI document."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, Flask, jsonify, request
+from werkzeug.exceptions import BadRequest
+
+from app.errors import Conflict, DomainError, NotAllowed, NotFound
+from app.extensions import csrf, db, limiter
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+ROUTES: list[dict[str, Any]] = []  # collected by `documented` for the OpenAPI document
+
+
+def documented(path: str, method: str, *, summary: str, tag: str, responses: dict | None = None,
+               request_body: dict | None = None, parameters: list | None = None) -> Callable:
+    """Record an endpoint's contract for /api/v1/openapi.json."""
+
+    def decorate(view: Callable) -> Callable:
+        ROUTES.append({"path": path, "method": method.lower(), "summary": summary, "tag": tag,
+                       "responses": responses or {}, "request_body": request_body, "parameters": parameters or [],
+                       "view": view})
+        return view
+
+    return decorate
+
+
+def domain_error_response(error: DomainError):
+    """Map a service's refusal to a JSON error with the field at fault."""
+    status = 404 if isinstance(error, NotFound) else 403 if isinstance(error, NotAllowed) else (
+        409 if isinstance(error, Conflict) else 422)
+    db.session.rollback()
+    return jsonify({"error": error.message, "field": error.field, "status": status}), status
+
+
+def json_body() -> dict:
+    """The request's JSON object, or a 400 when it is not one."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise BadRequest("request body must be a JSON object")
+    return data
+
+
+def _token_key() -> str:
+    header = request.headers.get("Authorization", "")
+    return header[-16:] if header else request.remote_addr or "unknown"
+
+
+# Blueprint set-up happens once, at import, because every app (one per test) registers the same blueprint.
+bp.register_error_handler(DomainError, domain_error_response)
+csrf.exempt(bp)
+limiter.limit("600 per minute", key_func=_token_key)(bp)
+
+
+def init_api(app: Flask) -> None:
+    """Register the API blueprint with its endpoints (CSRF-exempt: it never uses cookies)."""
+    from app.api import catalog, openapi  # noqa: F401  (attach the endpoints before registering)
+
+    app.register_blueprint(bp)
