@@ -10,7 +10,7 @@ INSTANCE_DIR = Path(os.environ.get("JIANGCAI_INSTANCE_DIR", BASE_DIR / "instance
 
 # Keys that ship in this repository; production must never run with them.
 DEV_SECRET_KEY = "jiangcai-development-secret-key-not-for-production-use"
-DEV_PII_KEY = "ZGV2LW9ubHktcGlpLWtleS1kby1ub3QtdXNlLTMyYg=="  # base64 of a 32-byte dev key
+DEV_PII_KEY = "ZGV2LW9ubHktcGlpLWtleS1kby1ub3QtdXNlLTMyYiE="  # base64 of a 32-byte dev key
 DEV_PII_HASH_KEY = "dev-only-pii-hash-key-do-not-use-in-production"
 DEV_SIGNING_KEYS = "dev1:7FdXcYbPl1I9h4SOpo1qb4BzBrvdl8YY1dBk3gxl3m8"
 KNOWN_DEFAULT_SECRETS = frozenset(

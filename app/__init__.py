@@ -21,6 +21,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     from app import models  # noqa: F401  (register every table on the metadata)
     from app.api import init_api
+    from app import pii
     from app.accounts import passwords
     from app.cli import register_cli
     from app.database import install_sqlite_listeners
@@ -29,6 +30,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     install_sqlite_listeners()
     passwords.configure(app.config.get("PASSWORD_HASH_PROFILE", "default"))
+    pii.configure(app.config["PII_ENCRYPTION_KEY"], app.config["PII_HASH_KEY"])
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)

@@ -4,3 +4,4 @@ import app.accounts.models  # noqa: F401
 import app.audit.models  # noqa: F401
 import app.catalog.models  # noqa: F401
 import app.certification.numbering  # noqa: F401
+import app.people.models  # noqa: F401

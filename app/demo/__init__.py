@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.accounts.models import Organisation
 from app.demo.accounts import DEMO_LOGINS, DEMO_PASSWORD, load_accounts
 from app.demo.catalog import load_catalog
+from app.demo.people import load_people
 
 
 def database_is_empty(session: Session) -> bool:
@@ -21,6 +22,7 @@ def load_demo(session: Session, *, now: datetime) -> dict[str, int]:
     """Create the demo data set; returns counts of what was created. Flushes, never commits."""
     created = load_accounts(session, now=now)
     created |= load_catalog(session, now=now)
+    created |= load_people(session, now=now)
     return created
 
 

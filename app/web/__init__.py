@@ -13,6 +13,7 @@ def register_web(app: Flask) -> None:
     from app.web.catalog.views import bp as catalog_bp
     from app.web.downloads import bp as downloads_bp
     from app.web.home.views import bp as home_bp
+    from app.web.people.views import bp as people_bp
     from app.web.i18n import init_i18n
     from app.web.security import init_security
     from app.web.templating import init_templating
@@ -21,5 +22,5 @@ def register_web(app: Flask) -> None:
     init_security(app)
     init_i18n(app)
     init_templating(app)
-    for blueprint in (home_bp, auth_bp, accounts_bp, catalog_bp, downloads_bp):
+    for blueprint in (home_bp, auth_bp, accounts_bp, catalog_bp, downloads_bp, people_bp):
         app.register_blueprint(blueprint)

@@ -9,7 +9,10 @@ from flask import Flask, current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from app.catalog.ladder import level_label, level_name
+from app.catalog.ladder import grade_by_key, level_label, level_name
+from app.idnumbers import ID_TYPE_LABELS
+from app.people.models import LEVEL_ROUTES
+from app.people.vocabulary import EDUCATION_LABELS, GENDER_LABELS, target_group_text
 from app.regions import city_name as _city_name
 
 ORG_KIND_LABELS = {
@@ -42,6 +45,12 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(datetime_local, "datetime_local")
     app.add_template_global(level_label, "level_label")
     app.add_template_global(level_name, "level_name")
+    app.add_template_global(lambda t: ID_TYPE_LABELS.get(t, t or ""), "id_type_label")
+    app.add_template_global(lambda g: GENDER_LABELS.get(g, "") if g else "", "gender_label")
+    app.add_template_global(lambda e: EDUCATION_LABELS.get(e, "") if e else "—", "education_label")
+    app.add_template_global(lambda keys: target_group_text(keys or []), "target_groups_text")
+    app.add_template_global(lambda key: grade_by_key(key).label, "grade_label")
+    app.add_template_global(lambda r: LEVEL_ROUTES.get(r, r), "award_route_label")
 
     @app.template_filter("city_label")
     def _city_label(code: str) -> str:

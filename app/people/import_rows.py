@@ -1,0 +1,258 @@
+"""Pure validation of import rows: every cell checked, every problem collected, rows grouped per person.
+
+No database here: the import first validates the whole file with these functions, and only writes when
+no row has an error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from app.errors import ValidationFailed
+from app.idnumbers import ID_TYPE_LABELS, RESIDENT
+from app.people.import_columns import COLUMN_BY_KEY, WORK_KEYS, HeaderMap, RowError
+from app.people.tabular import cell_date, cell_text, is_blank, is_blank_row
+from app.people.validation import (
+    Identity,
+    check_identity,
+    check_name,
+    check_occupation_code,
+    check_phone,
+    check_text,
+    check_work_dates,
+)
+from app.people.vocabulary import (
+    EDUCATION_LABELS,
+    GENDER_LABELS,
+    SCHOOL_TYPE_LABELS,
+    TARGET_GROUP_LABELS,
+    allowed,
+    education_key,
+    gender_key,
+    id_type_key,
+    school_type_key,
+    split_target_groups,
+    target_group_text,
+)
+
+# Fields named by ValidationFailed → import column keys.
+_FIELD_COLUMN = {"start_date": "work_start", "end_date": "work_end"}
+
+
+@dataclass(frozen=True)
+class WorkDraft:
+    """A validated work period from one row."""
+
+    row: int
+    employer_name: str
+    occupation_code: str | None
+    occupation_name: str
+    start_date: date
+    end_date: date | None
+
+    @property
+    def key(self) -> tuple:
+        """What makes two work periods the same one."""
+        return (self.employer_name, self.occupation_code, self.occupation_name, self.start_date, self.end_date)
+
+
+@dataclass
+class PersonDraft:
+    """A validated person gathered from one or more rows with the same ID number."""
+
+    row: int
+    identity: Identity
+    values: dict[str, object]
+    rows: dict[str, int] = field(default_factory=dict)
+    work: list[WorkDraft] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """ID type and normalised number."""
+        return self.identity.id_type, self.identity.number
+
+
+class _Row:
+    """Cell access and error collection for one spreadsheet row."""
+
+    def __init__(self, number: int, cells: tuple, header_map: HeaderMap, errors: list[RowError]) -> None:
+        self.number, self.cells, self.map, self.errors = number, cells, header_map, errors
+        self.failed = False
+        self.identity: Identity | None = None
+
+    def raw(self, key: str) -> object:
+        place = self.map.positions.get(key)
+        return self.cells[place] if place is not None and place < len(self.cells) else None
+
+    def text(self, key: str) -> str:
+        return cell_text(self.raw(key))
+
+    def error(self, key: str, message: str) -> None:
+        self.failed = True
+        self.errors.append(RowError(self.number, self.map.header(key), message, self.map.positions.get(key)))
+
+    def failure(self, exc: ValidationFailed, default_key: str) -> None:
+        key = _FIELD_COLUMN.get(exc.field or "", exc.field or default_key)
+        self.error(key if key in COLUMN_BY_KEY else default_key, exc.message)
+
+    def date(self, key: str) -> date | None:
+        value = self.raw(key)
+        if is_blank(value):
+            return None
+        try:
+            return cell_date(value)
+        except ValidationFailed as exc:
+            self.error(key, exc.message)
+            return None
+
+
+def _id_number_text(row: _Row) -> str | None:
+    value = row.raw("id_number")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # Shown as Excel's General format shows it, e.g. 2.10102E+17.
+        shown = f"{value:.6G}" if isinstance(value, float) else str(value)
+        row.error("id_number", f"证件号码单元格是数字格式（读到 {shown}）。Excel 的数字只保留 15 位有效数字，"
+                               "号码可能已被改变；请把该列设为“文本”格式后重新输入号码")
+        return None
+    if is_blank(value):
+        row.error("id_number", "请填写证件号码")
+        return None
+    return cell_text(value)
+
+
+def _choice(row: _Row, key: str, lookup, labels: dict[str, str], what: str) -> str | None:
+    text = row.text(key)
+    if not text:
+        return None
+    found = lookup(text)
+    if found is None:
+        row.error(key, f"{what}“{text}”无效，可选：{allowed(labels)}")
+    return found
+
+
+def _identity(row: _Row, today: date) -> Identity | None:
+    number = _id_number_text(row)
+    id_type_text = row.text("id_type")
+    id_type = id_type_key(id_type_text) if id_type_text else RESIDENT
+    if id_type is None:
+        row.error("id_type", f"证件类型“{id_type_text}”无效，可选：{allowed(ID_TYPE_LABELS)}")
+    gender = _choice(row, "gender", gender_key, GENDER_LABELS, "性别")
+    born = row.date("birth_date")
+    if number is None or id_type is None or row.failed:
+        return None
+    try:
+        return check_identity(id_type, number, today=today, birth_date=born, gender=gender)
+    except ValidationFailed as exc:
+        row.failure(exc, "id_number")
+        return None
+
+
+def _person_values(row: _Row, today: date) -> dict[str, object]:
+    values: dict[str, object] = {}
+    name = row.text("name")
+    values["name"] = _checked(row, "name", lambda: check_name(name)) if name else None
+    values["phone"] = _checked(row, "phone", lambda: check_phone(row.text("phone")))
+    values["speciality"] = _checked(row, "speciality", lambda: check_text(
+        row.text("speciality"), field="speciality", what="所学专业", max_length=100))
+    values["education"] = _choice(row, "education", education_key, EDUCATION_LABELS, "学历")
+    values["school_type"] = _choice(row, "school_type", school_type_key, SCHOOL_TYPE_LABELS, "毕业院校类型")
+    graduated = row.date("graduated_on")
+    if graduated is not None and graduated > today:
+        row.error("graduated_on", f"毕业日期 {graduated.isoformat()} 晚于今天")
+    values["graduated_on"] = graduated
+    keys, unknown = split_target_groups(row.text("target_groups"))
+    if unknown:
+        row.error("target_groups", f"目标群体“{'、'.join(unknown)}”无效，可选：{allowed(TARGET_GROUP_LABELS)}")
+    values["target_groups"] = keys or None
+    return values
+
+
+def _checked(row: _Row, key: str, check):
+    """Run one check of a cell; on failure record it against that column and return None."""
+    try:
+        return check()
+    except ValidationFailed as exc:
+        row.error(key, exc.message)
+        return None
+
+
+def _work(row: _Row, identity: Identity | None, today: date) -> WorkDraft | None:
+    if all(is_blank(row.raw(key)) for key in WORK_KEYS):
+        return None
+    before = len(row.errors)
+    employer = _checked(row, "employer_name", lambda: check_text(
+        row.text("employer_name"), field="employer_name", what="工作单位", max_length=200, required=True))
+    occupation = _checked(row, "occupation_name", lambda: check_text(
+        row.text("occupation_name"), field="occupation_name", what="从事职业名称", max_length=100, required=True))
+    code = _checked(row, "occupation_code", lambda: check_occupation_code(row.text("occupation_code")))
+    start, end = row.date("work_start"), row.date("work_end")
+    if is_blank(row.raw("work_start")):
+        row.error("work_start", "填写工作经历时须填写工作开始日期")
+    if len(row.errors) > before or start is None or identity is None:
+        return None
+    try:
+        check_work_dates(start, end, born=identity.birth_date, today=today)
+    except ValidationFailed as exc:
+        row.failure(exc, "work_start")
+        return None
+    return WorkDraft(row.number, employer, code, occupation, start, end)
+
+
+def _describe(key: str, value: object) -> str:
+    if key == "phone":
+        return ""
+    if key == "target_groups":
+        return f"“{target_group_text(value)}”"
+    labels = {"education": EDUCATION_LABELS, "school_type": SCHOOL_TYPE_LABELS, "gender": GENDER_LABELS}.get(key)
+    shown = labels.get(value, value) if labels else value
+    return f"“{shown.isoformat() if isinstance(shown, date) else shown}”"
+
+
+def _merge(draft: PersonDraft, row: _Row, values: dict[str, object], work: WorkDraft | None) -> None:
+    """Add a further row of the same person: blanks are fine, different non-blank values are errors."""
+    if row.identity.birth_date != draft.identity.birth_date:
+        row.error("birth_date", f"与第 {draft.row} 行（同一证件号码）的出生日期不一致")
+    for key, value in values.items():
+        if value is None:
+            continue
+        known = draft.values.get(key)
+        if known is None:
+            draft.values[key] = value
+            draft.rows[key] = row.number
+        elif known != value:
+            header = row.map.header(key)
+            row.error(key, f"与第 {draft.rows[key]} 行（同一证件号码）的{header}{_describe(key, known)}不一致")
+    if work is not None and all(w.key != work.key for w in draft.work):
+        draft.work.append(work)
+
+
+def validate_rows(rows: list[tuple], header_map: HeaderMap, *, today: date) -> tuple[list[PersonDraft], list[RowError]]:
+    """Check every data row below the header; group rows by ID number; collect every error."""
+    errors: list[RowError] = []
+    people: dict[tuple[str, str], PersonDraft] = {}
+    for index in range(header_map.row_index + 1, len(rows)):
+        cells = rows[index]
+        if is_blank_row(cells):
+            continue
+        row = _Row(index + 1, cells, header_map, errors)
+        identity = row.identity = _identity(row, today)
+        values = _person_values(row, today)
+        if identity is not None and identity.gender is not None:
+            values["gender"] = identity.gender
+        work = _work(row, identity, today)
+        if identity is None:
+            continue
+        draft = people.get((identity.id_type, identity.number))
+        if draft is None:
+            draft = PersonDraft(row.number, identity, {}, {})
+            people[draft.key] = draft
+        _merge(draft, row, values, work)
+    for draft in people.values():
+        if not draft.values.get("name"):
+            errors.append(RowError(draft.row, header_map.header("name"), "请填写姓名",
+                                   header_map.positions.get("name")))
+    if not people and not errors:
+        errors.append(RowError(header_map.row_number + 1, "", "表格中没有数据行"))
+    errors.sort(key=lambda error: (error.row, error.col if error.col is not None else -1))
+    return list(people.values()), errors

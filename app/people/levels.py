@@ -1,0 +1,115 @@
+"""A person's level history on the 新八级工 ladder: awards by route, current grade per occupation."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.accounts.models import Organisation, User
+from app.accounts.roles import Role
+from app.audit.services import record_event
+from app.catalog.ladder import grade_by_key
+from app.errors import NotAllowed, ValidationFailed
+from app.people.access import person_in_scope
+from app.people.models import LEVEL_ROUTES, LevelAward
+from app.people.validation import check_occupation_code, check_text
+
+APPOINTMENT = "enterprise_appointment"
+# Who records levels: 人社, evaluation organisations (exams), enterprises (appointments, direct recognition).
+AWARD_ROLES = frozenset({Role.ADMIN, Role.EVALUATION_STAFF, Role.ENTERPRISE_HR})
+
+
+def record_level_award(
+    session: Session,
+    *,
+    actor: User | None,
+    now: datetime,
+    person_id: int,
+    occupation_code: str,
+    occupation_name: str,
+    grade_key: str,
+    route: str,
+    awarded_on: date,
+    level_digit: int | None = None,
+    term_until: date | None = None,
+    awarded_by_org_id: int | None = None,
+    source_type: str | None = None,
+    source_id: str | int | None = None,
+    note: str | None = None,
+) -> LevelAward:
+    """Append a level award; grades without a digit come only by enterprise appointment, the others never do."""
+    if actor is not None and not actor.has_role(*AWARD_ROLES):
+        raise NotAllowed("您的角色不能记录技能等级")
+    person = person_in_scope(session, actor=actor, person_id=person_id)
+    try:
+        grade = grade_by_key(grade_key)
+    except ValueError:
+        raise ValidationFailed(f"未知的等级：{grade_key}", field="grade_key") from None
+    if level_digit is not None and level_digit != grade.digit:
+        expected = "无等级代码" if grade.digit is None else f"等级代码 {grade.digit}"
+        raise ValidationFailed(f"{grade.name}对应{expected}，所填为 {level_digit}", field="level_digit")
+    if route not in LEVEL_ROUTES:
+        raise ValidationFailed(f"未知的取得途径：{route}", field="route")
+    _check_route(grade.name, grade.is_enterprise_appointment, route)
+    code = check_occupation_code(occupation_code)
+    if code is None:
+        raise ValidationFailed("请填写职业编码", field="occupation_code")
+    if awarded_on > now.date():
+        raise ValidationFailed(f"取得日期 {awarded_on.isoformat()} 晚于今天", field="awarded_on")
+    if term_until is not None:
+        if route != APPOINTMENT:
+            raise ValidationFailed("只有企业评聘的等级有聘期", field="term_until")
+        if term_until <= awarded_on:
+            raise ValidationFailed(
+                f"聘期截止日 {term_until.isoformat()} 应晚于聘任日 {awarded_on.isoformat()}", field="term_until"
+            )
+    if awarded_by_org_id is not None and session.get(Organisation, awarded_by_org_id) is None:
+        raise ValidationFailed("授予机构不存在", field="awarded_by_org_id")
+    award = LevelAward(
+        person_id=person.id, occupation_code=code,
+        occupation_name=check_text(occupation_name, field="occupation_name", what="职业名称", max_length=100,
+                                   required=True),
+        grade_key=grade.key, level_digit=grade.digit, route=route, awarded_on=awarded_on, term_until=term_until,
+        awarded_by_org_id=awarded_by_org_id, source_type=source_type,
+        source_id=None if source_id is None else str(source_id),
+        note=check_text(note, field="note", what="备注", max_length=500), created_at=now,
+    )
+    session.add(award)
+    session.flush()
+    record_event(
+        session, actor=actor, now=now, action="person.level_award", object_type="person", object_id=person.id,
+        new={"award_id": award.id, "occupation_code": code, "grade": grade.key, "route": route,
+             "awarded_on": awarded_on.isoformat(), "term_until": term_until.isoformat() if term_until else None,
+             "source": f"{source_type}:{award.source_id}" if source_type else None},
+    )
+    return award
+
+
+def _check_route(grade_name: str, is_appointment_grade: bool, route: str) -> None:
+    if is_appointment_grade and route != APPOINTMENT:
+        raise ValidationFailed(f"{grade_name}由企业评聘产生，取得途径应为“企业评聘”", field="route")
+    if not is_appointment_grade and route == APPOINTMENT:
+        raise ValidationFailed(
+            f"{grade_name}为职业技能等级证书等级，取得途径应为考核评价、直接认定、破格晋升或竞赛晋级", field="route"
+        )
+
+
+def level_history(session: Session, person_id: int) -> list[LevelAward]:
+    """Every level award of a person, oldest first."""
+    stmt = select(LevelAward).where(LevelAward.person_id == person_id).order_by(LevelAward.awarded_on, LevelAward.id)
+    return list(session.scalars(stmt))
+
+
+def current_levels(session: Session, person_id: int, *, as_of: date | None = None) -> dict[str, LevelAward]:
+    """The highest grade per occupation code; with ``as_of``, appointments whose term has ended drop out."""
+    best: dict[str, LevelAward] = {}
+    for award in level_history(session, person_id):
+        if as_of is not None and (award.awarded_on > as_of or (award.term_until and award.term_until < as_of)):
+            continue
+        held = best.get(award.occupation_code)
+        # History is oldest first, so on equal rank the later award (e.g. a renewed appointment) wins.
+        if held is None or grade_by_key(award.grade_key).rank >= grade_by_key(held.grade_key).rank:
+            best[award.occupation_code] = award
+    return best

@@ -1,0 +1,124 @@
+"""1-inch ID photos for certificates: checked for format, size, proportions and a white background."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from PIL import Image, ImageOps, ImageStat, UnidentifiedImageError
+from sqlalchemy.orm import Session
+
+from app.accounts.models import User
+from app.audit.services import record_event
+from app.errors import ValidationFailed
+from app.people.access import person_for_change
+from app.people.models import Person
+
+MAX_BYTES = 2 * 1024 * 1024
+MIN_WIDTH = 200
+# Anything this large is not an ID photo; refusing before decoding also avoids decompression bombs.
+MAX_SIDE = 4000
+MIN_ASPECT, MAX_ASPECT = 0.64, 0.80  # width / height; a 1-inch photo is 295×413 px (0.714) at 300 dpi
+MIN_BACKGROUND_BRIGHTNESS = 215
+MAX_BACKGROUND_SATURATION = 0.10  # mean HSV saturation of the border, 0–1
+_STRIP = 0.06  # border strip width, as a share of the image side
+_FORMATS = {"JPEG": "jpg", "PNG": "png"}
+_MAGIC = {b"\xff\xd8\xff": "JPEG", b"\x89PNG\r\n\x1a\n": "PNG"}
+
+
+def check_photo(data: bytes) -> str:
+    """Check an uploaded ID photo and return its file extension ('jpg' or 'png'); refuse with the reason."""
+    if len(data) > MAX_BYTES:
+        raise ValidationFailed(f"照片文件不能超过 2 MB（当前 {len(data) / 1024 / 1024:.1f} MB）", field="photo")
+    declared = next((fmt for magic, fmt in _MAGIC.items() if data.startswith(magic)), None)
+    if declared is None:
+        raise ValidationFailed("照片须为 JPEG 或 PNG 格式", field="photo")
+    try:
+        image = Image.open(io.BytesIO(data))
+    except (UnidentifiedImageError, OSError):
+        raise ValidationFailed("无法读取照片文件，文件可能已损坏", field="photo") from None
+    with image:
+        if image.format != declared:
+            raise ValidationFailed("照片须为 JPEG 或 PNG 格式", field="photo")
+        if max(image.size) > MAX_SIDE:
+            raise ValidationFailed(f"照片尺寸过大（{image.width}×{image.height} 像素），请上传一寸证件照", field="photo")
+        try:
+            image.load()
+            upright = ImageOps.exif_transpose(image).convert("RGB")
+        except (OSError, SyntaxError, ValueError):
+            raise ValidationFailed("无法读取照片文件，文件可能已损坏", field="photo") from None
+    _check_proportions(upright)
+    _check_background(upright)
+    return _FORMATS[declared]
+
+
+def _check_proportions(image: Image.Image) -> None:
+    width, height = image.size
+    if width < MIN_WIDTH:
+        raise ValidationFailed(f"照片宽度至少 {MIN_WIDTH} 像素（当前 {width} 像素）", field="photo")
+    ratio = width / height
+    if not MIN_ASPECT <= ratio <= MAX_ASPECT:
+        raise ValidationFailed(
+            f"照片应为一寸证件照比例（宽高比 {MIN_ASPECT:.2f}–{MAX_ASPECT:.2f}，如 295×413 像素），"
+            f"当前 {width}×{height} 像素，宽高比 {ratio:.2f}",
+            field="photo",
+        )
+
+
+def _border_strips(image: Image.Image) -> list[Image.Image]:
+    """The top strip and the upper two thirds of both sides: background, clear of the shoulders."""
+    width, height = image.size
+    sx, sy = max(1, int(width * _STRIP)), max(1, int(height * _STRIP))
+    side = int(height * 2 / 3)
+    return [image.crop((0, 0, width, sy)), image.crop((0, 0, sx, side)), image.crop((width - sx, 0, width, side))]
+
+
+def _check_background(image: Image.Image) -> None:
+    strips = _border_strips(image)
+    pixels = sum(s.width * s.height for s in strips)
+    brightness = sum(ImageStat.Stat(s.convert("L")).mean[0] * s.width * s.height for s in strips) / pixels
+    saturation = sum(ImageStat.Stat(s.convert("HSV")).mean[1] * s.width * s.height for s in strips) / pixels / 255
+    if brightness < MIN_BACKGROUND_BRIGHTNESS:
+        raise ValidationFailed(f"照片背景应为白色（检测到边缘平均亮度 {brightness:.0f}，应不低于 "
+                               f"{MIN_BACKGROUND_BRIGHTNESS}）", field="photo")
+    if saturation > MAX_BACKGROUND_SATURATION:
+        raise ValidationFailed(f"照片背景应为白色（检测到边缘偏彩色，平均饱和度 {saturation:.0%}，应不超过 "
+                               f"{MAX_BACKGROUND_SATURATION:.0%}）", field="photo")
+
+
+def _store(data: bytes, target: Path) -> None:
+    """Write a file atomically; content-addressed, so an existing file already holds these bytes."""
+    if target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def set_photo(
+    session: Session, *, actor: User, now: datetime, person_id: int, data: bytes, storage_dir: Path
+) -> Person:
+    """Check and store a person's 1-inch photo under storage_dir/photos/<sha256>.<ext>; records the hash."""
+    person = person_for_change(session, actor=actor, person_id=person_id)
+    extension = check_photo(data)
+    digest = hashlib.sha256(data).hexdigest()
+    relative = f"photos/{digest}.{extension}"
+    _store(data, Path(storage_dir) / relative)
+    old = person.photo_sha256
+    person.photo_path, person.photo_sha256, person.updated_at = relative, digest, now
+    session.flush()
+    record_event(
+        session, actor=actor, now=now, action="person.photo", object_type="person", object_id=person.id,
+        old={"photo_sha256": old}, new={"photo_sha256": digest},
+    )
+    return person

@@ -1,0 +1,210 @@
+"""A person's work history, certificates already held and professional titles, and the eligibility input built from them."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.accounts.models import User
+from app.audit.services import record_event
+from app.catalog import eligibility
+from app.catalog.ladder import level_name
+from app.errors import ValidationFailed
+from app.idnumbers import CertificateNumber, IdNumberError, parse_any_certificate_number
+from app.people.access import person_for_change
+from app.people.models import (
+    CERTIFICATE_SOURCES,
+    HeldCertificate,
+    LevelAward,
+    Person,
+    ProfessionalTitle,
+    WorkRecord,
+)
+from app.people.validation import check_occupation_code, check_text, check_work_dates
+from app.people.vocabulary import PRIMARY, TITLE_LEVEL_LABELS, allowed
+
+
+def add_work_record(
+    session: Session,
+    *,
+    actor: User | None,
+    now: datetime,
+    person_id: int,
+    employer_name: str,
+    occupation_name: str,
+    start_date: date,
+    end_date: date | None = None,
+    occupation_code: str | None = None,
+) -> WorkRecord:
+    """Add a stretch of work (end_date None while ongoing); it counts towards eligibility."""
+    person = person_for_change(session, actor=actor, person_id=person_id)
+    employer = check_text(employer_name, field="employer_name", what="工作单位", max_length=200, required=True)
+    occupation = check_text(occupation_name, field="occupation_name", what="从事职业名称", max_length=100, required=True)
+    code = check_occupation_code(occupation_code)
+    check_work_dates(start_date, end_date, born=person.birth_date, today=now.date())
+    record = WorkRecord(
+        person_id=person.id, employer_name=employer, occupation_code=code, occupation_name=occupation,
+        start_date=start_date, end_date=end_date, created_at=now,
+    )
+    session.add(record)
+    session.flush()
+    record_event(
+        session, actor=actor, now=now, action="person.add_work", object_type="person", object_id=person.id,
+        new={"work_record_id": record.id, "employer_name": employer, "occupation_code": code,
+             "occupation_name": occupation, "start_date": start_date.isoformat(),
+             "end_date": end_date.isoformat() if end_date else None},
+    )
+    return record
+
+
+def check_certificate_number(number: str, *, level_digit: int, issue_date: date) -> tuple[str, str]:
+    """Parse a certificate number and cross-check its level digit and year; return (number, format)."""
+    try:
+        parsed = parse_any_certificate_number(number)
+    except IdNumberError as exc:
+        raise ValidationFailed(exc.message, field="number") from exc
+    if parsed.level_digit != level_digit:
+        raise ValidationFailed(
+            f"证书编号中的等级代码为 {parsed.level_digit}（{level_name(parsed.level_digit)}），"
+            f"与所填等级 {level_name(level_digit)} 不一致",
+            field="level_digit",
+        )
+    if parsed.year2 != f"{issue_date.year % 100:02d}":
+        raise ValidationFailed(
+            f"证书编号中的发证年份为 {parsed.year2}，与发证日期 {issue_date.isoformat()} 的年份"
+            f"（{issue_date.year % 100:02d}）不一致",
+            field="issue_date",
+        )
+    return parsed.text, "national" if isinstance(parsed, CertificateNumber) else "legacy"
+
+
+def add_held_certificate(
+    session: Session,
+    *,
+    actor: User | None,
+    now: datetime,
+    person_id: int,
+    number: str,
+    occupation_name: str,
+    level_digit: int,
+    issue_date: date,
+    issuer_name: str,
+    occupation_code: str | None = None,
+    source: str = "declared",
+) -> HeldCertificate:
+    """Record a certificate the person holds; the number must agree with the level and issue year."""
+    person = person_for_change(session, actor=actor, person_id=person_id)
+    if isinstance(level_digit, bool) or level_digit not in (1, 2, 3, 4, 5):
+        raise ValidationFailed(f"等级应为 1–5（五级 … 一级），实际为 {level_digit!r}", field="level_digit")
+    if issue_date > now.date():
+        raise ValidationFailed(f"发证日期 {issue_date.isoformat()} 晚于今天", field="issue_date")
+    if source not in CERTIFICATE_SOURCES:
+        raise ValidationFailed(f"未知的证书来源：{source}", field="source")
+    text, number_format = check_certificate_number(number, level_digit=level_digit, issue_date=issue_date)
+    holder = session.scalar(select(HeldCertificate.person_id).where(HeldCertificate.number == text))
+    if holder is not None:
+        whose = "该人员" if holder == person.id else "其他人员"
+        raise ValidationFailed(f"证书编号 {text} 已登记在{whose}名下", field="number")
+    cert = HeldCertificate(
+        person_id=person.id, number=text, number_format=number_format,
+        occupation_code=check_occupation_code(occupation_code),
+        occupation_name=check_text(occupation_name, field="occupation_name", what="职业名称", max_length=100,
+                                   required=True),
+        level_digit=level_digit, issue_date=issue_date,
+        issuer_name=check_text(issuer_name, field="issuer_name", what="发证机构", max_length=200, required=True),
+        source=source, created_at=now,
+    )
+    session.add(cert)
+    session.flush()
+    record_event(
+        session, actor=actor, now=now, action="person.add_certificate", object_type="person", object_id=person.id,
+        new={"certificate_id": cert.id, "number": text, "level_digit": level_digit,
+             "occupation_name": cert.occupation_name, "issue_date": issue_date.isoformat(), "source": source},
+    )
+    return cert
+
+
+def add_professional_title(
+    session: Session,
+    *,
+    actor: User | None,
+    now: datetime,
+    person_id: int,
+    name: str,
+    level: str,
+    obtained_on: date,
+    in_speciality: bool = False,
+) -> ProfessionalTitle:
+    """Record a professional title (职称); some eligibility routes accept it."""
+    person = person_for_change(session, actor=actor, person_id=person_id)
+    if level not in TITLE_LEVEL_LABELS:
+        raise ValidationFailed(f"职称级别“{level}”无效，可选：{allowed(TITLE_LEVEL_LABELS)}", field="level")
+    if obtained_on > now.date():
+        raise ValidationFailed(f"取得日期 {obtained_on.isoformat()} 晚于今天", field="obtained_on")
+    title = ProfessionalTitle(
+        person_id=person.id, name=check_text(name, field="name", what="职称名称", max_length=100, required=True),
+        level=level, obtained_on=obtained_on, in_speciality=bool(in_speciality), created_at=now,
+    )
+    session.add(title)
+    session.flush()
+    record_event(
+        session, actor=actor, now=now, action="person.add_title", object_type="person", object_id=person.id,
+        new={"title_id": title.id, "name": title.name, "level": level, "obtained_on": obtained_on.isoformat()},
+    )
+    return title
+
+
+def applicant_for(
+    session: Session,
+    person: Person,
+    *,
+    occupation_code: str,
+    related_codes: Collection[str] = (),
+    speciality_matches: bool = False,
+) -> eligibility.Applicant:
+    """The eligibility input for one target occupation, built from the person's records.
+
+    ``speciality_matches`` says whether the person's major (所学专业) is the occupation's speciality or a
+    related one; it is a reviewer's judgement, so the caller supplies it. Level awards that carry a digit
+    count as held certificates of that level. Completed apprenticeships are recorded by a later stage.
+    """
+    related = frozenset(related_codes)
+
+    def is_related(code: str | None) -> bool:
+        return code is not None and code != occupation_code and code in related
+
+    work = tuple(
+        eligibility.WorkPeriod(r.start_date, r.end_date, r.occupation_code, is_related(r.occupation_code))
+        for r in session.scalars(select(WorkRecord).where(WorkRecord.person_id == person.id))
+    )
+    held = {
+        (c.occupation_code, c.level_digit, c.issue_date)
+        for c in session.scalars(select(HeldCertificate).where(HeldCertificate.person_id == person.id))
+    }
+    held |= {
+        (a.occupation_code, a.level_digit, a.awarded_on)
+        for a in session.scalars(
+            select(LevelAward).where(LevelAward.person_id == person.id, LevelAward.level_digit.is_not(None))
+        )
+    }
+    certificates = tuple(
+        eligibility.HeldCertificate(code, digit, issued, is_related(code))
+        for code, digit, issued in sorted(held, key=lambda item: (item[2], item[1], item[0] or ""))
+    )
+    education = ()
+    if person.education and person.education != PRIMARY:
+        education = (eligibility.Education(person.education, speciality_matches),)
+    schools = ()
+    if person.school_type and person.graduated_on:
+        schools = (eligibility.SchoolGraduation(person.school_type, speciality_matches, person.graduated_on),)
+    titles = tuple(
+        eligibility.ProfessionalTitle(t.level, t.obtained_on, t.in_speciality)
+        for t in session.scalars(select(ProfessionalTitle).where(ProfessionalTitle.person_id == person.id))
+    )
+    return eligibility.Applicant(
+        birth_date=person.birth_date, work=work, education=education, schools=schools,
+        certificates=certificates, titles=titles,
+    )
