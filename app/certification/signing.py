@@ -211,3 +211,24 @@ def parse_verification_url(url: str) -> tuple[str, SignedPayload, str]:
     if not re.fullmatch(r"[A-Za-z0-9_\-]{1,128}", q["s"]):
         raise ValueError("bad signature encoding")
     return match.group(1), payload, q["s"]
+
+
+def keyring_from_config(signing_keys: str, verify_only_keys: str = "") -> KeyRing:
+    """Build the key ring from configuration: "kid:seed[,kid:seed…]" (first = active) and "kid:public[,…]"."""
+
+    def pairs(text: str) -> dict[str, str]:
+        result = {}
+        for item in (text or "").split(","):
+            item = item.strip()
+            if not item:
+                continue
+            key_id, sep, value = item.partition(":")
+            if not sep or not key_id or not value:
+                raise ValueError(f"malformed key entry {item[:12]!r}…; expected kid:base64url")
+            result[key_id.strip()] = value.strip()
+        return result
+
+    private = pairs(signing_keys)
+    if not private:
+        raise ValueError("CERT_SIGNING_KEYS holds no key")
+    return KeyRing(private, next(iter(private)), pairs(verify_only_keys) or None)

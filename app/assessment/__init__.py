@@ -1,0 +1,1 @@
+"""Skills assessment (职业技能等级认定): plans, registration, sessions and staffing, scores, results, appointments."""

@@ -1,0 +1,249 @@
+"""Scores with versions and their append-only events, results with per-component outcomes, objections,
+and enterprise appointments (特级技师 / 首席技师 / 学徒工)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.accounts.models import Organisation, User
+from app.assessment.models import AssessmentPlan, AssessmentSession, PlanComponent, Registration
+from app.assessment.vocabulary import (
+    APPOINTMENT_GRADES,
+    APPOINTMENT_STATUSES,
+    NOMINATIONS,
+    OBJECTION_STATUSES,
+    RESULT_STATUSES,
+    SCORE_EVENT_KINDS,
+    one_of,
+)
+from app.catalog.models import COMPONENTS
+from app.database import Base, UTCDateTime
+from app.people.models import Person
+
+_SCORE = "value IS NULL OR (value >= 0 AND value <= 100)"
+
+
+class Score(Base):
+    """One score cell: a candidate's theory score (marker NULL) or one panel member's mark.
+
+    ``version`` rises by one on every change; an edit names the version it started from and is refused
+    when another edit got there first (see app.assessment.scoring).
+    """
+
+    __tablename__ = "assessment_scores"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("assessment_sessions.id", ondelete="RESTRICT"), nullable=False)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment_registrations.id", ondelete="RESTRICT"), nullable=False, index=True
+    )
+    marker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    value: Mapped[Decimal | None] = mapped_column(Numeric(4, 1))
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    session: Mapped[AssessmentSession] = relationship()
+    registration: Mapped[Registration] = relationship()
+    marker: Mapped[User | None] = relationship(foreign_keys=[marker_id])
+
+    __table_args__ = (
+        # A theory score has no marker; the service creates exactly one per candidate and session.
+        UniqueConstraint("session_id", "registration_id", "marker_id", name="uq_assessment_scores_cell"),
+        CheckConstraint(_SCORE, name="value"),
+        CheckConstraint("version >= 0", name="version"),
+    )
+
+
+class ScoreEvent(Base):
+    """An entry or correction of a score: who, when, old and new value, and why (append-only)."""
+
+    __tablename__ = "assessment_score_events"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    score_id: Mapped[int] = mapped_column(ForeignKey("assessment_scores.id", ondelete="RESTRICT"), nullable=False,
+                                          index=True)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    old_value: Mapped[Decimal | None] = mapped_column(Numeric(4, 1))
+    new_value: Mapped[Decimal] = mapped_column(Numeric(4, 1), nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)  # the score's version after this change
+    reason: Mapped[str | None] = mapped_column(String(500))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor_name: Mapped[str] = mapped_column(String(120), nullable=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+    __table_args__ = (
+        CheckConstraint(one_of("kind", SCORE_EVENT_KINDS), name="kind"),
+        CheckConstraint("kind != 'correction' OR reason IS NOT NULL", name="correction_reason"),
+        CheckConstraint("new_value >= 0 AND new_value <= 100", name="new_value"),
+        UniqueConstraint("score_id", "version", name="uq_assessment_score_events_version"),
+    )
+
+
+class AppendOnlyScoreEvent(RuntimeError):
+    """Raised when code tries to change or remove a score event."""
+
+
+@event.listens_for(ScoreEvent, "before_update")
+def _refuse_update(mapper, connection, target) -> None:
+    raise AppendOnlyScoreEvent("score events are append-only")
+
+
+@event.listens_for(ScoreEvent, "before_delete")
+def _refuse_delete(mapper, connection, target) -> None:
+    raise AppendOnlyScoreEvent("score events are append-only")
+
+
+class AssessmentResult(Base):
+    """A candidate's outcome in a plan: passed only if every required component reached its pass mark.
+
+    Certificates are issued from results that are final and passed (see results.result_for_certificate).
+    """
+
+    __tablename__ = "assessment_results"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment_registrations.id", ondelete="RESTRICT"), nullable=False, unique=True
+    )
+    plan_id: Mapped[int] = mapped_column(ForeignKey("assessment_plans.id", ondelete="RESTRICT"), nullable=False,
+                                         index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), nullable=False, index=True)
+    passed: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="provisional")
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finalised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ready_for_certificate: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    change_reason: Mapped[str | None] = mapped_column(Text)
+    level_award_id: Mapped[int | None] = mapped_column(ForeignKey("level_awards.id", ondelete="SET NULL"))
+
+    registration: Mapped[Registration] = relationship()
+    plan: Mapped[AssessmentPlan] = relationship()
+    person: Mapped[Person] = relationship()
+    components: Mapped[list[ResultComponent]] = relationship(
+        back_populates="result", cascade="all, delete-orphan", order_by="ResultComponent.id"
+    )
+
+    __table_args__ = (
+        CheckConstraint(one_of("status", RESULT_STATUSES), name="status"),
+        CheckConstraint("status != 'final' OR finalised_at IS NOT NULL", name="final_recorded"),
+        CheckConstraint("NOT ready_for_certificate OR (passed AND status = 'final')", name="certificate_ready"),
+    )
+
+
+class ResultComponent(Base):
+    """One component's score and outcome within a result; ``carried`` when kept from an earlier plan."""
+
+    __tablename__ = "assessment_result_components"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    result_id: Mapped[int] = mapped_column(ForeignKey("assessment_results.id", ondelete="CASCADE"), nullable=False)
+    plan_component_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment_plan_components.id", ondelete="RESTRICT"), nullable=False
+    )
+    component: Mapped[str] = mapped_column(String(20), nullable=False)
+    score: Mapped[Decimal | None] = mapped_column(Numeric(4, 1))
+    pass_mark: Mapped[Decimal] = mapped_column(Numeric(4, 1), nullable=False)
+    required: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    passed: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    absent: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)  # 缺考
+    carried: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    carried_from_plan_id: Mapped[int | None] = mapped_column(ForeignKey("assessment_plans.id", ondelete="RESTRICT"))
+    corrected_reason: Mapped[str | None] = mapped_column(String(500))
+
+    result: Mapped[AssessmentResult] = relationship(back_populates="components")
+    plan_component: Mapped[PlanComponent] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("result_id", "component", name="uq_assessment_result_components_component"),
+        CheckConstraint(one_of("component", COMPONENTS), name="component"),
+        CheckConstraint("score IS NULL OR (score >= 0 AND score <= 100)", name="score"),
+        CheckConstraint("NOT absent OR (score IS NULL AND NOT passed)", name="absent_fails"),
+        CheckConstraint("NOT carried OR carried_from_plan_id IS NOT NULL", name="carried_source"),
+    )
+
+
+class Objection(Base):
+    """An objection (异议) to a published result, lodged during the notice and resolved by staff."""
+
+    __tablename__ = "assessment_objections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("assessment_plans.id", ondelete="RESTRICT"), nullable=False,
+                                         index=True)
+    result_id: Mapped[int] = mapped_column(ForeignKey("assessment_results.id", ondelete="RESTRICT"), nullable=False)
+    lodged_by_name: Mapped[str] = mapped_column(String(50), nullable=False)
+    lodged_on: Mapped[date] = mapped_column(Date, nullable=False)
+    content: Mapped[str] = mapped_column(Text, nullable=False)
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="open")
+    resolution: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+    result: Mapped[AssessmentResult] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(one_of("status", OBJECTION_STATUSES), name="status"),
+        CheckConstraint("status = 'open' OR (resolution IS NOT NULL AND resolved_at IS NOT NULL)",
+                        name="resolution_recorded"),
+    )
+
+
+class EnterpriseAppointment(Base):
+    """An enterprise's 评聘 of an employee to 学徒工, 特级技师 or 首席技师: nomination to appointment with a term."""
+
+    __tablename__ = "enterprise_appointments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="RESTRICT"), nullable=False,
+                                               index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), nullable=False, index=True)
+    grade_key: Mapped[str] = mapped_column(String(30), nullable=False)
+    occupation_code: Mapped[str] = mapped_column(String(10), nullable=False)
+    occupation_name: Mapped[str] = mapped_column(String(100), nullable=False)
+    nomination: Mapped[str] = mapped_column(String(10), nullable=False)
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="nominated")
+    eligibility_note: Mapped[str] = mapped_column(String(500), nullable=False)
+    review_note: Mapped[str | None] = mapped_column(String(500))
+    notice_starts_on: Mapped[date | None] = mapped_column(Date)
+    notice_ends_on: Mapped[date | None] = mapped_column(Date)
+    term_start: Mapped[date | None] = mapped_column(Date)
+    term_end: Mapped[date | None] = mapped_column(Date)
+    level_award_id: Mapped[int | None] = mapped_column(ForeignKey("level_awards.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    enterprise: Mapped[Organisation] = relationship()
+    person: Mapped[Person] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(one_of("grade_key", APPOINTMENT_GRADES), name="grade_key"),
+        CheckConstraint(one_of("status", APPOINTMENT_STATUSES), name="status"),
+        CheckConstraint(one_of("nomination", NOMINATIONS), name="nomination"),
+        CheckConstraint("length(occupation_code) = 10", name="occupation_code_length"),
+        CheckConstraint("term_end IS NULL OR term_end > term_start", name="term"),
+        CheckConstraint("status != 'appointed' OR (term_start IS NOT NULL AND term_end IS NOT NULL)",
+                        name="appointed_term"),
+        Index("ix_enterprise_appointments_grade", "enterprise_id", "grade_key", "status"),
+    )

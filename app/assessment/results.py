@@ -1,0 +1,285 @@
+"""Results: pass rules (no averaging), publication with a notice of working days, objections, finalising.
+
+A candidate passes only if every required component reaches its own pass mark; a missing score is
+absent (缺考) and not passed. Finalising records the level in the person's history and makes passing
+results ready for certificates (see final_passing_results / result_for_certificate).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.accounts.models import User
+from app.assessment.models import AssessmentPlan, AssessmentSession, PlanComponent, Registration, SessionCandidate
+from app.assessment.result_models import AssessmentResult, Objection, ResultComponent, Score
+from app.assessment.scope import check_reason, local_date, plan_for_staff, plan_visible
+from app.assessment.scoring import panel_mean, parse_score
+from app.assessment.staffing import mode_of
+from app.assessment.vocabulary import PLAN_STATUSES
+from app.assessment.workdays import notice_end_for
+from app.audit.services import record_event
+from app.catalog.ladder import grade_for_digit
+from app.catalog.models import COMPONENT_LABELS
+from app.errors import InvalidTransition, NotFound, ValidationFailed
+from app.people.levels import record_level_award
+
+
+@dataclass(frozen=True)
+class ComponentOutcome:
+    """One component's score against its pass mark."""
+
+    component: str
+    score: Decimal | None
+    pass_mark: Decimal
+    required: bool
+    carried_from_plan_id: int | None = None
+
+    @property
+    def absent(self) -> bool:
+        """No score: the candidate did not sit it (缺考)."""
+        return self.score is None
+
+    @property
+    def passed(self) -> bool:
+        """The score reaches the pass mark."""
+        return self.score is not None and self.score >= self.pass_mark
+
+
+def overall_passed(outcomes: Sequence[ComponentOutcome]) -> bool:
+    """Passed only if there is a required component and every required one is passed on its own."""
+    required = [o for o in outcomes if o.required]
+    return bool(required) and all(o.passed for o in required)
+
+
+def _component_score(session: Session, registration: Registration, item: PlanComponent) -> Decimal | None:
+    placed = session.scalar(select(SessionCandidate).where(SessionCandidate.registration_id == registration.id,
+                                                           SessionCandidate.plan_component_id == item.id))
+    if placed is None:
+        label = COMPONENT_LABELS[item.component]
+        raise ValidationFailed(f"考生{registration.person.name}未安排{label}考场，不能计算结果", field="plan")
+    scores = list(session.scalars(select(Score).where(Score.session_id == placed.session_id,
+                                                      Score.registration_id == registration.id)))
+    if mode_of(placed.session) == "invigilated":
+        return scores[0].value if scores else None
+    return panel_mean([s.value for s in scores])
+
+
+def outcomes_for(session: Session, registration: Registration) -> list[ComponentOutcome]:
+    """Each component of the plan for one candidate: carried over, or scored in their session."""
+    carried = {c.component: c for c in registration.carried}
+    outcomes = []
+    for item in registration.plan.components:
+        kept = carried.get(item.component)
+        if kept is not None:
+            outcomes.append(ComponentOutcome(item.component, kept.score, item.pass_mark, item.required,
+                                             kept.source_plan_id))
+        else:
+            outcomes.append(ComponentOutcome(item.component, _component_score(session, registration, item),
+                                             item.pass_mark, item.required))
+    return outcomes
+
+
+def compute_results(session: Session, *, actor: User, now: datetime, plan_id: int) -> list[AssessmentResult]:
+    """(Re)compute provisional results once every session of the plan is signed off."""
+    plan = plan_for_staff(session, actor=actor, plan_id=plan_id)
+    if plan.status != "in_progress":
+        raise InvalidTransition(f"评价计划当前状态为“{PLAN_STATUSES[plan.status]}”，不能计算结果")
+    sessions = list(session.scalars(select(AssessmentSession).where(AssessmentSession.plan_id == plan.id)))
+    pending = [f"{s.room}（{COMPONENT_LABELS[s.component]}）" for s in sessions if s.status != "signed_off"]
+    if pending:
+        raise InvalidTransition(f"以下考场成绩尚未经质量督导员签字确认：{'、'.join(pending)}")
+    results = []
+    for registration in [r for r in plan.registrations if r.admitted]:
+        outcomes = outcomes_for(session, registration)
+        result = session.scalar(select(AssessmentResult).where(AssessmentResult.registration_id == registration.id))
+        if result is None:
+            result = AssessmentResult(registration_id=registration.id, plan_id=plan.id,
+                                      person_id=registration.person_id, status="provisional")
+            session.add(result)
+        result.passed, result.computed_at = overall_passed(outcomes), now
+        by_component = {c.component: c for c in result.components}
+        for outcome, item in zip(outcomes, plan.components, strict=True):
+            row = by_component.get(outcome.component) or ResultComponent(plan_component_id=item.id,
+                                                                         component=outcome.component)
+            row.score, row.pass_mark, row.required = outcome.score, outcome.pass_mark, outcome.required
+            row.passed, row.absent = outcome.passed, outcome.absent
+            row.carried, row.carried_from_plan_id = outcome.carried_from_plan_id is not None, outcome.carried_from_plan_id
+            if outcome.component not in by_component:
+                result.components.append(row)
+        results.append(result)
+    session.flush()
+    record_event(session, actor=actor, now=now, action="assessment.compute_results", object_type="assessment_plan",
+                 object_id=plan.id, new={"results": len(results), "passed": sum(r.passed for r in results)})
+    return results
+
+
+def publish_results(session: Session, *, actor: User, now: datetime, plan_id: int) -> AssessmentPlan:
+    """Compute and publish results for a notice (公示) of the plan's working days, skipping holidays."""
+    results = compute_results(session, actor=actor, now=now, plan_id=plan_id)
+    plan = session.get(AssessmentPlan, plan_id)
+    today = local_date(now)
+    for result in results:
+        result.status, result.published_at = "published", now
+    plan.status, plan.published_on = "results_published", today
+    plan.notice_ends_on = notice_end_for(session, published_on=today, working_days=plan.notice_working_days)
+    session.flush()
+    record_event(session, actor=actor, now=now, action="assessment.publish", object_type="assessment_plan",
+                 object_id=plan.id, old={"status": "in_progress"},
+                 new={"status": "results_published", "published_on": today.isoformat(),
+                      "notice_ends_on": plan.notice_ends_on.isoformat(), "passed": sum(r.passed for r in results)})
+    return plan
+
+
+def _in_notice(plan: AssessmentPlan, now: datetime) -> None:
+    if plan.status != "results_published":
+        raise InvalidTransition(f"评价计划当前状态为“{PLAN_STATUSES[plan.status]}”，不在公示期")
+    today = local_date(now)
+    if not plan.published_on <= today <= plan.notice_ends_on:
+        raise InvalidTransition(f"公示期为 {plan.published_on.isoformat()} 至 {plan.notice_ends_on.isoformat()}，"
+                                f"今天（{today.isoformat()}）不在公示期内")
+
+
+def lodge_objection(
+    session: Session, *, actor: User, now: datetime, plan_id: int, result_id: int, lodged_by_name: str, content: str
+) -> Objection:
+    """Record an objection to a published result, during the notice period."""
+    plan = plan_for_staff(session, actor=actor, plan_id=plan_id)
+    _in_notice(plan, now)
+    result = session.get(AssessmentResult, result_id)
+    if result is None or result.plan_id != plan.id:
+        raise NotFound("该结果不属于本计划", field="result_id")
+    name = (lodged_by_name or "").strip()
+    if not name:
+        raise ValidationFailed("请填写异议人姓名", field="lodged_by_name")
+    objection = Objection(plan_id=plan.id, result_id=result.id, lodged_by_name=name[:50], lodged_on=local_date(now),
+                          content=check_reason(content, field="content", what="异议内容"), status="open",
+                          recorded_by_id=actor.id, created_at=now)
+    session.add(objection)
+    session.flush()
+    record_event(session, actor=actor, now=now, action="assessment.objection", object_type="assessment_objection",
+                 object_id=objection.id, new={"plan_id": plan.id, "result_id": result.id, "by": objection.lodged_by_name})
+    return objection
+
+
+def resolve_objection(
+    session: Session, *, actor: User, now: datetime, objection_id: int, upheld: bool, resolution: str,
+    corrections: Mapping[str, str | Decimal] | None = None,
+) -> Objection:
+    """Dismiss an objection, or uphold it by correcting component scores (the result is recomputed)."""
+    objection = session.get(Objection, objection_id)
+    if objection is None:
+        raise NotFound("异议不存在")
+    plan = plan_for_staff(session, actor=actor, plan_id=objection.plan_id)
+    if objection.status != "open" or plan.status != "results_published":
+        raise InvalidTransition("该异议已处理")
+    text = check_reason(resolution, field="resolution", what="处理意见")
+    result = objection.result
+    old = {"passed": result.passed, "scores": {c.component: _text(c.score) for c in result.components}}
+    if upheld:
+        _apply_corrections(result, corrections or {}, text)
+        result.change_reason = text
+    objection.status = "upheld" if upheld else "dismissed"
+    objection.resolution, objection.resolved_by_id, objection.resolved_at = text, actor.id, now
+    session.flush()
+    record_event(session, actor=actor, now=now, action=f"assessment.objection_{objection.status}",
+                 object_type="assessment_result", object_id=result.id, old=old,
+                 new={"passed": result.passed, "scores": {c.component: _text(c.score) for c in result.components}},
+                 note=text)
+    return objection
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _apply_corrections(result: AssessmentResult, corrections: Mapping[str, str | Decimal], reason: str) -> None:
+    by_component = {c.component: c for c in result.components}
+    changed = False
+    for component, raw in corrections.items():
+        row = by_component.get(component)
+        if row is None:
+            raise ValidationFailed(f"该结果没有考核项目：{component}", field="corrections")
+        score = parse_score(raw)
+        if score != row.score:
+            row.score, row.absent, row.passed = score, False, score >= row.pass_mark
+            row.corrected_reason, changed = reason[:500], True
+    if not changed:
+        raise ValidationFailed("异议成立须更正至少一个考核项目的成绩", field="corrections")
+    outcomes = [ComponentOutcome(c.component, c.score, c.pass_mark, c.required) for c in result.components]
+    result.passed = overall_passed(outcomes)
+
+
+def finalise_plan(session: Session, *, actor: User, now: datetime, plan_id: int) -> AssessmentPlan:
+    """After the notice, with no open objection: results become final and passing ones enter the level history."""
+    plan = plan_for_staff(session, actor=actor, plan_id=plan_id)
+    if plan.status != "results_published":
+        raise InvalidTransition(f"评价计划当前状态为“{PLAN_STATUSES[plan.status]}”，不能确认结果")
+    today = local_date(now)
+    if today <= plan.notice_ends_on:
+        first = plan.notice_ends_on + timedelta(days=1)
+        raise InvalidTransition(f"公示期至 {plan.notice_ends_on.isoformat()} 结束，{first.isoformat()} 起才能确认结果")
+    open_count = session.scalar(select(func.count(Objection.id)).where(Objection.plan_id == plan.id,
+                                                                       Objection.status == "open"))
+    if open_count:
+        raise InvalidTransition(f"尚有 {open_count} 条异议未处理，不能确认结果")
+    results = list(session.scalars(select(AssessmentResult).where(AssessmentResult.plan_id == plan.id)))
+    grade = grade_for_digit(plan.level_digit)
+    for result in results:
+        result.status, result.finalised_at = "final", now
+        if result.passed:
+            award = record_level_award(
+                session, actor=actor, now=now, person_id=result.person_id, occupation_code=plan.occupation.code,
+                occupation_name=plan.occupation.name, grade_key=grade.key, level_digit=plan.level_digit,
+                route="exam", awarded_on=today, awarded_by_org_id=plan.organisation_id,
+                source_type="assessment_result", source_id=result.id, note=plan.title[:500],
+            )
+            result.level_award_id, result.ready_for_certificate = award.id, True
+    plan.status, plan.finalised_at = "finalised", now
+    session.flush()
+    record_event(session, actor=actor, now=now, action="assessment.finalise", object_type="assessment_plan",
+                 object_id=plan.id, old={"status": "results_published"},
+                 new={"status": "finalised", "final": len(results), "passed": sum(r.passed for r in results)})
+    return plan
+
+
+def list_results(session: Session, *, actor: User, plan_id: int) -> list[AssessmentResult]:
+    """A plan's results in ticket order (plan in the actor's scope)."""
+    plan = plan_visible(session, actor=actor, plan_id=plan_id)
+    stmt = (select(AssessmentResult).join(Registration).where(AssessmentResult.plan_id == plan.id)
+            .order_by(Registration.ticket_number, AssessmentResult.id))
+    return list(session.scalars(stmt))
+
+
+def list_objections(session: Session, *, plan_id: int) -> list[Objection]:
+    """A plan's objections, newest first (callers check scope)."""
+    return list(session.scalars(select(Objection).where(Objection.plan_id == plan_id).order_by(Objection.id.desc())))
+
+
+# --- interface for certificates (issue 6) ------------------------------------------------------------
+
+
+def final_passing_results(session: Session, *, plan_id: int) -> list[AssessmentResult]:
+    """A plan's results that are final and passed, ready for certificates, in ticket order."""
+    stmt = (select(AssessmentResult).join(Registration)
+            .where(AssessmentResult.plan_id == plan_id, AssessmentResult.status == "final",
+                   AssessmentResult.passed.is_(True), AssessmentResult.ready_for_certificate.is_(True))
+            .order_by(Registration.ticket_number, AssessmentResult.id))
+    return list(session.scalars(stmt))
+
+
+def result_for_certificate(session: Session, *, result_id: int) -> AssessmentResult:
+    """One result to issue a certificate from; refused unless it is final and passed."""
+    result = session.get(AssessmentResult, result_id)
+    if result is None:
+        raise NotFound("评价结果不存在")
+    if result.status != "final":
+        raise InvalidTransition("评价结果尚未公示期满并确认，不能发证")
+    if not result.passed or not result.ready_for_certificate:
+        raise InvalidTransition("该考生未通过评价，不能发证")
+    return result

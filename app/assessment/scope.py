@@ -1,0 +1,66 @@
+"""Who may see and change what in the assessment stage: plans belong to one evaluation organisation.
+
+An evaluation organisation sees only its own plans, an assessor only sessions assigned to them, and
+anything outside the actor's scope "does not exist" (NotFound), so probing ids reveals nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from app.accounts.models import User
+from app.accounts.roles import Role
+from app.assessment.models import AssessmentPlan
+from app.errors import NotAllowed, NotFound, ValidationFailed
+
+LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
+MIN_REASON = 5  # characters a written reason (override, correction, cancellation) needs at least
+
+
+def local_date(now: datetime) -> date:
+    """The calendar date in China for an aware datetime."""
+    return now.astimezone(LOCAL_ZONE).date()
+
+
+def local_datetime(day: date, at: time) -> datetime:
+    """A local (China) date and time as an aware datetime, for sessions entered on forms."""
+    return datetime.combine(day, at, tzinfo=LOCAL_ZONE)
+
+
+def is_admin(actor: User) -> bool:
+    """True for 人社 administrators, who see every plan."""
+    return actor.has_role(Role.ADMIN)
+
+
+def require_staff(actor: User) -> None:
+    """Refuse anyone but evaluation-organisation staff."""
+    if not actor.has_role(Role.EVALUATION_STAFF):
+        raise NotAllowed("只有评价机构工作人员可以办理此事项")
+
+
+def plan_visible(session: Session, *, actor: User, plan_id: int) -> AssessmentPlan:
+    """A plan the actor may see: its own organisation's, or any for administrators."""
+    plan = session.get(AssessmentPlan, plan_id)
+    if plan is None or not (is_admin(actor) or plan.organisation_id == actor.organisation_id):
+        raise NotFound("评价计划不存在或不在您的数据范围内")
+    return plan
+
+
+def plan_for_staff(session: Session, *, actor: User, plan_id: int) -> AssessmentPlan:
+    """A plan of the actor's own organisation, for its staff to change."""
+    require_staff(actor)
+    plan = session.get(AssessmentPlan, plan_id)
+    if plan is None or plan.organisation_id != actor.organisation_id:
+        raise NotFound("评价计划不存在或不在您的数据范围内")
+    return plan
+
+
+def check_reason(reason: str | None, *, field: str = "reason", what: str = "原因") -> str:
+    """A written reason of at least MIN_REASON characters, trimmed."""
+    text = (reason or "").strip()
+    if len(text) < MIN_REASON:
+        raise ValidationFailed(f"请填写{what}（至少 {MIN_REASON} 个字）", field=field)
+    return text[:500]

@@ -1,0 +1,262 @@
+"""Score entry: who may enter which cell, versioned edits refused when stale, score sheets, supervisor sign-off.
+
+Who enters what: theory (and other invigilated components) is entered by the evaluation organisation's
+staff from the marked papers; practical and review components are marked by each assigned examiner or
+panel member, and the 考评组长 may also enter the marks of their team from its paper marking sheets.
+A component's score is the mean of its panel's marks, rounded to one decimal, once every member has marked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from app.accounts.models import User
+from app.accounts.roles import Role
+from app.assessment.models import AssessmentSession, SessionAssignment
+from app.assessment.result_models import Score, ScoreEvent
+from app.assessment.scope import check_reason, is_admin
+from app.assessment.staffing import mode_of, require_staffed
+from app.assessment.vocabulary import MARKING_ROLES
+from app.audit.services import record_event
+from app.errors import Conflict, DomainError, InvalidTransition, NotAllowed, NotFound, ValidationFailed
+
+TENTH = Decimal("0.1")
+
+
+def parse_score(text: str | Decimal | int | float | None) -> Decimal:
+    """A score from 0 to 100 with at most one decimal."""
+    raw = str(text).strip() if text is not None else ""
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise ValidationFailed(f"成绩“{raw}”不是数字", field="value") from None
+    if not value.is_finite() or value < 0 or value > 100:
+        raise ValidationFailed(f"成绩应在 0–100 之间，实际为 {raw}", field="value")
+    if value != value.quantize(TENTH):
+        raise ValidationFailed(f"成绩最多保留一位小数，实际为 {raw}", field="value")
+    return value.quantize(TENTH)
+
+
+def panel_mean(marks: Sequence[Decimal | None]) -> Decimal | None:
+    """The mean of a panel's marks to one decimal (half up), or None until every member has marked."""
+    if not marks or any(m is None for m in marks):
+        return None
+    return (sum(marks, Decimal(0)) / len(marks)).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def _assignment(sitting: AssessmentSession, user: User) -> SessionAssignment | None:
+    return next((a for a in sitting.assignments if a.user_id == user.id), None)
+
+
+def is_plan_staff(sitting: AssessmentSession, actor: User) -> bool:
+    """True for the evaluation staff of the organisation running the session's plan."""
+    return actor.has_role(Role.EVALUATION_STAFF) and sitting.plan.organisation_id == actor.organisation_id
+
+
+def session_visible(session: Session, *, actor: User, sitting_id: int) -> AssessmentSession:
+    """A session the actor may see: plan staff, administrators, or an assessor assigned to it (else NotFound)."""
+    sitting = session.get(AssessmentSession, sitting_id)
+    if sitting is None or not (is_admin(actor) or is_plan_staff(sitting, actor) or _assignment(sitting, actor)):
+        raise NotFound("考场不存在或未安排给您")
+    return sitting
+
+
+def can_edit(sitting: AssessmentSession, score: Score, actor: User) -> bool:
+    """Staff enter invigilated scores; markers their own marks; the 考评组长 any mark of their team."""
+    if mode_of(sitting) == "invigilated":
+        return score.marker_id is None and is_plan_staff(sitting, actor)
+    if score.marker_id == actor.id:
+        return True
+    held = _assignment(sitting, actor)
+    return held is not None and held.role == "leader"
+
+
+def _require_open_for_scores(sitting: AssessmentSession) -> None:
+    if sitting.status == "signed_off":
+        raise InvalidTransition("本考场成绩已由质量督导员签字确认并锁定，不能再修改")
+    if sitting.status != "confirmed":
+        raise InvalidTransition("考场尚未确认，不能录入成绩")
+
+
+def save_score(
+    session: Session, *, actor: User, now: datetime, score_id: int, value: str | Decimal, expected_version: int,
+    reason: str | None = None,
+) -> Score:
+    """Enter or correct one score from the version the user saw; a stale version is refused (Conflict)."""
+    score = session.get(Score, score_id)
+    if score is None:
+        raise NotFound("成绩记录不存在")
+    sitting = session_visible(session, actor=actor, sitting_id=score.session_id)
+    if not can_edit(sitting, score, actor):
+        raise NotAllowed("您不能录入或修改这项成绩")
+    _require_open_for_scores(sitting)
+    require_staffed(sitting)
+    new = parse_score(value)
+    if score.version != expected_version:
+        raise _stale(score, expected_version)
+    old = score.value
+    if old is not None and old == new:
+        return score
+    kind = "entry" if old is None else "correction"
+    why = check_reason(reason, what="更正原因") if kind == "correction" else None
+    # Compare-and-set in one statement: of two edits from the same version exactly one matches a row.
+    outcome = session.execute(
+        update(Score).where(Score.id == score.id, Score.version == expected_version)
+        .values(value=new, version=Score.version + 1, updated_at=now, updated_by_id=actor.id)
+        .execution_options(synchronize_session=False)
+    )
+    if outcome.rowcount != 1:
+        session.refresh(score)
+        raise _stale(score, expected_version)
+    session.add(ScoreEvent(score_id=score.id, kind=kind, old_value=old, new_value=new, version=expected_version + 1,
+                           reason=why, actor_id=actor.id, actor_name=actor.username, at=now))
+    session.flush()
+    session.refresh(score)
+    record_event(session, actor=actor, now=now, action=f"assessment.score_{kind}", object_type="assessment_score",
+                 object_id=score.id, old={"value": None if old is None else str(old)},
+                 new={"value": str(new), "version": score.version}, note=why)
+    return score
+
+
+def _stale(score: Score, expected: int) -> Conflict:
+    shown = "未录入" if score.value is None else str(score.value)
+    return Conflict(f"该成绩已被他人修改（现为 {shown}，版本 {score.version}；您打开时为版本 {expected}），"
+                    f"请核对后重新保存", field="value")
+
+
+@dataclass(frozen=True)
+class CellInput:
+    """One typed cell of a score sheet, with the version it was shown at."""
+
+    score_id: int
+    value: str
+    version: int
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class CellOutcome:
+    """What happened to one cell: saved, unchanged, conflict or invalid, and the user's typed value."""
+
+    score_id: int
+    status: str
+    typed: str
+    message: str = ""
+
+
+def save_sheet(session: Session, *, actor: User, now: datetime, sitting_id: int, cells: Sequence[CellInput]
+               ) -> list[CellOutcome]:
+    """Apply every changed cell of a sheet in the caller's transaction; refused cells are reported per row."""
+    sitting = session_visible(session, actor=actor, sitting_id=sitting_id)
+    _require_open_for_scores(sitting)
+    require_staffed(sitting)
+    outcomes = []
+    for cell in cells:
+        score = session.get(Score, cell.score_id)
+        typed = cell.value.strip()
+        if score is None or score.session_id != sitting.id or not can_edit(sitting, score, actor):
+            outcomes.append(CellOutcome(cell.score_id, "invalid", typed, "您不能录入这项成绩"))
+            continue
+        if not typed:
+            status, message = ("unchanged", "") if score.value is None else ("invalid", "已录入的成绩不能清空")
+            outcomes.append(CellOutcome(cell.score_id, status, typed, message))
+            continue
+        before = score.version
+        try:
+            save_score(session, actor=actor, now=now, score_id=score.id, value=typed, expected_version=cell.version,
+                       reason=cell.reason)
+        except Conflict as error:
+            outcomes.append(CellOutcome(cell.score_id, "conflict", typed, error.message))
+        except DomainError as error:
+            outcomes.append(CellOutcome(cell.score_id, "invalid", typed, error.message))
+        else:
+            changed = session.get(Score, cell.score_id).version != before
+            outcomes.append(CellOutcome(cell.score_id, "saved" if changed else "unchanged", typed))
+    return outcomes
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One candidate's line on a score sheet: their cells in column order and the component score so far."""
+
+    registration_id: int
+    ticket_number: str
+    name: str
+    cells: tuple[Score, ...]
+    mean: Decimal | None
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A session's score sheet as the actor sees it: columns (markers, or None for one score) and rows."""
+
+    sitting: AssessmentSession
+    columns: tuple[User | None, ...]
+    editable: frozenset[int]
+    rows: tuple[SheetRow, ...]
+
+
+def score_sheet(session: Session, *, actor: User, sitting_id: int) -> Sheet:
+    """The sheet of a session; each cell says whether the actor may edit it."""
+    sitting = session_visible(session, actor=actor, sitting_id=sitting_id)
+    markers = [a.user for a in sitting.assignments if a.role in MARKING_ROLES]
+    columns: list[User | None] = [None] if mode_of(sitting) == "invigilated" else markers
+    scores = list(session.scalars(select(Score).where(Score.session_id == sitting.id)))
+    by_cell = {(s.registration_id, s.marker_id): s for s in scores}
+    rows = []
+    for candidate in sorted(sitting.candidates, key=lambda c: (c.registration.ticket_number or "", c.id)):
+        reg = candidate.registration
+        cells = tuple(by_cell[(reg.id, col.id if col else None)] for col in columns
+                      if (reg.id, col.id if col else None) in by_cell)
+        mean = panel_mean([c.value for c in cells]) if len(cells) == len(columns) else None
+        rows.append(SheetRow(reg.id, reg.ticket_number or "", reg.person.name, cells, mean))
+    editable = frozenset(s.id for s in scores if can_edit(sitting, s, actor))
+    return Sheet(sitting, tuple(columns), editable, tuple(rows))
+
+
+def incomplete_marks(sitting: AssessmentSession, scores: Sequence[Score]) -> list[str]:
+    """Candidates marked by some but not all of the panel (wholly unmarked candidates are absent, 缺考)."""
+    by_reg: dict[int, list[Score]] = {}
+    for score in scores:
+        by_reg.setdefault(score.registration_id, []).append(score)
+    problems = []
+    for candidate in sitting.candidates:
+        cells = by_reg.get(candidate.registration_id, [])
+        missing = [c for c in cells if c.value is None]
+        if missing and len(missing) < len(cells):
+            names = "、".join(c.marker.display_name for c in missing if c.marker)
+            problems.append(f"{candidate.registration.person.name}尚缺{names}的评分")
+    return problems
+
+
+def sign_off_session(session: Session, *, actor: User, now: datetime, sitting_id: int) -> AssessmentSession:
+    """The session's quality supervisor signs its scores off; they are locked from then on."""
+    sitting = session_visible(session, actor=actor, sitting_id=sitting_id)
+    held = _assignment(sitting, actor)
+    if held is None or held.role != "supervisor":
+        raise NotAllowed("只有本考场的质量督导员可以签字确认成绩")
+    _require_open_for_scores(sitting)
+    require_staffed(sitting)
+    scores = list(session.scalars(select(Score).where(Score.session_id == sitting.id)))
+    problems = incomplete_marks(sitting, scores)
+    if problems:
+        raise ValidationFailed("评分不完整，不能签字确认：" + "；".join(problems), field="sign_off")
+    sitting.status, sitting.signed_off_at, sitting.signed_off_by_id = "signed_off", now, actor.id
+    session.flush()
+    record_event(session, actor=actor, now=now, action="assessment_session.sign_off", object_type="assessment_session",
+                 object_id=sitting.id, old={"status": "confirmed"},
+                 new={"status": "signed_off", "entered": sum(1 for s in scores if s.value is not None),
+                      "cells": len(scores)})
+    return sitting
+
+
+def score_events(session: Session, *, score_id: int) -> list[ScoreEvent]:
+    """The entry and corrections of one score, oldest first."""
+    return list(session.scalars(select(ScoreEvent).where(ScoreEvent.score_id == score_id).order_by(ScoreEvent.id)))
+

@@ -1,0 +1,323 @@
+"""Sessions per component and room, their candidates and staff: qualification, recusal and ratio checks.
+
+Hard blocks: an assessor without the level the session needs, any recusal link with a candidate, and —
+when the session is confirmed for the exam and again when scores are entered — staffing below the
+ratios of the plan's skill standard (numbers from the standard, never constants).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.accounts.models import User
+from app.accounts.roles import Role
+from app.assessment.models import (
+    AssessmentSession,
+    PlanComponent,
+    Registration,
+    SessionAssignment,
+    SessionCandidate,
+)
+from app.assessment.qualifications import qualification_of
+from app.assessment.recusal import conflict_message, links_between
+from app.assessment.result_models import Score
+from app.assessment.scope import plan_for_staff
+from app.assessment.vocabulary import ASSIGNMENT_ROLES, COMPONENT_MODES, MARKING_ROLES, MODE_ROLES, PLAN_STATUSES
+from app.audit.services import record_event
+from app.catalog.ladder import level_label
+from app.catalog.models import COMPONENT_LABELS, SkillStandard
+from app.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+
+STAFFING_STATUSES = ("closed", "in_progress")  # sessions are arranged once registration has closed
+
+
+def mode_of(sitting: AssessmentSession) -> str:
+    """How the session's component is run: invigilated, examined or panel."""
+    return COMPONENT_MODES[sitting.component]
+
+
+def _odd_at_least(n: int) -> int:
+    return n if n % 2 else n + 1
+
+
+def staffing_problems(mode: str, candidates: int, counts: Counter, standard: SkillStandard,
+                      component_label: str) -> list[str]:
+    """Every way a session's staff falls short of the standard's ratios (empty when it is fully staffed)."""
+    problems = []
+    if candidates < 1:
+        problems.append("考场内没有考生")
+    if counts["supervisor"] != 1:
+        problems.append("每个考场须安排 1 名质量督导员（逢考必督）")
+    if mode == "invigilated":
+        ratio, minimum = standard.theory_candidates_per_invigilator, standard.theory_min_invigilators
+        need = max(minimum, math.ceil(candidates / ratio))
+        if counts["invigilator"] < need:
+            problems.append(f"{component_label}监考人员不足：考生 {candidates} 名，按 1:{ratio} 配备且每考场不少于 "
+                            f"{minimum} 名，须至少 {need} 名，现有 {counts['invigilator']} 名")
+    elif mode == "examined":
+        ratio, minimum = standard.practical_candidates_per_examiner, standard.practical_min_examiners
+        need = _odd_at_least(max(minimum, math.ceil(candidates / ratio)))
+        have = counts["examiner"] + counts["leader"]
+        if have < need:
+            problems.append(f"{component_label}考评员不足：考生 {candidates} 名，按 1:{ratio} 配备、不少于 {minimum} "
+                            f"名且为奇数，须至少 {need} 名（含考评组长），现有 {have} 名")
+        elif have % 2 == 0:
+            problems.append(f"{component_label}考评员人数须为奇数（含考评组长），现有 {have} 名")
+        if counts["leader"] != 1:
+            problems.append(f"{component_label}须指定 1 名考评组长，现有 {counts['leader']} 名")
+    else:
+        minimum = standard.review_min_panel
+        have = counts["reviewer"]
+        if have < minimum:
+            problems.append(f"{component_label}评审组须不少于 {minimum} 名专家且为奇数，现有 {have} 名")
+        elif have % 2 == 0:
+            problems.append(f"{component_label}评审组人数须为奇数，现有 {have} 名")
+    return problems
+
+
+def session_problems(sitting: AssessmentSession) -> list[str]:
+    """What stops this session from being confirmed, per the plan's standard."""
+    counts = Counter(a.role for a in sitting.assignments)
+    return staffing_problems(mode_of(sitting), len(sitting.candidates), counts, sitting.plan.standard,
+                             COMPONENT_LABELS[sitting.component])
+
+
+def require_staffed(sitting: AssessmentSession) -> None:
+    """Refuse when the session's staffing breaks the ratios (hard block)."""
+    problems = session_problems(sitting)
+    if problems:
+        raise ValidationFailed("人员配置不符合要求：" + "；".join(problems), field="staffing")
+
+
+def _require_planning(sitting: AssessmentSession) -> None:
+    if sitting.status != "planning":
+        raise InvalidTransition("考场已确认，不能再调整考生或考评人员")
+
+
+def create_session(
+    session: Session, *, actor: User, now: datetime, plan_id: int, component: str, room: str, starts_at: datetime,
+    duration_minutes: int = 120, registration_ids: Sequence[int] | None = None, max_candidates: int | None = None,
+) -> AssessmentSession:
+    """Open a room for a component; by default every admitted candidate not yet placed (up to max_candidates)."""
+    plan = plan_for_staff(session, actor=actor, plan_id=plan_id)
+    if plan.status not in STAFFING_STATUSES:
+        raise InvalidTransition(f"评价计划当前状态为“{PLAN_STATUSES[plan.status]}”，报名截止后才能编排考场")
+    item = plan.component(component)
+    if item is None:
+        raise NotFound("该计划没有此考核项目", field="component")
+    room = (room or "").strip()
+    if not room:
+        raise ValidationFailed("请填写考场", field="room")
+    if duration_minutes <= 0:
+        raise ValidationFailed("考试时长应大于 0", field="duration_minutes")
+    sitting = AssessmentSession(plan_id=plan.id, plan_component_id=item.id, room=room[:100], starts_at=starts_at,
+                                duration_minutes=duration_minutes, status="planning", created_at=now)
+    session.add(sitting)
+    session.flush()
+    chosen = unplaced_registrations(session, plan_id=plan.id, plan_component_id=item.id)
+    if registration_ids is not None:
+        wanted = set(registration_ids)
+        chosen = [r for r in chosen if r.id in wanted]
+    if max_candidates is not None:
+        chosen = chosen[:max(max_candidates, 0)]
+    for registration in chosen:
+        session.add(SessionCandidate(session_id=sitting.id, registration_id=registration.id,
+                                     plan_component_id=item.id))
+    session.flush()
+    session.refresh(sitting, ["candidates"])
+    record_event(session, actor=actor, now=now, action="assessment_session.create", object_type="assessment_session",
+                 object_id=sitting.id, new={"plan_id": plan.id, "component": component, "room": sitting.room,
+                                            "starts_at": starts_at.isoformat(), "candidates": len(chosen)})
+    return sitting
+
+
+def unplaced_registrations(session: Session, *, plan_id: int, plan_component_id: int) -> list[Registration]:
+    """Admitted registrations not yet in a session for this component and not carrying it over."""
+    item = session.get(PlanComponent, plan_component_id)
+    placed = select(SessionCandidate.registration_id).where(SessionCandidate.plan_component_id == plan_component_id)
+    stmt = (select(Registration).where(Registration.plan_id == plan_id, Registration.status.in_(("eligible", "overridden")),
+                                       Registration.id.not_in(placed))
+            .order_by(Registration.ticket_number, Registration.id))
+    return [r for r in session.scalars(stmt) if not any(c.component == item.component for c in r.carried)]
+
+
+def get_session(session: Session, *, sitting_id: int) -> AssessmentSession:
+    """A session by id (callers check scope)."""
+    sitting = session.get(AssessmentSession, sitting_id)
+    if sitting is None:
+        raise NotFound("考场不存在")
+    return sitting
+
+
+def session_for_staff(session: Session, *, actor: User, sitting_id: int) -> AssessmentSession:
+    """A session of the actor's organisation's plan, for its staff to arrange."""
+    sitting = get_session(session, sitting_id=sitting_id)
+    plan_for_staff(session, actor=actor, plan_id=sitting.plan_id)
+    return sitting
+
+
+def add_candidate(session: Session, *, actor: User, now: datetime, sitting_id: int, registration_id: int
+                  ) -> SessionCandidate:
+    """Place a candidate in a session; refused when an assigned assessor must recuse themselves."""
+    sitting = session_for_staff(session, actor=actor, sitting_id=sitting_id)
+    _require_planning(sitting)
+    registration = session.get(Registration, registration_id)
+    if registration is None or registration.plan_id != sitting.plan_id or not registration.admitted:
+        raise NotFound("该考生未获准参加本计划的考核", field="registration_id")
+    if any(c.component == sitting.component for c in registration.carried):
+        raise ValidationFailed(f"{registration.person.name}的{COMPONENT_LABELS[sitting.component]}成绩在保留期内，无需再考",
+                               field="registration_id")
+    placed = session.scalar(select(SessionCandidate).where(
+        SessionCandidate.registration_id == registration.id,
+        SessionCandidate.plan_component_id == sitting.plan_component_id))
+    if placed is not None:
+        raise Conflict(f"{registration.person.name}已安排在{placed.session.room}考场", field="registration_id")
+    for assignment in sitting.assignments:
+        links = links_between(session, assessor=assignment.user, people=[registration.person])
+        if links:
+            raise ValidationFailed(conflict_message(assignment.role, assignment.user, registration.person, links[0]),
+                                   field="registration_id")
+    row = SessionCandidate(session_id=sitting.id, registration_id=registration.id,
+                           plan_component_id=sitting.plan_component_id)
+    session.add(row)
+    session.flush()
+    record_event(session, actor=actor, now=now, action="assessment_session.add_candidate",
+                 object_type="assessment_session", object_id=sitting.id, new={"registration_id": registration.id})
+    return row
+
+
+def remove_candidate(session: Session, *, actor: User, now: datetime, sitting_id: int, registration_id: int) -> None:
+    """Take a candidate out of a session that is still being arranged."""
+    sitting = session_for_staff(session, actor=actor, sitting_id=sitting_id)
+    _require_planning(sitting)
+    row = next((c for c in sitting.candidates if c.registration_id == registration_id), None)
+    if row is None:
+        raise NotFound("该考生不在本考场", field="registration_id")
+    sitting.candidates.remove(row)
+    session.flush()
+    record_event(session, actor=actor, now=now, action="assessment_session.remove_candidate",
+                 object_type="assessment_session", object_id=sitting.id, old={"registration_id": registration_id})
+
+
+def check_qualification(session: Session, sitting: AssessmentSession, user: User, role: str) -> None:
+    """Markers need their own level ≥ 三级 in the occupation, ≥ 二级 when candidates sit 二级/一级."""
+    if role not in MARKING_ROLES:
+        return
+    plan = sitting.plan
+    occupation = plan.occupation
+    needed = 2 if plan.level_digit <= 2 else 3
+    role_name = ASSIGNMENT_ROLES[role]
+    qualification = qualification_of(session, user_id=user.id, occupation_code=occupation.code)
+    if qualification is None:
+        raise ValidationFailed(f"{user.display_name}尚未登记{occupation.name}（{occupation.code}）的本人等级，"
+                               f"不能担任{role_name}", field="user_id")
+    if qualification.level_digit > needed:
+        why = f"考核{level_label(plan.level_digit)}须由{level_label(needed)}及以上人员担任{role_name}"
+        raise ValidationFailed(f"{user.display_name}在{occupation.name}的本人等级为"
+                               f"{level_label(qualification.level_digit)}，{why}", field="user_id")
+
+
+def _check_double_booking(session: Session, sitting: AssessmentSession, user: User) -> None:
+    ends = sitting.starts_at + timedelta(minutes=sitting.duration_minutes)
+    others = session.scalars(select(AssessmentSession).join(SessionAssignment).where(
+        SessionAssignment.user_id == user.id, AssessmentSession.id != sitting.id))
+    for other in others:
+        other_ends = other.starts_at + timedelta(minutes=other.duration_minutes)
+        if other.starts_at < ends and sitting.starts_at < other_ends:
+            raise Conflict(f"{user.display_name}同一时间已安排在{other.room}考场", field="user_id")
+
+
+def assign_assessor(
+    session: Session, *, actor: User, now: datetime, sitting_id: int, user_id: int, role: str, external: bool = False
+) -> SessionAssignment:
+    """Assign an assessor to a session in a role; refused on missing level, recusal or a role already filled."""
+    sitting = session_for_staff(session, actor=actor, sitting_id=sitting_id)
+    _require_planning(sitting)
+    user = session.get(User, user_id)
+    if user is None or not user.active or not user.has_role(Role.ASSESSOR):
+        raise NotFound("考评员不存在或已停用", field="user_id")
+    mode = mode_of(sitting)
+    if role not in MODE_ROLES[mode]:
+        allowed = "、".join(ASSIGNMENT_ROLES[r] for r in MODE_ROLES[mode])
+        raise ValidationFailed(f"{COMPONENT_LABELS[sitting.component]}考场可安排：{allowed}", field="role")
+    if external and role != "supervisor":
+        raise ValidationFailed("只有质量督导员区分外派与内部", field="external")
+    held = next((a for a in sitting.assignments if a.user_id == user.id), None)
+    if held is not None:
+        raise Conflict(f"{user.display_name}已在本考场担任{ASSIGNMENT_ROLES[held.role]}", field="user_id")
+    if role in ("leader", "supervisor"):
+        taken = next((a for a in sitting.assignments if a.role == role), None)
+        if taken is not None:
+            raise Conflict(f"本考场已有{ASSIGNMENT_ROLES[role]}{taken.user.display_name}", field="role")
+    check_qualification(session, sitting, user, role)
+    people = [c.registration.person for c in sitting.candidates]
+    links = links_between(session, assessor=user, people=people)
+    if links:
+        person = next(p for p in people if p.id == links[0].person_id)
+        raise ValidationFailed(conflict_message(role, user, person, links[0]), field="user_id")
+    _check_double_booking(session, sitting, user)
+    assignment = SessionAssignment(session_id=sitting.id, user_id=user.id, role=role, external=external,
+                                   assigned_at=now)
+    sitting.assignments.append(assignment)
+    session.flush()
+    record_event(session, actor=actor, now=now, action="assessment_session.assign", object_type="assessment_session",
+                 object_id=sitting.id, new={"user_id": user.id, "role": role, "external": external})
+    return assignment
+
+
+def unassign_assessor(session: Session, *, actor: User, now: datetime, assignment_id: int) -> None:
+    """Remove an assessor from a session that is still being arranged."""
+    assignment = session.get(SessionAssignment, assignment_id)
+    if assignment is None:
+        raise NotFound("该安排不存在")
+    sitting = session_for_staff(session, actor=actor, sitting_id=assignment.session_id)
+    _require_planning(sitting)
+    old = {"user_id": assignment.user_id, "role": assignment.role}
+    sitting.assignments.remove(assignment)
+    session.flush()
+    record_event(session, actor=actor, now=now, action="assessment_session.unassign", object_type="assessment_session",
+                 object_id=sitting.id, old=old)
+
+
+def confirm_session(session: Session, *, actor: User, now: datetime, sitting_id: int) -> AssessmentSession:
+    """Lock a session for the exam: ratios and recusal are checked again, then score cells are created."""
+    sitting = session_for_staff(session, actor=actor, sitting_id=sitting_id)
+    _require_planning(sitting)
+    require_staffed(sitting)
+    people = [c.registration.person for c in sitting.candidates]
+    for assignment in sitting.assignments:
+        links = links_between(session, assessor=assignment.user, people=people)
+        if links:
+            person = next(p for p in people if p.id == links[0].person_id)
+            raise ValidationFailed(conflict_message(assignment.role, assignment.user, person, links[0]),
+                                   field="staffing")
+    markers = [a.user_id for a in sitting.assignments if a.role in MARKING_ROLES]
+    for candidate in sitting.candidates:
+        for marker_id in (markers if mode_of(sitting) != "invigilated" else [None]):
+            session.add(Score(session_id=sitting.id, registration_id=candidate.registration_id, marker_id=marker_id,
+                              version=0))
+    sitting.status, sitting.confirmed_at = "confirmed", now
+    session.flush()
+    record_event(session, actor=actor, now=now, action="assessment_session.confirm", object_type="assessment_session",
+                 object_id=sitting.id, old={"status": "planning"}, new={"status": "confirmed"})
+    return sitting
+
+
+def list_sessions(session: Session, *, plan_id: int) -> list[AssessmentSession]:
+    """A plan's sessions by start time (callers check scope)."""
+    stmt = (select(AssessmentSession).where(AssessmentSession.plan_id == plan_id)
+            .order_by(AssessmentSession.starts_at, AssessmentSession.id))
+    return list(session.scalars(stmt))
+
+
+def sessions_of_assessor(session: Session, *, actor: User) -> list[tuple[AssessmentSession, SessionAssignment]]:
+    """The sessions assigned to the actor, with the role held, soonest first."""
+    stmt = (select(AssessmentSession, SessionAssignment).join(SessionAssignment)
+            .where(SessionAssignment.user_id == actor.id).order_by(AssessmentSession.starts_at))
+    return [(s, a) for s, a in session.execute(stmt).all()]

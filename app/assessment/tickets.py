@@ -1,0 +1,133 @@
+"""Admission tickets (准考证) as frozen views of plain strings, and the registration list as a workbook."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.accounts.models import User
+from app.assessment.models import AssessmentPlan, Registration, SessionCandidate
+from app.assessment.registration import eligibility_summary, plan_heading
+from app.assessment.scope import LOCAL_ZONE, plan_visible
+from app.assessment.vocabulary import REGISTRATION_SOURCES, REGISTRATION_STATUSES
+from app.catalog.ladder import level_label
+from app.catalog.models import COMPONENT_LABELS
+from app.errors import InvalidTransition, NotFound
+from app.idnumbers import ID_TYPE_LABELS
+from app.spreadsheets import simple_workbook
+
+_MAX_PHOTO = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class TicketLine:
+    """One component the candidate sits: when and where, as printed."""
+
+    component: str
+    day: str
+    time: str
+    place: str
+
+
+@dataclass(frozen=True)
+class AdmissionTicketView:
+    """Everything printed on one 准考证, as plain strings (never ORM objects)."""
+
+    ticket_number: str
+    holder_name: str
+    id_type: str
+    id_masked: str
+    plan_title: str
+    occupation_name: str
+    variant_name: str  # "--" when the plan has no 工种/职业方向
+    level_label: str
+    org_name: str
+    venue: str
+    lines: tuple[TicketLine, ...]
+    photo: bytes | None = None
+
+    def __post_init__(self) -> None:
+        for name, value in vars(self).items():
+            if name == "photo":
+                if value is not None and not isinstance(value, bytes):
+                    raise TypeError("photo must be bytes or None")
+            elif name == "lines":
+                if not all(isinstance(line, TicketLine) for line in value):
+                    raise TypeError("lines must be TicketLine values")
+            elif not isinstance(value, str):
+                raise TypeError(f"AdmissionTicketView.{name} must be str, got {type(value).__name__}")
+
+
+def _photo(storage_dir: Path | None, photo_path: str | None) -> bytes | None:
+    if storage_dir is None or not photo_path:
+        return None
+    path = (storage_dir / photo_path).resolve()
+    if not path.is_relative_to(storage_dir.resolve()) or not path.is_file() or path.stat().st_size > _MAX_PHOTO:
+        return None
+    return path.read_bytes()
+
+
+def ticket_view(session: Session, registration: Registration, *, storage_dir: Path | None = None
+                ) -> AdmissionTicketView:
+    """The admission ticket of an admitted registration."""
+    if not registration.admitted or not registration.ticket_number:
+        raise InvalidTransition(f"{registration.person.name}未获准参加考核，没有准考证")
+    plan = registration.plan
+    placements = {c.plan_component_id: c.session for c in session.scalars(
+        select(SessionCandidate).where(SessionCandidate.registration_id == registration.id))}
+    carried = {c.component for c in registration.carried}
+    lines = []
+    for item in plan.components:
+        label = COMPONENT_LABELS[item.component]
+        if item.component in carried:
+            lines.append(TicketLine(label, "--", "--", "成绩保留，免考"))
+            continue
+        sitting = placements.get(item.id)
+        if sitting is not None:
+            start = sitting.starts_at.astimezone(LOCAL_ZONE)
+            lines.append(TicketLine(label, start.strftime("%Y-%m-%d"), start.strftime("%H:%M"), sitting.room))
+        else:
+            day = item.exam_on.isoformat() if item.exam_on else "待定"
+            lines.append(TicketLine(label, day, item.exam_time or "待定", "考场待定"))
+    person = registration.person
+    return AdmissionTicketView(
+        ticket_number=registration.ticket_number, holder_name=person.name,
+        id_type=ID_TYPE_LABELS.get(person.id_type, person.id_type), id_masked=person.id_masked,
+        plan_title=plan.title, occupation_name=plan.occupation.name, variant_name=plan.variant_name or "--",
+        level_label=level_label(plan.level_digit), org_name=plan.organisation.name, venue=plan.venue,
+        lines=tuple(lines), photo=_photo(storage_dir, person.photo_path),
+    )
+
+
+def plan_tickets(session: Session, *, actor: User, plan_id: int, registration_id: int | None = None,
+                 storage_dir: Path | None = None) -> list[AdmissionTicketView]:
+    """Tickets of a plan's admitted candidates (or of one registration), in ticket order."""
+    plan = plan_visible(session, actor=actor, plan_id=plan_id)
+    registrations = [r for r in plan.registrations if r.admitted]
+    if registration_id is not None:
+        registrations = [r for r in registrations if r.id == registration_id]
+        if not registrations:
+            raise NotFound("该考生没有准考证")
+    registrations.sort(key=lambda r: r.ticket_number or "")
+    return [ticket_view(session, r, storage_dir=storage_dir) for r in registrations]
+
+
+REGISTRATION_HEADERS = ("准考证号", "姓名", "证件类型", "证件号码", "报名来源", "审核结果", "符合的申报条件或不符合原因",
+                        "特批理由", "保留成绩")
+
+
+def registration_workbook(plan: AssessmentPlan) -> bytes:
+    """The plan's registration list as an Excel workbook, ID numbers masked."""
+    rows = []
+    for reg in sorted(plan.registrations, key=lambda r: (r.ticket_number or "~", r.id)):
+        person = reg.person
+        rows.append((
+            reg.ticket_number or "", person.name, ID_TYPE_LABELS.get(person.id_type, person.id_type), person.id_masked,
+            REGISTRATION_SOURCES[reg.source], REGISTRATION_STATUSES[reg.status], eligibility_summary(reg),
+            reg.override_reason or "", "、".join(COMPONENT_LABELS[c.component] for c in reg.carried),
+        ))
+    return simple_workbook(plan_heading(plan)[:31].replace("/", "／"), REGISTRATION_HEADERS, rows,
+                           text_columns=(0, 3))

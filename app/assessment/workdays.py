@@ -1,0 +1,107 @@
+"""Working days for notice periods (公示): weekends and public holidays are skipped, make-up days (调休) count.
+
+The pure function takes the calendar as sets, so it is tested without a database; the holiday table
+feeds it in production.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.accounts.models import User
+from app.accounts.roles import Role
+from app.assessment.models import Holiday
+from app.audit.services import record_event
+from app.errors import NotAllowed, NotFound, ValidationFailed
+
+
+def is_working_day(day: date, holidays: Collection[date] = (), makeup_workdays: Collection[date] = ()) -> bool:
+    """Monday to Friday unless a holiday; a weekend day only when it is a make-up working day."""
+    if day in makeup_workdays:
+        return True
+    return day.weekday() < 5 and day not in holidays
+
+
+def notice_end_date(
+    published_on: date, working_days: int, holidays: Collection[date] = (), makeup_workdays: Collection[date] = ()
+) -> date:
+    """The last day of a notice of N working days counted from the working day after publication.
+
+    Published on Friday 2026-09-25 for 5 working days with 10-01..10-08 off: Mon 28, Tue 29, Wed 30,
+    Fri 10-09 and Mon 10-12 (or Sat 10-10 if that is a make-up working day) — the notice ends then.
+    """
+    if working_days < 1:
+        raise ValueError("a notice lasts at least one working day")
+    day, counted = published_on, 0
+    while counted < working_days:
+        day += timedelta(days=1)
+        if is_working_day(day, holidays, makeup_workdays):
+            counted += 1
+    return day
+
+
+def calendar(session: Session, *, start: date, days: int = 400) -> tuple[set[date], set[date]]:
+    """Holidays and make-up working days recorded from ``start`` for the next ``days`` days."""
+    rows = session.scalars(
+        select(Holiday).where(Holiday.day >= start, Holiday.day <= start + timedelta(days=days))
+    )
+    holidays, makeup = set(), set()
+    for row in rows:
+        (makeup if row.is_makeup_workday else holidays).add(row.day)
+    return holidays, makeup
+
+
+def notice_end_for(session: Session, *, published_on: date, working_days: int) -> date:
+    """The notice end date using the recorded holidays."""
+    holidays, makeup = calendar(session, start=published_on)
+    return notice_end_date(published_on, working_days, holidays, makeup)
+
+
+def list_holidays(session: Session, *, year: int | None = None) -> list[Holiday]:
+    """Recorded holidays and make-up days, in date order."""
+    stmt = select(Holiday).order_by(Holiday.day)
+    if year is not None:
+        stmt = stmt.where(Holiday.day >= date(year, 1, 1), Holiday.day <= date(year, 12, 31))
+    return list(session.scalars(stmt))
+
+
+def _require_admin(actor: User | None) -> None:
+    if actor is not None and not actor.has_role(Role.ADMIN):
+        raise NotAllowed("只有人社管理员可以维护节假日")
+
+
+def add_holiday(
+    session: Session, *, actor: User | None, now: datetime, day: date, name: str, is_makeup_workday: bool = False
+) -> Holiday:
+    """Record a public holiday, or a weekend day that is a make-up working day (调休)."""
+    _require_admin(actor)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed("请填写节假日名称", field="name")
+    if is_makeup_workday and day.weekday() < 5:
+        raise ValidationFailed(f"{day.isoformat()} 不是周末，不能设为调休上班日", field="day")
+    if session.scalar(select(Holiday.id).where(Holiday.day == day)) is not None:
+        raise ValidationFailed(f"{day.isoformat()} 已登记", field="day")
+    holiday = Holiday(day=day, name=name[:50], is_makeup_workday=is_makeup_workday, created_at=now)
+    session.add(holiday)
+    session.flush()
+    record_event(session, actor=actor, now=now, action="holiday.add", object_type="holiday", object_id=holiday.id,
+                 new={"day": day.isoformat(), "name": holiday.name, "makeup_workday": is_makeup_workday})
+    return holiday
+
+
+def remove_holiday(session: Session, *, actor: User, now: datetime, holiday_id: int) -> None:
+    """Remove a recorded day (notice periods already computed keep their end dates)."""
+    _require_admin(actor)
+    holiday = session.get(Holiday, holiday_id)
+    if holiday is None:
+        raise NotFound("该日期未登记")
+    old = {"day": holiday.day.isoformat(), "name": holiday.name, "makeup_workday": holiday.is_makeup_workday}
+    session.delete(holiday)
+    session.flush()
+    record_event(session, actor=actor, now=now, action="holiday.remove", object_type="holiday",
+                 object_id=holiday_id, old=old)

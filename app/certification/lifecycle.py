@@ -1,0 +1,154 @@
+"""After issue: who sees a certificate, revocation (irreversible), reprints after loss, corrections."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import Session
+
+from app import pii
+from app.accounts.models import Organisation, User
+from app.accounts.roles import Role
+from app.audit.services import record_event
+from app.certification.issuing import (
+    CertificateDraft,
+    IssuingContext,
+    PreparedCertificate,
+    build_view,
+    prepare_certificate,
+    record_certificate,
+    render_and_store,
+    reserve_number,
+)
+from app.certification.models import Certificate, CertificatePrint
+from app.certification.sequences import next_print_serial
+from app.certification.signing import SignedPayload, verification_url
+from app.errors import InvalidTransition, NotAllowed, NotFound, ValidationFailed
+from app.people.models import Person, PersonAccess
+
+ISSUER_ROLES = frozenset({Role.ADMIN, Role.EVALUATION_STAFF, Role.INSTITUTION_STAFF, Role.ENTERPRISE_HR})
+
+
+def visible_clause(actor: User):
+    """Certificates the actor may see: all for administrators; else issued by or held by people in scope."""
+    if actor.has_role(Role.ADMIN):
+        return Certificate.id.is_not(None)
+    return or_(
+        Certificate.issuer_org_id == actor.organisation_id,
+        exists().where(PersonAccess.person_id == Certificate.person_id,
+                       PersonAccess.organisation_id == actor.organisation_id),
+    )
+
+
+def get_certificate(session: Session, *, actor: User, certificate_id: int) -> Certificate:
+    """One certificate in the actor's scope (NotFound outside it)."""
+    certificate = session.scalar(select(Certificate).where(Certificate.id == certificate_id, visible_clause(actor)))
+    if certificate is None:
+        raise NotFound("证书不存在")
+    return certificate
+
+
+def list_certificates(session: Session, *, actor: User, search: str | None = None, status: str | None = None,
+                      limit: int = 100, offset: int = 0) -> list[Certificate]:
+    """Certificates in scope, newest first; search by number or holder name."""
+    stmt = select(Certificate).where(visible_clause(actor)).order_by(Certificate.id.desc()).limit(limit).offset(offset)
+    if search:
+        stmt = stmt.where(or_(Certificate.number == search.strip().upper(), Certificate.holder_name.like(f"%{search.strip()}%")))
+    if status:
+        stmt = stmt.where(Certificate.status == status)
+    return list(session.scalars(stmt))
+
+
+def _require_issuer(actor: User, certificate: Certificate) -> None:
+    if actor.has_role(Role.ADMIN):
+        return
+    if certificate.issuer_org_id != actor.organisation_id or not actor.has_role(*ISSUER_ROLES):
+        raise NotAllowed("只有发证机构或人社管理员可以处理该证书")
+
+
+def revoke_certificate(session: Session, *, actor: User, now: datetime, certificate_id: int, reason: str) -> Certificate:
+    """Revoke a valid certificate with a reason; there is no way back."""
+    certificate = get_certificate(session, actor=actor, certificate_id=certificate_id)
+    _require_issuer(actor, certificate)
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise ValidationFailed("请写明撤销原因（至少 4 个字）", field="reason")
+    if certificate.status != "valid":
+        raise InvalidTransition(f"证书状态为“{certificate.status}”，只有有效证书可以撤销")
+    certificate.status, certificate.revoked_at = "revoked", now
+    certificate.revoked_reason, certificate.revoked_by_id = reason, actor.id
+    session.flush()
+    record_event(session, actor=actor, now=now, action="certificate.revoke", object_type="certificate",
+                 object_id=certificate.id, old={"status": "valid"}, new={"status": "revoked"}, note=reason)
+    return certificate
+
+
+def reprint_certificate(session: Session, *, actor: User, now: datetime, certificate_id: int, reason: str,
+                        ctx: IssuingContext) -> CertificatePrint:
+    """A lost-certificate reprint: same number and QR, new print serial, freshly rendered and stored."""
+    certificate = get_certificate(session, actor=actor, certificate_id=certificate_id)
+    _require_issuer(actor, certificate)
+    if certificate.status != "valid":
+        raise InvalidTransition("只有有效证书可以补打")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("请写明补打原因，如“遗失”", field="reason")
+    serial = next_print_serial(session, year=now.year)
+    url = _url_of(certificate, ctx)
+    photo_path = ctx.storage_dir / certificate.photo_path if certificate.photo_path else None
+    view = build_view(certificate.kind, certificate.printed_fields, id_number=pii.decrypt(certificate.id_number_enc),
+                      photo=photo_path.read_bytes() if photo_path and photo_path.exists() else None, url=url,
+                      print_serial=serial)
+    prepared = PreparedCertificate(0, view, certificate.number, serial, certificate.token, certificate.key_id,
+                                   certificate.signature, certificate.issue_date, certificate.printed_fields)
+    path, digest = render_and_store(prepared, ctx.storage_dir)
+    reprint = CertificatePrint(print_serial=serial, reason="reprint", note=reason, pdf_path=path, pdf_sha256=digest,
+                               printed_at=now, actor_id=actor.id)
+    certificate.prints.append(reprint)
+    old_serial = certificate.print_serial
+    certificate.print_serial, certificate.pdf_path, certificate.pdf_sha256 = serial, path, digest
+    session.flush()
+    record_event(session, actor=actor, now=now, action="certificate.reprint", object_type="certificate",
+                 object_id=certificate.id, old={"print_serial": old_serial},
+                 new={"print_serial": serial, "sha256": digest}, note=reason)
+    return reprint
+
+
+def _url_of(certificate: Certificate, ctx: IssuingContext) -> str:
+    payload = SignedPayload(certificate.number, certificate.level_digit or 0, certificate.occupation_code or "-",
+                            certificate.issue_date, certificate.key_id)
+    return verification_url(ctx.base_url, certificate.token, payload, certificate.signature)
+
+
+def supersede_certificate(session: Session, *, actor: User, now: datetime, certificate_id: int, reason: str,
+                          ctx: IssuingContext, variant_name: str | None = None) -> Certificate:
+    """Issue a corrected certificate from the holder's current record; the old one points to it."""
+    old = get_certificate(session, actor=actor, certificate_id=certificate_id)
+    _require_issuer(actor, old)
+    if old.status != "valid":
+        raise InvalidTransition("只有有效证书可以更正换发")
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise ValidationFailed("请写明更正原因（至少 4 个字）", field="reason")
+    person = session.get(Person, old.person_id)
+    extra = {k: v for k, v in old.printed_fields.items() if k not in (
+        "holder_name", "id_type", "occupation_name", "occupation_direction", "level_label", "certificate_number",
+        "issue_date", "org_name")}
+    draft = CertificateDraft(
+        kind=old.kind, person=person, issuer=session.get(Organisation, old.issuer_org_id),
+        occupation_code=old.occupation_code, occupation_name=old.occupation_name,
+        variant_name=old.variant_name if variant_name is None else (variant_name.strip() or None),
+        level_digit=old.level_digit, source_type=old.source_type, source_id=old.source_id, extra=extra)
+    reservation = reserve_number(session, draft=draft, now=now, correction=True)
+    prepared = prepare_certificate(draft, reservation, ctx)
+    path, digest = render_and_store(prepared, ctx.storage_dir)
+    new = record_certificate(session, actor=actor, now=now, draft=draft, prepared=prepared, pdf_path=path,
+                             pdf_sha256=digest, replaces=old)
+    old.status, old.superseded_by_id = "superseded", new.id
+    session.flush()
+    record_event(session, actor=actor, now=now, action="certificate.supersede", object_type="certificate",
+                 object_id=old.id, old={"status": "valid"}, new={"status": "superseded", "by": new.number},
+                 note=reason)
+    return new
+

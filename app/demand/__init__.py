@@ -1,0 +1,1 @@
+"""Job demand (岗位需求): enterprises' vacancies that training is organised against."""

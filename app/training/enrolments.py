@@ -1,0 +1,199 @@
+"""Enrolling people in classes and moving enrolments through their states."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app import pii
+from app.accounts.models import User
+from app.audit.services import record_event
+from app.errors import InvalidTransition, NotFound, ValidationFailed
+from app.idnumbers import ID_TYPE_LABELS, IdNumberError, parse_id
+from app.people.access import add_access, person_in_scope
+from app.people.models import Person, PersonAccess
+from app.people.services import ID_KIND
+from app.people.validation import age_on, check_name
+from app.training.models import MIN_WORKING_AGE, Attendance, Enrolment, TrainingClass, TrainingProject
+from app.training.progress import ZERO, completion_shortfall
+from app.training.projects import class_for_change, get_class, require_institution_staff
+from app.training.vocabulary import ENROLMENT_STATUSES
+
+NOT_REGISTERED = "该人员尚未登记，请先登记人员信息"
+NAME_MISMATCH = "姓名与该证件号码登记的姓名不一致"
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "enrolled": frozenset({"in_training", "withdrawn"}),
+    "in_training": frozenset({"completed", "withdrawn"}),
+    "completed": frozenset(),
+    "withdrawn": frozenset(),
+}
+
+
+def active_count(session: Session, class_id: int) -> int:
+    """Enrolments of a class that take a place (everyone but those who withdrew)."""
+    return session.scalar(select(func.count(Enrolment.id)).where(
+        Enrolment.class_id == class_id, Enrolment.status != "withdrawn")) or 0
+
+
+def refusal_for(session: Session, klass: TrainingClass, person: Person, *, taken: int | None = None) -> str | None:
+    """Why this person cannot join this class (duplicate, working age, capacity), or None."""
+    existing = session.scalar(select(Enrolment).where(Enrolment.class_id == klass.id,
+                                                      Enrolment.person_id == person.id))
+    if existing is not None:
+        return f"{person.name} 已在本班报名（状态：{ENROLMENT_STATUSES[existing.status]}），不能重复报名"
+    age = age_on(person.birth_date, klass.start_date)
+    if not MIN_WORKING_AGE <= age <= klass.max_age:
+        return (f"{person.name} 开班时（{klass.start_date.isoformat()}）{age} 周岁，"
+                f"不在 {MIN_WORKING_AGE}–{klass.max_age} 周岁的劳动年龄范围内")
+    taken = active_count(session, klass.id) if taken is None else taken
+    if taken >= klass.capacity:
+        return f"本班容量 {klass.capacity} 人，已报名 {taken} 人，不能再报名"
+    return None
+
+
+def ensure_access(session: Session, *, person_id: int, organisation_id: int, reason: str, now: datetime) -> None:
+    """Let an organisation see a person it now works with, unless it already can."""
+    held = session.scalar(select(PersonAccess.id).where(PersonAccess.person_id == person_id,
+                                                        PersonAccess.organisation_id == organisation_id))
+    if held is None:
+        add_access(session, person_id=person_id, organisation_id=organisation_id, reason=reason, now=now)
+
+
+def _enrol(session: Session, *, actor: User, now: datetime, klass: TrainingClass, person: Person,
+           via: str) -> Enrolment:
+    refusal = refusal_for(session, klass, person)
+    if refusal is not None:
+        raise ValidationFailed(refusal, field="person")
+    ensure_access(session, person_id=person.id, organisation_id=klass.project.institution_id, reason="enrolment",
+                  now=now)
+    enrolment = Enrolment(class_id=klass.id, person_id=person.id, status="enrolled", enrolled_at=now,
+                          status_changed_at=now, enrolled_by_id=actor.id)
+    session.add(enrolment)
+    session.flush()
+    record_event(session, actor=actor, now=now, action="enrolment.create", object_type="enrolment",
+                 object_id=enrolment.id, new={"class_id": klass.id, "person_id": person.id, "status": "enrolled",
+                                              "via": via})
+    return enrolment
+
+
+def enrol_person(session: Session, *, actor: User, now: datetime, class_id: int, person_id: int) -> Enrolment:
+    """Enrol a person the institution can already see."""
+    klass = class_for_change(session, actor=actor, class_id=class_id)
+    person = person_in_scope(session, actor=actor, person_id=person_id)
+    return _enrol(session, actor=actor, now=now, klass=klass, person=person, via="scope")
+
+
+def find_registered_person(session: Session, *, name: str, id_type: str, id_number: str, now: datetime) -> Person:
+    """The registered person holding this ID, whose name must match; refusals name the field at fault."""
+    if id_type not in ID_TYPE_LABELS:
+        raise ValidationFailed(f"不支持的证件类型：{id_type}", field="id_type")
+    try:
+        parsed = parse_id(id_type, id_number, today=now.date())
+    except IdNumberError as exc:
+        raise ValidationFailed(exc.message, field="id_number") from exc
+    name = check_name(name)
+    person = session.scalar(select(Person).where(Person.id_type == id_type,
+                                                 Person.id_hash == pii.blind_index(ID_KIND, parsed.number)))
+    if person is None:
+        raise ValidationFailed(NOT_REGISTERED, field="id_number")
+    if person.name != name:
+        raise ValidationFailed(NAME_MISMATCH, field="name")
+    return person
+
+
+def enrol_by_identity(
+    session: Session, *, actor: User, now: datetime, class_id: int, name: str, id_type: str, id_number: str
+) -> Enrolment:
+    """Enrol a registered person found by name and ID number; the institution gains access for the enrolment."""
+    klass = class_for_change(session, actor=actor, class_id=class_id)
+    person = find_registered_person(session, name=name, id_type=id_type, id_number=id_number, now=now)
+    return _enrol(session, actor=actor, now=now, klass=klass, person=person, via="identity")
+
+
+def enrol_found(session: Session, *, actor: User, now: datetime, klass: TrainingClass, person: Person) -> Enrolment:
+    """Enrol a person already found and checked by an import (the caller holds the class in scope)."""
+    return _enrol(session, actor=actor, now=now, klass=klass, person=person, via="import")
+
+
+def get_enrolment(session: Session, *, actor: User, enrolment_id: int) -> Enrolment:
+    """One enrolment in a class the actor may see."""
+    enrolment = session.get(Enrolment, enrolment_id)
+    if enrolment is None:
+        raise NotFound("报名记录不存在或不在您的数据范围内")
+    get_class(session, actor=actor, class_id=enrolment.class_id)
+    return enrolment
+
+
+def attended_hours(session: Session, enrolment_id: int) -> Decimal:
+    """Hours attended over every session recorded for the enrolment."""
+    total = session.scalar(select(func.sum(Attendance.hours)).where(Attendance.enrolment_id == enrolment_id))
+    return Decimal(str(total)).quantize(Decimal("0.1")) if total is not None else ZERO
+
+
+def change_enrolment_status(
+    session: Session, *, actor: User, now: datetime, enrolment_id: int, to_status: str, reason: str | None = None
+) -> Enrolment:
+    """Move an enrolment to a new state; completion needs the attendance bar, every change is audited."""
+    require_institution_staff(actor)
+    enrolment = get_enrolment(session, actor=actor, enrolment_id=enrolment_id)
+    klass = class_for_change(session, actor=actor, class_id=enrolment.class_id)
+    if to_status not in ENROLMENT_STATUSES:
+        raise ValidationFailed(f"未知的状态：{to_status}", field="status")
+    current = enrolment.status
+    if to_status not in TRANSITIONS[current]:
+        raise InvalidTransition(
+            f"报名状态不能从“{ENROLMENT_STATUSES[current]}”变为“{ENROLMENT_STATUSES[to_status]}”", field="status"
+        )
+    reason = (reason or "").strip()[:300] or None
+    if to_status == "completed":
+        shortfall = completion_shortfall(attended_hours(session, enrolment.id), klass.project.reference_hours,
+                                         klass.completion_threshold)
+        if shortfall is not None:
+            raise ValidationFailed(f"{enrolment.person.name}：{shortfall}", field="status")
+        enrolment.completed_on = now.date()
+    if to_status == "withdrawn":
+        enrolment.withdrawal_reason = reason
+    _set_status(session, enrolment, to_status, actor=actor, now=now, note=reason)
+    return enrolment
+
+
+def _set_status(session: Session, enrolment: Enrolment, to_status: str, *, actor: User, now: datetime,
+                note: str | None = None) -> None:
+    old = enrolment.status
+    enrolment.status, enrolment.status_changed_at = to_status, now
+    session.flush()
+    record_event(session, actor=actor, now=now, action="enrolment.status", object_type="enrolment",
+                 object_id=enrolment.id, old={"status": old}, new={"status": to_status}, note=note)
+
+
+def start_if_enrolled(session: Session, enrolment: Enrolment, *, actor: User, now: datetime) -> None:
+    """Attendance is recorded: an enrolled trainee is now in training (audited like any change)."""
+    if enrolment.status == "enrolled":
+        _set_status(session, enrolment, "in_training", actor=actor, now=now, note="首次记录考勤")
+
+
+def complete_enrolment(session: Session, *, actor: User, now: datetime, enrolment_id: int) -> Enrolment:
+    """Complete a trainee who met the attendance bar."""
+    return change_enrolment_status(session, actor=actor, now=now, enrolment_id=enrolment_id, to_status="completed")
+
+
+def withdraw_enrolment(
+    session: Session, *, actor: User, now: datetime, enrolment_id: int, reason: str | None = None
+) -> Enrolment:
+    """Record that a trainee left the class."""
+    return change_enrolment_status(session, actor=actor, now=now, enrolment_id=enrolment_id, to_status="withdrawn",
+                                   reason=reason)
+
+
+def enrolment_counts(session: Session, *, institution_id: int | None = None) -> dict[str, int]:
+    """Enrolments by state, for one institution or all."""
+    stmt = select(Enrolment.status, func.count(Enrolment.id)).group_by(Enrolment.status)
+    if institution_id is not None:
+        stmt = (stmt.join(TrainingClass, Enrolment.class_id == TrainingClass.id).join(TrainingProject)
+                .where(TrainingProject.institution_id == institution_id))
+    counts = dict.fromkeys(ENROLMENT_STATUSES, 0)
+    counts.update(dict(session.execute(stmt).all()))
+    return counts
