@@ -83,6 +83,8 @@ class Config:
 
     # Task queue: huey on SQLite by default, Redis in production
     HUEY_IMMEDIATE = _env("HUEY_IMMEDIATE", "0") == "1"
+    # Processes rendering certificate PDFs in a batch (rendering is CPU-bound; one per core).
+    CERT_RENDER_PROCESSES = int(_env("CERT_RENDER_PROCESSES", "2"))
 
     @classmethod
     def validate(cls) -> None:
@@ -98,6 +100,7 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_STORAGE_URI = "memory://"
     HUEY_IMMEDIATE = True
+    CERT_RENDER_PROCESSES = 0
     PUBLIC_BASE_URL = "http://localhost"
     # argon2 at full cost makes hundreds of logins slow; tests use a cheap but valid profile
     PASSWORD_HASH_PROFILE = "test"

@@ -21,6 +21,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     from app import models  # noqa: F401  (register every table on the metadata)
     from app.api import init_api
+    from app.tasks import init_tasks
     from app import pii
     from app.accounts import passwords
     from app.cli import register_cli
@@ -39,5 +40,6 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     bootstrap.init_app(app)
     register_web(app)
     init_api(app)
+    init_tasks(app)
     register_cli(app)
     return app

@@ -33,6 +33,86 @@ def demo_load(quiet: bool) -> None:
             click.echo(f"  {username:<10} {label}")
 
 
+certificates_cli = AppGroup("certificates", help="Certificate batches and checks.")
+
+
+@certificates_cli.command("issue-batch")
+@click.option("--scope-type", required=True, help="e.g. assessment_plan or training_class")
+@click.option("--scope-id", required=True)
+@click.option("--processes", type=int, default=None, help="Rendering processes (default: configuration).")
+def issue_batch(scope_type: str, scope_id: str, processes: int | None) -> None:
+    """Issue every certificate of a scope now, with a progress bar (resumes an unfinished job)."""
+    from flask import current_app
+
+    from app.certification.batches import create_job
+    from app.certification.models import CertificateJob
+    from app.tasks import run_certificate_job
+
+    with write_intent():
+        job = db.session.scalar(db.select(CertificateJob).where(
+            CertificateJob.scope_type == scope_type, CertificateJob.scope_id == scope_id,
+            CertificateJob.status.in_(("queued", "running"))))
+        if job is None:
+            organisation_id = _scope_organisation(scope_type, scope_id)
+            job = create_job(db.session, actor=None, now=utcnow(), scope_type=scope_type, scope_id=scope_id,
+                             organisation_id=organisation_id)
+        job_id = job.id
+        db.session.commit()
+    app = current_app._get_current_object()
+    with click.progressbar(length=1, label=f"Job #{job_id}", show_pos=True) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        done, total = run_certificate_job(app, job_id, processes=processes, progress=progress)
+    click.echo(f"Job #{job_id}: {done} of {total} certificates issued.")
+
+
+def _scope_organisation(scope_type: str, scope_id: str) -> int:
+    from app.certification.sources import scope_organisation_id
+
+    return scope_organisation_id(db.session, scope_type, scope_id)
+
+
+@certificates_cli.command("resume")
+@click.argument("job_id", type=int)
+def resume(job_id: int) -> None:
+    """Finish a job that was interrupted (numbers already reserved are used, none twice)."""
+    from flask import current_app
+
+    from app.tasks import run_certificate_job
+
+    done, total = run_certificate_job(current_app._get_current_object(), job_id)
+    click.echo(f"Job #{job_id}: {done} of {total} certificates issued.")
+
+
+@certificates_cli.command("verify-pdf")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def verify_pdf(path: str) -> None:
+    """Check a certificate PDF: QR signature (offline) and file hash against the database."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    from app.certification.checking import check_pdf
+    from app.tasks import issuing_context
+
+    check = check_pdf(db.session, data=Path(path).read_bytes(), keyring=issuing_context(current_app).keyring)
+    click.echo(f"SHA-256:   {check.sha256}")
+    click.echo(f"QR URL:    {check.qr_url or '-'}")
+    click.echo(f"Signature: {'valid' if check.signature_valid else 'INVALID'}")
+    if check.certificate is not None:
+        c = check.certificate
+        click.echo(f"Record:    {c.number} {c.holder_name} {c.occupation_name} status={c.status}")
+    click.echo(f"Stored print: {check.print_found.print_serial if check.print_found else 'NOT FOUND'}")
+    if not check.ok:
+        for problem in check.problems:
+            click.echo(f"PROBLEM:   {problem}", err=True)
+        raise SystemExit(1)
+    click.echo("OK: this is an issued certificate, unaltered.")
+
+
 def register_cli(app: Flask) -> None:
     """Attach every command group to the app."""
     app.cli.add_command(demo_cli)
+    app.cli.add_command(certificates_cli)

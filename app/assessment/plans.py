@@ -11,7 +11,14 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import EvaluationFiling, FilingScope, User
 from app.assessment.models import AssessmentPlan, PlanComponent
-from app.assessment.scope import check_reason, is_admin, local_date, plan_for_staff, plan_visible, require_staff
+from app.assessment.scope import (
+    check_reason,
+    is_admin,
+    local_date,
+    plan_for_staff,
+    plan_visible,
+    require_staff,
+)
 from app.assessment.vocabulary import PLAN_STATUSES, PLAN_TRANSITIONS
 from app.audit.services import record_event
 from app.catalog.ladder import level_label

@@ -4,13 +4,18 @@ Links found:
 - declared relations (relative, colleague, teacher/student, master/apprentice), by the assessor or staff;
 - the same employer: the assessor's organisation is the candidate's employer, or holds an 'employer'
   access to the candidate;
-- training links, when the training stage records them (see app.assessment.training_links): the
-  assessor teaches a class the candidate was enrolled in, or is the candidate's apprenticeship mentor or
-  institution teacher.
+- training links: the assessor teaches a class the candidate was enrolled in, or is the candidate's
+  apprenticeship enterprise mentor or institution teacher.
+
+Class teachers are matched by user account (training_class_teachers) and, because classes also list
+teachers by name (teacher_names) and apprenticeships record the enterprise mentor and institution
+teacher by name only, by the assessor's display name as well. A name match can be a namesake; recusal
+errs on the side of caution and staff can assign someone else.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -19,9 +24,12 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import Organisation, User
 from app.assessment.models import DeclaredRelation
-from app.assessment.training_links import training_links
 from app.assessment.vocabulary import ASSIGNMENT_ROLES, RELATION_KINDS
 from app.people.models import Person, PersonAccess
+from app.training.apprenticeship_models import Apprenticeship
+from app.training.models import Enrolment, TrainingClass
+
+_NAME_SEPARATORS = re.compile(r"[、,，;；/\s]+")
 
 
 @dataclass(frozen=True)
@@ -41,7 +49,7 @@ def links_between(session: Session, *, assessor: User, people: Sequence[Person])
     found: list[Link] = []
     found += _declared(session, assessor, by_id)
     found += _same_employer(session, assessor, by_id)
-    found += training_links(session, assessor=assessor, people=by_id)
+    found += _training(session, assessor, by_id)
     return found
 
 
@@ -68,6 +76,34 @@ def _same_employer(session: Session, assessor: User, people: dict[int, Person]) 
         person = people[person_id]
         yield Link(person.id, "employer", f"{assessor.display_name}与{person.name}同在{org.name}工作")
 
+
+
+def _named(listing: str | None, name: str) -> bool:
+    return bool(name) and name in _NAME_SEPARATORS.split(listing or "")
+
+
+def _training(session: Session, assessor: User, people: dict[int, Person]) -> list[Link]:
+    """Links from training records between the assessor and these people."""
+    name = assessor.display_name.strip()
+    links = []
+    enrolments = session.scalars(select(Enrolment).where(Enrolment.person_id.in_(people)).order_by(Enrolment.id))
+    for enrolment in enrolments:
+        klass: TrainingClass = enrolment.training_class
+        if assessor in klass.teachers or _named(klass.teacher_names, name):
+            person = people[enrolment.person_id]
+            links.append(Link(person.id, "class_teacher",
+                              f"{assessor.display_name}是{person.name}所在培训班（{klass.name}）的任课教师"))
+    apprenticeships = session.scalars(select(Apprenticeship).where(Apprenticeship.person_id.in_(people))
+                                      .order_by(Apprenticeship.id))
+    for item in apprenticeships:
+        person = people[item.person_id]
+        if item.mentor_name.strip() == name:
+            links.append(Link(person.id, "mentor", f"{assessor.display_name}是{person.name}的企业导师"
+                                                   f"（{item.enterprise.name}学徒培养）"))
+        if item.teacher_name.strip() == name:
+            links.append(Link(person.id, "institution_teacher", f"{assessor.display_name}是{person.name}的院校导师"
+                                                                f"（{item.institution.name}学徒培养）"))
+    return links
 
 def conflict_message(role: str, assessor: User, person: Person, link: Link) -> str:
     """The refusal: '考评员孙志刚与考生王伟存在回避关系：…'."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -27,6 +26,7 @@ from app.idnumbers import ID_TYPE_LABELS, IdNumberError, parse_id
 from app.people.access import add_access, person_in_scope
 from app.people.models import Person, PersonAccess
 from app.people.records import applicant_for
+from app.training.apprenticeship_models import Apprenticeship
 
 OVERRIDE_MIN = 10  # an override admits someone the rules refused: it needs a real explanation
 REGISTERING = ("open",)
@@ -46,15 +46,24 @@ def _next_ticket(session: Session, plan: AssessmentPlan) -> str:
     return f"{plan.created_at.year}{plan.id:04d}{seq:04d}"
 
 
-def check_candidate(
-    session: Session, plan: AssessmentPlan, person: Person, *, apprenticeships: Sequence[CompletedApprenticeship] = ()
-) -> EligibilityResult:
+def completed_apprenticeships(session: Session, person_id: int) -> tuple[CompletedApprenticeship, ...]:
+    """The person's completed apprenticeships (学徒期满), as the eligibility rules read them."""
+    rows = session.execute(
+        select(Occupation.code, Apprenticeship.completed_on).join(Occupation, Apprenticeship.occupation_id == Occupation.id)
+        .where(Apprenticeship.person_id == person_id, Apprenticeship.status == "completed",
+               Apprenticeship.completed_on.is_not(None))
+    ).all()
+    return tuple(CompletedApprenticeship(code, completed_on) for code, completed_on in rows)
+
+
+def check_candidate(session: Session, plan: AssessmentPlan, person: Person) -> EligibilityResult:
     """Run the plan's standard for its level on the person's records, as of the registration deadline."""
     standard = plan.standard
     applicant = applicant_for(session, person, occupation_code=plan.occupation.code,
                               related_codes=standard.related_codes)
-    if apprenticeships:
-        applicant = replace(applicant, apprenticeships=applicant.apprenticeships + tuple(apprenticeships))
+    # people.records leaves apprenticeships to the training stage, which records them.
+    applicant = replace(applicant, apprenticeships=applicant.apprenticeships
+                        + completed_apprenticeships(session, person.id))
     return check_eligibility(standard, level_digit=plan.level_digit, applicant=applicant,
                              as_of=plan.registration_deadline)
 
@@ -68,7 +77,6 @@ def register_candidate(
     person: Person,
     source: str,
     source_id: int | None = None,
-    apprenticeships: Sequence[CompletedApprenticeship] = (),
 ) -> Registration:
     """Register one person (the caller has checked scope and source); ineligible registrations are kept as such."""
     if plan.status not in REGISTERING:
@@ -82,7 +90,7 @@ def register_candidate(
     if existing is not None:
         raise Conflict(f"{person.name}（{person.id_masked}）已报名该评价计划"
                        f"（{REGISTRATION_STATUSES[existing.status]}），不能重复报名", field="person")
-    result = check_candidate(session, plan, person, apprenticeships=apprenticeships)
+    result = check_candidate(session, plan, person)
     registration = Registration(
         plan_id=plan.id, person_id=person.id, source=source, source_id=source_id,
         status="eligible" if result.eligible else "ineligible", eligible=result.eligible,

@@ -16,7 +16,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
-from app.assessment.models import AssessmentPlan, AssessmentSession, PlanComponent, Registration, SessionCandidate
+from app.assessment.models import (
+    AssessmentPlan,
+    AssessmentSession,
+    PlanComponent,
+    Registration,
+    SessionCandidate,
+)
 from app.assessment.result_models import AssessmentResult, Objection, ResultComponent, Score
 from app.assessment.scope import check_reason, local_date, plan_for_staff, plan_visible
 from app.assessment.scoring import panel_mean, parse_score

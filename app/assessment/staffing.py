@@ -28,7 +28,13 @@ from app.assessment.qualifications import qualification_of
 from app.assessment.recusal import conflict_message, links_between
 from app.assessment.result_models import Score
 from app.assessment.scope import plan_for_staff
-from app.assessment.vocabulary import ASSIGNMENT_ROLES, COMPONENT_MODES, MARKING_ROLES, MODE_ROLES, PLAN_STATUSES
+from app.assessment.vocabulary import (
+    ASSIGNMENT_ROLES,
+    COMPONENT_MODES,
+    MARKING_ROLES,
+    MODE_ROLES,
+    PLAN_STATUSES,
+)
 from app.audit.services import record_event
 from app.catalog.ladder import level_label
 from app.catalog.models import COMPONENT_LABELS, SkillStandard

@@ -1,0 +1,115 @@
+"""Background jobs on huey (SQLite storage by default, Redis when REDIS_URL is set) and their runners.
+
+Run a worker with: `.venv/bin/huey_consumer app.worker.huey -w 2` (see app/worker.py). With
+HUEY_IMMEDIATE=1 tasks run inline in the calling process (tests, quick local use).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor
+from pathlib import Path
+
+from flask import Flask, current_app
+from huey import Huey, RedisHuey, SqliteHuey
+
+from app.certification.batches import finish_job, pending_chunk, record_chunk, start_job
+from app.certification.issuing import IssuingContext, render_and_store
+from app.certification.signing import keyring_from_config
+from app.database import utcnow, write_intent
+from app.extensions import db
+
+Progress = Callable[[int, int], None]
+
+
+def make_huey(config: dict) -> Huey:
+    """The task queue for this configuration."""
+    immediate = bool(config.get("HUEY_IMMEDIATE"))
+    if config.get("REDIS_URL"):
+        return RedisHuey("jiangcai", url=config["REDIS_URL"], immediate=immediate)
+    path = Path(config["INSTANCE_DIR"]) / "huey.db"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("jiangcai", filename=str(path), immediate=immediate)
+
+
+def issuing_context(app: Flask) -> IssuingContext:
+    """Storage, signing keys and the public address from the app's configuration."""
+    return IssuingContext(
+        storage_dir=Path(app.config["FILE_STORAGE_DIR"]),
+        keyring=keyring_from_config(app.config["CERT_SIGNING_KEYS"], app.config.get("CERT_VERIFY_ONLY_KEYS", "")),
+        base_url=app.config["PUBLIC_BASE_URL"],
+    )
+
+
+def _pool(processes: int) -> Executor | None:
+    if processes <= 1:
+        return None
+    # spawn: a fresh interpreter per worker, never a fork of a process holding database connections
+    return ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"))
+
+
+def run_certificate_job(app: Flask, job_id: int, *, processes: int | None = None, chunk_size: int = 16,
+                        progress: Progress | None = None) -> tuple[int, int]:
+    """Reserve, render (in parallel processes) and record a job's certificates; returns (done, total)."""
+    ctx = issuing_context(app)
+    processes = app.config.get("CERT_RENDER_PROCESSES", 2) if processes is None else processes
+    with app.app_context(), write_intent():
+        session = db.session
+        job, _total = start_job(session, job_id=job_id, now=utcnow())
+        session.commit()
+        pool = _pool(processes)
+        try:
+            while True:
+                chunk = pending_chunk(session, job=job, ctx=ctx, size=chunk_size)
+                session.commit()
+                if not chunk:
+                    break
+                prepared = [p for _d, p in chunk]
+                stored = (pool.map(render_and_store, prepared, [ctx.storage_dir] * len(prepared)) if pool
+                          else (render_and_store(p, ctx.storage_dir) for p in prepared))
+                rendered = [(d, p, path, digest) for (d, p), (path, digest) in zip(chunk, stored, strict=True)]
+                record_chunk(session, actor=None, now=utcnow(), job=job, rendered=rendered)
+                session.commit()
+                if progress:
+                    progress(job.done, job.total)
+            finish_job(session, job=job, now=utcnow())
+            session.commit()
+            return job.done, job.total
+        except Exception as exc:
+            session.rollback()
+            finish_job(session, job=job, now=utcnow(), error=f"{type(exc).__name__}: {exc}")
+            session.commit()
+            raise
+        finally:
+            if pool is not None:
+                pool.shutdown()
+
+
+def register_tasks(app: Flask, huey: Huey) -> None:
+    """Attach the app's tasks to its queue."""
+
+    @huey.task(name="certificates.issue_batch")
+    def issue_batch(job_id: int) -> None:
+        run_certificate_job(_task_app(app), job_id)
+
+    app.extensions["huey_tasks"] = {"issue_batch": issue_batch}
+
+
+def _task_app(default: Flask) -> Flask:
+    try:
+        return current_app._get_current_object()
+    except RuntimeError:
+        return default
+
+
+def init_tasks(app: Flask) -> None:
+    """Create the app's queue and register its tasks."""
+    huey = make_huey(app.config)
+    app.extensions["huey"] = huey
+    register_tasks(app, huey)
+
+
+def enqueue(app: Flask, name: str, *args) -> None:
+    """Queue a task by name (runs inline when HUEY_IMMEDIATE is set)."""
+    app.extensions["huey_tasks"][name](*args)

@@ -1,0 +1,243 @@
+"""Enterprise new-type apprenticeships: recording, scope and the planned → filed → in_training → end states."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, func, or_, select, true
+from sqlalchemy.orm import Session
+
+from app.accounts.models import Organisation, User
+from app.accounts.roles import OrgKind, Role
+from app.audit.services import record_event
+from app.catalog.ladder import level_label
+from app.catalog.models import Occupation
+from app.errors import InvalidTransition, NotAllowed, NotFound, ValidationFailed
+from app.people.access import person_in_scope
+from app.people.validation import age_on, check_name
+from app.training.apprenticeship_models import Apprenticeship
+from app.training.enrolments import ensure_access
+from app.training.models import MIN_WORKING_AGE
+from app.training.periods import at_least_months, at_most_months, describe_span, span
+from app.training.vocabulary import APPRENTICESHIP_STATUSES, DOCUMENT_KINDS
+
+MIN_MONTHS, MAX_MONTHS = 12, 36
+MIN_CONTRACT_MONTHS = 12
+TARGET_DIGITS = (4, 3, 2, 1)  # 中级工 … 高级技师
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "planned": frozenset({"filed", "terminated"}),
+    "filed": frozenset({"in_training", "terminated"}),
+    "in_training": frozenset({"completed", "terminated"}),
+    "completed": frozenset(),
+    "terminated": frozenset(),
+}
+ACTIVE_STATES = ("planned", "filed", "in_training")
+
+
+def scope_clause(actor: User) -> ColumnElement[bool]:
+    """Apprenticeships the actor may see: its enterprise's or institution's; administrators all."""
+    if actor.has_role(Role.ADMIN):
+        return true()
+    clauses = []
+    if actor.has_role(Role.ENTERPRISE_HR):
+        clauses.append(Apprenticeship.enterprise_id == actor.organisation_id)
+    if actor.has_role(Role.INSTITUTION_STAFF):
+        clauses.append(Apprenticeship.institution_id == actor.organisation_id)
+    return or_(*clauses) if clauses else Apprenticeship.id.is_(None)
+
+
+def get_apprenticeship(session: Session, *, actor: User, apprenticeship_id: int) -> Apprenticeship:
+    """One apprenticeship in the actor's scope (NotFound outside it)."""
+    found = session.scalar(select(Apprenticeship).where(Apprenticeship.id == apprenticeship_id, scope_clause(actor)))
+    if found is None:
+        raise NotFound("学徒培养记录不存在或不在您的数据范围内")
+    return found
+
+
+def apprenticeship_for_change(session: Session, *, actor: User, apprenticeship_id: int) -> Apprenticeship:
+    """An apprenticeship the actor's enterprise runs (administrators: any)."""
+    if not actor.has_role(Role.ENTERPRISE_HR, Role.ADMIN):
+        raise NotAllowed("只有企业人力资源人员或人社管理员可以办理学徒培养")
+    found = get_apprenticeship(session, actor=actor, apprenticeship_id=apprenticeship_id)
+    if not actor.has_role(Role.ADMIN) and found.enterprise_id != actor.organisation_id:
+        raise NotFound("学徒培养记录不存在或不在您的数据范围内")
+    return found
+
+
+def list_apprenticeships(session: Session, *, actor: User, status: str | None = None) -> list[Apprenticeship]:
+    """Apprenticeships in the actor's scope, newest first."""
+    stmt = select(Apprenticeship).where(scope_clause(actor)).order_by(Apprenticeship.id.desc())
+    if status:
+        stmt = stmt.where(Apprenticeship.status == status)
+    return list(session.scalars(stmt))
+
+
+def _enterprise(session: Session, actor: User, enterprise_id: int | None) -> Organisation:
+    if not actor.has_role(Role.ADMIN):
+        if not actor.has_role(Role.ENTERPRISE_HR):
+            raise NotAllowed("只有企业人力资源人员或人社管理员可以登记学徒")
+        if enterprise_id not in (None, actor.organisation_id):
+            raise NotAllowed("只能为本企业登记学徒")
+        return actor.organisation
+    org = session.get(Organisation, enterprise_id) if enterprise_id else None
+    if org is None or org.kind != OrgKind.ENTERPRISE:
+        raise ValidationFailed("请选择学徒所在企业", field="enterprise_id")
+    return org
+
+
+def _check_contract(first: date, last: date) -> None:
+    if last <= first:
+        raise ValidationFailed("劳动合同结束日期应晚于开始日期", field="contract_end")
+    if not at_least_months(first, last, MIN_CONTRACT_MONTHS):
+        raise ValidationFailed(
+            f"劳动合同期限为 {describe_span(first, last)}（{first.isoformat()} 至 {last.isoformat()}），"
+            f"企业新型学徒须签订 1 年及以上劳动合同", field="contract_end")
+
+
+def _check_period(first: date, last: date) -> int:
+    if last <= first:
+        raise ValidationFailed("计划结束日期应晚于开始日期", field="planned_end")
+    if not (at_least_months(first, last, MIN_MONTHS) and at_most_months(first, last, MAX_MONTHS)):
+        raise ValidationFailed(
+            f"培养期限为 {describe_span(first, last)}，应在 {MIN_MONTHS}–{MAX_MONTHS} 个月之间", field="planned_end")
+    return span(first, last)[0]
+
+
+def _check_levels(occupation: Occupation, target: int, mentor: int) -> None:
+    if target not in TARGET_DIGITS:
+        shown = level_label(target) if target in (1, 2, 3, 4, 5) else str(target)
+        raise ValidationFailed(f"企业新型学徒制的目标等级为中级工至高级技师，不能为{shown}", field="target_level_digit")
+    standard = occupation.current_standard
+    if standard is None or target not in standard.level_digits:
+        raise ValidationFailed(f"{occupation.name}的现行标准没有{level_label(target)}", field="target_level_digit")
+    if mentor not in (1, 2, 3, 4, 5):
+        raise ValidationFailed("企业导师等级应为 1–5 级", field="mentor_level_digit")
+    if mentor > target:
+        raise ValidationFailed(
+            f"企业导师等级（{level_label(mentor)}）低于学徒目标等级（{level_label(target)}），导师等级应不低于目标等级",
+            field="mentor_level_digit")
+
+
+def create_apprenticeship(
+    session: Session,
+    *,
+    actor: User,
+    now: datetime,
+    person_id: int,
+    institution_id: int,
+    occupation_id: int,
+    target_level_digit: int,
+    contract_start: date,
+    contract_end: date,
+    planned_start: date,
+    planned_end: date,
+    mentor_name: str,
+    mentor_level_digit: int,
+    teacher_name: str,
+    variant_name: str | None = None,
+    enterprise_id: int | None = None,
+) -> Apprenticeship:
+    """Record a planned apprenticeship for an employee of the enterprise, checking contract, period and levels."""
+    enterprise = _enterprise(session, actor, enterprise_id)
+    person = person_in_scope(session, actor=actor, person_id=person_id)
+    if person.employer_org_id not in (None, enterprise.id):
+        raise ValidationFailed(f"{person.name} 登记的工作单位不是{enterprise.name}", field="person_id")
+    institution = session.get(Organisation, institution_id)
+    if institution is None or institution.kind != OrgKind.INSTITUTION:
+        raise ValidationFailed("请选择合作的培训机构", field="institution_id")
+    occupation = session.get(Occupation, occupation_id)
+    if occupation is None or not occupation.active:
+        raise ValidationFailed("职业不存在或已停用", field="occupation_id")
+    variant = (variant_name or "").strip() or None
+    if variant is not None and variant not in {v.name for v in occupation.variants}:
+        raise ValidationFailed(f"{occupation.name}下没有“{variant}”", field="variant_name")
+    _check_levels(occupation, target_level_digit, mentor_level_digit)
+    _check_contract(contract_start, contract_end)
+    months = _check_period(planned_start, planned_end)
+    if contract_start > planned_start or contract_end < planned_end:
+        raise ValidationFailed("劳动合同期限应覆盖整个培养期", field="contract_end")
+    age = age_on(person.birth_date, planned_start)
+    if age < MIN_WORKING_AGE:
+        raise ValidationFailed(f"{person.name} 培养开始时未满 {MIN_WORKING_AGE} 周岁（{age} 周岁）", field="person_id")
+    busy = session.scalar(select(Apprenticeship.id).where(Apprenticeship.person_id == person.id,
+                                                          Apprenticeship.status.in_(ACTIVE_STATES)))
+    if busy is not None:
+        raise ValidationFailed(f"{person.name} 已有未结束的学徒培养（编号 {busy}）", field="person_id")
+    record = Apprenticeship(
+        enterprise_id=enterprise.id, institution_id=institution.id, person_id=person.id, occupation_id=occupation.id,
+        variant_name=variant, target_level_digit=target_level_digit, contract_start=contract_start,
+        contract_end=contract_end, planned_start=planned_start, planned_end=planned_end, planned_months=months,
+        mentor_name=check_name(mentor_name, field="mentor_name"), mentor_level_digit=mentor_level_digit,
+        teacher_name=check_name(teacher_name, field="teacher_name"), status="planned", created_by_id=actor.id,
+        created_at=now, status_changed_at=now,
+    )
+    session.add(record)
+    session.flush()
+    ensure_access(session, person_id=person.id, organisation_id=enterprise.id, reason="apprenticeship", now=now)
+    ensure_access(session, person_id=person.id, organisation_id=institution.id, reason="apprenticeship", now=now)
+    record_event(session, actor=actor, now=now, action="apprenticeship.create", object_type="apprenticeship",
+                 object_id=record.id, new={
+                     "enterprise_id": enterprise.id, "institution_id": institution.id, "person_id": person.id,
+                     "occupation": occupation.code, "target_level": target_level_digit, "months": months,
+                     "contract": [contract_start.isoformat(), contract_end.isoformat()],
+                     "mentor": [record.mentor_name, mentor_level_digit], "teacher": record.teacher_name})
+    return record
+
+
+def _refuse_unless_ready(record: Apprenticeship, to_status: str, today: date, reason: str | None) -> None:
+    if to_status == "filed":
+        missing = [label for kind, label in DOCUMENT_KINDS.items() if record.document(kind) is None]
+        if missing:
+            raise InvalidTransition(f"备案前须上传全部材料，缺少：{'、'.join(missing)}", field="documents")
+    elif to_status == "in_training" and today < record.planned_start:
+        raise InvalidTransition(f"培养期自 {record.planned_start.isoformat()} 开始，尚未到开始日期", field="status")
+    elif to_status == "completed" and today < record.planned_end and not reason:
+        raise InvalidTransition(
+            f"计划结束日期为 {record.planned_end.isoformat()}，提前完成须说明原因", field="reason")
+    elif to_status == "terminated" and not reason:
+        raise ValidationFailed("终止学徒培养须说明原因", field="reason")
+
+
+def change_apprenticeship_status(
+    session: Session, *, actor: User, now: datetime, apprenticeship_id: int, to_status: str, reason: str | None = None
+) -> Apprenticeship:
+    """File, start, complete or terminate an apprenticeship; illegal changes are refused and every change audited."""
+    record = apprenticeship_for_change(session, actor=actor, apprenticeship_id=apprenticeship_id)
+    if to_status not in APPRENTICESHIP_STATUSES:
+        raise ValidationFailed(f"未知的状态：{to_status}", field="status")
+    current = record.status
+    if to_status not in TRANSITIONS[current]:
+        raise InvalidTransition(f"学徒培养不能从“{APPRENTICESHIP_STATUSES[current]}”变为"
+                                f"“{APPRENTICESHIP_STATUSES[to_status]}”", field="status")
+    reason = (reason or "").strip()[:300] or None
+    today = now.date()
+    _refuse_unless_ready(record, to_status, today, reason)
+    if to_status == "filed":
+        record.filed_at = now
+    elif to_status == "in_training":
+        record.started_on = today
+    elif to_status == "completed":
+        record.completed_on = today
+        record.early_completion_reason = reason if today < record.planned_end else None
+        record.ready_for_assessment_at = now
+    elif to_status == "terminated":
+        record.terminated_on, record.termination_reason = today, reason
+    record.status, record.status_changed_at = to_status, now
+    session.flush()
+    record_event(session, actor=actor, now=now, action="apprenticeship.status", object_type="apprenticeship",
+                 object_id=record.id, old={"status": current}, new={"status": to_status}, note=reason)
+    return record
+
+
+def apprenticeship_counts(session: Session) -> dict[str, int]:
+    """Apprenticeships by state (for the 人社 overview)."""
+    counts = dict.fromkeys(APPRENTICESHIP_STATUSES, 0)
+    counts.update(dict(session.execute(select(Apprenticeship.status, func.count(Apprenticeship.id))
+                                       .group_by(Apprenticeship.status)).all()))
+    return counts
+
+
+def institutions(session: Session) -> list[Organisation]:
+    """Training institutions an enterprise may choose as its partner."""
+    return list(session.scalars(select(Organisation).where(Organisation.kind == OrgKind.INSTITUTION)
+                                .order_by(Organisation.name)))
