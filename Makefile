@@ -8,12 +8,14 @@ FLASK := $(VENV)/bin/flask --app app
 DEPS_STAMP := $(VENV)/.deps-stamp
 MO := app/translations/zh/LC_MESSAGES/messages.mo
 
-.PHONY: run test setup system-deps db lint
+.PHONY: run test setup system-deps db lint worker
 
 run: setup db
 	@$(FLASK) demo load
-	@echo "Serving Jiangcai on http://127.0.0.1:5000 (Ctrl+C to stop)"
-	@$(FLASK) run --host 127.0.0.1 --port 5000
+	@bash scripts/run-dev.sh
+
+worker: setup db
+	$(VENV)/bin/huey_consumer app.worker.huey -k thread -w 2
 
 test: setup
 	@echo "== test suite on SQLite =="

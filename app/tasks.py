@@ -14,6 +14,7 @@ from pathlib import Path
 from flask import Flask, current_app
 from huey import Huey, RedisHuey, SqliteHuey
 
+import app.certification.sources  # noqa: F401  (registers the batch scopes)
 from app.certification.batches import finish_job, pending_chunk, record_chunk, start_job
 from app.certification.issuing import IssuingContext, render_and_store
 from app.certification.signing import keyring_from_config

@@ -30,7 +30,7 @@ from app.audit.services import record_event
 from app.catalog.ladder import CHIEF_TECHNICIAN, PRINCIPAL_TECHNICIAN, SENIOR_TECHNICIAN, grade_by_key
 from app.catalog.models import Occupation
 from app.errors import InvalidTransition, NotAllowed, NotFound, ValidationFailed
-from app.people.access import person_in_scope
+from app.people.access import person_in_scope, visible_clause
 from app.people.levels import current_levels, record_level_award
 from app.people.models import LevelAward, Person, PersonAccess
 
@@ -182,15 +182,17 @@ def appoint(session: Session, *, actor: User, now: datetime, appointment_id: int
         raise ValidationFailed(f"聘期截止日 {term_end.isoformat()} 应晚于聘任日 {term_start.isoformat()}", field="term_end")
     if term_start > today:
         raise ValidationFailed(f"聘任日 {term_start.isoformat()} 晚于今天", field="term_start")
+    if row.status != "under_notice":
+        _move(row, ("under_notice",), "appointed")  # raises: only a noticed nomination is appointed
     if row.grade_key == PRINCIPAL_TECHNICIAN.key:
         check_quota(session, enterprise_id=row.enterprise_id, on=today, percent=quota_percent)
-    old = _move(row, ("under_notice",), "appointed")
     award = record_level_award(
         session, actor=actor, now=now, person_id=row.person_id, occupation_code=row.occupation_code,
         occupation_name=row.occupation_name, grade_key=row.grade_key, route="enterprise_appointment",
         awarded_on=term_start, term_until=term_end, awarded_by_org_id=row.enterprise_id,
         source_type="enterprise_appointment", source_id=row.id,
     )
+    old = _move(row, ("under_notice",), "appointed")
     row.term_start, row.term_end, row.level_award_id, row.decided_at = term_start, term_end, award.id, now
     session.flush()
     record_event(session, actor=actor, now=now, action="appointment.appoint", object_type="enterprise_appointment",
@@ -229,3 +231,11 @@ def quota_summary(session: Session, *, actor: User, now: datetime, percent: Deci
                                       grade_key=PRINCIPAL_TECHNICIAN.key, on=local_date(now)),
             "chief": appointed_in_term(session, enterprise_id=actor.organisation_id, grade_key=CHIEF_TECHNICIAN.key,
                                        on=local_date(now))}
+
+
+def list_employees(session: Session, *, actor: User) -> list[Person]:
+    """The enterprise's employees in its scope, by name (for nomination forms)."""
+    _require_hr(actor)
+    stmt = (select(Person).where(_employees(actor.organisation_id), visible_clause(actor))
+            .order_by(Person.name, Person.id))
+    return list(session.scalars(stmt))

@@ -101,7 +101,7 @@ def create_plan(
     )
     dates = dict(exam_dates or {})
     plan.components = [
-        PlanComponent(component=c.component, pass_mark=c.pass_mark, required=c.required,
+        PlanComponent(component=c.component, pass_mark=Decimal(c.pass_mark).quantize(Decimal("0.1")), required=c.required,
                       exam_on=dates.get(c.component))
         for c in standard_level.components
     ]

@@ -100,9 +100,10 @@ def compute_results(session: Session, *, actor: User, now: datetime, plan_id: in
     pending = [f"{s.room}（{COMPONENT_LABELS[s.component]}）" for s in sessions if s.status != "signed_off"]
     if pending:
         raise InvalidTransition(f"以下考场成绩尚未经质量督导员签字确认：{'、'.join(pending)}")
+    # Every outcome is worked out before anything is written, so a refusal leaves nothing half-done.
+    admitted = [(r, outcomes_for(session, r)) for r in plan.registrations if r.admitted]
     results = []
-    for registration in [r for r in plan.registrations if r.admitted]:
-        outcomes = outcomes_for(session, registration)
+    for registration, outcomes in admitted:
         result = session.scalar(select(AssessmentResult).where(AssessmentResult.registration_id == registration.id))
         if result is None:
             result = AssessmentResult(registration_id=registration.id, plan_id=plan.id,
@@ -206,17 +207,18 @@ def _text(value: Decimal | None) -> str | None:
 
 def _apply_corrections(result: AssessmentResult, corrections: Mapping[str, str | Decimal], reason: str) -> None:
     by_component = {c.component: c for c in result.components}
-    changed = False
+    parsed = {}
     for component, raw in corrections.items():
-        row = by_component.get(component)
-        if row is None:
+        if component not in by_component:
             raise ValidationFailed(f"该结果没有考核项目：{component}", field="corrections")
-        score = parse_score(raw)
-        if score != row.score:
-            row.score, row.absent, row.passed = score, False, score >= row.pass_mark
-            row.corrected_reason, changed = reason[:500], True
+        parsed[component] = parse_score(raw)
+    changed = {c: score for c, score in parsed.items() if score != by_component[c].score}
     if not changed:
         raise ValidationFailed("异议成立须更正至少一个考核项目的成绩", field="corrections")
+    for component, score in changed.items():
+        row = by_component[component]
+        row.score, row.absent, row.passed = score, False, score >= row.pass_mark
+        row.corrected_reason = reason[:500]
     outcomes = [ComponentOutcome(c.component, c.score, c.pass_mark, c.required) for c in result.components]
     result.passed = overall_passed(outcomes)
 

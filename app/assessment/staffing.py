@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -24,7 +25,7 @@ from app.assessment.models import (
     SessionAssignment,
     SessionCandidate,
 )
-from app.assessment.qualifications import qualification_of
+from app.assessment.qualifications import list_assessors, qualification_of
 from app.assessment.recusal import conflict_message, links_between
 from app.assessment.result_models import Score
 from app.assessment.scope import plan_for_staff
@@ -122,16 +123,18 @@ def create_session(
         raise ValidationFailed("请填写考场", field="room")
     if duration_minutes <= 0:
         raise ValidationFailed("考试时长应大于 0", field="duration_minutes")
-    sitting = AssessmentSession(plan_id=plan.id, plan_component_id=item.id, room=room[:100], starts_at=starts_at,
-                                duration_minutes=duration_minutes, status="planning", created_at=now)
-    session.add(sitting)
-    session.flush()
     chosen = unplaced_registrations(session, plan_id=plan.id, plan_component_id=item.id)
     if registration_ids is not None:
         wanted = set(registration_ids)
         chosen = [r for r in chosen if r.id in wanted]
     if max_candidates is not None:
         chosen = chosen[:max(max_candidates, 0)]
+    if not chosen:
+        raise ValidationFailed(f"没有待安排{COMPONENT_LABELS[component]}考场的考生", field="room")
+    sitting = AssessmentSession(plan_id=plan.id, plan_component_id=item.id, room=room[:100], starts_at=starts_at,
+                                duration_minutes=duration_minutes, status="planning", created_at=now)
+    session.add(sitting)
+    session.flush()
     for registration in chosen:
         session.add(SessionCandidate(session_id=sitting.id, registration_id=registration.id,
                                      plan_component_id=item.id))
@@ -327,3 +330,32 @@ def sessions_of_assessor(session: Session, *, actor: User) -> list[tuple[Assessm
     stmt = (select(AssessmentSession, SessionAssignment).join(SessionAssignment)
             .where(SessionAssignment.user_id == actor.id).order_by(AssessmentSession.starts_at))
     return [(s, a) for s, a in session.execute(stmt).all()]
+
+
+@dataclass(frozen=True)
+class AssessorOption:
+    """An assessor as the staffing form shows them: level, whether they may mark, and what blocks them."""
+
+    user: User
+    level_digit: int | None
+    marking_block: str | None
+    conflicts: tuple[str, ...]
+    assigned_role: str | None
+
+
+def assessor_options(session: Session, *, sitting: AssessmentSession) -> list[AssessorOption]:
+    """Every active assessor with the hard blocks that would refuse them in this session."""
+    people = [c.registration.person for c in sitting.candidates]
+    held = {a.user_id: a.role for a in sitting.assignments}
+    options = []
+    for user in list_assessors(session):
+        qualification = qualification_of(session, user_id=user.id, occupation_code=sitting.plan.occupation.code)
+        try:
+            check_qualification(session, sitting, user, "examiner")
+            block = None
+        except ValidationFailed as error:
+            block = error.message
+        conflicts = tuple(link.description for link in links_between(session, assessor=user, people=people))
+        options.append(AssessorOption(user, qualification.level_digit if qualification else None, block, conflicts,
+                                      held.get(user.id)))
+    return options

@@ -20,6 +20,15 @@ from app.idnumbers import ID_TYPE_LABELS
 from app.spreadsheets import simple_workbook
 
 _MAX_PHOTO = 2 * 1024 * 1024
+# Longest value per printed field; the design is tested at these lengths to stay on one A5 sheet.
+TICKET_CAPS = {"holder_name": 14, "occupation_name": 14, "variant_name": 12, "org_name": 30, "venue": 32,
+               "plan_title": 40, "place": 14}
+
+
+def _fit(text: str, field: str) -> str:
+    """Cut a value to its printed length, marking the cut with an ellipsis."""
+    cap = TICKET_CAPS[field]
+    return text if len(text) <= cap else text[: cap - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -88,16 +97,17 @@ def ticket_view(session: Session, registration: Registration, *, storage_dir: Pa
         sitting = placements.get(item.id)
         if sitting is not None:
             start = sitting.starts_at.astimezone(LOCAL_ZONE)
-            lines.append(TicketLine(label, start.strftime("%Y-%m-%d"), start.strftime("%H:%M"), sitting.room))
+            lines.append(TicketLine(label, start.strftime("%Y-%m-%d"), start.strftime("%H:%M"), _fit(sitting.room, "place")))
         else:
             day = item.exam_on.isoformat() if item.exam_on else "待定"
             lines.append(TicketLine(label, day, item.exam_time or "待定", "考场待定"))
     person = registration.person
     return AdmissionTicketView(
-        ticket_number=registration.ticket_number, holder_name=person.name,
+        ticket_number=registration.ticket_number, holder_name=_fit(person.name, "holder_name"),
         id_type=ID_TYPE_LABELS.get(person.id_type, person.id_type), id_masked=person.id_masked,
-        plan_title=plan.title, occupation_name=plan.occupation.name, variant_name=plan.variant_name or "--",
-        level_label=level_label(plan.level_digit), org_name=plan.organisation.name, venue=plan.venue,
+        plan_title=_fit(plan.title, "plan_title"), occupation_name=_fit(plan.occupation.name, "occupation_name"),
+        variant_name=_fit(plan.variant_name or "--", "variant_name"), level_label=level_label(plan.level_digit),
+        org_name=_fit(plan.organisation.name, "org_name"), venue=_fit(plan.venue, "venue"),
         lines=tuple(lines), photo=_photo(storage_dir, person.photo_path),
     )
 

@@ -306,3 +306,22 @@ def harfbuzz_subsetter_available() -> bool:
     from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
 
     return bool(harfbuzz_subset) and bool(harfbuzz.hb_version_atleast(4, 1, 0))
+
+
+def render_design_pdf(design: str, context: dict[str, object]) -> bytes:
+    """Render another printed design under certificates/ (e.g. admission tickets) with the same safety.
+
+    ``certificates/<design>/document.html`` renders with autoescape and StrictUndefined from plain values;
+    only ``<design>/style.css`` applies, and the same local-only fetcher serves every resource.
+    """
+    html = _jinja_env().get_template(f"{design}/document.html").render(context)
+    base_url = (CERTIFICATES_DIR / design).as_uri() + "/"
+    style = CERTIFICATES_DIR / design / "style.css"
+    with _RENDER_LOCK:
+        sheets = [CSS(filename=str(style), url_fetcher=_FETCHER, font_config=_FONT_CONFIG)] if style.is_file() else []
+        pdf = HTML(string=html, base_url=base_url, url_fetcher=_FETCHER).render(
+            stylesheets=sheets, font_config=_FONT_CONFIG
+        ).write_pdf()
+    if pdf is None:
+        raise RuntimeError("WeasyPrint returned no PDF bytes")
+    return pdf

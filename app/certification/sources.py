@@ -1,18 +1,130 @@
-"""Where batch drafts come from: each scope type turns its records into certificate drafts."""
+"""Where certificates come from: final passing results, completed enrolments, completed apprenticeships.
+
+Each source turns its records into drafts; batch scopes (a plan, a class) are registered for jobs.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.certification.batches import SOURCES
-from app.errors import NotFound
+from app.accounts.models import User
+from app.accounts.roles import Role
+from app.assessment.models import AssessmentPlan
+from app.assessment.result_models import AssessmentResult
+from app.assessment.results import final_passing_results, result_for_certificate
+from app.certification.batches import SOURCES, register_source
+from app.certification.issuing import CertificateDraft, IssuingContext, issue_certificate
+from app.certification.models import Certificate
+from app.certification.rendering import chinese_date
+from app.errors import InvalidTransition, NotAllowed, NotFound
+from app.training.apprenticeship_models import Apprenticeship
+from app.training.models import Enrolment, TrainingClass
+
+
+def draft_for_result(result: AssessmentResult) -> CertificateDraft:
+    """A skill-level certificate for a final passing result."""
+    plan = result.plan
+    return CertificateDraft(
+        kind="skill_level", person=result.person, issuer=plan.organisation, occupation_code=plan.occupation.code,
+        occupation_name=plan.occupation.name, variant_name=plan.variant_name, level_digit=plan.level_digit,
+        source_type="assessment_result", source_id=str(result.id))
+
+
+def draft_for_enrolment(enrolment: Enrolment) -> CertificateDraft:
+    """A training certificate for a completed enrolment."""
+    klass = enrolment.training_class
+    project = klass.project
+    return CertificateDraft(
+        kind="training", person=enrolment.person, issuer=project.institution, occupation_code=project.occupation.code,
+        occupation_name=project.occupation.name, variant_name=project.variant_name, level_digit=None,
+        source_type="enrolment", source_id=str(enrolment.id),
+        extra={"project_name": project.name[:40], "class_name": klass.name[:40], "hours": str(project.reference_hours),
+               "start_date": chinese_date(klass.start_date), "end_date": chinese_date(klass.end_date)})
+
+
+def draft_for_apprenticeship(apprenticeship: Apprenticeship) -> CertificateDraft:
+    """An apprenticeship completion certificate, issued by the training institution."""
+    return CertificateDraft(
+        kind="apprenticeship", person=apprenticeship.person, issuer=apprenticeship.institution,
+        occupation_code=apprenticeship.occupation.code, occupation_name=apprenticeship.occupation.name,
+        variant_name=apprenticeship.variant_name, level_digit=apprenticeship.target_level_digit,
+        source_type="apprenticeship", source_id=str(apprenticeship.id),
+        extra={"enterprise_name": apprenticeship.enterprise.name[:40],
+               "institution_name": apprenticeship.institution.name[:40],
+               "start_date": chinese_date(apprenticeship.started_on or apprenticeship.planned_start),
+               "end_date": chinese_date(apprenticeship.completed_on or apprenticeship.planned_end)})
+
+
+def plan_drafts(session: Session, scope_id: str) -> list[CertificateDraft]:
+    """Every final passing result of an assessment plan."""
+    return [draft_for_result(r) for r in final_passing_results(session, plan_id=int(scope_id))]
+
+
+def class_drafts(session: Session, scope_id: str) -> list[CertificateDraft]:
+    """Every completed enrolment of a training class."""
+    enrolments = session.scalars(select(Enrolment).where(
+        Enrolment.class_id == int(scope_id), Enrolment.status == "completed").order_by(Enrolment.id))
+    return [draft_for_enrolment(e) for e in enrolments]
+
+
+register_source("assessment_plan", "skill_level", plan_drafts)
+register_source("training_class", "training", class_drafts)
+
+
+def _require_issuer_org(actor: User, organisation_id: int) -> None:
+    if not actor.has_role(Role.ADMIN) and actor.organisation_id != organisation_id:
+        raise NotAllowed("只有发证机构可以为这些记录发证")
+
+
+def issue_for_result(session: Session, *, actor: User, now: datetime, result_id: int,
+                     ctx: IssuingContext) -> Certificate:
+    """Issue the skill-level certificate of one final passing result."""
+    result = result_for_certificate(session, result_id=result_id)
+    _require_issuer_org(actor, result.plan.organisation_id)
+    return issue_certificate(session, actor=actor, now=now, draft=draft_for_result(result), ctx=ctx)
+
+
+def issue_for_enrolment(session: Session, *, actor: User, now: datetime, enrolment_id: int,
+                        ctx: IssuingContext) -> Certificate:
+    """Issue the training certificate of a completed enrolment."""
+    enrolment = session.get(Enrolment, enrolment_id)
+    if enrolment is None:
+        raise NotFound("报名记录不存在")
+    _require_issuer_org(actor, enrolment.training_class.project.institution_id)
+    if enrolment.status != "completed":
+        raise InvalidTransition("学员尚未结业，不能发培训合格证书")
+    return issue_certificate(session, actor=actor, now=now, draft=draft_for_enrolment(enrolment), ctx=ctx)
+
+
+def issue_for_apprenticeship(session: Session, *, actor: User, now: datetime, apprenticeship_id: int,
+                             ctx: IssuingContext) -> Certificate:
+    """Issue the completion certificate of a completed apprenticeship."""
+    apprenticeship = session.get(Apprenticeship, apprenticeship_id)
+    if apprenticeship is None:
+        raise NotFound("学徒记录不存在")
+    _require_issuer_org(actor, apprenticeship.institution_id)
+    if apprenticeship.status != "completed":
+        raise InvalidTransition("学徒培养尚未完成，不能发证")
+    return issue_certificate(session, actor=actor, now=now, draft=draft_for_apprenticeship(apprenticeship), ctx=ctx)
 
 
 def scope_organisation_id(session: Session, scope_type: str, scope_id: str) -> int:
-    """The issuing organisation of a scope (from its first draft)."""
-    if scope_type not in SOURCES:
-        raise NotFound(f"未知的批量发证范围：{scope_type}")
-    drafts = SOURCES[scope_type][1](session, scope_id)
-    if not drafts:
-        raise NotFound("该范围内没有可发证的记录")
-    return drafts[0].issuer.id
+    """The issuing organisation of a batch scope."""
+    if scope_type == "assessment_plan":
+        plan = session.get(AssessmentPlan, int(scope_id))
+        if plan is None:
+            raise NotFound("评价计划不存在")
+        return plan.organisation_id
+    if scope_type == "training_class":
+        klass = session.get(TrainingClass, int(scope_id))
+        if klass is None:
+            raise NotFound("培训班不存在")
+        return klass.project.institution_id
+    if scope_type in SOURCES:
+        drafts = SOURCES[scope_type][1](session, scope_id)
+        if drafts:
+            return drafts[0].issuer.id
+    raise NotFound(f"未知或为空的批量发证范围：{scope_type}")

@@ -9,8 +9,10 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import Organisation
 from app.demo.accounts import DEMO_LOGINS, DEMO_PASSWORD, load_accounts
+from app.demo.assessment import load_assessment
 from app.demo.catalog import load_catalog
 from app.demo.people import load_people
+from app.demo.training import load_training
 
 
 def database_is_empty(session: Session) -> bool:
@@ -23,6 +25,8 @@ def load_demo(session: Session, *, now: datetime) -> dict[str, int]:
     created = load_accounts(session, now=now)
     created |= load_catalog(session, now=now)
     created |= load_people(session, now=now)
+    created |= load_training(session, now=now)
+    created |= load_assessment(session, now=now)
     return created
 
 

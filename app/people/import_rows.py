@@ -78,7 +78,6 @@ class _Row:
 
     def __init__(self, number: int, cells: tuple, header_map: HeaderMap, errors: list[RowError]) -> None:
         self.number, self.cells, self.map, self.errors = number, cells, header_map, errors
-        self.failed = False
         self.identity: Identity | None = None
 
     def raw(self, key: str) -> object:
@@ -89,7 +88,6 @@ class _Row:
         return cell_text(self.raw(key))
 
     def error(self, key: str, message: str) -> None:
-        self.failed = True
         self.errors.append(RowError(self.number, self.map.header(key), message, self.map.positions.get(key)))
 
     def failure(self, exc: ValidationFailed, default_key: str) -> None:
@@ -139,7 +137,7 @@ def _identity(row: _Row, today: date) -> Identity | None:
         row.error("id_type", f"证件类型“{id_type_text}”无效，可选：{allowed(ID_TYPE_LABELS)}")
     gender = _choice(row, "gender", gender_key, GENDER_LABELS, "性别")
     born = row.date("birth_date")
-    if number is None or id_type is None or row.failed:
+    if number is None or id_type is None:
         return None
     try:
         return check_identity(id_type, number, today=today, birth_date=born, gender=gender)

@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app import pii
 from app.accounts.models import User
 from app.audit.services import record_event
+from app.errors import Conflict
 from app.people.access import require_editor
 from app.people.import_columns import COLUMNS, HeaderMap, RowError, map_headers
 from app.people.import_rows import PersonDraft, validate_rows
@@ -129,8 +131,16 @@ def _insert_people(session: Session, *, actor: User, now: datetime, drafts: list
     ids: list[int] = []
     for chunk in _chunks(drafts):
         rows = [_person_row(draft, actor.organisation_id, now) for draft in chunk]
-        stmt = insert(Person).returning(Person.id, sort_by_parameter_order=True)
-        ids.extend(session.scalars(stmt, rows).all())
+        try:
+            # No RETURNING: ordered RETURNING falls back to one INSERT per row on SQLite; one SELECT is cheaper.
+            session.execute(insert(Person), rows)
+        except IntegrityError as exc:
+            # Another import or registration added one of these people since the lookup above.
+            raise Conflict("导入期间有人登记了表中的部分人员，请重新导入", field="file") from exc
+        found = {(id_type, id_hash): pid for id_type, id_hash, pid in session.execute(
+            select(Person.id_type, Person.id_hash, Person.id).where(Person.id_hash.in_([r["id_hash"] for r in rows]))
+        )}
+        ids.extend(found[(row["id_type"], row["id_hash"])] for row in rows)
     access = [{"person_id": pid, "organisation_id": actor.organisation_id, "reason": "registered", "granted_at": now}
               for pid in ids]
     for chunk in _chunks(access):

@@ -6,6 +6,7 @@ import hashlib
 import io
 import os
 import tempfile
+import warnings
 from datetime import datetime
 from pathlib import Path
 
@@ -38,7 +39,11 @@ def check_photo(data: bytes) -> str:
     if declared is None:
         raise ValidationFailed("照片须为 JPEG 或 PNG 格式", field="photo")
     try:
-        image = Image.open(io.BytesIO(data))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValidationFailed("照片尺寸过大，请上传一寸证件照", field="photo") from None
     except (UnidentifiedImageError, OSError):
         raise ValidationFailed("无法读取照片文件，文件可能已损坏", field="photo") from None
     with image:

@@ -99,7 +99,7 @@ def title_level_key(text: str) -> str | None:
 
 
 def split_target_groups(text: str) -> tuple[list[str], list[str]]:
-    """Split '、'-separated target-group labels into (keys, unknown labels); keys keep first-seen order."""
+    """Split '、'-separated target-group labels into (keys in vocabulary order, unknown labels)."""
     keys: list[str] = []
     unknown: list[str] = []
     for part in _LIST_SEPARATORS.split(text.strip()):
@@ -110,7 +110,8 @@ def split_target_groups(text: str) -> tuple[list[str], list[str]]:
             unknown.append(part)
         elif key not in keys:
             keys.append(key)
-    return keys, unknown
+    # Vocabulary order, so that "A、B" and "B、A" are the same value.
+    return sorted(keys, key=list(TARGET_GROUP_LABELS).index), unknown
 
 
 def target_group_text(keys: list[str] | tuple[str, ...]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -47,7 +48,7 @@ def upload_document(
     if document is None:
         document = ApprenticeshipDocument(kind=kind)
         record.documents.append(document)
-    document.filename = Path(filename or "upload").name[:200]
+    document.filename = (re.split(r"[\\/]", filename or "")[-1].strip() or "upload")[:200]
     document.path, document.sha256, document.size_bytes = stored.path, stored.sha256, stored.size
     document.content_type, document.uploaded_at, document.uploaded_by_id = stored.content_type, now, actor.id
     if amount is not None:

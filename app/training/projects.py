@@ -295,3 +295,10 @@ def add_session(
                                           "time": f"{start_time:%H:%M}-{end_time:%H:%M}", "hours": str(hours),
                                           "topic": row.topic})
     return row
+
+
+def projects_for_demand(session: Session, demand_id: int) -> list[TrainingProject]:
+    """Projects that train for a demand (order-based training), shown on the demand's page."""
+    stmt = select(TrainingProject).where(TrainingProject.demands.any(JobDemand.id == demand_id)) \
+        .order_by(TrainingProject.id)
+    return list(session.scalars(stmt))

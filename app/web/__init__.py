@@ -11,6 +11,7 @@ def register_web(app: Flask) -> None:
     from app.web.accounts.views import bp as accounts_bp
     from app.web.auth.views import bp as auth_bp
     from app.web.catalog.views import bp as catalog_bp
+    from app.web.certificates.views import bp as certificates_bp
     from app.web.downloads import bp as downloads_bp
     from app.web.home.views import bp as home_bp
     from app.web.people.views import bp as people_bp
@@ -22,5 +23,15 @@ def register_web(app: Flask) -> None:
     init_security(app)
     init_i18n(app)
     init_templating(app)
-    for blueprint in (home_bp, auth_bp, accounts_bp, catalog_bp, downloads_bp, people_bp):
+    for blueprint in (home_bp, auth_bp, accounts_bp, catalog_bp, downloads_bp, people_bp, certificates_bp):
         app.register_blueprint(blueprint)
+    from app.web.demand.views import bp as demand_bp
+    from app.web.training.apprenticeships import bp as apprenticeships_bp
+    from app.web.training.classes import bp as classes_bp
+    from app.web.training.views import bp as training_bp
+
+    for blueprint in (demand_bp, training_bp, classes_bp, apprenticeships_bp):
+        app.register_blueprint(blueprint)
+    from app.web.assessment import bp as assessment_bp
+
+    app.register_blueprint(assessment_bp)

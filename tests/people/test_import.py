@@ -268,7 +268,7 @@ def test_unreadable_files_are_refused_on_the_file_field(session, staff):
         run(session, staff, b"hello", "people.xlsx")
     assert error.value.field == "file"
     with pytest.raises(ValidationFailed, match="编码"):
-        run(session, staff, "姓名,证件号码\r\n".encode("utf-8") + b"\xff\xfe\xfa", "people.csv")
+        run(session, staff, "姓名,证件号码\r\n".encode() + b"\xff\xfe\xfa", "people.csv")
 
 
 def test_template_has_text_id_column_and_its_example_row_imports(session, staff):
@@ -316,3 +316,50 @@ def test_export_contains_masked_numbers_only(session, staff):
     assert values[1][4] == person.phone_masked and values[1][9] == "毕业年度高校毕业生"
     text = repr(values)
     assert number not in text and mobile not in text
+
+
+def test_every_bad_cell_of_a_row_is_reported(session, staff):
+    result = run(session, staff, xlsx([row(id_number="110105194912310029", 性别="未知", mobile="12")]))
+    assert [(e.row, e.column) for e in result.errors] == [(2, "证件号码"), (2, "手机号码"), (2, "性别")]
+
+
+def test_target_group_order_does_not_make_rows_conflict(session, staff):
+    number = resident_id()
+    rows = [row("张伟", number, 目标群体="登记失业人员、农村转移就业劳动者"),
+            row("张伟", number, mobile="", 目标群体="农村转移就业劳动者，登记失业人员", 工作单位="大连船厂")]
+    result = run(session, staff, xlsx(rows))
+    assert result.ok, result.errors
+
+
+def test_import_uses_a_few_bulk_statements_not_one_per_row(session, staff, engine):
+    from sqlalchemy import event
+
+    statements = []
+
+    def count_statement(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    data = xlsx([row(f"王{'一二三四五六七八九十'[i % 10]}") for i in range(300)])
+    event.listen(engine, "before_cursor_execute", count_statement)
+    try:
+        result = run(session, staff, data)
+    finally:
+        event.remove(engine, "before_cursor_execute", count_statement)
+    assert result.created == 300 and result.work_records_added == 300
+    assert len(statements) < 20, statements
+    again = xlsx([row("王一", pii.decrypt(p.id_number_enc), mobile="") for p in list_people(session, actor=staff, limit=1000)
+                  if p.name == "王一"])
+    assert run(session, staff, again).unchanged == 30
+
+
+def test_a_person_registered_meanwhile_is_a_conflict_not_a_crash(session, staff, monkeypatch):
+    from app.errors import Conflict
+    from app.people import importing
+
+    number = resident_id()
+    make_person(session, staff, name="张伟", id_number=number)
+    monkeypatch.setattr(importing, "_existing_people", lambda session, hashes: {})
+    with pytest.raises(Conflict) as error:
+        run(session, staff, xlsx([row("张伟", number)]))
+    assert error.value.field == "file"
+    session.rollback()

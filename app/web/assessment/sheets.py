@@ -1,0 +1,139 @@
+"""Assessors' pages: my sessions, the keyboard-friendly score sheet, supervisor sign-off, own declarations."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from app.accounts.roles import Role
+from app.assessment.qualifications import declare_relation
+from app.assessment.scoring import CellInput, CellOutcome, save_sheet, score_sheet, sign_off_session
+from app.assessment.staffing import mode_of, sessions_of_assessor
+from app.assessment.vocabulary import ASSIGNMENT_ROLES, SESSION_STATUSES
+from app.catalog.models import COMPONENT_LABELS
+from app.database import utcnow
+from app.errors import DomainError, NotFound
+from app.extensions import db
+from app.web.access import current_actor, roles
+from app.web.assessment.blueprint import bp, or_404
+from app.web.assessment.forms import ConfirmForm, RelationForm
+from app.web.forms import attach_error, choices
+
+MARKERS = (Role.ASSESSOR, Role.EVALUATION_STAFF, Role.ADMIN)
+
+
+def _relation_form(assigned, form=None) -> RelationForm:
+    form = form or RelationForm(formdata=None)
+    actor = current_actor()
+    form.assessor_id.choices = choices([(actor.id, actor.display_name)])
+    people = {c.registration.person.id: c.registration.person for s, _a in assigned for c in s.candidates}
+    form.person_id.choices = choices((p.id, f"{p.name} {p.id_masked}") for p in people.values())
+    return form
+
+
+@bp.get("/my-sessions")
+@roles(Role.ASSESSOR)
+def my_sessions():
+    """The sessions assigned to me, with my role and where to enter scores."""
+    assigned = sessions_of_assessor(db.session, actor=current_actor())
+    return render_template("assessment/my_sessions.html", assigned=assigned, roles=ASSIGNMENT_ROLES,
+                           labels=COMPONENT_LABELS, statuses=SESSION_STATUSES, form=_relation_form(assigned))
+
+
+@bp.post("/my-sessions/relations")
+@roles(Role.ASSESSOR)
+def declare_own_relation():
+    """An assessor declares a relation with a candidate of one of their sessions (回避申报)."""
+    actor = current_actor()
+    assigned = sessions_of_assessor(db.session, actor=actor)
+    form = _relation_form(assigned, RelationForm())
+    allowed = {c.value for c in form.person_id.choices}
+    if form.validate_on_submit():
+        if form.person_id.data not in allowed:
+            abort(404)
+        try:
+            declare_relation(db.session, actor=actor, now=utcnow(), assessor_id=actor.id,
+                             person_id=form.person_id.data, kind=form.kind.data, note=form.note.data)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Relation declared; you will not be assigned to assess this person."), "success")
+            return redirect(url_for("assessment.my_sessions"))
+    return render_template("assessment/my_sessions.html", assigned=assigned, roles=ASSIGNMENT_ROLES,
+                           labels=COMPONENT_LABELS, statuses=SESSION_STATUSES, form=form), 400
+
+
+def _render_sheet(sitting_id: int, outcomes: dict[int, CellOutcome] | None = None, reason: str = "", status=200):
+    sheet = or_404(score_sheet, session=db.session, actor=current_actor(), sitting_id=sitting_id)
+    actor = current_actor()
+    is_supervisor = any(a.user_id == actor.id and a.role == "supervisor" for a in sheet.sitting.assignments)
+    return render_template("assessment/sheet.html", sheet=sheet, sitting=sheet.sitting, outcomes=outcomes or {},
+                           reason=reason, labels=COMPONENT_LABELS, roles=ASSIGNMENT_ROLES, statuses=SESSION_STATUSES,
+                           is_supervisor=is_supervisor, panel=mode_of(sheet.sitting) != "invigilated",
+                           sign_off_form=ConfirmForm(formdata=None)), status
+
+
+@bp.get("/sessions/<int:sitting_id>/sheet")
+@roles(*MARKERS)
+def sheet(sitting_id: int):
+    """The score sheet: one row per candidate, the cells I may enter in tab order, each with its version."""
+    return _render_sheet(sitting_id)
+
+
+def _cells_from_form(form) -> list[CellInput]:
+    """Typed cells from the posted sheet (value-<id>, version-<id>), with the sheet's correction reason."""
+    reason = form.get("reason", "").strip()
+    cells = []
+    for key, value in form.items():
+        if not key.startswith("value-"):
+            continue
+        try:
+            score_id, version = int(key.removeprefix("value-")), int(form.get(f"version-{key[6:]}", ""))
+        except ValueError:
+            abort(400)
+        cells.append(CellInput(score_id, value, version, reason))
+    return cells
+
+
+@bp.post("/sessions/<int:sitting_id>/sheet")
+@roles(*MARKERS)
+def save_sheet_view(sitting_id: int):
+    """Save every changed cell in one transaction; conflicting or invalid cells are reported and keep what was typed."""
+    cells = _cells_from_form(request.form)
+    try:
+        results = save_sheet(db.session, actor=current_actor(), now=utcnow(), sitting_id=sitting_id, cells=cells)
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return _render_sheet(sitting_id, reason=request.form.get("reason", ""), status=409)
+    db.session.commit()
+    refused = {o.score_id: o for o in results if o.status in ("conflict", "invalid")}
+    saved = sum(o.status == "saved" for o in results)
+    if refused:
+        flash(_("%(saved)s saved; %(refused)s not saved — see the marked rows.", saved=saved, refused=len(refused)),
+              "warning")
+        return _render_sheet(sitting_id, refused, request.form.get("reason", ""), status=409)
+    flash(_("%(n)s scores saved.", n=saved), "success")
+    return redirect(url_for("assessment.sheet", sitting_id=sitting_id))
+
+
+@bp.post("/sessions/<int:sitting_id>/sign-off")
+@roles(Role.ASSESSOR)
+def sign_off(sitting_id: int):
+    """The session's quality supervisor signs the scores off; they are locked from then on."""
+    if ConfirmForm().validate_on_submit():
+        try:
+            sign_off_session(db.session, actor=current_actor(), now=utcnow(), sitting_id=sitting_id)
+        except NotFound:
+            abort(404)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("Scores signed off and locked."), "success")
+    return redirect(url_for("assessment.sheet", sitting_id=sitting_id))

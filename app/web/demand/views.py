@@ -1,0 +1,156 @@
+"""Job demand (岗位需求) pages: enterprises record theirs, institutions browse open ones, 人社 sees all."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from app.accounts.roles import Role
+from app.catalog.occupations import list_occupations
+from app.database import utcnow
+from app.demand.pipeline import demand_pipeline_counts
+from app.demand.services import (
+    DemandDetails,
+    change_demand_status,
+    create_demand,
+    currently_in_shortage,
+    enterprises,
+    get_demand,
+    list_demands,
+    update_demand,
+)
+from app.errors import DomainError, NotFound
+from app.extensions import db
+from app.regions import LIAONING_CITIES
+from app.training.projects import projects_for_demand
+from app.web.access import current_actor, roles
+from app.web.demand.forms import DemandForm, DemandStatusForm
+from app.web.forms import attach_error, choices
+from app.web.training.labels import init_labels
+
+bp = Blueprint("demand", __name__, url_prefix="/demands")
+bp.record_once(lambda state: init_labels(state.app))
+READERS = (Role.ENTERPRISE_HR, Role.INSTITUTION_STAFF, Role.ADMIN)
+RECORDERS = (Role.ENTERPRISE_HR, Role.ADMIN)
+
+
+def _demand_or_404(demand_id: int):
+    try:
+        return get_demand(db.session, actor=current_actor(), demand_id=demand_id, today=utcnow().date())
+    except NotFound:
+        abort(404)
+
+
+def _occupation_choices() -> list:
+    return choices([("", "—")] + [(o.id, f"{o.code} {o.name}") for o in list_occupations(db.session,
+                                                                                         active_only=True)])
+
+
+def _prepare(form: DemandForm, *, with_enterprise: bool) -> DemandForm:
+    form.occupation_id.choices = _occupation_choices()
+    if with_enterprise and current_actor().has_role(Role.ADMIN):
+        form.enterprise_id.choices = choices([("", "—")] + [(o.id, o.name) for o in enterprises(db.session)])
+    else:
+        del form.enterprise_id
+    return form
+
+
+def _details(form: DemandForm) -> DemandDetails:
+    return DemandDetails(
+        occupation_id=form.occupation_id.data, title=form.title.data, headcount=form.headcount.data,
+        city_code=form.city_code.data, wage_min=form.wage_min.data, wage_max=form.wage_max.data,
+        valid_until=form.valid_until.data, variant_name=form.variant_name.data or None,
+        min_level_digit=form.min_level_digit.data, requirements=form.requirements.data or None,
+    )
+
+
+@bp.get("")
+@roles(*READERS)
+def index():
+    """Demands in the actor's scope, filtered by status, city or occupation."""
+    status = request.args.get("status") or None
+    city = request.args.get("city") or None
+    occupation_id = request.args.get("occupation_id", type=int)
+    today = utcnow().date()
+    demands = list_demands(db.session, actor=current_actor(), today=today, status=status, city_code=city,
+                           occupation_id=occupation_id)
+    return render_template("demand/index.html", demands=demands, today=today, status=status or "", city=city or "",
+                           occupation_id=occupation_id, cities=LIAONING_CITIES,
+                           occupations=list_occupations(db.session, active_only=True))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles(*RECORDERS)
+def new():
+    """Record a demand; a refused form keeps what was typed and names the field at fault."""
+    form = _prepare(DemandForm(), with_enterprise=True)
+    if request.method == "GET":
+        form.city_code.data = current_actor().organisation.city_code or "2101"
+    if form.validate_on_submit():
+        try:
+            demand = create_demand(db.session, actor=current_actor(), now=utcnow(), details=_details(form),
+                                   enterprise_id=form.enterprise_id.data if form.enterprise_id else None)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Job demand recorded."), "success")
+            return redirect(url_for("demand.show", demand_id=demand.id))
+    return render_template("demand/form.html", form=form, demand=None)
+
+
+@bp.get("/<int:demand_id>")
+@roles(*READERS)
+def show(demand_id: int):
+    """A demand with its shortage status and how many people are trained against it."""
+    demand = _demand_or_404(demand_id)
+    today = utcnow().date()
+    return render_template(
+        "demand/show.html", demand=demand, today=today, status=demand.effective_status(today),
+        in_shortage_now=currently_in_shortage(db.session, demand=demand, today=today),
+        pipeline=demand_pipeline_counts(db.session, demand.id), projects=projects_for_demand(db.session, demand.id),
+        status_form=DemandStatusForm(formdata=None),
+    )
+
+
+@bp.route("/<int:demand_id>/edit", methods=["GET", "POST"])
+@roles(*RECORDERS)
+def edit(demand_id: int):
+    """Change an open demand."""
+    demand = _demand_or_404(demand_id)
+    # The enterprise of a demand never changes, so the edit form has no enterprise field.
+    form = _prepare(DemandForm(obj=demand) if request.method == "GET" else DemandForm(), with_enterprise=False)
+    if form.validate_on_submit():
+        try:
+            update_demand(db.session, actor=current_actor(), now=utcnow(), demand_id=demand.id,
+                          details=_details(form))
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("demand.show", demand_id=demand.id))
+    return render_template("demand/form.html", form=form, demand=demand)
+
+
+@bp.post("/<int:demand_id>/status")
+@roles(*RECORDERS)
+def status(demand_id: int):
+    """Mark a demand filled, closed or open again."""
+    form = DemandStatusForm()
+    if form.validate_on_submit():
+        try:
+            change_demand_status(db.session, actor=current_actor(), now=utcnow(), demand_id=demand_id,
+                                 to_status=form.to_status.data)
+        except NotFound:
+            db.session.rollback()
+            abort(404)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("Status changed."), "success")
+    return redirect(url_for("demand.show", demand_id=demand_id))

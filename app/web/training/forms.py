@@ -1,0 +1,116 @@
+"""Forms for training projects, classes, timetables, enrolment and attendance (shape checks only)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    DateField,
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from app.idnumbers import ID_TYPE_LABELS
+from app.web.accounts.forms import MultiCheckboxField
+from app.web.demand.forms import optional_int
+from app.web.forms import choices
+from app.web.training.labels import ATTENDANCE_LABELS, PROJECT_TYPE_LABELS
+
+
+class ProjectForm(FlaskForm):
+    """Start a training project."""
+
+    name = StringField(_l("Project name"), validators=[DataRequired(), Length(max=200)])
+    project_type = SelectField(_l("Training type"), choices=choices(PROJECT_TYPE_LABELS.items()))
+    occupation_id = SelectField(_l("Occupation"), coerce=optional_int, validators=[InputRequired()])
+    variant_name = StringField(_l("Sub-trade / direction"), validators=[Optional(), Length(max=100)])
+    target_level_digit = SelectField(_l("Target level"), coerce=int, choices=[])
+    demand_ids = MultiCheckboxField(_l("Job demands this project trains for"), coerce=int, choices=[],
+                                    description=_l("Order-based training: only open demands of the same occupation"))
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
+    submit = SubmitField(_l("Create project"))
+
+
+class DemandLinkForm(FlaskForm):
+    """Change which demands a project trains for."""
+
+    demand_ids = MultiCheckboxField(_l("Job demands"), coerce=int, choices=[])
+    submit = SubmitField(_l("Save links"))
+
+
+class ClassForm(FlaskForm):
+    """Open a class under a project."""
+
+    name = StringField(_l("Class name"), validators=[DataRequired(), Length(max=200)])
+    start_date = DateField(_l("Start date"), validators=[InputRequired()])
+    end_date = DateField(_l("End date"), validators=[InputRequired()])
+    capacity = IntegerField(_l("Capacity"), default=30, validators=[InputRequired(), NumberRange(1, 500)])
+    venue = StringField(_l("Training venue"), validators=[DataRequired(), Length(max=200)])
+    teacher_names = StringField(_l("Teachers"), validators=[DataRequired(), Length(max=300)])
+    teacher_ids = MultiCheckboxField(_l("Teachers with an account"), coerce=int, choices=[])
+    completion_threshold = IntegerField(_l("Attendance needed to complete (% of reference hours)"), default=80,
+                                      validators=[InputRequired(), NumberRange(1, 100)])
+    max_age = IntegerField(_l("Upper age limit"), default=65, validators=[InputRequired(), NumberRange(17, 80)],
+                           description=_l("Working age on the start date: from 16 up to this age"))
+    submit = SubmitField(_l("Open class"))
+
+
+class SessionForm(FlaskForm):
+    """Add a session to the timetable."""
+
+    session_date = DateField(_l("Date"), validators=[InputRequired()])
+    start_time = TimeField(_l("Starts at"), validators=[InputRequired()])
+    end_time = TimeField(_l("Ends at"), validators=[InputRequired()])
+    hours = DecimalField(_l("Hours"), places=1, validators=[InputRequired(), NumberRange(0.5, 12)])
+    topic = StringField(_l("Topic"), validators=[DataRequired(), Length(max=200)])
+    teacher = StringField(_l("Teacher"), validators=[Optional(), Length(max=100)])
+    submit = SubmitField(_l("Add session"))
+
+
+class EnrolForm(FlaskForm):
+    """Enrol one registered person, found by name and ID number."""
+
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=50)])
+    id_type = SelectField(_l("ID type"), choices=choices(ID_TYPE_LABELS.items()))
+    id_number = StringField(_l("ID number"), validators=[DataRequired(), Length(max=40)])
+    submit = SubmitField(_l("Enrol"))
+
+
+class EnrolImportForm(FlaskForm):
+    """Enrol a list of people from a sheet."""
+
+    file = FileField(_l("Excel or CSV file"), validators=[FileRequired(), FileAllowed(["xlsx", "csv"])])
+    submit = SubmitField(_l("Import"))
+
+
+class EnrolmentStatusForm(FlaskForm):
+    """Complete or withdraw a trainee."""
+
+    to_status = HiddenField(validators=[DataRequired()])
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=300)])
+
+
+class AttendanceRow(Form):
+    """One trainee's line on the sheet (a sub-form: the sheet carries the CSRF token)."""
+
+    enrolment_id = HiddenField(validators=[DataRequired()])
+    status = SelectField(_l("Attendance"), choices=choices(ATTENDANCE_LABELS.items()), default="present")
+    hours = DecimalField(_l("Hours"), places=1, validators=[Optional(), NumberRange(0, 12)])
+
+
+class AttendanceSheetForm(FlaskForm):
+    """A session's attendance: one row per trainee."""
+
+    rows = FieldList(FormField(AttendanceRow))
+    submit = SubmitField(_l("Save attendance"))

@@ -1,0 +1,156 @@
+"""Training projects and the 人社 overview: institutions run projects and open classes; 人社 watches."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from app.accounts.roles import Role
+from app.accounts.services import list_users
+from app.catalog.ladder import level_label
+from app.catalog.occupations import list_occupations
+from app.database import utcnow
+from app.demand.services import list_demands
+from app.errors import DomainError, NotFound
+from app.extensions import db
+from app.training.overview import training_overview
+from app.training.projects import (
+    create_class,
+    create_project,
+    get_project,
+    list_projects,
+    set_project_demands,
+)
+from app.web.access import current_actor, roles
+from app.web.demand.forms import LEVEL_CHOICES
+from app.web.forms import attach_error, choices
+from app.web.training.forms import ClassForm, DemandLinkForm, ProjectForm
+from app.web.training.labels import init_labels
+
+bp = Blueprint("training", __name__, url_prefix="/training")
+bp.record_once(lambda state: init_labels(state.app))
+READERS = (Role.INSTITUTION_STAFF, Role.ADMIN)
+
+
+def _project_or_404(project_id: int):
+    try:
+        return get_project(db.session, actor=current_actor(), project_id=project_id)
+    except NotFound:
+        abort(404)
+
+
+def _demand_choices(occupation_id: int | None = None, linked=()) -> list:
+    demands = {d.id: d for d in list_demands(db.session, actor=current_actor(), today=utcnow().date(), status="open")}
+    demands.update({d.id: d for d in linked})
+    return choices((d.id, f"{d.title} · {d.enterprise.name} · {d.occupation.name} · {d.headcount}")
+                   for d in demands.values() if occupation_id is None or d.occupation_id == occupation_id)
+
+
+@bp.get("/projects")
+@roles(*READERS)
+def projects():
+    """The institution's projects (人社: every institution's)."""
+    return render_template("training/projects.html", projects=list_projects(db.session, actor=current_actor()),
+                           today=utcnow().date())
+
+
+@bp.route("/projects/new", methods=["GET", "POST"])
+@roles(Role.INSTITUTION_STAFF)
+def new_project():
+    """Start a project for an occupation and level, linked to open demands (order-based training)."""
+    form = ProjectForm()
+    form.occupation_id.choices = choices([("", "—")] + [(o.id, f"{o.code} {o.name}")
+                                                        for o in list_occupations(db.session, active_only=True)])
+    form.target_level_digit.choices = choices(LEVEL_CHOICES[1:])
+    form.demand_ids.choices = _demand_choices()
+    if request.method == "GET":
+        form.target_level_digit.data = 4
+        if request.args.get("demand_id", type=int):
+            form.demand_ids.data = [request.args.get("demand_id", type=int)]
+    if form.validate_on_submit():
+        try:
+            project = create_project(
+                db.session, actor=current_actor(), now=utcnow(), name=form.name.data,
+                project_type=form.project_type.data, occupation_id=form.occupation_id.data,
+                target_level_digit=form.target_level_digit.data, variant_name=form.variant_name.data or None,
+                demand_ids=form.demand_ids.data or [], description=form.description.data or None,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Training project created."), "success")
+            return redirect(url_for("training.project", project_id=project.id))
+    return render_template("training/project_form.html", form=form)
+
+
+def _link_form(project, form: DemandLinkForm | None = None) -> DemandLinkForm:
+    form = form or DemandLinkForm(formdata=None, demand_ids=[d.id for d in project.demands])
+    form.demand_ids.choices = _demand_choices(project.occupation_id, project.demands)
+    return form
+
+
+@bp.get("/projects/<int:project_id>")
+@roles(*READERS)
+def project(project_id: int):
+    """A project: its level and hours, the demands it trains for, its classes."""
+    found = _project_or_404(project_id)
+    return render_template("training/project.html", project=found, link_form=_link_form(found),
+                           today=utcnow().date(), level=level_label(found.target_level_digit))
+
+
+@bp.post("/projects/<int:project_id>/demands")
+@roles(Role.INSTITUTION_STAFF)
+def link_demands(project_id: int):
+    """Change the demands a project trains for."""
+    found = _project_or_404(project_id)
+    form = _link_form(found, DemandLinkForm())
+    if form.validate_on_submit():
+        try:
+            set_project_demands(db.session, actor=current_actor(), now=utcnow(), project_id=found.id,
+                                demand_ids=form.demand_ids.data or [])
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("Links saved."), "success")
+    return redirect(url_for("training.project", project_id=project_id))
+
+
+@bp.route("/projects/<int:project_id>/classes/new", methods=["GET", "POST"])
+@roles(Role.INSTITUTION_STAFF)
+def new_class(project_id: int):
+    """Open a class: dates, capacity, venue, teachers, completion threshold and age limit."""
+    found = _project_or_404(project_id)
+    form = ClassForm()
+    form.teacher_ids.choices = choices((u.id, u.display_name) for u in list_users(db.session, actor=current_actor())
+                                       if u.has_role(Role.INSTITUTION_STAFF))
+    if form.validate_on_submit():
+        try:
+            klass = create_class(
+                db.session, actor=current_actor(), now=utcnow(), project_id=found.id, name=form.name.data,
+                start_date=form.start_date.data, end_date=form.end_date.data, capacity=form.capacity.data,
+                venue=form.venue.data, teacher_names=form.teacher_names.data, teacher_ids=form.teacher_ids.data or [],
+                completion_threshold=Decimal(form.completion_threshold.data) / 100, max_age=form.max_age.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Class opened."), "success")
+            return redirect(url_for("classes.show", class_id=klass.id))
+    return render_template("training/class_form.html", form=form, project=found)
+
+
+@bp.get("/overview")
+@roles(Role.ADMIN)
+def overview():
+    """Open demands by city and occupation, projects, classes, enrolments, apprenticeships, subsidies."""
+    today = utcnow().date()
+    return render_template("training/overview.html", today=today,
+                           overview=training_overview(db.session, actor=current_actor(), today=today))

@@ -1,0 +1,180 @@
+"""Score entry: who may enter what, versioned edits, corrections with reasons, sheets, supervisor sign-off."""
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import delete, select
+
+from app.assessment.models import SessionAssignment
+from app.assessment.result_models import Score, ScoreEvent
+from app.assessment.scoring import (
+    CellInput,
+    panel_mean,
+    parse_score,
+    save_score,
+    save_sheet,
+    score_sheet,
+    session_visible,
+    sign_off_session,
+)
+from app.errors import Conflict, InvalidTransition, NotAllowed, NotFound, ValidationFailed
+from tests.assessment.factories import close, practical_session, registered_plan, snapshot, theory_session
+from tests.factories import NOW
+
+
+@pytest.fixture
+def practical(session, world):
+    plan, regs = registered_plan(session, world, people=3)
+    close(session, world, plan)
+    return practical_session(session, world, plan), regs
+
+
+def _cell(session, sitting, registration, marker):
+    return session.scalar(select(Score).where(Score.session_id == sitting.id, Score.registration_id == registration.id,
+                                              Score.marker_id == (marker.id if marker else None)))
+
+
+def _refused(session, error, call, match):
+    before = snapshot(session)
+    with pytest.raises(error) as refused:
+        call()
+    assert snapshot(session) == before
+    assert match in refused.value.message, refused.value.message
+
+
+def test_parse_score_takes_0_to_100_with_one_decimal():
+    assert parse_score("88.5") == Decimal("88.5") and parse_score("100") == Decimal("100.0")
+    for bad, message in (("100.5", "0–100"), ("-1", "0–100"), ("60.25", "一位小数"), ("abc", "不是数字"), ("", "不是数字")):
+        with pytest.raises(ValidationFailed, match=message):
+            parse_score(bad)
+
+
+def test_panel_mean_waits_for_every_member_and_rounds_half_up():
+    assert panel_mean([Decimal("70"), None, Decimal("80")]) is None
+    assert panel_mean([Decimal("70.0"), Decimal("75.5"), Decimal("80.0")]) == Decimal("75.2")
+    assert panel_mean([Decimal("60.0"), Decimal("60.0"), Decimal("60.1")]) == Decimal("60.0")
+    assert panel_mean([Decimal("60.1"), Decimal("60.1"), Decimal("60.0")]) == Decimal("60.1")
+
+
+def test_examiner_enters_and_corrects_their_mark_with_events(session, world, practical):
+    sitting, regs = practical
+    examiner = world.assessors[1]
+    cell = _cell(session, sitting, regs[0], examiner)
+    save_score(session, actor=examiner, now=NOW, score_id=cell.id, value="72.5", expected_version=0)
+    assert (cell.value, cell.version) == (Decimal("72.5"), 1)
+    _refused(session, ValidationFailed,
+             lambda: save_score(session, actor=examiner, now=NOW, score_id=cell.id, value="75", expected_version=1),
+             "请填写更正原因")
+    save_score(session, actor=examiner, now=NOW, score_id=cell.id, value="75", expected_version=1,
+               reason="复核焊缝外观评分，漏计一项")
+    events = session.scalars(select(ScoreEvent).where(ScoreEvent.score_id == cell.id).order_by(ScoreEvent.id)).all()
+    assert [(e.kind, e.old_value, e.new_value, e.version) for e in events] == [
+        ("entry", None, Decimal("72.5"), 1), ("correction", Decimal("72.5"), Decimal("75.0"), 2)]
+    assert events[1].reason == "复核焊缝外观评分，漏计一项" and events[1].actor_name == examiner.username
+
+
+def test_stale_edit_is_refused_and_nothing_changes(session, world, practical):
+    sitting, regs = practical
+    leader, examiner = world.assessors[0], world.assessors[1]
+    cell = _cell(session, sitting, regs[0], examiner)
+    save_score(session, actor=examiner, now=NOW, score_id=cell.id, value="80", expected_version=0)
+    _refused(session, Conflict,
+             lambda: save_score(session, actor=leader, now=NOW, score_id=cell.id, value="85", expected_version=0),
+             "该成绩已被他人修改（现为 80.0，版本 1；您打开时为版本 0）")
+
+
+def test_examiner_may_not_enter_another_examiners_mark_but_the_leader_may(session, world, practical):
+    sitting, regs = practical
+    leader, first, second = world.assessors[:3]
+    cell = _cell(session, sitting, regs[0], second)
+    _refused(session, NotAllowed,
+             lambda: save_score(session, actor=first, now=NOW, score_id=cell.id, value="80", expected_version=0),
+             "您不能录入或修改这项成绩")
+    save_score(session, actor=leader, now=NOW, score_id=cell.id, value="80", expected_version=0)
+    assert cell.updated_by_id == leader.id
+
+
+def test_an_unassigned_assessor_does_not_see_the_session(session, world, practical):
+    sitting, regs = practical
+    outsider = world.assessors[5]
+    with pytest.raises(NotFound):
+        session_visible(session, actor=outsider, sitting_id=sitting.id)
+    cell = _cell(session, sitting, regs[0], world.assessors[1])
+    _refused(session, NotFound,
+             lambda: save_score(session, actor=outsider, now=NOW, score_id=cell.id, value="80", expected_version=0),
+             "考场不存在或未安排给您")
+
+
+def test_theory_scores_are_entered_by_staff_not_invigilators(session, world):
+    plan, regs = registered_plan(session, world, people=2)
+    close(session, world, plan)
+    sitting = theory_session(session, world, plan)
+    cell = _cell(session, sitting, regs[0], None)
+    _refused(session, NotAllowed,
+             lambda: save_score(session, actor=world.assessors[4], now=NOW, score_id=cell.id, value="66",
+                                expected_version=0), "您不能录入")
+    save_score(session, actor=world.staff, now=NOW, score_id=cell.id, value="66", expected_version=0)
+    assert cell.value == Decimal("66.0")
+
+
+def test_understaffed_session_refuses_scores(session, world, practical):
+    sitting, regs = practical
+    # Someone removed an examiner behind the services' back: the ratio check runs again at score entry.
+    session.execute(delete(SessionAssignment).where(SessionAssignment.user_id == world.assessors[2].id))
+    session.expire_all()
+    cell = _cell(session, sitting, regs[0], world.assessors[1])
+    _refused(session, ValidationFailed,
+             lambda: save_score(session, actor=world.assessors[1], now=NOW, score_id=cell.id, value="80",
+                                expected_version=0), "人员配置不符合要求：操作技能考核考评员不足")
+
+
+def _mark_all(session, world, sitting, regs, values):
+    for reg, marks in zip(regs, values, strict=True):
+        for examiner, value in zip(world.assessors[:3], marks, strict=True):
+            if value is not None:
+                cell = _cell(session, sitting, reg, examiner)
+                save_score(session, actor=examiner, now=NOW, score_id=cell.id, value=value, expected_version=0)
+
+
+def test_supervisor_sign_off_locks_the_sheet(session, world, practical):
+    sitting, regs = practical
+    _mark_all(session, world, sitting, regs, [("80", "82", "78"), ("55", "58", "57"), (None, None, None)])
+    _refused(session, NotAllowed,
+             lambda: sign_off_session(session, actor=world.assessors[0], now=NOW, sitting_id=sitting.id),
+             "只有本考场的质量督导员可以签字确认成绩")
+    sign_off_session(session, actor=world.assessors[3], now=NOW, sitting_id=sitting.id)
+    assert sitting.status == "signed_off"
+    cell = _cell(session, sitting, regs[0], world.assessors[1])
+    _refused(session, InvalidTransition,
+             lambda: save_score(session, actor=world.assessors[1], now=NOW, score_id=cell.id, value="90",
+                                expected_version=1, reason="复核后更正评分"),
+             "本考场成绩已由质量督导员签字确认并锁定，不能再修改")
+
+
+def test_partly_marked_candidates_block_sign_off(session, world, practical):
+    sitting, regs = practical
+    _mark_all(session, world, sitting, regs, [("80", None, "78"), (None, None, None), (None, None, None)])
+    _refused(session, ValidationFailed,
+             lambda: sign_off_session(session, actor=world.assessors[3], now=NOW, sitting_id=sitting.id),
+             "评分不完整，不能签字确认：王伟尚缺周丽娜的评分")
+
+
+def test_sheet_applies_good_rows_and_reports_conflicts_keeping_typed_values(session, world, practical):
+    sitting, regs = practical
+    leader, examiner = world.assessors[0], world.assessors[1]
+    sheet = score_sheet(session, actor=leader, sitting_id=sitting.id)
+    assert [u.display_name for u in sheet.columns] == ["孙志刚", "周丽娜", "吴德明"]
+    assert len(sheet.editable) == 9  # the leader may enter the whole team's marks
+    first = sheet.rows[0].cells
+    # Meanwhile the examiner saves their own mark for the first candidate.
+    save_score(session, actor=examiner, now=NOW, score_id=first[1].id, value="70", expected_version=0)
+    outcomes = save_sheet(session, actor=leader, now=NOW, sitting_id=sitting.id, cells=[
+        CellInput(first[0].id, "81", 0), CellInput(first[1].id, "79", 0), CellInput(first[2].id, "101", 0),
+        CellInput(sheet.rows[1].cells[0].id, "", 0),
+    ])
+    assert [(o.status, o.typed) for o in outcomes] == [("saved", "81"), ("conflict", "79"), ("invalid", "101"),
+                                                        ("unchanged", "")]
+    assert "现为 70.0" in outcomes[1].message and "0–100" in outcomes[2].message
+    assert _cell(session, sitting, regs[0], examiner).value == Decimal("70.0")
+    own = score_sheet(session, actor=examiner, sitting_id=sitting.id)
+    assert len(own.editable) == 3 and own.rows[0].mean is None

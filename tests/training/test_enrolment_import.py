@@ -1,0 +1,101 @@
+"""Enrolling a class from a sheet: every row checked, all or nothing, errors by row and column."""
+
+import io
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from app import pii
+from app.errors import ValidationFailed
+from app.spreadsheets import SheetRow, error_workbook, read_table, simple_workbook
+from app.training.enrolment_import import COLUMNS, import_enrolments
+from app.training.enrolments import enrol_person
+from app.training.models import Enrolment
+from tests.factories import NOW
+from tests.people.factories import resident_id
+from tests.training.factories import institution_staff, make_class, trainee
+
+
+def rows(*values):
+    return [SheetRow(i + 2, dict(zip(COLUMNS, v, strict=True))) for i, v in enumerate(values)]
+
+
+def number(_session, person) -> str:
+    """The person's full ID number, as the institution has it on paper."""
+    return pii.decrypt(person.id_number_enc)
+
+
+def enrolled(session, klass) -> int:
+    return session.scalar(select(func.count(Enrolment.id)).where(Enrolment.class_id == klass.id))
+
+
+def test_a_clean_sheet_enrols_everyone(session):
+    staff = institution_staff(session)
+    klass = make_class(session, staff)
+    a = trainee(session, staff, name="张三", id_number=resident_id())
+    b = trainee(session, institution_staff(session), name="李四", id_number=resident_id())  # other institution's
+    data = simple_workbook("名单", COLUMNS, [("张三", "居民身份证", number(session, a)),
+                                              ("李四", "身份证", number(session, b))], text_columns=[2])
+    headers, sheet = read_table(data, "名单.xlsx")
+    outcome = import_enrolments(session, actor=staff, now=NOW, class_id=klass.id, headers=headers, rows=list(sheet))
+    assert outcome.errors == [] and {e.person_id for e in outcome.enrolments} == {a.id, b.id}
+
+
+def test_any_bad_row_means_nothing_is_enrolled(session):
+    staff = institution_staff(session)
+    klass = make_class(session, staff)
+    good = trainee(session, staff, name="张三")
+    old = trainee(session, staff, name="老王", born=date(1950, 1, 1))
+    already = trainee(session, staff, name="钱五")
+    enrol_person(session, actor=staff, now=NOW, class_id=klass.id, person_id=already.id)
+    sheet = rows(
+        ("张三", "居民身份证", number(session, good)),
+        ("张三丰", "居民身份证", number(session, good)),
+        ("无名", "居民身份证", resident_id()),
+        ("坏号", "居民身份证", "110105194912310029"),
+        ("老王", "居民身份证", number(session, old)),
+        ("钱五", "居民身份证", number(session, already)),
+        ("张三", "军官证", "123"),
+        ("张三", "", number(session, good)),
+    )
+    outcome = import_enrolments(session, actor=staff, now=NOW, class_id=klass.id, headers=list(COLUMNS), rows=sheet)
+    found = [(e.row, e.column, e.message) for e in outcome.errors]
+    assert found[0] == (3, "姓名", "姓名与该证件号码登记的姓名不一致")
+    assert found[1] == (4, "证件号码", "该人员尚未登记，请先登记人员信息")
+    assert found[2][:2] == (5, "证件号码") and "校验位" in found[2][2]
+    assert found[3][:2] == (6, "证件号码") and "不在 16–65 周岁" in found[3][2]
+    assert found[4] == (7, "证件号码", "钱五 已在本班报名（状态：已报名），不能重复报名")
+    assert found[5] == (8, "证件类型", "不认识的证件类型“军官证”")
+    assert found[6] == (9, "证件号码", "与第 2 行是同一人")
+    assert outcome.enrolments == [] and enrolled(session, klass) == 1
+
+
+def test_capacity_is_checked_for_the_whole_file(session):
+    staff = institution_staff(session)
+    klass = make_class(session, staff, capacity=3)
+    enrol_person(session, actor=staff, now=NOW, class_id=klass.id, person_id=trainee(session, staff).id)
+    people = [trainee(session, staff, name=f"学员{n}") for n in "甲乙丙"]
+    sheet = rows(*[(p.name, "居民身份证", number(session, p)) for p in people])
+    outcome = import_enrolments(session, actor=staff, now=NOW, class_id=klass.id, headers=list(COLUMNS), rows=sheet)
+    assert [(e.row, e.column) for e in outcome.errors] == [(4, "姓名")]
+    assert "本班容量 3 人，已报名 1 人，本次 3 人，多出 1 人" in outcome.errors[0].message
+    assert enrolled(session, klass) == 1
+
+
+def test_error_sheet_marks_the_rows(session):
+    staff = institution_staff(session)
+    klass = make_class(session, staff)
+    sheet = rows(("无名", "居民身份证", resident_id()))
+    outcome = import_enrolments(session, actor=staff, now=NOW, class_id=klass.id, headers=list(COLUMNS), rows=sheet)
+    book = load_workbook(io.BytesIO(error_workbook(list(COLUMNS), sheet, outcome.errors)))
+    assert book["数据"]["D2"].value == "证件号码：该人员尚未登记，请先登记人员信息"
+    assert book["错误清单"]["A2"].value == 2
+
+
+def test_missing_columns_are_refused(session):
+    staff = institution_staff(session)
+    klass = make_class(session, staff)
+    with pytest.raises(ValidationFailed, match="缺少必需的列：证件号码"):
+        import_enrolments(session, actor=staff, now=NOW, class_id=klass.id, headers=["姓名", "证件类型"], rows=[])
