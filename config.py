@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 from pathlib import Path
 
@@ -139,6 +140,12 @@ class ProductionConfig(Config):
             value = getattr(cls, name)
             if not value or value == dev_value:
                 raise ConfigError(f"{name} must be set to a production value")
+        try:
+            key_length = len(base64.b64decode(cls.PII_ENCRYPTION_KEY, validate=True))
+        except ValueError as exc:
+            raise ConfigError("PII_ENCRYPTION_KEY must be base64") from exc
+        if key_length != 32:
+            raise ConfigError(f"PII_ENCRYPTION_KEY must decode to 32 bytes, not {key_length}")
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -143,6 +143,7 @@ def error_workbook(headers: Sequence[str], rows: Sequence[SheetRow], errors: Seq
         for error in by_row.get(row.number, []):
             if error.column in columns:
                 sheet.cell(row=out_row, column=columns.index(error.column) + 1).fill = ERROR_FILL
+    _as_text(sheet)
     listing = workbook.create_sheet("错误清单")
     listing.append(["行号", "列", "原因"])
     for error in sorted(errors, key=lambda e: (e.row, e.column)):
@@ -156,6 +157,17 @@ def _plain(value: object) -> object:
     return value if isinstance(value, (int, float, date, datetime)) or value is None else str(value)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def _as_text(sheet) -> None:
+    """Keep uploaded text like "=HYPERLINK(…)" as text, never a live formula (formula injection)."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                cell.data_type = "s"
+
+
 def simple_workbook(title: str, headers: Sequence[str], rows: Sequence[Sequence[object]],
                     text_columns: Sequence[int] = ()) -> bytes:
     """A one-sheet workbook with a bold header; text_columns are formatted as text ('@')."""
@@ -167,6 +179,7 @@ def simple_workbook(title: str, headers: Sequence[str], rows: Sequence[Sequence[
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append(list(row))
+    _as_text(sheet)
     for index in text_columns:
         for cell in sheet.iter_rows(min_col=index + 1, max_col=index + 1):
             cell[0].number_format = "@"

@@ -79,3 +79,16 @@ def test_reads_from_a_real_workbook(session):
     outcome = import_shortage_catalogue(session, actor=None, now=NOW, quarter="2026Q3", headers=headers,
                                         rows=list(table))
     assert outcome.errors == [] and [e.rank for e in outcome.catalogue.entries] == [1, 2]
+
+
+def test_error_sheets_never_carry_live_formulas():
+    import io
+
+    from openpyxl import load_workbook
+
+    from app.spreadsheets import CellError, error_workbook
+
+    rows = [SheetRow(2, {"职业名称": '=HYPERLINK("http://evil.example","点我")', "排名": 1})]
+    data = error_workbook(["排名", "职业名称"], rows, [CellError(2, "职业名称", "测试")])
+    cell = load_workbook(io.BytesIO(data))["数据"].cell(row=2, column=2)
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")

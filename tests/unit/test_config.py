@@ -31,6 +31,7 @@ def test_good_production_config_is_accepted():
         ({"DEBUG": True}, "debug"),
         ({"PII_ENCRYPTION_KEY": DEV_PII_KEY}, "PII_ENCRYPTION_KEY"),
         ({"PII_HASH_KEY": None}, "PII_HASH_KEY"),
+        ({"PII_ENCRYPTION_KEY": "c2hvcnQ="}, "32 bytes"),
     ],
 )
 def test_unsafe_production_config_is_refused(overrides, message):
