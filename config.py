@@ -84,6 +84,11 @@ class Config:
 
     # Task queue: huey on SQLite by default, Redis in production
     HUEY_IMMEDIATE = _env("HUEY_IMMEDIATE", "0") == "1"
+    # Assessment rules that change by year and city (DOMAIN.md: keep them as settings)
+    ASSESSMENT_NOTICE_WORKING_DAYS = int(_env("ASSESSMENT_NOTICE_WORKING_DAYS", "5"))
+    ASSESSMENT_RETAKE_MONTHS = int(_env("ASSESSMENT_RETAKE_MONTHS", "12"))
+    APPOINTMENT_QUOTA_PERCENT = int(_env("APPOINTMENT_QUOTA_PERCENT", "5"))
+
     # Processes rendering certificate PDFs in a batch (rendering is CPU-bound; one per core).
     CERT_RENDER_PROCESSES = int(_env("CERT_RENDER_PROCESSES", "2"))
 

@@ -44,14 +44,19 @@ def _money(value: Decimal) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def seed_subsidy_rates(session: Session, *, now: datetime) -> int:
+def seed_subsidy_rates(session: Session, *, now: datetime, actor: User | None = None) -> int:
     """Create the default province-wide rates when the schedule is empty; returns how many were added."""
+    if actor is not None and not actor.has_role(Role.ADMIN):
+        raise NotAllowed("只有人社管理员可以维护补贴标准")
     if session.scalar(select(SubsidyRate.id).limit(1)) is not None:
         return 0
     for digit, amount, note in DEFAULT_RATES:
         session.add(SubsidyRate(level_digit=digit, city_code=None, amount_per_year=amount,
                                 effective_from=DEFAULT_FROM, effective_to=None, note=note, created_at=now))
     session.flush()
+    record_event(session, actor=actor, now=now, action="subsidy_rate.seed", object_type="subsidy_rate",
+                 new={"rates": [[digit, str(amount)] for digit, amount, _note in DEFAULT_RATES],
+                      "from": DEFAULT_FROM.isoformat()})
     return len(DEFAULT_RATES)
 
 

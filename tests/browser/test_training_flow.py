@@ -66,7 +66,7 @@ def test_institution_opens_a_class_enrols_records_attendance_and_completes(live_
     page.keyboard.type("3.5")
     page.click("#save-attendance")
     page.wait_for_url(f"{class_url}#timetable")
-    assert page.inner_text(f"#roster-table td[data-hours]") == "3.5"
+    assert page.inner_text("#roster-table td[data-hours]") == "3.5"
 
     page.click("#roster-table button[data-action=complete]")
     page.wait_for_selector("#roster-table")

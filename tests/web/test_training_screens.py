@@ -338,3 +338,12 @@ def test_dashboards_link_the_new_pages(client, session):
     as_user(client, session, "enterprise_hr", "hr1")
     html = client.get("/dashboard").get_data(as_text=True)
     assert 'id="card-demand-training"' in html and "/apprenticeships/subsidies" in html
+
+
+def test_admin_loads_the_default_rates_once(client, session):
+    as_user(client, session, "admin", "boss")
+    html = client.get("/apprenticeships/subsidies").get_data(as_text=True)
+    assert 'id="seed-rates"' in html
+    post_form(client, "/apprenticeships/subsidies/rates/defaults", {}, form_url="/apprenticeships/subsidies")
+    html = client.get("/apprenticeships/subsidies").get_data(as_text=True)
+    assert 'id="seed-rates"' not in html and "5,000.00" in html and "假设值" in html

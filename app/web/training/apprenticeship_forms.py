@@ -85,8 +85,8 @@ class AwardForm(FlaskForm):
     submit = SubmitField(_l("Award apprentice grade"))
 
 
-class SignForm(FlaskForm):
-    """Sign a logbook entry off (CSRF only)."""
+class ConfirmForm(FlaskForm):
+    """A one-button action (sign off, load defaults): only the CSRF token."""
 
 
 class PaymentForm(FlaskForm):

@@ -34,6 +34,7 @@ from app.training.subsidies import (
     list_rates,
     rate_label,
     record_subsidy_payment,
+    seed_subsidy_rates,
     subsidy_position,
     subsidy_summary,
 )
@@ -43,11 +44,11 @@ from app.web.training.apprenticeship_forms import (
     ApprenticeshipForm,
     ApprenticeshipStatusForm,
     AwardForm,
+    ConfirmForm,
     DocumentForm,
     LogbookForm,
     PaymentForm,
     RateForm,
-    SignForm,
 )
 from app.web.training.labels import init_labels
 
@@ -124,7 +125,7 @@ def _page(apprenticeship_id: int, *, status: int = 200, **forms):
         "logbook_form": forms.get("logbook_form") or LogbookForm(formdata=None, entry_date=today),
         "award_form": forms.get("award_form") or AwardForm(formdata=None, awarded_on=today),
         "payment_form": forms.get("payment_form") or PaymentForm(formdata=None, paid_on=today),
-        "status_form": ApprenticeshipStatusForm(formdata=None), "sign_form": SignForm(formdata=None),
+        "status_form": ApprenticeshipStatusForm(formdata=None), "sign_form": ConfirmForm(formdata=None),
         "can_keep": current_actor().has_role(*KEEPERS) and (current_actor().has_role(Role.ADMIN)
                                                           or record.enterprise_id == current_actor().organisation_id),
     }
@@ -175,8 +176,10 @@ def document(document_id: int):
         found = get_document(db.session, actor=current_actor(), document_id=document_id)
     except NotFound:
         abort(404)
-    return send_file(Path(current_app.config["FILE_STORAGE_DIR"]) / found.path, mimetype=found.content_type,
-                     as_attachment=True, download_name=found.filename)
+    path = Path(current_app.config["FILE_STORAGE_DIR"]) / found.path
+    if not path.is_file():
+        abort(404)  # the row outlived its file (e.g. demo data loaded outside the app)
+    return send_file(path, mimetype=found.content_type, as_attachment=True, download_name=found.filename)
 
 
 @bp.post("/<int:apprenticeship_id>/logbook")
@@ -194,7 +197,7 @@ def logbook(apprenticeship_id: int):
 def sign(entry_id: int):
     """Sign a logbook entry off for the mentor."""
     apprenticeship_id = request.form.get("apprenticeship_id", type=int)
-    if SignForm().validate_on_submit():
+    if ConfirmForm().validate_on_submit():
         try:
             entry = sign_logbook_entry(db.session, actor=current_actor(), now=utcnow(), entry_id=entry_id)
         except NotFound:
@@ -257,7 +260,7 @@ def payment(apprenticeship_id: int):
 def _subsidies_page(form: RateForm | None = None, status: int = 200):
     return render_template("training/subsidies.html", groups=subsidy_summary(db.session, actor=current_actor()),
                            rates=list_rates(db.session), rate_label=rate_label,
-                           rate_form=form or RateForm(formdata=None)), status
+                           rate_form=form or RateForm(formdata=None), seed_form=ConfirmForm(formdata=None)), status
 
 
 @bp.get("/subsidies")
@@ -286,3 +289,19 @@ def add_rate():
             flash(_("Rate added."), "success")
             return redirect(url_for("apprenticeships.subsidies"))
     return _subsidies_page(form, status=400)
+
+
+@bp.post("/subsidies/rates/defaults")
+@roles(Role.ADMIN)
+def seed_rates():
+    """Load the default schedule (DOMAIN.md §6) into an empty rate table."""
+    if ConfirmForm().validate_on_submit():
+        try:
+            added = seed_subsidy_rates(db.session, now=utcnow(), actor=current_actor())
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("%(n)s default rates loaded.", n=added), "success")
+    return redirect(url_for("apprenticeships.subsidies"))
