@@ -1,0 +1,154 @@
+"""API: certificates in the caller's scope, the stored PDF, revocation, and batch jobs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import abort, current_app, jsonify, send_file
+
+from app.api import bp, documented, json_body
+from app.api.openapi import register_schema
+from app.accounts.roles import Role
+from app.certification.batches import create_job
+from app.certification.lifecycle import get_certificate, list_certificates, revoke_certificate
+from app.certification.models import STATUSES, Certificate, CertificateJob
+from app.certification.sources import scope_organisation_id
+from app.database import utcnow
+from app.errors import NotAllowed, NotFound, ValidationFailed
+from app.extensions import db
+from app.tasks import enqueue
+from app.web.access import authenticated, current_actor, roles
+
+ISSUERS = (Role.ADMIN, Role.EVALUATION_STAFF, Role.INSTITUTION_STAFF)
+register_schema("Certificate", {
+    "type": "object",
+    "required": ["id", "kind", "number", "status", "holder_name", "id_masked", "issue_date", "pdf_sha256"],
+    "properties": {
+        "id": {"type": "integer"}, "kind": {"enum": ["skill_level", "training", "apprenticeship"]},
+        "number": {"type": "string"}, "status": {"enum": list(STATUSES)}, "holder_name": {"type": "string"},
+        "id_masked": {"type": "string"}, "occupation_code": {"type": ["string", "null"]},
+        "occupation_name": {"type": "string"}, "variant_name": {"type": ["string", "null"]},
+        "level_digit": {"type": ["integer", "null"]}, "issuer_name": {"type": "string"},
+        "issue_date": {"type": "string", "format": "date"}, "print_serial": {"type": "string"},
+        "pdf_sha256": {"type": "string"}, "revoked_reason": {"type": ["string", "null"]},
+        "replaced_by": {"type": ["string", "null"]},
+    },
+})
+register_schema("CertificateList", {"type": "object", "required": ["items"], "properties": {
+    "items": {"type": "array", "items": {"$ref": "#/components/schemas/Certificate"}}}})
+register_schema("CertificateJob", {"type": "object", "required": ["id", "status", "done", "total"], "properties": {
+    "id": {"type": "integer"}, "status": {"enum": ["queued", "running", "done", "failed"]},
+    "done": {"type": "integer"}, "total": {"type": "integer"}, "error": {"type": ["string", "null"]}}})
+ID_PARAM = [{"name": "certificate_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+
+
+def certificate_json(c: Certificate) -> dict:
+    """A certificate as JSON (masked ID number)."""
+    return {"id": c.id, "kind": c.kind, "number": c.number, "status": c.status, "holder_name": c.holder_name,
+            "id_masked": c.id_masked, "occupation_code": c.occupation_code, "occupation_name": c.occupation_name,
+            "variant_name": c.variant_name, "level_digit": c.level_digit, "issuer_name": c.issuer_name,
+            "issue_date": c.issue_date.isoformat(), "print_serial": c.print_serial, "pdf_sha256": c.pdf_sha256,
+            "revoked_reason": c.revoked_reason,
+            "replaced_by": c.superseded_by.number if c.superseded_by else None}
+
+
+def _certificate(certificate_id: int) -> Certificate:
+    try:
+        return get_certificate(db.session, actor=current_actor(), certificate_id=certificate_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/certificates")
+@authenticated
+@documented("/certificates", "get", summary="Certificates in the caller's scope", tag="certificates",
+            responses={"200": {"$ref": "#/components/schemas/CertificateList"}})
+def certificates_index():
+    """Newest first, up to 200."""
+    return jsonify({"items": [certificate_json(c) for c in list_certificates(db.session, actor=current_actor(),
+                                                                              limit=200)]})
+
+
+@bp.get("/certificates/<int:certificate_id>")
+@authenticated
+@documented("/certificates/{certificate_id}", "get", summary="One certificate", tag="certificates",
+            parameters=ID_PARAM, responses={"200": {"$ref": "#/components/schemas/Certificate"}, "404": None})
+def certificates_show(certificate_id: int):
+    """One certificate in scope."""
+    return jsonify(certificate_json(_certificate(certificate_id)))
+
+
+@bp.get("/certificates/<int:certificate_id>/pdf")
+@authenticated
+@documented("/certificates/{certificate_id}/pdf", "get", summary="The stored PDF", tag="certificates",
+            parameters=ID_PARAM, responses={"200": {"type": "string"}, "404": None})
+def certificates_pdf(certificate_id: int):
+    """The stored PDF of the current print, byte for byte."""
+    certificate = _certificate(certificate_id)
+    path = Path(current_app.config["FILE_STORAGE_DIR"]) / certificate.pdf_path
+    if not path.exists():
+        abort(404)
+    return send_file(path, mimetype="application/pdf", download_name=f"{certificate.number}.pdf")
+
+
+@bp.post("/certificates/<int:certificate_id>/revoke")
+@roles(*ISSUERS)
+@documented("/certificates/{certificate_id}/revoke", "post", summary="Revoke (irreversible)", tag="certificates",
+            parameters=ID_PARAM,
+            request_body={"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}},
+            responses={"200": {"$ref": "#/components/schemas/Certificate"}, "403": None, "404": None, "409": None,
+                       "422": None})
+def certificates_revoke(certificate_id: int):
+    """Revoke a valid certificate with a reason."""
+    reason = json_body().get("reason")
+    if not isinstance(reason, str):
+        raise ValidationFailed("reason 应为字符串", field="reason")
+    certificate = revoke_certificate(db.session, actor=current_actor(), now=utcnow(), certificate_id=certificate_id,
+                                     reason=reason)
+    db.session.commit()
+    return jsonify(certificate_json(certificate))
+
+
+@bp.post("/certificate-jobs")
+@roles(*ISSUERS)
+@documented("/certificate-jobs", "post", summary="Issue every certificate of a plan or class in the background",
+            tag="certificates",
+            request_body={"type": "object", "required": ["scope_type", "scope_id"], "properties": {
+                "scope_type": {"enum": ["assessment_plan", "training_class"]}, "scope_id": {"type": "integer"}}},
+            responses={"202": {"$ref": "#/components/schemas/CertificateJob"}, "403": None, "404": None,
+                       "422": None})
+def certificate_jobs_create():
+    """Queue a batch issuance."""
+    data = json_body()
+    scope_type, scope_id = data.get("scope_type"), data.get("scope_id")
+    if scope_type not in ("assessment_plan", "training_class") or not isinstance(scope_id, int):
+        raise ValidationFailed("scope_type 应为 assessment_plan 或 training_class，scope_id 应为整数", field="scope_type")
+    actor = current_actor()
+    organisation_id = scope_organisation_id(db.session, scope_type, str(scope_id))
+    if not actor.has_role(Role.ADMIN) and organisation_id != actor.organisation_id:
+        raise NotAllowed("只有发证机构可以为这些记录发证")
+    job = create_job(db.session, actor=actor, now=utcnow(), scope_type=scope_type, scope_id=str(scope_id),
+                     organisation_id=organisation_id)
+    job_id = job.id
+    db.session.commit()
+    db.session.close()
+    enqueue(current_app, "issue_batch", job_id)
+    return jsonify(_job_json(db.session.get(CertificateJob, job_id))), 202
+
+
+def _job_json(job: CertificateJob) -> dict:
+    return {"id": job.id, "status": job.status, "done": job.done, "total": job.total, "error": job.error}
+
+
+@bp.get("/certificate-jobs/<int:job_id>")
+@roles(*ISSUERS)
+@documented("/certificate-jobs/{job_id}", "get", summary="Progress of a batch", tag="certificates",
+            parameters=[{"name": "job_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            responses={"200": {"$ref": "#/components/schemas/CertificateJob"}, "404": None})
+def certificate_jobs_show(job_id: int):
+    """A batch's progress."""
+    job = db.session.get(CertificateJob, job_id)
+    actor = current_actor()
+    if job is None or (not actor.has_role(Role.ADMIN) and job.organisation_id != actor.organisation_id):
+        abort(404)
+    return jsonify(_job_json(job))
