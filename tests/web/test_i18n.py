@@ -31,3 +31,18 @@ def test_catalogue_has_no_untranslated_message():
     missing = [m.id for m in catalog if m.id and not m.string]
     assert missing == []
     assert len(catalog) > 50
+
+
+def test_translations_keep_percent_signs_consistent():
+    """A bare % in a translation whose English has none breaks Jinja's %-formatting of that string."""
+    import re
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    po = Path(__file__).resolve().parents[2] / "app/translations/zh/LC_MESSAGES/messages.po"
+    with po.open("rb") as fh:
+        catalog = read_po(fh)
+    bare = re.compile(r"%(?![(%])")
+    wrong = [m.id for m in catalog if m.id and m.string and bool(bare.search(m.string)) != bool(bare.search(m.id))]
+    assert wrong == []
