@@ -51,7 +51,7 @@ def _pool(processes: int) -> Executor | None:
 
 
 def run_certificate_job(app: Flask, job_id: int, *, processes: int | None = None, chunk_size: int = 16,
-                        progress: Progress | None = None) -> tuple[int, int]:
+                        window_size: int = 128, progress: Progress | None = None) -> tuple[int, int]:
     """Reserve, render (in parallel processes) and record a job's certificates; returns (done, total)."""
     ctx = issuing_context(app)
     processes = app.config.get("CERT_RENDER_PROCESSES", 2) if processes is None else processes
@@ -62,18 +62,23 @@ def run_certificate_job(app: Flask, job_id: int, *, processes: int | None = None
         pool = _pool(processes)
         try:
             while True:
-                chunk = pending_chunk(session, job=job, ctx=ctx, size=chunk_size)
+                # A window of prepared certificates keeps both render processes busy while the parent records
+                # finished ones chunk by chunk; memory stays flat whatever the size of the batch.
+                window = pending_chunk(session, job=job, ctx=ctx, size=window_size)
                 session.commit()
-                if not chunk:
+                if not window:
                     break
-                prepared = [p for _d, p in chunk]
-                stored = (pool.map(render_and_store, prepared, [ctx.storage_dir] * len(prepared)) if pool
-                          else (render_and_store(p, ctx.storage_dir) for p in prepared))
-                rendered = [(d, p, path, digest) for (d, p), (path, digest) in zip(chunk, stored, strict=True)]
-                record_chunk(session, actor=None, now=utcnow(), job=job, rendered=rendered)
-                session.commit()
-                if progress:
-                    progress(job.done, job.total)
+                prepared = [p for _d, p in window]
+                stored = (pool.map(render_and_store, prepared, [ctx.storage_dir] * len(prepared), chunksize=2)
+                          if pool else (render_and_store(p, ctx.storage_dir) for p in prepared))
+                rendered = []
+                for (draft, item), (path, digest) in zip(window, stored, strict=True):
+                    rendered.append((draft, item, path, digest))
+                    if len(rendered) == chunk_size:
+                        _record(session, job, rendered, progress)
+                        rendered = []
+                if rendered:
+                    _record(session, job, rendered, progress)
             finish_job(session, job=job, now=utcnow())
             session.commit()
             return job.done, job.total
@@ -85,6 +90,13 @@ def run_certificate_job(app: Flask, job_id: int, *, processes: int | None = None
         finally:
             if pool is not None:
                 pool.shutdown()
+
+
+def _record(session, job, rendered, progress: Progress | None) -> None:
+    record_chunk(session, actor=None, now=utcnow(), job=job, rendered=rendered)
+    session.commit()
+    if progress:
+        progress(job.done, job.total)
 
 
 def register_tasks(app: Flask, huey: Huey) -> None:
