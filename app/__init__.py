@@ -19,14 +19,16 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     )
     app.config.from_object(config_class)
 
-    from app import models  # noqa: F401  (register every table on the metadata)
-    from app.api import init_api
-    from app.tasks import init_tasks
-    from app import pii
+    from app import (
+        models,  # noqa: F401  (register every table on the metadata)
+        pii,
+    )
     from app.accounts import passwords
+    from app.api import init_api
     from app.cli import register_cli
     from app.database import install_sqlite_listeners
     from app.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+    from app.tasks import init_tasks
     from app.web import register_web
 
     install_sqlite_listeners()

@@ -1,13 +1,13 @@
 """Import every feature's models so that the metadata (and Alembic autogenerate) sees all tables."""
 
 import app.accounts.models  # noqa: F401
-import app.audit.models  # noqa: F401
-import app.catalog.models  # noqa: F401
-import app.certification.numbering  # noqa: F401
-import app.people.models  # noqa: F401
-import app.certification.models  # noqa: F401
-import app.demand.models  # noqa: F401
-import app.training.models  # noqa: F401
-import app.training.apprenticeship_models  # noqa: F401
 import app.assessment.models  # noqa: F401
 import app.assessment.result_models  # noqa: F401
+import app.audit.models  # noqa: F401
+import app.catalog.models  # noqa: F401
+import app.certification.models  # noqa: F401
+import app.certification.numbering  # noqa: F401
+import app.demand.models  # noqa: F401
+import app.people.models  # noqa: F401
+import app.training.apprenticeship_models  # noqa: F401
+import app.training.models  # noqa: F401

@@ -23,7 +23,11 @@ from sqlalchemy import select  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.accounts.models import Organisation  # noqa: E402
-from app.accounts.services import create_organisation, set_evaluation_filing  # noqa: E402
+from app.accounts.services import (  # noqa: E402
+    create_organisation,
+    create_user,  # noqa: E402
+    set_evaluation_filing,
+)
 from app.certification.batches import create_job, register_source  # noqa: E402
 from app.certification.issuing import CertificateDraft  # noqa: E402
 from app.database import write_intent  # noqa: E402
@@ -31,7 +35,6 @@ from app.extensions import db  # noqa: E402
 from app.idnumbers import resident_id_check_char, uscc_check_char  # noqa: E402
 from app.people.models import Person  # noqa: E402
 from app.people.services import register_person  # noqa: E402
-from app.accounts.services import create_user  # noqa: E402
 from app.tasks import run_certificate_job  # noqa: E402
 from config import TestConfig  # noqa: E402
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from flask import abort, current_app, jsonify, send_file
 
+from app.accounts.roles import Role
 from app.api import bp, documented, json_body
 from app.api.openapi import register_schema
-from app.accounts.roles import Role
 from app.certification.batches import create_job
 from app.certification.lifecycle import get_certificate, list_certificates, revoke_certificate
 from app.certification.models import STATUSES, Certificate, CertificateJob

@@ -14,8 +14,8 @@ def register_web(app: Flask) -> None:
     from app.web.certificates.views import bp as certificates_bp
     from app.web.downloads import bp as downloads_bp
     from app.web.home.views import bp as home_bp
-    from app.web.people.views import bp as people_bp
     from app.web.i18n import init_i18n
+    from app.web.people.views import bp as people_bp
     from app.web.security import init_security
     from app.web.templating import init_templating
 

@@ -2,8 +2,8 @@
 
 import hashlib
 
-from app.assessment.results import finalise_plan, publish_results
 from app.accounts.services import create_api_token
+from app.assessment.results import finalise_plan, publish_results
 from tests.assessment.conftest import world  # noqa: F401  (fixture)
 from tests.assessment.test_results import AFTER_NOTICE, PUBLISHED, run_exams
 from tests.factories import NOW, make_user

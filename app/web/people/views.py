@@ -15,9 +15,9 @@ from app.extensions import db
 from app.people.access import EDITOR_ROLES
 from app.people.importing import import_people
 from app.people.levels import level_history
+from app.people.photos import set_photo
 from app.people.records import add_held_certificate, add_work_record
 from app.people.services import count_people, get_person, list_people, register_person, reveal_person
-from app.people.photos import set_photo
 from app.people.workbooks import error_workbook, export_people_workbook, template_workbook
 from app.web.access import authenticated, current_actor, roles
 from app.web.downloads import stash_download
