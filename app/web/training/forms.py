@@ -59,7 +59,7 @@ class ClassForm(FlaskForm):
     venue = StringField(_l("Training venue"), validators=[DataRequired(), Length(max=200)])
     teacher_names = StringField(_l("Teachers"), validators=[DataRequired(), Length(max=300)])
     teacher_ids = MultiCheckboxField(_l("Teachers with an account"), coerce=int, choices=[])
-    completion_threshold = IntegerField(_l("Attendance needed to complete (% of reference hours)"), default=80,
+    completion_threshold = IntegerField(_l("Attendance needed to complete (percentage of reference hours)"), default=80,
                                       validators=[InputRequired(), NumberRange(1, 100)])
     max_age = IntegerField(_l("Upper age limit"), default=65, validators=[InputRequired(), NumberRange(17, 80)],
                            description=_l("Working age on the start date: from 16 up to this age"))
