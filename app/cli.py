@@ -46,6 +46,7 @@ def issue_batch(scope_type: str, scope_id: str, processes: int | None) -> None:
 
     from app.certification.batches import create_job
     from app.certification.models import CertificateJob
+    from app.certification.sources import scope_organisation_id
     from app.tasks import run_certificate_job
 
     with write_intent():
@@ -53,7 +54,7 @@ def issue_batch(scope_type: str, scope_id: str, processes: int | None) -> None:
             CertificateJob.scope_type == scope_type, CertificateJob.scope_id == scope_id,
             CertificateJob.status.in_(("queued", "running"))))
         if job is None:
-            organisation_id = _scope_organisation(scope_type, scope_id)
+            organisation_id = scope_organisation_id(db.session, scope_type, scope_id)
             job = create_job(db.session, actor=None, now=utcnow(), scope_type=scope_type, scope_id=scope_id,
                              organisation_id=organisation_id)
         job_id = job.id
@@ -67,11 +68,6 @@ def issue_batch(scope_type: str, scope_id: str, processes: int | None) -> None:
         done, total = run_certificate_job(app, job_id, processes=processes, progress=progress)
     click.echo(f"Job #{job_id}: {done} of {total} certificates issued.")
 
-
-def _scope_organisation(scope_type: str, scope_id: str) -> int:
-    from app.certification.sources import scope_organisation_id
-
-    return scope_organisation_id(db.session, scope_type, scope_id)
 
 
 @certificates_cli.command("resume")

@@ -173,12 +173,18 @@ def build_view(kind: str, printed: Mapping[str, str], *, id_number: str, photo: 
         institution_seal_svg=make_seal_svg(printed["institution_name"]))
 
 
+def qr_payload(number: str, level_digit: int | None, occupation_code: str | None, issue_date: date,
+               key_id: str) -> SignedPayload:
+    """The signed QR facts; certificates without a level sign 0 and without an occupation code sign "-"."""
+    return SignedPayload(number, level_digit or 0, occupation_code or "-", issue_date, key_id)
+
+
 def prepare_certificate(draft: CertificateDraft, reservation: NumberReservation,
                         ctx: IssuingContext) -> PreparedCertificate:
     """Sign the QR payload and build the view for a reserved number."""
     token = new_token()
-    payload = SignedPayload(reservation.number, draft.level_digit or 0, draft.occupation_code or "-",
-                            reservation.issue_date, ctx.keyring.active_key_id)
+    payload = qr_payload(reservation.number, draft.level_digit, draft.occupation_code, reservation.issue_date,
+                         ctx.keyring.active_key_id)
     signature = ctx.keyring.sign(payload)
     url = verification_url(ctx.base_url, token, payload, signature)
     printed = printed_fields(draft, reservation.issue_date, reservation.number)

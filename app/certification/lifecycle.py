@@ -17,13 +17,14 @@ from app.certification.issuing import (
     PreparedCertificate,
     build_view,
     prepare_certificate,
+    qr_payload,
     record_certificate,
     render_and_store,
     reserve_number,
 )
 from app.certification.models import Certificate, CertificatePrint
 from app.certification.sequences import next_print_serial
-from app.certification.signing import SignedPayload, verification_url
+from app.certification.signing import verification_url
 from app.errors import InvalidTransition, NotAllowed, NotFound, ValidationFailed
 from app.people.models import Person, PersonAccess
 
@@ -116,8 +117,8 @@ def reprint_certificate(session: Session, *, actor: User, now: datetime, certifi
 
 
 def _url_of(certificate: Certificate, ctx: IssuingContext) -> str:
-    payload = SignedPayload(certificate.number, certificate.level_digit or 0, certificate.occupation_code or "-",
-                            certificate.issue_date, certificate.key_id)
+    payload = qr_payload(certificate.number, certificate.level_digit, certificate.occupation_code,
+                         certificate.issue_date, certificate.key_id)
     return verification_url(ctx.base_url, certificate.token, payload, certificate.signature)
 
 
