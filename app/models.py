@@ -11,3 +11,5 @@ import app.demand.models  # noqa: F401
 import app.people.models  # noqa: F401
 import app.training.apprenticeship_models  # noqa: F401
 import app.training.models  # noqa: F401
+import app.placement.models  # noqa: F401
+import app.reporting.models  # noqa: F401

@@ -1,0 +1,84 @@
+"""Follow-ups (稳岗) 3, 6 and 12 months after a start: recording outcomes with evidence, and due lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.accounts.models import User
+from app.audit.services import record_event
+from app.errors import InvalidTransition, NotFound, ValidationFailed
+from app.placement.models import FollowUp, Placement
+from app.placement.placements import add_evidence
+from app.placement.scope import get_placement, require_recorder, scope_clause
+from app.placement.vocabulary import FOLLOW_UP_OUTCOMES
+
+RETENTION_EVIDENCE = ("social_insurance", "wage_record", "labour_contract")
+UPCOMING_DAYS = 30
+
+
+def record_follow_up(
+    session: Session, *, actor: User, now: datetime, placement_id: int, months: int, outcome: str,
+    checked_on: date, evidence_kind: str | None = None, reference: str | None = None, data: bytes | None = None,
+    filename: str | None = None, storage_dir: Path | None = None, note: str | None = None,
+) -> FollowUp:
+    """Record a follow-up's outcome; "retained" needs social-insurance, wage or contract evidence, "left" ends it."""
+    require_recorder(actor)
+    placement = get_placement(session, actor=actor, placement_id=placement_id)
+    follow_up = next((f for f in placement.follow_ups if f.months == months), None)
+    if follow_up is None:
+        raise NotFound(f"没有 {months} 个月的回访")
+    if follow_up.outcome is not None:
+        raise InvalidTransition(f"{months} 个月回访已于 {follow_up.checked_on.isoformat()} 记录", field="outcome")
+    if placement.status == "cancelled":
+        raise InvalidTransition("就业记录已撤销", field="outcome")
+    if outcome not in FOLLOW_UP_OUTCOMES:
+        raise ValidationFailed("请选择回访结果：在岗、已离职或无法确认", field="outcome")
+    if checked_on > now.date() or checked_on < placement.start_date:
+        raise ValidationFailed("回访日期应在入职日期与今天之间", field="checked_on")
+    has_evidence = bool((reference or "").strip() or data)
+    if outcome == "retained":
+        if evidence_kind not in RETENTION_EVIDENCE:
+            raise ValidationFailed("在岗须有社保缴费、工资发放或劳动合同材料", field="evidence_kind")
+        if not has_evidence:
+            raise ValidationFailed("在岗须上传材料或填写材料编号", field="reference")
+    follow_up.outcome, follow_up.checked_on = outcome, checked_on
+    follow_up.note = (note or "").strip()[:500] or None
+    follow_up.recorded_by_id, follow_up.recorded_at = actor.id, now
+    session.flush()
+    if has_evidence:
+        add_evidence(session, actor=actor, now=now, placement_id=placement.id, kind=evidence_kind or "wage_record",
+                     dated_on=checked_on, reference=reference, data=data, filename=filename,
+                     storage_dir=storage_dir, follow_up_id=follow_up.id)
+    record_event(session, actor=actor, now=now, action="placement.follow_up", object_type="placement",
+                 object_id=placement.id, new={"months": months, "outcome": outcome, "checked_on": checked_on.isoformat()})
+    if outcome == "left" and placement.status == "active":
+        placement.status, placement.left_on = "left", checked_on
+        session.flush()
+    return follow_up
+
+
+@dataclass(frozen=True)
+class DueFollowUp:
+    """A follow-up waiting for its outcome."""
+
+    follow_up: FollowUp
+    placement: Placement
+    overdue: bool
+    days: int  # days until due (negative when overdue)
+
+
+def due_follow_ups(session: Session, *, actor: User, today: date, enterprise_id: int | None = None,
+                   limit: int = 500) -> list[DueFollowUp]:
+    """Follow-ups without an outcome, due within the next 30 days or overdue, of active placements in scope."""
+    stmt = (select(FollowUp, Placement).join(Placement, FollowUp.placement_id == Placement.id)
+            .where(scope_clause(actor), Placement.status == "active", FollowUp.outcome.is_(None),
+                   FollowUp.due_on <= today + timedelta(days=UPCOMING_DAYS))
+            .order_by(FollowUp.due_on, FollowUp.id).limit(limit))
+    if enterprise_id:
+        stmt = stmt.where(Placement.enterprise_id == enterprise_id)
+    return [DueFollowUp(f, p, f.due_on < today, (f.due_on - today).days) for f, p in session.execute(stmt)]

@@ -1,0 +1,112 @@
+"""Inviting a matched candidate and recording the outcome: interview, offer, hired (a placement) or declined."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.accounts.models import User
+from app.accounts.roles import Role
+from app.audit.services import record_event
+from app.demand.services import get_demand
+from app.errors import Conflict, InvalidTransition, NotAllowed, NotFound, ValidationFailed
+from app.people.access import grant_person_access
+from app.people.models import Person
+from app.placement.models import Invitation, Placement
+from app.placement.placements import PlacementDetails, record_placement
+from app.placement.vocabulary import INVITATION_STATUSES, INVITATION_TRANSITIONS
+
+
+def _require_enterprise(actor: User) -> None:
+    if not actor.has_role(Role.ENTERPRISE_HR, Role.ADMIN):
+        raise NotAllowed("只有用人企业或人社管理员可以邀约候选人")
+
+
+def invite_candidate(session: Session, *, actor: User, now: datetime, demand_id: int, person_id: int,
+                     reason: str | None = None) -> Invitation:
+    """Invite a person for a demand; the enterprise may then see the person's record."""
+    _require_enterprise(actor)
+    demand = get_demand(session, actor=actor, demand_id=demand_id, today=now.date())
+    if not actor.has_role(Role.ADMIN) and demand.enterprise_id != actor.organisation_id:
+        raise NotAllowed("只能为本企业的岗位需求邀约")
+    if demand.effective_status(now.date()) != "open":
+        raise InvalidTransition("岗位需求已不在招聘中")
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound("人员不存在")
+    if session.scalar(select(Invitation.id).where(Invitation.demand_id == demand.id,
+                                                  Invitation.person_id == person.id)) is not None:
+        raise Conflict(f"已邀约{person.name}应聘该岗位", field="person_id")
+    invitation = Invitation(demand_id=demand.id, person_id=person.id, status="invited",
+                            reason=(reason or "")[:300] or None, created_by_id=actor.id, created_at=now,
+                            updated_at=now)
+    session.add(invitation)
+    session.flush()
+    grant_person_access(session, actor=None, now=now, person_id=person.id, organisation_id=demand.enterprise_id,
+                        reason="placement")
+    record_event(session, actor=actor, now=now, action="invitation.create", object_type="invitation",
+                 object_id=invitation.id, new={"demand_id": demand.id, "person_id": person.id})
+    return invitation
+
+
+def get_invitation(session: Session, *, actor: User, invitation_id: int, today: date) -> Invitation:
+    """An invitation for one of the actor's demands."""
+    invitation = session.get(Invitation, invitation_id)
+    if invitation is None:
+        raise NotFound("邀约不存在")
+    get_demand(session, actor=actor, demand_id=invitation.demand_id, today=today)
+    if not actor.has_role(Role.ADMIN) and invitation.demand.enterprise_id != actor.organisation_id:
+        raise NotFound("邀约不存在")
+    return invitation
+
+
+def advance_invitation(session: Session, *, actor: User, now: datetime, invitation_id: int, to_status: str,
+                       note: str | None = None) -> Invitation:
+    """Move an invitation to interview, offer or declined (hired goes through hire_candidate)."""
+    _require_enterprise(actor)
+    invitation = get_invitation(session, actor=actor, invitation_id=invitation_id, today=now.date())
+    if to_status not in INVITATION_STATUSES:
+        raise ValidationFailed(f"未知的状态：{to_status}", field="status")
+    if to_status == "hired":
+        raise InvalidTransition("入职须登记入职日期、合同和工资", field="status")
+    _move(session, invitation, to_status, actor=actor, now=now, note=note)
+    return invitation
+
+
+def _move(session: Session, invitation: Invitation, to_status: str, *, actor: User, now: datetime,
+          note: str | None) -> None:
+    old = invitation.status
+    if to_status not in INVITATION_TRANSITIONS[old]:
+        raise InvalidTransition(
+            f"邀约不能从“{INVITATION_STATUSES[old]}”变为“{INVITATION_STATUSES[to_status]}”", field="status")
+    invitation.status, invitation.updated_at = to_status, now
+    if note:
+        invitation.note = note.strip()[:500]
+    session.flush()
+    record_event(session, actor=actor, now=now, action="invitation.status", object_type="invitation",
+                 object_id=invitation.id, old={"status": old}, new={"status": to_status})
+
+
+def hire_candidate(session: Session, *, actor: User, now: datetime, invitation_id: int, start_date: date,
+                   contract_months: int, monthly_wage: int) -> Placement:
+    """Record an offered candidate's start of work against the demand; the invitation becomes hired."""
+    _require_enterprise(actor)
+    invitation = get_invitation(session, actor=actor, invitation_id=invitation_id, today=now.date())
+    if invitation.status != "offer":
+        raise InvalidTransition(f"只有已录用的邀约可以登记入职（当前：{INVITATION_STATUSES[invitation.status]}）",
+                                field="status")
+    placement = record_placement(session, actor=actor, now=now, details=PlacementDetails(
+        person_id=invitation.person_id, enterprise_id=invitation.demand.enterprise_id,
+        demand_id=invitation.demand_id, start_date=start_date, contract_months=contract_months,
+        monthly_wage=monthly_wage))
+    invitation.placement_id = placement.id
+    _move(session, invitation, "hired", actor=actor, now=now, note=None)
+    return placement
+
+
+def invitations_for_demand(session: Session, *, demand_id: int) -> list[Invitation]:
+    """Every invitation of a demand (the caller has checked the demand is in scope)."""
+    return list(session.scalars(select(Invitation).where(Invitation.demand_id == demand_id)
+                                .order_by(Invitation.id)))

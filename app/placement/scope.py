@@ -1,0 +1,59 @@
+"""Who sees which placements: an enterprise its own hires, an institution its trainees', 人社 everything."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+from sqlalchemy import ColumnElement, exists, false, or_, select, true
+from sqlalchemy.orm import Session
+
+from app.accounts.models import User
+from app.accounts.roles import Role
+from app.errors import NotAllowed, NotFound
+from app.placement.models import Placement
+from app.training.models import Enrolment, TrainingClass, TrainingProject
+
+RECORDER_ROLES = (Role.ADMIN, Role.ENTERPRISE_HR, Role.INSTITUTION_STAFF)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day some months later, clamped to the month's end (31 Jan + 1 month = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def trained_by(institution_id: int, person_column) -> ColumnElement[bool]:
+    """The person has an enrolment in a class of one of the institution's projects."""
+    return exists(
+        select(Enrolment.id).join(TrainingClass, Enrolment.class_id == TrainingClass.id)
+        .join(TrainingProject, TrainingClass.project_id == TrainingProject.id)
+        .where(Enrolment.person_id == person_column, TrainingProject.institution_id == institution_id)
+    )
+
+
+def scope_clause(actor: User) -> ColumnElement[bool]:
+    """Placements the actor may see."""
+    if actor.has_role(Role.ADMIN):
+        return true()
+    clauses = []
+    if actor.has_role(Role.ENTERPRISE_HR):
+        clauses.append(Placement.enterprise_id == actor.organisation_id)
+    if actor.has_role(Role.INSTITUTION_STAFF):
+        clauses.append(trained_by(actor.organisation_id, Placement.person_id))
+    return or_(*clauses) if clauses else false()
+
+
+def require_recorder(actor: User) -> None:
+    """Refuse roles that do not record placements."""
+    if not actor.has_role(*RECORDER_ROLES):
+        raise NotAllowed("只有企业、培训机构或人社工作人员可以记录就业情况")
+
+
+def get_placement(session: Session, *, actor: User, placement_id: int) -> Placement:
+    """One placement inside the actor's scope (NotFound outside it)."""
+    placement = session.scalar(select(Placement).where(Placement.id == placement_id, scope_clause(actor)))
+    if placement is None:
+        raise NotFound("就业记录不存在或不在您的数据范围内")
+    return placement

@@ -1,0 +1,174 @@
+"""The funnel: demand → enrolled → completed → assessed → passed → certified → placed → retained at 6 months.
+
+One aggregate query over the filtered enrolments; each later step is an EXISTS on the same person in the
+same occupation on or after the class started (indexed lookups by person), so the work grows with the
+number of enrolments in the filter, never with the size of the other tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, case, exists, func, select, true
+from sqlalchemy.orm import Session
+
+from app.accounts.models import Organisation, User
+from app.accounts.roles import Role
+from app.assessment.models import AssessmentPlan
+from app.assessment.result_models import AssessmentResult
+from app.catalog.models import Occupation
+from app.demand.models import JobDemand
+from app.errors import NotAllowed
+from app.people.models import LevelAward
+from app.placement.models import FollowUp, Placement
+from app.reporting.periods import as_datetime, quarter_bounds
+from app.training.models import Enrolment, TrainingClass, TrainingProject, project_demands
+
+STEPS: tuple[tuple[str, str], ...] = (
+    ("demand", "岗位需求人数"),
+    ("enrolled", "报名参训"),
+    ("completed", "培训结业"),
+    ("assessed", "参加评价"),
+    ("passed", "评价合格"),
+    ("certified", "取得证书"),
+    ("placed", "实现就业"),
+    ("retained", "稳岗 6 个月"),
+)
+
+
+@dataclass(frozen=True)
+class FunnelFilters:
+    """What the report is limited to; None means all."""
+
+    quarter: str | None = None
+    city_code: str | None = None
+    occupation_id: int | None = None
+    institution_id: int | None = None
+    project_id: int | None = None
+
+
+@dataclass(frozen=True)
+class FunnelStep:
+    """One step: its count and the share of the step before it."""
+
+    key: str
+    label: str
+    count: int
+    conversion: float | None  # count / previous count; None for the first step or an empty previous step
+
+
+def scoped_filters(actor: User, filters: FunnelFilters) -> FunnelFilters:
+    """An institution sees only its own classes; 人社 sees everything; others may not read the funnel."""
+    if actor.has_role(Role.ADMIN):
+        return filters
+    if actor.has_role(Role.INSTITUTION_STAFF):
+        return FunnelFilters(filters.quarter, filters.city_code, filters.occupation_id, actor.organisation_id,
+                             filters.project_id)
+    raise NotAllowed("只有人社管理员和培训机构可以查看漏斗报表")
+
+
+def enrolment_conditions(filters: FunnelFilters) -> list[ColumnElement[bool]]:
+    """WHERE conditions on enrolments joined to class, project and institution."""
+    conditions: list[ColumnElement[bool]] = []
+    if filters.quarter:
+        start, end = quarter_bounds(filters.quarter)
+        conditions += [TrainingClass.start_date >= start, TrainingClass.start_date < end]
+    if filters.city_code:
+        conditions.append(Organisation.city_code == filters.city_code)
+    if filters.occupation_id:
+        conditions.append(TrainingProject.occupation_id == filters.occupation_id)
+    if filters.institution_id:
+        conditions.append(TrainingProject.institution_id == filters.institution_id)
+    if filters.project_id:
+        conditions.append(TrainingProject.id == filters.project_id)
+    return conditions
+
+
+def enrolment_base(*columns):
+    """SELECT … FROM enrolments joined to class, project, institution and occupation."""
+    return (select(*columns).select_from(Enrolment)
+            .join(TrainingClass, Enrolment.class_id == TrainingClass.id)
+            .join(TrainingProject, TrainingClass.project_id == TrainingProject.id)
+            .join(Organisation, TrainingProject.institution_id == Organisation.id)
+            .join(Occupation, TrainingProject.occupation_id == Occupation.id))
+
+
+def assessed_exists(*, passed: bool = False) -> ColumnElement[bool]:
+    """A result in the project's occupation for a plan registering on or after the class start."""
+    conditions = [AssessmentResult.person_id == Enrolment.person_id,
+                  AssessmentPlan.occupation_id == TrainingProject.occupation_id,
+                  AssessmentPlan.registration_deadline >= TrainingClass.start_date]
+    if passed:
+        conditions.append(AssessmentResult.passed.is_(True))
+    return exists(select(AssessmentResult.id).join(AssessmentPlan, AssessmentResult.plan_id == AssessmentPlan.id)
+                  .where(*conditions))
+
+
+def certified_exists() -> ColumnElement[bool]:
+    """A certificate-grade level award in the occupation since the class started."""
+    return exists(select(LevelAward.id).where(
+        LevelAward.person_id == Enrolment.person_id, LevelAward.occupation_code == Occupation.code,
+        LevelAward.level_digit.is_not(None), LevelAward.awarded_on >= TrainingClass.start_date))
+
+
+def placed_exists(until=None) -> ColumnElement[bool]:
+    """A placement starting on or after the class start (and before `until`, when given)."""
+    conditions = [Placement.person_id == Enrolment.person_id, Placement.start_date >= TrainingClass.start_date,
+                  Placement.status != "cancelled"]
+    if until is not None:
+        conditions.append(Placement.start_date <= until)
+    return exists(select(Placement.id).where(*conditions))
+
+
+def retained_exists() -> ColumnElement[bool]:
+    """A placement since the class start whose 6-month follow-up found the person still at work."""
+    return exists(select(Placement.id).join(FollowUp, FollowUp.placement_id == Placement.id).where(
+        Placement.person_id == Enrolment.person_id, Placement.start_date >= TrainingClass.start_date,
+        FollowUp.months == 6, FollowUp.outcome == "retained"))
+
+
+def _flag(condition: ColumnElement[bool]):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def demand_headcount(session: Session, filters: FunnelFilters) -> int:
+    """People asked for by the demands in the filter (linked to the filtered projects when one is set)."""
+    stmt = select(func.coalesce(func.sum(JobDemand.headcount), 0))
+    if filters.quarter:
+        start, end = quarter_bounds(filters.quarter)
+        stmt = stmt.where(JobDemand.created_at >= as_datetime(start), JobDemand.created_at < as_datetime(end))
+    if filters.city_code:
+        stmt = stmt.where(JobDemand.city_code == filters.city_code)
+    if filters.occupation_id:
+        stmt = stmt.where(JobDemand.occupation_id == filters.occupation_id)
+    if filters.institution_id or filters.project_id:
+        linked = select(project_demands.c.demand_id).join(
+            TrainingProject, TrainingProject.id == project_demands.c.project_id).where(
+            TrainingProject.institution_id == filters.institution_id if filters.institution_id else true(),
+            TrainingProject.id == filters.project_id if filters.project_id else true())
+        stmt = stmt.where(JobDemand.id.in_(linked))
+    return int(session.scalar(stmt) or 0)
+
+
+def funnel(session: Session, filters: FunnelFilters) -> list[FunnelStep]:
+    """Counts and step-to-step conversion for the filtered enrolments."""
+    stmt = enrolment_base(
+        func.count(Enrolment.id), _flag(Enrolment.status == "completed"), _flag(assessed_exists()),
+        _flag(assessed_exists(passed=True)), _flag(certified_exists()), _flag(placed_exists()),
+        _flag(retained_exists()),
+    ).where(*enrolment_conditions(filters))
+    row = session.execute(stmt).one()
+    counts = [demand_headcount(session, filters), *(int(v or 0) for v in row)]
+    steps, previous = [], None
+    for (key, label), count in zip(STEPS, counts, strict=True):
+        conversion = None if previous in (None, 0) else count / previous
+        steps.append(FunnelStep(key, label, count, conversion))
+        previous = count
+    return steps
+
+
+def report_for(session: Session, *, actor: User, filters: FunnelFilters) -> list[FunnelStep]:
+    """The funnel within the actor's scope."""
+    return funnel(session, scoped_filters(actor, filters))
+
+

@@ -1,0 +1,135 @@
+"""Data behind the reports: ladder targets, subsidy schemes and claims."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.database import Base, UTCDateTime
+from app.people.models import LevelAward, Person
+
+SCHEME_KINDS: dict[str, str] = {
+    "training": "职业培训补贴",
+    "evaluation": "职业技能评价补贴",
+    "upgrade": "技能提升补贴",
+    "apprenticeship": "企业新型学徒制补贴",
+}
+CLAIM_STATUSES: dict[str, str] = {
+    "draft": "草稿",
+    "submitted": "已提交",
+    "notice": "公示中",
+    "approved": "已审核",
+    "paid": "已拨付",
+    "withdrawn": "已撤回",
+}
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class LadderTarget(Base):
+    """A yearly target for new workers at some grades (e.g. 10,000 new 技师/高级技师 in Liaoning)."""
+
+    __tablename__ = "ladder_targets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, nullable=False)
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    grade_keys: Mapped[list[str]] = mapped_column(JSON, nullable=False)
+    target: Mapped[int] = mapped_column(Integer, nullable=False)
+    city_code: Mapped[str | None] = mapped_column(String(4))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+    __table_args__ = (
+        CheckConstraint("year BETWEEN 2000 AND 2100", name="year"),
+        CheckConstraint("target > 0", name="target"),
+        UniqueConstraint("year", "name", name="uq_ladder_targets_year_name"),
+    )
+
+
+class SubsidyScheme(Base):
+    """A subsidy scheme as data: kind, amount per level, caps, claim window, dates, region, shortage uplift."""
+
+    __tablename__ = "subsidy_schemes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    # {"5": 1000, "4": 1500, ...}: yuan per level digit; a level not listed is not covered.
+    amounts: Mapped[dict] = mapped_column(JSON, nullable=False)
+    per_person_cap: Mapped[int] = mapped_column(Integer, nullable=False, default=3)
+    cap_per_year: Mapped[bool] = mapped_column(nullable=False, default=False)
+    claim_window_months: Mapped[int] = mapped_column(Integer, nullable=False, default=12)
+    effective_from: Mapped[date] = mapped_column(Date, nullable=False)
+    effective_to: Mapped[date | None] = mapped_column(Date)
+    city_code: Mapped[str | None] = mapped_column(String(4))  # None = the whole province
+    shortage_uplift_percent: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+    __table_args__ = (
+        CheckConstraint(_in("kind", SCHEME_KINDS), name="kind"),
+        CheckConstraint("per_person_cap BETWEEN 1 AND 100", name="per_person_cap"),
+        CheckConstraint("claim_window_months BETWEEN 1 AND 120", name="claim_window"),
+        CheckConstraint("shortage_uplift_percent BETWEEN 0 AND 100", name="shortage_uplift"),
+        CheckConstraint("effective_to IS NULL OR effective_to >= effective_from", name="effective_dates"),
+    )
+
+    def amount_for(self, level_digit: int | None) -> Decimal | None:
+        """The base amount for a level digit, or None when the scheme does not cover it."""
+        value = self.amounts.get(str(level_digit)) if level_digit is not None else None
+        return None if value is None else Decimal(str(value))
+
+
+class SubsidyClaim(Base):
+    """A claim for one person's certificate-level award under a scheme: draft → submitted → notice → approved → paid."""
+
+    __tablename__ = "subsidy_claims"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scheme_id: Mapped[int] = mapped_column(ForeignKey("subsidy_schemes.id", ondelete="RESTRICT"), nullable=False)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), nullable=False)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="RESTRICT"), nullable=False,
+                                                 index=True)  # who prepared the claim
+    level_award_id: Mapped[int] = mapped_column(ForeignKey("level_awards.id", ondelete="RESTRICT"), nullable=False)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    occupation_code: Mapped[str] = mapped_column(String(10), nullable=False)
+    occupation_name: Mapped[str] = mapped_column(String(100), nullable=False)
+    level_digit: Mapped[int] = mapped_column(Integer, nullable=False)
+    certificate_date: Mapped[date] = mapped_column(Date, nullable=False)
+    claimed_on: Mapped[date] = mapped_column(Date, nullable=False)
+    base_amount: Mapped[Decimal] = mapped_column(Numeric(10, 2), nullable=False)
+    uplift_amount: Mapped[Decimal] = mapped_column(Numeric(10, 2), nullable=False)
+    amount: Mapped[Decimal] = mapped_column(Numeric(10, 2), nullable=False)
+    status: Mapped[str] = mapped_column(String(12), nullable=False, default="draft")
+    status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+    scheme: Mapped[SubsidyScheme] = relationship(lazy="joined")
+    person: Mapped[Person] = relationship(lazy="joined")
+    level_award: Mapped[LevelAward] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(_in("status", CLAIM_STATUSES), name="status"),
+        CheckConstraint(_in("kind", SCHEME_KINDS), name="kind"),
+        CheckConstraint("level_digit BETWEEN 1 AND 5", name="level_digit"),
+        CheckConstraint("amount = base_amount + uplift_amount AND amount >= 0", name="amount"),
+        Index("ix_subsidy_claims_person", "person_id", "kind", "status"),
+    )
