@@ -89,6 +89,11 @@ class Config:
     ASSESSMENT_RETAKE_MONTHS = int(_env("ASSESSMENT_RETAKE_MONTHS", "12"))
     APPOINTMENT_QUOTA_PERCENT = int(_env("APPOINTMENT_QUOTA_PERCENT", "5"))
 
+    # Employment outcome of a class (DOMAIN.md §1): window in months (2 or 6) and subsidy tiers as
+    # "rate at least %:pays %" pairs, e.g. 0 % below 50 %, 60 % at ≥50 %, 80 % at ≥65 %, 100 % at ≥80 %.
+    EMPLOYMENT_WINDOW_MONTHS = int(_env("EMPLOYMENT_WINDOW_MONTHS", "6"))
+    EMPLOYMENT_SUBSIDY_TIERS = _env("EMPLOYMENT_SUBSIDY_TIERS", "80:100,65:80,50:60,0:0")
+
     # Processes rendering certificate PDFs in a batch (rendering is CPU-bound; one per core).
     CERT_RENDER_PROCESSES = int(_env("CERT_RENDER_PROCESSES", "2"))
 

@@ -146,6 +146,8 @@ class AssessmentResult(Base):
         CheckConstraint(one_of("status", RESULT_STATUSES), name="status"),
         CheckConstraint("status != 'final' OR finalised_at IS NOT NULL", name="final_recorded"),
         CheckConstraint("NOT ready_for_certificate OR (passed AND status = 'final')", name="certificate_ready"),
+        # Covers the funnel report's per-person lookup (issue 8).
+        Index("ix_assessment_results_person_plan_passed", "person_id", "plan_id", "passed"),
     )
 
 

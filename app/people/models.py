@@ -204,6 +204,8 @@ class LevelAward(Base):
         CheckConstraint(_one_of("route", LEVEL_ROUTES), name="route"),
         CheckConstraint("term_until IS NULL OR term_until > awarded_on", name="term"),
         CheckConstraint("length(occupation_code) = 10", name="occupation_code_length"),
+        # Covers the funnel report's and the subsidy ledger's per-person lookups (issue 8).
+        Index("ix_level_awards_person_occupation_date", "person_id", "occupation_code", "awarded_on", "level_digit"),
     )
 
 

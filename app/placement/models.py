@@ -58,7 +58,7 @@ class Placement(Base):
         CheckConstraint("monthly_wage >= 0", name="monthly_wage"),
         CheckConstraint("registration_due_on >= start_date", name="registration_due"),
         CheckConstraint("left_on IS NULL OR left_on >= start_date", name="left_on"),
-        Index("ix_placements_person_start", "person_id", "start_date"),
+        Index("ix_placements_person_start", "person_id", "start_date", "status"),
         Index("ix_placements_enterprise", "enterprise_id", "start_date"),
         Index("ix_placements_demand", "demand_id"),
     )

@@ -93,15 +93,15 @@ def enrolment_base(*columns):
             .join(Occupation, TrainingProject.occupation_id == Occupation.id))
 
 
-def assessed_exists(*, passed: bool = False) -> ColumnElement[bool]:
-    """A result in the project's occupation for a plan registering on or after the class start."""
-    conditions = [AssessmentResult.person_id == Enrolment.person_id,
-                  AssessmentPlan.occupation_id == TrainingProject.occupation_id,
-                  AssessmentPlan.registration_deadline >= TrainingClass.start_date]
-    if passed:
-        conditions.append(AssessmentResult.passed.is_(True))
-    return exists(select(AssessmentResult.id).join(AssessmentPlan, AssessmentResult.plan_id == AssessmentPlan.id)
-                  .where(*conditions))
+def assessment_outcome() -> ColumnElement[int]:
+    """2 when a result in the project's occupation (plan registering on or after the class start) passed,
+    1 when results exist but none passed, NULL when the person was not assessed: one lookup for two steps."""
+    return (select(func.max(case((AssessmentResult.passed.is_(True), 2), else_=1)))
+            .join(AssessmentPlan, AssessmentResult.plan_id == AssessmentPlan.id)
+            .where(AssessmentResult.person_id == Enrolment.person_id,
+                   AssessmentPlan.occupation_id == TrainingProject.occupation_id,
+                   AssessmentPlan.registration_deadline >= TrainingClass.start_date)
+            .scalar_subquery())
 
 
 def certified_exists() -> ColumnElement[bool]:
@@ -111,6 +111,17 @@ def certified_exists() -> ColumnElement[bool]:
         LevelAward.level_digit.is_not(None), LevelAward.awarded_on >= TrainingClass.start_date))
 
 
+def placement_outcome() -> ColumnElement[int]:
+    """2 when a placement since the class start was found still at work at its 6-month follow-up, 1 when placed
+    otherwise, NULL when not placed: one lookup for two steps."""
+    retained = exists(select(FollowUp.id).where(FollowUp.placement_id == Placement.id, FollowUp.months == 6,
+                                                FollowUp.outcome == "retained"))
+    return (select(func.max(case((retained, 2), else_=1)))
+            .where(Placement.person_id == Enrolment.person_id, Placement.start_date >= TrainingClass.start_date,
+                   Placement.status != "cancelled")
+            .scalar_subquery())
+
+
 def placed_exists(until=None) -> ColumnElement[bool]:
     """A placement starting on or after the class start (and before `until`, when given)."""
     conditions = [Placement.person_id == Enrolment.person_id, Placement.start_date >= TrainingClass.start_date,
@@ -118,13 +129,6 @@ def placed_exists(until=None) -> ColumnElement[bool]:
     if until is not None:
         conditions.append(Placement.start_date <= until)
     return exists(select(Placement.id).where(*conditions))
-
-
-def retained_exists() -> ColumnElement[bool]:
-    """A placement since the class start whose 6-month follow-up found the person still at work."""
-    return exists(select(Placement.id).join(FollowUp, FollowUp.placement_id == Placement.id).where(
-        Placement.person_id == Enrolment.person_id, Placement.start_date >= TrainingClass.start_date,
-        FollowUp.months == 6, FollowUp.outcome == "retained"))
 
 
 def _flag(condition: ColumnElement[bool]):
@@ -152,12 +156,14 @@ def demand_headcount(session: Session, filters: FunnelFilters) -> int:
 
 def funnel(session: Session, filters: FunnelFilters) -> list[FunnelStep]:
     """Counts and step-to-step conversion for the filtered enrolments."""
-    stmt = enrolment_base(
-        func.count(Enrolment.id), _flag(Enrolment.status == "completed"), _flag(assessed_exists()),
-        _flag(assessed_exists(passed=True)), _flag(certified_exists()), _flag(placed_exists()),
-        _flag(retained_exists()),
-    ).where(*enrolment_conditions(filters))
-    row = session.execute(stmt).one()
+    per_enrolment = enrolment_base(
+        Enrolment.status.label("status"), assessment_outcome().label("assessed"),
+        case((certified_exists(), 1), else_=0).label("certified"), placement_outcome().label("placed"),
+    ).where(*enrolment_conditions(filters)).subquery()
+    row = session.execute(select(
+        func.count(), _flag(per_enrolment.c.status == "completed"), _flag(per_enrolment.c.assessed >= 1),
+        _flag(per_enrolment.c.assessed == 2), _flag(per_enrolment.c.certified == 1),
+        _flag(per_enrolment.c.placed >= 1), _flag(per_enrolment.c.placed == 2)).select_from(per_enrolment)).one()
     counts = [demand_headcount(session, filters), *(int(v or 0) for v in row)]
     steps, previous = [], None
     for (key, label), count in zip(STEPS, counts, strict=True):

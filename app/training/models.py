@@ -159,6 +159,8 @@ class Enrolment(Base):
 
     __table_args__ = (
         UniqueConstraint("class_id", "person_id", name="uq_enrolments_class_person"),
+        # Covers the funnel report's per-class scan (issue 8).
+        Index("ix_enrolments_class_person_status", "class_id", "person_id", "status"),
         CheckConstraint(in_list("status", ENROLMENT_STATUSES), name="status"),
         CheckConstraint("status != 'completed' OR completed_on IS NOT NULL", name="completed_on"),
     )

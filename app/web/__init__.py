@@ -35,3 +35,8 @@ def register_web(app: Flask) -> None:
     from app.web.assessment import bp as assessment_bp
 
     app.register_blueprint(assessment_bp)
+    from app.web.placement import bp as placement_bp
+    from app.web.reporting import bp as reports_bp
+
+    app.register_blueprint(placement_bp)
+    app.register_blueprint(reports_bp)

@@ -10,7 +10,7 @@ from app.assessment.models import AssessmentPlan, Registration
 from app.assessment.result_models import AssessmentResult
 from app.catalog.models import Occupation
 from app.demand.models import JobDemand
-from app.people.access import add_access
+from app.people.access import grant_person_access
 from app.people.models import LevelAward
 from app.placement.models import FollowUp, Placement
 from app.placement.scope import add_months
@@ -106,7 +106,8 @@ def place(session, chain: Chain, person, *, start: date, retained_6: bool | None
     row.follow_ups = [FollowUp(months=m, due_on=add_months(start, m)) for m in (3, 6, 12)]
     session.add(row)
     session.flush()
-    add_access(session, person_id=person.id, organisation_id=chain.enterprise.id, reason="placement", now=NOW)
+    grant_person_access(session, actor=None, now=NOW, person_id=person.id, organisation_id=chain.enterprise.id,
+                        reason="placement")
     if retained_6 is not None:
         follow = row.follow_ups[1]
         follow.outcome, follow.checked_on = ("retained" if retained_6 else "left"), follow.due_on

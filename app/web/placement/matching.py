@@ -1,0 +1,136 @@
+"""Matching pages: ranked candidates for a demand, invitations and their outcomes, demands fitting a person."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from app.accounts.roles import Role
+from app.database import utcnow
+from app.demand.services import get_demand
+from app.errors import DomainError, NotFound
+from app.extensions import db
+from app.people.access import person_in_scope
+from app.placement.invitations import (
+    advance_invitation,
+    get_invitation,
+    hire_candidate,
+    invitations_for_demand,
+    invite_candidate,
+)
+from app.placement.matching import candidates_for_demand, demands_for_person
+from app.web.access import current_actor, roles
+from app.web.forms import attach_error
+from app.web.placement.forms import HireForm, InvitationStatusForm, InviteForm
+from app.web.placement.views import USERS, bp
+
+ENTERPRISE = (Role.ENTERPRISE_HR, Role.ADMIN)
+
+
+@bp.get("/demands/<int:demand_id>/candidates")
+@roles(*ENTERPRISE)
+def candidates(demand_id: int):
+    """Ranked candidates for an open demand, with reasons, and the invitations made so far."""
+    today = utcnow().date()
+    try:
+        demand = get_demand(db.session, actor=current_actor(), demand_id=demand_id, today=today)
+    except NotFound:
+        abort(404)
+    found, problem = [], None
+    try:
+        found = candidates_for_demand(db.session, actor=current_actor(), demand_id=demand.id, today=today)
+    except DomainError as error:
+        problem = error.message
+    return render_template("placement/candidates.html", demand=demand, candidates=found, problem=problem,
+                           invitations=invitations_for_demand(db.session, demand_id=demand.id),
+                           invite_form=InviteForm(formdata=None), status_form=InvitationStatusForm(formdata=None))
+
+
+@bp.post("/demands/<int:demand_id>/invite")
+@roles(*ENTERPRISE)
+def invite(demand_id: int):
+    """Invite a candidate."""
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            invite_candidate(db.session, actor=current_actor(), now=utcnow(), demand_id=demand_id,
+                             person_id=int(form.person_id.data), reason=form.reason.data)
+        except NotFound:
+            db.session.rollback()
+            abort(404)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("Candidate invited."), "success")
+    return redirect(url_for("placement.candidates", demand_id=demand_id))
+
+
+@bp.post("/invitations/<int:invitation_id>/status")
+@roles(*ENTERPRISE)
+def invitation_status(invitation_id: int):
+    """Record an interview, an offer or a decline."""
+    form = InvitationStatusForm()
+    demand_id = None
+    if form.validate_on_submit():
+        try:
+            invitation = advance_invitation(db.session, actor=current_actor(), now=utcnow(),
+                                            invitation_id=invitation_id, to_status=form.to_status.data)
+            demand_id = invitation.demand_id
+        except NotFound:
+            db.session.rollback()
+            abort(404)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("Invitation updated."), "success")
+    if demand_id is None:
+        try:
+            demand_id = get_invitation(db.session, actor=current_actor(), invitation_id=invitation_id,
+                                       today=utcnow().date()).demand_id
+        except NotFound:
+            abort(404)
+    return redirect(url_for("placement.candidates", demand_id=demand_id))
+
+
+@bp.route("/invitations/<int:invitation_id>/hire", methods=["GET", "POST"])
+@roles(*ENTERPRISE)
+def hire(invitation_id: int):
+    """Record the offered candidate's start of work (creates the placement)."""
+    try:
+        invitation = get_invitation(db.session, actor=current_actor(), invitation_id=invitation_id,
+                                    today=utcnow().date())
+    except NotFound:
+        abort(404)
+    form = HireForm()
+    if not form.is_submitted():
+        form.start_date.data, form.contract_months.data = utcnow().date(), 12
+        form.monthly_wage.data = invitation.demand.wage_min
+    if form.validate_on_submit():
+        try:
+            placement = hire_candidate(db.session, actor=current_actor(), now=utcnow(), invitation_id=invitation.id,
+                                       start_date=form.start_date.data, contract_months=form.contract_months.data,
+                                       monthly_wage=form.monthly_wage.data)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Start of work recorded."), "success")
+            return redirect(url_for("placement.show", placement_id=placement.id))
+    return render_template("placement/hire.html", form=form, invitation=invitation)
+
+
+@bp.get("/people/<int:person_id>/demands")
+@roles(*USERS)
+def person_demands(person_id: int):
+    """Open demands that fit a person."""
+    try:
+        person = person_in_scope(db.session, actor=current_actor(), person_id=person_id)
+    except NotFound:
+        abort(404)
+    fits = demands_for_person(db.session, actor=current_actor(), person_id=person.id, today=utcnow().date())
+    return render_template("placement/person_demands.html", person=person, fits=fits)

@@ -1,0 +1,245 @@
+"""Placement pages: record a start of work, evidence, follow-ups, reminders and due lists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.accounts.roles import Role
+from app.database import utcnow
+from app.demand.services import enterprises, list_demands
+from app.errors import DomainError, NotFound
+from app.extensions import db
+from app.people.access import visible_clause
+from app.people.models import Person
+from app.placement.followups import due_follow_ups, record_follow_up
+from app.placement.models import PlacementEvidence
+from app.placement.placements import (
+    PlacementDetails,
+    add_evidence,
+    list_placements,
+    record_leaving,
+    record_placement,
+    registration_reminders,
+)
+from app.placement.scope import get_placement
+from app.reporting.exports import rows_workbook
+from app.web.access import current_actor, roles
+from app.web.downloads import stash_download
+from app.web.forms import attach_error, choices
+from app.web.placement.forms import EvidenceForm, FollowUpForm, LeaveForm, PlacementForm
+from app.web.placement.labels import init_placement_labels
+from app.web.training.labels import init_labels
+
+bp = Blueprint("placement", __name__, url_prefix="/placements")
+
+
+def _dashboard_counts() -> dict:
+    """Registration reminders and follow-ups due for the logged-in user's dashboard card."""
+    actor, today = current_actor(), utcnow().date()
+    reminders = registration_reminders(db.session, actor=actor, today=today)
+    due = due_follow_ups(db.session, actor=actor, today=today)
+    return {"registrations": len(reminders), "registrations_overdue": sum(r.overdue for r in reminders),
+            "due": len(due), "overdue": sum(d.overdue for d in due)}
+
+
+def _init(state) -> None:
+    init_labels(state.app)
+    init_placement_labels(state.app)
+    state.app.add_template_global(_dashboard_counts, "placement_dashboard_counts")
+
+
+bp.record_once(_init)
+USERS = (Role.ADMIN, Role.ENTERPRISE_HR, Role.INSTITUTION_STAFF)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _storage() -> Path:
+    return Path(current_app.config["FILE_STORAGE_DIR"])
+
+
+def _placement_or_404(placement_id: int):
+    try:
+        return get_placement(db.session, actor=current_actor(), placement_id=placement_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("")
+@roles(*USERS)
+def index():
+    """Placements in scope, with the employment-registration reminders and follow-ups due."""
+    actor, today = current_actor(), utcnow().date()
+    status = request.args.get("status") or None
+    placements = list_placements(db.session, actor=actor, status=status)
+    if request.args.get("export") == "xlsx":
+        rows = [[p.person.name, p.enterprise.name, p.job_title, p.start_date.isoformat(), p.contract_months,
+                 p.monthly_wage, p.status] for p in placements]
+        url = stash_download(rows_workbook("就业记录", ["姓名", "企业", "岗位", "入职日期", "合同月数", "月工资", "状态"],
+                                           rows), "placements.xlsx", XLSX)
+        return redirect(url)
+    return render_template("placement/index.html", placements=placements, status=status or "", today=today,
+                           reminders=registration_reminders(db.session, actor=actor, today=today),
+                           due=due_follow_ups(db.session, actor=actor, today=today, limit=10))
+
+
+def _prepare(form: PlacementForm) -> PlacementForm:
+    actor, today = current_actor(), utcnow().date()
+    people = db.session.execute(select(Person.id, Person.name, Person.id_masked).where(visible_clause(actor))
+                                .order_by(Person.id.desc()).limit(500)).all()
+    form.person_id.choices = choices([("", "—")] + [(p.id, f"{p.name} {p.id_masked}") for p in people])
+    if actor.has_role(Role.ENTERPRISE_HR) and not actor.has_role(Role.ADMIN):
+        del form.enterprise_id
+    else:
+        form.enterprise_id.choices = choices([("", "—")] + [(o.id, o.name) for o in enterprises(db.session)])
+    if actor.has_role(Role.ENTERPRISE_HR, Role.ADMIN):
+        open_demands = list_demands(db.session, actor=actor, today=today, status="open")
+        form.demand_id.choices = choices([("", "—")] + [(d.id, f"{d.title}（{d.enterprise.name}）")
+                                                       for d in open_demands])
+    else:
+        del form.demand_id
+    return form
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles(*USERS)
+def new():
+    """Record a start of work; a refused form keeps what was typed."""
+    form = _prepare(PlacementForm())
+    if request.method == "GET":
+        form.person_id.data = request.args.get("person_id", type=int)
+        if form.demand_id is not None:
+            form.demand_id.data = request.args.get("demand_id", type=int)
+        form.start_date.data, form.contract_months.data = utcnow().date(), 12
+    if form.validate_on_submit():
+        details = PlacementDetails(
+            person_id=form.person_id.data, start_date=form.start_date.data, contract_months=form.contract_months.data,
+            monthly_wage=form.monthly_wage.data, enterprise_id=form.enterprise_id.data if form.enterprise_id else None,
+            demand_id=form.demand_id.data if form.demand_id else None, job_title=form.job_title.data,
+            note=form.note.data)
+        try:
+            placement = record_placement(db.session, actor=current_actor(), now=utcnow(), details=details)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Placement recorded; follow-ups are scheduled at 3, 6 and 12 months."), "success")
+            return redirect(url_for("placement.show", placement_id=placement.id))
+    return render_template("placement/form.html", form=form)
+
+
+def _show(placement, *, evidence_form=None, follow_form=None, leave_form=None, status_code=200):
+    today = utcnow().date()
+    if evidence_form is None:
+        evidence_form = EvidenceForm(formdata=None)
+        evidence_form.dated_on.data = today
+    if follow_form is None:
+        follow_form = FollowUpForm(formdata=None)
+        follow_form.checked_on.data = today
+    return render_template("placement/show.html", placement=placement, today=today, evidence_form=evidence_form,
+                           follow_form=follow_form, leave_form=leave_form or LeaveForm(formdata=None)), status_code
+
+
+@bp.get("/<int:placement_id>")
+@roles(*USERS)
+def show(placement_id: int):
+    """A placement with its evidence and follow-ups."""
+    return _show(_placement_or_404(placement_id))
+
+
+@bp.post("/<int:placement_id>/evidence")
+@roles(*USERS)
+def evidence(placement_id: int):
+    """Attach evidence (file or reference number)."""
+    placement = _placement_or_404(placement_id)
+    form = EvidenceForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            add_evidence(db.session, actor=current_actor(), now=utcnow(), placement_id=placement.id,
+                         kind=form.kind.data, dated_on=form.dated_on.data, reference=form.reference.data,
+                         data=upload.read() if upload else None, filename=upload.filename if upload else None,
+                         storage_dir=_storage())
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Evidence added."), "success")
+            return redirect(url_for("placement.show", placement_id=placement.id))
+    return _show(_placement_or_404(placement_id), evidence_form=form, status_code=422)
+
+
+@bp.post("/<int:placement_id>/follow-up")
+@roles(*USERS)
+def follow_up(placement_id: int):
+    """Record a follow-up's outcome."""
+    placement = _placement_or_404(placement_id)
+    form = FollowUpForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            record_follow_up(db.session, actor=current_actor(), now=utcnow(), placement_id=placement.id,
+                             months=int(form.months.data), outcome=form.outcome.data,
+                             checked_on=form.checked_on.data, evidence_kind=form.evidence_kind.data or None,
+                             reference=form.reference.data, data=upload.read() if upload else None,
+                             filename=upload.filename if upload else None, storage_dir=_storage(),
+                             note=form.note.data)
+        except (DomainError, ValueError) as error:
+            db.session.rollback()
+            attach_error(form, error if isinstance(error, DomainError) else DomainError(str(error)))
+        else:
+            db.session.commit()
+            flash(_("Follow-up recorded."), "success")
+            return redirect(url_for("placement.show", placement_id=placement.id))
+    return _show(_placement_or_404(placement_id), follow_form=form, status_code=422)
+
+
+@bp.post("/<int:placement_id>/leave")
+@roles(*USERS)
+def leave(placement_id: int):
+    """Record that the person left."""
+    placement = _placement_or_404(placement_id)
+    form = LeaveForm()
+    if form.validate_on_submit():
+        try:
+            record_leaving(db.session, actor=current_actor(), now=utcnow(), placement_id=placement.id,
+                           left_on=form.left_on.data)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Leaving recorded."), "success")
+            return redirect(url_for("placement.show", placement_id=placement.id))
+    return _show(_placement_or_404(placement_id), leave_form=form, status_code=422)
+
+
+@bp.get("/<int:placement_id>/evidence/<int:evidence_id>")
+@roles(*USERS)
+def evidence_file(placement_id: int, evidence_id: int):
+    """Download an evidence file of a placement in scope."""
+    placement = _placement_or_404(placement_id)
+    row = db.session.get(PlacementEvidence, evidence_id)
+    if row is None or row.placement_id != placement.id or not row.file_path:
+        abort(404)
+    return send_file(_storage() / row.file_path, as_attachment=True,
+                     download_name=row.file_name or Path(row.file_path).name)
+
+
+@bp.get("/follow-ups")
+@roles(*USERS)
+def follow_ups():
+    """Follow-ups due in the next 30 days or overdue, for the institution's trainees or the enterprise's hires."""
+    today = utcnow().date()
+    due = due_follow_ups(db.session, actor=current_actor(), today=today)
+    if request.args.get("export") == "xlsx":
+        rows = [[d.placement.person.name, d.placement.enterprise.name, d.follow_up.months,
+                 d.follow_up.due_on.isoformat(), "逾期" if d.overdue else ""] for d in due]
+        return redirect(stash_download(rows_workbook("回访", ["姓名", "企业", "回访（月）", "应回访日期", "逾期"], rows),
+                                       "follow-ups.xlsx", XLSX))
+    return render_template("placement/follow_ups.html", due=due, today=today)

@@ -1,0 +1,73 @@
+"""Report forms: ladder targets and subsidy schemes (shape checks only)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from app.catalog.ladder import GRADES
+from app.regions import LIAONING_CITIES
+from app.web.forms import choices
+from app.web.placement.labels import SCHEME_LABELS
+
+CITY_CHOICES = choices([("", "—")] + [(c, n[0]) for c, n in LIAONING_CITIES.items()])
+
+
+class TargetForm(FlaskForm):
+    """A yearly ladder target."""
+
+    target_id = HiddenField()
+    year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(2000, 2100)])
+    name = StringField(_l("Target name"), validators=[DataRequired(), Length(max=100)])
+    grade_keys = SelectMultipleField(_l("Grades counted"), choices=choices((g.key, g.label) for g in GRADES),
+                                     validators=[DataRequired()])
+    target = IntegerField(_l("New workers wanted in the year"), validators=[InputRequired(), NumberRange(1)])
+    city_code = SelectField(_l("City (empty = whole province)"), choices=CITY_CHOICES, validators=[Optional()])
+    submit = SubmitField(_l("Save target"))
+
+
+class SchemeForm(FlaskForm):
+    """A subsidy scheme."""
+
+    name = StringField(_l("Scheme name"), validators=[DataRequired(), Length(max=100)])
+    kind = SelectField(_l("Type"), choices=choices(SCHEME_LABELS.items()))
+    amount_5 = DecimalField(_l("Amount for 五级/初级工 (yuan)"), places=2, validators=[Optional(), NumberRange(0)])
+    amount_4 = DecimalField(_l("Amount for 四级/中级工 (yuan)"), places=2, validators=[Optional(), NumberRange(0)])
+    amount_3 = DecimalField(_l("Amount for 三级/高级工 (yuan)"), places=2, validators=[Optional(), NumberRange(0)])
+    amount_2 = DecimalField(_l("Amount for 二级/技师 (yuan)"), places=2, validators=[Optional(), NumberRange(0)])
+    amount_1 = DecimalField(_l("Amount for 一级/高级技师 (yuan)"), places=2, validators=[Optional(), NumberRange(0)])
+    per_person_cap = IntegerField(_l("Claims per person at most"), default=3,
+                                  validators=[InputRequired(), NumberRange(1, 100)])
+    cap_per_year = BooleanField(_l("The cap counts per calendar year"))
+    claim_window_months = IntegerField(_l("Claim within (months of the certificate)"), default=12,
+                                       validators=[InputRequired(), NumberRange(1, 120)])
+    effective_from = DateField(_l("Effective from"), validators=[InputRequired()])
+    effective_to = DateField(_l("Effective to"), validators=[Optional()])
+    city_code = SelectField(_l("City (empty = whole province)"), choices=CITY_CHOICES, validators=[Optional()])
+    shortage_uplift_percent = IntegerField(_l("Shortage-catalogue uplift (percent)"), default=0,
+                                           validators=[InputRequired(), NumberRange(0, 100)])
+    submit = SubmitField(_l("Save scheme"))
+
+
+class ClaimForm(FlaskForm):
+    """Draft a claim for an award."""
+
+    level_award_id = HiddenField(validators=[DataRequired()])
+
+
+class ClaimStatusForm(FlaskForm):
+    """Move a claim on."""
+
+    to_status = HiddenField(validators=[DataRequired()])
