@@ -19,7 +19,7 @@ from app.accounts.models import Organisation
 from app.errors import ValidationFailed
 from app.placement.models import Placement
 from app.placement.scope import add_months
-from app.reporting.funnel import FunnelFilters, enrolment_base, enrolment_conditions
+from app.reporting.funnel import FunnelFilters, enrolment_base, enrolment_conditions, without_jit
 from app.training.models import Enrolment, TrainingClass, TrainingProject
 
 Tier = tuple[int, int]  # (rate at least this percent, subsidy paid in percent)
@@ -73,6 +73,7 @@ def class_employment(session: Session, filters: FunnelFilters, *, window_months:
     """Per-class employment within the window, for classes in the filter."""
     if window_months not in (2, 6):
         raise ValidationFailed("就业统计期应为 2 或 6 个月", field="window")
+    without_jit(session)
     placed = exists(select(Placement.id).where(
         Placement.person_id == Enrolment.person_id, Placement.start_date >= TrainingClass.start_date,
         Placement.status != "cancelled", Placement.start_date <= PlusMonths(TrainingClass.end_date, window_months)))

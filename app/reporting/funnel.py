@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, case, exists, func, select, true
+from sqlalchemy import ColumnElement, case, exists, func, select, text, true
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Organisation, User
@@ -131,6 +131,12 @@ def placed_exists(until=None) -> ColumnElement[bool]:
     return exists(select(Placement.id).where(*conditions))
 
 
+def without_jit(session: Session) -> None:
+    """PostgreSQL's JIT spends ~0.3–1 s compiling these many-subplan aggregates; index lookups need none."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL jit = off"))
+
+
 def _flag(condition: ColumnElement[bool]):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
@@ -154,8 +160,14 @@ def demand_headcount(session: Session, filters: FunnelFilters) -> int:
     return int(session.scalar(stmt) or 0)
 
 
-def funnel(session: Session, filters: FunnelFilters) -> list[FunnelStep]:
-    """Counts and step-to-step conversion for the filtered enrolments."""
+# Above this many enrolments in the filter, one hash-joinable pass over each downstream table (grouped by
+# person) beats an index lookup per enrolment; below it, the lookups win. Both give the same counts. Measured
+# with bench/funnel_report.py: PostgreSQL's per-row subplans cost more than SQLite's index probes.
+BULK_THRESHOLD = {"postgresql": 40_000, "sqlite": 500_000}
+
+
+def _lookup_counts(session: Session, filters: FunnelFilters) -> list[int]:
+    """Per-enrolment indexed lookups (small selections)."""
     per_enrolment = enrolment_base(
         Enrolment.status.label("status"), assessment_outcome().label("assessed"),
         case((certified_exists(), 1), else_=0).label("certified"), placement_outcome().label("placed"),
@@ -164,7 +176,59 @@ def funnel(session: Session, filters: FunnelFilters) -> list[FunnelStep]:
         func.count(), _flag(per_enrolment.c.status == "completed"), _flag(per_enrolment.c.assessed >= 1),
         _flag(per_enrolment.c.assessed == 2), _flag(per_enrolment.c.certified == 1),
         _flag(per_enrolment.c.placed >= 1), _flag(per_enrolment.c.placed == 2)).select_from(per_enrolment)).one()
-    counts = [demand_headcount(session, filters), *(int(v or 0) for v in row)]
+    return [int(v or 0) for v in row]
+
+
+def _bulk_counts(session: Session, filters: FunnelFilters) -> list[int]:
+    """Grouped passes joined by person (large selections): "some x on or after the class start" is the same as
+    "the latest x is on or after the class start", so each downstream table is reduced to one date per key."""
+    plan_date = AssessmentPlan.registration_deadline
+    assessed = (select(AssessmentResult.person_id, AssessmentPlan.occupation_id, func.max(plan_date).label("any_"),
+                       func.max(case((AssessmentResult.passed.is_(True), plan_date))).label("passed"))
+                .join(AssessmentPlan, AssessmentResult.plan_id == AssessmentPlan.id)
+                .group_by(AssessmentResult.person_id, AssessmentPlan.occupation_id).subquery("assessed"))
+    awards = (select(LevelAward.person_id, LevelAward.occupation_code, func.max(LevelAward.awarded_on).label("last"))
+              .where(LevelAward.level_digit.is_not(None))
+              .group_by(LevelAward.person_id, LevelAward.occupation_code).subquery("awards"))
+    placed = (select(Placement.person_id, func.max(Placement.start_date).label("last"))
+              .where(Placement.status != "cancelled").group_by(Placement.person_id).subquery("placed"))
+    kept = (select(Placement.person_id, func.max(Placement.start_date).label("last"))
+            .join(FollowUp, FollowUp.placement_id == Placement.id)
+            .where(FollowUp.months == 6, FollowUp.outcome == "retained").group_by(Placement.person_id).subquery("kept"))
+    if session.get_bind().dialect.name == "postgresql":
+        # Hash aggregates over whole downstream tables spill to disk at the default 4 MB work_mem.
+        session.execute(text("SET LOCAL work_mem = '256MB'"))
+        session.execute(text("SET LOCAL jit = on"))
+        # Workers would each rebuild every grouped hash (the aggregates are not parallel-aware).
+        session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
+    start = TrainingClass.start_date
+    stmt = (enrolment_base(
+        func.count(), _flag(Enrolment.status == "completed"), _flag(assessed.c.any_ >= start),
+        _flag(assessed.c.passed >= start), _flag(awards.c.last >= start), _flag(placed.c.last >= start),
+        _flag(kept.c.last >= start))
+        .outerjoin(assessed, (assessed.c.person_id == Enrolment.person_id)
+                   & (assessed.c.occupation_id == TrainingProject.occupation_id))
+        .outerjoin(awards, (awards.c.person_id == Enrolment.person_id)
+                   & (awards.c.occupation_code == Occupation.code))
+        .outerjoin(placed, placed.c.person_id == Enrolment.person_id)
+        .outerjoin(kept, kept.c.person_id == Enrolment.person_id)
+        .where(*enrolment_conditions(filters)))
+    return [int(v or 0) for v in session.execute(stmt).one()]
+
+
+def enrolment_count(session: Session, filters: FunnelFilters) -> int:
+    """Enrolments in the filter (cheap: classes first, then the class index)."""
+    return int(session.scalar(enrolment_base(func.count(Enrolment.id)).where(*enrolment_conditions(filters))) or 0)
+
+
+def funnel(session: Session, filters: FunnelFilters, *, strategy: str | None = None) -> list[FunnelStep]:
+    """Counts and step-to-step conversion for the filtered enrolments (strategy "lookup"/"bulk" forces one)."""
+    without_jit(session)
+    if strategy is None:
+        threshold = BULK_THRESHOLD.get(session.get_bind().dialect.name, 100_000)
+        strategy = "bulk" if enrolment_count(session, filters) > threshold else "lookup"
+    counts = [demand_headcount(session, filters),
+              *(_bulk_counts if strategy == "bulk" else _lookup_counts)(session, filters)]
     steps, previous = [], None
     for (key, label), count in zip(STEPS, counts, strict=True):
         conversion = None if previous in (None, 0) else count / previous

@@ -39,8 +39,9 @@ def chain(session):
     return c
 
 
-def test_funnel_counts_and_conversions_match_the_hand_count(session, chain):
-    steps = funnel(session, FunnelFilters())
+@pytest.mark.parametrize("strategy", ["lookup", "bulk", None])
+def test_funnel_counts_and_conversions_match_the_hand_count(session, chain, strategy):
+    steps = funnel(session, FunnelFilters(), strategy=strategy)
     assert [(s.key, s.count) for s in steps] == [
         ("demand", 5), ("enrolled", 10), ("completed", 8), ("assessed", 6), ("passed", 5), ("certified", 4),
         ("placed", 3), ("retained", 2)]
@@ -50,6 +51,8 @@ def test_funnel_counts_and_conversions_match_the_hand_count(session, chain):
 
 def test_filters_by_quarter_institution_city_occupation_and_project(session, chain):
     assert [s.count for s in funnel(session, FunnelFilters(quarter="2026Q1"))] == [5, 10, 8, 6, 5, 4, 3, 2]
+    assert [s.count for s in funnel(session, FunnelFilters(quarter="2026Q1"), strategy="bulk")] == [
+        5, 10, 8, 6, 5, 4, 3, 2]
     assert [s.count for s in funnel(session, FunnelFilters(quarter="2026Q2"))] == [0] * 8
     assert funnel(session, FunnelFilters(city_code="2102"))[1].count == 0
     assert funnel(session, FunnelFilters(city_code="2101"))[1].count == 10
