@@ -65,13 +65,15 @@ class Config:
     BOOTSTRAP_SERVE_LOCAL = True
 
     # Rate limits: shared Redis storage when REDIS_URL is set
-    RATELIMIT_ENABLED = True
+    # Switched off only for benchmarks (RATELIMIT_ENABLED=0); public verification relies on it.
+    RATELIMIT_ENABLED = _env("RATELIMIT_ENABLED", "1") not in ("0", "false", "False")
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", REDIS_URL or "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STRATEGY = "moving-window"
     LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS = "5 per minute;20 per hour"
     LOGIN_LIMIT_PER_ADDRESS = "30 per minute"
-    PUBLIC_LIMIT = "30 per minute"
+    PUBLIC_LIMIT = _env("PUBLIC_LIMIT", "30 per minute")  # per address, over all public verification routes
+    SHARE_LINK_DEFAULT_DAYS = 30
 
     # Personal data protection (ID and phone numbers)
     PII_ENCRYPTION_KEY = _env("PII_ENCRYPTION_KEY", DEV_PII_KEY)

@@ -11,3 +11,4 @@ import app.demand.models  # noqa: F401
 import app.people.models  # noqa: F401
 import app.training.apprenticeship_models  # noqa: F401
 import app.training.models  # noqa: F401
+import app.verification.models  # noqa: F401
