@@ -8,6 +8,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, HiddenField, IntegerField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from app.web.forms import choices
+
 
 class CheckForm(FlaskForm):
     """Certificate number and holder name; anything typed goes to the check (a bad number is just a miss)."""
@@ -47,9 +49,9 @@ class NationalCheckForm(FlaskForm):
     number = StringField(_l("Certificate number"), validators=[DataRequired(), Length(max=64)])
     name = StringField(_l("Holder's name"), validators=[DataRequired(), Length(max=50)])
     checked_on = DateField(_l("Date of the check"), validators=[DataRequired()])
-    result = RadioField(_l("Result on the national site"), choices=[
+    result = RadioField(_l("Result on the national site"), choices=choices([
         ("consistent", _l("Details match")), ("inconsistent", _l("Details differ")),
-        ("not_found", _l("No such certificate"))], validators=[DataRequired()])
+        ("not_found", _l("No such certificate"))]), validators=[DataRequired()])
     screenshot = FileField(_l("Screenshot of the result (PNG or JPEG, at most 5 MB)"), validators=[FileRequired()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Record the check"))
