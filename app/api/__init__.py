@@ -57,6 +57,16 @@ limiter.limit("600 per minute", key_func=_token_key)(bp)
 
 def init_api(app: Flask) -> None:
     """Register the API blueprint with its endpoints (CSRF-exempt: it never uses cookies)."""
-    from app.api import apprenticeships, assessment, catalog, certificates, demand, openapi, people, training, verify  # noqa: F401  (attach the endpoints before registering)
+    from app.api import (  # noqa: F401  (attach the endpoints before registering)
+        apprenticeships,
+        assessment,
+        catalog,
+        certificates,
+        demand,
+        openapi,
+        people,
+        training,
+        verify,
+    )
 
     app.register_blueprint(bp)

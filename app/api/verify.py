@@ -9,11 +9,11 @@ from flask import jsonify, request
 from app.api import bp, documented
 from app.api.openapi import register_schema
 from app.certification.models import STATUSES
-from app.database import utcnow, write_intent
+from app.database import utcnow
 from app.extensions import db
 from app.verification.checks import FOUND, LEGACY, CheckOutcome, check_number, check_token
 from app.web.access import public
-from app.web.verify.blueprint import keyring, public_limit
+from app.web.verify.blueprint import check_transaction, keyring, public_limit
 
 _FACT_FIELDS = ("number", "kind", "kind_label", "status", "status_label", "holder_name", "id_masked",
                 "occupation_code", "occupation_name", "variant_name", "level_label", "issue_date", "issuer_name",
@@ -64,10 +64,9 @@ QR_PARAMS = [{"name": key, "in": "query", "required": False, "schema": {"type": 
             responses={"200": {"$ref": "#/components/schemas/Verification"}, "404": None})
 def verify_number():
     """Both number and name must match; every miss gets the same 404."""
-    with write_intent():
+    with check_transaction():
         outcome = check_number(db.session, number=request.args.get("number", ""), name=request.args.get("name", ""),
                                now=utcnow(), channel="api")
-        db.session.commit()
     return _answer(outcome)
 
 
@@ -80,8 +79,7 @@ def verify_number():
             responses={"200": {"$ref": "#/components/schemas/Verification"}, "404": None})
 def verify_token(token: str):
     """The certificate a QR token belongs to, and whether the QR's signature verifies."""
-    with write_intent():
+    with check_transaction():
         outcome = check_token(db.session, token=token, query=request.args.to_dict(flat=False), keyring=keyring(),
                               now=utcnow(), channel="api")
-        db.session.commit()
     return _answer(outcome)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, insert, select, text
+from sqlalchemy import Select, bindparam, insert, select, text
 from sqlalchemy.orm import Session, aliased
 
 from app.catalog.ladder import level_label
@@ -30,7 +30,6 @@ _LEGACY_NUMBER = re.compile(r"\d{16}", re.ASCII)
 _TOKEN = re.compile(r"[A-Za-z0-9_\-]{16,64}", re.ASCII)
 _NAME_DOTS = str.maketrans({"•": "·", "・": "·", "．": "·", ".": "·", "‧": "·", "∙": "·"})
 MAX_NAME = 50
-_ASYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
 
 _replacement = aliased(Certificate)
 # Only the columns a result shows: one indexed lookup, no JSON or PII columns loaded.
@@ -123,6 +122,15 @@ def _facts(row) -> CertificateFacts:
 
 _LOOKUP: Select = select(*_COLUMNS).outerjoin(_replacement, _replacement.id == Certificate.superseded_by_id)
 _LOG = insert(VerificationLog)
+# PostgreSQL: the same insert, committed without waiting for the WAL flush. A check writes only this row (and
+# a share link's view count); a database crash could lose the last fraction of a second of log rows, never a
+# certificate. set_config(…, true) lasts to the end of the current transaction — also the implicit one of a
+# single statement in autocommit mode — so the setting travels in the same round trip as the insert.
+_LOG_RELAXED = text(
+    "INSERT INTO verification_log (checked_at, channel, result, certificate_id, organisation_id, share_link_id) "
+    "SELECT :checked_at, :channel, :result, :certificate_id, :organisation_id, :share_link_id "
+    "FROM (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed"
+).bindparams(bindparam("checked_at", type_=VerificationLog.__table__.c.checked_at.type))
 
 
 def _lookup() -> Select:
@@ -134,14 +142,10 @@ def log_check(session: Session, *, now: datetime, channel: str, result: str, cer
     """Record one check (no names, no ID numbers)."""
     # Core, not ORM, execution: a check is the hottest path of the application and needs no unit of work.
     connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        # A check writes only this log row (and a share link's view count). Not waiting for the WAL flush
-        # at commit saves most of a check's time; a database crash could lose the last fraction of a
-        # second of log rows, never a certificate. The setting ends with the transaction.
-        connection.execute(_ASYNC_COMMIT)
-    connection.execute(_LOG, {"checked_at": now, "channel": channel, "result": result,
-                              "certificate_id": certificate_id, "organisation_id": organisation_id,
-                              "share_link_id": share_link_id})
+    statement = _LOG_RELAXED if connection.dialect.name == "postgresql" else _LOG
+    connection.execute(statement, {"checked_at": now, "channel": channel, "result": result,
+                                   "certificate_id": certificate_id, "organisation_id": organisation_id,
+                                   "share_link_id": share_link_id})
 
 
 def check_number(session: Session, *, number: str | None, name: str | None, now: datetime, channel: str = "public",

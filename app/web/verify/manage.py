@@ -13,6 +13,7 @@ from app.database import utcnow
 from app.errors import DomainError, NotFound
 from app.extensions import db
 from app.verification.bulk import MAX_ROWS, check_workbook
+from app.verification.models import CHANNELS
 from app.verification.national import (
     NATIONAL_RESULT_LABELS,
     NATIONAL_SITE,
@@ -28,7 +29,6 @@ from app.verification.sharing import (
     withdraw_share_link,
 )
 from app.verification.statistics import check_counts
-from app.verification.models import CHANNELS
 from app.web.access import current_actor, roles
 from app.web.downloads import stash_download
 from app.web.forms import attach_error

@@ -6,13 +6,13 @@ import io
 
 from flask import abort, make_response, render_template, request, send_file, url_for
 
-from app.database import utcnow, write_intent
+from app.database import utcnow
 from app.extensions import db
 from app.verification.checks import FOUND, LEGACY, CheckOutcome, check_number, check_token
 from app.verification.printing import result_pdf
 from app.verification.sharing import open_share_link
 from app.web.access import public
-from app.web.verify.blueprint import bp, keyring, public_limit, requesting_organisation
+from app.web.verify.blueprint import bp, check_transaction, keyring, public_limit, requesting_organisation
 from app.web.verify.forms import CheckForm
 
 SITE_NAME = "匠才"
@@ -55,10 +55,9 @@ def check_form():
 
 
 def _checked(form: CheckForm) -> CheckOutcome:
-    with write_intent():
+    with check_transaction():
         outcome = check_number(db.session, number=form.number.data, name=form.name.data, now=utcnow(),
                                channel="public", organisation_id=requesting_organisation())
-        db.session.commit()
     return outcome
 
 
@@ -85,10 +84,9 @@ def check_pdf():
 
 
 def _token_outcome(token: str) -> CheckOutcome:
-    with write_intent():
+    with check_transaction():
         outcome = check_token(db.session, token=token, query=_query(), keyring=keyring(), now=utcnow(),
                               channel="qr", organisation_id=requesting_organisation())
-        db.session.commit()
     return outcome
 
 
@@ -112,9 +110,8 @@ def qr_pdf(token: str):
 
 
 def _share_outcome(token: str) -> CheckOutcome:
-    with write_intent():
+    with check_transaction():
         outcome = open_share_link(db.session, token=token, now=utcnow())
-        db.session.commit()
     return outcome
 
 
