@@ -121,6 +121,11 @@ def _facts(row) -> CertificateFacts:
 
 
 _LOOKUP: Select = select(*_COLUMNS).outerjoin(_replacement, _replacement.id == Certificate.superseded_by_id)
+# Built once: executing the same statement object skips most of SQLAlchemy's per-call statement work.
+_BY_NUMBER = _LOOKUP.where(Certificate.number == bindparam("value"))
+_BY_TOKEN = _LOOKUP.where(Certificate.token == bindparam("value"))
+_BY_ID = _LOOKUP.where(Certificate.id == bindparam("value"))
+_BY_NUMBERS = _LOOKUP.where(Certificate.number.in_(bindparam("values", expanding=True)))
 _LOG = insert(VerificationLog)
 # PostgreSQL: the same insert, committed without waiting for the WAL flush. A check writes only this row (and
 # a share link's view count); a database crash could lose the last fraction of a second of log rows, never a
@@ -131,10 +136,6 @@ _LOG_RELAXED = text(
     "SELECT :checked_at, :channel, :result, :certificate_id, :organisation_id, :share_link_id "
     "FROM (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed"
 ).bindparams(bindparam("checked_at", type_=VerificationLog.__table__.c.checked_at.type))
-
-
-def _lookup() -> Select:
-    return _LOOKUP
 
 
 def log_check(session: Session, *, now: datetime, channel: str, result: str, certificate_id: int | None = None,
@@ -159,7 +160,7 @@ def check_number(session: Session, *, number: str | None, name: str | None, now:
     if kind == "malformed" or not normalise_name(name) or len(name or "") > MAX_NAME:
         log_check(session, now=now, channel=channel, result="malformed", organisation_id=organisation_id)
         return CheckOutcome(MISS, now)
-    row = session.connection().execute(_lookup().where(Certificate.number == normalised)).one_or_none()
+    row = session.connection().execute(_BY_NUMBER, {"value": normalised}).one_or_none()
     if row is None or normalise_name(row.holder_name) != normalise_name(name):
         log_check(session, now=now, channel=channel, result="not_found" if row is None else "name_mismatch",
                   organisation_id=organisation_id)
@@ -189,7 +190,7 @@ def check_token(session: Session, *, token: str, query: Mapping[str, str] | None
     if not _TOKEN.fullmatch(token or ""):
         log_check(session, now=now, channel=channel, result="malformed", organisation_id=organisation_id)
         return CheckOutcome(MISS, now)
-    row = session.connection().execute(_lookup().where(Certificate.token == token)).one_or_none()
+    row = session.connection().execute(_BY_TOKEN, {"value": token}).one_or_none()
     if row is None:
         log_check(session, now=now, channel=channel, result="not_found", organisation_id=organisation_id)
         return CheckOutcome(MISS, now)
@@ -200,7 +201,7 @@ def check_token(session: Session, *, token: str, query: Mapping[str, str] | None
 
 def facts_for(session: Session, certificate_id: int) -> CertificateFacts | None:
     """The facts of one certificate by id (share links), without logging."""
-    row = session.connection().execute(_lookup().where(Certificate.id == certificate_id)).one_or_none()
+    row = session.connection().execute(_BY_ID, {"value": certificate_id}).one_or_none()
     return _facts(row) if row is not None else None
 
 
@@ -209,7 +210,7 @@ def rows_by_number(session: Session, numbers: list[str]) -> dict[str, object]:
     found: dict[str, object] = {}
     for start in range(0, len(numbers), 900):
         chunk = numbers[start:start + 900]
-        for row in session.connection().execute(_lookup().where(Certificate.number.in_(chunk))):
+        for row in session.connection().execute(_BY_NUMBERS, {"values": chunk}):
             found[row.number] = row
     return found
 
