@@ -119,5 +119,6 @@ def test_random_probes_over_http_find_nothing_and_never_fail(app, issued, tmp_pa
     with probe_app.app_context():
         found = db.session.scalars(select(VerificationLog.certificate_id).where(
             VerificationLog.certificate_id.is_not(None))).all()
+        db.session.remove()
         db.engine.dispose()
     assert found == []
