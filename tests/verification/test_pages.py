@@ -39,8 +39,9 @@ def test_unknown_wrong_name_and_malformed_look_the_same(client, issued):
     unknown = _check(client, issued.valid.number[:-6] + "999999", "王建华")
     wrong_name = _check(client, issued.valid.number, "王建国")
     malformed = _check(client, "S00-bad", "王建华")
-    assert unknown.status_code == wrong_name.status_code == malformed.status_code == 404
-    assert unknown.get_data() == wrong_name.get_data() == malformed.get_data()
+    very_long = _check(client, "S" * 500, "王" * 300)
+    assert unknown.status_code == wrong_name.status_code == malformed.status_code == very_long.status_code == 404
+    assert unknown.get_data() == wrong_name.get_data() == malformed.get_data() == very_long.get_data()
     assert "王建华" not in wrong_name.get_data(as_text=True)
 
 
