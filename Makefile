@@ -7,6 +7,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
 DEPS_STAMP := $(VENV)/.deps-stamp
 MO := app/translations/zh/LC_MESSAGES/messages.mo
+CERT_FONT := certificates/fonts/JiangcaiSerif-GB2312.otf
 
 .PHONY: run test setup system-deps db lint worker
 
@@ -25,7 +26,7 @@ test: setup
 		$(PY) -m pytest $(PYTEST_ARGS); \
 	fi
 
-setup: system-deps $(DEPS_STAMP) $(MO)
+setup: system-deps $(DEPS_STAMP) $(MO) $(CERT_FONT)
 
 system-deps:
 	@bash scripts/system-deps.sh
@@ -40,6 +41,9 @@ $(DEPS_STAMP): pyproject.toml | $(PY)
 
 $(MO): app/translations/zh/LC_MESSAGES/messages.po $(DEPS_STAMP)
 	$(VENV)/bin/pybabel compile --use-fuzzy -d app/translations >/dev/null
+
+$(CERT_FONT): app/certification/fonts.py $(DEPS_STAMP)
+	$(PY) -m app.certification.fonts >/dev/null
 
 db: setup
 	@mkdir -p instance
