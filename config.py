@@ -113,6 +113,8 @@ class TestConfig(Config):
     HUEY_IMMEDIATE = True
     PROXY_HOPS = 0
     METRICS_TOKEN = None
+    # Redis for the multi-process deployment test (its own database number; the test empties it)
+    TEST_REDIS_URL = _env("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
     CERT_RENDER_PROCESSES = 0
     PUBLIC_BASE_URL = "http://localhost"
     # argon2 at full cost makes hundreds of logins slow; tests use a cheap but valid profile
