@@ -11,7 +11,15 @@ from flask import Blueprint, Flask, abort, current_app, jsonify, request
 
 from app.extensions import db, limiter
 from app.ops.health import check_database, check_queue
-from app.ops.metrics import CONTENT_TYPE, collect, make_counter, queue_metric, render, request_labels, request_metric
+from app.ops.metrics import (
+    CONTENT_TYPE,
+    collect,
+    make_counter,
+    queue_metric,
+    render,
+    request_labels,
+    request_metric,
+)
 from app.web.access import public
 
 bp = Blueprint("ops", __name__)
