@@ -155,6 +155,32 @@ def ops_restore(src: Path, force: bool) -> None:
                f"row counts checked in {len(manifest.counts)} tables, {len(manifest.files)} stored files.")
 
 
+@ops_cli.command("init-site")
+@click.option("--organisation", "organisation_name", required=True, help="Name of the 人社 department, as registered.")
+@click.option("--uscc", required=True, help="Its 18-character unified social credit code (统一社会信用代码).")
+@click.option("--city", "city_code", default=None, help="City code such as 2101 (Shenyang); omit for the province.")
+@click.option("--username", required=True, help="Login of the first administrator.")
+@click.option("--name", "display_name", required=True, help="Full name of the first administrator.")
+@click.password_option(help="Password of the first administrator (asked for when not given).")
+def ops_init_site(organisation_name: str, uscc: str, city_code: str | None, username: str, display_name: str,
+                  password: str) -> None:
+    """On a new, migrated database: seed the occupation catalogue and create the first 人社 administrator."""
+    from app.errors import DomainError
+    from app.ops.site import initialise_site
+
+    with write_intent():
+        try:
+            started = initialise_site(db.session, now=utcnow(), organisation_name=organisation_name, uscc=uscc,
+                                      city_code=city_code, username=username, display_name=display_name,
+                                      password=password)
+        except DomainError as error:
+            db.session.rollback()
+            raise click.ClickException(f"{error.field or 'input'}: {error.message}") from error
+        db.session.commit()
+    click.echo(f"Seeded {started.occupations} occupations; created {started.organisation.name} and the "
+               f"administrator {started.admin.username}. Log in and add the other organisations and users.")
+
+
 def register_cli(app: Flask) -> None:
     """Attach every command group to the app."""
     app.cli.add_command(demo_cli)
