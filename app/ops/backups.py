@@ -15,25 +15,27 @@ import hashlib
 import io
 import json
 import os
-import re
 import shutil
 import sqlite3
-import subprocess
 import tarfile
 import tempfile
 from collections.abc import Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import OperationalError
+
+from app.ops.pgtools import ClientToolError, check_client_version, run_tool
 
 FORMAT = 1
 MANIFEST_NAME = "manifest.json"
 DUMP_NAMES = {"sqlite": "database/jiangcai.sqlite3", "postgresql": "database/jiangcai.pgdump"}
 FILES_PREFIX = "files/"
+STAGING_PREFIX = ".restore-"
 CHUNK = 1024 * 1024
 
 
@@ -108,6 +110,21 @@ def holds_data(database_url: str) -> bool:
 
 def backup(*, database_url: str, storage_dir: Path, dest: Path, now: datetime) -> Manifest:
     """Write one archive of the database and every stored file to dest (written aside, then renamed)."""
+    with _reporting_connection_errors():
+        return _backup(database_url, storage_dir, dest, now)
+
+
+@contextmanager
+def _reporting_connection_errors() -> Iterator[None]:
+    try:
+        yield
+    except OperationalError as exc:
+        raise BackupError(f"cannot use the database: {str(exc.orig).strip()}") from exc
+    except ClientToolError as exc:
+        raise BackupError(str(exc)) from exc
+
+
+def _backup(database_url: str, storage_dir: Path, dest: Path, now: datetime) -> Manifest:
     kind = database_kind(database_url)
     dest.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=dest.parent, prefix=".backup-") as work:
@@ -161,11 +178,11 @@ def _dump_postgres(database_url: str, dump: Path) -> tuple[dict[str, int], str |
     engine = create_engine(database_url)
     try:
         with engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn:
-            _check_client_version("pg_dump", conn)
+            check_client_version("pg_dump", conn)
             # pg_dump reads the snapshot this transaction exported, so the dump and the counts agree.
             snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
             counts, head = table_counts(conn), migration_head(conn)
-            _run(["pg_dump", "--format=custom", "--no-password", f"--snapshot={snapshot}", f"--file={dump}"],
+            run_tool(["pg_dump", "--format=custom", "--no-password", f"--snapshot={snapshot}", f"--file={dump}"],
                  database_url)
             conn.rollback()
     finally:
@@ -177,8 +194,11 @@ def _stored_files(storage_dir: Path) -> Iterator[tuple[str, Path]]:
     if not storage_dir.is_dir():
         return
     for path in sorted(storage_dir.rglob("*")):
-        if path.is_file() and not path.is_symlink() and not path.name.endswith(".tmp"):
-            yield path.relative_to(storage_dir).as_posix(), path
+        relative = path.relative_to(storage_dir)
+        if relative.parts[0].startswith(STAGING_PREFIX) or path.name.endswith(".tmp"):
+            continue  # a restore in progress, or a PDF being written
+        if path.is_file() and not path.is_symlink():
+            yield relative.as_posix(), path
 
 
 class _HashingReader:
@@ -222,6 +242,11 @@ def restore(*, archive_path: Path, database_url: str, storage_dir: Path, force: 
     Refuses a database that holds data unless force is set. Every byte is checked against the manifest
     before the database is touched.
     """
+    with _reporting_connection_errors():
+        return _restore(archive_path, database_url, storage_dir, force)
+
+
+def _restore(archive_path: Path, database_url: str, storage_dir: Path, force: bool) -> Manifest:
     kind = database_kind(database_url)
     if not archive_path.is_file():
         raise BackupError(f"{archive_path} is not a file")
@@ -229,7 +254,8 @@ def restore(*, archive_path: Path, database_url: str, storage_dir: Path, force: 
         raise BackupError("the target database already holds data; restoring would overwrite it "
                           "(use --force to replace it)")
     storage_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=storage_dir.parent, prefix=".restore-") as work:
+    # Staged inside the storage folder: the same file system (often a network mount), so files move by rename.
+    with tempfile.TemporaryDirectory(dir=storage_dir, prefix=STAGING_PREFIX) as work:
         staging = Path(work)
         manifest, dump, staged = _unpack(archive_path, staging)
         if manifest.database_kind != kind:
@@ -314,11 +340,11 @@ def _restore_postgres(dump: Path, database_url: str) -> None:
     engine = create_engine(database_url)
     try:
         with engine.connect() as conn:
-            _check_client_version("pg_restore", conn)
+            check_client_version("pg_restore", conn)
     finally:
         engine.dispose()
     database = make_url(database_url).database
-    _run(["pg_restore", "--no-password", "--no-owner", "--no-privileges", "--clean", "--if-exists",
+    run_tool(["pg_restore", "--no-password", "--no-owner", "--no-privileges", "--clean", "--if-exists",
           "--single-transaction", "--exit-on-error", f"--dbname={database}", str(dump)], database_url)
 
 
@@ -334,51 +360,3 @@ def _check_restored(database_url: str, manifest: Manifest) -> None:
     wrong = {t: (counts.get(t), n) for t, n in manifest.counts.items() if counts.get(t) != n}
     if wrong:
         raise BackupError(f"restored row counts differ from the backup: {wrong}")
-
-
-# --- PostgreSQL client tools ---------------------------------------------------------------------------------
-
-def libpq_environment(database_url: str) -> dict[str, str]:
-    """PG* variables for the client tools, so that no password appears on a command line."""
-    url = make_url(database_url)
-    env = {}
-    for variable, value in (("PGHOST", url.host or url.query.get("host")), ("PGPORT", url.port),
-                            ("PGUSER", url.username), ("PGPASSWORD", url.password),
-                            ("PGDATABASE", url.database)):
-        if value:
-            env[variable] = str(value)
-    for option in ("sslmode", "sslrootcert", "sslcert", "sslkey"):
-        if option in url.query:
-            env[f"PG{option.upper()}"] = str(url.query[option])
-    return env
-
-
-def _run(argv: list[str], database_url: str) -> None:
-    env = {**os.environ, **libpq_environment(database_url)}
-    try:
-        done = subprocess.run(argv, env=env, capture_output=True, text=True)
-    except FileNotFoundError as exc:
-        raise BackupError(f"{argv[0]} is not installed (Debian: apt install postgresql-client)") from exc
-    if done.returncode != 0:
-        raise BackupError(f"{argv[0]} failed: {done.stderr.strip()[-2000:]}")
-
-
-def _major(version_text: str) -> int:
-    # "pg_dump (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)" -> 15
-    match = re.search(r"\)\s*(\d+)", version_text) or re.search(r"(\d+)", version_text)
-    if not match:
-        raise BackupError(f"cannot read a version from {version_text!r}")
-    return int(match.group(1))
-
-
-def _check_client_version(tool: str, conn: Connection) -> None:
-    """pg_dump and pg_restore must be at least as new as the server."""
-    server = int(conn.execute(text("SHOW server_version_num")).scalar_one()) // 10000
-    try:
-        output = subprocess.run([tool, "--version"], capture_output=True, text=True, check=True).stdout
-    except (FileNotFoundError, subprocess.CalledProcessError) as exc:
-        raise BackupError(f"{tool} is not installed (Debian: apt install postgresql-client-{server})") from exc
-    client = _major(output)
-    if client < server:
-        raise BackupError(f"{tool} {client} is older than the PostgreSQL {server} server; "
-                          f"install postgresql-client-{server}")

@@ -21,11 +21,11 @@ from app.ops.backups import (
     BackupError,
     backup,
     holds_data,
-    libpq_environment,
     read_manifest,
     restore,
     table_counts,
 )
+from app.ops.pgtools import libpq_environment
 from app.tasks import run_certificate_job
 from tests.certification.test_batches import job_setup  # noqa: F401  (fixture: six people, one job)
 from tests.conftest import IS_POSTGRES, make_config
@@ -215,3 +215,15 @@ def test_client_tools_get_the_connection_from_the_environment_not_the_command_li
     env = libpq_environment("postgresql+psycopg://jc:s3cret@db.internal:5433/jiangcai?sslmode=require")
     assert env == {"PGHOST": "db.internal", "PGPORT": "5433", "PGUSER": "jc", "PGPASSWORD": "s3cret",
                    "PGDATABASE": "jiangcai", "PGSSLMODE": "require"}
+
+
+def test_unusable_sources_and_targets_give_a_clear_error(tmp_path):
+    with pytest.raises(BackupError, match="does not exist"):
+        backup(database_url=f"sqlite:///{tmp_path / 'none.db'}", storage_dir=tmp_path, dest=tmp_path / "b.tar",
+               now=NOW)
+    with pytest.raises(BackupError, match="cannot use the database"):
+        backup(database_url="postgresql+psycopg://nobody@127.0.0.1:1/none", storage_dir=tmp_path,
+               dest=tmp_path / "b.tar", now=NOW)
+    with pytest.raises(BackupError, match="is not a file"):
+        restore(archive_path=tmp_path / "missing.tar", database_url=f"sqlite:///{tmp_path / 'x.db'}",
+                storage_dir=tmp_path / "files")
