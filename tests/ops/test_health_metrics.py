@@ -9,7 +9,7 @@ import pytest
 from flask import Flask, request
 
 from app import create_app
-from app.extensions import limiter
+from app.extensions import db, limiter
 from app.ops.metrics import (
     DB_COLLECTORS,
     LocalCounter,
@@ -65,7 +65,8 @@ def test_healthz_is_503_when_the_queue_is_unreachable(app, client):
 def test_health_and_metrics_are_never_rate_limited(migrated_database, tmp_path):
     config = make_config(migrated_database, tmp_path)
     config.RATELIMIT_APPLICATION = "5 per minute"  # a site-wide limit, to show the two are exempt from it
-    client = create_app(config).test_client()
+    app = create_app(config)
+    client = app.test_client()
     try:
         assert [client.get("/login").status_code for _ in range(6)][-1] == 429
         assert all(client.get("/healthz").status_code == 200 for _ in range(50))
@@ -73,6 +74,8 @@ def test_health_and_metrics_are_never_rate_limited(migrated_database, tmp_path):
     finally:
         # The limiter is one object shared by every app in this run, and keeps application limits once set.
         limiter.limit_manager.set_application_limits([])
+        with app.app_context():
+            db.engine.dispose()
 
 
 def test_metrics_count_requests_by_method_and_status_class(client):
