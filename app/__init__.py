@@ -44,4 +44,13 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     init_api(app)
     init_tasks(app)
     register_cli(app)
+    _trust_proxies(app, app.config.get("PROXY_HOPS", 0))
     return app
+
+
+def _trust_proxies(app: Flask, hops: int) -> None:
+    """Take the client address, scheme and host from the headers set by `hops` reverse proxies."""
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

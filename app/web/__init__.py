@@ -35,3 +35,6 @@ def register_web(app: Flask) -> None:
     from app.web.assessment import bp as assessment_bp
 
     app.register_blueprint(assessment_bp)
+    from app.web.ops.views import init_ops
+
+    init_ops(app)
