@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from werkzeug.routing import IntegerConverter
+from werkzeug import routing
 
 
-class DatabaseIdConverter(IntegerConverter):
-    """An unsigned integer of at most 18 digits (below 2**63, the SQLite and PostgreSQL bigint limit).
+class IntegerConverter(routing.IntegerConverter):
+    """Werkzeug's `int` converter limited to 18 digits (below 2**63, the SQLite and PostgreSQL bigint limit).
 
-    The limit is in the pattern, not in to_python: a value refused by to_python makes Werkzeug answer 405
-    when the same path has a rule for another method, while a pattern that does not match is a plain 404.
+    It keeps Werkzeug's class name so code that inspects converters by name still sees an integer. The limit
+    is in the pattern, not in to_python: a value refused by to_python makes Werkzeug answer 405 when the same
+    path has a rule for another method, while a pattern that does not match is a plain 404.
     """
 
     regex = r"\d{1,18}"

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from app.accounts.models import Organisation, User
+from app.accounts.models import User
 from app.assessment.models import AssessmentPlan, AssessmentSession, SessionAssignment
 from app.catalog.models import Occupation
 from app.certification.models import Certificate

@@ -13,7 +13,7 @@ from app.extensions import db
 from tests.conftest import csrf_token_from, login
 from tests.factories import make_user
 
-ARGS = {"integer": 1, "int": 1, "databaseid": 1, "string": "x", "unicode": "x", "default": "x", "path": "x/y", "any": "x"}
+ARGS = {"integer": 1, "int": 1, "string": "x", "unicode": "x", "default": "x", "path": "x/y", "any": "x"}
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 CSRF_MESSAGE = "表单已过期或并非来自本站"  # the Chinese of "The form expired or was not sent from this site"
 
