@@ -9,7 +9,7 @@ DEPS_STAMP := $(VENV)/.deps-stamp
 MO := app/translations/zh/LC_MESSAGES/messages.mo
 CERT_FONT := certificates/fonts/JiangcaiSerif-GB2312.otf
 
-.PHONY: run test setup system-deps db lint worker
+.PHONY: run test setup system-deps db lint worker docs-screenshots
 
 run: setup db
 	@$(FLASK) demo load
@@ -51,3 +51,6 @@ db: setup
 
 lint: setup
 	$(VENV)/bin/ruff check app tests config.py
+
+docs-screenshots: setup
+	DOC_SCREENSHOTS_DIR=$(CURDIR)/docs/images $(PY) -m pytest tests/browser/test_doc_screenshots.py -q

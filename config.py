@@ -117,6 +117,7 @@ class TestConfig(Config):
     METRICS_TOKEN = None
     # Redis for the multi-process deployment test (its own database number; the test empties it)
     TEST_REDIS_URL = _env("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
+    DOC_SCREENSHOTS_DIR = _env("DOC_SCREENSHOTS_DIR")  # set by `make docs-screenshots` to refresh docs/images
     CERT_RENDER_PROCESSES = 0
     PUBLIC_BASE_URL = "http://localhost"
     # argon2 at full cost makes hundreds of logins slow; tests use a cheap but valid profile

@@ -1,7 +1,8 @@
 """Screenshots for the user guides in docs/, taken by logging in as each demo role and visiting its key pages.
 
-Each page must answer 200 and show its key text; the PNG is written to docs/images/<role>-<page>.png
-(overwritten on every run, so the guides always show the current screens).
+Each page must answer 200 and show its key text. The PNGs go to a temporary folder on an ordinary run, so
+`make test` leaves the checkout clean; `make docs-screenshots` (DOC_SCREENSHOTS_DIR=docs/images) refreshes
+docs/images/<role>-<page>.png for the guides.
 """
 
 from __future__ import annotations
@@ -22,11 +23,11 @@ from app.demand.models import JobDemand
 from app.people.models import Person, PersonAccess
 from app.training.apprenticeship_models import Apprenticeship
 from app.training.models import ClassSession, TrainingClass, TrainingProject
+from config import TestConfig
 from tests.browser.conftest import log_in
 from tests.demo_world import load_demo_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
 VIEWPORT = {"width": 1280, "height": 800}
 
 
@@ -149,11 +150,12 @@ PAGES = {
 
 
 @pytest.mark.parametrize("role", list(PAGES))
-def test_guide_screenshots(docs_server, shot_page, session, role):
-    IMAGES.mkdir(parents=True, exist_ok=True)
+def test_guide_screenshots(docs_server, shot_page, session, role, tmp_path):
+    images = Path(TestConfig.DOC_SCREENSHOTS_DIR) if TestConfig.DOC_SCREENSHOTS_DIR else tmp_path
+    images.mkdir(parents=True, exist_ok=True)
     if role == "institution":
         shot_page.goto(f"{docs_server}/login")
-        shot_page.screenshot(path=str(IMAGES / "login.png"))
+        shot_page.screenshot(path=str(images / "login.png"))
     ids = demo_ids(session)
     session.rollback()
     username, pages = PAGES[role]
@@ -165,4 +167,5 @@ def test_guide_screenshots(docs_server, shot_page, session, role):
         assert response.status == 200, f"{path} answered {response.status}"
         # visible=true skips the same words in the collapsed navigation menus
         assert shot_page.locator(f"text={key_text} >> visible=true").count(), f"{path} does not show {key_text}"
-        shot_page.screenshot(path=str(IMAGES / f"{role}-{name}.png"))
+        shot_page.screenshot(path=str(images / f"{role}-{name}.png"))
+        assert (images / f"{role}-{name}.png").stat().st_size > 10_000  # a real page, not a blank frame
