@@ -7,8 +7,9 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
 DEPS_STAMP := $(VENV)/.deps-stamp
 MO := app/translations/zh/LC_MESSAGES/messages.mo
+CERT_FONT := certificates/fonts/JiangcaiSerif-GB2312.otf
 
-.PHONY: run test setup system-deps db lint worker
+.PHONY: run test setup system-deps db lint worker docs-screenshots
 
 run: setup db
 	@$(FLASK) demo load
@@ -25,7 +26,7 @@ test: setup
 		$(PY) -m pytest $(PYTEST_ARGS); \
 	fi
 
-setup: system-deps $(DEPS_STAMP) $(MO)
+setup: system-deps $(DEPS_STAMP) $(MO) $(CERT_FONT)
 
 system-deps:
 	@bash scripts/system-deps.sh
@@ -41,9 +42,15 @@ $(DEPS_STAMP): pyproject.toml | $(PY)
 $(MO): app/translations/zh/LC_MESSAGES/messages.po $(DEPS_STAMP)
 	$(VENV)/bin/pybabel compile --use-fuzzy -d app/translations >/dev/null
 
+$(CERT_FONT): app/certification/fonts.py $(DEPS_STAMP)
+	$(PY) -m app.certification.fonts >/dev/null
+
 db: setup
 	@mkdir -p instance
 	@$(FLASK) db upgrade
 
 lint: setup
 	$(VENV)/bin/ruff check app tests config.py
+
+docs-screenshots: setup
+	DOC_SCREENSHOTS_DIR=$(CURDIR)/docs/images $(PY) -m pytest tests/browser/test_doc_screenshots.py -q

@@ -65,13 +65,17 @@ class Config:
     BOOTSTRAP_SERVE_LOCAL = True
 
     # Rate limits: shared Redis storage when REDIS_URL is set
-    RATELIMIT_ENABLED = True
+    # Switched off only for benchmarks (RATELIMIT_ENABLED=0); public verification relies on it.
+    RATELIMIT_ENABLED = _env("RATELIMIT_ENABLED", "1") not in ("0", "false", "False")
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", REDIS_URL or "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STRATEGY = "moving-window"
-    LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS = "5 per minute;20 per hour"
-    LOGIN_LIMIT_PER_ADDRESS = "30 per minute"
-    PUBLIC_LIMIT = "30 per minute"
+    # If Redis goes away, count in each process's memory until it is back rather than fail requests.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS = _env("LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS", "5 per minute;20 per hour")
+    LOGIN_LIMIT_PER_ADDRESS = _env("LOGIN_LIMIT_PER_ADDRESS", "30 per minute")
+    PUBLIC_LIMIT = _env("PUBLIC_LIMIT", "30 per minute")  # per address, over all public verification routes
+    SHARE_LINK_DEFAULT_DAYS = 30
 
     # Personal data protection (ID and phone numbers)
     PII_ENCRYPTION_KEY = _env("PII_ENCRYPTION_KEY", DEV_PII_KEY)
@@ -81,6 +85,11 @@ class Config:
     CERT_SIGNING_KEYS = _env("CERT_SIGNING_KEYS", DEV_SIGNING_KEYS)
     CERT_VERIFY_ONLY_KEYS = _env("CERT_VERIFY_ONLY_KEYS", "")
     PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host headers are trusted (0: none)
+    PROXY_HOPS = int(_env("PROXY_HOPS", "0"))
+    # /metrics answers requests from loopback addresses, or with "Authorization: Bearer <METRICS_TOKEN>"
+    METRICS_TOKEN = _env("METRICS_TOKEN")
 
     # Task queue: huey on SQLite by default, Redis in production
     HUEY_IMMEDIATE = _env("HUEY_IMMEDIATE", "0") == "1"
@@ -111,6 +120,11 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_STORAGE_URI = "memory://"
     HUEY_IMMEDIATE = True
+    PROXY_HOPS = 0
+    METRICS_TOKEN = None
+    # Redis for the multi-process deployment test (its own database number; the test empties it)
+    TEST_REDIS_URL = _env("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
+    DOC_SCREENSHOTS_DIR = _env("DOC_SCREENSHOTS_DIR")  # set by `make docs-screenshots` to refresh docs/images
     CERT_RENDER_PROCESSES = 0
     PUBLIC_BASE_URL = "http://localhost"
     # argon2 at full cost makes hundreds of logins slow; tests use a cheap but valid profile
@@ -129,6 +143,10 @@ class ProductionConfig(Config):
     PII_HASH_KEY = _env("PII_HASH_KEY")
     CERT_SIGNING_KEYS = _env("CERT_SIGNING_KEYS")
     DEBUG = _env("FLASK_DEBUG", "0") not in ("0", "false", "False")
+    # One reverse proxy (nginx) in front of gunicorn by default
+    PROXY_HOPS = int(_env("PROXY_HOPS", "1"))
+    # Connections that died while idle (database restart, failover) are replaced, not handed to a request
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
     @classmethod
     def validate(cls) -> None:

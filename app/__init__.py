@@ -30,6 +30,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     from app.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
     from app.tasks import init_tasks
     from app.web import register_web
+    from app.web.converters import IntegerConverter
 
     install_sqlite_listeners()
     passwords.configure(app.config.get("PASSWORD_HASH_PROFILE", "default"))
@@ -40,8 +41,18 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     bootstrap.init_app(app)
+    app.url_map.converters["int"] = IntegerConverter
     register_web(app)
     init_api(app)
     init_tasks(app)
     register_cli(app)
+    _trust_proxies(app, app.config.get("PROXY_HOPS", 0))
     return app
+
+
+def _trust_proxies(app: Flask, hops: int) -> None:
+    """Take the client address, scheme and host from the headers set by `hops` reverse proxies."""
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask
 from flask.cli import AppGroup
@@ -108,7 +110,79 @@ def verify_pdf(path: str) -> None:
     click.echo("OK: this is an issued certificate, unaltered.")
 
 
+ops_cli = AppGroup("ops", help="Backups and restores.")
+
+
+@ops_cli.command("backup")
+@click.argument("dest", type=click.Path(path_type=Path))
+def ops_backup(dest: Path) -> None:
+    """Back up the database and stored files into one archive (DEST: a file, or a folder to put it in)."""
+    from flask import current_app
+
+    from app.ops.backups import BackupError, backup
+
+    now = utcnow()
+    if dest.is_dir():
+        dest = dest / f"jiangcai-{now:%Y%m%d-%H%M%S}.tar"
+    try:
+        manifest = backup(database_url=db.engine.url.render_as_string(hide_password=False),
+                          storage_dir=Path(current_app.config["FILE_STORAGE_DIR"]), dest=dest, now=now)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    rows = sum(n for t, n in manifest.counts.items() if t != "alembic_version")
+    click.echo(f"Backup written to {dest}: {manifest.database_kind} at revision {manifest.alembic_head}, "
+               f"{len(manifest.counts)} tables, {rows} rows, {len(manifest.files)} stored files.")
+
+
+@ops_cli.command("restore")
+@click.argument("src", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database that already holds data.")
+def ops_restore(src: Path, force: bool) -> None:
+    """Restore an archive made by `flask ops backup` (stop the web and worker processes first)."""
+    from flask import current_app
+
+    from app.ops.backups import BackupError, restore
+
+    url = db.engine.url.render_as_string(hide_password=False)
+    db.session.remove()
+    db.engine.dispose()  # the restore replaces the database under this process's connections
+    try:
+        manifest = restore(archive_path=src, database_url=url,
+                           storage_dir=Path(current_app.config["FILE_STORAGE_DIR"]), force=force)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored the backup of {manifest.created_at}: revision {manifest.alembic_head}, "
+               f"row counts checked in {len(manifest.counts)} tables, {len(manifest.files)} stored files.")
+
+
+@ops_cli.command("init-site")
+@click.option("--organisation", "organisation_name", required=True, help="Name of the 人社 department, as registered.")
+@click.option("--uscc", required=True, help="Its 18-character unified social credit code (统一社会信用代码).")
+@click.option("--city", "city_code", default=None, help="City code such as 2101 (Shenyang); omit for the province.")
+@click.option("--username", required=True, help="Login of the first administrator.")
+@click.option("--name", "display_name", required=True, help="Full name of the first administrator.")
+@click.password_option(help="Password of the first administrator (asked for when not given).")
+def ops_init_site(organisation_name: str, uscc: str, city_code: str | None, username: str, display_name: str,
+                  password: str) -> None:
+    """On a new, migrated database: seed the occupation catalogue and create the first 人社 administrator."""
+    from app.errors import DomainError
+    from app.ops.site import initialise_site
+
+    with write_intent():
+        try:
+            started = initialise_site(db.session, now=utcnow(), organisation_name=organisation_name, uscc=uscc,
+                                      city_code=city_code, username=username, display_name=display_name,
+                                      password=password)
+        except DomainError as error:
+            db.session.rollback()
+            raise click.ClickException(f"{error.field or 'input'}: {error.message}") from error
+        db.session.commit()
+    click.echo(f"Seeded {started.occupations} occupations; created {started.organisation.name} and the "
+               f"administrator {started.admin.username}. Log in and add the other organisations and users.")
+
+
 def register_cli(app: Flask) -> None:
     """Attach every command group to the app."""
     app.cli.add_command(demo_cli)
     app.cli.add_command(certificates_cli)
+    app.cli.add_command(ops_cli)

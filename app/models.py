@@ -13,3 +13,4 @@ import app.placement.models  # noqa: F401
 import app.reporting.models  # noqa: F401
 import app.training.apprenticeship_models  # noqa: F401
 import app.training.models  # noqa: F401
+import app.verification.models  # noqa: F401

@@ -7,8 +7,9 @@ HUEY_IMMEDIATE=1 tasks run inline in the calling process (tests, quick local use
 from __future__ import annotations
 
 import multiprocessing
+from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -16,7 +17,7 @@ from huey import Huey, RedisHuey, SqliteHuey
 
 import app.certification.sources  # noqa: F401  (registers the batch scopes)
 from app.certification.batches import finish_job, pending_chunk, record_chunk, start_job
-from app.certification.issuing import IssuingContext, render_and_store
+from app.certification.issuing import CertificateDraft, IssuingContext, PreparedCertificate, render_and_store
 from app.certification.signing import keyring_from_config
 from app.database import utcnow, write_intent
 from app.extensions import db
@@ -43,16 +44,33 @@ def issuing_context(app: Flask) -> IssuingContext:
     )
 
 
-def _pool(processes: int) -> Executor | None:
+class _InlineExecutor(Executor):
+    """Renders at submit time in this process (tests, CERT_RENDER_PROCESSES <= 1)."""
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as exc:  # handed to the caller by future.result(), as a pool would
+            future.set_exception(exc)
+        return future
+
+
+def _pool(processes: int) -> Executor:
     if processes <= 1:
-        return None
+        return _InlineExecutor()
     # spawn: a fresh interpreter per worker, never a fork of a process holding database connections
     return ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"))
 
 
 def run_certificate_job(app: Flask, job_id: int, *, processes: int | None = None, chunk_size: int = 16,
                         window_size: int = 128, progress: Progress | None = None) -> tuple[int, int]:
-    """Reserve, render (in parallel processes) and record a job's certificates; returns (done, total)."""
+    """Reserve, render (in parallel processes) and record a job's certificates; returns (done, total).
+
+    The parent keeps up to two windows of certificates with the renderers: it prepares the next window
+    (numbers, signatures, views) and records finished certificates while the renderers work, so they
+    never wait for it.  Memory stays flat whatever the size of the batch.
+    """
     ctx = issuing_context(app)
     processes = app.config.get("CERT_RENDER_PROCESSES", 2) if processes is None else processes
     with app.app_context(), write_intent():
@@ -60,36 +78,37 @@ def run_certificate_job(app: Flask, job_id: int, *, processes: int | None = None
         job, _total = start_job(session, job_id=job_id, now=utcnow())
         session.commit()
         pool = _pool(processes)
+        in_flight: deque[tuple[CertificateDraft, PreparedCertificate, Future]] = deque()
+        exhausted = False
         try:
             while True:
-                # A window of prepared certificates keeps both render processes busy while the parent records
-                # finished ones chunk by chunk; memory stays flat whatever the size of the batch.
-                window = pending_chunk(session, job=job, ctx=ctx, size=window_size)
-                session.commit()
-                if not window:
+                if not exhausted and len(in_flight) <= window_size // 2:
+                    busy = {(draft.source_type, draft.source_id) for draft, _p, _f in in_flight}
+                    window = pending_chunk(session, job=job, ctx=ctx, size=window_size, exclude=busy)
+                    session.commit()
+                    exhausted = not window
+                    in_flight.extend((draft, prepared, pool.submit(render_and_store, prepared, ctx.storage_dir))
+                                     for draft, prepared in window)
+                if not in_flight:
                     break
-                prepared = [p for _d, p in window]
-                stored = (pool.map(render_and_store, prepared, [ctx.storage_dir] * len(prepared), chunksize=2)
-                          if pool else (render_and_store(p, ctx.storage_dir) for p in prepared))
                 rendered = []
-                for (draft, item), (path, digest) in zip(window, stored, strict=True):
-                    rendered.append((draft, item, path, digest))
-                    if len(rendered) == chunk_size:
-                        _record(session, job, rendered, progress)
-                        rendered = []
-                if rendered:
-                    _record(session, job, rendered, progress)
+                while in_flight and len(rendered) < chunk_size:
+                    draft, prepared, future = in_flight.popleft()
+                    path, digest = future.result()
+                    rendered.append((draft, prepared, path, digest))
+                _record(session, job, rendered, progress)
             finish_job(session, job=job, now=utcnow())
             session.commit()
             return job.done, job.total
         except Exception as exc:
+            for _draft, _prepared, future in in_flight:
+                future.cancel()
             session.rollback()
             finish_job(session, job=job, now=utcnow(), error=f"{type(exc).__name__}: {exc}")
             session.commit()
             raise
         finally:
-            if pool is not None:
-                pool.shutdown()
+            pool.shutdown(cancel_futures=True)
 
 
 def _record(session, job, rendered, progress: Progress | None) -> None:

@@ -9,6 +9,7 @@ Prints time, throughput and peak memory; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sys
 import tempfile
@@ -82,6 +83,11 @@ def build(app, count: int) -> int:
         return job.id
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("-n", type=int, default=1000)
@@ -95,6 +101,7 @@ def main() -> None:
     job_id = build(app, args.n)
     print(f"database ready in {folder} with {args.n} people; RSS before the job {rss_mb():.0f} MB")
     checkpoints = []
+    cpu_parent, cpu_children = time.process_time(), _children_cpu()
     start = time.perf_counter()
 
     def progress(done: int, total: int) -> None:
@@ -103,10 +110,14 @@ def main() -> None:
 
     done, total = run_certificate_job(app, job_id, processes=args.processes, chunk_size=32, progress=progress)
     elapsed = time.perf_counter() - start
+    parent_cpu, children_cpu = time.process_time() - cpu_parent, _children_cpu() - cpu_children
     print(f"issued {done}/{total} certificates in {elapsed:.1f} s "
           f"({done / elapsed:.1f}/s) with {args.processes} rendering processes")
     for count, seconds, rss in checkpoints:
         print(f"  after {count:5d}: {seconds:6.1f} s, parent peak RSS {rss:.0f} MB")
+    print(f"CPU: parent {parent_cpu:.1f} s ({parent_cpu / done * 1000:.0f} ms a certificate), renderers "
+          f"{children_cpu:.1f} s ({children_cpu / done * 1000:.0f} ms a certificate); load average now "
+          f"{os.getloadavg()[0]:.2f} (other work on the machine slows the wall time, not the CPU figures)")
     print(f"peak RSS: parent {rss_mb():.0f} MB, largest rendering process {rss_mb(resource.RUSAGE_CHILDREN):.0f} MB")
 
 

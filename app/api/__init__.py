@@ -67,6 +67,7 @@ def init_api(app: Flask) -> None:
         people,
         placement,
         training,
+        verify,
     )
 
     app.register_blueprint(bp)

@@ -7,7 +7,7 @@ from flask import jsonify, request
 from app.accounts.roles import Role
 from app.api import bp, documented, json_body
 from app.api.demand import occupation_id_for
-from app.api.fields import day, integer, text
+from app.api.fields import day, integer, query_choice, text
 from app.api.openapi import register_schema
 from app.database import utcnow
 from app.extensions import db
@@ -92,7 +92,7 @@ def apprenticeship_json(record: Apprenticeship, *, detail: bool = False) -> dict
             responses={"200": {"$ref": "#/components/schemas/ApprenticeshipList"}, "403": None})
 def apprenticeships_index():
     """Enterprises: theirs; institutions: those they teach; administrators: all."""
-    items = list_apprenticeships(db.session, actor=current_actor(), status=request.args.get("status") or None)
+    items = list_apprenticeships(db.session, actor=current_actor(), status=query_choice(request.args, "status", STATES))
     return jsonify({"items": [apprenticeship_json(a) for a in items]})
 
 

@@ -8,6 +8,7 @@ from flask import abort, current_app, jsonify, send_file
 
 from app.accounts.roles import Role
 from app.api import bp, documented, json_body
+from app.api.fields import integer, text
 from app.api.openapi import register_schema
 from app.certification.batches import create_job
 from app.certification.lifecycle import get_certificate, list_certificates, revoke_certificate
@@ -81,7 +82,9 @@ def certificates_show(certificate_id: int):
 @bp.get("/certificates/<int:certificate_id>/pdf")
 @authenticated
 @documented("/certificates/{certificate_id}/pdf", "get", summary="The stored PDF", tag="certificates",
-            parameters=ID_PARAM, responses={"200": {"type": "string"}, "404": None})
+            parameters=ID_PARAM,
+            responses={"200": {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
+                       "404": None})
 def certificates_pdf(certificate_id: int):
     """The stored PDF of the current print, byte for byte."""
     certificate = _certificate(certificate_id)
@@ -120,9 +123,9 @@ def certificates_revoke(certificate_id: int):
 def certificate_jobs_create():
     """Queue a batch issuance."""
     data = json_body()
-    scope_type, scope_id = data.get("scope_type"), data.get("scope_id")
-    if scope_type not in ("assessment_plan", "training_class") or not isinstance(scope_id, int):
-        raise ValidationFailed("scope_type 应为 assessment_plan 或 training_class，scope_id 应为整数", field="scope_type")
+    scope_type, scope_id = text(data, "scope_type", required=True), integer(data, "scope_id", required=True)
+    if scope_type not in ("assessment_plan", "training_class"):
+        raise ValidationFailed("scope_type 应为 assessment_plan 或 training_class", field="scope_type")
     actor = current_actor()
     organisation_id = scope_organisation_id(db.session, scope_type, str(scope_id))
     if not actor.has_role(Role.ADMIN) and organisation_id != actor.organisation_id:

@@ -6,7 +6,7 @@ from flask import jsonify, request
 
 from app.accounts.roles import Role
 from app.api import bp, documented, json_body
-from app.api.fields import day, integer, text
+from app.api.fields import day, integer, query_choice, text
 from app.api.openapi import register_schema
 from app.catalog.occupations import find_occupation
 from app.database import utcnow
@@ -93,7 +93,7 @@ def occupation_id_for(code: str | None, field: str = "occupation_code") -> int:
 def demands_index():
     """Enterprises: their own; institutions: open demands; administrators: all."""
     items = list_demands(db.session, actor=current_actor(), today=utcnow().date(),
-                         status=request.args.get("status") or None, city_code=request.args.get("city") or None)
+                         status=query_choice(request.args, "status", STATUSES), city_code=request.args.get("city") or None)
     return jsonify({"items": [demand_json(d) for d in items]})
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from app.errors import ValidationFailed
+
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1  # the database's INTEGER columns
+_INTEGER = re.compile(r"-?[0-9]{1,18}", re.ASCII)
 
 
 def text(data: dict, key: str, *, required: bool = False) -> str | None:
@@ -29,6 +33,8 @@ def integer(data: dict, key: str, *, required: bool = False) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValidationFailed(f"{key} 应为整数", field=key)
+    if not INT32_MIN <= value <= INT32_MAX:
+        raise ValidationFailed(f"{key} 超出范围", field=key)
     return value
 
 
@@ -61,6 +67,33 @@ def decimal(data: dict, key: str, *, required: bool = False) -> Decimal | None:
 def integer_list(data: dict, key: str) -> list[int]:
     """A list of integers (empty when absent)."""
     value = data.get(key) or []
-    if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+    if not isinstance(value, list) or not all(
+            isinstance(v, int) and not isinstance(v, bool) and INT32_MIN <= v <= INT32_MAX for v in value):
         raise ValidationFailed(f"{key} 应为整数数组", field=key)
     return value
+
+
+def query_integer(args, key: str, *, default: int | None = None, minimum: int | None = None,
+                  maximum: int | None = None) -> int | None:
+    """An integer query parameter; anything else (or out of range) is a 422 naming the parameter."""
+    raw = args.get(key)
+    if raw is None:
+        return default
+    if not _INTEGER.fullmatch(raw):
+        raise ValidationFailed(f"查询参数 {key} 应为整数", field=key)
+    value = int(raw)
+    minimum = INT32_MIN if minimum is None else minimum
+    maximum = INT32_MAX if maximum is None else maximum
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        raise ValidationFailed(f"查询参数 {key} 应在 {minimum} 到 {maximum} 之间", field=key)
+    return value
+
+
+def query_choice(args, key: str, choices) -> str | None:
+    """A query parameter that must be one of a few words (absent means no filter)."""
+    raw = args.get(key)
+    if raw is None:
+        return None
+    if raw not in choices:
+        raise ValidationFailed(f"查询参数 {key} 应为 {'、'.join(choices)} 之一", field=key)
+    return raw

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import jsonify
 
 from app.api import ROUTES, bp
@@ -49,42 +51,86 @@ def register_schema(name: str, schema: dict) -> None:
     SCHEMAS[name] = schema
 
 
-def _response(code: str, ref: dict | None) -> dict:
-    description = {"200": "OK", "201": "Created", "401": "Missing or invalid token", "403": "Forbidden",
-                   "404": "Not found", "409": "Conflict", "422": "Refused by a rule", "429": "Rate limited"}
-    body = {"description": description.get(code, "Response")}
-    schema = ref or {"$ref": "#/components/schemas/Error"}
-    body["content"] = {"application/json": {"schema": schema}}
+DESCRIPTIONS = {"200": "OK", "201": "Created", "202": "Accepted: the job runs in the background",
+                "400": "Malformed request: the body is not a JSON object, or the request cannot be read",
+                "401": "Missing, unknown or revoked bearer token", "403": "The token's user may not do this",
+                "404": "Not found, or outside the caller's scope",
+                "409": "Conflict: someone changed the record since you read it, or it already exists",
+                "422": "Refused by a rule or a field of the wrong type or form; `field` names the field",
+                "429": "Rate limited; retry after the number of seconds in Retry-After"}
+_PATH_PARAMETER = re.compile(r"{([^}]+)}")
+
+
+def _response(code: str, schema: dict | None) -> dict:
+    """A response object; `schema` is a JSON schema for application/json, or {"content": …} for other types."""
+    body: dict = {"description": DESCRIPTIONS.get(code, "Response")}
+    if schema is not None and "content" in schema:
+        body["content"] = schema["content"]
+    else:
+        body["content"] = {"application/json": {"schema": schema or {"$ref": "#/components/schemas/Error"}}}
+    if code == "401":
+        body["headers"] = {"WWW-Authenticate": {"description": "Bearer realm=\"jiangcai\"",
+                                                "schema": {"type": "string"}}}
     return body
+
+
+def _operation(route: dict) -> dict:
+    """One operation: declared responses plus the errors every operation of its shape can give."""
+    rule = getattr(route["view"], "access_rule", (PUBLIC,))
+    operation: dict = {"summary": route["summary"], "tags": [route["tag"]],
+                       "operationId": f"{route['method']}_{route['view'].__name__}",
+                       "responses": {code: _response(code, ref) for code, ref in route["responses"].items()}}
+    doc = (route["view"].__doc__ or "").strip()
+    if doc:
+        operation["description"] = doc
+    parameters = route["parameters"]
+    if parameters:
+        operation["parameters"] = parameters
+    if route["request_body"]:
+        operation["requestBody"] = {"required": True,
+                                    "content": {"application/json": {"schema": route["request_body"]}}}
+    extra = []
+    if route["request_body"]:
+        extra += ["400", "404", "422"]  # 404: a record the body refers to does not exist or is out of scope
+    if any(p["in"] == "query" and p["schema"].get("type") != "string" for p in parameters):
+        extra.append("422")
+    if any(p["in"] == "path" for p in parameters):
+        extra.append("404")
+    if rule[0] != PUBLIC:
+        operation["security"] = [{"bearer": []}]
+        extra.append("401")
+    if rule[0] == "roles":
+        extra.append("403")
+    for code in [*extra, "429"]:
+        operation["responses"].setdefault(code, _response(code, None))
+    operation["responses"] = dict(sorted(operation["responses"].items()))
+    return operation
+
+
+def path_parameters_missing(route: dict) -> set[str]:
+    """Names in a route's path template that it declares no path parameter for."""
+    declared = {p["name"] for p in route["parameters"] if p["in"] == "path"}
+    return set(_PATH_PARAMETER.findall(route["path"])) - declared
 
 
 def build_document() -> dict:
     """The whole OpenAPI document."""
     paths: dict[str, dict] = {}
     for route in ROUTES:
-        rule = getattr(route["view"], "access_rule", (PUBLIC,))
-        operation: dict = {"summary": route["summary"], "tags": [route["tag"]],
-                           "operationId": f"{route['method']}_{route['view'].__name__}",
-                           "responses": {code: _response(code, ref) for code, ref in route["responses"].items()}}
-        if route["parameters"]:
-            operation["parameters"] = route["parameters"]
-        if route["request_body"]:
-            operation["requestBody"] = {"required": True,
-                                        "content": {"application/json": {"schema": route["request_body"]}}}
-        if rule[0] != PUBLIC:
-            operation["security"] = [{"bearer": []}]
-            operation["responses"].setdefault("401", _response("401", None))
-        operation["responses"].setdefault("429", _response("429", None))
-        paths.setdefault(route["path"], {})[route["method"]] = operation
+        paths.setdefault(route["path"], {})[route["method"]] = _operation(route)
     return {
         "openapi": "3.1.0",
         "info": {"title": "Jiangcai API", "version": "1.0.0",
                  "description": "Skills training, assessment and certification records for Liaoning. "
-                                "Authenticate with `Authorization: Bearer <token>`; a token acts as its user, "
-                                "within that user's organisation and roles."},
+                                "Authenticate with `Authorization: Bearer <token>` (each user makes their own "
+                                "tokens at /account/tokens); a token acts as its user, within that user's organisation "
+                                "and roles. Errors are JSON objects with `error` (a message in Chinese), "
+                                "`status`, and `field` when one field is at fault. ID numbers are always masked."},
         "servers": [{"url": "/api/v1"}],
-        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}, "schemas": SCHEMAS},
-        "paths": paths,
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                                                      "description": "A personal API token of an organisation user"}},
+                       "schemas": SCHEMAS},
+        "paths": dict(sorted(paths.items())),
     }
 
 

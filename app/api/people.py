@@ -7,6 +7,7 @@ from datetime import date
 from flask import abort, jsonify, request
 
 from app.api import bp, documented, json_body
+from app.api.fields import query_integer
 from app.api.openapi import register_schema
 from app.database import utcnow
 from app.errors import NotFound, ValidationFailed
@@ -74,8 +75,8 @@ def person_json(person: Person, *, levels: bool = False) -> dict:
 def people_index():
     """Search by name part, full ID number or phone; paged."""
     search = request.args.get("q", "").strip() or None
-    limit = min(max(request.args.get("limit", 50, type=int), 1), 500)
-    offset = max(request.args.get("offset", 0, type=int), 0)
+    limit = query_integer(request.args, "limit", default=50, minimum=1, maximum=500)
+    offset = query_integer(request.args, "offset", default=0, minimum=0)
     actor = current_actor()
     items = list_people(db.session, actor=actor, search=search, limit=limit, offset=offset)
     return jsonify({"items": [person_json(p) for p in items], "total": count_people(db.session, actor=actor,

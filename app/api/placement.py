@@ -6,7 +6,7 @@ from flask import current_app, jsonify, request
 
 from app.accounts.roles import Role
 from app.api import bp, documented, json_body
-from app.api.fields import day, integer, text
+from app.api.fields import day, integer, query_choice, query_integer, text
 from app.api.openapi import register_schema
 from app.database import utcnow
 from app.extensions import db
@@ -41,6 +41,20 @@ register_schema("Placement", {"type": "object", "required": ["id", "person", "en
     "follow_ups": {"type": "array", "items": {"$ref": "#/components/schemas/FollowUp"}}}})
 register_schema("PlacementList", {"type": "object", "required": ["items"], "properties": {
     "items": {"type": "array", "items": {"$ref": "#/components/schemas/Placement"}}}})
+register_schema("FollowUpDueList", {"type": "object", "required": ["items"], "properties": {
+    "items": {"type": "array", "items": {"type": "object", "required": [
+        "placement_id", "person", "enterprise", "months", "due_on", "overdue"], "properties": {
+        "placement_id": {"type": "integer"}, "person": {"type": "string"}, "enterprise": {"type": "string"},
+        "months": {"enum": [3, 6, 12]}, "due_on": {"type": "string", "format": "date"},
+        "overdue": {"type": "boolean"}}}}}})
+_GRADE_COUNTS = {"type": "object", "additionalProperties": {"type": "integer"}}
+register_schema("LadderReport", {"type": "object", "required": ["by", "rows", "movement"], "properties": {
+    "by": {"type": "string"},
+    "rows": {"type": "array", "items": {"type": "object", "required": ["key", "label", "counts", "total"],
+                                        "properties": {"key": {"type": "string"}, "label": {"type": "string"},
+                                                       "counts": _GRADE_COUNTS, "total": {"type": "integer"}}}},
+    "movement": {"type": "object", "description": "quarter → grade key → new awards",
+                 "additionalProperties": _GRADE_COUNTS}}})
 register_schema("FunnelReport", {"type": "object", "required": ["steps", "classes"], "properties": {
     "filters": {"type": "object"}, "window_months": {"enum": [2, 6]},
     "steps": {"type": "array", "items": {"type": "object", "properties": {
@@ -86,7 +100,7 @@ def placement_json(p: Placement) -> dict:
             responses={"200": {"$ref": "#/components/schemas/PlacementList"}, "403": None})
 def placements_index():
     """Enterprises: their hires; institutions: their trainees'; administrators: all."""
-    items = list_placements(db.session, actor=current_actor(), status=request.args.get("status") or None)
+    items = list_placements(db.session, actor=current_actor(), status=query_choice(request.args, "status", ("active", "left", "cancelled")))
     return jsonify({"items": [placement_json(p) for p in items]})
 
 
@@ -136,7 +150,7 @@ def placements_follow_up(placement_id: int):
 @bp.get("/follow-ups/due")
 @roles(*USERS)
 @documented("/follow-ups/due", "get", summary="Follow-ups due within 30 days or overdue", tag="placement",
-            responses={"200": None, "403": None})
+            responses={"200": {"$ref": "#/components/schemas/FollowUpDueList"}, "403": None})
 def follow_ups_due():
     """Due list of the caller's scope, overdue first."""
     due = due_follow_ups(db.session, actor=current_actor(), today=utcnow().date())
@@ -154,10 +168,10 @@ def report_funnel():
     """The funnel steps with conversions, and each class's employment rate within the window."""
     args, actor = request.args, current_actor()
     filters = FunnelFilters(quarter=args.get("quarter") or None, city_code=args.get("city") or None,
-                            occupation_id=args.get("occupation_id", type=int),
-                            institution_id=args.get("institution_id", type=int),
-                            project_id=args.get("project_id", type=int))
-    window = args.get("window", type=int) or current_app.config["EMPLOYMENT_WINDOW_MONTHS"]
+                            occupation_id=query_integer(args, "occupation_id", minimum=1),
+                            institution_id=query_integer(args, "institution_id", minimum=1),
+                            project_id=query_integer(args, "project_id", minimum=1))
+    window = query_integer(args, "window", minimum=1, maximum=24) or current_app.config["EMPLOYMENT_WINDOW_MONTHS"]
     steps = report_for(db.session, actor=actor, filters=filters)
     classes = class_employment(db.session, scoped_filters(actor, filters), window_months=window,
                                today=utcnow().date(), tiers=parse_tiers(current_app.config["EMPLOYMENT_SUBSIDY_TIERS"]))
@@ -175,11 +189,11 @@ def report_funnel():
 @roles(Role.ADMIN, Role.ENTERPRISE_HR)
 @documented("/reports/ladder", "get", summary="Workers at each grade and new awards per quarter", tag="reports",
             parameters=[{"name": "by", "in": "query", "required": False, "schema": {"enum": list(DIMENSIONS)}}],
-            responses={"200": None, "403": None})
+            responses={"200": {"$ref": "#/components/schemas/LadderReport"}, "403": None})
 def report_ladder():
     """Counts at the eight grades by occupation, enterprise or city; movement over the last five quarters."""
     actor, today = current_actor(), utcnow().date()
-    by = request.args.get("by") or "occupation"
+    by = query_choice(request.args, "by", tuple(DIMENSIONS)) or "occupation"
     rows = ladder(db.session, actor=actor, by=by, as_of=today)
     return jsonify({"by": by, "rows": [{"key": r.key, "label": r.label, "counts": r.counts, "total": r.total}
                                        for r in rows],

@@ -7,7 +7,7 @@ from flask import jsonify, request
 from app.accounts.roles import Role
 from app.api import bp, documented, json_body
 from app.api.demand import occupation_id_for
-from app.api.fields import day, decimal, integer, integer_list, text
+from app.api.fields import day, decimal, integer, integer_list, query_integer, text
 from app.api.openapi import register_schema
 from app.database import utcnow
 from app.extensions import db
@@ -137,11 +137,11 @@ def projects_create():
 @bp.get("/classes")
 @roles(*READERS)
 @documented("/classes", "get", summary="Classes in the caller's scope", tag="training",
-            parameters=[{"name": "project_id", "in": "query", "required": False, "schema": {"type": "integer"}}],
+            parameters=[{"name": "project_id", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}}],
             responses={"200": _ref("TrainingClassList"), "403": None})
 def classes_index():
     """Classes, optionally of one project."""
-    items = list_classes(db.session, actor=current_actor(), project_id=request.args.get("project_id", type=int))
+    items = list_classes(db.session, actor=current_actor(), project_id=query_integer(request.args, "project_id", minimum=1))
     return jsonify({"items": [class_json(c) for c in items]})
 
 

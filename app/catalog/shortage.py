@@ -21,6 +21,7 @@ from app.spreadsheets import CellError, SheetRow, cell_text, require_headers
 QUARTER_RE = re.compile(r"^(20\d{2})Q([1-4])$")
 COLUMNS = ("排名", "职业编码", "职业名称", "工种", "缺口数", "需求城市", "上期排名", "是否新增")
 REQUIRED = ("排名", "职业编码", "职业名称", "缺口数")
+MAX_NUMBER = 10_000_000  # far above any real rank or gap, well inside the INTEGER columns
 
 
 @dataclass
@@ -58,6 +59,9 @@ def _int(text: str, column: str, errors: list[CellError], row: int, *, required:
         return None
     if value < (1 if column != "缺口数" else 0):
         errors.append(CellError(row, column, "数值过小"))
+        return None
+    if value > MAX_NUMBER:
+        errors.append(CellError(row, column, f"数值过大（不能超过 {MAX_NUMBER}）"))
         return None
     return value
 

@@ -8,7 +8,7 @@ is used twice and none is skipped.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -87,15 +87,19 @@ def _issued_count(session: Session, drafts: Sequence[CertificateDraft]) -> int:
                                                           source_id=d.source_id) is not None)
 
 
-def pending_chunk(session: Session, *, job: CertificateJob, ctx: IssuingContext,
-                  size: int) -> list[tuple[CertificateDraft, PreparedCertificate]]:
-    """Up to `size` reserved, unissued drafts of the job, prepared for rendering."""
+def pending_chunk(session: Session, *, job: CertificateJob, ctx: IssuingContext, size: int,
+                  exclude: Collection[tuple[str, int]] = ()) -> list[tuple[CertificateDraft, PreparedCertificate]]:
+    """Up to `size` reserved, unissued drafts of the job, prepared for rendering.
+
+    ``exclude`` holds (source_type, source_id) keys already handed to a renderer and not yet recorded.
+    """
     reserved = {(r.source_type, r.source_id): r for r in session.scalars(
         select(NumberReservation).where(NumberReservation.kind == job.kind).order_by(NumberReservation.number))}
     chunk = []
     for draft in job_drafts(session, job):
-        reservation = reserved.get((draft.source_type, draft.source_id))
-        if reservation is not None:
+        key = (draft.source_type, draft.source_id)
+        reservation = reserved.get(key)
+        if reservation is not None and key not in exclude:
             chunk.append((draft, prepare_certificate(draft, reservation, ctx)))
             if len(chunk) == size:
                 break

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import exists, or_, select
@@ -59,6 +60,16 @@ def list_certificates(session: Session, *, actor: User, search: str | None = Non
     if status:
         stmt = stmt.where(Certificate.status == status)
     return list(session.scalars(stmt))
+
+
+def certificates_by_source(session: Session, *, source_type: str, source_ids: Iterable[int]) -> dict[int, Certificate]:
+    """The latest certificate issued for each source (enrolment, apprenticeship, result), keyed by source id."""
+    keys = [str(source_id) for source_id in source_ids]
+    if not keys:
+        return {}
+    rows = session.scalars(select(Certificate).where(
+        Certificate.source_type == source_type, Certificate.source_id.in_(keys)).order_by(Certificate.id))
+    return {int(c.source_id): c for c in rows}  # a correction is issued later, so it wins
 
 
 def _require_issuer(actor: User, certificate: Certificate) -> None:

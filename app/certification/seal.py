@@ -14,7 +14,7 @@ _CENTRE = 100.0
 _RING_OUTER = 96.0
 _RING_WIDTH = 5.0
 _MAX_ARC_DEG = 232.0  # longer names squeeze into the arc rather than wrap past the bottom label
-_FONT = "Noto Serif CJK SC"
+_FONT = "Jiangcai Serif, Noto Serif CJK SC"  # the certificate face first (see certificates/common/base.css)
 
 
 def _star_points(cx: float, cy: float, outer: float) -> str:

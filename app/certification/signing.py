@@ -193,10 +193,24 @@ def parse_verification_url(url: str) -> tuple[str, SignedPayload, str]:
     match = re.search(r"/v/([^/]+)\Z", parts.path)
     if not match or not _TOKEN_RE.fullmatch(match.group(1)):
         raise ValueError("no verification token in path")
-    query = parse_qs(parts.query, keep_blank_values=True, strict_parsing=True)
-    if sorted(query) != sorted(_QUERY_KEYS) or any(len(v) != 1 for v in query.values()):
+    payload, signature = parse_verification_query(
+        parse_qs(parts.query, keep_blank_values=True, strict_parsing=True))
+    return match.group(1), payload, signature
+
+
+def parse_verification_query(query: Mapping[str, object]) -> tuple[SignedPayload, str]:
+    """Read (payload, signature) from a QR URL's query: n, l, o, d, k, s each exactly once; ValueError if not."""
+    if sorted(query) != sorted(_QUERY_KEYS):
         raise ValueError("query must hold n, l, o, d, k, s exactly once")
-    q = {key: values[0] for key, values in query.items()}
+    q: dict[str, str] = {}
+    for key, value in query.items():
+        if isinstance(value, list | tuple):
+            if len(value) != 1:
+                raise ValueError("query must hold n, l, o, d, k, s exactly once")
+            value = value[0]
+        if not isinstance(value, str):
+            raise ValueError("query values must be text")
+        q[key] = value
     if not re.fullmatch(r"[0-5]", q["l"]):
         raise ValueError("bad level digit")
     try:
@@ -210,7 +224,7 @@ def parse_verification_url(url: str) -> tuple[str, SignedPayload, str]:
     )
     if not re.fullmatch(r"[A-Za-z0-9_\-]{1,128}", q["s"]):
         raise ValueError("bad signature encoding")
-    return match.group(1), payload, q["s"]
+    return payload, q["s"]
 
 
 def keyring_from_config(signing_keys: str, verify_only_keys: str = "") -> KeyRing:

@@ -27,12 +27,11 @@ MIN_ASPECT, MAX_ASPECT = 0.64, 0.80  # width / height; a 1-inch photo is 295×41
 MIN_BACKGROUND_BRIGHTNESS = 215
 MAX_BACKGROUND_SATURATION = 0.10  # mean HSV saturation of the border, 0–1
 _STRIP = 0.06  # border strip width, as a share of the image side
-_FORMATS = {"JPEG": "jpg", "PNG": "png"}
 _MAGIC = {b"\xff\xd8\xff": "JPEG", b"\x89PNG\r\n\x1a\n": "PNG"}
 
 
-def check_photo(data: bytes) -> str:
-    """Check an uploaded ID photo and return its file extension ('jpg' or 'png'); refuse with the reason."""
+def check_photo(data: bytes) -> bytes:
+    """Check an uploaded ID photo; return it upright as a JPEG without metadata, or refuse with the reason."""
     if len(data) > MAX_BYTES:
         raise ValidationFailed(f"照片文件不能超过 2 MB（当前 {len(data) / 1024 / 1024:.1f} MB）", field="photo")
     declared = next((fmt for magic, fmt in _MAGIC.items() if data.startswith(magic)), None)
@@ -58,7 +57,18 @@ def check_photo(data: bytes) -> str:
             raise ValidationFailed("无法读取照片文件，文件可能已损坏", field="photo") from None
     _check_proportions(upright)
     _check_background(upright)
-    return _FORMATS[declared]
+    return _clean_jpeg(upright)
+
+
+def _clean_jpeg(image: Image.Image) -> bytes:
+    """Re-encode the upright photo: no EXIF (camera, GPS position, time), no ICC, no comments.
+
+    A phone photo carries where and when it was taken; certificates and exports need only the pixels.
+    Re-encoding also applies the EXIF orientation, so the photo prints upright wherever it is shown.
+    """
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=92, optimize=True)
+    return buffer.getvalue()
 
 
 def _check_proportions(image: Image.Image) -> None:
@@ -115,10 +125,10 @@ def set_photo(
 ) -> Person:
     """Check and store a person's 1-inch photo under storage_dir/photos/<sha256>.<ext>; records the hash."""
     person = person_for_change(session, actor=actor, person_id=person_id)
-    extension = check_photo(data)
-    digest = hashlib.sha256(data).hexdigest()
-    relative = f"photos/{digest}.{extension}"
-    _store(data, Path(storage_dir) / relative)
+    clean = check_photo(data)
+    digest = hashlib.sha256(clean).hexdigest()
+    relative = f"photos/{digest}.jpg"
+    _store(clean, Path(storage_dir) / relative)
     old = person.photo_sha256
     person.photo_path, person.photo_sha256, person.updated_at = relative, digest, now
     session.flush()

@@ -35,6 +35,12 @@ def register_web(app: Flask) -> None:
     from app.web.assessment import bp as assessment_bp
 
     app.register_blueprint(assessment_bp)
+    from app.web.ops.views import init_ops
+
+    init_ops(app)
+    from app.web.verify import bp as verify_bp
+
+    app.register_blueprint(verify_bp)
     from app.web.placement import bp as placement_bp
     from app.web.reporting import bp as reports_bp
 

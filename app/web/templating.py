@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from app.catalog.ladder import grade_by_key, level_label, level_name
+from app.certification.models import STATUS_LABELS as CERTIFICATE_STATUS_LABELS
 from app.idnumbers import ID_TYPE_LABELS
 from app.people.models import LEVEL_ROUTES
 from app.people.vocabulary import EDUCATION_LABELS, GENDER_LABELS, target_group_text
@@ -51,6 +52,7 @@ def init_templating(app: Flask) -> None:
     app.add_template_global(lambda keys: target_group_text(keys or []), "target_groups_text")
     app.add_template_global(lambda key: grade_by_key(key).label, "grade_label")
     app.add_template_global(lambda r: LEVEL_ROUTES.get(r, r), "award_route_label")
+    app.add_template_global(lambda s: CERTIFICATE_STATUS_LABELS.get(s, s), "certificate_status_label")
 
     @app.template_filter("city_label")
     def _city_label(code: str) -> str:

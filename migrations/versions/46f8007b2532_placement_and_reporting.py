@@ -1,7 +1,7 @@
 """placement and reporting
 
 Revision ID: 46f8007b2532
-Revises: 244001e2e5ca
+Revises: de98753d42ef
 Create Date: 2026-11-24 08:53:16.306106
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '46f8007b2532'
-down_revision = '244001e2e5ca'
+down_revision = 'de98753d42ef'
 branch_labels = None
 depends_on = None
 

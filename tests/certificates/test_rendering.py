@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pypdf
 import pytest
+from fontTools.ttLib import TTFont
 
+from app.certification.fonts import FONT_PATH, gb2312_characters
 from app.certification.rendering import (
     ApprenticeshipCertificateView,
     SkillCertificateView,
@@ -112,6 +114,32 @@ def test_render_logs_no_warnings(skill_view: SkillCertificateView, caplog: pytes
 def test_harfbuzz_subsetter_is_available() -> None:
     # Without libharfbuzz-subset0 WeasyPrint falls back to fontTools: ~10 s per CJK certificate.
     assert harfbuzz_subsetter_available()
+
+
+def _embedded_fonts(pdf: bytes) -> set[str]:
+    fonts = pypdf.PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"]
+    return {str(font.get_object()["/BaseFont"]).split("+", 1)[1] for font in fonts.values()}
+
+
+def test_certificate_embeds_only_the_gb2312_cut_of_the_face(skill_pdf: bytes) -> None:
+    # Subsetting the full 65,000-glyph face costs ~25 ms more per certificate (see fonts.py).
+    assert FONT_PATH.is_file()
+    assert _embedded_fonts(skill_pdf) == {"Jiangcai-Serif"}
+
+
+def test_built_face_covers_gb2312() -> None:
+    with TTFont(FONT_PATH, lazy=True) as face:
+        cmap = face.getBestCmap()
+    assert gb2312_characters() <= set(cmap)
+    assert {ord(c) for c in "0123456789SY-/：--"} <= set(cmap)
+
+
+def test_a_name_outside_gb2312_prints_from_the_full_face(
+    skill_view_factory: Callable[..., SkillCertificateView],
+) -> None:
+    pdf = render_pdf(skill_view_factory(holder_name="李龑"))  # 龑 (U+9F91) is not in GB 2312
+    assert "李龑" in squeeze(pdf_text(pdf))
+    assert _embedded_fonts(pdf) == {"Jiangcai-Serif", "Noto-Serif-CJK-SC"}
 
 
 def test_one_render_is_well_under_two_seconds(skill_view: SkillCertificateView) -> None:

@@ -71,7 +71,7 @@ def test_fetcher_serves_design_files_and_data_uris() -> None:
 
 def test_certificates_folder_holds_design_files_only() -> None:
     suffixes = {path.suffix for path in CERTIFICATES_DIR.rglob("*") if path.is_file()}
-    assert suffixes <= {".html", ".css", ".svg", ".png", ".jpg"}
+    assert suffixes <= {".html", ".css", ".svg", ".png", ".jpg", ".otf"}  # .otf: the built certificate face
 
 
 # --- value objects -------------------------------------------------------------------------

@@ -28,16 +28,33 @@ def upload(session, staff, person, data, tmp_path):
     return set_photo(session, actor=staff, now=NOW, person_id=person.id, data=data, storage_dir=tmp_path)
 
 
-@pytest.mark.parametrize(("fmt", "extension"), [("JPEG", "jpg"), ("PNG", "png")])
-def test_good_photo_is_stored_under_its_sha256(session, staff, person, tmp_path, fmt, extension):
-    data = photo_bytes(fmt=fmt)
-    upload(session, staff, person, data, tmp_path)
-    digest = hashlib.sha256(data).hexdigest()
-    assert person.photo_sha256 == digest
-    assert person.photo_path == f"photos/{digest}.{extension}"
-    assert (tmp_path / person.photo_path).read_bytes() == data
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+def test_good_photo_is_stored_as_clean_jpeg_under_its_sha256(session, staff, person, tmp_path, fmt):
+    upload(session, staff, person, photo_bytes(fmt=fmt), tmp_path)
+    stored = (tmp_path / person.photo_path).read_bytes()
+    digest = hashlib.sha256(stored).hexdigest()
+    assert person.photo_sha256 == digest and person.photo_path == f"photos/{digest}.jpg"
+    with Image.open(io.BytesIO(stored)) as image:
+        assert image.format == "JPEG" and image.size == (295, 413)
     event = session.scalars(select(AuditEvent).where(AuditEvent.action == "person.photo")).one()
     assert event.new_value == {"photo_sha256": digest}
+
+
+def test_stored_photo_drops_exif_and_is_turned_upright(session, staff, person, tmp_path):
+    # A phone photo held sideways: pixels landscape, EXIF says "rotate 90°", plus a GPS position.
+    upright = Image.open(io.BytesIO(photo_bytes()))
+    sideways = upright.transpose(Image.Transpose.ROTATE_90)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90° clockwise to view
+    exif[0x8825] = {1: "N", 2: (41.0, 48.0, 0.0)}  # GPSInfo
+    exif[0x010F] = "PhoneMaker"
+    buffer = io.BytesIO()
+    sideways.save(buffer, "JPEG", exif=exif)
+    upload(session, staff, person, buffer.getvalue(), tmp_path)
+    with Image.open(tmp_path / person.photo_path) as stored:
+        assert stored.size == (295, 413)
+        assert dict(stored.getexif()) == {}
+        assert "exif" not in stored.info and "icc_profile" not in stored.info
 
 
 def test_off_white_but_bright_background_is_accepted(session, staff, person, tmp_path):

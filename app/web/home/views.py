@@ -25,6 +25,13 @@ def index():
     return redirect(url_for("auth.login"))
 
 
+@bp.get("/ping")
+@public
+def ping():
+    """A trivial liveness answer (also the hello-world baseline of bench/verify_throughput.py)."""
+    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+
 @bp.get("/dashboard")
 @authenticated
 def dashboard():

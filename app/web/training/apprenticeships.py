@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from app.accounts.roles import Role
 from app.catalog.occupations import list_occupations
+from app.certification.lifecycle import certificates_by_source
 from app.database import utcnow
 from app.demand.services import enterprises
 from app.errors import DomainError, NotFound
@@ -120,6 +121,10 @@ def _page(apprenticeship_id: int, *, status: int = 200, **forms):
     today = utcnow().date()
     context = {
         "record": record, "today": today, "award": apprentice_grade_award(db.session, record),
+        "certificate": certificates_by_source(db.session, source_type="apprenticeship",
+                                              source_ids=[record.id]).get(record.id),
+        "can_issue": current_actor().has_role(Role.ADMIN) or (
+            current_actor().has_role(Role.INSTITUTION_STAFF) and record.institution_id == current_actor().organisation_id),
         "position": subsidy_position(db.session, record),
         "document_form": forms.get("document_form") or DocumentForm(formdata=None),
         "logbook_form": forms.get("logbook_form") or LogbookForm(formdata=None, entry_date=today),

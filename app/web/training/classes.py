@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 
 from app.accounts.roles import Role
+from app.certification.lifecycle import certificates_by_source
 from app.database import utcnow
 from app.errors import DomainError, NotFound
 from app.extensions import db
@@ -48,8 +49,11 @@ def _page(class_id: int, *, status: int = 200, **context):
     context.setdefault("enrol_form", EnrolForm(formdata=None))
     context.setdefault("import_form", EnrolImportForm(formdata=None))
     context.setdefault("session_form", SessionForm(formdata=None, session_date=utcnow().date()))
+    certificates = certificates_by_source(db.session, source_type="enrolment",
+                                          source_ids=[line.enrolment.id for line in roster.lines])
     return render_template("training/class.html", roster=roster, klass=roster.training_class,
-                           status_form=EnrolmentStatusForm(formdata=None), today=utcnow().date(), **context), status
+                           certificates=certificates, status_form=EnrolmentStatusForm(formdata=None),
+                           today=utcnow().date(), **context), status
 
 
 @bp.get("/<int:class_id>")

@@ -1,0 +1,220 @@
+"""Checking one certificate by number and holder name, or by its QR token; every check is logged.
+
+A miss never says why: an unknown number, a wrong name and a malformed number give the same outcome,
+so the public pages cannot be used to learn which numbers exist or whose they are.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, bindparam, insert, select, text
+from sqlalchemy.orm import Session, aliased
+
+from app.catalog.ladder import level_label
+from app.certification.issuing import qr_payload
+from app.certification.models import KIND_LABELS, STATUS_LABELS, Certificate
+from app.certification.signing import KeyRing, parse_verification_query
+from app.idnumbers import IdNumberError, parse_certificate_number
+from app.verification.models import VerificationLog
+
+LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
+FOUND, MISS, LEGACY = "found", "miss", "legacy"
+_LOCAL_NUMBER = re.compile(r"(PX|XT)\d{13}", re.ASCII)
+_LEGACY_NUMBER = re.compile(r"\d{16}", re.ASCII)
+_TOKEN = re.compile(r"[A-Za-z0-9_\-]{16,64}", re.ASCII)
+_NAME_DOTS = str.maketrans({"•": "·", "・": "·", "．": "·", ".": "·", "‧": "·", "∙": "·"})
+MAX_NAME = 50
+
+_replacement = aliased(Certificate)
+# Only the columns a result shows: one indexed lookup, no JSON or PII columns loaded.
+_COLUMNS = (
+    Certificate.id, Certificate.kind, Certificate.number, Certificate.status, Certificate.holder_name,
+    Certificate.id_masked, Certificate.occupation_code, Certificate.occupation_name, Certificate.variant_name,
+    Certificate.level_digit, Certificate.issuer_org_id, Certificate.issuer_name, Certificate.issue_date,
+    Certificate.revoked_at, Certificate.revoked_reason, Certificate.token, Certificate.key_id,
+    Certificate.signature, _replacement.number.label("replaced_by"),
+)
+
+
+@dataclass(frozen=True)
+class CertificateFacts:
+    """What a verification shows about a certificate, as plain values (pages, API, PDF)."""
+
+    certificate_id: int
+    issuer_org_id: int
+    number: str
+    kind: str
+    kind_label: str
+    status: str
+    status_label: str
+    holder_name: str
+    id_masked: str
+    occupation_code: str
+    occupation_name: str
+    variant_name: str  # "--" when none, as printed
+    level_label: str  # "" for certificates without a level
+    issue_date: str  # YYYY-MM-DD
+    issuer_name: str
+    revoked_on: str | None
+    revoked_reason: str | None
+    replaced_by: str | None
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """The answer to one check: found (with facts), a miss, or a legacy number not issued here."""
+
+    result: str
+    checked_at: datetime
+    facts: CertificateFacts | None = None
+    signature: str | None = None  # QR checks: "valid", "invalid" or "absent"
+    number: str = ""  # the number as checked (normalised), for legacy answers
+
+    @property
+    def found(self) -> bool:
+        """True when a certificate was found and the name matched."""
+        return self.result == FOUND
+
+
+def normalise_number(raw: str | None) -> str:
+    """A certificate number as typed, folded to ASCII upper case without spaces."""
+    return "".join(unicodedata.normalize("NFKC", raw or "").split()).upper()
+
+
+def normalise_name(raw: str | None) -> str:
+    """A holder name for comparison: full-width folded, spaces dropped, middle dots unified."""
+    return "".join(unicodedata.normalize("NFKC", raw or "").split()).translate(_NAME_DOTS)
+
+
+def number_format(number: str) -> str:
+    """Classify a normalised number: "current" (22 chars), "local" (training/apprenticeship), "legacy", "malformed"."""
+    if len(number) == 22:
+        try:
+            parse_certificate_number(number)
+        except IdNumberError:
+            return "malformed"
+        return "current"
+    if _LOCAL_NUMBER.fullmatch(number):
+        return "local"
+    if _LEGACY_NUMBER.fullmatch(number):
+        return "legacy"
+    return "malformed"
+
+
+def _facts(row) -> CertificateFacts:
+    revoked_on = row.revoked_at.astimezone(LOCAL_ZONE).date().isoformat() if row.revoked_at else None
+    return CertificateFacts(
+        certificate_id=row.id, issuer_org_id=row.issuer_org_id, number=row.number, kind=row.kind,
+        kind_label=KIND_LABELS[row.kind], status=row.status, status_label=STATUS_LABELS[row.status],
+        holder_name=row.holder_name, id_masked=row.id_masked, occupation_code=row.occupation_code or "",
+        occupation_name=row.occupation_name, variant_name=row.variant_name or "--",
+        level_label=level_label(row.level_digit) if row.level_digit else "", issue_date=row.issue_date.isoformat(),
+        issuer_name=row.issuer_name, revoked_on=revoked_on,
+        revoked_reason=row.revoked_reason if row.status == "revoked" else None, replaced_by=row.replaced_by,
+    )
+
+
+_LOOKUP: Select = select(*_COLUMNS).outerjoin(_replacement, _replacement.id == Certificate.superseded_by_id)
+# Built once: executing the same statement object skips most of SQLAlchemy's per-call statement work.
+_BY_NUMBER = _LOOKUP.where(Certificate.number == bindparam("value"))
+_BY_TOKEN = _LOOKUP.where(Certificate.token == bindparam("value"))
+_BY_ID = _LOOKUP.where(Certificate.id == bindparam("value"))
+_BY_NUMBERS = _LOOKUP.where(Certificate.number.in_(bindparam("values", expanding=True)))
+_LOG = insert(VerificationLog)
+# PostgreSQL: the same insert, committed without waiting for the WAL flush. A check writes only this row (and
+# a share link's view count); a database crash could lose the last fraction of a second of log rows, never a
+# certificate. set_config(…, true) lasts to the end of the current transaction — also the implicit one of a
+# single statement in autocommit mode — so the setting travels in the same round trip as the insert.
+_LOG_RELAXED = text(
+    "INSERT INTO verification_log (checked_at, channel, result, certificate_id, organisation_id, share_link_id) "
+    "SELECT :checked_at, :channel, :result, :certificate_id, :organisation_id, :share_link_id "
+    "FROM (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed"
+).bindparams(bindparam("checked_at", type_=VerificationLog.__table__.c.checked_at.type))
+
+
+def log_check(session: Session, *, now: datetime, channel: str, result: str, certificate_id: int | None = None,
+              organisation_id: int | None = None, share_link_id: int | None = None) -> None:
+    """Record one check (no names, no ID numbers)."""
+    # Core, not ORM, execution: a check is the hottest path of the application and needs no unit of work.
+    connection = session.connection()
+    statement = _LOG_RELAXED if connection.dialect.name == "postgresql" else _LOG
+    connection.execute(statement, {"checked_at": now, "channel": channel, "result": result,
+                                   "certificate_id": certificate_id, "organisation_id": organisation_id,
+                                   "share_link_id": share_link_id})
+
+
+def check_number(session: Session, *, number: str | None, name: str | None, now: datetime, channel: str = "public",
+                 organisation_id: int | None = None) -> CheckOutcome:
+    """Check a certificate by number and holder name; both must match to see anything."""
+    normalised = normalise_number(number)
+    kind = number_format(normalised)
+    if kind == "legacy":
+        log_check(session, now=now, channel=channel, result="legacy", organisation_id=organisation_id)
+        return CheckOutcome(LEGACY, now, number=normalised)
+    if kind == "malformed" or not normalise_name(name) or len(name or "") > MAX_NAME:
+        log_check(session, now=now, channel=channel, result="malformed", organisation_id=organisation_id)
+        return CheckOutcome(MISS, now)
+    row = session.connection().execute(_BY_NUMBER, {"value": normalised}).one_or_none()
+    if row is None or normalise_name(row.holder_name) != normalise_name(name):
+        log_check(session, now=now, channel=channel, result="not_found" if row is None else "name_mismatch",
+                  organisation_id=organisation_id)
+        return CheckOutcome(MISS, now)
+    log_check(session, now=now, channel=channel, result=row.status, certificate_id=row.id,
+              organisation_id=organisation_id)
+    return CheckOutcome(FOUND, now, _facts(row), number=normalised)
+
+
+def _signature_state(row, query: Mapping[str, str] | None, keyring: KeyRing) -> str:
+    """Does the QR's signed payload verify, and does it describe this very certificate?"""
+    if not query:
+        return "absent"
+    try:
+        payload, signature = parse_verification_query(query)
+    except ValueError:
+        return "invalid"
+    expected = qr_payload(row.number, row.level_digit, row.occupation_code, row.issue_date, row.key_id)
+    if payload != expected or not keyring.verify(payload, signature):
+        return "invalid"
+    return "valid"
+
+
+def check_token(session: Session, *, token: str, query: Mapping[str, str] | None, keyring: KeyRing, now: datetime,
+                channel: str = "qr", organisation_id: int | None = None) -> CheckOutcome:
+    """Check the certificate a QR token belongs to and state whether the QR's signature verifies."""
+    if not _TOKEN.fullmatch(token or ""):
+        log_check(session, now=now, channel=channel, result="malformed", organisation_id=organisation_id)
+        return CheckOutcome(MISS, now)
+    row = session.connection().execute(_BY_TOKEN, {"value": token}).one_or_none()
+    if row is None:
+        log_check(session, now=now, channel=channel, result="not_found", organisation_id=organisation_id)
+        return CheckOutcome(MISS, now)
+    log_check(session, now=now, channel=channel, result=row.status, certificate_id=row.id,
+              organisation_id=organisation_id)
+    return CheckOutcome(FOUND, now, _facts(row), signature=_signature_state(row, query, keyring), number=row.number)
+
+
+def facts_for(session: Session, certificate_id: int) -> CertificateFacts | None:
+    """The facts of one certificate by id (share links), without logging."""
+    row = session.connection().execute(_BY_ID, {"value": certificate_id}).one_or_none()
+    return _facts(row) if row is not None else None
+
+
+def rows_by_number(session: Session, numbers: list[str]) -> dict[str, object]:
+    """Lookup rows for many numbers at once (bulk checks), in chunks that every database accepts."""
+    found: dict[str, object] = {}
+    for start in range(0, len(numbers), 900):
+        chunk = numbers[start:start + 900]
+        for row in session.connection().execute(_BY_NUMBERS, {"values": chunk}):
+            found[row.number] = row
+    return found
+
+
+def facts_of_row(row) -> CertificateFacts:
+    """Facts from a lookup row (bulk checks)."""
+    return _facts(row)

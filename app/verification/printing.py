@@ -1,0 +1,29 @@
+"""A one-page PDF of a verification result, stamped with the check time, for an employer's HR file."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from app.certification.rendering import render_design_pdf
+from app.verification.checks import LOCAL_ZONE, CheckOutcome
+
+SIGNATURE_TEXT = {"valid": "二维码签名验证通过，与证书记录一致",
+                  "invalid": "二维码签名无法验证或与证书记录不一致，请警惕伪造",
+                  "absent": "未提供二维码签名信息（按证书令牌核验）"}
+CHANNEL_TEXT = {"public": "按证书编号和姓名核验", "qr": "扫描证书二维码核验", "share": "通过持证人分享链接核验",
+                "api": "接口核验", "bulk": "批量核验"}
+
+
+def result_pdf(outcome: CheckOutcome, *, channel: str, site: str) -> bytes:
+    """Render the result of a successful check (the caller never prints a miss)."""
+    if outcome.facts is None:
+        raise ValueError("only a found certificate has a printable result")
+    facts = {k: ("" if v is None else str(v)) for k, v in asdict(outcome.facts).items()}
+    context = {
+        "f": facts,
+        "checked_at": outcome.checked_at.astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M:%S"),
+        "channel": CHANNEL_TEXT.get(channel, channel),
+        "signature": SIGNATURE_TEXT.get(outcome.signature or "", ""),
+        "site": site,
+    }
+    return render_design_pdf("verification", context)

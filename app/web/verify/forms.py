@@ -1,0 +1,57 @@
+"""Verification forms (shape checks only; the services decide what a number or name means)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, HiddenField, IntegerField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from app.web.forms import choices
+
+
+class CheckForm(FlaskForm):
+    """Certificate number and holder name; anything typed goes to the check (a bad number is just a miss)."""
+
+    # No length or pattern checks here: a malformed number must get exactly the answer of an unknown one.
+    number = StringField(_l("Certificate number"), description=_l("22 characters, e.g. S000021000101264000001"))
+    name = StringField(_l("Holder's name"))
+    submit = SubmitField(_l("Verify"))
+
+
+class BulkForm(FlaskForm):
+    """An Excel sheet with the columns 证书编号 and 姓名."""
+
+    file = FileField(_l("Excel file (.xlsx)"), validators=[FileRequired()],
+                     description=_l("First row: headers with the columns 证书编号 and 姓名; at most 5,000 rows"))
+    submit = SubmitField(_l("Check all"))
+
+
+class ShareForm(FlaskForm):
+    """Create an expiring share link to one certificate."""
+
+    certificate_id = HiddenField(validators=[DataRequired()])
+    days = IntegerField(_l("Valid for (days)"), default=30, validators=[DataRequired(), NumberRange(1, 90)])
+    note = StringField(_l("Note (who it is for)"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("Create share link"))
+
+
+class WithdrawForm(FlaskForm):
+    """Withdraw a share link."""
+
+    submit = SubmitField(_l("Withdraw"))
+
+
+class NationalCheckForm(FlaskForm):
+    """Record a check made on the national query site."""
+
+    number = StringField(_l("Certificate number"), validators=[DataRequired(), Length(max=64)])
+    name = StringField(_l("Holder's name"), validators=[DataRequired(), Length(max=50)])
+    checked_on = DateField(_l("Date of the check"), validators=[DataRequired()])
+    result = RadioField(_l("Result on the national site"), choices=choices([
+        ("consistent", _l("Details match")), ("inconsistent", _l("Details differ")),
+        ("not_found", _l("No such certificate"))]), validators=[DataRequired()])
+    screenshot = FileField(_l("Screenshot of the result (PNG or JPEG, at most 5 MB)"), validators=[FileRequired()])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=500)])
+    submit = SubmitField(_l("Record the check"))

@@ -1,0 +1,132 @@
+"""Public verification pages: check by number and name, QR landing page, share-link page, printable PDF."""
+
+from __future__ import annotations
+
+import io
+
+from flask import abort, make_response, render_template, request, send_file, url_for
+
+from app.database import utcnow
+from app.extensions import db
+from app.verification.checks import FOUND, LEGACY, CheckOutcome, check_number, check_token
+from app.verification.printing import result_pdf
+from app.verification.sharing import open_share_link
+from app.web.access import public
+from app.web.verify.blueprint import bp, check_transaction, keyring, public_limit, requesting_organisation
+from app.web.verify.forms import CheckForm
+
+SITE_NAME = "匠才"
+
+
+def _page(outcome: CheckOutcome, *, channel: str, pdf_url: str | None = None, form: CheckForm | None = None):
+    """A found certificate (200), a legacy number (200) or the one answer every miss gets (404)."""
+    if outcome.result == FOUND:
+        body = render_template("verify/result.html", outcome=outcome, facts=outcome.facts, channel=channel,
+                               pdf_url=pdf_url, form=form)
+        status = 200
+    elif outcome.result == LEGACY:
+        body, status = render_template("verify/legacy.html", outcome=outcome), 200
+    else:
+        body, status = render_template("verify/miss.html"), 404
+    response = make_response(body, status)
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _pdf(outcome: CheckOutcome, channel: str):
+    if outcome.result != FOUND:
+        return _page(outcome, channel=channel)
+    data = result_pdf(outcome, channel=channel, site=SITE_NAME)
+    stamp = outcome.checked_at.strftime("%Y%m%d%H%M%S")
+    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=False,
+                     download_name=f"verification-{outcome.facts.number}-{stamp}.pdf", max_age=0)
+
+
+def _query() -> dict[str, list[str]]:
+    return request.args.to_dict(flat=False)
+
+
+@bp.get("/verify")
+@public
+@public_limit
+def check_form():
+    """The public check form."""
+    return render_template("verify/check.html", form=CheckForm(formdata=None))
+
+
+def _checked(form: CheckForm) -> CheckOutcome:
+    with check_transaction():
+        outcome = check_number(db.session, number=form.number.data, name=form.name.data, now=utcnow(),
+                               channel="public", organisation_id=requesting_organisation())
+    return outcome
+
+
+@bp.post("/verify")
+@public
+@public_limit
+def check():
+    """Check a number and name; only a match shows the certificate."""
+    form = CheckForm()
+    if not form.validate_on_submit():
+        return render_template("verify/check.html", form=form), 400
+    return _page(_checked(form), channel="public", form=form)
+
+
+@bp.post("/verify/pdf")
+@public
+@public_limit
+def check_pdf():
+    """The result of a fresh check as a one-page PDF stamped with the check time."""
+    form = CheckForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return _pdf(_checked(form), "public")
+
+
+def _token_outcome(token: str) -> CheckOutcome:
+    with check_transaction():
+        outcome = check_token(db.session, token=token, query=_query(), keyring=keyring(), now=utcnow(),
+                              channel="qr", organisation_id=requesting_organisation())
+    return outcome
+
+
+@bp.get("/v/<token>")
+@public
+@public_limit
+def qr(token: str):
+    """The page a certificate's QR code opens: the certificate and whether the QR signature verifies."""
+    outcome = _token_outcome(token)
+    query = request.query_string.decode("ascii", "replace")
+    pdf_url = url_for("verify.qr_pdf", token=token) + (f"?{query}" if query else "") if outcome.found else None
+    return _page(outcome, channel="qr", pdf_url=pdf_url)
+
+
+@bp.get("/v/<token>/pdf")
+@public
+@public_limit
+def qr_pdf(token: str):
+    """The QR check as a printable PDF."""
+    return _pdf(_token_outcome(token), "qr")
+
+
+def _share_outcome(token: str) -> CheckOutcome:
+    with check_transaction():
+        outcome = open_share_link(db.session, token=token, now=utcnow())
+    return outcome
+
+
+@bp.get("/s/<token>")
+@public
+@public_limit
+def share(token: str):
+    """A share link's page; every view is counted."""
+    outcome = _share_outcome(token)
+    return _page(outcome, channel="share", pdf_url=url_for("verify.share_pdf", token=token) if outcome.found else None)
+
+
+@bp.get("/s/<token>/pdf")
+@public
+@public_limit
+def share_pdf(token: str):
+    """A share link's result as a printable PDF."""
+    return _pdf(_share_outcome(token), "share")
