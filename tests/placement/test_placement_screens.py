@@ -122,3 +122,19 @@ def test_ladder_targets_and_subsidy_ledger(client, session, chain):
     assert scheme.status_code == 302
     page = client.get("/reports/subsidies?scheme_id=1").get_data(as_text=True)
     assert "Passes every rule" in page or "符合全部规则" in page
+
+
+def test_candidate_list_exports_to_excel_without_full_id_numbers(client, session, chain):
+    login(client, "hr8")
+    url = f"/placements/demands/{chain.demand.id}/candidates"
+    html = client.get(url).get_data(as_text=True)
+    shown = html.count('<tr id="candidate-')
+    assert shown >= 1 and 'id="export-candidates"' in html
+    export = client.get(url + "?export=xlsx")
+    assert export.status_code == 302
+    with client.get(export.headers["Location"]) as download:
+        sheet = load_workbook(io.BytesIO(download.data)).active
+    rows = [[c.value for c in r] for r in sheet.iter_rows()]
+    assert rows[0] == ["得分", "姓名", "证件号码（脱敏）", "推荐理由", "邀约状态"]
+    assert len(rows) == shown + 1
+    assert all("*" in row[2] for row in rows[1:])

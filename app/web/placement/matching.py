@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.accounts.roles import Role
@@ -19,10 +19,13 @@ from app.placement.invitations import (
     invite_candidate,
 )
 from app.placement.matching import candidates_for_demand, demands_for_person
+from app.reporting.exports import rows_workbook
 from app.web.access import current_actor, roles
+from app.web.downloads import stash_download
 from app.web.forms import attach_error
 from app.web.placement.forms import HireForm, InvitationStatusForm, InviteForm
-from app.web.placement.views import USERS, bp
+from app.web.placement.labels import INVITATION_LABELS
+from app.web.placement.views import USERS, XLSX, bp
 
 ENTERPRISE = (Role.ENTERPRISE_HR, Role.ADMIN)
 
@@ -41,6 +44,11 @@ def candidates(demand_id: int):
         found = candidates_for_demand(db.session, actor=current_actor(), demand_id=demand.id, today=today)
     except DomainError as error:
         problem = error.message
+    if request.args.get("export") == "xlsx":
+        rows = [[c.score, c.name, c.id_masked, "；".join(c.reasons), str(INVITATION_LABELS[c.invitation_status])
+                 if c.invitation_status else ""] for c in found]
+        return redirect(stash_download(rows_workbook("候选人", ["得分", "姓名", "证件号码（脱敏）", "推荐理由", "邀约状态"],
+                                                     rows), f"candidates-{demand.id}.xlsx", XLSX))
     return render_template("placement/candidates.html", demand=demand, candidates=found, problem=problem,
                            invitations=invitations_for_demand(db.session, demand_id=demand.id),
                            invite_form=InviteForm(formdata=None), status_form=InvitationStatusForm(formdata=None))
