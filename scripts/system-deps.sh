@@ -4,9 +4,11 @@ set -euo pipefail
 
 PACKAGES=(
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0  # WeasyPrint, fast font subsetting
-  fonts-noto-cjk                                                       # Chinese serif/sans for certificates
+  fonts-noto-cjk fontconfig                                            # Chinese serif/sans; fc-match finds the face
   poppler-utils                                                        # pdftoppm: certificate PDFs to PNG
   chromium                                                             # browser tests (Playwright)
+  postgresql-client                                                    # pg_dump / pg_restore: flask ops backup
+  wrk                                                                  # load generator of bench/verify_throughput.py
   python3-venv
 )
 
