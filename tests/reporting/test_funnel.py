@@ -6,7 +6,8 @@ import pytest
 
 from app.errors import NotAllowed, ValidationFailed
 from app.reporting.employment import class_employment, parse_tiers, tier_for
-from app.reporting.funnel import FunnelFilters, funnel, report_for
+from app.reporting.facts import refresh_funnel_facts, report_for
+from app.reporting.funnel import FunnelFilters, funnel
 from tests.factories import make_org, make_user
 from tests.placement.factories import assess, award, enrol, make_chain, people, place
 
@@ -66,6 +67,7 @@ def test_filters_by_quarter_institution_city_occupation_and_project(session, cha
 
 
 def test_institution_sees_only_its_own_classes_and_enterprise_may_not_read(session, chain):
+    refresh_funnel_facts(session, now=datetime(2026, 11, 24, 2, 0, tzinfo=UTC))
     other_staff = make_user(session, "institution_staff")
     assert report_for(session, actor=other_staff, filters=FunnelFilters())[1].count == 0
     assert report_for(session, actor=chain.staff, filters=FunnelFilters())[1].count == 10
