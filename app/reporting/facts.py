@@ -66,7 +66,8 @@ def refresh_funnel_facts(session: Session, *, now: datetime, max_age_seconds: in
     per_class = bulk_step_counts(session, *keys).group_by(*keys)
     columns = ["class_id", "start_date", "project_id", "institution_id", "occupation_id", "city_code",
                *_COUNT_COLUMNS]
-    rows = session.execute(insert(FunnelFact).from_select(columns, per_class)).rowcount
+    session.execute(insert(FunnelFact).from_select(columns, per_class))
+    rows = session.scalar(select(func.count()).select_from(FunnelFact))  # rowcount is not reliable here
     duration_ms = round((time.perf_counter() - started) * 1000)
     if state is None:
         state = ReportRefresh(name=FUNNEL_FACTS, refreshed_at=now, duration_ms=duration_ms, row_count=rows)

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app.accounts.services import create_api_token
 from app.errors import ValidationFailed
 from app.reporting.facts import facts_as_of, funnel_from_facts, is_stale, refresh_funnel_facts, report_for
 from app.reporting.funnel import FunnelFilters, funnel
@@ -14,15 +15,19 @@ from app.tasks import run_funnel_refresh
 from tests.conftest import login
 from tests.factories import make_org, make_user
 from tests.placement.factories import assess, award, enrol, people, place
-from tests.placement.test_placement_api import headers_for
-from tests.reporting.test_funnel import chain  # noqa: F401  (the hand-checked fixture)
 from tests.training.factories import institution_staff, make_class, make_project
 
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
 
 
+def headers_for(session, user):
+    _row, token = create_api_token(session, actor=user, now=NOW, name="test")
+    session.commit()
+    return {"Authorization": f"Bearer {token}"}
+
+
 @pytest.fixture
-def two_institutions(session, chain):  # noqa: F811
+def two_institutions(session, chain):
     """The hand-checked Shenyang class, a second Q1 class of the same project, and a Dalian institution's Q2 class.
 
     Second Shenyang class (2 Mar 2026): 3 enrolled, 3 completed, 1 assessed and passed, 1 placed.
@@ -54,7 +59,7 @@ def two_institutions(session, chain):  # noqa: F811
     return chain, third
 
 
-def _filter_cases(chain, third):  # noqa: F811
+def _filter_cases(chain, third):
     occupation_id, other_occupation = chain.occupation.id, chain.occupation.id + 1
     return [
         FunnelFilters(), FunnelFilters(quarter="2026Q1"), FunnelFilters(quarter="2026Q2"),
@@ -84,7 +89,7 @@ def test_facts_agree_with_both_direct_computations_under_every_filter(session, t
     assert [s.count for s in funnel_from_facts(session, FunnelFilters())][1:] == [17, 14, 9, 7, 5, 6, 3]
 
 
-def test_the_hand_checked_fixture_gives_the_same_figures_from_facts(session, chain):  # noqa: F811
+def test_the_hand_checked_fixture_gives_the_same_figures_from_facts(session, chain):
     refresh_funnel_facts(session, now=NOW)
     steps = funnel_from_facts(session, FunnelFilters())
     assert steps == funnel(session, FunnelFilters())
@@ -95,7 +100,7 @@ def test_the_hand_checked_fixture_gives_the_same_figures_from_facts(session, cha
         funnel_from_facts(session, FunnelFilters(quarter="2026-3"))
 
 
-def test_refresh_replaces_the_figures_and_records_when(session, chain):  # noqa: F811
+def test_refresh_replaces_the_figures_and_records_when(session, chain):
     assert facts_as_of(session) is None and funnel_from_facts(session, FunnelFilters())[1].count == 0
     refresh_funnel_facts(session, now=NOW)
     session.commit()
@@ -134,7 +139,7 @@ def test_institution_scope_applies_to_the_facts(session, two_institutions):
     assert report_for(session, actor=chain.admin, filters=FunnelFilters())[1].count == 17
 
 
-def test_periodic_task_rebuilds_the_facts(app, session, chain):  # noqa: F811
+def test_periodic_task_rebuilds_the_facts(app, session, chain):
     task = app.extensions["huey_tasks"]["refresh_funnel_facts"]
     assert task.name == "reporting.refresh_funnel_facts"
     periodic = task.task_class()
@@ -150,7 +155,7 @@ def test_periodic_task_rebuilds_the_facts(app, session, chain):  # noqa: F811
     assert rows == 1 and facts_as_of(session) == as_of
 
 
-def test_page_and_api_show_figures_as_of_and_refresh_when_older_than_the_maximum_age(app, session, chain):  # noqa: F811
+def test_page_and_api_show_figures_as_of_and_refresh_when_older_than_the_maximum_age(app, session, chain):
     app.config["FUNNEL_FACTS_MAX_AGE_SECONDS"] = 3600
     make_user(session, "admin", username="facts_admin")
     token = headers_for(session, chain.admin)
