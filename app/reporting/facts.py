@@ -13,23 +13,34 @@ first when the figures are older than FUNNEL_FACTS_MAX_AGE_SECONDS); `report_for
 from __future__ import annotations
 
 import time
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date, datetime
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import ColumnElement, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Organisation, User
+from app.placement.models import Placement
+from app.reporting.employment import (
+    DEFAULT_TIERS,
+    ClassEmployment,
+    PlusMonths,
+    Tier,
+    check_window,
+    class_outcome,
+)
 from app.reporting.funnel import (
     FunnelFilters,
     FunnelStep,
     bulk_step_counts,
     demand_headcount,
+    flag,
     scoped_filters,
     steps_from_counts,
 )
 from app.reporting.models import FunnelFact, ReportRefresh
 from app.reporting.periods import quarter_bounds
-from app.training.models import TrainingClass, TrainingProject
+from app.training.models import Enrolment, TrainingClass, TrainingProject
 
 FUNNEL_FACTS = "funnel_facts"
 # Serialises refreshes on PostgreSQL (a transaction-level advisory lock); SQLite has one writer at a time.
@@ -63,9 +74,16 @@ def refresh_funnel_facts(session: Session, *, now: datetime, max_age_seconds: in
     session.execute(delete(FunnelFact))
     keys = (TrainingClass.id, TrainingClass.start_date, TrainingProject.id, TrainingProject.institution_id,
             TrainingProject.occupation_id, Organisation.city_code)
-    per_class = bulk_step_counts(session, *keys).group_by(*keys)
+    # Employment: the first placement since the class start (index lookup by person) within 2 or 6 months of
+    # the class end, among the enrolments that started; the same test as class_employment's.
+    first_job = (select(func.min(Placement.start_date))
+                 .where(Placement.person_id == Enrolment.person_id, Placement.start_date >= TrainingClass.start_date,
+                        Placement.status != "cancelled").scalar_subquery())
+    began = Enrolment.status != "enrolled"
+    employed = [flag(began & (first_job <= PlusMonths(TrainingClass.end_date, months))) for months in (2, 6)]
+    per_class = bulk_step_counts(session, *keys).add_columns(flag(began), *employed).group_by(*keys)
     columns = ["class_id", "start_date", "project_id", "institution_id", "occupation_id", "city_code",
-               *_COUNT_COLUMNS]
+               *_COUNT_COLUMNS, "started", "employed_2m", "employed_6m"]
     session.execute(insert(FunnelFact).from_select(columns, per_class))
     rows = session.scalar(select(func.count()).select_from(FunnelFact))  # rowcount is not reliable here
     duration_ms = round((time.perf_counter() - started) * 1000)
@@ -78,9 +96,9 @@ def refresh_funnel_facts(session: Session, *, now: datetime, max_age_seconds: in
     return state
 
 
-def funnel_from_facts(session: Session, filters: FunnelFilters) -> list[FunnelStep]:
-    """The funnel for the filters, summed from the class rows (as of the last refresh) plus the demand step."""
-    conditions = []
+def fact_conditions(filters: FunnelFilters) -> list[ColumnElement[bool]]:
+    """WHERE conditions on the class rows."""
+    conditions: list[ColumnElement[bool]] = []
     if filters.quarter:
         start, end = quarter_bounds(filters.quarter)
         conditions += [FunnelFact.start_date >= start, FunnelFact.start_date < end]
@@ -92,9 +110,30 @@ def funnel_from_facts(session: Session, filters: FunnelFilters) -> list[FunnelSt
         conditions.append(FunnelFact.institution_id == filters.institution_id)
     if filters.project_id:
         conditions.append(FunnelFact.project_id == filters.project_id)
+    return conditions
+
+
+def funnel_from_facts(session: Session, filters: FunnelFilters) -> list[FunnelStep]:
+    """The funnel for the filters, summed from the class rows (as of the last refresh) plus the demand step."""
     sums = [func.coalesce(func.sum(getattr(FunnelFact, name)), 0) for name in _COUNT_COLUMNS]
-    counts = session.execute(select(*sums).where(*conditions)).one()
+    counts = session.execute(select(*sums).where(*fact_conditions(filters))).one()
     return steps_from_counts([demand_headcount(session, filters), *(int(c) for c in counts)])
+
+
+def class_employment_from_facts(session: Session, filters: FunnelFilters, *, window_months: int, today: date,
+                                tiers: Sequence[Tier] = DEFAULT_TIERS, limit: int = 500) -> list[ClassEmployment]:
+    """Per-class employment within the window (2 or 6 months) from the class rows, latest class end first."""
+    check_window(window_months)
+    employed = FunnelFact.employed_2m if window_months == 2 else FunnelFact.employed_6m
+    stmt = (select(TrainingClass.id, TrainingClass.name, TrainingProject.name, Organisation.name,
+                   TrainingClass.end_date, FunnelFact.started, employed)
+            .join(TrainingClass, TrainingClass.id == FunnelFact.class_id)
+            .join(TrainingProject, TrainingProject.id == TrainingClass.project_id)
+            .join(Organisation, Organisation.id == TrainingProject.institution_id)
+            .where(*fact_conditions(filters), FunnelFact.started > 0)
+            .order_by(TrainingClass.end_date.desc(), TrainingClass.id).limit(limit))
+    return [class_outcome(*row, window_months=window_months, today=today, tiers=tiers)
+            for row in session.execute(stmt)]
 
 
 def report_for(session: Session, *, actor: User, filters: FunnelFilters) -> list[FunnelStep]:

@@ -143,7 +143,7 @@ def without_jit(session: Session) -> None:
         session.execute(text("SET LOCAL jit = off"))
 
 
-def _flag(condition: ColumnElement[bool]):
+def flag(condition: ColumnElement[bool]):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
@@ -179,9 +179,9 @@ def _lookup_counts(session: Session, filters: FunnelFilters) -> list[int]:
         case((certified_exists(), 1), else_=0).label("certified"), placement_outcome().label("placed"),
     ).where(*enrolment_conditions(filters)).subquery()
     row = session.execute(select(
-        func.count(), _flag(per_enrolment.c.status == "completed"), _flag(per_enrolment.c.assessed >= 1),
-        _flag(per_enrolment.c.assessed == 2), _flag(per_enrolment.c.certified == 1),
-        _flag(per_enrolment.c.placed >= 1), _flag(per_enrolment.c.placed == 2)).select_from(per_enrolment)).one()
+        func.count(), flag(per_enrolment.c.status == "completed"), flag(per_enrolment.c.assessed >= 1),
+        flag(per_enrolment.c.assessed == 2), flag(per_enrolment.c.certified == 1),
+        flag(per_enrolment.c.placed >= 1), flag(per_enrolment.c.placed == 2)).select_from(per_enrolment)).one()
     return [int(v or 0) for v in row]
 
 
@@ -211,9 +211,9 @@ def bulk_step_counts(session: Session, *keys):
         session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
     start = TrainingClass.start_date
     return (enrolment_base(
-        *keys, func.count(), _flag(Enrolment.status == "completed"), _flag(assessed.c.any_ >= start),
-        _flag(assessed.c.passed >= start), _flag(awards.c.last >= start), _flag(placed.c.last >= start),
-        _flag(kept.c.last >= start))
+        *keys, func.count(), flag(Enrolment.status == "completed"), flag(assessed.c.any_ >= start),
+        flag(assessed.c.passed >= start), flag(awards.c.last >= start), flag(placed.c.last >= start),
+        flag(kept.c.last >= start))
         .outerjoin(assessed, (assessed.c.person_id == Enrolment.person_id)
                    & (assessed.c.occupation_id == TrainingProject.occupation_id))
         .outerjoin(awards, (awards.c.person_id == Enrolment.person_id)

@@ -136,7 +136,8 @@ class SubsidyClaim(Base):
 
 
 class FunnelFact(Base):
-    """Derived: one class's funnel counts (enrolled … retained at 6 months) with the keys the report filters on.
+    """Derived: one class's funnel counts (enrolled … retained at 6 months) and employment counts, with the keys
+    the report filters on.
 
     Every funnel filter (quarter of the class start, institution city, occupation, institution, project) is a
     property of the class, so one row per class answers any filter by summing. Rebuilt wholesale by
@@ -158,11 +159,18 @@ class FunnelFact(Base):
     certified: Mapped[int] = mapped_column(Integer, nullable=False)
     placed: Mapped[int] = mapped_column(Integer, nullable=False)
     retained: Mapped[int] = mapped_column(Integer, nullable=False)
+    # Class employment rate (app.reporting.employment): enrolments past "enrolled", and how many of them were
+    # placed between the class start and 2 or 6 months after the class end.
+    started: Mapped[int] = mapped_column(Integer, nullable=False)
+    employed_2m: Mapped[int] = mapped_column(Integer, nullable=False)
+    employed_6m: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __table_args__ = (
         CheckConstraint("completed BETWEEN 0 AND enrolled AND passed BETWEEN 0 AND assessed "
                         "AND assessed BETWEEN 0 AND enrolled AND certified BETWEEN 0 AND enrolled "
                         "AND retained BETWEEN 0 AND placed AND placed BETWEEN 0 AND enrolled", name="counts"),
+        CheckConstraint("started BETWEEN 0 AND enrolled AND employed_2m BETWEEN 0 AND employed_6m "
+                        "AND employed_6m BETWEEN 0 AND started", name="employment"),
     )
 
 

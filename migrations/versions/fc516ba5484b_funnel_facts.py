@@ -1,4 +1,4 @@
-"""funnel facts
+"""funnel facts: per-class funnel and employment counts, and when derived report tables were refreshed
 
 Revision ID: fc516ba5484b
 Revises: 46f8007b2532
@@ -40,7 +40,11 @@ def upgrade():
     sa.Column('certified', sa.Integer(), nullable=False),
     sa.Column('placed', sa.Integer(), nullable=False),
     sa.Column('retained', sa.Integer(), nullable=False),
+    sa.Column('started', sa.Integer(), nullable=False),
+    sa.Column('employed_2m', sa.Integer(), nullable=False),
+    sa.Column('employed_6m', sa.Integer(), nullable=False),
     sa.CheckConstraint('completed BETWEEN 0 AND enrolled AND passed BETWEEN 0 AND assessed AND assessed BETWEEN 0 AND enrolled AND certified BETWEEN 0 AND enrolled AND retained BETWEEN 0 AND placed AND placed BETWEEN 0 AND enrolled', name=op.f('ck_funnel_facts_counts')),
+    sa.CheckConstraint('started BETWEEN 0 AND enrolled AND employed_2m BETWEEN 0 AND employed_6m AND employed_6m BETWEEN 0 AND started', name=op.f('ck_funnel_facts_employment')),
     sa.ForeignKeyConstraint(['class_id'], ['training_classes.id'], name=op.f('fk_funnel_facts_class_id_training_classes'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('class_id', name=op.f('pk_funnel_facts'))
     )

@@ -8,7 +8,15 @@ from sqlalchemy import func, select
 
 from app.accounts.services import create_api_token
 from app.errors import ValidationFailed
-from app.reporting.facts import facts_as_of, funnel_from_facts, is_stale, refresh_funnel_facts, report_for
+from app.reporting.employment import class_employment
+from app.reporting.facts import (
+    class_employment_from_facts,
+    facts_as_of,
+    funnel_from_facts,
+    is_stale,
+    refresh_funnel_facts,
+    report_for,
+)
 from app.reporting.funnel import FunnelFilters, funnel
 from app.reporting.models import FunnelFact, ReportRefresh
 from app.tasks import run_funnel_refresh
@@ -18,6 +26,7 @@ from tests.placement.factories import assess, award, enrol, people, place
 from tests.training.factories import institution_staff, make_class, make_project
 
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
+TODAY = NOW.date()
 
 
 def headers_for(session, user):
@@ -87,6 +96,24 @@ def test_facts_agree_with_both_direct_computations_under_every_filter(session, t
     assert [s.count for s in funnel_from_facts(session, original)][1:] == [13, 11, 7, 6, 4, 4, 2]
     assert [s.count for s in funnel_from_facts(session, FunnelFilters(quarter="2026Q2"))][1:] == [4, 3, 2, 1, 1, 2, 1]
     assert [s.count for s in funnel_from_facts(session, FunnelFilters())][1:] == [17, 14, 9, 7, 5, 6, 3]
+
+
+def test_class_employment_from_facts_agrees_with_the_direct_computation(session, two_institutions):
+    chain, third = two_institutions
+    refresh_funnel_facts(session, now=NOW)
+    for filters in _filter_cases(chain, third):
+        for window in (2, 6):
+            direct = class_employment(session, filters, window_months=window, today=TODAY)
+            assert class_employment_from_facts(session, filters, window_months=window, today=TODAY) == direct
+    rows = class_employment_from_facts(session, FunnelFilters(), window_months=2, today=TODAY)
+    # Latest class end first: Dalian (4 started, 2 placed by 30 Jul), the March class (1 of 3), the hand-checked
+    # class (2 of 10 by 27 Apr).
+    assert [(r.class_id, r.started, r.employed, r.tier_percent) for r in rows] == [
+        (third.klass.id, 4, 2, 60), (rows[1].class_id, 3, 1, 0), (chain.klass.id, 10, 2, 0)]
+    assert [r.employed for r in class_employment_from_facts(session, FunnelFilters(), window_months=6,
+                                                            today=TODAY)] == [2, 1, 3]
+    with pytest.raises(ValidationFailed):
+        class_employment_from_facts(session, FunnelFilters(), window_months=3, today=TODAY)
 
 
 def test_the_hand_checked_fixture_gives_the_same_figures_from_facts(session, chain):

@@ -16,9 +16,9 @@ from app.errors import DomainError
 from app.extensions import db
 from app.regions import LIAONING_CITIES
 from app.reporting.charts import column_chart, hbar_chart, progress_bar
-from app.reporting.employment import class_employment, parse_tiers
+from app.reporting.employment import parse_tiers
 from app.reporting.exports import classes_workbook, funnel_workbook, ladder_workbook, movement_workbook
-from app.reporting.facts import report_for
+from app.reporting.facts import class_employment_from_facts, report_for
 from app.reporting.funnel import FunnelFilters, check_filters, scoped_filters
 from app.reporting.ladder import DIMENSIONS, counts_total, ladder, movement, save_target, target_progress
 from app.reporting.models import LadderTarget
@@ -60,7 +60,7 @@ def funnel():
         check_filters(filters)
         as_of = fresh_funnel_facts()
         steps = report_for(db.session, actor=actor, filters=filters)
-        classes = class_employment(db.session, scoped_filters(actor, filters), window_months=window, today=today,
+        classes = class_employment_from_facts(db.session, scoped_filters(actor, filters), window_months=window, today=today,
                                    tiers=tiers)
     except DomainError as error:
         flash(error.message, "danger")
