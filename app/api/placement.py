@@ -181,8 +181,9 @@ def report_funnel():
     check_window(window)
     as_of = fresh_funnel_facts()
     steps = report_for(db.session, actor=actor, filters=filters)
-    classes = class_employment_from_facts(db.session, scoped_filters(actor, filters), window_months=window,
-                               today=utcnow().date(), tiers=parse_tiers(current_app.config["EMPLOYMENT_SUBSIDY_TIERS"]))
+    classes = class_employment_from_facts(
+        db.session, scoped_filters(actor, filters), window_months=window, today=utcnow().date(),
+        tiers=parse_tiers(current_app.config["EMPLOYMENT_SUBSIDY_TIERS"]))
     return jsonify({
         "filters": {k: v for k, v in vars(scoped_filters(actor, filters)).items() if v is not None},
         "window_months": window,

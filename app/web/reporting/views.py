@@ -60,8 +60,8 @@ def funnel():
         check_filters(filters)
         as_of = fresh_funnel_facts()
         steps = report_for(db.session, actor=actor, filters=filters)
-        classes = class_employment_from_facts(db.session, scoped_filters(actor, filters), window_months=window, today=today,
-                                   tiers=tiers)
+        classes = class_employment_from_facts(db.session, scoped_filters(actor, filters), window_months=window,
+                                              today=today, tiers=tiers)
     except DomainError as error:
         flash(error.message, "danger")
         return redirect(url_for("reports.funnel"))
