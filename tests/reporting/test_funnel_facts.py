@@ -210,3 +210,11 @@ def test_page_and_api_show_figures_as_of_and_refresh_when_older_than_the_maximum
     assert client.get("/api/v1/reports/funnel?quarter=2026-3", headers=token).status_code == 422
     session.rollback()
     assert facts_as_of(session) == before
+
+
+def test_cli_rebuilds_the_facts(app, session, chain):
+    result = app.test_cli_runner().invoke(args=["reports", "refresh-funnel"])
+    assert result.exit_code == 0, result.output
+    assert "Funnel figures rebuilt for 1 classes" in result.output
+    session.rollback()
+    assert session.scalar(select(FunnelFact.enrolled)) == 10 and facts_as_of(session) is not None
