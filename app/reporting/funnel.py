@@ -2,7 +2,8 @@
 
 One aggregate query over the filtered enrolments; each later step is an EXISTS on the same person in the
 same occupation on or after the class started (indexed lookups by person), so the work grows with the
-number of enrolments in the filter, never with the size of the other tables.
+number of enrolments in the filter, never with the size of the other tables. The report pages and the API
+read the same figures precomputed per class (`app.reporting.facts`); this module is their reference.
 """
 
 from __future__ import annotations
