@@ -103,6 +103,12 @@ class Config:
     EMPLOYMENT_WINDOW_MONTHS = int(_env("EMPLOYMENT_WINDOW_MONTHS", "6"))
     EMPLOYMENT_SUBSIDY_TIERS = _env("EMPLOYMENT_SUBSIDY_TIERS", "80:100,65:80,50:60,0:0")
 
+    # The funnel report reads precomputed per-class figures (issue 8): huey rebuilds them every
+    # FUNNEL_FACTS_REFRESH_MINUTES, and a report request rebuilds them first when they are older than
+    # FUNNEL_FACTS_MAX_AGE_SECONDS (0: on every request).
+    FUNNEL_FACTS_REFRESH_MINUTES = int(_env("FUNNEL_FACTS_REFRESH_MINUTES", "10"))
+    FUNNEL_FACTS_MAX_AGE_SECONDS = int(_env("FUNNEL_FACTS_MAX_AGE_SECONDS", "900"))
+
     # Processes rendering certificate PDFs in a batch (rendering is CPU-bound; one per core).
     CERT_RENDER_PROCESSES = int(_env("CERT_RENDER_PROCESSES", "2"))
 
@@ -126,6 +132,7 @@ class TestConfig(Config):
     TEST_REDIS_URL = _env("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
     DOC_SCREENSHOTS_DIR = _env("DOC_SCREENSHOTS_DIR")  # set by `make docs-screenshots` to refresh docs/images
     CERT_RENDER_PROCESSES = 0
+    FUNNEL_FACTS_MAX_AGE_SECONDS = 0  # figures exact on every request
     PUBLIC_BASE_URL = "http://localhost"
     # argon2 at full cost makes hundreds of logins slow; tests use a cheap but valid profile
     PASSWORD_HASH_PROFILE = "test"

@@ -181,8 +181,24 @@ def ops_init_site(organisation_name: str, uscc: str, city_code: str | None, user
                f"administrator {started.admin.username}. Log in and add the other organisations and users.")
 
 
+reports_cli = AppGroup("reports", help="Precomputed report figures.")
+
+
+@reports_cli.command("refresh-funnel")
+def reports_refresh_funnel() -> None:
+    """Rebuild the funnel report's per-class figures now (huey also does it every few minutes)."""
+    from flask import current_app
+
+    from app.tasks import run_funnel_refresh
+
+    as_of, classes, milliseconds = run_funnel_refresh(current_app._get_current_object())
+    click.echo(f"Funnel figures rebuilt for {classes} classes in {milliseconds / 1000:.1f} s "
+               f"(as of {as_of:%Y-%m-%d %H:%M:%S} UTC).")
+
+
 def register_cli(app: Flask) -> None:
     """Attach every command group to the app."""
     app.cli.add_command(demo_cli)
     app.cli.add_command(certificates_cli)
     app.cli.add_command(ops_cli)
+    app.cli.add_command(reports_cli)

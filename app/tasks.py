@@ -10,10 +10,11 @@ import multiprocessing
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from datetime import datetime
 from pathlib import Path
 
 from flask import Flask, current_app
-from huey import Huey, RedisHuey, SqliteHuey
+from huey import Huey, RedisHuey, SqliteHuey, crontab
 
 import app.certification.sources  # noqa: F401  (registers the batch scopes)
 from app.certification.batches import finish_job, pending_chunk, record_chunk, start_job
@@ -21,6 +22,7 @@ from app.certification.issuing import CertificateDraft, IssuingContext, Prepared
 from app.certification.signing import keyring_from_config
 from app.database import utcnow, write_intent
 from app.extensions import db
+from app.reporting.facts import refresh_funnel_facts
 
 Progress = Callable[[int, int], None]
 
@@ -125,7 +127,21 @@ def register_tasks(app: Flask, huey: Huey) -> None:
     def issue_batch(job_id: int) -> None:
         run_certificate_job(_task_app(app), job_id)
 
-    app.extensions["huey_tasks"] = {"issue_batch": issue_batch}
+    @huey.periodic_task(crontab(minute=f"*/{app.config['FUNNEL_FACTS_REFRESH_MINUTES']}"),
+                        name="reporting.refresh_funnel_facts")
+    def refresh_funnel() -> None:
+        run_funnel_refresh(_task_app(app))
+
+    app.extensions["huey_tasks"] = {"issue_batch": issue_batch, "refresh_funnel_facts": refresh_funnel}
+
+
+def run_funnel_refresh(app: Flask) -> tuple[datetime, int, int]:
+    """Rebuild the funnel report's per-class figures; returns (as of, classes, milliseconds)."""
+    with app.app_context(), write_intent():
+        state = refresh_funnel_facts(db.session, now=utcnow())
+        figures = (state.refreshed_at, state.row_count, state.duration_ms)
+        db.session.commit()
+        return figures
 
 
 def _task_app(default: Flask) -> Flask:

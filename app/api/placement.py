@@ -14,11 +14,13 @@ from app.placement.followups import due_follow_ups, record_follow_up
 from app.placement.models import Placement
 from app.placement.placements import PlacementDetails, list_placements, record_placement
 from app.placement.scope import get_placement
-from app.reporting.employment import class_employment, parse_tiers
-from app.reporting.funnel import FunnelFilters, report_for, scoped_filters
+from app.reporting.employment import check_window, parse_tiers
+from app.reporting.facts import class_employment_from_facts, report_for
+from app.reporting.funnel import FunnelFilters, check_filters, scoped_filters
 from app.reporting.ladder import DIMENSIONS, ladder, movement
 from app.reporting.periods import recent_quarters
 from app.web.access import current_actor, roles
+from app.web.reporting.freshness import fresh_funnel_facts
 
 USERS = (Role.ADMIN, Role.ENTERPRISE_HR, Role.INSTITUTION_STAFF)
 ID_PATH = [{"name": "placement_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
@@ -55,8 +57,11 @@ register_schema("LadderReport", {"type": "object", "required": ["by", "rows", "m
                                                        "counts": _GRADE_COUNTS, "total": {"type": "integer"}}}},
     "movement": {"type": "object", "description": "quarter → grade key → new awards",
                  "additionalProperties": _GRADE_COUNTS}}})
-register_schema("FunnelReport", {"type": "object", "required": ["steps", "classes"], "properties": {
+register_schema("FunnelReport", {"type": "object", "required": ["steps", "classes", "figures_as_of"], "properties": {
     "filters": {"type": "object"}, "window_months": {"enum": [2, 6]},
+    "figures_as_of": {"type": "string", "format": "date-time",
+                      "description": "when the precomputed funnel steps and class figures were last rebuilt "
+                                     "(the demand step is always current)"},
     "steps": {"type": "array", "items": {"type": "object", "properties": {
         "key": {"type": "string"}, "label": {"type": "string"}, "count": {"type": "integer"},
         "conversion": {"type": ["number", "null"]}}}},
@@ -172,12 +177,17 @@ def report_funnel():
                             institution_id=query_integer(args, "institution_id", minimum=1),
                             project_id=query_integer(args, "project_id", minimum=1))
     window = query_integer(args, "window", minimum=1, maximum=24) or current_app.config["EMPLOYMENT_WINDOW_MONTHS"]
+    check_filters(filters)
+    check_window(window)
+    as_of = fresh_funnel_facts()
     steps = report_for(db.session, actor=actor, filters=filters)
-    classes = class_employment(db.session, scoped_filters(actor, filters), window_months=window,
-                               today=utcnow().date(), tiers=parse_tiers(current_app.config["EMPLOYMENT_SUBSIDY_TIERS"]))
+    classes = class_employment_from_facts(
+        db.session, scoped_filters(actor, filters), window_months=window, today=utcnow().date(),
+        tiers=parse_tiers(current_app.config["EMPLOYMENT_SUBSIDY_TIERS"]))
     return jsonify({
         "filters": {k: v for k, v in vars(scoped_filters(actor, filters)).items() if v is not None},
         "window_months": window,
+        "figures_as_of": as_of.isoformat(),
         "steps": [{"key": s.key, "label": s.label, "count": s.count, "conversion": s.conversion} for s in steps],
         "classes": [{"class_id": c.class_id, "class": c.class_name, "project": c.project_name,
                      "institution": c.institution_name, "window_ends": c.window_ends.isoformat(),

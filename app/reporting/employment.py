@@ -70,9 +70,9 @@ class ClassEmployment:
 
 def class_employment(session: Session, filters: FunnelFilters, *, window_months: int, today: date,
                      tiers: Sequence[Tier] = DEFAULT_TIERS, limit: int = 500) -> list[ClassEmployment]:
-    """Per-class employment within the window, for classes in the filter."""
-    if window_months not in (2, 6):
-        raise ValidationFailed("就业统计期应为 2 或 6 个月", field="window")
+    """Per-class employment within the window, for classes in the filter, computed directly (the report pages
+    and the API read `app.reporting.facts.class_employment_from_facts`; this is its reference)."""
+    check_window(window_months)
     without_jit(session)
     placed = exists(select(Placement.id).where(
         Placement.person_id == Enrolment.person_id, Placement.start_date >= TrainingClass.start_date,
@@ -84,14 +84,23 @@ def class_employment(session: Session, filters: FunnelFilters, *, window_months:
             .group_by(TrainingClass.id, TrainingClass.name, TrainingProject.name, Organisation.name,
                       TrainingClass.end_date)
             .order_by(TrainingClass.end_date.desc(), TrainingClass.id).limit(limit))
-    found = []
-    for class_id, name, project, institution, end, started, employed in session.execute(stmt):
-        window_ends = add_months(end, window_months)
-        rate = employed / started if started else None
-        found.append(ClassEmployment(class_id, name, project, institution, end, window_ends, int(started),
-                                     int(employed), rate, tier_for(rate, tiers) if rate is not None else None,
-                                     window_ends > today))
-    return found
+    return [class_outcome(*row, window_months=window_months, today=today, tiers=tiers)
+            for row in session.execute(stmt)]
+
+
+def check_window(window_months: int) -> None:
+    """Only the 2- and 6-month windows exist."""
+    if window_months not in (2, 6):
+        raise ValidationFailed("就业统计期应为 2 或 6 个月", field="window")
+
+
+def class_outcome(class_id: int, name: str, project: str, institution: str, end: date, started: int, employed: int,
+                  *, window_months: int, today: date, tiers: Sequence[Tier]) -> ClassEmployment:
+    """Rate, window end and tier of one class from its counts."""
+    window_ends = add_months(end, window_months)
+    rate = employed / started if started else None
+    return ClassEmployment(class_id, name, project, institution, end, window_ends, int(started), int(employed), rate,
+                           tier_for(rate, tiers) if rate is not None else None, window_ends > today)
 
 
 class PlusMonths(FunctionElement):

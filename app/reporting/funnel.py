@@ -2,7 +2,8 @@
 
 One aggregate query over the filtered enrolments; each later step is an EXISTS on the same person in the
 same occupation on or after the class started (indexed lookups by person), so the work grows with the
-number of enrolments in the filter, never with the size of the other tables.
+number of enrolments in the filter, never with the size of the other tables. The report pages and the API
+read the same figures precomputed per class (`app.reporting.facts`); this module is their reference.
 """
 
 from __future__ import annotations
@@ -65,6 +66,12 @@ def scoped_filters(actor: User, filters: FunnelFilters) -> FunnelFilters:
         return FunnelFilters(filters.quarter, filters.city_code, filters.occupation_id, actor.organisation_id,
                              filters.project_id)
     raise NotAllowed("只有人社管理员和培训机构可以查看漏斗报表")
+
+
+def check_filters(filters: FunnelFilters) -> None:
+    """Refuse a malformed quarter before any work is done."""
+    if filters.quarter:
+        quarter_bounds(filters.quarter)
 
 
 def enrolment_conditions(filters: FunnelFilters) -> list[ColumnElement[bool]]:
@@ -137,7 +144,7 @@ def without_jit(session: Session) -> None:
         session.execute(text("SET LOCAL jit = off"))
 
 
-def _flag(condition: ColumnElement[bool]):
+def flag(condition: ColumnElement[bool]):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
@@ -173,15 +180,17 @@ def _lookup_counts(session: Session, filters: FunnelFilters) -> list[int]:
         case((certified_exists(), 1), else_=0).label("certified"), placement_outcome().label("placed"),
     ).where(*enrolment_conditions(filters)).subquery()
     row = session.execute(select(
-        func.count(), _flag(per_enrolment.c.status == "completed"), _flag(per_enrolment.c.assessed >= 1),
-        _flag(per_enrolment.c.assessed == 2), _flag(per_enrolment.c.certified == 1),
-        _flag(per_enrolment.c.placed >= 1), _flag(per_enrolment.c.placed == 2)).select_from(per_enrolment)).one()
+        func.count(), flag(per_enrolment.c.status == "completed"), flag(per_enrolment.c.assessed >= 1),
+        flag(per_enrolment.c.assessed == 2), flag(per_enrolment.c.certified == 1),
+        flag(per_enrolment.c.placed >= 1), flag(per_enrolment.c.placed == 2)).select_from(per_enrolment)).one()
     return [int(v or 0) for v in row]
 
 
-def _bulk_counts(session: Session, filters: FunnelFilters) -> list[int]:
-    """Grouped passes joined by person (large selections): "some x on or after the class start" is the same as
-    "the latest x is on or after the class start", so each downstream table is reduced to one date per key."""
+def bulk_step_counts(session: Session, *keys):
+    """SELECT keys, enrolled, completed, assessed, passed, certified, placed, retained over the enrolments, with
+    grouped passes joined by person (large selections): "some x on or after the class start" is the same as
+    "the latest x is on or after the class start", so each downstream table is reduced to one date per key.
+    The caller adds WHERE (filters) or GROUP BY (the keys)."""
     plan_date = AssessmentPlan.registration_deadline
     assessed = (select(AssessmentResult.person_id, AssessmentPlan.occupation_id, func.max(plan_date).label("any_"),
                        func.max(case((AssessmentResult.passed.is_(True), plan_date))).label("passed"))
@@ -202,17 +211,21 @@ def _bulk_counts(session: Session, filters: FunnelFilters) -> list[int]:
         # Workers would each rebuild every grouped hash (the aggregates are not parallel-aware).
         session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
     start = TrainingClass.start_date
-    stmt = (enrolment_base(
-        func.count(), _flag(Enrolment.status == "completed"), _flag(assessed.c.any_ >= start),
-        _flag(assessed.c.passed >= start), _flag(awards.c.last >= start), _flag(placed.c.last >= start),
-        _flag(kept.c.last >= start))
+    return (enrolment_base(
+        *keys, func.count(), flag(Enrolment.status == "completed"), flag(assessed.c.any_ >= start),
+        flag(assessed.c.passed >= start), flag(awards.c.last >= start), flag(placed.c.last >= start),
+        flag(kept.c.last >= start))
         .outerjoin(assessed, (assessed.c.person_id == Enrolment.person_id)
                    & (assessed.c.occupation_id == TrainingProject.occupation_id))
         .outerjoin(awards, (awards.c.person_id == Enrolment.person_id)
                    & (awards.c.occupation_code == Occupation.code))
         .outerjoin(placed, placed.c.person_id == Enrolment.person_id)
-        .outerjoin(kept, kept.c.person_id == Enrolment.person_id)
-        .where(*enrolment_conditions(filters)))
+        .outerjoin(kept, kept.c.person_id == Enrolment.person_id))
+
+
+def _bulk_counts(session: Session, filters: FunnelFilters) -> list[int]:
+    """One pass over the filtered enrolments with the downstream tables grouped by person."""
+    stmt = bulk_step_counts(session).where(*enrolment_conditions(filters))
     return [int(v or 0) for v in session.execute(stmt).one()]
 
 
@@ -222,23 +235,24 @@ def enrolment_count(session: Session, filters: FunnelFilters) -> int:
 
 
 def funnel(session: Session, filters: FunnelFilters, *, strategy: str | None = None) -> list[FunnelStep]:
-    """Counts and step-to-step conversion for the filtered enrolments (strategy "lookup"/"bulk" forces one)."""
+    """Counts and step-to-step conversion computed directly from the enrolments and their downstream records
+    (strategy "lookup"/"bulk" forces one). Seconds over a whole province: the report pages and the API read
+    the precomputed `app.reporting.facts` instead; this is the reference they are tested against."""
     without_jit(session)
     if strategy is None:
         threshold = BULK_THRESHOLD.get(session.get_bind().dialect.name, 100_000)
         strategy = "bulk" if enrolment_count(session, filters) > threshold else "lookup"
-    counts = [demand_headcount(session, filters),
-              *(_bulk_counts if strategy == "bulk" else _lookup_counts)(session, filters)]
+    return steps_from_counts([demand_headcount(session, filters),
+                              *(_bulk_counts if strategy == "bulk" else _lookup_counts)(session, filters)])
+
+
+def steps_from_counts(counts: list[int]) -> list[FunnelStep]:
+    """The eight steps with each one's conversion from the step before."""
     steps, previous = [], None
     for (key, label), count in zip(STEPS, counts, strict=True):
         conversion = None if previous in (None, 0) else count / previous
         steps.append(FunnelStep(key, label, count, conversion))
         previous = count
     return steps
-
-
-def report_for(session: Session, *, actor: User, filters: FunnelFilters) -> list[FunnelStep]:
-    """The funnel within the actor's scope."""
-    return funnel(session, scoped_filters(actor, filters))
 
 

@@ -133,3 +133,55 @@ class SubsidyClaim(Base):
         CheckConstraint("amount = base_amount + uplift_amount AND amount >= 0", name="amount"),
         Index("ix_subsidy_claims_person", "person_id", "kind", "status"),
     )
+
+
+class FunnelFact(Base):
+    """Derived: one class's funnel counts (enrolled … retained at 6 months) and employment counts, with the keys
+    the report filters on.
+
+    Every funnel filter (quarter of the class start, institution city, occupation, institution, project) is a
+    property of the class, so one row per class answers any filter by summing. Rebuilt wholesale by
+    `app.reporting.facts.refresh_funnel_facts`; never edited row by row.
+    """
+
+    __tablename__ = "funnel_facts"
+
+    class_id: Mapped[int] = mapped_column(ForeignKey("training_classes.id", ondelete="CASCADE"), primary_key=True)
+    start_date: Mapped[date] = mapped_column(Date, nullable=False, index=True)
+    project_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    institution_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
+    occupation_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    city_code: Mapped[str] = mapped_column(String(4), nullable=False)
+    enrolled: Mapped[int] = mapped_column(Integer, nullable=False)
+    completed: Mapped[int] = mapped_column(Integer, nullable=False)
+    assessed: Mapped[int] = mapped_column(Integer, nullable=False)
+    passed: Mapped[int] = mapped_column(Integer, nullable=False)
+    certified: Mapped[int] = mapped_column(Integer, nullable=False)
+    placed: Mapped[int] = mapped_column(Integer, nullable=False)
+    retained: Mapped[int] = mapped_column(Integer, nullable=False)
+    # Class employment rate (app.reporting.employment): enrolments past "enrolled", and how many of them were
+    # placed between the class start and 2 or 6 months after the class end.
+    started: Mapped[int] = mapped_column(Integer, nullable=False)
+    employed_2m: Mapped[int] = mapped_column(Integer, nullable=False)
+    employed_6m: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __table_args__ = (
+        CheckConstraint("completed BETWEEN 0 AND enrolled AND passed BETWEEN 0 AND assessed "
+                        "AND assessed BETWEEN 0 AND enrolled AND certified BETWEEN 0 AND enrolled "
+                        "AND retained BETWEEN 0 AND placed AND placed BETWEEN 0 AND enrolled", name="counts"),
+        CheckConstraint("started BETWEEN 0 AND enrolled AND employed_2m BETWEEN 0 AND employed_6m "
+                        "AND employed_6m BETWEEN 0 AND started", name="employment"),
+    )
+
+
+class ReportRefresh(Base):
+    """When a derived report table (e.g. "funnel_facts") was last rebuilt, how long it took and how many rows."""
+
+    __tablename__ = "report_refreshes"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    duration_ms: Mapped[int] = mapped_column(Integer, nullable=False)
+    row_count: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __table_args__ = (CheckConstraint("duration_ms >= 0 AND row_count >= 0", name="figures"),)

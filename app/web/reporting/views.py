@@ -16,9 +16,10 @@ from app.errors import DomainError
 from app.extensions import db
 from app.regions import LIAONING_CITIES
 from app.reporting.charts import column_chart, hbar_chart, progress_bar
-from app.reporting.employment import class_employment, parse_tiers
+from app.reporting.employment import parse_tiers
 from app.reporting.exports import classes_workbook, funnel_workbook, ladder_workbook, movement_workbook
-from app.reporting.funnel import FunnelFilters, report_for, scoped_filters
+from app.reporting.facts import class_employment_from_facts, report_for
+from app.reporting.funnel import FunnelFilters, check_filters, scoped_filters
 from app.reporting.ladder import DIMENSIONS, counts_total, ladder, movement, save_target, target_progress
 from app.reporting.models import LadderTarget
 from app.reporting.periods import recent_quarters
@@ -28,6 +29,7 @@ from app.web.downloads import stash_download
 from app.web.forms import attach_error
 from app.web.placement.labels import init_placement_labels
 from app.web.reporting.forms import TargetForm
+from app.web.reporting.freshness import fresh_funnel_facts
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 bp.record_once(lambda state: init_placement_labels(state.app))
@@ -55,9 +57,11 @@ def funnel():
     filters, window = _filters(), _window()
     tiers = parse_tiers(current_app.config["EMPLOYMENT_SUBSIDY_TIERS"])
     try:
+        check_filters(filters)
+        as_of = fresh_funnel_facts()
         steps = report_for(db.session, actor=actor, filters=filters)
-        classes = class_employment(db.session, scoped_filters(actor, filters), window_months=window, today=today,
-                                   tiers=tiers)
+        classes = class_employment_from_facts(db.session, scoped_filters(actor, filters), window_months=window,
+                                              today=today, tiers=tiers)
     except DomainError as error:
         flash(error.message, "danger")
         return redirect(url_for("reports.funnel"))
@@ -74,7 +78,8 @@ def funnel():
     if not actor.has_role(Role.ADMIN):
         project_query = project_query.where(TrainingProject.institution_id == actor.organisation_id)
     projects = db.session.scalars(project_query)
-    return render_template("reports/funnel.html", steps=steps, chart=chart, classes=classes, window=window,
+    return render_template("reports/funnel.html", steps=steps, as_of=as_of, chart=chart, classes=classes,
+                           window=window,
                            tiers=tiers, filters=filters, quarters=recent_quarters(today, 8), cities=LIAONING_CITIES,
                            occupations=list_occupations(db.session, active_only=True), institutions=institutions,
                            projects=list(projects))
