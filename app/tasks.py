@@ -21,6 +21,7 @@ from app.certification.batches import finish_job, pending_chunk, record_chunk, s
 from app.certification.issuing import CertificateDraft, IssuingContext, PreparedCertificate, render_and_store
 from app.certification.signing import keyring_from_config
 from app.database import utcnow, write_intent
+from app.demand.services import expire_demands
 from app.extensions import db
 from app.reporting.facts import refresh_funnel_facts
 
@@ -132,7 +133,20 @@ def register_tasks(app: Flask, huey: Huey) -> None:
     def refresh_funnel() -> None:
         run_funnel_refresh(_task_app(app))
 
-    app.extensions["huey_tasks"] = {"issue_batch": issue_batch, "refresh_funnel_facts": refresh_funnel}
+    @huey.periodic_task(crontab(minute="5", hour="*"), name="demand.expire_demands")
+    def expire_stale_demands() -> None:
+        run_demand_expiry(_task_app(app))
+
+    app.extensions["huey_tasks"] = {"issue_batch": issue_batch, "refresh_funnel_facts": refresh_funnel,
+                                    "expire_demands": expire_stale_demands}
+
+
+def run_demand_expiry(app: Flask) -> int:
+    """Close open job demands past their valid-until date (hourly, so lists and matching stay honest)."""
+    with app.app_context(), write_intent():
+        expired = expire_demands(db.session, now=utcnow())
+        db.session.commit()
+        return expired
 
 
 def run_funnel_refresh(app: Flask) -> tuple[datetime, int, int]:

@@ -173,3 +173,22 @@ def test_only_open_demands_can_be_edited_and_edits_are_checked(session, hr):
 def test_pipeline_counts_start_at_zero(session, hr):
     demand = make_demand(session, hr)
     assert demand_pipeline_counts(session, demand.id) == {"trained": 0, "completed": 0, "assessed": 0, "placed": 0}
+
+
+def test_hourly_task_expires_demands_past_their_date(app, session):
+    from app.demand.models import JobDemand
+
+    hr = make_user(session, "enterprise_hr")
+    stale, current = make_demand(session, hr), make_demand(session, hr)
+    session.flush()
+    # Time passes: the first demand's valid-until date is now behind us (the task reads the real clock).
+    stale.valid_until = TODAY - timedelta(days=400)
+    current.valid_until = TODAY + timedelta(days=400)
+    session.commit()
+    task = app.extensions["huey_tasks"]["expire_demands"]
+    assert task.name == "demand.expire_demands"
+    assert any(type(t) is task.task_class for t in app.extensions["huey"]._registry.periodic_tasks)
+    task()  # HUEY_IMMEDIATE: runs inline
+    session.rollback()
+    statuses = dict(session.execute(select(JobDemand.id, JobDemand.status)).all())
+    assert statuses == {stale.id: "expired", current.id: "open"}
