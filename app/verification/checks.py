@@ -206,8 +206,6 @@ def _settle_log(session: Session, row, *, result: str, certificate_id: int | Non
                                                    "id": row.log_id})
 
 
-def _combined(session: Session) -> bool:
-    return session.connection().dialect.name == "postgresql"
 
 
 def check_number(session: Session, *, number: str | None, name: str | None, now: datetime, channel: str = "public",
@@ -222,8 +220,9 @@ def check_number(session: Session, *, number: str | None, name: str | None, now:
     if kind == "malformed" or not wanted or len(name or "") > MAX_NAME:
         log_check(session, now=now, channel=channel, result="malformed", organisation_id=organisation_id)
         return CheckOutcome(MISS, now)
-    if _combined(session):
-        row = session.connection().execute(_BY_NUMBER_LOGGED, {
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        row = connection.execute(_BY_NUMBER_LOGGED, {
             "value": normalised, "name_typed": name, "name_normalised": wanted, "checked_at": now,
             "channel": channel, "organisation_id": organisation_id}).one_or_none()
         if row is None:
@@ -232,7 +231,7 @@ def check_number(session: Session, *, number: str | None, name: str | None, now:
         _settle_log(session, row, result=row.status if matched else "name_mismatch",
                     certificate_id=row.id if matched else None)
         return CheckOutcome(FOUND, now, _facts(row), number=normalised) if matched else CheckOutcome(MISS, now)
-    row = session.connection().execute(_BY_NUMBER, {"value": normalised}).one_or_none()
+    row = connection.execute(_BY_NUMBER, {"value": normalised}).one_or_none()
     if row is None or normalise_name(row.holder_name) != wanted:
         log_check(session, now=now, channel=channel, result="not_found" if row is None else "name_mismatch",
                   organisation_id=organisation_id)
@@ -262,13 +261,14 @@ def check_token(session: Session, *, token: str, query: Mapping[str, str] | None
     if not _TOKEN.fullmatch(token or ""):
         log_check(session, now=now, channel=channel, result="malformed", organisation_id=organisation_id)
         return CheckOutcome(MISS, now)
-    if _combined(session):
-        row = session.connection().execute(_BY_TOKEN_LOGGED, {
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        row = connection.execute(_BY_TOKEN_LOGGED, {
             "value": token, "checked_at": now, "channel": channel, "organisation_id": organisation_id}).one_or_none()
         if row is None:
             return CheckOutcome(MISS, now)
     else:
-        row = session.connection().execute(_BY_TOKEN, {"value": token}).one_or_none()
+        row = connection.execute(_BY_TOKEN, {"value": token}).one_or_none()
         if row is None:
             log_check(session, now=now, channel=channel, result="not_found", organisation_id=organisation_id)
             return CheckOutcome(MISS, now)
