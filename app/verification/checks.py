@@ -13,7 +13,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, bindparam, insert, select, text
+from sqlalchemy import (
+    Integer,
+    Select,
+    String,
+    bindparam,
+    case,
+    cast,
+    func,
+    insert,
+    null,
+    or_,
+    select,
+    text,
+    true,
+)
 from sqlalchemy.orm import Session, aliased
 
 from app.catalog.ladder import level_label
@@ -149,6 +163,51 @@ def log_check(session: Session, *, now: datetime, channel: str, result: str, cer
                                    "share_link_id": share_link_id})
 
 
+def _looked_up_and_logged(lookup: Select, *, by_name: bool) -> Select:
+    """PostgreSQL: one statement that looks a certificate up AND writes the log row (one round trip, not two).
+
+    The log row's result is computed in SQL from the same row: ``not_found`` when there is none, else the
+    certificate's status — for checks by name only when the stored holder name equals the name as typed or
+    its normalised form, else ``name_mismatch``. Python decides the answer with ``normalise_name`` (the
+    rule); in the rare case the two disagree (a stored name that is not in normal form), the row is
+    corrected by id (see `_settle_log`). Returns the lookup columns plus ``log_id`` and ``logged_result``;
+    no row when nothing was found (the not_found row is written all the same).
+    """
+    found = lookup.cte("found")
+    log = VerificationLog.__table__
+    relaxed = select(func.set_config("synchronous_commit", "off", true()).label("relaxed")).subquery("relaxed")
+    if by_name:
+        matches = or_(found.c.holder_name == bindparam("name_typed", type_=String),
+                      found.c.holder_name == bindparam("name_normalised", type_=String))
+        result = case((found.c.id.is_(None), "not_found"), (matches, found.c.status), else_="name_mismatch")
+        certificate_id = case((matches, found.c.id), else_=null())
+    else:
+        result, certificate_id = func.coalesce(found.c.status, "not_found"), found.c.id
+    row = select(bindparam("checked_at", type_=log.c.checked_at.type), cast(bindparam("channel"), String),
+                 result, certificate_id, cast(bindparam("organisation_id"), Integer), cast(null(), Integer))
+    logged = (insert(log)
+              .from_select(["checked_at", "channel", "result", "certificate_id", "organisation_id", "share_link_id"],
+                           row.select_from(relaxed.outerjoin(found, true())))
+              .returning(log.c.id, log.c.result)
+              .cte("logged"))
+    return select(*found.c, logged.c.id.label("log_id"), logged.c.result.label("logged_result")).select_from(
+        found.join(logged, true()))
+
+
+_BY_NUMBER_LOGGED = _looked_up_and_logged(_BY_NUMBER, by_name=True)
+_BY_TOKEN_LOGGED = _looked_up_and_logged(_BY_TOKEN, by_name=False)
+_SETTLE_LOG = text("UPDATE verification_log SET result = :result, certificate_id = :certificate_id WHERE id = :id")
+
+
+def _settle_log(session: Session, row, *, result: str, certificate_id: int | None) -> None:
+    """Correct a log row written by a combined statement when Python's name rule disagrees with SQL's."""
+    if row.logged_result != result:
+        session.connection().execute(_SETTLE_LOG, {"result": result, "certificate_id": certificate_id,
+                                                   "id": row.log_id})
+
+
+
+
 def check_number(session: Session, *, number: str | None, name: str | None, now: datetime, channel: str = "public",
                  organisation_id: int | None = None) -> CheckOutcome:
     """Check a certificate by number and holder name; both must match to see anything."""
@@ -157,11 +216,23 @@ def check_number(session: Session, *, number: str | None, name: str | None, now:
     if kind == "legacy":
         log_check(session, now=now, channel=channel, result="legacy", organisation_id=organisation_id)
         return CheckOutcome(LEGACY, now, number=normalised)
-    if kind == "malformed" or not normalise_name(name) or len(name or "") > MAX_NAME:
+    wanted = normalise_name(name)
+    if kind == "malformed" or not wanted or len(name or "") > MAX_NAME:
         log_check(session, now=now, channel=channel, result="malformed", organisation_id=organisation_id)
         return CheckOutcome(MISS, now)
-    row = session.connection().execute(_BY_NUMBER, {"value": normalised}).one_or_none()
-    if row is None or normalise_name(row.holder_name) != normalise_name(name):
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        row = connection.execute(_BY_NUMBER_LOGGED, {
+            "value": normalised, "name_typed": name, "name_normalised": wanted, "checked_at": now,
+            "channel": channel, "organisation_id": organisation_id}).one_or_none()
+        if row is None:
+            return CheckOutcome(MISS, now)
+        matched = normalise_name(row.holder_name) == wanted
+        _settle_log(session, row, result=row.status if matched else "name_mismatch",
+                    certificate_id=row.id if matched else None)
+        return CheckOutcome(FOUND, now, _facts(row), number=normalised) if matched else CheckOutcome(MISS, now)
+    row = connection.execute(_BY_NUMBER, {"value": normalised}).one_or_none()
+    if row is None or normalise_name(row.holder_name) != wanted:
         log_check(session, now=now, channel=channel, result="not_found" if row is None else "name_mismatch",
                   organisation_id=organisation_id)
         return CheckOutcome(MISS, now)
@@ -190,12 +261,19 @@ def check_token(session: Session, *, token: str, query: Mapping[str, str] | None
     if not _TOKEN.fullmatch(token or ""):
         log_check(session, now=now, channel=channel, result="malformed", organisation_id=organisation_id)
         return CheckOutcome(MISS, now)
-    row = session.connection().execute(_BY_TOKEN, {"value": token}).one_or_none()
-    if row is None:
-        log_check(session, now=now, channel=channel, result="not_found", organisation_id=organisation_id)
-        return CheckOutcome(MISS, now)
-    log_check(session, now=now, channel=channel, result=row.status, certificate_id=row.id,
-              organisation_id=organisation_id)
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        row = connection.execute(_BY_TOKEN_LOGGED, {
+            "value": token, "checked_at": now, "channel": channel, "organisation_id": organisation_id}).one_or_none()
+        if row is None:
+            return CheckOutcome(MISS, now)
+    else:
+        row = connection.execute(_BY_TOKEN, {"value": token}).one_or_none()
+        if row is None:
+            log_check(session, now=now, channel=channel, result="not_found", organisation_id=organisation_id)
+            return CheckOutcome(MISS, now)
+        log_check(session, now=now, channel=channel, result=row.status, certificate_id=row.id,
+                  organisation_id=organisation_id)
     return CheckOutcome(FOUND, now, _facts(row), signature=_signature_state(row, query, keyring), number=row.number)
 
 

@@ -5,7 +5,7 @@ import secrets
 import time
 from datetime import UTC, datetime
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import event, func, inspect, select
 
 from app.certification.signing import parse_verification_url
 from app.idnumbers import format_certificate_number
@@ -70,6 +70,40 @@ def test_misses_are_one_answer_but_logged_apart(session, issued):
     session.commit()
     assert [log.result for log in _logs(session)] == ["not_found", "name_mismatch", "malformed", "malformed"]
     assert all(log.certificate_id is None for log in _logs(session))
+
+
+def test_a_stored_name_not_in_normal_form_is_logged_by_the_python_rule(session, issued):
+    # On PostgreSQL the lookup and the log insert are one statement whose SQL compares names exactly; a stored
+    # name with a different middle dot or a space makes SQL say "name_mismatch" and the row is corrected.
+    issued.valid.holder_name = "王 建•华"
+    session.commit()
+    assert check_number(session, number=issued.valid.number, name="王建·华", now=CHECKED).found
+    assert not check_number(session, number=issued.valid.number, name="王建", now=CHECKED).found
+    assert check_number(session, number=issued.valid.number, name="王 建•华", now=CHECKED).found
+    session.commit()
+    assert [(log.result, log.certificate_id) for log in _logs(session)] == [
+        ("valid", issued.valid.id), ("name_mismatch", None), ("valid", issued.valid.id)]
+
+
+def test_a_check_is_one_database_round_trip(session, issued, engine):
+    statements = []
+    listen = "before_cursor_execute"
+    number, token, keyring = issued.valid.number, issued.valid.token, issued.ctx.keyring  # loaded before counting
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, listen, count)
+    try:
+        assert check_number(session, number=number, name="王建华", now=CHECKED).found
+        assert not check_number(session, number=number[:-6] + "999999", name="王建华", now=CHECKED).found
+        assert check_token(session, token=token, query=None, keyring=keyring, now=CHECKED).found
+    finally:
+        event.remove(engine, listen, count)
+    session.commit()
+    checks = [s for s in statements if "verification_log" in s or "certificates" in s]
+    assert len(checks) == (3 if engine.dialect.name == "postgresql" else 6)
+    assert [log.result for log in _logs(session)] == ["valid", "not_found", "valid"]
 
 
 def test_legacy_16_digit_numbers_are_not_issued_here(session, issued):

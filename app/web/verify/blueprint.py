@@ -45,7 +45,7 @@ def check_transaction() -> Iterator[None]:
     On PostgreSQL the check runs in autocommit mode: a lookup and a log insert need no BEGIN or COMMIT round
     trips, which are most of a check's cost. On SQLite it is one IMMEDIATE transaction (it writes).
     """
-    if db.session.get_bind().dialect.name == "postgresql" and not db.session().in_transaction():
+    if db.engine.dialect.name == "postgresql" and not db.session().in_transaction():
         db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         try:
             yield

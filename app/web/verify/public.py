@@ -12,7 +12,9 @@ from app.verification.checks import FOUND, LEGACY, CheckOutcome, check_number, c
 from app.verification.printing import result_pdf
 from app.verification.sharing import open_share_link
 from app.web.access import public
+from app.web.templating import datetime_local
 from app.web.verify.blueprint import bp, check_transaction, keyring, public_limit, requesting_organisation
+from app.web.verify.chrome import render_public
 from app.web.verify.forms import CheckForm
 
 SITE_NAME = "匠才"
@@ -21,13 +23,14 @@ SITE_NAME = "匠才"
 def _page(outcome: CheckOutcome, *, channel: str, pdf_url: str | None = None, form: CheckForm | None = None):
     """A found certificate (200), a legacy number (200) or the one answer every miss gets (404)."""
     if outcome.result == FOUND:
-        body = render_template("verify/result.html", outcome=outcome, facts=outcome.facts, channel=channel,
-                               pdf_url=pdf_url, form=form)
+        body = render_public("verify/result.html", outcome=outcome, facts=outcome.facts, channel=channel,
+                             pdf_url=pdf_url, form=form,
+                             checked_at=datetime_local(outcome.checked_at, "%Y-%m-%d %H:%M:%S"))
         status = 200
     elif outcome.result == LEGACY:
-        body, status = render_template("verify/legacy.html", outcome=outcome), 200
+        body, status = render_public("verify/legacy.html", outcome=outcome), 200
     else:
-        body, status = render_template("verify/miss.html"), 404
+        body, status = render_public("verify/miss.html"), 404
     response = make_response(body, status)
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
