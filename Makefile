@@ -12,7 +12,7 @@ CERT_FONT := certificates/fonts/JiangcaiSerif-GB2312.otf
 .PHONY: run test setup system-deps db lint worker docs-screenshots
 
 run: setup db
-	@$(FLASK) demo load
+	@$(FLASK) demo load --with-certificates
 	@bash scripts/run-dev.sh
 
 worker: setup db

@@ -16,10 +16,17 @@ demo_cli = AppGroup("demo", help="Demo data.")
 
 @demo_cli.command("load")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
-def demo_load(quiet: bool) -> None:
+@click.option("--with-certificates", is_flag=True,
+              help="Also issue the finalised plans' certificates (renders PDFs; `make run` uses it).")
+def demo_load(quiet: bool, with_certificates: bool) -> None:
     """Load the demo data set into an empty database (does nothing otherwise)."""
-    from app.demo import DEMO_LOGINS, DEMO_PASSWORD, database_is_empty, load_demo
+    from flask import current_app
 
+    from app.demo import DEMO_LOGINS, DEMO_PASSWORD, database_is_empty, load_demo
+    from app.demo.certificates import issue_demo_certificates
+    from app.tasks import issuing_context
+
+    example = None
     with write_intent():
         if not database_is_empty(db.session):
             if not quiet:
@@ -27,8 +34,15 @@ def demo_load(quiet: bool) -> None:
         else:
             counts = load_demo(db.session, now=utcnow())
             db.session.commit()
+            if with_certificates:
+                issued = issue_demo_certificates(db.session, now=utcnow(), ctx=issuing_context(current_app))
+                counts["certificates"] = len(issued)
+                example = (issued[0].number, issued[0].holder_name) if issued else None
+                db.session.commit()
             if not quiet:
                 click.echo("Demo data loaded: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+                if example:
+                    click.echo(f"Try /verify with certificate number {example[0]} and name {example[1]}.")
     if not quiet:
         click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, label in DEMO_LOGINS:

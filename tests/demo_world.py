@@ -7,11 +7,9 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.accounts.services import create_api_token
-from app.assessment.models import AssessmentPlan
-from app.assessment.results import final_passing_results
-from app.certification.sources import issue_for_result
 from app.database import utcnow
 from app.demo import load_demo
+from app.demo.certificates import issue_demo_certificates
 from app.extensions import db
 from app.tasks import issuing_context
 
@@ -22,15 +20,9 @@ def load_demo_world(app: Flask) -> dict[str, int]:
         now = utcnow()
         counts = load_demo(db.session, now=now)
         db.session.commit()
-        issuer = db.session.scalar(select(User).where(User.username == "eval"))
-        ctx = issuing_context(app)
-        issued = 0
-        for plan_id in db.session.scalars(select(AssessmentPlan.id).order_by(AssessmentPlan.id)):
-            for result in final_passing_results(db.session, plan_id=plan_id):
-                issue_for_result(db.session, actor=issuer, now=now, result_id=result.id, ctx=ctx)
-                issued += 1
+        issued = issue_demo_certificates(db.session, now=now, ctx=issuing_context(app))
         db.session.commit()
-        counts["certificates"] = issued
+        counts["certificates"] = len(issued)
         db.session.remove()
     return counts
 

@@ -29,3 +29,26 @@ def test_every_demo_login_works_and_kinds_are_realistic(app, session):
     assert kinds == {"hrss": 1, "institution": 2, "evaluation": 1, "enterprise": 3}
     evaluation = session.scalars(select(Organisation).where(Organisation.kind == "evaluation")).one()
     assert evaluation.filing.number_prefix.startswith("S000021")
+
+
+def test_demo_with_certificates_issues_pdfs_that_verify(app, session, client):
+    import re
+
+    from app.assessment.result_models import AssessmentResult
+    from app.certification.models import Certificate
+
+    result = app.test_cli_runner().invoke(args=["demo", "load", "--with-certificates"])
+    assert result.exit_code == 0, result.output
+    match = re.search(r"certificate number (\S+) and name (\S+)\.", result.output)
+    assert match, result.output
+    certificates = session.scalars(select(Certificate)).all()
+    final_passes = session.scalar(select(func.count()).select_from(AssessmentResult).where(
+        AssessmentResult.status == "final", AssessmentResult.passed.is_(True),
+        AssessmentResult.ready_for_certificate.is_(True)))
+    assert len(certificates) == final_passes >= 3 and all(c.kind == "skill_level" and c.status == "valid" for c in certificates)
+    assert all((app.config["FILE_STORAGE_DIR"] / c.pdf_path).is_file() for c in certificates)
+    session.rollback()
+    answer = client.get("/api/v1/verify", query_string={"number": match.group(1), "name": match.group(2)})
+    body = answer.get_json()
+    assert answer.status_code == 200 and body["certificate"]["status"] == "valid"
+    assert body["certificate"]["number"] == match.group(1)
