@@ -12,14 +12,14 @@ runs at setup (``python -m app.certification.fonts``) or at the first render of 
 from __future__ import annotations
 
 import logging
-import os
 import subprocess
-import tempfile
 import threading
 from functools import lru_cache
 from pathlib import Path
 
 from cffi import FFI
+
+from app.filestore import write_atomically
 
 CERTIFICATES_DIR = Path(__file__).resolve().parents[2] / "certificates"
 FONT_PATH = CERTIFICATES_DIR / "fonts" / "JiangcaiSerif-GB2312.otf"
@@ -107,13 +107,7 @@ def build_font(target: Path = FONT_PATH) -> Path:
     """Write the GB 2312 cut of the certificate face to ``target`` (atomically) and return it."""
     source, index = locate_source_font()
     data = _subset(source, index, gb2312_characters())
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Write-then-rename: renderers in other processes never read a half-written font.
-    handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    os.chmod(temporary, 0o644)
-    os.replace(temporary, target)
+    write_atomically(target, data)  # renderers in other processes never read a half-written font
     return target
 
 

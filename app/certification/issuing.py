@@ -7,7 +7,6 @@ transactions (see batches.py), while a single issue runs them in one transaction
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -35,6 +34,7 @@ from app.certification.seal import make_seal_svg
 from app.certification.sequences import next_local_number, next_print_serial
 from app.certification.signing import KeyRing, SignedPayload, new_token, verification_url
 from app.errors import ValidationFailed
+from app.filestore import write_atomically
 from app.idnumbers import ID_TYPE_LABELS
 from app.people.models import Person
 
@@ -204,14 +204,7 @@ def render_and_store(prepared: PreparedCertificate, storage_dir: Path) -> tuple[
     """Render the PDF and write it durably (temp file, fsync, rename); returns (relative path, SHA-256)."""
     data = render_pdf(prepared.view)
     relative = pdf_relative_path(prepared.number, prepared.print_serial, prepared.issue_date)
-    target = storage_dir / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_suffix(f".{os.getpid()}.tmp")
-    with temp.open("wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(temp, target)
+    write_atomically(storage_dir / relative, data, durable=True)
     return relative, hashlib.sha256(data).hexdigest()
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
-import tempfile
 import warnings
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.accounts.models import User
 from app.audit.services import record_event
 from app.errors import ValidationFailed
+from app.filestore import store_once
 from app.people.access import person_for_change
 from app.people.models import Person
 
@@ -105,21 +104,6 @@ def _check_background(image: Image.Image) -> None:
                                f"{MAX_BACKGROUND_SATURATION:.0%}）", field="photo")
 
 
-def _store(data: bytes, target: Path) -> None:
-    """Write a file atomically; content-addressed, so an existing file already holds these bytes."""
-    if target.exists():
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 def set_photo(
     session: Session, *, actor: User, now: datetime, person_id: int, data: bytes, storage_dir: Path
 ) -> Person:
@@ -128,7 +112,7 @@ def set_photo(
     clean = check_photo(data)
     digest = hashlib.sha256(clean).hexdigest()
     relative = f"photos/{digest}.jpg"
-    _store(clean, Path(storage_dir) / relative)
+    store_once(Path(storage_dir) / relative, clean)
     old = person.photo_sha256
     person.photo_path, person.photo_sha256, person.updated_at = relative, digest, now
     session.flush()

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from app.errors import ValidationFailed
+from app.filestore import store_once
 
 MAX_BYTES = 10 * 1024 * 1024
 # Judged by the first bytes, never by the file name the browser sent.
@@ -46,15 +45,5 @@ def store_document(data: bytes, *, storage_dir: Path, folder: str, field: str = 
     extension, content_type = check_document(data, field=field)
     digest = hashlib.sha256(data).hexdigest()
     relative = f"{folder}/{digest}.{extension}"
-    target = Path(storage_dir) / relative
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temp, target)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+    store_once(Path(storage_dir) / relative, data)
     return StoredFile(relative, digest, len(data), content_type)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import warnings
 from datetime import date, datetime
 from pathlib import Path
@@ -18,6 +17,7 @@ from app.accounts.roles import Role
 from app.audit.services import record_event
 from app.certification.models import Certificate
 from app.errors import NotAllowed, NotFound, ValidationFailed
+from app.filestore import store_once
 from app.verification.checks import LOCAL_ZONE, MAX_NAME, normalise_name, normalise_number, number_format
 from app.verification.models import NATIONAL_RESULTS, NationalCheck
 
@@ -51,13 +51,6 @@ def check_screenshot(data: bytes) -> str:
     return declared[1]
 
 
-def _store(data: bytes, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_suffix(f".{os.getpid()}.tmp")
-    temp.write_bytes(data)
-    os.replace(temp, target)
-
-
 def record_national_check(session: Session, *, actor: User, now: datetime, number: str, name: str,
                           checked_on: date, result: str, screenshot: bytes, storage_dir: Path,
                           note: str | None = None) -> NationalCheck:
@@ -77,7 +70,7 @@ def record_national_check(session: Session, *, actor: User, now: datetime, numbe
     extension = check_screenshot(screenshot)
     digest = hashlib.sha256(screenshot).hexdigest()
     relative = f"national_checks/{now.year}/{digest}.{extension}"
-    _store(screenshot, Path(storage_dir) / relative)
+    store_once(Path(storage_dir) / relative, screenshot)
     certificate = session.scalar(select(Certificate).where(Certificate.number == normalised))
     linked = certificate if certificate and normalise_name(certificate.holder_name) == normalise_name(name) else None
     record = NationalCheck(

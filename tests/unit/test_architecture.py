@@ -6,7 +6,7 @@ from pathlib import Path
 APP = Path(__file__).resolve().parents[2] / "app"
 # Feature packages in the order of the chain; a package may import only from those before it.
 CHAIN = ["audit", "accounts", "catalog", "people", "demand", "training", "assessment", "certification", "verification", "placement", "reporting"]
-LOW_MODULES = {"app.database", "app.errors", "app.idnumbers", "app.regions", "app.pii", "app.spreadsheets"}
+LOW_MODULES = {"app.database", "app.errors", "app.filestore", "app.idnumbers", "app.regions", "app.pii", "app.spreadsheets"}
 FLASK_GLOBALS = {"request", "session", "g", "flash", "current_app", "current_user"}
 
 
