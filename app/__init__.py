@@ -37,7 +37,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     pii.configure(app.config["PII_ENCRYPTION_KEY"], app.config["PII_HASH_KEY"])
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True)
-    login_manager.init_app(app)
+    login_manager.init_app(app, add_context_processor=False)  # see init_access: current_user stays lazy
     csrf.init_app(app)
     limiter.init_app(app)
     bootstrap.init_app(app)

@@ -349,6 +349,13 @@ def parse_certificate_number(raw: str) -> CertificateNumber:
     return CertificateNumber(org_type, org_code, province, site, year2, int(level), int(serial))
 
 
+def is_certificate_number(text: str) -> bool:
+    """Whether an already normalised string is a valid 22-character number; `parse_certificate_number` without
+    the messages, for the public verification path, which only needs yes or no."""
+    match = _CERT_PATTERN.fullmatch(text)
+    return match is not None and match.group(3) in PROVINCE_CODES and match.group(7) != "000000"
+
+
 @dataclass(frozen=True)
 class LegacyCertificateNumber:
     """A 16-digit 职业资格证书 number issued before 2020."""

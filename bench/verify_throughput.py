@@ -179,14 +179,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(url: str, instance: Path, workers: int) -> tuple[subprocess.Popen, str]:
+def serve(url: str, instance: Path, workers: int, gunicorn_args: list[str]) -> tuple[subprocess.Popen, str]:
     """Start gunicorn on a free loopback port and wait until it answers."""
     port = _free_port()
     env = dict(os.environ, DATABASE_URL=url, RATELIMIT_ENABLED="0", JIANGCAI_CONFIG="development",
                JIANGCAI_INSTANCE_DIR=str(instance), PYTHONPATH=str(ROOT))
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     process = subprocess.Popen([gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-                                "app:create_app()"], cwd=ROOT, env=env, start_new_session=True)
+                                *gunicorn_args, "app:create_app()"], cwd=ROOT, env=env, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -245,6 +245,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--gunicorn", default="", help="extra gunicorn arguments, e.g. '-k gthread --threads 4'")
     parser.add_argument("--refill", action="store_true", help="fill again even if the database is full")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -257,7 +258,7 @@ def main() -> None:
     else:
         print(f"database already holds {args.rows:,} certificates")
     api, page = sample_paths(args.rows)
-    process, base = serve(args.database_url, instance, args.workers)
+    process, base = serve(args.database_url, instance, args.workers, args.gunicorn.split())
     try:
         check_answers(base, api, page)
         results = {}

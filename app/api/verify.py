@@ -8,7 +8,6 @@ from app.api import bp, documented
 from app.api.openapi import register_schema
 from app.certification.models import STATUSES
 from app.database import utcnow
-from app.extensions import db
 from app.verification.checks import FOUND, LEGACY, CheckOutcome, check_number, check_token
 from app.web.access import public
 from app.web.verify.blueprint import check_transaction, keyring, public_limit
@@ -62,8 +61,8 @@ QR_PARAMS = [{"name": key, "in": "query", "required": False, "schema": {"type": 
             responses={"200": {"$ref": "#/components/schemas/Verification"}, "404": None})
 def verify_number():
     """Both number and name must match; every miss gets the same 404."""
-    with check_transaction():
-        outcome = check_number(db.session, number=request.args.get("number", ""), name=request.args.get("name", ""),
+    with check_transaction() as checks:
+        outcome = check_number(checks, number=request.args.get("number", ""), name=request.args.get("name", ""),
                                now=utcnow(), channel="api")
     return _answer(outcome)
 
@@ -77,7 +76,7 @@ def verify_number():
             responses={"200": {"$ref": "#/components/schemas/Verification"}, "404": None})
 def verify_token(token: str):
     """The certificate a QR token belongs to, and whether the QR's signature verifies."""
-    with check_transaction():
-        outcome = check_token(db.session, token=token, query=request.args.to_dict(flat=False), keyring=keyring(),
+    with check_transaction() as checks:
+        outcome = check_token(checks, token=token, query=request.args.to_dict(flat=False), keyring=keyring(),
                               now=utcnow(), channel="api")
     return _answer(outcome)

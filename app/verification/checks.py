@@ -34,7 +34,8 @@ from app.catalog.ladder import level_label
 from app.certification.issuing import qr_payload
 from app.certification.models import KIND_LABELS, STATUS_LABELS, Certificate
 from app.certification.signing import KeyRing, parse_verification_query
-from app.idnumbers import IdNumberError, parse_certificate_number
+from app.idnumbers import is_certificate_number
+from app.verification.direct import DirectConnection
 from app.verification.models import VerificationLog
 
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
@@ -109,11 +110,7 @@ def normalise_name(raw: str | None) -> str:
 def number_format(number: str) -> str:
     """Classify a normalised number: "current" (22 chars), "local" (training/apprenticeship), "legacy", "malformed"."""
     if len(number) == 22:
-        try:
-            parse_certificate_number(number)
-        except IdNumberError:
-            return "malformed"
-        return "current"
+        return "current" if is_certificate_number(number) else "malformed"
     if _LOCAL_NUMBER.fullmatch(number):
         return "local"
     if _LEGACY_NUMBER.fullmatch(number):
@@ -152,13 +149,36 @@ _LOG_RELAXED = text(
 ).bindparams(bindparam("checked_at", type_=VerificationLog.__table__.c.checked_at.type))
 
 
-def log_check(session: Session, *, now: datetime, channel: str, result: str, certificate_id: int | None = None,
+class _SessionStatements:
+    """The ORM session's connection, with the two calls a check makes (see `direct.DirectConnection`)."""
+
+    __slots__ = ("connection", "dialect_name")
+
+    def __init__(self, session: Session) -> None:
+        self.connection = session.connection()
+        self.dialect_name = self.connection.dialect.name
+
+    def one_or_none(self, statement, params: Mapping[str, object]):
+        return self.connection.execute(statement, params).one_or_none()
+
+    def execute(self, statement, params: Mapping[str, object]) -> None:
+        self.connection.execute(statement, params)
+
+
+Checks = Session | DirectConnection  # where a check runs: a session (any database) or a direct connection
+
+
+def _statements(session: Checks) -> _SessionStatements | DirectConnection:
+    return session if isinstance(session, DirectConnection) else _SessionStatements(session)
+
+
+def log_check(session: Checks, *, now: datetime, channel: str, result: str, certificate_id: int | None = None,
               organisation_id: int | None = None, share_link_id: int | None = None) -> None:
     """Record one check (no names, no ID numbers)."""
     # Core, not ORM, execution: a check is the hottest path of the application and needs no unit of work.
-    connection = session.connection()
-    statement = _LOG_RELAXED if connection.dialect.name == "postgresql" else _LOG
-    connection.execute(statement, {"checked_at": now, "channel": channel, "result": result,
+    statements = _statements(session)
+    statement = _LOG_RELAXED if statements.dialect_name == "postgresql" else _LOG
+    statements.execute(statement, {"checked_at": now, "channel": channel, "result": result,
                                    "certificate_id": certificate_id, "organisation_id": organisation_id,
                                    "share_link_id": share_link_id})
 
@@ -199,16 +219,15 @@ _BY_TOKEN_LOGGED = _looked_up_and_logged(_BY_TOKEN, by_name=False)
 _SETTLE_LOG = text("UPDATE verification_log SET result = :result, certificate_id = :certificate_id WHERE id = :id")
 
 
-def _settle_log(session: Session, row, *, result: str, certificate_id: int | None) -> None:
+def _settle_log(statements, row, *, result: str, certificate_id: int | None) -> None:
     """Correct a log row written by a combined statement when Python's name rule disagrees with SQL's."""
     if row.logged_result != result:
-        session.connection().execute(_SETTLE_LOG, {"result": result, "certificate_id": certificate_id,
-                                                   "id": row.log_id})
+        statements.execute(_SETTLE_LOG, {"result": result, "certificate_id": certificate_id, "id": row.log_id})
 
 
 
 
-def check_number(session: Session, *, number: str | None, name: str | None, now: datetime, channel: str = "public",
+def check_number(session: Checks, *, number: str | None, name: str | None, now: datetime, channel: str = "public",
                  organisation_id: int | None = None) -> CheckOutcome:
     """Check a certificate by number and holder name; both must match to see anything."""
     normalised = normalise_number(number)
@@ -220,18 +239,18 @@ def check_number(session: Session, *, number: str | None, name: str | None, now:
     if kind == "malformed" or not wanted or len(name or "") > MAX_NAME:
         log_check(session, now=now, channel=channel, result="malformed", organisation_id=organisation_id)
         return CheckOutcome(MISS, now)
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        row = connection.execute(_BY_NUMBER_LOGGED, {
+    statements = _statements(session)
+    if statements.dialect_name == "postgresql":
+        row = statements.one_or_none(_BY_NUMBER_LOGGED, {
             "value": normalised, "name_typed": name, "name_normalised": wanted, "checked_at": now,
-            "channel": channel, "organisation_id": organisation_id}).one_or_none()
+            "channel": channel, "organisation_id": organisation_id})
         if row is None:
             return CheckOutcome(MISS, now)
         matched = normalise_name(row.holder_name) == wanted
-        _settle_log(session, row, result=row.status if matched else "name_mismatch",
+        _settle_log(statements, row, result=row.status if matched else "name_mismatch",
                     certificate_id=row.id if matched else None)
         return CheckOutcome(FOUND, now, _facts(row), number=normalised) if matched else CheckOutcome(MISS, now)
-    row = connection.execute(_BY_NUMBER, {"value": normalised}).one_or_none()
+    row = statements.one_or_none(_BY_NUMBER, {"value": normalised})
     if row is None or normalise_name(row.holder_name) != wanted:
         log_check(session, now=now, channel=channel, result="not_found" if row is None else "name_mismatch",
                   organisation_id=organisation_id)
@@ -255,20 +274,20 @@ def _signature_state(row, query: Mapping[str, str] | None, keyring: KeyRing) -> 
     return "valid"
 
 
-def check_token(session: Session, *, token: str, query: Mapping[str, str] | None, keyring: KeyRing, now: datetime,
+def check_token(session: Checks, *, token: str, query: Mapping[str, str] | None, keyring: KeyRing, now: datetime,
                 channel: str = "qr", organisation_id: int | None = None) -> CheckOutcome:
     """Check the certificate a QR token belongs to and state whether the QR's signature verifies."""
     if not _TOKEN.fullmatch(token or ""):
         log_check(session, now=now, channel=channel, result="malformed", organisation_id=organisation_id)
         return CheckOutcome(MISS, now)
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        row = connection.execute(_BY_TOKEN_LOGGED, {
-            "value": token, "checked_at": now, "channel": channel, "organisation_id": organisation_id}).one_or_none()
+    statements = _statements(session)
+    if statements.dialect_name == "postgresql":
+        row = statements.one_or_none(_BY_TOKEN_LOGGED, {
+            "value": token, "checked_at": now, "channel": channel, "organisation_id": organisation_id})
         if row is None:
             return CheckOutcome(MISS, now)
     else:
-        row = connection.execute(_BY_TOKEN, {"value": token}).one_or_none()
+        row = statements.one_or_none(_BY_TOKEN, {"value": token})
         if row is None:
             log_check(session, now=now, channel=channel, result="not_found", organisation_id=organisation_id)
             return CheckOutcome(MISS, now)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from flask import Flask, abort, current_app, g, redirect, request, url_for
+from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 from flask_login import current_user
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
@@ -54,6 +54,18 @@ def access_rule_for(app: Flask, endpoint: str) -> tuple[str, frozenset[str]] | N
 def current_actor() -> User:
     """The logged-in user as a domain object, for passing to services as `actor`."""
     return current_user._get_current_object()
+
+
+def is_logged_in() -> bool:
+    """`current_user.is_authenticated`, without loading anyone when the request cannot carry a login.
+
+    Logins live only in the session (no remember-me cookie, and bearer tokens are read only on non-public
+    API routes, which set ``g._login_user``), so a session without ``_user_id`` is anonymous. Public pages
+    ask this on every QR scan; Flask-Login's loader would hash the address and user agent each time.
+    """
+    if "_login_user" not in g and "_user_id" not in session:
+        return False
+    return current_user.is_authenticated
 
 
 def login_lifetime() -> timedelta:
@@ -112,5 +124,8 @@ def init_access(app: Flask) -> None:
 
     @app.context_processor
     def _inject_access() -> dict:
-        return {"user_has_role": lambda *r: current_user.is_authenticated and current_user.has_role(*r)}
+        # The proxy, not Flask-Login's processor, which loads the user for every template, even on public
+        # pages that never look at it.
+        return {"current_user": current_user,
+                "user_has_role": lambda *r: current_user.is_authenticated and current_user.has_role(*r)}
 

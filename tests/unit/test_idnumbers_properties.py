@@ -230,3 +230,33 @@ def test_generated_mobiles_validate_and_mask(mobile, prefix):
     spaced = f"{prefix}{mobile[:3]}-{mobile[3:7]} {mobile[7:]}"
     assert idn.validate_mobile(spaced) == mobile
     assert idn.mask_phone(mobile) == mobile[:3] + "****" + mobile[7:]
+
+
+# 22 characters drawn mostly from what a number is made of, so that many are valid and the rest fail on
+# one part (letter, province, level digit, serial 000000) rather than all at once.
+near_certificate_numbers = st.builds(
+    lambda first, org, province, rest, level, serial: f"{first}{org}{province}{rest}{level}{serial}",
+    st.sampled_from("YSXy0"), st.text(DIGITS, min_size=4, max_size=4),
+    st.sampled_from(["21", "11", "65", "00", "99", "2A"]), st.text(DIGITS + "O", min_size=8, max_size=8),
+    st.sampled_from("012345689"), st.sampled_from(["000000", "000001", "999999"]) | st.text(DIGITS, min_size=6,
+                                                                                            max_size=6))
+
+
+@given(near_certificate_numbers | st.text(min_size=22, max_size=22))
+def test_is_certificate_number_agrees_with_the_parser(text):
+    assume(idn.normalize_text(text) == text)  # the fast check is for already-normalised text
+    try:
+        idn.parse_certificate_number(text)
+    except IdNumberError:
+        parsed = False
+    else:
+        parsed = True
+    assert idn.is_certificate_number(text) is parsed
+
+
+def test_is_certificate_number_examples():
+    assert idn.is_certificate_number("S000021210001261101401")
+    assert not idn.is_certificate_number("S000029910001261101401")  # no province 99
+    assert not idn.is_certificate_number("S000021210001261000000")  # serial 000000
+    assert not idn.is_certificate_number("S000021210001266101401")  # level digit 6
+    assert not idn.is_certificate_number("X000021210001261101401")

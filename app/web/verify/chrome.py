@@ -13,10 +13,10 @@ from urllib.parse import urlencode
 from flask import current_app, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from markupsafe import Markup
 
 from app.extensions import bootstrap
+from app.web.access import is_logged_in
 
 LEAN_BASE = "verify/_public_base.html"
 FULL_BASE = "base.html"
@@ -91,7 +91,7 @@ def page_chrome() -> dict:
 def render_public(template: str, **context) -> str:
     """Render a public verification page in the lean frame (anonymous) or the full one (logged in)."""
     chrome = page_chrome()
-    lean = not current_user.is_authenticated
+    lean = not is_logged_in()
     return render_template(template, t=chrome["words"], frame=chrome["frame"], base=LEAN_BASE if lean else FULL_BASE,
                            switch_url=chrome["frame"]["switch"] + "?" + urlencode({"next": request.full_path})
                            if lean else None, **context)

@@ -7,7 +7,6 @@ import io
 from flask import abort, make_response, render_template, request, send_file, url_for
 
 from app.database import utcnow
-from app.extensions import db
 from app.verification.checks import FOUND, LEGACY, CheckOutcome, check_number, check_token
 from app.verification.printing import result_pdf
 from app.verification.sharing import open_share_link
@@ -58,8 +57,8 @@ def check_form():
 
 
 def _checked(form: CheckForm) -> CheckOutcome:
-    with check_transaction():
-        outcome = check_number(db.session, number=form.number.data, name=form.name.data, now=utcnow(),
+    with check_transaction() as checks:
+        outcome = check_number(checks, number=form.number.data, name=form.name.data, now=utcnow(),
                                channel="public", organisation_id=requesting_organisation())
     return outcome
 
@@ -87,8 +86,8 @@ def check_pdf():
 
 
 def _token_outcome(token: str) -> CheckOutcome:
-    with check_transaction():
-        outcome = check_token(db.session, token=token, query=_query(), keyring=keyring(), now=utcnow(),
+    with check_transaction() as checks:
+        outcome = check_token(checks, token=token, query=_query(), keyring=keyring(), now=utcnow(),
                               channel="qr", organisation_id=requesting_organisation())
     return outcome
 
@@ -113,8 +112,8 @@ def qr_pdf(token: str):
 
 
 def _share_outcome(token: str) -> CheckOutcome:
-    with check_transaction():
-        outcome = open_share_link(db.session, token=token, now=utcnow())
+    with check_transaction(direct=False) as session:
+        outcome = open_share_link(session, token=token, now=utcnow())
     return outcome
 
 

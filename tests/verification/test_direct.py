@@ -1,0 +1,132 @@
+"""The PostgreSQL hot path: checks run straight on a pooled connection give what the session gives."""
+
+import dataclasses
+import random
+import secrets
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from sqlalchemy import func, select, text
+
+from app.extensions import db
+from app.verification.checks import FOUND, LEGACY, MISS, check_number, check_token
+from app.verification.direct import direct_connection
+from app.verification.models import VerificationLog
+from tests.certificates.helpers import decode_qr_codes
+from tests.conftest import csrf_token_from, login
+from tests.verification.test_checks import CHECKED, _random_number
+
+pytestmark = pytest.mark.usefixtures("issued")
+
+
+@pytest.fixture
+def postgres(engine):
+    if engine.dialect.name != "postgresql":
+        pytest.skip("the direct path is PostgreSQL only")
+    return engine
+
+
+def _log_rows(session):
+    session.rollback()
+    return [(log.channel, log.result, log.certificate_id, log.organisation_id)
+            for log in session.scalars(select(VerificationLog).order_by(VerificationLog.id))]
+
+
+def _checks(target, issued, query):
+    """The same twelve checks, run on a session or on a direct connection."""
+    ring = issued.ctx.keyring
+    org = issued.enterprise.id
+    return [
+        check_number(target, number=issued.valid.number, name="王建华", now=CHECKED, organisation_id=org),
+        check_number(target, number=issued.valid.number.lower(), name=" 王 建华", now=CHECKED, channel="api"),
+        check_number(target, number=issued.revoked.number, name="李秀英", now=CHECKED),
+        check_number(target, number=issued.superseded.number, name="赵敏", now=CHECKED),
+        check_number(target, number=issued.replacement.number, name="赵 敏", now=CHECKED),
+        check_number(target, number=issued.valid.number, name="王建国", now=CHECKED),
+        check_number(target, number=issued.valid.number[:-6] + "999999", name="王建华", now=CHECKED),
+        check_number(target, number="S00-bad", name="王建华", now=CHECKED),
+        check_number(target, number="1521010012340001", name="王建华", now=CHECKED),
+        check_token(target, token=issued.valid.token, query=query, keyring=ring, now=CHECKED, organisation_id=org),
+        check_token(target, token=issued.revoked.token, query=None, keyring=ring, now=CHECKED, channel="api"),
+        check_token(target, token=secrets.token_urlsafe(16), query=None, keyring=ring, now=CHECKED),
+    ]
+
+
+def _qr_query(issued, tmp_path) -> dict:
+    pdf = (issued.ctx.storage_dir / issued.valid.pdf_path).read_bytes()
+    (url,) = decode_qr_codes(pdf, tmp_path)
+    return dict(parse_qsl(urlsplit(url).query))
+
+
+def test_direct_checks_give_the_same_outcomes_and_log_rows_as_the_session(postgres, session, issued, tmp_path):
+    query = _qr_query(issued, tmp_path)
+    in_session = _checks(session, issued, query)
+    session.commit()
+    session_logs = _log_rows(session)
+    session.execute(text("TRUNCATE verification_log"))
+    session.commit()
+    with direct_connection(postgres) as direct:
+        direct_outcomes = _checks(direct, issued, query)
+    assert [dataclasses.astuple(o) for o in direct_outcomes] == [dataclasses.astuple(o) for o in in_session]
+    assert [o.result for o in direct_outcomes] == [FOUND] * 5 + [MISS] * 3 + [LEGACY, FOUND, FOUND, MISS]
+    assert direct_outcomes[9].signature == "valid" and direct_outcomes[10].signature == "absent"
+    assert direct_outcomes[2].facts.status == "revoked" and direct_outcomes[2].facts.revoked_reason
+    assert direct_outcomes[3].facts.replaced_by == issued.replacement.number
+    logs = _log_rows(session)
+    assert logs == session_logs
+    assert logs[0] == ("public", "valid", issued.valid.id, issued.enterprise.id)
+    assert [row[1] for row in logs] == ["valid", "valid", "revoked", "superseded", "valid", "name_mismatch",
+                                        "not_found", "malformed", "legacy", "valid", "revoked", "not_found"]
+
+
+def test_the_connection_goes_back_to_the_pool_transactional(postgres, issued):
+    with direct_connection(postgres) as direct:
+        assert check_number(direct, number=issued.valid.number, name="王建华", now=CHECKED).found
+        driver = direct._cursor.connection
+        assert driver.autocommit
+    assert not driver.autocommit
+    # The next user of the pool gets ordinary transactions: a rolled-back write is gone.
+    with postgres.connect() as connection:
+        connection.execute(text("INSERT INTO verification_log (checked_at, channel, result) "
+                                "VALUES (now(), 'api', 'malformed')"))
+        connection.rollback()
+        assert connection.scalar(select(func.count()).select_from(VerificationLog)) == 1
+
+
+def test_a_failed_statement_leaves_a_usable_pool(postgres, issued):
+    with pytest.raises(Exception, match="division by zero"), direct_connection(postgres) as direct:
+        direct.execute(text("SELECT 1 / 0"), {})
+    with direct_connection(postgres) as direct:
+        assert check_number(direct, number=issued.valid.number, name="王建华", now=CHECKED).found
+    # A connection the server dropped is thrown away, not handed out again.
+    with pytest.raises(Exception), direct_connection(postgres) as direct:  # noqa: B017 (any driver error)
+        direct.execute(text("SELECT pg_terminate_backend(pg_backend_pid())"), {})
+    with direct_connection(postgres) as direct:
+        assert check_number(direct, number=issued.valid.number, name="王建华", now=CHECKED).found
+
+
+def test_random_numbers_and_tokens_miss_on_the_direct_path(postgres, session, issued):
+    rng = random.Random(3)
+    with direct_connection(postgres) as direct:
+        for _ in range(2000):
+            assert check_number(direct, number=_random_number(rng), name="王建华", now=CHECKED).result == MISS
+            assert check_token(direct, token=secrets.token_urlsafe(16), query=None, keyring=issued.ctx.keyring,
+                               now=CHECKED).result == MISS
+    assert session.scalar(select(func.count()).select_from(VerificationLog).where(
+        VerificationLog.certificate_id.is_not(None))) == 0
+    assert session.scalar(select(func.count()).select_from(VerificationLog)) == 4000
+
+
+def test_a_logged_in_checker_is_recorded_and_keeps_the_full_frame(app, client, session, issued):
+    """Both databases: the anonymous shortcut must not hide a login from the log or the page frame."""
+    anonymous = client.get(f"/v/{issued.valid.token}")
+    assert anonymous.status_code == 200 and 'href="/dashboard"' not in anonymous.get_data(as_text=True)
+    login(client, issued.hr.username)
+    page = client.get("/verify")
+    response = client.post("/verify", data={"csrf_token": csrf_token_from(page.get_data(as_text=True)),
+                                            "number": issued.valid.number, "name": "王建华"})
+    assert response.status_code == 200 and 'href="/dashboard"' in response.get_data(as_text=True)
+    assert client.get(f"/v/{issued.valid.token}").status_code == 200
+    assert [row[3] for row in _log_rows(session)] == [None, issued.enterprise.id, issued.enterprise.id]
+    with app.app_context():
+        db.session.remove()
