@@ -52,8 +52,7 @@ _COLUMNS = (
     Certificate.id, Certificate.kind, Certificate.number, Certificate.status, Certificate.holder_name,
     Certificate.id_masked, Certificate.occupation_code, Certificate.occupation_name, Certificate.variant_name,
     Certificate.level_digit, Certificate.issuer_org_id, Certificate.issuer_name, Certificate.issue_date,
-    Certificate.revoked_at, Certificate.revoked_reason, Certificate.token, Certificate.key_id,
-    Certificate.signature, _replacement.number.label("replaced_by"),
+    Certificate.revoked_at, Certificate.revoked_reason, Certificate.key_id, _replacement.number.label("replaced_by"),
 )
 
 

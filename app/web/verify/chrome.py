@@ -89,9 +89,16 @@ def page_chrome() -> dict:
 
 
 def render_public(template: str, **context) -> str:
-    """Render a public verification page in the lean frame (anonymous) or the full one (logged in)."""
+    """Render a public verification page in the lean frame (anonymous) or the full one (logged in).
+
+    The lean frame and the result templates use only their own variables and the environment's globals
+    (``_``, ``url_for``, ``csrf_token``, ``get_flashed_messages``), so anonymous pages skip Flask's context
+    processors, which work out the locale, labels and user for templates that never show them.
+    """
     chrome = page_chrome()
-    lean = not is_logged_in()
-    return render_template(template, t=chrome["words"], frame=chrome["frame"], base=LEAN_BASE if lean else FULL_BASE,
-                           switch_url=chrome["frame"]["switch"] + "?" + urlencode({"next": request.full_path})
-                           if lean else None, **context)
+    if is_logged_in():
+        return render_template(template, t=chrome["words"], frame=chrome["frame"], base=FULL_BASE, switch_url=None,
+                               **context)
+    switch_url = chrome["frame"]["switch"] + "?" + urlencode({"next": request.full_path})
+    return current_app.jinja_env.get_template(template).render(
+        t=chrome["words"], frame=chrome["frame"], base=LEAN_BASE, switch_url=switch_url, **context)
