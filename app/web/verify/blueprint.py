@@ -69,7 +69,8 @@ def check_transaction(*, direct: bool = True) -> Iterator[Checks]:
     session already holds a transaction, or on SQLite, the check runs in the session (on SQLite as one
     IMMEDIATE transaction, since it writes) and is committed here.
     """
-    if db.engine.dialect.name == "postgresql" and not db.session().in_transaction():
+    # registry.has(): a public check should not even create the request's session when nothing else did.
+    if db.engine.dialect.name == "postgresql" and not (db.session.registry.has() and db.session().in_transaction()):
         if direct:
             with direct_connection(db.engine) as connection:
                 yield connection
