@@ -99,6 +99,8 @@ def _operation(route: dict) -> dict:
     if rule[0] != PUBLIC:
         operation["security"] = [{"bearer": []}]
         extra.append("401")
+    elif "401" in route["responses"]:  # public, but a bearer token identifies the caller when sent
+        operation["security"] = [{}, {"bearer": []}]
     if rule[0] == "roles":
         extra.append("403")
     for code in [*extra, "429"]:

@@ -9,7 +9,7 @@ from app.api.openapi import register_schema
 from app.certification.models import STATUSES
 from app.database import utcnow
 from app.verification.checks import FOUND, LEGACY, CheckOutcome, check_number, check_token
-from app.web.access import public
+from app.web.access import bearer_organisation, public
 from app.web.verify.blueprint import check_transaction, keyring, public_limit
 
 _FACT_FIELDS = ("number", "kind", "kind_label", "status", "status_label", "holder_name", "id_masked",
@@ -54,29 +54,33 @@ QR_PARAMS = [{"name": key, "in": "query", "required": False, "schema": {"type": 
 @bp.get("/verify")
 @public
 @public_limit
-@documented("/verify", "get", summary="Verify a certificate by number and holder name (public, rate limited)",
+@documented("/verify", "get", summary="Verify a certificate by number and holder name (public, rate limited; a "
+            "bearer token, if sent, records the calling organisation)",
             tag="verification",
             parameters=[{"name": "number", "in": "query", "required": True, "schema": {"type": "string"}},
                         {"name": "name", "in": "query", "required": True, "schema": {"type": "string"}}],
-            responses={"200": {"$ref": "#/components/schemas/Verification"}, "404": None})
+            responses={"200": {"$ref": "#/components/schemas/Verification"}, "401": None, "404": None})
 def verify_number():
     """Both number and name must match; every miss gets the same 404."""
+    organisation_id = bearer_organisation()
     with check_transaction() as checks:
         outcome = check_number(checks, number=request.args.get("number", ""), name=request.args.get("name", ""),
-                               now=utcnow(), channel="api")
+                               now=utcnow(), channel="api", organisation_id=organisation_id)
     return _answer(outcome)
 
 
 @bp.get("/verify/<token>")
 @public
 @public_limit
-@documented("/verify/{token}", "get", summary="Verify the certificate of a QR token (public, rate limited)",
+@documented("/verify/{token}", "get", summary="Verify the certificate of a QR token (public, rate limited; a bearer token, if sent, "
+            "records the calling organisation)",
             tag="verification",
             parameters=[{"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}, *QR_PARAMS],
-            responses={"200": {"$ref": "#/components/schemas/Verification"}, "404": None})
+            responses={"200": {"$ref": "#/components/schemas/Verification"}, "401": None, "404": None})
 def verify_token(token: str):
     """The certificate a QR token belongs to, and whether the QR's signature verifies."""
+    organisation_id = bearer_organisation()
     with check_transaction() as checks:
         outcome = check_token(checks, token=token, query=request.args.to_dict(flat=False), keyring=keyring(),
-                              now=utcnow(), channel="api")
+                              now=utcnow(), channel="api", organisation_id=organisation_id)
     return _answer(outcome)

@@ -105,6 +105,18 @@ def _authenticate_api_request() -> None:
     g._login_user = user  # Flask-Login's slot for current_user
 
 
+def bearer_organisation() -> int | None:
+    """On a public API route: the organisation behind the request's bearer token, None without one.
+
+    Public routes need no token, but a caller that sends one is identified (for the verification log) and a
+    token that is not valid is refused with 401, as on every other API route.
+    """
+    if "Authorization" not in request.headers:
+        return None
+    _authenticate_api_request()
+    return g._login_user.organisation_id
+
+
 def _load_user(token: str) -> User | None:
     return user_for_token(db.session, token=token, now=utcnow())
 

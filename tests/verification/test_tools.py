@@ -9,6 +9,7 @@ from openpyxl import Workbook, load_workbook
 from PIL import Image
 from sqlalchemy import select
 
+from app.accounts.services import create_api_token
 from app.errors import NotFound, ValidationFailed
 from app.verification.bulk import check_workbook
 from app.verification.models import NationalCheck, ShareLink, VerificationLog
@@ -235,9 +236,26 @@ def test_api_verifies_without_a_token(client, issued):
     assert by_token["certificate"]["replaced_by"] == issued.replacement.number and by_token["signature"] == "absent"
 
 
+def test_api_checks_with_a_bearer_token_record_the_calling_organisation(client, session, issued):
+    _row, token = create_api_token(session, actor=issued.hr, now=NOW, name="hr system")
+    session.commit()
+    bearer = {"Authorization": f"Bearer {token}"}
+    query = {"number": issued.valid.number, "name": "王建华"}
+    assert client.get("/api/v1/verify", query_string=query, headers=bearer).status_code == 200
+    assert client.get(f"/api/v1/verify/{issued.valid.token}", headers=bearer).status_code == 200
+    assert client.get("/api/v1/verify", query_string=query).status_code == 200
+    forged = client.get("/api/v1/verify", query_string=query, headers={"Authorization": "Bearer jc_forged"})
+    assert forged.status_code == 401 and "Bearer" in forged.headers["WWW-Authenticate"]
+    session.rollback()
+    logged = [(log.channel, log.organisation_id) for log in
+              session.scalars(select(VerificationLog).order_by(VerificationLog.id))]
+    assert logged == [("api", issued.enterprise.id), ("api", issued.enterprise.id), ("api", None)]
+
+
 def test_api_verification_is_in_the_openapi_document(client):
     document = client.get("/api/v1/openapi.json").get_json()
     for path in ("/verify", "/verify/{token}"):
         operation = document["paths"][path]["get"]
-        assert "security" not in operation and "429" in operation["responses"]
+        assert operation["security"] == [{}, {"bearer": []}]  # optional: public, but a token identifies the caller
+        assert {"401", "404", "429"} <= set(operation["responses"])
     assert "Verification" in document["components"]["schemas"]
