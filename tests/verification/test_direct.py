@@ -3,6 +3,7 @@
 import dataclasses
 import random
 import secrets
+import threading
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -79,30 +80,53 @@ def test_direct_checks_give_the_same_outcomes_and_log_rows_as_the_session(postgr
                                         "not_found", "malformed", "legacy", "valid", "revoked", "not_found"]
 
 
-def test_the_connection_goes_back_to_the_pool_transactional(postgres, issued):
+def test_checks_reuse_their_connections_and_the_pool_stays_transactional(postgres, session, issued):
     with direct_connection(postgres) as direct:
         assert check_number(direct, number=issued.valid.number, name="王建华", now=CHECKED).found
-        driver = direct._cursor.connection
-        assert driver.autocommit
-    assert not driver.autocommit
-    # The next user of the pool gets ordinary transactions: a rolled-back write is gone.
+        first = direct.backend_pid
+        with direct_connection(postgres) as concurrent:  # a check running meanwhile (another thread) gets another
+            assert check_number(concurrent, number=issued.valid.number, name="王建华", now=CHECKED).found
+            second = concurrent.backend_pid
+    assert second != first
+    seen = []
+
+    def other_thread():
+        with direct_connection(postgres) as direct:
+            check_number(direct, number=issued.valid.number, name="王建华", now=CHECKED)
+            seen.append(direct.backend_pid)
+
+    thread = threading.Thread(target=other_thread)
+    thread.start()
+    thread.join()
+    assert seen[0] in (first, second)  # an idle one, not a third
+    # The pool's connections keep ordinary transactions: a rolled-back write is gone.
     with postgres.connect() as connection:
+        assert connection.scalar(text("SELECT pg_backend_pid()")) not in (first, second)
         connection.execute(text("INSERT INTO verification_log (checked_at, channel, result) "
                                 "VALUES (now(), 'api', 'malformed')"))
         connection.rollback()
-        assert connection.scalar(select(func.count()).select_from(VerificationLog)) == 1
+        assert connection.scalar(select(func.count()).select_from(VerificationLog)) == 3
+    drivers = [c.driver for c in direct._connections.opened]
+    assert len(drivers) == 2 and not any(driver.closed for driver in drivers)
+    session.rollback()  # give back the connection the test's session took when it loaded `issued`
+    postgres.dispose()
+    assert all(driver.closed for driver in drivers)
 
 
-def test_a_failed_statement_leaves_a_usable_pool(postgres, issued):
+def test_a_failed_statement_keeps_the_connection_and_a_broken_one_is_replaced(postgres, session, issued):
     with pytest.raises(Exception, match="division by zero"), direct_connection(postgres) as direct:
         direct.execute(text("SELECT 1 / 0"), {})
+    kept = direct.backend_pid
     with direct_connection(postgres) as direct:
         assert check_number(direct, number=issued.valid.number, name="王建华", now=CHECKED).found
-    # A connection the server dropped is thrown away, not handed out again.
-    with pytest.raises(Exception), direct_connection(postgres) as direct:  # noqa: B017 (any driver error)
-        direct.execute(text("SELECT pg_terminate_backend(pg_backend_pid())"), {})
+        assert direct.backend_pid == kept
+    # The database drops the connection (a restart, say): the next check is run again on a new one.
+    session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": kept})
+    session.commit()
     with direct_connection(postgres) as direct:
         assert check_number(direct, number=issued.valid.number, name="王建华", now=CHECKED).found
+        assert direct.backend_pid != kept
+    assert [row[1] for row in _log_rows(session)] == ["valid", "valid"]
 
 
 def test_random_numbers_and_tokens_miss_on_the_direct_path(postgres, session, issued):
@@ -130,3 +154,22 @@ def test_a_logged_in_checker_is_recorded_and_keeps_the_full_frame(app, client, s
     assert [row[3] for row in _log_rows(session)] == [None, issued.enterprise.id, issued.enterprise.id]
     with app.app_context():
         db.session.remove()
+
+
+def test_a_forked_child_opens_its_own_connection_and_leaves_the_parents_alone(postgres, session, issued,
+                                                                              monkeypatch):
+    from app.verification import direct as direct_module
+
+    with direct_connection(postgres) as direct:
+        assert check_number(direct, number=issued.valid.number, name="王建华", now=CHECKED).found
+        parent = direct._connection
+    real_pid = direct_module.os.getpid()
+    monkeypatch.setattr(direct_module.os, "getpid", lambda: real_pid + 1)  # as seen in a forked child
+    with direct_connection(postgres) as direct:
+        assert check_number(direct, number=issued.valid.number, name="王建华", now=CHECKED).found
+        child = direct._connection
+    assert child is not parent and direct._connections.inherited == [parent]
+    session.rollback()
+    postgres.dispose()  # the child shuts down: its own connection closes, the parent's socket is left alone
+    assert child.driver.closed and not parent.driver.closed
+    parent.driver.close()
