@@ -63,7 +63,7 @@ def requesting_organisation() -> int | None:
 def check_transaction(*, direct: bool = True) -> Iterator[Checks]:
     """Where one check runs and commits its log row: yields what to pass to `check_number` / `check_token`.
 
-    On PostgreSQL a check is one statement, run straight on a pooled connection in autocommit mode (no BEGIN
+    On PostgreSQL a check is one statement, run straight on a connection of its own in autocommit mode (no BEGIN
     or COMMIT round trips, no ORM session bookkeeping; see `app.verification.direct`). Share-link checks
     (``direct=False``) need the ORM and run in the session, still in autocommit mode. When the request's
     session already holds a transaction, or on SQLite, the check runs in the session (on SQLite as one
