@@ -5,12 +5,19 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, datetime
 
-from app.accounts.services import create_organisation, create_user, set_evaluation_filing
+from app.accounts.services import create_api_token, create_organisation, create_user, set_evaluation_filing
 from app.idnumbers import uscc_check_char
 
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
 PASSWORD = "Jiangcai2026!"
 _seq = itertools.count(1)
+
+
+def bearer_headers(session, user, *, name: str = "test") -> dict[str, str]:
+    """A new API token of the user, committed, as request headers."""
+    _row, token = create_api_token(session, actor=user, now=NOW, name=name)
+    session.commit()
+    return {"Authorization": f"Bearer {token}"}
 
 
 def valid_uscc(prefix: str = "912101") -> str:

@@ -153,10 +153,7 @@ class KeyRing:
         if key is None:
             return False
         try:
-            raw = b64url_decode(signature)
-            if len(raw) != 64:
-                return False
-            key.verify(canonical_bytes(payload), raw)
+            key.verify(canonical_bytes(payload), b64url_decode(signature))  # ValueError for a wrong length
         except (ValueError, TypeError, BadSignatureError):
             return False
         return True

@@ -34,12 +34,12 @@ from app.reporting.funnel import (
     FunnelStep,
     bulk_step_counts,
     demand_headcount,
+    filter_conditions,
     flag,
     scoped_filters,
     steps_from_counts,
 )
 from app.reporting.models import FunnelFact, ReportRefresh
-from app.reporting.periods import quarter_bounds
 from app.training.models import Enrolment, TrainingClass, TrainingProject
 
 FUNNEL_FACTS = "funnel_facts"
@@ -98,19 +98,9 @@ def refresh_funnel_facts(session: Session, *, now: datetime, max_age_seconds: in
 
 def fact_conditions(filters: FunnelFilters) -> list[ColumnElement[bool]]:
     """WHERE conditions on the class rows."""
-    conditions: list[ColumnElement[bool]] = []
-    if filters.quarter:
-        start, end = quarter_bounds(filters.quarter)
-        conditions += [FunnelFact.start_date >= start, FunnelFact.start_date < end]
-    if filters.city_code:
-        conditions.append(FunnelFact.city_code == filters.city_code)
-    if filters.occupation_id:
-        conditions.append(FunnelFact.occupation_id == filters.occupation_id)
-    if filters.institution_id:
-        conditions.append(FunnelFact.institution_id == filters.institution_id)
-    if filters.project_id:
-        conditions.append(FunnelFact.project_id == filters.project_id)
-    return conditions
+    return filter_conditions(filters, start_date=FunnelFact.start_date, city_code=FunnelFact.city_code,
+                             occupation_id=FunnelFact.occupation_id, institution_id=FunnelFact.institution_id,
+                             project_id=FunnelFact.project_id)
 
 
 def funnel_from_facts(session: Session, filters: FunnelFilters) -> list[FunnelStep]:

@@ -74,21 +74,29 @@ def check_filters(filters: FunnelFilters) -> None:
         quarter_bounds(filters.quarter)
 
 
-def enrolment_conditions(filters: FunnelFilters) -> list[ColumnElement[bool]]:
-    """WHERE conditions on enrolments joined to class, project and institution."""
+def filter_conditions(filters: FunnelFilters, *, start_date, city_code, occupation_id, institution_id,
+                      project_id) -> list[ColumnElement[bool]]:
+    """WHERE conditions for the filters, on whichever columns hold the class start, city, occupation, … ."""
     conditions: list[ColumnElement[bool]] = []
     if filters.quarter:
         start, end = quarter_bounds(filters.quarter)
-        conditions += [TrainingClass.start_date >= start, TrainingClass.start_date < end]
+        conditions += [start_date >= start, start_date < end]
     if filters.city_code:
-        conditions.append(Organisation.city_code == filters.city_code)
+        conditions.append(city_code == filters.city_code)
     if filters.occupation_id:
-        conditions.append(TrainingProject.occupation_id == filters.occupation_id)
+        conditions.append(occupation_id == filters.occupation_id)
     if filters.institution_id:
-        conditions.append(TrainingProject.institution_id == filters.institution_id)
+        conditions.append(institution_id == filters.institution_id)
     if filters.project_id:
-        conditions.append(TrainingProject.id == filters.project_id)
+        conditions.append(project_id == filters.project_id)
     return conditions
+
+
+def enrolment_conditions(filters: FunnelFilters) -> list[ColumnElement[bool]]:
+    """WHERE conditions on enrolments joined to class, project and institution."""
+    return filter_conditions(filters, start_date=TrainingClass.start_date, city_code=Organisation.city_code,
+                             occupation_id=TrainingProject.occupation_id,
+                             institution_id=TrainingProject.institution_id, project_id=TrainingProject.id)
 
 
 def enrolment_base(*columns):

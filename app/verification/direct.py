@@ -55,6 +55,7 @@ class _CheckConnections:
         self.opened: list[_Connection] = []
         self.pid = os.getpid()
         self.inherited: list[_Connection] = []  # a forked parent's: kept referenced, never used or closed
+        self.compiled: dict[int, _Compiled] = {}  # statement id -> compiled SQL, defaults, row type
 
     def take(self, engine: Engine) -> _Connection:
         """An idle connection, or a new one."""
@@ -123,7 +124,7 @@ class DirectConnection:
         self._engine = engine
         self._connections = connections
         self._connection = connections.take(engine)
-        self._compiled: dict[int, _Compiled] = engine.__dict__.setdefault("_jiangcai_direct_statements", {})
+        self._compiled = connections.compiled
 
     def _compile(self, statement: ClauseElement) -> _Compiled:
         # Module-level statements live as long as the process, so their id() is a stable key.

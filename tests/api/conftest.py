@@ -2,8 +2,7 @@
 
 import pytest
 
-from app.accounts.services import create_api_token
-from tests.factories import NOW, make_user
+from tests.factories import bearer_headers, make_user
 
 
 @pytest.fixture
@@ -12,8 +11,6 @@ def api_user(session):
 
     def make(role="admin", org=None):
         user = make_user(session, role, org=org)
-        _row, token = create_api_token(session, actor=user, now=NOW, name="test")
-        session.commit()
-        return user, {"Authorization": f"Bearer {token}"}
+        return user, bearer_headers(session, user)
 
     return make

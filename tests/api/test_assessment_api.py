@@ -6,7 +6,6 @@ from unittest import mock
 import pytest
 from sqlalchemy import select
 
-from app.accounts.services import create_api_token
 from app.assessment.plans import transition_plan
 from app.assessment.result_models import Score, ScoreEvent
 from app.assessment.scoring import save_score, sign_off_session
@@ -20,7 +19,7 @@ from tests.assessment.factories import (
     registered_plan,
     theory_session,
 )
-from tests.factories import NOW, make_evaluation_org, make_user
+from tests.factories import NOW, bearer_headers, make_evaluation_org, make_user
 
 
 @pytest.fixture
@@ -30,22 +29,16 @@ def world(session):
     return made
 
 
-def headers_for(session, user):
-    _row, token = create_api_token(session, actor=user, now=NOW, name="test")
-    session.commit()
-    return {"Authorization": f"Bearer {token}"}
-
-
 def at_now(value: datetime):
     """Freeze the API's clock (services take 'now' from the edge)."""
     return mock.patch("app.api.assessment.utcnow", return_value=value)
 
 
 def test_create_and_read_plans_in_scope(client, session, world):
-    headers = headers_for(session, world.staff)
+    headers = bearer_headers(session, world.staff)
     welder, electrician = world.occupation(session, WELDER), world.occupation(session, "6-31-01-03")
     other = make_user(session, "evaluation_staff", org=make_evaluation_org(session, site_code="210008"))
-    other_headers = headers_for(session, other)
+    other_headers = bearer_headers(session, other)
     with at_now(NOW):
         created = client.post("/api/v1/plans", headers=headers, json={
             "occupation_id": welder.id, "level_digit": 4, "registration_deadline": "2026-12-10", "venue": "沈阳",
@@ -67,7 +60,7 @@ def test_register_through_the_api(client, session, world):
     plan = make_plan(session, world)
     person = eligible_person(session, world)
     session.commit()
-    headers = headers_for(session, world.staff)
+    headers = bearer_headers(session, world.staff)
     with at_now(NOW):
         created = client.post(f"/api/v1/plans/{plan.id}/registrations", headers=headers,
                               json={"person_id": person.id})
@@ -85,8 +78,8 @@ def test_score_edit_with_a_stale_version_is_409_and_changes_nothing(client, sess
     sitting = practical_session(session, world, plan)
     session.commit()
     examiner, leader = world.assessors[1], world.assessors[0]
-    as_examiner, as_leader = headers_for(session, examiner), headers_for(session, leader)
-    outsider = headers_for(session, world.assessors[5])
+    as_examiner, as_leader = bearer_headers(session, examiner), bearer_headers(session, leader)
+    outsider = bearer_headers(session, world.assessors[5])
     sheet = client.get(f"/api/v1/sessions/{sitting.id}/scores", headers=as_examiner).get_json()
     mine = [c for c in sheet["items"] if c["editable"]]
     assert len(mine) == 2 and all(c["marker_id"] == examiner.id and c["version"] == 0 for c in mine)
@@ -119,7 +112,7 @@ def test_publish_then_finalise_through_the_api(client, session, world):
     for room in rooms:
         sign_off_session(session, actor=world.assessors[3], now=NOW, sitting_id=room.id)
     session.commit()
-    headers = headers_for(session, world.staff)
+    headers = bearer_headers(session, world.staff)
     with at_now(datetime(2026, 12, 18, 2, 0, tzinfo=UTC)):
         published = client.post(f"/api/v1/plans/{plan.id}/publish", headers=headers)
         early = client.post(f"/api/v1/plans/{plan.id}/finalise", headers=headers)

@@ -4,18 +4,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from app.accounts.services import create_api_token
 from app.people.access import add_access
-from tests.factories import NOW, make_user
+from tests.factories import NOW, bearer_headers, make_user
 from tests.placement.factories import assess, award, enrol, make_chain, people
 
 TODAY = NOW.date()
-
-
-def headers_for(session, user):
-    _row, token = create_api_token(session, actor=user, now=NOW, name="test")
-    session.commit()
-    return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture
@@ -31,7 +24,7 @@ def chain(session):
 
 
 def test_placement_to_retention_through_the_api(client, session, chain):
-    hr = headers_for(session, chain.hr)
+    hr = bearer_headers(session, chain.hr)
     start = TODAY - timedelta(days=200)
     created = client.post("/api/v1/placements", headers=hr, json={
         "person_id": chain.people[0].id, "demand_id": chain.demand.id, "start_date": start.isoformat(),
@@ -53,7 +46,7 @@ def test_placement_to_retention_through_the_api(client, session, chain):
         assert ok.status_code == 200
     assert ok.get_json()["follow_ups"][1]["outcome"] == "retained"
     session.rollback()  # drop the stale read snapshot before writing (SQLite WAL)
-    admin = headers_for(session, chain.admin)
+    admin = bearer_headers(session, chain.admin)
     report = client.get("/api/v1/reports/funnel?window=6", headers=admin).get_json()
     assert [s["count"] for s in report["steps"]] == [1, 2, 2, 1, 1, 1, 1, 1]
     assert report["classes"][0]["employed"] == 1 and report["classes"][0]["tier_percent"] == 60
@@ -62,17 +55,17 @@ def test_placement_to_retention_through_the_api(client, session, chain):
 
 
 def test_scope_and_roles(client, session, chain):
-    hr = headers_for(session, chain.hr)
+    hr = bearer_headers(session, chain.hr)
     created = client.post("/api/v1/placements", headers=hr, json={
         "person_id": chain.people[1].id, "start_date": TODAY.isoformat(), "contract_months": 12,
         "monthly_wage": 5000, "job_title": "电工"}).get_json()
     session.rollback()
-    other = headers_for(session, make_user(session, "enterprise_hr"))
+    other = bearer_headers(session, make_user(session, "enterprise_hr"))
     assert client.get(f"/api/v1/placements/{created['id']}", headers=other).status_code == 404
     assert client.get("/api/v1/placements", headers=other).get_json()["items"] == []
     assert client.get("/api/v1/reports/funnel", headers=hr).status_code == 403
     session.rollback()
-    staff = headers_for(session, chain.staff)
+    staff = bearer_headers(session, chain.staff)
     assert [p["id"] for p in client.get("/api/v1/placements", headers=staff).get_json()["items"]] == [created["id"]]
     assert client.get("/api/v1/reports/funnel?quarter=nope", headers=staff).status_code == 422
     spec = client.get("/api/v1/openapi.json").get_json()

@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.accounts.services import create_api_token
 from app.errors import ValidationFailed
 from app.reporting.employment import class_employment
 from app.reporting.facts import (
@@ -21,18 +20,12 @@ from app.reporting.funnel import FunnelFilters, funnel
 from app.reporting.models import FunnelFact, ReportRefresh
 from app.tasks import run_funnel_refresh
 from tests.conftest import login
-from tests.factories import make_org, make_user
+from tests.factories import bearer_headers, make_org, make_user
 from tests.placement.factories import assess, award, enrol, people, place
 from tests.training.factories import institution_staff, make_class, make_project
 
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
 TODAY = NOW.date()
-
-
-def headers_for(session, user):
-    _row, token = create_api_token(session, actor=user, now=NOW, name="test")
-    session.commit()
-    return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture
@@ -185,7 +178,7 @@ def test_periodic_task_rebuilds_the_facts(app, session, chain):
 def test_page_and_api_show_figures_as_of_and_refresh_when_older_than_the_maximum_age(app, session, chain):
     app.config["FUNNEL_FACTS_MAX_AGE_SECONDS"] = 3600
     make_user(session, "admin", username="facts_admin")
-    token = headers_for(session, chain.admin)
+    token = bearer_headers(session, chain.admin)
     client = app.test_client()
     login(client, "facts_admin")
     page = client.get("/reports/funnel").get_data(as_text=True)  # no facts yet: built now

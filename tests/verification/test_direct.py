@@ -9,7 +9,6 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from sqlalchemy import func, select, text
 
-from app.extensions import db
 from app.verification.checks import FOUND, LEGACY, MISS, check_number, check_token
 from app.verification.direct import direct_connection
 from app.verification.models import VerificationLog
@@ -141,7 +140,7 @@ def test_random_numbers_and_tokens_miss_on_the_direct_path(postgres, session, is
     assert session.scalar(select(func.count()).select_from(VerificationLog)) == 4000
 
 
-def test_a_logged_in_checker_is_recorded_and_keeps_the_full_frame(app, client, session, issued):
+def test_a_logged_in_checker_is_recorded_and_keeps_the_full_frame(client, session, issued):
     """Both databases: the anonymous shortcut must not hide a login from the log or the page frame."""
     anonymous = client.get(f"/v/{issued.valid.token}")
     assert anonymous.status_code == 200 and 'href="/dashboard"' not in anonymous.get_data(as_text=True)
@@ -152,8 +151,6 @@ def test_a_logged_in_checker_is_recorded_and_keeps_the_full_frame(app, client, s
     assert response.status_code == 200 and 'href="/dashboard"' in response.get_data(as_text=True)
     assert client.get(f"/v/{issued.valid.token}").status_code == 200
     assert [row[3] for row in _log_rows(session)] == [None, issued.enterprise.id, issued.enterprise.id]
-    with app.app_context():
-        db.session.remove()
 
 
 def test_a_forked_child_opens_its_own_connection_and_leaves_the_parents_alone(postgres, session, issued,

@@ -9,13 +9,12 @@ from openpyxl import Workbook, load_workbook
 from PIL import Image
 from sqlalchemy import select
 
-from app.accounts.services import create_api_token
 from app.errors import NotFound, ValidationFailed
 from app.verification.bulk import check_workbook
 from app.verification.models import NationalCheck, ShareLink, VerificationLog
 from app.verification.sharing import create_share_link, open_share_link
 from tests.conftest import csrf_token_from, login, post_form
-from tests.factories import make_org, make_user
+from tests.factories import bearer_headers, make_org, make_user
 
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 
@@ -237,9 +236,7 @@ def test_api_verifies_without_a_token(client, issued):
 
 
 def test_api_checks_with_a_bearer_token_record_the_calling_organisation(client, session, issued):
-    _row, token = create_api_token(session, actor=issued.hr, now=NOW, name="hr system")
-    session.commit()
-    bearer = {"Authorization": f"Bearer {token}"}
+    bearer = bearer_headers(session, issued.hr, name="hr system")
     query = {"number": issued.valid.number, "name": "王建华"}
     assert client.get("/api/v1/verify", query_string=query, headers=bearer).status_code == 200
     assert client.get(f"/api/v1/verify/{issued.valid.token}", headers=bearer).status_code == 200
