@@ -6,10 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Flask, jsonify, request
+from flask_babel import gettext
 from werkzeug.exceptions import BadRequest
 
 from app.errors import Conflict, DomainError, NotAllowed, NotFound
 from app.extensions import csrf, db, limiter
+from app.translation import render
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 ROUTES: list[dict[str, Any]] = []  # collected by `documented` for the OpenAPI document
@@ -33,7 +35,8 @@ def domain_error_response(error: DomainError):
     status = 404 if isinstance(error, NotFound) else 403 if isinstance(error, NotAllowed) else (
         409 if isinstance(error, Conflict) else 422)
     db.session.rollback()
-    return jsonify({"error": error.message, "field": error.field, "status": status}), status
+    return jsonify({"error": render(error.message, gettext), "code": error.code, "field": error.field,
+                    "status": status}), status
 
 
 def json_body() -> dict:
@@ -50,7 +53,9 @@ def _token_key() -> str:
 
 
 # Blueprint set-up happens once, at import, because every app (one per test) registers the same blueprint.
-bp.register_error_handler(DomainError, domain_error_response)
+# NotFound and NotAllowed are named too, so that the app-level handlers of the web pages do not take them.
+for _error_class in (DomainError, NotFound, NotAllowed):
+    bp.register_error_handler(_error_class, domain_error_response)
 csrf.exempt(bp)
 limiter.limit("600 per minute", key_func=_token_key)(bp)
 

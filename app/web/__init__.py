@@ -8,6 +8,7 @@ from flask import Flask
 def register_web(app: Flask) -> None:
     """Register every blueprint and the request hooks of the web edge."""
     from app.web.access import init_access
+    from app.web.actions import init_actions
     from app.web.accounts.views import bp as accounts_bp
     from app.web.auth.views import bp as auth_bp
     from app.web.catalog.views import bp as catalog_bp
@@ -20,6 +21,7 @@ def register_web(app: Flask) -> None:
     from app.web.templating import init_templating
 
     init_access(app)
+    init_actions(app)
     init_security(app)
     init_i18n(app)
     init_templating(app)

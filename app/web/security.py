@@ -37,7 +37,7 @@ ERROR_TITLES = {
 }
 
 
-def _render_error(code: int, detail: str | None = None):
+def render_error(code: int, detail: str | None = None):
     title = str(ERROR_TITLES.get(code, _l("Error")))
     if request.blueprint == "api" or request.path.startswith("/api/"):
         return jsonify({"error": title, "detail": detail, "status": code}), code
@@ -50,11 +50,11 @@ def init_security(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError):
-        return _render_error(400, _("The form expired or was not sent from this site; please try again."))
+        return render_error(400, _("The form expired or was not sent from this site; please try again."))
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
-        body, code = _render_error(error.code or 500)
+        body, code = render_error(error.code or 500)
         response = app.make_response((body, code))
         # Keep headers the exception carries (Retry-After on 429, Allow on 405, WWW-Authenticate).
         for name, value in error.get_headers():
@@ -66,4 +66,4 @@ def init_security(app: Flask) -> None:
     def _unexpected(error: Exception):
         # Logged with its traceback for operators; the user sees a plain page.
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
-        return _render_error(500)
+        return render_error(500)

@@ -15,6 +15,8 @@ from app.idnumbers import ID_TYPE_LABELS
 from app.people.models import LEVEL_ROUTES
 from app.people.vocabulary import EDUCATION_LABELS, GENDER_LABELS, target_group_text
 from app.regions import city_name as _city_name
+from app.translation import Message
+from app.web.actions import localize
 
 ORG_KIND_LABELS = {
     "enterprise": _l("Enterprise"),
@@ -41,8 +43,14 @@ def datetime_local(value: datetime | date | None, fmt: str = "%Y-%m-%d %H:%M") -
     return value.strftime("%Y-%m-%d")
 
 
+def _finalize(value: object) -> object:
+    # Every {{ expression }} that yields a marked message (a vocabulary label, a refusal) is shown translated.
+    return localize(value) if isinstance(value, Message) else value
+
+
 def init_templating(app: Flask) -> None:
-    """Register filters and globals."""
+    """Register filters and globals; marked messages print in the request's language."""
+    app.jinja_options = {**app.jinja_options, "finalize": _finalize}
     app.add_template_filter(datetime_local, "datetime_local")
     app.add_template_global(level_label, "level_label")
     app.add_template_global(level_name, "level_name")

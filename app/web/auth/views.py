@@ -22,7 +22,7 @@ from app.extensions import db, limiter
 from app.web.access import authenticated, current_actor, login_lifetime, public
 from app.web.auth.forms import ApiTokenForm, LoginForm, LogoutForm, PasswordForm, RevokeForm
 from app.web.forms import attach_error
-from app.web.i18n import _safe_next
+from app.web.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -60,7 +60,7 @@ def login():
             session.clear()  # a fresh session on login: no fixation
             login_user(user)
             session.permanent = True
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
         db.session.rollback()
         form.password.errors = [_("Wrong username or password.")]
     return render_template("auth/login.html", form=form)

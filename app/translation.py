@@ -1,0 +1,73 @@
+"""Texts marked for translation, Flask-free: services mark, the edges translate.
+
+Services and vocabularies write English message ids with named parameters::
+
+    raise ValidationFailed(N_("Room {room} lies outside the plan's dates", room=room.name), field="exam_on")
+    PLAN_STATUSES = {"draft": N_("Draft"), ...}
+
+`N_` returns a `Message`: a `str` holding the English text (so logs, the CLI and comparisons keep working)
+that also remembers its template and parameters. Babel extracts `N_` (one of its default keywords); the web
+edge and the API render a `Message` in the request's language (`render(translate)`); official PDFs, which
+are always Chinese, use `in_chinese`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+Translate = Callable[[str], str]
+TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
+
+
+def _same(text: str) -> str:
+    return text
+
+
+class Message(str):
+    """English text marked for translation, with the named parameters it was formatted with."""
+
+    template: str
+    params: Mapping[str, Any]
+
+    def __new__(cls, template: str, params: Mapping[str, Any] | None = None) -> Message:
+        params = dict(params or {})
+        text = template.format(**params) if params else template
+        message = super().__new__(cls, text)
+        message.template = template
+        message.params = params
+        return message
+
+    def render(self, translate: Translate = _same) -> str:
+        """The text in the language `translate` gives, parameters that are messages translated too."""
+        template = translate(self.template)
+        if not self.params:
+            return template
+        return template.format(**{key: render(value, translate) for key, value in self.params.items()})
+
+    def __reduce__(self):  # pickling (task queue) keeps the template and parameters
+        return (Message, (self.template, self.params))
+
+
+def N_(template: str, /, **params: Any) -> Message:  # noqa: N802  (the gettext convention Babel extracts)
+    """Mark an English message id for translation; named parameters fill its {placeholders}."""
+    return Message(template, params)
+
+
+def render(value: Any, translate: Translate = _same) -> Any:
+    """A marked message in the language `translate` gives; anything else unchanged."""
+    return value.render(translate) if isinstance(value, Message) else value
+
+
+@lru_cache(maxsize=1)
+def _chinese() -> Translate:
+    from babel.support import Translations
+
+    return Translations.load(str(TRANSLATIONS_DIR), ["zh"]).gettext
+
+
+def in_chinese(value: Any) -> Any:
+    """A marked message in Simplified Chinese whatever the request's language (certificates, tickets)."""
+    return render(value, _chinese())
