@@ -46,3 +46,28 @@ def test_translations_keep_percent_signs_consistent():
     bare = re.compile(r"%(?![(%])")
     wrong = [m.id for m in catalog if m.id and m.string and bool(bare.search(m.string)) != bool(bare.search(m.id))]
     assert wrong == []
+
+
+def test_translations_keep_named_placeholders():
+    """A domain message's {placeholders} are the same in English and Chinese, or formatting would fail."""
+    import re
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    po = Path(__file__).resolve().parents[2] / "app/translations/zh/LC_MESSAGES/messages.po"
+    with po.open("rb") as fh:
+        catalog = read_po(fh)
+    names = re.compile(r"(?<!\{)\{(\w*)(?:[:!][^}]*)?\}(?!\})")
+    wrong = [m.id for m in catalog if m.id and m.string and isinstance(m.id, str)
+             and sorted(names.findall(m.id)) != sorted(names.findall(m.string))]
+    assert wrong == []
+
+
+def test_marked_message_renders_in_both_languages():
+    from app.errors import ValidationFailed
+    from app.translation import N_, in_chinese
+
+    error = ValidationFailed(N_("The form expired or was not sent from this site; please try again."), field="x")
+    assert error.message == "The form expired or was not sent from this site; please try again."
+    assert in_chinese(error.message) != error.message and error.code == "invalid" and error.field == "x"

@@ -1,0 +1,100 @@
+"""The English interface shows no Chinese but data: every page the demo reaches, for every role, and refusals.
+
+The demo data set (with its issued certificates) is loaded once; each role logs in, switches to English and
+walks every link it can reach. A page fails when it shows Chinese that is not a value from the database
+(names of people, organisations, occupations, classes, plans…).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from tests.conftest import login
+from tests.demo_world import close_app, load_demo_world, open_app
+from tests.web.english import data_strings, foreign_text, visible_text
+
+ROLES = ("admin", "inst_sy", "eval", "assessor1", "hr_sy")
+SKIP = ("/logout", "/lang/", "/static/", "/api/", "/downloads/")
+HREF = re.compile(r'href="([^"#]+)')
+PER_SHAPE = 2  # pages of one shape (same path with other ids or queries) that are walked
+MAX_PAGES = 250  # per role, to keep the walk bounded
+
+
+@pytest.fixture(scope="module")
+def demo(migrated_database, tmp_path_factory):
+    """The demo world with its certificates, and the Chinese that counts as data in it."""
+    app = open_app(migrated_database, tmp_path_factory.mktemp("english"), RATELIMIT_ENABLED=False)
+    load_demo_world(app)
+    yield app, data_strings(app)
+    close_app(app)
+
+
+def _shape(url: str) -> str:
+    parts = urlsplit(url)
+    return re.sub(r"/\d+", "/#", parts.path) + ("?" + "&".join(sorted(
+        p.split("=")[0] for p in parts.query.split("&"))) if parts.query else "")
+
+
+def english_client(app, username):
+    """A logged-in client with English chosen through the language switch."""
+    client = app.test_client()
+    assert login(client, username).status_code == 302
+    client.get("/lang/en?next=/")
+    return client
+
+
+def walk(client, start: str = "/"):
+    """Every HTML page reachable by GET links from `start`: yields (url, status, html)."""
+    seen_shapes: dict[str, int] = {}
+    queue, visited = deque([start]), set()
+    while queue and len(visited) < MAX_PAGES:
+        url = queue.popleft()
+        if url in visited:
+            continue
+        visited.add(url)
+        with client.get(url, follow_redirects=True) as response:
+            if not response.content_type.startswith("text/html"):
+                continue
+            html = response.get_data(as_text=True)
+        yield url, response.status_code, html
+        for href in HREF.findall(html):
+            target = urljoin(url, href.replace("&amp;", "&"))
+            parts = urlsplit(target)
+            if parts.netloc or any(parts.path.startswith(prefix) for prefix in SKIP):
+                continue
+            target = parts.path + (f"?{parts.query}" if parts.query else "")
+            shape = _shape(target)
+            if target not in visited and seen_shapes.get(shape, 0) < PER_SHAPE:
+                seen_shapes[shape] = seen_shapes.get(shape, 0) + 1
+                queue.append(target)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("username", ROLES)
+def test_every_page_a_role_reaches_is_english(demo, username):
+    app, data = demo
+    client = english_client(app, username)
+    problems, pages = [], 0
+    for url, status, html in walk(client):
+        pages += 1
+        assert status < 500, f"{url} answered {status}"
+        assert 'lang="en"' in html, f"{url} is not in English"
+        problems += [f"{url}: …{snippet}…" for snippet in foreign_text(visible_text(html), data)]
+    assert pages >= 10, f"{username} reached only {pages} pages"
+    assert not problems, f"{len(problems)} Chinese texts in the English UI of {username}:\n" + "\n".join(
+        sorted(set(problems))[:80])
+
+
+def test_public_pages_are_english(demo):
+    app, data = demo
+    client = app.test_client()
+    client.get("/lang/en?next=/")
+    problems = []
+    for url in ("/login", "/verify", "/verify/bulk", "/nope-404"):
+        html = client.get(url).get_data(as_text=True)
+        problems += [f"{url}: {s}" for s in foreign_text(visible_text(html), data)]
+    assert not problems, "\n".join(problems)
