@@ -8,6 +8,7 @@ names the importing file, the line and the target.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -224,3 +225,20 @@ def test_the_checker_reports_file_line_and_target(fake_repo):
     (imp,) = imports_of(source, fake_repo)
     assert str(imp).endswith("app/training/services.py:3 imports app.web")
     assert within(imp.target, EDGES) and not within("app.webhooks", "app.web")
+
+
+def test_readme_and_docs_link_only_inside_the_repository():
+    # A clone has only this repository: every relative link in README and docs/ must resolve inside it.
+    broken = []
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        text = page.read_text(encoding="utf-8")
+        for line_no, line in enumerate(text.splitlines(), start=1):
+            for target in re.findall(r"\]\(([^)\s]+)\)", line):
+                if re.match(r"[a-z]+:", target) or target.startswith("#"):
+                    continue
+                path = (page.parent / target.split("#")[0]).resolve()
+                if not path.is_relative_to(ROOT) or not path.exists():
+                    broken.append(f"{page.relative_to(ROOT)}:{line_no} links to {target}")
+            if page.name == "README.md" and "../" in line:
+                broken.append(f"README.md:{line_no} points outside the repository")
+    assert broken == []
