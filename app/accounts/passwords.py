@@ -6,6 +6,7 @@ from argon2 import PasswordHasher, Type, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from app.errors import ValidationFailed
+from app.translation import N_
 
 # RFC 9106 low-memory profile in production; a cheap (still argon2id) profile keeps tests fast.
 _PROFILES = {
@@ -59,8 +60,8 @@ def burn_time(password: str) -> None:
 def check_policy(password: str, *, username: str = "", field: str = "password") -> None:
     """Refuse passwords that are short, single-class or contain the username."""
     if len(password) < MIN_LENGTH:
-        raise ValidationFailed(f"密码至少 {MIN_LENGTH} 个字符", field=field)
+        raise ValidationFailed(N_("A password has at least {length} characters.", length=MIN_LENGTH), field=field)
     if password.isdigit() or password.isalpha():
-        raise ValidationFailed("密码须同时包含字母和数字（或符号）", field=field)
+        raise ValidationFailed(N_("A password must mix letters with digits (or symbols)."), field=field)
     if username and username.lower() in password.lower():
-        raise ValidationFailed("密码不能包含用户名", field=field)
+        raise ValidationFailed(N_("A password must not contain the username."), field=field)

@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from app.errors import NotAllowed
+from app.translation import N_, Message
+
+if TYPE_CHECKING:
+    from app.accounts.models import User
 
 
 class OrgKind(StrEnum):
@@ -24,19 +31,20 @@ class Role(StrEnum):
     ENTERPRISE_HR = "enterprise_hr"
 
 
-ORG_KIND_LABELS = {
-    OrgKind.ENTERPRISE: "企业",
-    OrgKind.INSTITUTION: "培训机构",
-    OrgKind.EVALUATION: "评价机构",
-    OrgKind.HRSS: "人社部门",
+# The one definition of these labels: forms, templates and messages all use them.
+ORG_KIND_LABELS: dict[OrgKind, Message] = {
+    OrgKind.ENTERPRISE: N_("Enterprise"),
+    OrgKind.INSTITUTION: N_("Training institution"),
+    OrgKind.EVALUATION: N_("Evaluation organisation"),
+    OrgKind.HRSS: N_("HR & social security department"),
 }
 
-ROLE_LABELS = {
-    Role.ADMIN: "人社管理员",
-    Role.INSTITUTION_STAFF: "培训机构工作人员",
-    Role.EVALUATION_STAFF: "评价机构工作人员",
-    Role.ASSESSOR: "考评员",
-    Role.ENTERPRISE_HR: "企业人力资源",
+ROLE_LABELS: dict[Role, Message] = {
+    Role.ADMIN: N_("HR & social security administrator"),
+    Role.INSTITUTION_STAFF: N_("Institution staff"),
+    Role.EVALUATION_STAFF: N_("Evaluation organisation staff"),
+    Role.ASSESSOR: N_("Assessor"),
+    Role.ENTERPRISE_HR: N_("Enterprise HR"),
 }
 
 # A role only makes sense inside one kind of organisation.
@@ -55,3 +63,9 @@ PII_REVEAL_ROLES = frozenset({Role.ADMIN, Role.INSTITUTION_STAFF, Role.EVALUATIO
 def role_fits_org(role: str, org_kind: str) -> bool:
     """True when a user of an organisation of this kind may hold the role."""
     return ROLE_ORG_KIND[Role(role)] == OrgKind(org_kind)
+
+
+def require_admin(actor: User) -> None:
+    """Refuse unless the actor is a 人社 administrator."""
+    if not actor.has_role(Role.ADMIN):
+        raise NotAllowed(N_("Only an HR & social security administrator may do this."))

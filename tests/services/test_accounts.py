@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from app.accounts.models import Organisation, User
+from app.accounts.roles import ORG_KIND_LABELS, ROLE_LABELS, OrgKind, Role
 from app.accounts.services import (
     authenticate,
     change_password,
@@ -24,6 +25,7 @@ from app.accounts.services import (
 from app.audit.models import AppendOnlyViolation, AuditEvent
 from app.errors import NotAllowed, NotFound, ValidationFailed
 from app.idnumbers import uscc_check_char
+from app.translation import in_chinese
 from tests.factories import NOW, PASSWORD, make_evaluation_org, make_org, make_user, valid_uscc
 
 HOUR = timedelta(hours=1)
@@ -51,15 +53,19 @@ def test_bad_credit_code_is_refused_on_its_field_and_nothing_is_saved(session):
     with pytest.raises(ValidationFailed) as error:
         create_organisation(session, actor=None, now=NOW, kind="enterprise", name="乙公司", uscc="91110000600037341X")
     assert error.value.field == "uscc"
-    assert "校验" in error.value.message
+    reason = error.value.message.params["reason"]
+    assert reason.template == "The check character of the unified social credit code should be {expected}, not {actual}."
+    assert in_chinese(error.value.message) == "统一社会信用代码无效：统一社会信用代码校验位应为 L，实际为 X"
     assert count(session, Organisation) == before
 
 
 def test_duplicate_credit_code_is_refused(session):
     code = valid_uscc()
     make_org(session, uscc=code)
-    with pytest.raises(ValidationFailed, match="已被登记"):
+    with pytest.raises(ValidationFailed) as error:
         make_org(session, uscc=code)
+    assert error.value.field == "uscc"
+    assert error.value.message.template == "Unified social credit code {code} is already registered."
 
 
 def test_only_admins_register_organisations(session):
@@ -97,36 +103,46 @@ def test_filing_rejects_bad_parts_naming_the_field(session, field, kwargs):
 
 def test_filing_only_for_evaluation_organisations(session):
     org = make_org(session, "enterprise")
-    with pytest.raises(ValidationFailed, match="评价机构"):
+    with pytest.raises(ValidationFailed) as error:
         set_evaluation_filing(session, actor=None, now=NOW, organisation=org, org_type="S", org_code="0000",
                               province_code="21", site_code="210002", scopes=[])
+    assert error.value.field == "org_type"
+    assert error.value.message.template == "Only an evaluation organisation can record filing details."
 
 
 def test_two_organisations_cannot_share_a_filing_site(session):
     make_evaluation_org(session, site_code="210005")
-    with pytest.raises(ValidationFailed, match="已被其他机构使用"):
+    with pytest.raises(ValidationFailed) as error:
         make_evaluation_org(session, site_code="210005")
+    assert error.value.field == "site_code"
+    assert error.value.message.template == "Another organisation already uses this filing code."
 
 
 def test_scope_lines_parse_and_report_the_bad_line():
     assert parse_scope_lines("6-31-01-03 5,4\n\n4-10-01-05 3") == [
         ("6-31-01-03", 5), ("6-31-01-03", 4), ("4-10-01-05", 3)]
-    with pytest.raises(ValidationFailed, match="第 2 行"):
+    with pytest.raises(ValidationFailed) as error:
         parse_scope_lines("6-31-01-03 5\n4-10-01-05")
+    assert error.value.field == "scopes" and error.value.message.params == {"line": 2}
 
 
 def test_role_must_fit_the_organisation_kind(session):
     enterprise = make_org(session, "enterprise")
-    with pytest.raises(ValidationFailed, match="只能属于评价机构"):
+    with pytest.raises(ValidationFailed) as error:
         create_user(session, actor=None, now=NOW, organisation_id=enterprise.id, username="wrongrole",
                     display_name="x", password=PASSWORD, roles=["assessor"])
+    assert error.value.field == "roles"
+    assert error.value.message.params == {"role": ROLE_LABELS[Role.ASSESSOR], "kind": ORG_KIND_LABELS[OrgKind.EVALUATION]}
+    # The labels inside the message are translated with it.
+    assert in_chinese(error.value.message) == "角色“考评员”只能属于评价机构"
 
 
 def test_usernames_are_unique_and_lowercase(session):
     user = make_user(session, "admin", username="Li.Hua")
     assert user.username == "li.hua"
-    with pytest.raises(ValidationFailed, match="已存在"):
+    with pytest.raises(ValidationFailed) as error:
         make_user(session, "admin", username="LI.HUA")
+    assert error.value.field == "username" and error.value.message.params == {"username": "li.hua"}
 
 
 def test_passwords_are_stored_as_argon2id(session):

@@ -1,4 +1,4 @@
-"""Example vectors for app.idnumbers: every branch with the exact user-facing message."""
+"""Example vectors for app.idnumbers: every branch with the exact message (English msgid, Chinese catalogue)."""
 
 from datetime import date
 
@@ -15,6 +15,7 @@ from app.idnumbers import (
     LegacyCertificateNumber,
     ParsedId,
 )
+from app.translation import Message, in_chinese
 
 TODAY = date(2025, 6, 1)
 
@@ -23,10 +24,11 @@ def _with_check(first17: str) -> str:
     return first17 + idn.resident_id_check_char(first17)
 
 
-def _error(func, *args, **kwargs) -> str:
+def _error(func, *args, **kwargs) -> Message:
     with pytest.raises(IdNumberError) as info:
         func(*args, **kwargs)
     assert isinstance(info.value, ValueError)
+    assert isinstance(info.value.message, Message)
     assert str(info.value) == info.value.message
     return info.value.message
 
@@ -69,19 +71,19 @@ def test_detect_excel_mangling(raw, mangled):
 
 def test_parse_id_names_excel_scientific_notation():
     message = _error(idn.parse_id, RESIDENT, "2.10102E+17", today=TODAY)
-    assert message == "证件号码疑似被 Excel 转为科学计数法（2.10102E+17），请将该列设为文本格式后重新填写"
+    assert message == "ID number looks as if Excel turned it into scientific notation (2.10102E+17): format that column as text and enter it again."
     assert "2.10102e+17" in _error(idn.parse_id, RESIDENT, "2.10102e+17", today=TODAY)
 
 
 def test_parse_id_names_excel_float():
     message = _error(idn.parse_id, RESIDENT, "210102199001011234.0", today=TODAY)
-    assert message == "证件号码疑似被 Excel 转为数字（210102199001011234.0），请将该列设为文本格式后重新填写"
+    assert message == "ID number looks as if Excel turned it into a number (210102199001011234.0): format that column as text and enter it again."
 
 
 def test_other_parsers_also_catch_excel_mangling():
-    assert "科学计数法" in _error(idn.parse_legacy_certificate_number, "1.82101E+15")
-    assert "科学计数法" in _error(idn.validate_uscc, "9.1110E+17")
-    assert "转为数字" in _error(idn.validate_mobile, "13812345678.0")
+    assert "scientific notation (1.82101E+15)" in _error(idn.parse_legacy_certificate_number, "1.82101E+15")
+    assert "scientific notation (9.1110E+17)" in _error(idn.validate_uscc, "9.1110E+17")
+    assert "turned it into a number (13812345678.0)" in _error(idn.validate_mobile, "13812345678.0")
 
 
 # --- resident ID ------------------------------------------------------------------------------------
@@ -94,7 +96,7 @@ def test_resident_id_check_char_known_vectors():
 
 @pytest.mark.parametrize("bad", ["1101051949123100", "1101051949123100A", "110105194912310029", ""])
 def test_resident_id_check_char_rejects_non_17_digits(bad):
-    assert _error(idn.resident_id_check_char, bad) == "计算校验位需要 17 位数字"
+    assert _error(idn.resident_id_check_char, bad) == "Computing the check character needs 17 digits."
 
 
 def test_valid_resident_ids_parse_with_birth_date_and_gender():
@@ -116,7 +118,7 @@ def test_lowercase_x_and_full_width_are_accepted_and_normalised():
 
 def test_wrong_check_char_names_expected_and_actual():
     message = _error(idn.parse_id, RESIDENT, "110105194912310029", today=TODAY)
-    assert message == "居民身份证号码校验位应为 X，实际为 9"
+    assert message == "Resident ID card: the check character of the number should be X, not 9."
 
 
 def test_today_defaults_to_the_real_date():
@@ -126,14 +128,14 @@ def test_today_defaults_to_the_real_date():
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        ("   ", "证件号码不能为空"),
-        ("11010519491231002", "居民身份证号码应为 18 位（或 15 位旧号码），实际为 17 位"),
-        ("1101051949123100X", "居民身份证号码应为 18 位（或 15 位旧号码），实际为 17 位"),
-        ("11010A491231002", "15 位旧版居民身份证号码应全部为数字"),
-        ("1101051949A231002X", "居民身份证号码前 17 位应为数字，发现“A”"),
-        ("11010519491231002Y", "居民身份证号码最后一位应为数字或 X，实际为“Y”"),
-        ("010105194912310021", "居民身份证号码地区码 010105 无效：首位应为 1–8"),
-        ("910105194912310021", "居民身份证号码地区码 910105 无效：首位应为 1–8"),
+        ("   ", "ID number must not be empty."),
+        ("11010519491231002", "A resident ID number has 18 characters (or 15 digits for an old number), not 17."),
+        ("1101051949123100X", "A resident ID number has 18 characters (or 15 digits for an old number), not 17."),
+        ("11010A491231002", "A legacy 15-digit resident ID number must be all digits."),
+        ("1101051949A231002X", "Resident ID card: the first 17 characters of the number must be digits; found “A”."),
+        ("11010519491231002Y", "Resident ID card: the last character of the number must be a digit or X, not “Y”."),
+        ("010105194912310021", "Region code 010105 of the resident ID number is invalid: its first digit must be 1–8."),
+        ("910105194912310021", "Region code 910105 of the resident ID number is invalid: its first digit must be 1–8."),
     ],
 )
 def test_resident_id_shape_errors(raw, message):
@@ -142,19 +144,19 @@ def test_resident_id_shape_errors(raw, message):
 
 def test_resident_id_birth_date_must_be_real():
     raw = _with_check("11010519490230002")
-    assert _error(idn.parse_id, RESIDENT, raw, today=TODAY) == "出生日期 19490230 不是有效日期"
+    assert _error(idn.parse_id, RESIDENT, raw, today=TODAY) == "Birth date 19490230 is not a real date."
 
 
 def test_resident_id_birth_date_not_in_future():
     raw = _with_check("21010220250602001")
     message = _error(idn.parse_id, RESIDENT, raw, today=TODAY)
-    assert message == "出生日期 2025-06-02 晚于今天（2025-06-01）"
+    assert message == "Birth date 2025-06-02 is later than today (2025-06-01)."
     assert idn.parse_id(RESIDENT, raw, today=date(2025, 6, 2)).birth_date == date(2025, 6, 2)
 
 
 def test_resident_id_birth_date_not_before_1900():
     raw = _with_check("21010218991231001")
-    assert _error(idn.parse_id, RESIDENT, raw, today=TODAY) == "出生日期 1899-12-31 早于 1900 年"
+    assert _error(idn.parse_id, RESIDENT, raw, today=TODAY) == "Birth date 1899-12-31 is before 1900."
     assert idn.parse_id(RESIDENT, _with_check("21010219000101001"), today=TODAY).gender == "M"
 
 
@@ -169,11 +171,11 @@ def test_parse_id_upgrades_legacy_15_digit_number():
 
 @pytest.mark.parametrize("bad", ["11010549123100", "11010549123100X", "1101054912310021"])
 def test_upgrade_15_to_18_rejects_other_shapes(bad):
-    assert "旧版居民身份证号码应为 15 位数字" in _error(idn.upgrade_15_to_18, bad)
+    assert _error(idn.upgrade_15_to_18, bad) == f"A legacy resident ID number has 15 digits, not “{bad}”."
 
 
 def test_legacy_15_digit_number_with_bad_date_fails():
-    assert _error(idn.parse_id, RESIDENT, "110105491331002", today=TODAY) == "出生日期 19491331 不是有效日期"
+    assert _error(idn.parse_id, RESIDENT, "110105491331002", today=TODAY) == "Birth date 19491331 is not a real date."
 
 
 # --- other identity documents -----------------------------------------------------------------------
@@ -192,17 +194,18 @@ def test_hmt_permit_rejects_other_prefix_and_bad_check():
     resident = "360426199101010071"
     assert (
         _error(idn.parse_id, HMT_PERMIT, resident, today=TODAY)
-        == "港澳台居民居住证号码应以 810000、820000 或 830000 开头，实际为 360426"
+        == "A Hong Kong, Macao and Taiwan residence permit number starts with 810000, 820000 or 830000, not 360426."
     )
     raw = _with_check("81000019850315001")
     wrong = raw[:17] + ("0" if raw[17] != "0" else "1")
     assert (
         _error(idn.parse_id, HMT_PERMIT, wrong, today=TODAY)
-        == f"港澳台居民居住证号码校验位应为 {raw[17]}，实际为 {wrong[17]}"
+        == f"Hong Kong, Macao and Taiwan residence permit: the check character of the number should be {raw[17]}, "
+        f"not {wrong[17]}."
     )
     assert (
         _error(idn.parse_id, HMT_PERMIT, "8100001985", today=TODAY)
-        == "港澳台居民居住证号码应为 18 位，实际为 10 位"
+        == "Hong Kong, Macao and Taiwan residence permit: the number must have 18 characters, not 10."
     )
 
 
@@ -214,11 +217,11 @@ def test_foreign_permanent_residence_2023_format():
 
 def test_foreign_permanent_residence_errors():
     resident = "360426199101010071"
-    assert "应以 9 开头，实际为 3" in _error(idn.parse_id, FOREIGN_PR, resident, today=TODAY)
+    assert "starts with 9, not 3." in _error(idn.parse_id, FOREIGN_PR, resident, today=TODAY)
     assert _error(idn.parse_id, FOREIGN_PR, _with_check("93184019800230001"), today=TODAY) == (
-        "出生日期 19800230 不是有效日期"
+        "Birth date 19800230 is not a real date."
     )
-    assert "外国人永久居留身份证号码应为 18 位" in _error(
+    assert "Foreign permanent resident ID card: the number must have 18 characters" in _error(
         idn.parse_id, FOREIGN_PR, "USA310180704001", today=TODAY
     )
 
@@ -233,10 +236,10 @@ def test_passport_valid(raw, number):
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        ("E123", "护照号码应为 5–17 位，实际为 4 位"),
-        ("E12345678901234567", "护照号码应为 5–17 位，实际为 18 位"),
-        ("E1234/567", "护照号码只能包含字母和数字，发现“/”"),
-        ("ABCDEFG", "护照号码应至少包含一位数字"),
+        ("E123", "A passport number has 5–17 characters, not 4."),
+        ("E12345678901234567", "A passport number has 5–17 characters, not 18."),
+        ("E1234/567", "A passport number may contain only letters and digits; found “/”."),
+        ("ABCDEFG", "A passport number contains at least one digit."),
     ],
 )
 def test_passport_errors(raw, message):
@@ -244,15 +247,27 @@ def test_passport_errors(raw, message):
 
 
 def test_unknown_id_type_is_refused():
-    assert _error(idn.parse_id, "drivers_licence", "123456") == "不支持的证件类型：drivers_licence"
+    assert _error(idn.parse_id, "drivers_licence", "123456") == "Unsupported ID type: drivers_licence."
 
 
 def test_id_type_labels_cover_every_type():
     assert set(idn.ID_TYPE_LABELS) == set(idn.ID_TYPES) == {RESIDENT, HMT_PERMIT, FOREIGN_PR, PASSPORT}
-    assert idn.ID_TYPE_LABELS[RESIDENT] == "居民身份证"
-    assert idn.ID_TYPE_LABELS[HMT_PERMIT] == "港澳台居民居住证"
-    assert idn.ID_TYPE_LABELS[FOREIGN_PR] == "外国人永久居留身份证"
-    assert idn.ID_TYPE_LABELS[PASSPORT] == "护照"
+    assert all(isinstance(label, Message) for label in idn.ID_TYPE_LABELS.values())
+    assert idn.ID_TYPE_LABELS[RESIDENT] == "Resident ID card"
+    # The catalogue gives the Chinese labels that certificates and tickets print.
+    assert in_chinese(idn.ID_TYPE_LABELS[RESIDENT]) == "居民身份证"
+    assert in_chinese(idn.ID_TYPE_LABELS[HMT_PERMIT]) == "港澳台居民居住证"
+    assert in_chinese(idn.ID_TYPE_LABELS[FOREIGN_PR]) == "外国人永久居留身份证"
+    assert in_chinese(idn.ID_TYPE_LABELS[PASSPORT]) == "护照"
+
+
+def test_the_chinese_catalogue_keeps_the_original_wording_with_labels_inside():
+    message = _error(idn.parse_id, RESIDENT, "110105194912310029", today=TODAY)
+    assert in_chinese(message) == "居民身份证号码校验位应为 X，实际为 9"
+    message = _error(idn.parse_id, RESIDENT, "2.10102E+17", today=TODAY)
+    assert in_chinese(message) == "证件号码疑似被 Excel 转为科学计数法（2.10102E+17），请将该列设为文本格式后重新填写"
+    message = _error(idn.format_certificate_number, "S", "0000", "21", "000123", 2024, 6, 1)
+    assert in_chinese(message) == "等级代码应为 1–5 的整数，实际为 6"
 
 
 # --- USCC -------------------------------------------------------------------------------------------
@@ -284,17 +299,20 @@ def test_uscc_rejects_other_authorities(authority):
     first17 = authority + "1110000600037341"
     code = first17 + idn.uscc_check_char(first17)
     message = _error(idn.validate_uscc, code)
-    assert message == f"统一社会信用代码第 1 位（登记管理部门）应为 1–9、A、N 或 Y，实际为 {authority}"
+    assert message == (
+        "The first character of a unified social credit code (the registering authority) must be 1–9, A, N or Y, "
+        f"not {authority}."
+    )
 
 
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        ("9111000060003734", "统一社会信用代码应为 18 位，实际为 16 位"),
-        ("91110000600037341I", "统一社会信用代码含无效字符“I”（只用数字和除 I、O、Z、S、V 以外的大写字母）"),
-        ("91110000600037341O", "统一社会信用代码含无效字符“O”（只用数字和除 I、O、Z、S、V 以外的大写字母）"),
-        ("91110000600037341K", "统一社会信用代码校验位应为 L，实际为 K"),
-        ("", "统一社会信用代码不能为空"),
+        ("9111000060003734", "A unified social credit code has 18 characters, not 16."),
+        ("91110000600037341I", "The unified social credit code contains the invalid character “I” (use digits and capital letters other than I, O, Z, S and V)."),
+        ("91110000600037341O", "The unified social credit code contains the invalid character “O” (use digits and capital letters other than I, O, Z, S and V)."),
+        ("91110000600037341K", "The check character of the unified social credit code should be L, not K."),
+        ("", "Unified social credit code must not be empty."),
     ],
 )
 def test_uscc_errors(raw, message):
@@ -307,8 +325,9 @@ def test_uscc_check_char_check_value_31_maps_to_zero():
 
 
 def test_uscc_check_char_rejects_bad_input():
-    assert "17 位" in _error(idn.uscc_check_char, "9111000060003734")
-    assert "17 位" in _error(idn.uscc_check_char, "9111000060003734I")
+    expected = "Computing the check character needs 17 valid credit-code characters."
+    assert _error(idn.uscc_check_char, "9111000060003734") == expected
+    assert _error(idn.uscc_check_char, "9111000060003734I") == expected
 
 
 # --- certificate numbers ----------------------------------------------------------------------------
@@ -325,17 +344,17 @@ def test_format_certificate_number_pads_and_takes_last_two_year_digits():
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        (("X", "0000", "21", "000123", 2024, 4, 1), "第 1 位应为 Y（用人单位）或 S（社会培训评价组织）"),
-        (("S", "000", "21", "000123", 2024, 4, 1), "评价机构代码应为 4 位数字"),
-        (("S", "0000", "99", "000123", 2024, 4, 1), "省份代码 99 不是有效的省级行政区划代码"),
-        (("S", "0000", "2", "000123", 2024, 4, 1), "省份代码应为 2 位数字"),
-        (("S", "0000", "21", "12345", 2024, 4, 1), "评价机构站点代码应为 6 位数字"),
-        (("S", "0000", "21", "000123", 1999, 4, 1), "发证年份应为 2000–2099 的年份或两位数字"),
-        (("S", "0000", "21", "000123", 2024, 0, 1), "等级代码应为 1–5 的整数，实际为 0"),
-        (("S", "0000", "21", "000123", 2024, 6, 1), "等级代码应为 1–5 的整数，实际为 6"),
-        (("S", "0000", "21", "000123", 2024, True, 1), "等级代码应为 1–5 的整数"),
-        (("S", "0000", "21", "000123", 2024, 4, 0), "证书顺序号应为 1–999999 的整数，实际为 0"),
-        (("S", "0000", "21", "000123", 2024, 4, 1_000_000), "证书顺序号应为 1–999999 的整数"),
+        (("X", "0000", "21", "000123", 2024, 4, 1), "must be Y (employer) or S (social training and evaluation organisation)"),
+        (("S", "000", "21", "000123", 2024, 4, 1), "Evaluation organisation code must be 4 digits"),
+        (("S", "0000", "99", "000123", 2024, 4, 1), "Province code 99 is not a valid province-level region code."),
+        (("S", "0000", "2", "000123", 2024, 4, 1), "Province code must be 2 digits"),
+        (("S", "0000", "21", "12345", 2024, 4, 1), "Evaluation organisation site code must be 6 digits"),
+        (("S", "0000", "21", "000123", 1999, 4, 1), "The issue year must be a year from 2000 to 2099 or two digits"),
+        (("S", "0000", "21", "000123", 2024, 0, 1), "Level code must be a whole number from 1 to 5, not 0."),
+        (("S", "0000", "21", "000123", 2024, 6, 1), "Level code must be a whole number from 1 to 5, not 6."),
+        (("S", "0000", "21", "000123", 2024, True, 1), "Level code must be a whole number from 1 to 5"),
+        (("S", "0000", "21", "000123", 2024, 4, 0), "Certificate serial number must be a whole number from 1 to 999999, not 0."),
+        (("S", "0000", "21", "000123", 2024, 4, 1_000_000), "Certificate serial number must be a whole number from 1 to 999999"),
     ],
 )
 def test_format_certificate_number_rejects_bad_parts(args, fragment):
@@ -351,13 +370,13 @@ def test_parse_certificate_number():
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        ("S00002100012324400001", "职业技能等级证书编号应为 22 位，实际为 21 位"),
-        ("X000021000123244000017", "证书编号第 1 位应为 Y 或 S，实际为“X”"),
-        ("S0000210001232A4000017", "证书编号第 15 位应为数字，实际为“A”"),
-        ("S000021000123246000017", "证书编号第 16 位等级代码应为 1–5，实际为 6"),
-        ("S000021000123240000017", "证书编号第 16 位等级代码应为 1–5，实际为 0"),
-        ("S000021000123244000000", "证书编号末 6 位顺序号不能为 000000"),
-        ("S000099000123244000017", "省份代码 99 不是有效的省级行政区划代码"),
+        ("S00002100012324400001", "A skill-level certificate number has 22 characters, not 21."),
+        ("X000021000123244000017", "The first character of a certificate number must be Y or S, not “X”."),
+        ("S0000210001232A4000017", "Character 15 of the certificate number must be a digit, not “A”."),
+        ("S000021000123246000017", "Character 16 of the certificate number, the level code, must be 1–5, not 6."),
+        ("S000021000123240000017", "Character 16 of the certificate number, the level code, must be 1–5, not 0."),
+        ("S000021000123244000000", "The last 6 digits of a certificate number, the serial, cannot be 000000."),
+        ("S000099000123244000017", "Province code 99 is not a valid province-level region code."),
     ],
 )
 def test_parse_certificate_number_errors(raw, message):
@@ -373,11 +392,11 @@ def test_parse_legacy_certificate_number():
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        ("182101001030001", "旧版职业资格证书编号应为 16 位数字，实际为“182101001030001”"),
-        ("18210100103000A2", "旧版职业资格证书编号应为 16 位数字，实际为“18210100103000A2”"),
-        ("1821010010600012", "旧版职业资格证书编号第 11 位等级代码应为 1–5，实际为 6"),
-        ("1821010010000012", "旧版职业资格证书编号第 11 位等级代码应为 1–5，实际为 0"),
-        ("1800010010300012", "省份代码 00 不是有效的省级行政区划代码"),
+        ("182101001030001", "A legacy vocational qualification certificate number has 16 digits, not “182101001030001”."),
+        ("18210100103000A2", "A legacy vocational qualification certificate number has 16 digits, not “18210100103000A2”."),
+        ("1821010010600012", "Digit 11 of a legacy vocational qualification certificate number, the level code, must be 1–5, not 6."),
+        ("1821010010000012", "Digit 11 of a legacy vocational qualification certificate number, the level code, must be 1–5, not 0."),
+        ("1800010010300012", "Province code 00 is not a valid province-level region code."),
     ],
 )
 def test_parse_legacy_certificate_number_errors(raw, message):
@@ -388,11 +407,11 @@ def test_parse_any_certificate_number_dispatches_on_shape():
     assert isinstance(idn.parse_any_certificate_number("Y000021000123244000017"), CertificateNumber)
     assert isinstance(idn.parse_any_certificate_number("1821010010300012"), LegacyCertificateNumber)
     assert _error(idn.parse_any_certificate_number, "1234567") == (
-        "证书编号应为 22 位（Y 或 S 开头的职业技能等级证书）或 16 位数字（旧版职业资格证书），实际为 7 位"
+        "A certificate number has 22 characters (a skill-level certificate starting with Y or S) or 16 digits (a legacy vocational qualification certificate), not 7."
     )
     assert (
         _error(idn.parse_any_certificate_number, "A000021000123244000017")
-        == "证书编号第 1 位应为 Y 或 S，实际为“A”"
+        == "The first character of a certificate number must be Y or S, not “A”."
     )
 
 
@@ -446,12 +465,12 @@ def test_validate_mobile_accepts_common_spellings(raw):
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        ("1381234567", "手机号码应为 11 位，实际为 10 位"),
-        ("138123456789", "手机号码应为 11 位，实际为 12 位"),
-        ("12812345678", "手机号码应以 13–19 开头，实际为 12"),
-        ("23812345678", "手机号码应以 13–19 开头，实际为 23"),
-        ("138(1234)5678", "手机号码只能包含数字"),
-        ("", "手机号码不能为空"),
+        ("1381234567", "A mobile number has 11 digits, not 10."),
+        ("138123456789", "A mobile number has 11 digits, not 12."),
+        ("12812345678", "A mobile number starts with 13–19, not 12."),
+        ("23812345678", "A mobile number starts with 13–19, not 23."),
+        ("138(1234)5678", "A mobile number may contain only digits."),
+        ("", "Mobile number must not be empty."),
     ],
 )
 def test_validate_mobile_errors(raw, message):
