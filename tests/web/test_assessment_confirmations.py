@@ -46,7 +46,7 @@ def test_cancel_needs_a_reason_refused_on_its_field_with_the_typed_text_kept(cli
     login(client, world.staff.username)
     url = f"/assessment/plans/{plan.id}"
     page = client.get(url).get_data(as_text=True)
-    assert "This cannot be undone" in step(page, "action-cancel") or "无法撤销" in step(page, "action-cancel")
+    assert "此操作不可撤销" in step(page, "action-cancel")  # the step says what will happen
     assert not is_open(page, "action-cancel")
     response = post_form(client, f"{url}/status", {"action": "cancel", "reason": "太短"}, form_url=url)
     html = response.get_data(as_text=True)
