@@ -15,7 +15,15 @@ from app.assessment.results import lodge_objection, publish_results
 from app.assessment.workdays import add_holiday
 from app.assessment.workdays import list_holidays as holidays_of
 from app.web.assessment import results as results_views
-from tests.assessment.factories import WELDER, eligible_person, make_plan, make_world, registered_plan
+from tests.assessment.factories import (
+    WELDER,
+    close,
+    eligible_person,
+    make_plan,
+    make_world,
+    practical_session,
+    registered_plan,
+)
 from tests.assessment.test_results import PUBLISHED, run_exams
 from tests.conftest import login, post_form
 from tests.factories import NOW, make_user
@@ -218,3 +226,28 @@ def test_holiday_removal_is_a_confirmed_step(client, session, world):
                      ).status_code == 302
     session.rollback()
     assert holidays_of(session) == []
+
+
+def test_room_steps_remove_a_candidate_an_assessor_and_confirm(client, session, world):
+    plan, regs = registered_plan(session, world, people=3)
+    close(session, world, plan)
+    sitting = practical_session(session, world, plan, confirm=False)
+    leader = next(a for a in sitting.assignments if a.role == "leader")
+    session.commit()
+    login(client, world.staff.username)
+    url = f"/assessment/sessions/{sitting.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert f'value="{regs[2].id}"' not in page  # every candidate is placed already
+    assert "invalid-feedback" not in step(page, f"remove-candidate-{regs[2].id}")
+    assert post_form(client, f"{url}/candidates/{regs[2].id}/remove", {}, form_url=url).status_code == 302
+    assert post_form(client, f"{url}/assignments/{leader.id}/remove", {}, form_url=url).status_code == 302
+    refused = post_form(client, f"{url}/confirm", {}, form_url=url, follow_redirects=True)
+    assert refused.status_code == 200 and refused.get_data(as_text=True).count("alert-danger") >= 1
+    session.rollback()
+    room = session.get(type(sitting), sitting.id)
+    assert room.status == "planning" and len(room.candidates) == 2
+    assert post_form(client, f"{url}/assign", {"user_id": world.assessors[0].id, "role": "leader"},
+                     form_url=url).status_code == 302
+    assert post_form(client, f"{url}/confirm", {}, form_url=url).status_code == 302
+    session.rollback()
+    assert session.get(type(sitting), sitting.id).status == "confirmed"

@@ -147,7 +147,7 @@ def add_session_candidate(sitting_id: int):
     return _session_page(sitting_id, candidate_form=form)
 
 
-def _confirmed_step(sitting_id: int, call, success: str, **kwargs):
+def _confirmed_step(sitting_id: int, call, success: str, /, **kwargs):
     """A one-click step on a room (after its confirmation); a refusal is flashed, then back to the room."""
     _sitting(sitting_id)
     if ConfirmForm().validate_on_submit():
