@@ -20,7 +20,7 @@ PYBABEL = str(Path(sys.executable).parent / "pybabel")
 
 
 def main() -> int:
-    subprocess.run([PYBABEL, "-q", "extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
+    subprocess.run([PYBABEL, "-q", "extract", "-F", "babel.cfg", "-k", "_l", "--ignore-dirs", ".* .venv node_modules", "--no-location", "--sort-output",
                     "-o", str(POT), "."], cwd=ROOT, check=True)
     subprocess.run([PYBABEL, "-q", "update", "-i", str(POT), "-d", "app/translations", "-l", "zh",
                     "--no-fuzzy-matching", "--ignore-obsolete"], cwd=ROOT, check=True)

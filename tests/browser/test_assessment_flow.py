@@ -33,6 +33,12 @@ def open_room(page, component: str, room: str, day: date, staff: list[tuple[str,
         page.wait_for_selector("#assignment-table")
 
 
+def confirm(page, box: str) -> None:
+    """Open a confirmation step and confirm it."""
+    page.click(f"#{box} > summary")
+    page.click(f"#{box} button[type=submit]")
+
+
 def type_sheet(page, values: list[str]) -> None:
     """Type scores cell after cell with Tab, as a keyboard user does, then save with Enter."""
     page.locator(".score-input").first.focus()
@@ -58,8 +64,8 @@ def test_registration_staffing_scores_sign_off_and_publish(live_server, page, br
     assert "王建军" in table and "刘春艳" in table and "累计从事本职业或相关职业工作满 6 年" in table
     assert "马志强" in table and "需满 6 年" in table  # the demo's ineligible walk-in, with the reason
     page.screenshot(path=str(tmp_path / "assessment-plan.png"), full_page=True)
-    page.click("#action-close")
-    page.click("#action-start")
+    confirm(page, "action-close")
+    confirm(page, "action-start")
     assert "考核进行中" in page.locator("h1").inner_text()
 
     # Staffing: a refusal is shown on the form, then two fully staffed rooms are confirmed.
@@ -113,7 +119,7 @@ def test_registration_staffing_scores_sign_off_and_publish(live_server, page, br
     for room in ("理论考场 302", "数控实训车间 B"):
         supervisor.goto(f"{base}/assessment/my-sessions")
         supervisor.locator("#my-sessions tr", has_text=room).locator("a[href$='/sheet']").click()
-        supervisor.click("#sign-off")
+        confirm(supervisor, "sign-off")
         assert supervisor.locator(".score-input").count() == 0
     supervisor.goto(f"{base}/assessment/my-sessions")
     for room in ("理论考场 302", "数控实训车间 B"):
@@ -121,7 +127,7 @@ def test_registration_staffing_scores_sign_off_and_publish(live_server, page, br
 
     # Publish: results by component, and the notice end date counted in working days.
     page.goto(plan_url + "/results")
-    page.click("#publish-results")
+    confirm(page, "publish-results")
     notice = page.locator("#notice").inner_text()
     assert "2026" in notice or str(today.year) in notice
     results = page.locator("#result-table").inner_text()

@@ -65,7 +65,7 @@ def test_crafted_out_of_scope_plan_is_refused_on_the_form(client, session, world
         "csrf_token": csrf_token_from(page), "scope": f"{electrician.id}:3", "registration_deadline": "2026-12-10",
         "venue": "沈阳"})
     # The choice is not offered, so the form refuses it before the service is asked.
-    assert response.status_code == 200 and session.scalar(select(AssessmentPlan)) is None
+    assert response.status_code == 422 and session.scalar(select(AssessmentPlan)) is None
 
 
 def test_register_by_id_number_shows_outcome_and_refuses_duplicates(client, session, world):
@@ -81,7 +81,7 @@ def test_register_by_id_number_shows_outcome_and_refuses_duplicates(client, sess
     html = client.get(url).get_data(as_text=True)
     assert "周强" in html and "累计从事本职业或相关职业工作满 6 年" in html and number not in html
     again = post_form(client, f"{url}/register", {"id_type": "resident_id", "id_number": number}, form_url=url)
-    assert again.status_code == 400
+    assert again.status_code == 422
     assert f"周强（{person.id_masked}）已报名该评价计划" in again.get_data(as_text=True)
     session.rollback()
     assert len(session.scalars(select(Registration)).all()) == 1
@@ -129,7 +129,7 @@ def test_staffing_refusal_is_shown_on_the_form_and_nothing_is_assigned(client, s
     assert "已申报孙志刚与李娜为亲属关系" in page  # the block is shown before anyone tries
     assert 'id="confirm-session"' in page and "disabled" in page.split('id="confirm-session"')[1][:20]
     response = post_form(client, f"{url}/assign", {"user_id": world.assessors[0].id, "role": "leader"}, form_url=url)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "考评组长孙志刚与考生李娜存在回避关系：已申报孙志刚与李娜为亲属关系" in response.get_data(as_text=True)
     session.rollback()
     assert session.get(type(sitting), sitting.id).assignments == []
@@ -202,7 +202,7 @@ def test_supervisor_signs_off_and_the_sheet_is_locked(client, session, world):
     assert f'name="value-{cell.id}"' not in page
     response = client.post(url, data={"csrf_token": csrf_token_from(page), f"value-{cell.id}": "88",
                                       f"version-{cell.id}": "0"})
-    assert response.status_code == 409 and "本考场成绩已由质量督导员签字确认并锁定" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "本考场成绩已由质量督导员签字确认并锁定" in response.get_data(as_text=True)
     session.rollback()
     assert session.scalars(select(ScoreEvent)).all() == []
 
@@ -248,5 +248,5 @@ def test_appointment_refusal_is_shown_on_the_form(client, session, world):
     response = post_form(client, "/assessment/appointments", {
         "person_id": person.id, "grade_key": "principal_technician",
         "occupation_id": world.occupation(session, WELDER).id, "nomination": "unit"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "高建华在焊工的现有等级为无等级，须取得高级技师方可参评特级技师" in response.get_data(as_text=True)

@@ -18,29 +18,31 @@ from app.assessment.appointments import (
 from app.assessment.vocabulary import APPOINTMENT_GRADES, APPOINTMENT_STATUSES, NOMINATIONS
 from app.catalog.occupations import list_occupations
 from app.database import utcnow
-from app.errors import DomainError
 from app.extensions import db
 from app.web.access import current_actor, roles
-from app.web.assessment.blueprint import bp, notice_days, quota_percent
+from app.web.actions import attempt, form_status
+from app.web.assessment.blueprint import bp, notice_days, occupation_label, quota_percent
 from app.web.assessment.forms import AppointForm, NominateForm, ReasonForm, ReviewForm
-from app.web.forms import attach_error, choices
+from app.web.forms import choices
 
 HR = Role.ENTERPRISE_HR
 
 
-def _page(status=200, form=None):
+def _page(form=None, row=None):
+    """The appointments page; `row` = (kind, appointment id, form) re-shows one row's refused step."""
     actor = current_actor()
-    form = form or NominateForm(formdata=None)
-    form.person_id.choices = choices((p.id, f"{p.name} {p.id_masked}") for p in list_employees(db.session, actor=actor))
-    form.occupation_id.choices = choices((o.id, f"{o.name}（{o.code}）")
-                                         for o in list_occupations(db.session, active_only=True))
+    shown = form or NominateForm(formdata=None)
+    shown.person_id.choices = choices((p.id, f"{p.name} {p.id_masked}") for p in list_employees(db.session, actor=actor))
+    shown.occupation_id.choices = choices((o.id, occupation_label(o))
+                                          for o in list_occupations(db.session, active_only=True))
+    row_kind, row_id, row_form = row or (None, None, None)
     return render_template(
-        "assessment/appointments.html", appointments=list_appointments(db.session, actor=actor), form=form,
+        "assessment/appointments.html", appointments=list_appointments(db.session, actor=actor), form=shown,
         quota=quota_summary(db.session, actor=actor, now=utcnow(), percent=quota_percent()), percent=quota_percent(),
         review_form=ReviewForm(formdata=None), appoint_form=AppointForm(formdata=None),
-        reject_form=ReasonForm(formdata=None), grades=APPOINTMENT_GRADES, statuses=APPOINTMENT_STATUSES,
-        nominations=NOMINATIONS,
-    ), status
+        reject_form=ReasonForm(formdata=None), row_kind=row_kind, row_id=row_id, row_form=row_form,
+        grades=APPOINTMENT_GRADES, statuses=APPOINTMENT_STATUSES, nominations=NOMINATIONS,
+    ), form_status(form, row_form)
 
 
 @bp.get("/appointments")
@@ -56,62 +58,51 @@ def nominate_view():
     """Nominate an employee; prerequisites and the quota are checked first."""
     form = NominateForm()
     if form.validate_on_submit():
-        try:
+        with attempt(form) as done:
             nominate(db.session, actor=current_actor(), now=utcnow(), person_id=form.person_id.data,
                      grade_key=form.grade_key.data, occupation_id=form.occupation_id.data,
                      nomination=form.nomination.data, quota_percent=quota_percent())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Nomination recorded."), "success")
             return redirect(url_for("assessment.appointments"))
-    return _page(400, form)
+    return _page(form)
 
 
-def _done(call, success: str, **kwargs):
-    try:
-        call(db.session, actor=current_actor(), now=utcnow(), **kwargs)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(success, "success")
-    return redirect(url_for("assessment.appointments"))
+def _row_step(appointment_id: int, kind: str, form, action, success: str):
+    """A step on one appointment: `action(form)` calls the service; a refusal re-opens that row's form."""
+    if form.validate_on_submit():
+        with attempt(form) as done:
+            action(form)
+        if done:
+            flash(success, "success")
+            return redirect(url_for("assessment.appointments"))
+    return _page(row=(kind, appointment_id, form))
 
 
 @bp.post("/appointments/<int:appointment_id>/review")
 @roles(HR)
 def review_view(appointment_id: int):
     """Record the review; a pass starts the notice."""
-    form = ReviewForm()
-    if not form.validate_on_submit():
-        flash(_("Please write the review opinion."), "danger")
-        return redirect(url_for("assessment.appointments"))
-    return _done(review_appointment, _("Review recorded."), appointment_id=appointment_id,
-                 passed=form.passed.data == "yes", note=form.note.data, notice_working_days=notice_days())
+    return _row_step(appointment_id, "review", ReviewForm(), lambda form: review_appointment(
+        db.session, actor=current_actor(), now=utcnow(), appointment_id=appointment_id,
+        passed=form.passed.data == "yes", note=form.note.data, notice_working_days=notice_days(),
+    ), _("Review recorded."))
 
 
 @bp.post("/appointments/<int:appointment_id>/appoint")
 @roles(HR)
 def appoint_view(appointment_id: int):
     """Appoint with a term after the notice."""
-    form = AppointForm()
-    if not form.validate_on_submit():
-        flash(_("Please give the term."), "danger")
-        return redirect(url_for("assessment.appointments"))
-    return _done(appoint, _("Appointed; the grade is in the level history."), appointment_id=appointment_id,
-                 term_start=form.term_start.data, term_end=form.term_end.data, quota_percent=quota_percent())
+    return _row_step(appointment_id, "appoint", AppointForm(), lambda form: appoint(
+        db.session, actor=current_actor(), now=utcnow(), appointment_id=appointment_id,
+        term_start=form.term_start.data, term_end=form.term_end.data, quota_percent=quota_percent(),
+    ), _("Appointed; the grade is in the level history."))
 
 
 @bp.post("/appointments/<int:appointment_id>/reject")
 @roles(HR)
 def reject_view(appointment_id: int):
-    """End a nomination with a reason."""
-    form = ReasonForm()
-    if not form.validate_on_submit():
-        flash(_("Please give the reason."), "danger")
-        return redirect(url_for("assessment.appointments"))
-    return _done(reject_appointment, _("Nomination ended."), appointment_id=appointment_id, reason=form.reason.data)
+    """End a nomination with a reason (after the confirmation step)."""
+    return _row_step(appointment_id, "reject", ReasonForm(), lambda form: reject_appointment(
+        db.session, actor=current_actor(), now=utcnow(), appointment_id=appointment_id, reason=form.reason.data,
+    ), _("Nomination ended."))

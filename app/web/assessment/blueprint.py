@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Blueprint, abort, current_app
+from flask import Blueprint, current_app
+from flask_babel import gettext as _
 
-from app.errors import NotFound
+from app.web.actions import localize
 
 bp = Blueprint("assessment", __name__, url_prefix="/assessment")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def or_404(call, **kwargs):
-    """Call a service lookup; anything outside the actor's scope is a 404."""
-    try:
-        return call(**kwargs)
-    except NotFound:
-        abort(404)
+def occupation_label(occupation, level=None) -> str:
+    """An occupation with its code (and a level label) for select options, in the user's language."""
+    if level:
+        return _("%(name)s (%(code)s) %(level)s", name=occupation.name, code=occupation.code, level=localize(level))
+    return _("%(name)s (%(code)s)", name=occupation.name, code=occupation.code)
 
 
 def setting(name: str, default):

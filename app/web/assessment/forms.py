@@ -35,7 +35,7 @@ class PlanForm(FlaskForm):
     registration_deadline = DateField(_l("Registration deadline"), validators=[DataRequired()])
     theory_on = DateField(_l("Theory exam date"), validators=[Optional()])
     practical_on = DateField(_l("Practical exam date"), validators=[Optional()])
-    review_on = DateField(_l("Review date (二级/一级)"), validators=[Optional()])
+    review_on = DateField(_l("Review date (levels 2 and 1)"), validators=[Optional()])
     venue = StringField(_l("Venue"), validators=[DataRequired(), Length(max=200)])
     fee_yuan = DecimalField(_l("Fee (yuan)"), places=2, default=0, validators=[Optional(), NumberRange(0, 100000)])
     submit = SubmitField(_l("Create plan"))
@@ -77,9 +77,9 @@ class TrainingSourcesForm(FlaskForm):
 
 
 class ReasonForm(FlaskForm):
-    """A written reason (override, withdrawal)."""
+    """A written reason (override, withdrawal, ending a nomination); the service refuses one too short."""
 
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=1000)])
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=1000)])
     submit = SubmitField(_l("Confirm"))
 
 
@@ -102,7 +102,7 @@ class AssignForm(FlaskForm):
 
     user_id = SelectField(_l("Assessor"), coerce=int, validate_choice=False)
     role = SelectField(_l("Role"))
-    external = BooleanField(_l("External supervisor (appointed by 人社)"))
+    external = BooleanField(_l("External supervisor (appointed by the human resources bureau)"))
     submit = SubmitField(_l("Assign"))
 
 
@@ -118,8 +118,7 @@ class QualificationForm(FlaskForm):
 
     user_id = SelectField(_l("Assessor"), coerce=int, validate_choice=False)
     occupation_code = SelectField(_l("Occupation"))
-    level_digit = SelectField(_l("Own level"), coerce=int,
-                              choices=choices([(5, "五级"), (4, "四级"), (3, "三级"), (2, "二级"), (1, "一级")]))
+    level_digit = SelectField(_l("Own level"), coerce=int)  # choices: the ladder's labels, set by the view
     certificate_number = StringField(_l("Certificate number"), validators=[Optional(), Length(max=30)])
     submit = SubmitField(_l("Save qualification"))
 
@@ -139,7 +138,7 @@ class HolidayForm(FlaskForm):
 
     day = DateField(_l("Date"), validators=[DataRequired()])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=50)])
-    is_makeup_workday = BooleanField(_l("Make-up working day (调休上班)"))
+    is_makeup_workday = BooleanField(_l("Make-up working day"))
     submit = SubmitField(_l("Add"))
 
 
@@ -158,7 +157,8 @@ class ResolveForm(FlaskForm):
     outcome = SelectField(_l("Outcome"), choices=choices([("dismissed", _l("Dismissed")), ("upheld", _l("Upheld"))]))
     component = SelectField(_l("Component to correct"), choices=choices(COMPONENT_LABELS.items()))
     score = StringField(_l("Corrected score"), validators=[Optional(), Length(max=10)])
-    resolution = TextAreaField(_l("Resolution"), validators=[DataRequired(), Length(max=2000)])
+    resolution = TextAreaField(_l("Resolution"), validators=[Optional(), Length(max=2000)],
+                               description=_l("The written reason for the outcome; it is recorded with any corrected score"))
     submit = SubmitField(_l("Resolve"))
 
 

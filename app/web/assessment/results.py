@@ -19,49 +19,53 @@ from app.assessment.results import (
 from app.assessment.vocabulary import OBJECTION_STATUSES, PLAN_STATUSES, RESULT_STATUSES
 from app.catalog.models import COMPONENT_LABELS
 from app.database import utcnow
-from app.errors import DomainError
 from app.extensions import db
 from app.web.access import current_actor, roles
-from app.web.assessment.blueprint import bp, or_404
+from app.web.actions import attempt, form_status
+from app.web.assessment.blueprint import bp
 from app.web.assessment.forms import ConfirmForm, ObjectionForm, ResolveForm
-from app.web.forms import attach_error, choices
+from app.web.forms import choices
 
 STAFF = Role.EVALUATION_STAFF
 
 
-def _page(plan, status=200, objection_form=None):
-    results = list_results(db.session, actor=current_actor(), plan_id=plan.id)
-    objection_form = objection_form or ObjectionForm(formdata=None)
-    objection_form.result_id.choices = choices(
-        (r.id, f"{r.registration.ticket_number} {r.person.name}") for r in results)
-    resolve_form = ResolveForm(formdata=None)
-    resolve_form.component.choices = choices((c.component, COMPONENT_LABELS[c.component]) for c in plan.components)
+def _resolve_form(plan, form: ResolveForm | None = None) -> ResolveForm:
+    form = form or ResolveForm(formdata=None)
+    form.component.choices = choices((c.component, COMPONENT_LABELS[c.component]) for c in plan.components)
+    return form
+
+
+def _page(plan_id: int, objection_form=None, refused_resolve=None, objection_id=None):
+    """The results page; `refused_resolve` re-shows the refused resolution of objection `objection_id`."""
     actor = current_actor()
+    plan = get_plan(db.session, actor=actor, plan_id=plan_id)
+    results = list_results(db.session, actor=actor, plan_id=plan.id)
+    shown_objection = objection_form or ObjectionForm(formdata=None)
+    shown_objection.result_id.choices = choices(
+        (r.id, f"{r.registration.ticket_number} {r.person.name}") for r in results)
     return render_template(
         "assessment/results.html", plan=plan, results=results, objections=list_objections(db.session, plan_id=plan.id),
-        objection_form=objection_form, resolve_form=resolve_form, confirm_form=ConfirmForm(formdata=None),
+        objection_form=shown_objection, resolve_form=_resolve_form(plan), refused_resolve=refused_resolve,
+        refused_objection_id=objection_id, confirm_form=ConfirmForm(formdata=None),
         labels=COMPONENT_LABELS, statuses=PLAN_STATUSES, result_statuses=RESULT_STATUSES,
         objection_statuses=OBJECTION_STATUSES,
         is_staff=actor.has_role(STAFF) and plan.organisation_id == actor.organisation_id,
-    ), status
+    ), form_status(objection_form, refused_resolve)
 
 
 @bp.get("/plans/<int:plan_id>/results")
 @roles(Role.EVALUATION_STAFF, Role.ADMIN)
 def results(plan_id: int):
     """A plan's results by component, the notice and its objections."""
-    return _page(or_404(get_plan, session=db.session, actor=current_actor(), plan_id=plan_id))
+    return _page(plan_id)
 
 
-def _act(call, success: str, plan_id: int, **kwargs):
+def _step(call, plan_id: int, success: str):
+    """One confirmed step on a plan's results (compute, publish, finalise); a refusal is flashed."""
     if ConfirmForm().validate_on_submit():
-        try:
-            call(db.session, actor=current_actor(), now=utcnow(), plan_id=plan_id, **kwargs)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
+        with attempt() as done:
+            call(db.session, actor=current_actor(), now=utcnow(), plan_id=plan_id)
+        if done:
             flash(success, "success")
     return redirect(url_for("assessment.results", plan_id=plan_id))
 
@@ -70,63 +74,51 @@ def _act(call, success: str, plan_id: int, **kwargs):
 @roles(STAFF)
 def compute(plan_id: int):
     """Work out provisional results once every room is signed off."""
-    return _act(compute_results, _("Results computed."), plan_id)
+    return _step(compute_results, plan_id, _("Results computed."))
 
 
 @bp.post("/plans/<int:plan_id>/results/publish")
 @roles(STAFF)
 def publish(plan_id: int):
     """Publish the results for the notice (公示)."""
-    return _act(publish_results, _("Results published for the notice period."), plan_id)
+    return _step(publish_results, plan_id, _("Results published for the notice period."))
 
 
 @bp.post("/plans/<int:plan_id>/results/finalise")
 @roles(STAFF)
 def finalise(plan_id: int):
     """After the notice with no open objection: results become final and levels are recorded."""
-    return _act(finalise_plan, _("Results are final; levels recorded and certificates may be issued."), plan_id)
+    return _step(finalise_plan, plan_id, _("Results are final; levels recorded and certificates may be issued."))
 
 
 @bp.post("/plans/<int:plan_id>/objections")
 @roles(STAFF)
 def objection(plan_id: int):
     """Record an objection lodged during the notice."""
-    plan = or_404(get_plan, session=db.session, actor=current_actor(), plan_id=plan_id)
     form = ObjectionForm()
     if form.validate_on_submit():
-        try:
-            lodge_objection(db.session, actor=current_actor(), now=utcnow(), plan_id=plan.id,
+        with attempt(form) as done:
+            lodge_objection(db.session, actor=current_actor(), now=utcnow(), plan_id=plan_id,
                             result_id=form.result_id.data, lodged_by_name=form.lodged_by_name.data,
                             content=form.content.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Objection recorded."), "success")
-            return redirect(url_for("assessment.results", plan_id=plan.id) + "#objections")
-    return _page(plan, 400, objection_form=form)
+            return redirect(url_for("assessment.results", plan_id=plan_id) + "#objections")
+    return _page(plan_id, objection_form=form)
 
 
 @bp.post("/plans/<int:plan_id>/objections/<int:objection_id>/resolve")
 @roles(STAFF)
 def resolve(plan_id: int, objection_id: int):
-    """Uphold an objection with a corrected score, or dismiss it."""
-    plan = or_404(get_plan, session=db.session, actor=current_actor(), plan_id=plan_id)
-    form = ResolveForm()
-    form.component.choices = choices((c.component, COMPONENT_LABELS[c.component]) for c in plan.components)
+    """Uphold an objection with a corrected score, or dismiss it; the resolution is the written reason."""
+    form = _resolve_form(get_plan(db.session, actor=current_actor(), plan_id=plan_id), ResolveForm())
     if form.validate_on_submit():
         upheld = form.outcome.data == "upheld"
         corrections = {form.component.data: form.score.data} if upheld and form.score.data else {}
-        try:
+        with attempt(form) as done:
             resolve_objection(db.session, actor=current_actor(), now=utcnow(), objection_id=objection_id,
                               upheld=upheld, resolution=form.resolution.data, corrections=corrections)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
+        if done:
             flash(_("Objection resolved."), "success")
-    else:
-        flash(_("Please write the resolution."), "danger")
-    return redirect(url_for("assessment.results", plan_id=plan.id) + "#objections")
+            return redirect(url_for("assessment.results", plan_id=plan_id) + "#objections")
+    return _page(plan_id, refused_resolve=form, objection_id=objection_id)

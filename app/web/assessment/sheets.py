@@ -12,12 +12,12 @@ from app.assessment.staffing import mode_of, sessions_of_assessor
 from app.assessment.vocabulary import ASSIGNMENT_ROLES, SESSION_STATUSES
 from app.catalog.models import COMPONENT_LABELS
 from app.database import utcnow
-from app.errors import DomainError, NotFound
 from app.extensions import db
 from app.web.access import current_actor, roles
-from app.web.assessment.blueprint import bp, or_404
+from app.web.actions import REFUSED, attempt, form_status
+from app.web.assessment.blueprint import bp
 from app.web.assessment.forms import ConfirmForm, RelationForm
-from app.web.forms import attach_error, choices
+from app.web.forms import choices
 
 MARKERS = (Role.ASSESSOR, Role.EVALUATION_STAFF, Role.ADMIN)
 
@@ -47,27 +47,22 @@ def declare_own_relation():
     actor = current_actor()
     assigned = sessions_of_assessor(db.session, actor=actor)
     form = _relation_form(assigned, RelationForm())
-    allowed = {c.value for c in form.person_id.choices}
     if form.validate_on_submit():
-        if form.person_id.data not in allowed:
+        if form.person_id.data not in {c.value for c in form.person_id.choices}:
             abort(404)
-        try:
+        with attempt(form) as done:
             declare_relation(db.session, actor=actor, now=utcnow(), assessor_id=actor.id,
                              person_id=form.person_id.data, kind=form.kind.data, note=form.note.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Relation declared; you will not be assigned to assess this person."), "success")
             return redirect(url_for("assessment.my_sessions"))
     return render_template("assessment/my_sessions.html", assigned=assigned, roles=ASSIGNMENT_ROLES,
-                           labels=COMPONENT_LABELS, statuses=SESSION_STATUSES, form=form), 400
+                           labels=COMPONENT_LABELS, statuses=SESSION_STATUSES, form=form), form_status(form)
 
 
 def _render_sheet(sitting_id: int, outcomes: dict[int, CellOutcome] | None = None, reason: str = "", status=200):
-    sheet = or_404(score_sheet, session=db.session, actor=current_actor(), sitting_id=sitting_id)
     actor = current_actor()
+    sheet = score_sheet(db.session, actor=actor, sitting_id=sitting_id)
     is_supervisor = any(a.user_id == actor.id and a.role == "supervisor" for a in sheet.sitting.assignments)
     return render_template("assessment/sheet.html", sheet=sheet, sitting=sheet.sitting, outcomes=outcomes or {},
                            reason=reason, labels=COMPONENT_LABELS, roles=ASSIGNMENT_ROLES, statuses=SESSION_STATUSES,
@@ -92,7 +87,7 @@ def _cells_from_form(form) -> list[CellInput]:
         try:
             score_id, version = int(key.removeprefix("value-")), int(form.get(f"version-{key[6:]}", ""))
         except ValueError:
-            abort(400)
+            abort(400)  # a tampered sheet: the page always sends whole numbers here
         cells.append(CellInput(score_id, value, version, reason))
     return cells
 
@@ -100,23 +95,24 @@ def _cells_from_form(form) -> list[CellInput]:
 @bp.post("/sessions/<int:sitting_id>/sheet")
 @roles(*MARKERS)
 def save_sheet_view(sitting_id: int):
-    """Save every changed cell in one transaction; conflicting or invalid cells are reported and keep what was typed."""
+    """Save every changed cell in one transaction; conflicting or invalid cells are reported and keep what was typed.
+
+    A refused sheet (locked, not staffed) answers 422; rows refused one by one answer 409 when another user
+    changed a cell meanwhile (reload and check), else 422.
+    """
     cells = _cells_from_form(request.form)
-    try:
+    reason = request.form.get("reason", "")
+    with attempt() as done:
         results = save_sheet(db.session, actor=current_actor(), now=utcnow(), sitting_id=sitting_id, cells=cells)
-    except NotFound:
-        abort(404)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return _render_sheet(sitting_id, reason=request.form.get("reason", ""), status=409)
-    db.session.commit()
+    if not done:
+        return _render_sheet(sitting_id, reason=reason, status=done.status)
     refused = {o.score_id: o for o in results if o.status in ("conflict", "invalid")}
     saved = sum(o.status == "saved" for o in results)
     if refused:
         flash(_("%(saved)s saved; %(refused)s not saved — see the marked rows.", saved=saved, refused=len(refused)),
               "warning")
-        return _render_sheet(sitting_id, refused, request.form.get("reason", ""), status=409)
+        conflict = any(o.status == "conflict" for o in refused.values())
+        return _render_sheet(sitting_id, refused, reason, status=409 if conflict else REFUSED)
     flash(_("%(n)s scores saved.", n=saved), "success")
     return redirect(url_for("assessment.sheet", sitting_id=sitting_id))
 
@@ -124,16 +120,10 @@ def save_sheet_view(sitting_id: int):
 @bp.post("/sessions/<int:sitting_id>/sign-off")
 @roles(Role.ASSESSOR)
 def sign_off(sitting_id: int):
-    """The session's quality supervisor signs the scores off; they are locked from then on."""
+    """The session's quality supervisor signs the scores off (after the confirmation step); they are locked."""
     if ConfirmForm().validate_on_submit():
-        try:
+        with attempt() as done:
             sign_off_session(db.session, actor=current_actor(), now=utcnow(), sitting_id=sitting_id)
-        except NotFound:
-            abort(404)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
+        if done:
             flash(_("Scores signed off and locked."), "success")
     return redirect(url_for("assessment.sheet", sitting_id=sitting_id))

@@ -25,96 +25,90 @@ from app.assessment.staffing import (
 from app.assessment.vocabulary import ASSIGNMENT_ROLES, MODE_ROLES, PLAN_STATUSES, SESSION_STATUSES
 from app.catalog.models import COMPONENT_LABELS
 from app.database import utcnow
-from app.errors import DomainError
 from app.extensions import db
 from app.web.access import current_actor, roles
-from app.web.assessment.blueprint import bp, or_404
+from app.web.actions import attempt, form_status
+from app.web.assessment.blueprint import bp
 from app.web.assessment.forms import AssignForm, CandidateForm, ConfirmForm, SessionForm
-from app.web.forms import attach_error, choices
+from app.web.forms import choices
 
 STAFF = Role.EVALUATION_STAFF
 
 
-def _sessions_page(plan, form=None, status=200):
-    form = form or SessionForm(formdata=None)
-    form.component.choices = choices((c.component, COMPONENT_LABELS[c.component]) for c in plan.components)
+def _sessions_page(plan_id: int, form=None):
+    plan = get_plan(db.session, actor=current_actor(), plan_id=plan_id)
+    shown = form or SessionForm(formdata=None)
+    shown.component.choices = _components(plan)
     sittings = list_sessions(db.session, plan_id=plan.id)
     unplaced = {c.component: len(unplaced_registrations(db.session, plan_id=plan.id, plan_component_id=c.id))
                 for c in plan.components}
-    return render_template("assessment/sessions.html", plan=plan, sittings=sittings, form=form, unplaced=unplaced,
+    return render_template("assessment/sessions.html", plan=plan, sittings=sittings, form=shown, unplaced=unplaced,
                            problems={s.id: session_problems(s) for s in sittings}, statuses=SESSION_STATUSES,
-                           labels=COMPONENT_LABELS, roles=ASSIGNMENT_ROLES, plan_statuses=PLAN_STATUSES), status
+                           labels=COMPONENT_LABELS, roles=ASSIGNMENT_ROLES,
+                           plan_statuses=PLAN_STATUSES), form_status(form)
+
+
+def _components(plan):
+    return choices((c.component, COMPONENT_LABELS[c.component]) for c in plan.components)
 
 
 @bp.get("/plans/<int:plan_id>/sessions")
 @roles(STAFF)
 def sessions(plan_id: int):
     """A plan's rooms with their staffing status."""
-    return _sessions_page(or_404(get_plan, session=db.session, actor=current_actor(), plan_id=plan_id))
+    return _sessions_page(plan_id)
 
 
 @bp.post("/plans/<int:plan_id>/sessions")
 @roles(STAFF)
 def new_session(plan_id: int):
     """Open a room for a component with every (or the next N) unplaced candidates."""
-    plan = or_404(get_plan, session=db.session, actor=current_actor(), plan_id=plan_id)
     form = SessionForm()
-    form.component.choices = choices((c.component, COMPONENT_LABELS[c.component]) for c in plan.components)
+    form.component.choices = _components(get_plan(db.session, actor=current_actor(), plan_id=plan_id))
     if form.validate_on_submit():
-        try:
-            sitting = create_session(db.session, actor=current_actor(), now=utcnow(), plan_id=plan.id,
+        with attempt(form) as done:
+            sitting = create_session(db.session, actor=current_actor(), now=utcnow(), plan_id=plan_id,
                                      component=form.component.data, room=form.room.data,
                                      starts_at=local_datetime(form.day.data, form.start.data),
                                      duration_minutes=form.duration_minutes.data,
                                      max_candidates=form.max_candidates.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Room opened with %(n)s candidates.", n=len(sitting.candidates)), "success")
             return redirect(url_for("assessment.session_page", sitting_id=sitting.id))
-    return _sessions_page(plan, form, 400)
-
-
-def _session_page(sitting, status=200, assign_form=None, candidate_form=None):
-    mode = mode_of(sitting)
-    assign_form = assign_form or AssignForm(formdata=None)
-    options = assessor_options(db.session, sitting=sitting)
-    assign_form.user_id.choices = choices((o.user.id, o.user.display_name) for o in options if not o.assigned_role)
-    assign_form.role.choices = choices((r, ASSIGNMENT_ROLES[r]) for r in MODE_ROLES[mode])
-    candidate_form = candidate_form or CandidateForm(formdata=None)
-    unplaced = unplaced_registrations(db.session, plan_id=sitting.plan_id, plan_component_id=sitting.plan_component_id)
-    candidate_form.registration_id.choices = choices((r.id, f"{r.ticket_number} {r.person.name}") for r in unplaced)
-    return render_template(
-        "assessment/session.html", sitting=sitting, plan=sitting.plan, options=options, assign_form=assign_form,
-        candidate_form=candidate_form, confirm_form=ConfirmForm(formdata=None), problems=session_problems(sitting),
-        roles=ASSIGNMENT_ROLES, labels=COMPONENT_LABELS, statuses=SESSION_STATUSES, mode=mode,
-        marking=mode != "invigilated",
-    ), status
+    return _sessions_page(plan_id, form)
 
 
 def _sitting(sitting_id: int):
-    return or_404(session_for_staff, session=db.session, actor=current_actor(), sitting_id=sitting_id)
+    return session_for_staff(db.session, actor=current_actor(), sitting_id=sitting_id)
+
+
+def _session_page(sitting_id: int, assign_form=None, candidate_form=None):
+    sitting = _sitting(sitting_id)
+    mode = mode_of(sitting)
+    options = assessor_options(db.session, sitting=sitting)
+    shown_assign = assign_form or AssignForm(formdata=None)
+    shown_assign.user_id.choices = choices((o.user.id, o.user.display_name) for o in options if not o.assigned_role)
+    shown_assign.role.choices = _roles(mode)
+    shown_candidate = candidate_form or CandidateForm(formdata=None)
+    unplaced = unplaced_registrations(db.session, plan_id=sitting.plan_id, plan_component_id=sitting.plan_component_id)
+    shown_candidate.registration_id.choices = choices((r.id, f"{r.ticket_number} {r.person.name}") for r in unplaced)
+    return render_template(
+        "assessment/session.html", sitting=sitting, plan=sitting.plan, options=options, assign_form=shown_assign,
+        candidate_form=shown_candidate, confirm_form=ConfirmForm(formdata=None), problems=session_problems(sitting),
+        roles=ASSIGNMENT_ROLES, labels=COMPONENT_LABELS, statuses=SESSION_STATUSES, mode=mode,
+        marking=mode != "invigilated",
+    ), form_status(assign_form, candidate_form)
+
+
+def _roles(mode: str):
+    return choices((r, ASSIGNMENT_ROLES[r]) for r in MODE_ROLES[mode])
 
 
 @bp.get("/sessions/<int:sitting_id>")
 @roles(STAFF)
 def session_page(sitting_id: int):
     """One room: candidates, assigned staff, the assessors' blocks, and what still stops confirmation."""
-    return _session_page(_sitting(sitting_id))
-
-
-def _run(call, success: str, **kwargs) -> bool:
-    try:
-        call(db.session, actor=current_actor(), now=utcnow(), **kwargs)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return False
-    db.session.commit()
-    flash(success, "success")
-    return True
+    return _session_page(sitting_id)
 
 
 def _back(sitting_id: int):
@@ -125,68 +119,63 @@ def _back(sitting_id: int):
 @roles(STAFF)
 def assign(sitting_id: int):
     """Assign an assessor; refusals (level, recusal, roles filled) come back on the form."""
-    sitting = _sitting(sitting_id)
     form = AssignForm()
-    form.role.choices = choices((r, ASSIGNMENT_ROLES[r]) for r in MODE_ROLES[mode_of(sitting)])
+    form.role.choices = _roles(mode_of(_sitting(sitting_id)))
     if form.validate_on_submit():
-        try:
-            assign_assessor(db.session, actor=current_actor(), now=utcnow(), sitting_id=sitting.id,
+        with attempt(form) as done:
+            assign_assessor(db.session, actor=current_actor(), now=utcnow(), sitting_id=sitting_id,
                             user_id=form.user_id.data, role=form.role.data, external=form.external.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Assessor assigned."), "success")
-            return _back(sitting.id)
-    return _session_page(_sitting(sitting_id), 400, assign_form=form)
-
-
-@bp.post("/sessions/<int:sitting_id>/assignments/<int:assignment_id>/remove")
-@roles(STAFF)
-def unassign(sitting_id: int, assignment_id: int):
-    """Take an assessor off a room that is still being arranged."""
-    _sitting(sitting_id)
-    if ConfirmForm().validate_on_submit():
-        _run(unassign_assessor, _("Assessor removed."), assignment_id=assignment_id)
-    return _back(sitting_id)
+            return _back(sitting_id)
+    return _session_page(sitting_id, assign_form=form)
 
 
 @bp.post("/sessions/<int:sitting_id>/candidates")
 @roles(STAFF)
 def add_session_candidate(sitting_id: int):
     """Place a candidate in the room; refused when an assigned assessor must recuse."""
-    sitting = _sitting(sitting_id)
+    _sitting(sitting_id)
     form = CandidateForm()
     if form.validate_on_submit():
-        try:
-            add_candidate(db.session, actor=current_actor(), now=utcnow(), sitting_id=sitting.id,
+        with attempt(form) as done:
+            add_candidate(db.session, actor=current_actor(), now=utcnow(), sitting_id=sitting_id,
                           registration_id=form.registration_id.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Candidate added."), "success")
-            return _back(sitting.id)
-    return _session_page(_sitting(sitting_id), 400, candidate_form=form)
+            return _back(sitting_id)
+    return _session_page(sitting_id, candidate_form=form)
+
+
+def _confirmed_step(sitting_id: int, call, success: str, /, **kwargs):
+    """A one-click step on a room (after its confirmation); a refusal is flashed, then back to the room."""
+    _sitting(sitting_id)
+    if ConfirmForm().validate_on_submit():
+        with attempt() as done:
+            call(db.session, actor=current_actor(), now=utcnow(), **kwargs)
+        if done:
+            flash(success, "success")
+    return _back(sitting_id)
+
+
+@bp.post("/sessions/<int:sitting_id>/assignments/<int:assignment_id>/remove")
+@roles(STAFF)
+def unassign(sitting_id: int, assignment_id: int):
+    """Take an assessor off a room that is still being arranged."""
+    return _confirmed_step(sitting_id, unassign_assessor, _("Assessor removed."), assignment_id=assignment_id)
 
 
 @bp.post("/sessions/<int:sitting_id>/candidates/<int:registration_id>/remove")
 @roles(STAFF)
 def remove_session_candidate(sitting_id: int, registration_id: int):
     """Take a candidate out of the room."""
-    _sitting(sitting_id)
-    if ConfirmForm().validate_on_submit():
-        _run(remove_candidate, _("Candidate removed."), sitting_id=sitting_id, registration_id=registration_id)
-    return _back(sitting_id)
+    return _confirmed_step(sitting_id, remove_candidate, _("Candidate removed."), sitting_id=sitting_id,
+                           registration_id=registration_id)
 
 
 @bp.post("/sessions/<int:sitting_id>/confirm")
 @roles(STAFF)
 def confirm(sitting_id: int):
     """Lock the room for the exam: ratios and recusal are checked once more."""
-    _sitting(sitting_id)
-    if ConfirmForm().validate_on_submit():
-        _run(confirm_session, _("Room confirmed; score sheets are open."), sitting_id=sitting_id)
-    return _back(sitting_id)
+    return _confirmed_step(sitting_id, confirm_session, _("Room confirmed; score sheets are open."),
+                           sitting_id=sitting_id)
