@@ -8,9 +8,11 @@ from app.api import bp, documented
 from app.api.openapi import register_schema
 from app.certification.models import STATUSES
 from app.database import utcnow
+from app.extensions import db
 from app.verification.checks import FOUND, LEGACY, CheckOutcome, check_number, check_token
+from app.verification.fastpath import check_transaction
 from app.web.access import bearer_organisation, public
-from app.web.verify.blueprint import check_transaction, keyring, public_limit
+from app.web.verify.blueprint import keyring, public_limit
 
 _FACT_FIELDS = ("number", "kind", "kind_label", "status", "status_label", "holder_name", "id_masked",
                 "occupation_code", "occupation_name", "variant_name", "level_label", "issue_date", "issuer_name",
@@ -63,7 +65,7 @@ QR_PARAMS = [{"name": key, "in": "query", "required": False, "schema": {"type": 
 def verify_number():
     """Both number and name must match; every miss gets the same 404."""
     organisation_id = bearer_organisation()
-    with check_transaction() as checks:
+    with check_transaction(db.engine, db.session) as checks:
         outcome = check_number(checks, number=request.args.get("number", ""), name=request.args.get("name", ""),
                                now=utcnow(), channel="api", organisation_id=organisation_id)
     return _answer(outcome)
@@ -80,7 +82,7 @@ def verify_number():
 def verify_token(token: str):
     """The certificate a QR token belongs to, and whether the QR's signature verifies."""
     organisation_id = bearer_organisation()
-    with check_transaction() as checks:
+    with check_transaction(db.engine, db.session) as checks:
         outcome = check_token(checks, token=token, query=request.args.to_dict(flat=False), keyring=keyring(),
                               now=utcnow(), channel="api", organisation_id=organisation_id)
     return _answer(outcome)
