@@ -21,7 +21,7 @@ from app.accounts.models import Organisation, User
 from app.audit.services import record_event
 from app.catalog.ladder import level_label
 from app.certification.models import KIND_LABELS, Certificate, CertificatePrint, NumberReservation
-from app.certification.numbering import allocate_serial
+from app.certification.numbering import allocate_serial, next_local_number, next_print_serial
 from app.certification.rendering import (
     ApprenticeshipCertificateView,
     CertificateView,
@@ -31,7 +31,6 @@ from app.certification.rendering import (
     render_pdf,
 )
 from app.certification.seal import make_seal_svg
-from app.certification.sequences import next_local_number, next_print_serial
 from app.certification.signing import KeyRing, SignedPayload, new_token, verification_url
 from app.errors import ValidationFailed
 from app.filestore import write_atomically

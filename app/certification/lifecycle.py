@@ -24,7 +24,7 @@ from app.certification.issuing import (
     reserve_number,
 )
 from app.certification.models import Certificate, CertificatePrint
-from app.certification.sequences import next_print_serial
+from app.certification.numbering import next_print_serial
 from app.certification.signing import verification_url
 from app.errors import InvalidTransition, NotAllowed, NotFound, ValidationFailed
 from app.people.models import Person, PersonAccess
