@@ -34,7 +34,7 @@ def check_screenshot(data: bytes) -> str:
         raise ValidationFailed(N_("Upload a screenshot of the result."), field="screenshot")
     if len(data) > MAX_SCREENSHOT_BYTES:
         raise ValidationFailed(N_("The screenshot may be at most 5 MB; this one has {size} MB.",
-                                  size=f"{len(data) / 1024 / 1024:.1f}"), field="screenshot")
+                                  size=round(len(data) / 1024 / 1024, 1)), field="screenshot")
     declared = next((kind for magic, kind in _MAGIC.items() if data.startswith(magic)), None)
     if declared is None:
         raise ValidationFailed(N_("The screenshot must be a PNG or JPEG image."), field="screenshot")

@@ -23,10 +23,11 @@ class CheckForm(FlaskForm):
 
 
 class BulkForm(FlaskForm):
-    """An Excel sheet with the columns 证书编号 and 姓名."""
+    """An Excel sheet with a certificate number column and a name column."""
 
     file = FileField(_l("Excel file (.xlsx)"), validators=[FileRequired()],
-                     description=_l("First row: headers with the columns 证书编号 and 姓名; at most 5,000 rows"))
+                     description=_l("First row: headers with a certificate number column and a name column (\"number\" and "
+                                     "\"name\", or their Chinese names); at most 5,000 rows"))
     submit = SubmitField(_l("Check all"))
 
 
