@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from app.errors import ValidationFailed
+from app.translation import N_
 
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1  # the database's INTEGER columns
 _INTEGER = re.compile(r"-?[0-9]{1,18}", re.ASCII)
@@ -17,10 +18,10 @@ def text(data: dict, key: str, *, required: bool = False) -> str | None:
     value = data.get(key)
     if value is None or value == "":
         if required:
-            raise ValidationFailed(f"缺少字段 {key}", field=key)
+            raise ValidationFailed(N_("The field {field} is missing.", field=key), field=key)
         return None
     if not isinstance(value, str):
-        raise ValidationFailed(f"{key} 应为字符串", field=key)
+        raise ValidationFailed(N_("{field} must be a string.", field=key), field=key)
     return value
 
 
@@ -29,12 +30,12 @@ def integer(data: dict, key: str, *, required: bool = False) -> int | None:
     value = data.get(key)
     if value is None:
         if required:
-            raise ValidationFailed(f"缺少字段 {key}", field=key)
+            raise ValidationFailed(N_("The field {field} is missing.", field=key), field=key)
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationFailed(f"{key} 应为整数", field=key)
+        raise ValidationFailed(N_("{field} must be an integer.", field=key), field=key)
     if not INT32_MIN <= value <= INT32_MAX:
-        raise ValidationFailed(f"{key} 超出范围", field=key)
+        raise ValidationFailed(N_("{field} is out of range.", field=key), field=key)
     return value
 
 
@@ -46,7 +47,7 @@ def day(data: dict, key: str, *, required: bool = False) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise ValidationFailed(f"{key} 的日期格式应为 YYYY-MM-DD", field=key) from exc
+        raise ValidationFailed(N_("{field} must be a date written YYYY-MM-DD.", field=key), field=key) from exc
 
 
 def decimal(data: dict, key: str, *, required: bool = False) -> Decimal | None:
@@ -54,14 +55,14 @@ def decimal(data: dict, key: str, *, required: bool = False) -> Decimal | None:
     value = data.get(key)
     if value is None or value == "":
         if required:
-            raise ValidationFailed(f"缺少字段 {key}", field=key)
+            raise ValidationFailed(N_("The field {field} is missing.", field=key), field=key)
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise ValidationFailed(f"{key} 应为数字", field=key)
+        raise ValidationFailed(N_("{field} must be a number.", field=key), field=key)
     try:
         return Decimal(str(value))
     except InvalidOperation as exc:
-        raise ValidationFailed(f"{key} 应为数字", field=key) from exc
+        raise ValidationFailed(N_("{field} must be a number.", field=key), field=key) from exc
 
 
 def integer_list(data: dict, key: str) -> list[int]:
@@ -69,7 +70,7 @@ def integer_list(data: dict, key: str) -> list[int]:
     value = data.get(key) or []
     if not isinstance(value, list) or not all(
             isinstance(v, int) and not isinstance(v, bool) and INT32_MIN <= v <= INT32_MAX for v in value):
-        raise ValidationFailed(f"{key} 应为整数数组", field=key)
+        raise ValidationFailed(N_("{field} must be an array of integers.", field=key), field=key)
     return value
 
 
@@ -80,12 +81,13 @@ def query_integer(args, key: str, *, default: int | None = None, minimum: int | 
     if raw is None:
         return default
     if not _INTEGER.fullmatch(raw):
-        raise ValidationFailed(f"查询参数 {key} 应为整数", field=key)
+        raise ValidationFailed(N_("The query parameter {field} must be an integer.", field=key), field=key)
     value = int(raw)
     minimum = INT32_MIN if minimum is None else minimum
     maximum = INT32_MAX if maximum is None else maximum
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-        raise ValidationFailed(f"查询参数 {key} 应在 {minimum} 到 {maximum} 之间", field=key)
+        raise ValidationFailed(N_("The query parameter {field} must lie between {minimum} and {maximum}.", field=key,
+                                  minimum=minimum, maximum=maximum), field=key)
     return value
 
 
@@ -95,5 +97,6 @@ def query_choice(args, key: str, choices) -> str | None:
     if raw is None:
         return None
     if raw not in choices:
-        raise ValidationFailed(f"查询参数 {key} 应为 {'、'.join(choices)} 之一", field=key)
+        raise ValidationFailed(N_("The query parameter {field} must be one of: {choices}.", field=key,
+                                  choices="; ".join(choices)), field=key)
     return raw

@@ -21,7 +21,7 @@ from app.accounts.models import Organisation, User
 from app.audit.services import record_event
 from app.catalog.ladder import level_label
 from app.certification.models import KIND_LABELS, Certificate, CertificatePrint, NumberReservation
-from app.certification.numbering import allocate_serial
+from app.certification.numbering import allocate_serial, next_local_number, next_print_serial
 from app.certification.rendering import (
     ApprenticeshipCertificateView,
     CertificateView,
@@ -31,12 +31,12 @@ from app.certification.rendering import (
     render_pdf,
 )
 from app.certification.seal import make_seal_svg
-from app.certification.sequences import next_local_number, next_print_serial
 from app.certification.signing import KeyRing, SignedPayload, new_token, verification_url
 from app.errors import ValidationFailed
 from app.filestore import write_atomically
 from app.idnumbers import ID_TYPE_LABELS
 from app.people.models import Person
+from app.translation import N_, in_chinese
 
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 LOCAL_PREFIX = {"training": "PX", "apprenticeship": "XT"}
@@ -104,14 +104,16 @@ def reserve_number(session: Session, *, draft: CertificateDraft, now: datetime, 
         return held
     issued = existing_certificate(session, kind=draft.kind, source_type=draft.source_type, source_id=draft.source_id)
     if issued is not None and not correction:
-        raise ValidationFailed(f"该记录已发证（证书编号 {issued.number}），更正请使用“更正换发”", field="source")
+        raise ValidationFailed(N_("A certificate has already been issued for this record (number {number}); to "
+                                  "correct it, use \"Correct and reissue\".", number=issued.number), field="source")
     issue_date = local_date(now)
     if draft.kind == "skill_level":
         filing = draft.issuer.filing
         if filing is None:
-            raise ValidationFailed(f"{draft.issuer.name}没有评价机构备案信息，不能编号发证", field="issuer")
+            raise ValidationFailed(N_("{organisation} has no evaluation organisation filing, so it cannot number "
+                                      "and issue certificates.", organisation=draft.issuer.name), field="issuer")
         if draft.level_digit is None:
-            raise ValidationFailed("职业技能等级证书必须有等级", field="level_digit")
+            raise ValidationFailed(N_("A vocational skill level certificate needs a level."), field="level_digit")
         _serial, number = allocate_serial(session, filing=filing, year=issue_date.year, level_digit=draft.level_digit)
     else:
         number = next_local_number(session, prefix=LOCAL_PREFIX[draft.kind], organisation_id=draft.issuer.id,
@@ -133,13 +135,13 @@ def _photo(storage_dir: Path, photo_path: str | None) -> bytes | None:
 
 
 def printed_fields(draft: CertificateDraft, issue_date: date, number: str) -> dict[str, str]:
-    """The plain strings a certificate prints (kept on the row so reprints print the same)."""
+    """The plain strings a certificate prints (kept on the row so reprints print the same); labels in Chinese."""
     fields = {
         "holder_name": draft.person.name,
-        "id_type": ID_TYPE_LABELS[draft.person.id_type],
+        "id_type": in_chinese(ID_TYPE_LABELS[draft.person.id_type]),
         "occupation_name": draft.occupation_name,
         "occupation_direction": draft.variant_name or "",
-        "level_label": level_label(draft.level_digit) if draft.level_digit else "",
+        "level_label": in_chinese(level_label(draft.level_digit)) if draft.level_digit else "",
         "certificate_number": number,
         "issue_date": chinese_date(issue_date),
         "org_name": draft.issuer.name,
@@ -252,5 +254,5 @@ def issue_certificate(session: Session, *, actor: User | None, now: datetime, dr
 
 
 def kind_label(kind: str) -> str:
-    """Chinese name of a certificate kind."""
-    return KIND_LABELS[kind]
+    """Chinese name of a certificate kind (as printed)."""
+    return in_chinese(KIND_LABELS[kind])

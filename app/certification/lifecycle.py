@@ -23,12 +23,14 @@ from app.certification.issuing import (
     render_and_store,
     reserve_number,
 )
-from app.certification.models import Certificate, CertificatePrint
-from app.certification.sequences import next_print_serial
+from app.certification.models import STATUS_LABELS, Certificate, CertificatePrint
+from app.certification.numbering import next_print_serial
 from app.certification.signing import verification_url
 from app.errors import InvalidTransition, NotAllowed, NotFound, ValidationFailed
 from app.people.models import Person, PersonAccess
+from app.translation import N_, Message
 
+MIN_REASON = 4  # characters: a revocation or correction must say what was wrong
 ISSUER_ROLES = frozenset({Role.ADMIN, Role.EVALUATION_STAFF, Role.INSTITUTION_STAFF, Role.ENTERPRISE_HR})
 
 
@@ -47,7 +49,7 @@ def get_certificate(session: Session, *, actor: User, certificate_id: int) -> Ce
     """One certificate in the actor's scope (NotFound outside it)."""
     certificate = session.scalar(select(Certificate).where(Certificate.id == certificate_id, visible_clause(actor)))
     if certificate is None:
-        raise NotFound("证书不存在")
+        raise NotFound(N_("This certificate does not exist or is outside your scope."))
     return certificate
 
 
@@ -76,18 +78,26 @@ def _require_issuer(actor: User, certificate: Certificate) -> None:
     if actor.has_role(Role.ADMIN):
         return
     if certificate.issuer_org_id != actor.organisation_id or not actor.has_role(*ISSUER_ROLES):
-        raise NotAllowed("只有发证机构或人社管理员可以处理该证书")
+        raise NotAllowed(N_("Only the issuing organisation or a human resources administrator may handle this certificate."))
+
+
+def _reason(reason: str | None, refusal: Message, *, minimum: int = MIN_REASON) -> str:
+    """The reason as given, stripped; a blank or too short one is refused on the `reason` field."""
+    reason = (reason or "").strip()
+    if len(reason) < minimum:
+        raise ValidationFailed(refusal, field="reason")
+    return reason
 
 
 def revoke_certificate(session: Session, *, actor: User, now: datetime, certificate_id: int, reason: str) -> Certificate:
     """Revoke a valid certificate with a reason; there is no way back."""
     certificate = get_certificate(session, actor=actor, certificate_id=certificate_id)
     _require_issuer(actor, certificate)
-    reason = (reason or "").strip()
-    if len(reason) < 4:
-        raise ValidationFailed("请写明撤销原因（至少 4 个字）", field="reason")
+    reason = _reason(reason, N_("Give the reason for the revocation (at least {minimum} characters).",
+                                minimum=MIN_REASON))
     if certificate.status != "valid":
-        raise InvalidTransition(f"证书状态为“{certificate.status}”，只有有效证书可以撤销")
+        raise InvalidTransition(N_("The certificate is {status}; only a valid certificate can be revoked.",
+                                   status=STATUS_LABELS[certificate.status]))
     certificate.status, certificate.revoked_at = "revoked", now
     certificate.revoked_reason, certificate.revoked_by_id = reason, actor.id
     session.flush()
@@ -102,10 +112,8 @@ def reprint_certificate(session: Session, *, actor: User, now: datetime, certifi
     certificate = get_certificate(session, actor=actor, certificate_id=certificate_id)
     _require_issuer(actor, certificate)
     if certificate.status != "valid":
-        raise InvalidTransition("只有有效证书可以补打")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed("请写明补打原因，如“遗失”", field="reason")
+        raise InvalidTransition(N_("Only a valid certificate can be reprinted."))
+    reason = _reason(reason, N_("Give the reason for the reprint, e.g. \"lost\"."), minimum=1)
     serial = next_print_serial(session, year=now.year)
     url = _url_of(certificate, ctx)
     photo_path = ctx.storage_dir / certificate.photo_path if certificate.photo_path else None
@@ -139,10 +147,9 @@ def supersede_certificate(session: Session, *, actor: User, now: datetime, certi
     old = get_certificate(session, actor=actor, certificate_id=certificate_id)
     _require_issuer(actor, old)
     if old.status != "valid":
-        raise InvalidTransition("只有有效证书可以更正换发")
-    reason = (reason or "").strip()
-    if len(reason) < 4:
-        raise ValidationFailed("请写明更正原因（至少 4 个字）", field="reason")
+        raise InvalidTransition(N_("Only a valid certificate can be corrected and reissued."))
+    reason = _reason(reason, N_("Give the reason for the correction (at least {minimum} characters).",
+                                minimum=MIN_REASON))
     person = session.get(Person, old.person_id)
     extra = {k: v for k, v in old.printed_fields.items() if k not in (
         "holder_name", "id_type", "occupation_name", "occupation_direction", "level_label", "certificate_number",

@@ -18,11 +18,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import Base, UTCDateTime
+from app.translation import N_
 
 KINDS = ("skill_level", "training", "apprenticeship")
-KIND_LABELS = {"skill_level": "职业技能等级证书", "training": "培训合格证书", "apprenticeship": "企业新型学徒培训合格证书"}
+KIND_LABELS = {"skill_level": N_("Vocational skill level certificate"), "training": N_("Training certificate"),
+               "apprenticeship": N_("Enterprise apprenticeship training certificate")}
 STATUSES = ("valid", "revoked", "superseded")
-STATUS_LABELS = {"valid": "有效", "revoked": "已撤销", "superseded": "已被更正证书替代"}
+STATUS_LABELS = {"valid": N_("Valid"), "revoked": N_("Revoked by the issuer"), "superseded": N_("Superseded by a corrected certificate")}
 
 
 class Certificate(Base):

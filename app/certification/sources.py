@@ -22,6 +22,7 @@ from app.certification.rendering import chinese_date
 from app.errors import InvalidTransition, NotAllowed, NotFound
 from app.training.apprenticeship_models import Apprenticeship
 from app.training.models import Enrolment, TrainingClass
+from app.translation import N_
 
 
 def draft_for_result(result: AssessmentResult) -> CertificateDraft:
@@ -76,7 +77,7 @@ register_source("training_class", "training", class_drafts)
 
 def _require_issuer_org(actor: User, organisation_id: int) -> None:
     if not actor.has_role(Role.ADMIN) and actor.organisation_id != organisation_id:
-        raise NotAllowed("只有发证机构可以为这些记录发证")
+        raise NotAllowed(N_("Only the issuing organisation may issue certificates for these records."))
 
 
 def issue_for_result(session: Session, *, actor: User, now: datetime, result_id: int,
@@ -92,10 +93,10 @@ def issue_for_enrolment(session: Session, *, actor: User, now: datetime, enrolme
     """Issue the training certificate of a completed enrolment."""
     enrolment = session.get(Enrolment, enrolment_id)
     if enrolment is None:
-        raise NotFound("报名记录不存在")
+        raise NotFound(N_("This enrolment does not exist."))
     _require_issuer_org(actor, enrolment.training_class.project.institution_id)
     if enrolment.status != "completed":
-        raise InvalidTransition("学员尚未结业，不能发培训合格证书")
+        raise InvalidTransition(N_("The trainee has not completed the class yet, so no training certificate can be issued."))
     return issue_certificate(session, actor=actor, now=now, draft=draft_for_enrolment(enrolment), ctx=ctx)
 
 
@@ -104,10 +105,10 @@ def issue_for_apprenticeship(session: Session, *, actor: User, now: datetime, ap
     """Issue the completion certificate of a completed apprenticeship."""
     apprenticeship = session.get(Apprenticeship, apprenticeship_id)
     if apprenticeship is None:
-        raise NotFound("学徒记录不存在")
+        raise NotFound(N_("This apprenticeship does not exist."))
     _require_issuer_org(actor, apprenticeship.institution_id)
     if apprenticeship.status != "completed":
-        raise InvalidTransition("学徒培养尚未完成，不能发证")
+        raise InvalidTransition(N_("The apprenticeship is not completed yet, so no certificate can be issued."))
     return issue_certificate(session, actor=actor, now=now, draft=draft_for_apprenticeship(apprenticeship), ctx=ctx)
 
 
@@ -116,15 +117,15 @@ def scope_organisation_id(session: Session, scope_type: str, scope_id: str) -> i
     if scope_type == "assessment_plan":
         plan = session.get(AssessmentPlan, int(scope_id))
         if plan is None:
-            raise NotFound("评价计划不存在")
+            raise NotFound(N_("This assessment plan does not exist."))
         return plan.organisation_id
     if scope_type == "training_class":
         klass = session.get(TrainingClass, int(scope_id))
         if klass is None:
-            raise NotFound("培训班不存在")
+            raise NotFound(N_("This training class does not exist."))
         return klass.project.institution_id
     if scope_type in SOURCES:
         drafts = SOURCES[scope_type][1](session, scope_id)
         if drafts:
             return drafts[0].issuer.id
-    raise NotFound(f"未知或为空的批量发证范围：{scope_type}")
+    raise NotFound(N_("Unknown or empty batch issuing scope: {scope}.", scope=scope_type))

@@ -13,6 +13,7 @@ from app.accounts.roles import OrgKind, Role
 from app.accounts.services import create_organisation, create_user
 from app.catalog.seed import seed_catalog
 from app.errors import Conflict
+from app.translation import N_
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,8 @@ def initialise_site(session: Session, *, now: datetime, organisation_name: str, 
                     username: str, display_name: str, password: str) -> SiteStart:
     """Seed the catalogue and create the 人社 department with its first administrator; only on an empty site."""
     if session.scalar(select(func.count()).select_from(User)):
-        raise Conflict("系统中已有用户；首个管理员只能在空数据库中创建", field="username")
+        raise Conflict(N_("The system already has users; the first administrator can only be created in an empty "
+                          "database."), field="username")
     occupations = seed_catalog(session, now=now)
     organisation = create_organisation(session, actor=None, now=now, kind=OrgKind.HRSS, name=organisation_name,
                                        uscc=uscc, city_code=city_code)

@@ -6,8 +6,10 @@ One query finds every number of the sheet; bad rows are marked in the sheet, nev
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.styles import Font, PatternFill
@@ -16,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import ValidationFailed
 from app.spreadsheets import FORMULA_STARTS, cell_text, normalise_header
+from app.translation import N_, Message, in_chinese
 from app.verification.checks import (
     LOCAL_ZONE,
     MAX_NAME,
@@ -31,13 +34,13 @@ MAX_ROWS = 5000
 MAX_BYTES = 10 * 1024 * 1024
 NUMBER_HEADERS = ("证书编号", "证书号", "证书号码", "certificatenumber", "number")
 NAME_HEADERS = ("姓名", "持证人", "持证人姓名", "name", "holdername")
-STATUS_HEADER = "核验结果"
+STATUS_HEADER, CHECKED_HEADER = N_("Verification result"), N_("Checked at")
 FILLS = {
     "valid": PatternFill("solid", start_color="FFD9EAD3", end_color="FFD9EAD3"),
     "problem": PatternFill("solid", start_color="FFF4CCCC", end_color="FFF4CCCC"),
     "other": PatternFill("solid", start_color="FFFFF2CC", end_color="FFFFF2CC"),
 }
-MISS_TEXT = "未找到匹配的证书（编号与姓名须一致）"
+MISS_TEXT = N_("No matching certificate (number and name must both match).")
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ class BulkRow:
     number: str
     name: str
     code: str  # valid, revoked, superseded, miss, legacy, malformed, empty
-    status: str
+    status: Message  # shown in the user's language; the sheet gets it in the language the edge asks for
 
 
 @dataclass(frozen=True)
@@ -71,44 +74,53 @@ def _column(headers: list[str], names: tuple[str, ...]) -> int | None:
     return None
 
 
-def _status(code: str, facts=None) -> str:
+def _status(code: str, facts=None) -> Message:
     if code == "valid":
-        return f"有效：{facts.kind_label} {facts.level_label or facts.occupation_name}（{facts.issuer_name}）".replace(" （", "（")
+        return N_("Valid: {kind} {what} ({issuer})", kind=facts.kind_label,
+                  what=facts.level_label or facts.occupation_name, issuer=facts.issuer_name)
     if code == "revoked":
-        return f"已撤销（{facts.revoked_on}）：{facts.revoked_reason}"
+        return N_("Revoked ({date}): {reason}", date=facts.revoked_on, reason=facts.revoked_reason)
     if code == "superseded":
-        return f"已被更正证书替代，新证书编号 {facts.replaced_by}"
+        return N_("Superseded by a corrected certificate, new number {number}", number=facts.replaced_by)
     if code == "legacy":
-        return "旧版职业资格证书编号（2020 年前），非本系统发证，请到全国联网查询系统核验"
+        return N_("A vocational qualification certificate number from before 2020, not issued by this system; "
+                  "check it on the national query site.")
     if code == "malformed":
-        return "证书编号格式不正确（应为 22 位，如 S000021000101264000001）"
+        return N_("The certificate number is malformed (22 characters, e.g. S000021000101264000001).")
     if code == "empty":
-        return "缺少证书编号或姓名"
+        return N_("The certificate number or the name is missing.")
     return MISS_TEXT
 
 
 def _load(data: bytes, filename: str):
     if not filename.lower().endswith(".xlsx"):
-        raise ValidationFailed("请上传 .xlsx 格式的 Excel 文件（旧版 .xls 请先另存为 .xlsx）", field="file")
+        raise ValidationFailed(N_("Upload an Excel file in .xlsx format (save an old .xls file as .xlsx first)."),
+                               field="file")
     if len(data) > MAX_BYTES:
-        raise ValidationFailed("文件超过 10 MB", field="file")
+        raise ValidationFailed(N_("The file is larger than 10 MB."), field="file")
     try:
         return load_workbook(io.BytesIO(data), data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise ValidationFailed("无法读取该 Excel 文件，请确认是 .xlsx 格式且未损坏", field="file") from exc
+        raise ValidationFailed(N_("This Excel file cannot be read; make sure it is an undamaged .xlsx file."),
+                               field="file") from exc
 
 
-def check_workbook(session: Session, *, data: bytes, filename: str, now: datetime,
-                   organisation_id: int | None) -> BulkResult:
-    """Check every row of the first sheet and return the sheet with a status column; logs each row."""
+def check_workbook(session: Session, *, data: bytes, filename: str, now: datetime, organisation_id: int | None,
+                   translate: Callable[[Any], Any] = in_chinese) -> BulkResult:
+    """Check every row of the first sheet and return the sheet with a status column; logs each row.
+
+    `translate` puts the added headers and statuses in the user's language (Chinese unless the edge says).
+    """
     workbook = _load(data, filename)
     sheet = workbook.worksheets[0]
     if sheet.max_row - 1 > MAX_ROWS:
-        raise ValidationFailed(f"一次最多核验 {MAX_ROWS} 行，本表有 {sheet.max_row - 1} 行", field="file")
+        raise ValidationFailed(N_("At most {maximum} rows can be checked at once; this sheet has {rows}.",
+                                  maximum=MAX_ROWS, rows=sheet.max_row - 1), field="file")
     headers = [normalise_header(c.value) for c in sheet[1]] if sheet.max_row >= 1 else []
     number_col, name_col = _column(headers, NUMBER_HEADERS), _column(headers, NAME_HEADERS)
     if number_col is None or name_col is None:
-        raise ValidationFailed("第 1 行应为表头，且包含“证书编号”和“姓名”两列", field="file")
+        raise ValidationFailed(N_("Row 1 must hold the headers, with a certificate number column and a name column."),
+                               field="file")
     raw: list[tuple[int, str, str]] = []
     for cells in sheet.iter_rows(min_row=2):
         values = [c.value for c in cells]
@@ -140,17 +152,17 @@ def check_workbook(session: Session, *, data: bytes, filename: str, now: datetim
                      "organisation_id": organisation_id, "share_link_id": None})
     if logs:
         session.execute(insert(VerificationLog), logs)
-    return BulkResult(results, _annotated(workbook, sheet, results, now))
+    return BulkResult(results, _annotated(workbook, sheet, results, now, translate))
 
 
-def _annotated(workbook, sheet, results: list[BulkRow], now: datetime) -> bytes:
+def _annotated(workbook, sheet, results: list[BulkRow], now: datetime, translate: Callable[[Any], Any]) -> bytes:
     column = sheet.max_column + 1
-    header = sheet.cell(row=1, column=column, value=STATUS_HEADER)
+    header = sheet.cell(row=1, column=column, value=translate(STATUS_HEADER))
     header.font = Font(bold=True)
-    sheet.cell(row=1, column=column + 1, value="核验时间").font = Font(bold=True)
+    sheet.cell(row=1, column=column + 1, value=translate(CHECKED_HEADER)).font = Font(bold=True)
     stamp = now.astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M")
     for result in results:
-        cell = sheet.cell(row=result.row, column=column, value=result.status)
+        cell = sheet.cell(row=result.row, column=column, value=str(translate(result.status)))
         cell.data_type = "s"
         cell.fill = FILLS["valid" if result.code == "valid" else "other" if result.code == "legacy" else "problem"]
         sheet.cell(row=result.row, column=column + 1, value=stamp)

@@ -13,21 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import (
-    Integer,
-    Select,
-    String,
-    bindparam,
-    case,
-    cast,
-    func,
-    insert,
-    null,
-    or_,
-    select,
-    text,
-    true,
-)
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, aliased
 
 from app.catalog.ladder import level_label
@@ -35,8 +21,7 @@ from app.certification.issuing import qr_payload
 from app.certification.models import KIND_LABELS, STATUS_LABELS, Certificate
 from app.certification.signing import KeyRing, parse_verification_query
 from app.idnumbers import is_certificate_number
-from app.verification.direct import DirectConnection
-from app.verification.models import VerificationLog
+from app.verification.fastpath import Checks, check_lookup, look_up_and_log, write_log
 
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 FOUND, MISS, LEGACY = "found", "miss", "legacy"
@@ -136,94 +121,19 @@ _BY_NUMBER = _LOOKUP.where(Certificate.number == bindparam("value"))
 _BY_TOKEN = _LOOKUP.where(Certificate.token == bindparam("value"))
 _BY_ID = _LOOKUP.where(Certificate.id == bindparam("value"))
 _BY_NUMBERS = _LOOKUP.where(Certificate.number.in_(bindparam("values", expanding=True)))
-_LOG = insert(VerificationLog)
-# PostgreSQL: the same insert, committed without waiting for the WAL flush. A check writes only this row (and
-# a share link's view count); a database crash could lose the last fraction of a second of log rows, never a
-# certificate. set_config(…, true) lasts to the end of the current transaction — also the implicit one of a
-# single statement in autocommit mode — so the setting travels in the same round trip as the insert.
-_LOG_RELAXED = text(
-    "INSERT INTO verification_log (checked_at, channel, result, certificate_id, organisation_id, share_link_id) "
-    "SELECT :checked_at, :channel, :result, :certificate_id, :organisation_id, :share_link_id "
-    "FROM (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed"
-).bindparams(bindparam("checked_at", type_=VerificationLog.__table__.c.checked_at.type))
-
-
-class _SessionStatements:
-    """The ORM session's connection, with the two calls a check makes (see `direct.DirectConnection`)."""
-
-    __slots__ = ("connection", "dialect_name")
-
-    def __init__(self, session: Session) -> None:
-        self.connection = session.connection()
-        self.dialect_name = self.connection.dialect.name
-
-    def one_or_none(self, statement, params: Mapping[str, object]):
-        return self.connection.execute(statement, params).one_or_none()
-
-    def execute(self, statement, params: Mapping[str, object]) -> None:
-        self.connection.execute(statement, params)
-
-
-Checks = Session | DirectConnection  # where a check runs: a session (any database) or a direct connection
-
-
-def _statements(session: Checks) -> _SessionStatements | DirectConnection:
-    return session if isinstance(session, DirectConnection) else _SessionStatements(session)
+_CHECK_BY_NUMBER = check_lookup(_BY_NUMBER, by_name=True)
+_CHECK_BY_TOKEN = check_lookup(_BY_TOKEN, by_name=False)
 
 
 def log_check(session: Checks, *, now: datetime, channel: str, result: str, certificate_id: int | None = None,
               organisation_id: int | None = None, share_link_id: int | None = None) -> None:
     """Record one check (no names, no ID numbers)."""
-    # Core, not ORM, execution: a check is the hottest path of the application and needs no unit of work.
-    statements = _statements(session)
-    statement = _LOG_RELAXED if statements.dialect_name == "postgresql" else _LOG
-    statements.execute(statement, {"checked_at": now, "channel": channel, "result": result,
-                                   "certificate_id": certificate_id, "organisation_id": organisation_id,
-                                   "share_link_id": share_link_id})
+    write_log(session, {"checked_at": now, "channel": channel, "result": result, "certificate_id": certificate_id,
+                        "organisation_id": organisation_id, "share_link_id": share_link_id})
 
 
-def _looked_up_and_logged(lookup: Select, *, by_name: bool) -> Select:
-    """PostgreSQL: one statement that looks a certificate up AND writes the log row (one round trip, not two).
-
-    The log row's result is computed in SQL from the same row: ``not_found`` when there is none, else the
-    certificate's status — for checks by name only when the stored holder name equals the name as typed or
-    its normalised form, else ``name_mismatch``. Python decides the answer with ``normalise_name`` (the
-    rule); in the rare case the two disagree (a stored name that is not in normal form), the row is
-    corrected by id (see `_settle_log`). Returns the lookup columns plus ``log_id`` and ``logged_result``;
-    no row when nothing was found (the not_found row is written all the same).
-    """
-    found = lookup.cte("found")
-    log = VerificationLog.__table__
-    relaxed = select(func.set_config("synchronous_commit", "off", true()).label("relaxed")).subquery("relaxed")
-    if by_name:
-        matches = or_(found.c.holder_name == bindparam("name_typed", type_=String),
-                      found.c.holder_name == bindparam("name_normalised", type_=String))
-        result = case((found.c.id.is_(None), "not_found"), (matches, found.c.status), else_="name_mismatch")
-        certificate_id = case((matches, found.c.id), else_=null())
-    else:
-        result, certificate_id = func.coalesce(found.c.status, "not_found"), found.c.id
-    row = select(bindparam("checked_at", type_=log.c.checked_at.type), cast(bindparam("channel"), String),
-                 result, certificate_id, cast(bindparam("organisation_id"), Integer), cast(null(), Integer))
-    logged = (insert(log)
-              .from_select(["checked_at", "channel", "result", "certificate_id", "organisation_id", "share_link_id"],
-                           row.select_from(relaxed.outerjoin(found, true())))
-              .returning(log.c.id, log.c.result)
-              .cte("logged"))
-    return select(*found.c, logged.c.id.label("log_id"), logged.c.result.label("logged_result")).select_from(
-        found.join(logged, true()))
-
-
-_BY_NUMBER_LOGGED = _looked_up_and_logged(_BY_NUMBER, by_name=True)
-_BY_TOKEN_LOGGED = _looked_up_and_logged(_BY_TOKEN, by_name=False)
-_SETTLE_LOG = text("UPDATE verification_log SET result = :result, certificate_id = :certificate_id WHERE id = :id")
-
-
-def _settle_log(statements, row, *, result: str, certificate_id: int | None) -> None:
-    """Correct a log row written by a combined statement when Python's name rule disagrees with SQL's."""
-    if row.logged_result != result:
-        statements.execute(_SETTLE_LOG, {"result": result, "certificate_id": certificate_id, "id": row.log_id})
-
-
+def _logged_as_found(row) -> tuple[str, int | None]:
+    return ("not_found", None) if row is None else (row.status, row.id)
 
 
 def check_number(session: Checks, *, number: str | None, name: str | None, now: datetime, channel: str = "public",
@@ -238,24 +148,17 @@ def check_number(session: Checks, *, number: str | None, name: str | None, now: 
     if kind == "malformed" or not wanted or len(name or "") > MAX_NAME:
         log_check(session, now=now, channel=channel, result="malformed", organisation_id=organisation_id)
         return CheckOutcome(MISS, now)
-    statements = _statements(session)
-    if statements.dialect_name == "postgresql":
-        row = statements.one_or_none(_BY_NUMBER_LOGGED, {
-            "value": normalised, "name_typed": name, "name_normalised": wanted, "checked_at": now,
-            "channel": channel, "organisation_id": organisation_id})
+
+    def decide(row) -> tuple[str, int | None]:
         if row is None:
-            return CheckOutcome(MISS, now)
-        matched = normalise_name(row.holder_name) == wanted
-        _settle_log(statements, row, result=row.status if matched else "name_mismatch",
-                    certificate_id=row.id if matched else None)
-        return CheckOutcome(FOUND, now, _facts(row), number=normalised) if matched else CheckOutcome(MISS, now)
-    row = statements.one_or_none(_BY_NUMBER, {"value": normalised})
-    if row is None or normalise_name(row.holder_name) != wanted:
-        log_check(session, now=now, channel=channel, result="not_found" if row is None else "name_mismatch",
-                  organisation_id=organisation_id)
+            return "not_found", None
+        return (row.status, row.id) if normalise_name(row.holder_name) == wanted else ("name_mismatch", None)
+
+    row, result = look_up_and_log(session, _CHECK_BY_NUMBER, value=normalised, decide=decide, checked_at=now,
+                                  channel=channel, organisation_id=organisation_id, name_typed=name,
+                                  name_normalised=wanted)
+    if row is None or result == "name_mismatch":
         return CheckOutcome(MISS, now)
-    log_check(session, now=now, channel=channel, result=row.status, certificate_id=row.id,
-              organisation_id=organisation_id)
     return CheckOutcome(FOUND, now, _facts(row), number=normalised)
 
 
@@ -279,19 +182,10 @@ def check_token(session: Checks, *, token: str, query: Mapping[str, str] | None,
     if not _TOKEN.fullmatch(token or ""):
         log_check(session, now=now, channel=channel, result="malformed", organisation_id=organisation_id)
         return CheckOutcome(MISS, now)
-    statements = _statements(session)
-    if statements.dialect_name == "postgresql":
-        row = statements.one_or_none(_BY_TOKEN_LOGGED, {
-            "value": token, "checked_at": now, "channel": channel, "organisation_id": organisation_id})
-        if row is None:
-            return CheckOutcome(MISS, now)
-    else:
-        row = statements.one_or_none(_BY_TOKEN, {"value": token})
-        if row is None:
-            log_check(session, now=now, channel=channel, result="not_found", organisation_id=organisation_id)
-            return CheckOutcome(MISS, now)
-        log_check(session, now=now, channel=channel, result=row.status, certificate_id=row.id,
-                  organisation_id=organisation_id)
+    row, _ = look_up_and_log(session, _CHECK_BY_TOKEN, value=token, decide=_logged_as_found, checked_at=now,
+                             channel=channel, organisation_id=organisation_id)
+    if row is None:
+        return CheckOutcome(MISS, now)
     return CheckOutcome(FOUND, now, _facts(row), signature=_signature_state(row, query, keyring), number=row.number)
 
 

@@ -9,11 +9,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.certification.models import Certificate
 from app.database import Base, UTCDateTime
+from app.translation import N_
 
 CHANNELS = ("public", "qr", "bulk", "api", "share")
+CHANNEL_LABELS = {"public": N_("Public check"), "qr": N_("QR code"), "bulk": N_("Bulk"), "api": N_("API"),
+                  "share": N_("Share link")}
 # What a check found; misses are told apart here (never on the public page) to spot harvesting.
 RESULTS = ("valid", "revoked", "superseded", "not_found", "name_mismatch", "malformed", "legacy")
 NATIONAL_RESULTS = ("consistent", "inconsistent", "not_found")
+NATIONAL_RESULT_LABELS = {"consistent": N_("Details match"), "inconsistent": N_("Details differ"),
+                          "not_found": N_("No such certificate")}
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:

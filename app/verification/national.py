@@ -18,36 +18,38 @@ from app.audit.services import record_event
 from app.certification.models import Certificate
 from app.errors import NotAllowed, NotFound, ValidationFailed
 from app.filestore import store_once
+from app.translation import N_
 from app.verification.checks import LOCAL_ZONE, MAX_NAME, normalise_name, normalise_number, number_format
 from app.verification.models import NATIONAL_RESULTS, NationalCheck
 
 MAX_SCREENSHOT_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 8000
 _MAGIC = {b"\xff\xd8\xff": ("JPEG", "jpg"), b"\x89PNG\r\n\x1a\n": ("PNG", "png")}
-NATIONAL_RESULT_LABELS = {"consistent": "信息一致", "inconsistent": "信息不一致", "not_found": "查无此证"}
 NATIONAL_SITE = "https://jndj.osta.org.cn"
 
 
 def check_screenshot(data: bytes) -> str:
     """Refuse anything but a readable PNG or JPEG of at most 5 MB; returns the file extension."""
     if not data:
-        raise ValidationFailed("请上传查询结果截图", field="screenshot")
+        raise ValidationFailed(N_("Upload a screenshot of the result."), field="screenshot")
     if len(data) > MAX_SCREENSHOT_BYTES:
-        raise ValidationFailed(f"截图不能超过 5 MB（当前 {len(data) / 1024 / 1024:.1f} MB）", field="screenshot")
+        raise ValidationFailed(N_("The screenshot may be at most 5 MB; this one has {size} MB.",
+                                  size=round(len(data) / 1024 / 1024, 1)), field="screenshot")
     declared = next((kind for magic, kind in _MAGIC.items() if data.startswith(magic)), None)
     if declared is None:
-        raise ValidationFailed("截图须为 PNG 或 JPEG 图片", field="screenshot")
+        raise ValidationFailed(N_("The screenshot must be a PNG or JPEG image."), field="screenshot")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:
                 if image.format != declared[0] or max(image.size) > MAX_SIDE:
-                    raise ValidationFailed("截图须为 PNG 或 JPEG 图片，边长不超过 8000 像素", field="screenshot")
+                    raise ValidationFailed(N_("The screenshot must be a PNG or JPEG image of at most {side} pixels a side.",
+                                              side=MAX_SIDE), field="screenshot")
                 image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ValidationFailed("截图尺寸过大", field="screenshot") from None
+        raise ValidationFailed(N_("The screenshot is too large."), field="screenshot") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ValidationFailed("无法读取截图文件，文件可能已损坏", field="screenshot") from None
+        raise ValidationFailed(N_("The screenshot cannot be read; the file may be damaged."), field="screenshot") from None
     return declared[1]
 
 
@@ -56,17 +58,18 @@ def record_national_check(session: Session, *, actor: User, now: datetime, numbe
                           note: str | None = None) -> NationalCheck:
     """Record an enterprise's check on the national site; linked to our certificate when number and name match."""
     if not actor.has_role(Role.ENTERPRISE_HR, Role.ADMIN):
-        raise NotAllowed("只有企业人员可以登记全国联网查询结果")
+        raise NotAllowed(N_("Only enterprise staff may record checks made on the national query site."))
     normalised = normalise_number(number)
     if number_format(normalised) == "malformed":
-        raise ValidationFailed("证书编号应为 22 位职业技能等级证书编号或 16 位旧版职业资格证书编号", field="number")
+        raise ValidationFailed(N_("The certificate number must be a 22-character skill level certificate number or a "
+                                  "16-digit vocational qualification certificate number."), field="number")
     name = (name or "").strip()
     if not name or len(name) > MAX_NAME:
-        raise ValidationFailed(f"请填写持证人姓名（不超过 {MAX_NAME} 个字）", field="name")
+        raise ValidationFailed(N_("Enter the holder's name (at most {maximum} characters).", maximum=MAX_NAME), field="name")
     if checked_on > now.astimezone(LOCAL_ZONE).date():
-        raise ValidationFailed("查询日期不能晚于今天", field="checked_on")
+        raise ValidationFailed(N_("The date of the check cannot be later than today."), field="checked_on")
     if result not in NATIONAL_RESULTS:
-        raise ValidationFailed("请选择查询结果", field="result")
+        raise ValidationFailed(N_("Choose the result of the check."), field="result")
     extension = check_screenshot(screenshot)
     digest = hashlib.sha256(screenshot).hexdigest()
     relative = f"national_checks/{now.year}/{digest}.{extension}"
@@ -98,5 +101,5 @@ def get_national_check(session: Session, *, actor: User, check_id: int) -> Natio
     """One record of the actor's organisation."""
     record = session.get(NationalCheck, check_id)
     if record is None or (not actor.has_role(Role.ADMIN) and record.organisation_id != actor.organisation_id):
-        raise NotFound("查询记录不存在")
+        raise NotFound(N_("This record of a national check does not exist."))
     return record

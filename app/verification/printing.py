@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from app.certification.rendering import render_design_pdf
+from app.translation import in_chinese
 from app.verification.checks import LOCAL_ZONE, CheckOutcome
 
 SIGNATURE_TEXT = {"valid": "二维码签名验证通过，与证书记录一致",
@@ -18,7 +19,8 @@ def result_pdf(outcome: CheckOutcome, *, channel: str, site: str) -> bytes:
     """Render the result of a successful check (the caller never prints a miss)."""
     if outcome.facts is None:
         raise ValueError("only a found certificate has a printable result")
-    facts = {k: ("" if v is None else str(v)) for k, v in asdict(outcome.facts).items()}
+    # An official document: always Chinese, whatever the reader's language (labels are marked messages).
+    facts = {k: ("" if v is None else str(in_chinese(v))) for k, v in asdict(outcome.facts).items()}
     context = {
         "f": facts,
         "checked_at": outcome.checked_at.astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M:%S"),

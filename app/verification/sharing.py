@@ -14,6 +14,7 @@ from app.accounts.roles import Role
 from app.audit.services import record_event
 from app.certification.lifecycle import get_certificate
 from app.errors import InvalidTransition, NotAllowed, NotFound, ValidationFailed
+from app.translation import N_
 from app.verification.checks import FOUND, MISS, CheckOutcome, facts_for, log_check
 from app.verification.models import ShareLink
 
@@ -30,10 +31,10 @@ def create_share_link(session: Session, *, actor: User, now: datetime, certifica
                       note: str | None = None) -> tuple[ShareLink, str]:
     """Make a link to a certificate the actor can see; returns the link and its token (shown once)."""
     if not actor.has_role(*SHARE_ROLES):
-        raise NotAllowed("只有培训机构、评价机构或企业人员可以创建分享链接")
+        raise NotAllowed(N_("Only training institutions, evaluation organisations or enterprise staff may create share links."))
     certificate = get_certificate(session, actor=actor, certificate_id=certificate_id)
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
-        raise ValidationFailed(f"有效期应为 1–{MAX_DAYS} 天", field="days")
+        raise ValidationFailed(N_("A share link is valid for 1 to {maximum} days.", maximum=MAX_DAYS), field="days")
     token = secrets.token_urlsafe(16)  # 128 random bits
     link = ShareLink(token_hash=token_hash(token), certificate_id=certificate.id,
                      organisation_id=actor.organisation_id, created_by_id=actor.id, created_at=now,
@@ -48,7 +49,7 @@ def create_share_link(session: Session, *, actor: User, now: datetime, certifica
 def _own_link(session: Session, actor: User, link_id: int) -> ShareLink:
     link = session.get(ShareLink, link_id)
     if link is None or (not actor.has_role(Role.ADMIN) and link.organisation_id != actor.organisation_id):
-        raise NotFound("分享链接不存在")
+        raise NotFound(N_("This share link does not exist."))
     return link
 
 
@@ -56,7 +57,7 @@ def withdraw_share_link(session: Session, *, actor: User, now: datetime, link_id
     """Withdraw a link made by the actor's organisation; it stops working at once."""
     link = _own_link(session, actor, link_id)
     if link.withdrawn_at is not None:
-        raise InvalidTransition("该分享链接已撤回")
+        raise InvalidTransition(N_("This share link has already been withdrawn."))
     link.withdrawn_at, link.withdrawn_by_id = now, actor.id
     session.flush()
     record_event(session, actor=actor, now=now, action="share_link.withdraw", object_type="certificate",

@@ -29,6 +29,9 @@ def test_batch_then_read_download_and_revoke(client, session, world):  # noqa: F
         assert hashlib.sha256(pdf.data).hexdigest() == first["pdf_sha256"]
     assert client.post(f"/api/v1/certificates/{first['id']}/revoke", headers=headers,
                        json={"reason": "短"}).status_code == 422
+    for blank in ({}, {"reason": ""}, {"reason": "   "}):
+        refused = client.post(f"/api/v1/certificates/{first['id']}/revoke", headers=headers, json=blank)
+        assert refused.status_code == 422 and refused.get_json()["field"] == "reason"
     revoked = client.post(f"/api/v1/certificates/{first['id']}/revoke", headers=headers,
                           json={"reason": "材料造假，经核实撤销"})
     assert revoked.status_code == 200 and revoked.get_json()["status"] == "revoked"

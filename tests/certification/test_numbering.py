@@ -4,10 +4,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from app.catalog.ladder import level_label
 from app.certification.numbering import (
     MAX_SERIAL,
     CertificateSerialCounter,
     allocate_serial,
+    next_local_number,
+    next_print_serial,
+    next_value,
     peek_next_serial,
 )
 from app.database import write_intent
@@ -105,8 +109,9 @@ def test_rollback_of_the_first_issue_releases_the_counter_row(session, filing):
 def test_last_serial_is_allocated_then_refused(session, filing):
     set_counter(session, filing, MAX_SERIAL - 1)
     assert issue(session, filing) == (MAX_SERIAL, "S000021210001264999999")
-    with write_intent(), pytest.raises(DomainError, match="顺序号已用完"):
+    with write_intent(), pytest.raises(DomainError) as raised:
         allocate_serial(session, filing=filing, year=2026, level_digit=4)
+    assert raised.value.code == "exhausted"
     session.rollback()
     assert last_serial(session, filing) == MAX_SERIAL
 
@@ -115,7 +120,8 @@ def test_overflow_message_names_year_and_level(session, filing):
     set_counter(session, filing, MAX_SERIAL, level_digit=2)
     with write_intent(), pytest.raises(DomainError) as raised:
         allocate_serial(session, filing=filing, year=2026, level_digit=2)
-    assert "2026 年二级/技师证书顺序号已用完" in raised.value.message
+    assert raised.value.message.params["year"] == 2026
+    assert raised.value.message.params["level"] == level_label(2)
 
 
 @pytest.mark.parametrize(
@@ -163,3 +169,15 @@ def test_peek_shows_the_next_number_without_taking_it(session, filing):
 def test_peek_says_none_when_all_serials_are_used(session, filing):
     set_counter(session, filing, MAX_SERIAL)
     assert peek_next_serial(session, filing=filing, year=2026, level_digit=4) is None
+
+
+def test_named_counters_share_the_gap_free_mechanism(session):
+    with write_intent():
+        assert next_value(session, "print:2026") == 1
+        session.rollback()
+    with write_intent():
+        assert next_print_serial(session, year=2026) == "LN2026A0000001"  # the rolled-back value is reused
+        assert next_print_serial(session, year=2026) == "LN2026A0000002"
+        assert next_local_number(session, prefix="PX", organisation_id=7, year=2026) == "PX0000726000001"
+        assert next_print_serial(session, year=2027) == "LN2027A0000001"
+        session.commit()

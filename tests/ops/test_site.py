@@ -26,7 +26,7 @@ def test_init_site_refuses_a_site_that_has_users_and_bad_input(app, session):
     runner = app.test_cli_runner()
     assert runner.invoke(args=ARGS).exit_code == 0
     again = runner.invoke(args=[*ARGS[:-6], "--username", "second", "--name", "李四", "--password", "Str0ng-pass-2026"])
-    assert again.exit_code == 1 and "已有用户" in again.output
+    assert again.exit_code == 1 and "username: The system already has users" in again.output
     assert session.scalar(select(func.count()).select_from(Organisation)) == 1
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import event, func, inspect, select
 
 from app.certification.signing import parse_verification_url
 from app.idnumbers import format_certificate_number
+from app.translation import in_chinese
 from app.verification.checks import FOUND, LEGACY, MISS, check_number, check_token, normalise_name
 from app.verification.models import VerificationLog
 from tests.certificates.helpers import decode_qr_codes
@@ -26,7 +27,7 @@ def test_number_and_name_show_the_certificate_and_log_the_check(session, issued)
                            organisation_id=issued.enterprise.id)
     assert outcome.result == FOUND and outcome.checked_at == CHECKED
     facts = outcome.facts
-    assert (facts.number, facts.holder_name, facts.status, facts.status_label) == (
+    assert (facts.number, facts.holder_name, facts.status, in_chinese(facts.status_label)) == (
         issued.valid.number, "王建华", "valid", "有效")
     assert facts.level_label == "四级/中级工" and facts.occupation_name == "焊工" and facts.variant_name == "--"
     assert facts.issuer_name == issued.org.name and facts.issue_date == "2026-11-24"

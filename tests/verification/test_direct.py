@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from app.verification.checks import FOUND, LEGACY, MISS, check_number, check_token
-from app.verification.direct import direct_connection
+from app.verification.fastpath import direct_connection
 from app.verification.models import VerificationLog
 from tests.certificates.helpers import decode_qr_codes
 from tests.conftest import csrf_token_from, login
@@ -155,7 +155,7 @@ def test_a_logged_in_checker_is_recorded_and_keeps_the_full_frame(client, sessio
 
 def test_a_forked_child_opens_its_own_connection_and_leaves_the_parents_alone(postgres, session, issued,
                                                                               monkeypatch):
-    from app.verification import direct as direct_module
+    from app.verification import fastpath as direct_module
 
     with direct_connection(postgres) as direct:
         assert check_number(direct, number=issued.valid.number, name="王建华", now=CHECKED).found

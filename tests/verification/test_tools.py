@@ -114,9 +114,10 @@ def test_bulk_check_marks_every_row_and_keeps_the_sheet(session, issued):
 
 
 def test_bulk_check_refuses_files_it_cannot_use(session, issued):
-    with pytest.raises(ValidationFailed, match="证书编号"):
+    with pytest.raises(ValidationFailed) as refused:
         check_workbook(session, data=_sheet([(1, "x")], headers=("序号", "编号")), filename="a.xlsx", now=NOW,
                        organisation_id=None)
+    assert refused.value.field == "file"
     with pytest.raises(ValidationFailed, match="xlsx"):
         check_workbook(session, data=b"a,b", filename="a.csv", now=NOW, organisation_id=None)
     with pytest.raises(ValidationFailed, match="5000"):
@@ -176,7 +177,7 @@ def test_national_check_with_screenshot(client, session, issued):
     bad = client.post("/verify/national", content_type="multipart/form-data", data={
         "csrf_token": token, "number": issued.valid.number, "name": "王建华", "checked_on": "2026-11-20",
         "result": "consistent", "screenshot": (io.BytesIO(b"%PDF-1.7 not an image"), "shot.png")})
-    assert bad.status_code == 400 and "PNG 或 JPEG" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "PNG 或 JPEG" in bad.get_data(as_text=True)
     good = client.post("/verify/national", content_type="multipart/form-data", data={
         "csrf_token": token, "number": issued.valid.number, "name": "王建华", "checked_on": "2026-11-20",
         "result": "consistent", "note": "与原件一致", "screenshot": (io.BytesIO(_png()), "shot.png")})

@@ -1,9 +1,10 @@
 """The frame and the words of the public verification result pages, worked out once per language.
 
+The web half of the verification fast path (the figures that justify it are in `app.verification.fastpath`).
 A QR scan is the busiest page of the application. Its frame (stylesheets, brand, language switch, footer)
-and its labels do not change between requests, so they are translated and their URLs built once per
-language and application instead of through ~25 gettext and url_for calls per page. Anonymous visitors get a
-lean frame without the logged-in navigation; logged-in users keep the full one (base.html).
+and its labels (certificate kinds included) do not change between requests, so they are translated and their
+URLs built once per language and application instead of through ~25 gettext and url_for calls per page.
+Anonymous visitors get a lean frame without the logged-in navigation; logged-in users keep the full one.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from app.certification.models import KIND_LABELS
 from app.extensions import bootstrap
 from app.web.access import is_logged_in
+from app.web.actions import localize
 
 LEAN_BASE = "verify/_public_base.html"
 FULL_BASE = "base.html"
@@ -60,6 +63,7 @@ LABELS = {
 def _build(locale: str) -> dict:
     # Translations are our own catalogue, trusted like the `_()` of a template (which marks them safe too).
     words = {key: Markup(str(text)) for key, text in LABELS.items()}
+    words["kinds"] = {kind: Markup(localize(label)) for kind, label in KIND_LABELS.items()}
     english = locale.startswith("en")
     other = "zh" if english else "en"
     css = Markup("\n  ").join([bootstrap.load_css(),

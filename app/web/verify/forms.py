@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, HiddenField, IntegerField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import DateField, IntegerField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
+from app.verification.models import NATIONAL_RESULT_LABELS
 from app.web.forms import choices
 
 
@@ -21,17 +23,18 @@ class CheckForm(FlaskForm):
 
 
 class BulkForm(FlaskForm):
-    """An Excel sheet with the columns 证书编号 and 姓名."""
+    """An Excel sheet with a certificate number column and a name column."""
 
     file = FileField(_l("Excel file (.xlsx)"), validators=[FileRequired()],
-                     description=_l("First row: headers with the columns 证书编号 and 姓名; at most 5,000 rows"))
+                     description=_l("First row: headers with a certificate number column and a name column (\"number\" and "
+                                     "\"name\", or their Chinese names); at most 5,000 rows"))
     submit = SubmitField(_l("Check all"))
 
 
 class ShareForm(FlaskForm):
     """Create an expiring share link to one certificate."""
 
-    certificate_id = HiddenField(validators=[DataRequired()])
+    certificate_id = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
     days = IntegerField(_l("Valid for (days)"), default=30, validators=[DataRequired(), NumberRange(1, 90)])
     note = StringField(_l("Note (who it is for)"), validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Create share link"))
@@ -49,9 +52,8 @@ class NationalCheckForm(FlaskForm):
     number = StringField(_l("Certificate number"), validators=[DataRequired(), Length(max=64)])
     name = StringField(_l("Holder's name"), validators=[DataRequired(), Length(max=50)])
     checked_on = DateField(_l("Date of the check"), validators=[DataRequired()])
-    result = RadioField(_l("Result on the national site"), choices=choices([
-        ("consistent", _l("Details match")), ("inconsistent", _l("Details differ")),
-        ("not_found", _l("No such certificate"))]), validators=[DataRequired()])
+    result = RadioField(_l("Result on the national site"), choices=lambda: choices(NATIONAL_RESULT_LABELS.items()),
+                        validators=[DataRequired()])
     screenshot = FileField(_l("Screenshot of the result (PNG or JPEG, at most 5 MB)"), validators=[FileRequired()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Record the check"))

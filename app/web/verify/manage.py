@@ -10,12 +10,10 @@ from flask_babel import gettext as _
 
 from app.accounts.roles import Role
 from app.database import utcnow
-from app.errors import DomainError, NotFound
 from app.extensions import db
 from app.verification.bulk import MAX_ROWS, check_workbook
-from app.verification.models import CHANNELS
+from app.verification.models import CHANNEL_LABELS, CHANNELS, NATIONAL_RESULT_LABELS
 from app.verification.national import (
-    NATIONAL_RESULT_LABELS,
     NATIONAL_SITE,
     get_national_check,
     list_national_checks,
@@ -30,8 +28,9 @@ from app.verification.sharing import (
 )
 from app.verification.statistics import check_counts
 from app.web.access import current_actor, roles
+from app.web.actions import attempt, form_status, localize
 from app.web.downloads import stash_download
-from app.web.forms import attach_error
+from app.web.redirects import safe_next
 from app.web.verify.blueprint import bp
 from app.web.verify.forms import BulkForm, NationalCheckForm, ShareForm, WithdrawForm
 
@@ -48,19 +47,18 @@ def bulk():
     result, download = None, None
     if form.validate_on_submit():
         upload = form.file.data
-        try:
+        with attempt(form) as done:
             result = check_workbook(db.session, data=upload.read(), filename=upload.filename or "", now=utcnow(),
-                                    organisation_id=current_actor().organisation_id)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+                                    organisation_id=current_actor().organisation_id, translate=localize)
+        if done:
             stem = Path(upload.filename or "sheet").stem[:60]
-            download = stash_download(result.workbook, f"{stem}-核验结果.xlsx", XLSX)
-    status = 400 if form.errors or form.form_errors else 200
+            download = stash_download(result.workbook, _("%(name)s-verification-results.xlsx", name=stem), XLSX)
     return render_template("verify/bulk.html", form=form, result=result, download=download,
-                           max_rows=MAX_ROWS), status
+                           max_rows=MAX_ROWS), form_status(form)
+
+
+def _back() -> str:
+    return safe_next(request.referrer, url_for("certificates.index"))
 
 
 @bp.post("/verify/shares")
@@ -70,19 +68,13 @@ def create_share():
     form = ShareForm()
     if not form.validate_on_submit():
         flash(_("The share link needs a validity of 1 to 90 days."), "danger")
-        return redirect(request.referrer or url_for("certificates.index"))
-    try:
+        return redirect(_back())
+    with attempt() as done:
         link, token = create_share_link(db.session, actor=current_actor(), now=utcnow(),
-                                        certificate_id=int(form.certificate_id.data), days=form.days.data,
+                                        certificate_id=form.certificate_id.data, days=form.days.data,
                                         note=form.note.data)
-    except NotFound:
-        db.session.rollback()
-        abort(404)
-    except (DomainError, ValueError) as error:
-        db.session.rollback()
-        flash(getattr(error, "message", str(error)), "danger")
-        return redirect(request.referrer or url_for("certificates.index"))
-    db.session.commit()
+    if not done:
+        return redirect(_back())
     url = url_for("verify.share", token=token, _external=True)
     base = current_app.config.get("PUBLIC_BASE_URL")
     if base:
@@ -94,20 +86,13 @@ def create_share():
 @roles(*SHARE_ROLES)
 def withdraw_share(link_id: int):
     """Withdraw a share link at once."""
-    form = WithdrawForm()
-    if not form.validate_on_submit():
+    if not WithdrawForm().validate_on_submit():
         abort(400)
-    try:
-        link = withdraw_share_link(db.session, actor=current_actor(), now=utcnow(), link_id=link_id)
-    except NotFound:
-        db.session.rollback()
-        abort(404)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(request.referrer or url_for("certificates.index"))
-    certificate_id = link.certificate_id
-    db.session.commit()
+    with attempt() as done:
+        certificate_id = withdraw_share_link(db.session, actor=current_actor(), now=utcnow(),
+                                             link_id=link_id).certificate_id
+    if not done:
+        return redirect(_back())
     flash(_("Share link withdrawn."), "success")
     return redirect(url_for("certificates.show", certificate_id=certificate_id))
 
@@ -132,31 +117,23 @@ def national():
     """Record checks made on the national query site, with a screenshot; list earlier ones."""
     form = NationalCheckForm()
     if form.validate_on_submit():
-        try:
+        with attempt(form) as done:
             record_national_check(
                 db.session, actor=current_actor(), now=utcnow(), number=form.number.data, name=form.name.data,
                 checked_on=form.checked_on.data, result=form.result.data, screenshot=form.screenshot.data.read(),
                 storage_dir=Path(current_app.config["FILE_STORAGE_DIR"]), note=form.note.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("The national check was recorded."), "success")
             return redirect(url_for("verify.national"))
-    status = 400 if request.method == "POST" else 200
     return render_template("verify/national.html", form=form, site=NATIONAL_SITE, labels=NATIONAL_RESULT_LABELS,
-                           checks=list_national_checks(db.session, actor=current_actor())), status
+                           checks=list_national_checks(db.session, actor=current_actor())), form_status(form)
 
 
 @bp.get("/verify/national/<int:check_id>/screenshot")
 @roles(*BULK_ROLES)
 def national_screenshot(check_id: int):
     """The screenshot kept as evidence of a national check."""
-    try:
-        record = get_national_check(db.session, actor=current_actor(), check_id=check_id)
-    except NotFound:
-        abort(404)
+    record = get_national_check(db.session, actor=current_actor(), check_id=check_id)
     path = Path(current_app.config["FILE_STORAGE_DIR"]) / record.screenshot_path
     if not path.is_file():
         abort(404)
@@ -169,4 +146,4 @@ def national_screenshot(check_id: int):
 def stats():
     """How often the organisation's certificates were checked, by channel."""
     totals, rows = check_counts(db.session, actor=current_actor())
-    return render_template("verify/stats.html", totals=totals, rows=rows, channels=CHANNELS)
+    return render_template("verify/stats.html", totals=totals, rows=rows, channels=CHANNELS, labels=CHANNEL_LABELS)

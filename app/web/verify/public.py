@@ -7,12 +7,14 @@ import io
 from flask import abort, make_response, render_template, request, send_file, url_for
 
 from app.database import utcnow
+from app.extensions import db
 from app.verification.checks import FOUND, LEGACY, CheckOutcome, check_number, check_token
+from app.verification.fastpath import check_transaction
 from app.verification.printing import result_pdf
 from app.verification.sharing import open_share_link
 from app.web.access import public
 from app.web.templating import datetime_local
-from app.web.verify.blueprint import bp, check_transaction, keyring, public_limit, requesting_organisation
+from app.web.verify.blueprint import bp, keyring, public_limit, requesting_organisation
 from app.web.verify.chrome import render_public
 from app.web.verify.forms import CheckForm
 
@@ -57,7 +59,7 @@ def check_form():
 
 
 def _checked(form: CheckForm) -> CheckOutcome:
-    with check_transaction() as checks:
+    with check_transaction(db.engine, db.session) as checks:
         outcome = check_number(checks, number=form.number.data, name=form.name.data, now=utcnow(),
                                channel="public", organisation_id=requesting_organisation())
     return outcome
@@ -86,7 +88,7 @@ def check_pdf():
 
 
 def _token_outcome(token: str) -> CheckOutcome:
-    with check_transaction() as checks:
+    with check_transaction(db.engine, db.session) as checks:
         outcome = check_token(checks, token=token, query=_query(), keyring=keyring(), now=utcnow(),
                               channel="qr", organisation_id=requesting_organisation())
     return outcome
@@ -112,7 +114,7 @@ def qr_pdf(token: str):
 
 
 def _share_outcome(token: str) -> CheckOutcome:
-    with check_transaction(direct=False) as session:
+    with check_transaction(db.engine, db.session, direct=False) as session:
         outcome = open_share_link(session, token=token, now=utcnow())
     return outcome
 
