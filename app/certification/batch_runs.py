@@ -58,7 +58,7 @@ def start_batch(session: Session, *, actor: User | None, now: datetime, scope_ty
                                field="scope_id")
     organisation_id = scope_organisation_id(session, scope_type, scope_id)
     if not may_run_batches(actor, organisation_id):
-        raise NotAllowed(N_("Only the issuing organisation can issue certificates for these records."))
+        raise NotAllowed(N_("Only the issuing organisation may issue certificates for these records."))
     running = session.scalar(select(CertificateJob).where(
         CertificateJob.scope_type == scope_type, CertificateJob.scope_id == scope_id,
         CertificateJob.status.in_(UNFINISHED)).order_by(CertificateJob.id))

@@ -109,7 +109,7 @@ def import_sheet(class_id: int):
 def import_template():
     """An enrolment sheet with the three columns and one example row."""
     data = simple_workbook("报名名单", COLUMNS, [("张三", "居民身份证", "11010519491231002X")], text_columns=[2])
-    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name="报名名单模板.xlsx")
+    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=_("enrolment-template.xlsx"))
 
 
 @bp.post("/<int:class_id>/sessions")

@@ -98,7 +98,7 @@ class EnrolmentStatusForm(FlaskForm):
     """Complete or withdraw a trainee; a withdrawal says why."""
 
     to_status = HiddenField(validators=[DataRequired()])
-    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=300)])
+    reason = TextAreaField(_l("Reason"), validators=[Length(max=300)])  # not Optional: it would skip the check below
 
     def validate_reason(self, field) -> None:
         """A withdrawal needs its reason (shape: the field is filled in)."""
