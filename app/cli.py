@@ -55,25 +55,28 @@ certificates_cli = AppGroup("certificates", help="Certificate batches and checks
 @certificates_cli.command("issue-batch")
 @click.option("--scope-type", required=True, help="e.g. assessment_plan or training_class")
 @click.option("--scope-id", required=True)
+@click.option("--as", "username", required=True,
+              help="Login of the user issuing: staff of the issuing organisation, or a 人社 administrator.")
 @click.option("--processes", type=int, default=None, help="Rendering processes (default: configuration).")
-def issue_batch(scope_type: str, scope_id: str, processes: int | None) -> None:
-    """Issue every certificate of a scope now, with a progress bar (resumes an unfinished job)."""
+def issue_batch(scope_type: str, scope_id: str, username: str, processes: int | None) -> None:
+    """Issue every certificate of a scope now, with a progress bar (resumes the job already under way)."""
     from flask import current_app
 
-    from app.certification.batches import create_job
-    from app.certification.models import CertificateJob
-    from app.certification.sources import scope_organisation_id
+    from app.accounts.models import User
+    from app.certification.batch_runs import start_batch
+    from app.errors import DomainError
     from app.tasks import run_certificate_job
 
     with write_intent():
-        job = db.session.scalar(db.select(CertificateJob).where(
-            CertificateJob.scope_type == scope_type, CertificateJob.scope_id == scope_id,
-            CertificateJob.status.in_(("queued", "running"))))
-        if job is None:
-            organisation_id = scope_organisation_id(db.session, scope_type, scope_id)
-            job = create_job(db.session, actor=None, now=utcnow(), scope_type=scope_type, scope_id=scope_id,
-                             organisation_id=organisation_id)
-        job_id = job.id
+        actor = db.session.scalar(db.select(User).where(User.username == username))
+        if actor is None:
+            raise click.ClickException(f"There is no user {username!r}.")
+        try:
+            job_id = start_batch(db.session, actor=actor, now=utcnow(), scope_type=scope_type,
+                                 scope_id=scope_id).job.id
+        except DomainError as error:
+            db.session.rollback()
+            raise click.ClickException(f"Refused ({error.code}): {error.message}") from error
         db.session.commit()
     app = current_app._get_current_object()
     with click.progressbar(length=1, label=f"Job #{job_id}", show_pos=True) as bar:
@@ -83,7 +86,6 @@ def issue_batch(scope_type: str, scope_id: str, processes: int | None) -> None:
 
         done, total = run_certificate_job(app, job_id, processes=processes, progress=progress)
     click.echo(f"Job #{job_id}: {done} of {total} certificates issued.")
-
 
 
 @certificates_cli.command("resume")

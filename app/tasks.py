@@ -1,4 +1,7 @@
-"""Background jobs on huey (SQLite storage by default, Redis when REDIS_URL is set) and their runners.
+"""Queue wiring: background jobs on huey (SQLite storage by default, Redis when REDIS_URL is set).
+
+Each task opens the app's context and hands over to the feature that does the work (certificate batches:
+app/certification/batch_runs.py).
 
 Run a worker with: `.venv/bin/huey_consumer app.worker.huey -w 2` (see app/worker.py). With
 HUEY_IMMEDIATE=1 tasks run inline in the calling process (tests, quick local use).
@@ -6,26 +9,19 @@ HUEY_IMMEDIATE=1 tasks run inline in the calling process (tests, quick local use
 
 from __future__ import annotations
 
-import multiprocessing
-from collections import deque
-from collections.abc import Callable
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
 from flask import Flask, current_app
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 
-import app.certification.sources  # noqa: F401  (registers the batch scopes)
-from app.certification.batches import finish_job, pending_chunk, record_chunk, start_job
-from app.certification.issuing import CertificateDraft, IssuingContext, PreparedCertificate, render_and_store
+from app.certification.batch_runs import Progress, run_batch
+from app.certification.issuing import IssuingContext
 from app.certification.signing import keyring_from_config
 from app.database import utcnow, write_intent
 from app.demand.services import expire_demands
 from app.extensions import db
 from app.reporting.facts import refresh_funnel_facts
-
-Progress = Callable[[int, int], None]
 
 
 def make_huey(config: dict) -> Huey:
@@ -47,78 +43,13 @@ def issuing_context(app: Flask) -> IssuingContext:
     )
 
 
-class _InlineExecutor(Executor):
-    """Renders at submit time in this process (tests, CERT_RENDER_PROCESSES <= 1)."""
-
-    def submit(self, fn, /, *args, **kwargs) -> Future:
-        future: Future = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except Exception as exc:  # handed to the caller by future.result(), as a pool would
-            future.set_exception(exc)
-        return future
-
-
-def _pool(processes: int) -> Executor:
-    if processes <= 1:
-        return _InlineExecutor()
-    # spawn: a fresh interpreter per worker, never a fork of a process holding database connections
-    return ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"))
-
-
 def run_certificate_job(app: Flask, job_id: int, *, processes: int | None = None, chunk_size: int = 16,
                         window_size: int = 128, progress: Progress | None = None) -> tuple[int, int]:
-    """Reserve, render (in parallel processes) and record a job's certificates; returns (done, total).
-
-    The parent keeps up to two windows of certificates with the renderers: it prepares the next window
-    (numbers, signatures, views) and records finished certificates while the renderers work, so they
-    never wait for it.  Memory stays flat whatever the size of the batch.
-    """
-    ctx = issuing_context(app)
+    """Run a certificate batch (app/certification/batch_runs.py) with this app's storage, keys and database."""
     processes = app.config.get("CERT_RENDER_PROCESSES", 2) if processes is None else processes
     with app.app_context(), write_intent():
-        session = db.session
-        job, _total = start_job(session, job_id=job_id, now=utcnow())
-        session.commit()
-        pool = _pool(processes)
-        in_flight: deque[tuple[CertificateDraft, PreparedCertificate, Future]] = deque()
-        exhausted = False
-        try:
-            while True:
-                if not exhausted and len(in_flight) <= window_size // 2:
-                    busy = {(draft.source_type, draft.source_id) for draft, _p, _f in in_flight}
-                    window = pending_chunk(session, job=job, ctx=ctx, size=window_size, exclude=busy)
-                    session.commit()
-                    exhausted = not window
-                    in_flight.extend((draft, prepared, pool.submit(render_and_store, prepared, ctx.storage_dir))
-                                     for draft, prepared in window)
-                if not in_flight:
-                    break
-                rendered = []
-                while in_flight and len(rendered) < chunk_size:
-                    draft, prepared, future = in_flight.popleft()
-                    path, digest = future.result()
-                    rendered.append((draft, prepared, path, digest))
-                _record(session, job, rendered, progress)
-            finish_job(session, job=job, now=utcnow())
-            session.commit()
-            return job.done, job.total
-        except Exception as exc:
-            for _draft, _prepared, future in in_flight:
-                future.cancel()
-            session.rollback()
-            finish_job(session, job=job, now=utcnow(), error=f"{type(exc).__name__}: {exc}")
-            session.commit()
-            raise
-        finally:
-            pool.shutdown(cancel_futures=True)
-
-
-def _record(session, job, rendered, progress: Progress | None) -> None:
-    record_chunk(session, actor=None, now=utcnow(), job=job, rendered=rendered)
-    session.commit()
-    if progress:
-        progress(job.done, job.total)
+        return run_batch(db.session, job_id=job_id, ctx=issuing_context(app), processes=processes,
+                         chunk_size=chunk_size, window_size=window_size, progress=progress)
 
 
 def register_tasks(app: Flask, huey: Huey) -> None:

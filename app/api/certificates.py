@@ -10,14 +10,14 @@ from app.accounts.roles import Role
 from app.api import bp, documented, json_body
 from app.api.fields import integer, text
 from app.api.openapi import register_schema
-from app.certification.batches import create_job
+from app.certification.batch_runs import get_batch, start_batch
 from app.certification.lifecycle import get_certificate, list_certificates, revoke_certificate
 from app.certification.models import STATUSES, Certificate, CertificateJob
-from app.certification.sources import scope_organisation_id
 from app.database import utcnow
-from app.errors import NotAllowed, ValidationFailed
+from app.errors import ValidationFailed
 from app.extensions import db
 from app.tasks import enqueue
+from app.translation import N_
 from app.web.access import authenticated, current_actor, roles
 
 ISSUERS = (Role.ADMIN, Role.EVALUATION_STAFF, Role.INSTITUTION_STAFF)
@@ -40,6 +40,7 @@ register_schema("CertificateList", {"type": "object", "required": ["items"], "pr
 register_schema("CertificateJob", {"type": "object", "required": ["id", "status", "done", "total"], "properties": {
     "id": {"type": "integer"}, "status": {"enum": ["queued", "running", "done", "failed"]},
     "done": {"type": "integer"}, "total": {"type": "integer"}, "error": {"type": ["string", "null"]}}})
+BATCH_SCOPES = ("assessment_plan", "training_class")
 ID_PARAM = [{"name": "certificate_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
 
 
@@ -112,25 +113,21 @@ def certificates_revoke(certificate_id: int):
 @documented("/certificate-jobs", "post", summary="Issue every certificate of a plan or class in the background",
             tag="certificates",
             request_body={"type": "object", "required": ["scope_type", "scope_id"], "properties": {
-                "scope_type": {"enum": ["assessment_plan", "training_class"]}, "scope_id": {"type": "integer"}}},
+                "scope_type": {"enum": list(BATCH_SCOPES)}, "scope_id": {"type": "integer"}}},
             responses={"202": {"$ref": "#/components/schemas/CertificateJob"}, "403": None, "404": None,
                        "422": None})
 def certificate_jobs_create():
-    """Queue a batch issuance."""
+    """Queue a batch issuance (or answer with the one already under way for the scope)."""
     data = json_body()
     scope_type, scope_id = text(data, "scope_type", required=True), integer(data, "scope_id", required=True)
-    if scope_type not in ("assessment_plan", "training_class"):
-        raise ValidationFailed("scope_type 应为 assessment_plan 或 training_class", field="scope_type")
-    actor = current_actor()
-    organisation_id = scope_organisation_id(db.session, scope_type, str(scope_id))
-    if not actor.has_role(Role.ADMIN) and organisation_id != actor.organisation_id:
-        raise NotAllowed("只有发证机构可以为这些记录发证")
-    job = create_job(db.session, actor=actor, now=utcnow(), scope_type=scope_type, scope_id=str(scope_id),
-                     organisation_id=organisation_id)
-    job_id = job.id
+    if scope_type not in BATCH_SCOPES:
+        raise ValidationFailed(N_("scope_type must be assessment_plan or training_class."), field="scope_type")
+    started = start_batch(db.session, actor=current_actor(), now=utcnow(), scope_type=scope_type, scope_id=scope_id)
+    job_id = started.job.id
     db.session.commit()
     db.session.close()
-    enqueue(current_app, "issue_batch", job_id)
+    if started.created:
+        enqueue(current_app, "issue_batch", job_id)
     return jsonify(_job_json(db.session.get(CertificateJob, job_id))), 202
 
 
@@ -145,8 +142,4 @@ def _job_json(job: CertificateJob) -> dict:
             responses={"200": {"$ref": "#/components/schemas/CertificateJob"}, "404": None})
 def certificate_jobs_show(job_id: int):
     """A batch's progress."""
-    job = db.session.get(CertificateJob, job_id)
-    actor = current_actor()
-    if job is None or (not actor.has_role(Role.ADMIN) and job.organisation_id != actor.organisation_id):
-        abort(404)
-    return jsonify(_job_json(job))
+    return jsonify(_job_json(get_batch(db.session, actor=current_actor(), job_id=job_id)))

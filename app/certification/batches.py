@@ -1,4 +1,4 @@
-"""Batch issuance: the steps of a job, each a short transaction run by the edge (app/jobs.py).
+"""Batch issuance: the steps of a job, each a short transaction run by the runner (batch_runs.py).
 
 A job first reserves every number (one transaction), then renders in parallel outside any transaction and
 records chunk by chunk. A worker killed at any moment leaves only committed certificates (each with its
@@ -27,6 +27,7 @@ from app.certification.issuing import (
 )
 from app.certification.models import CertificateJob, NumberReservation
 from app.errors import InvalidTransition, NotFound
+from app.translation import N_
 
 # scope type -> function giving the drafts of that scope (registered by sources.py)
 DraftSource = Callable[[Session, str], Sequence[CertificateDraft]]
@@ -42,12 +43,13 @@ def create_job(session: Session, *, actor: User, now: datetime, scope_type: str,
                organisation_id: int) -> CertificateJob:
     """Queue a batch for a scope; refuses a second unfinished job for the same scope."""
     if scope_type not in SOURCES:
-        raise NotFound(f"未知的批量发证范围：{scope_type}")
+        raise NotFound(N_("Unknown kind of certificate batch: {scope_type}.", scope_type=scope_type))
     running = session.scalar(select(CertificateJob).where(
         CertificateJob.scope_type == scope_type, CertificateJob.scope_id == str(scope_id),
         CertificateJob.status.in_(("queued", "running"))))
     if running is not None:
-        raise InvalidTransition(f"该范围已有进行中的批量发证任务（#{running.id}）")
+        raise InvalidTransition(N_("A certificate batch for these records is already under way (#{job}).",
+                                   job=running.id))
     job = CertificateJob(kind=SOURCES[scope_type][0], scope_type=scope_type, scope_id=str(scope_id),
                          status="queued", total=0, done=0, organisation_id=organisation_id,
                          created_by_id=actor.id if actor else None, created_at=now)
@@ -67,7 +69,7 @@ def start_job(session: Session, *, job_id: int, now: datetime) -> tuple[Certific
     """Mark the job running and reserve numbers for every draft not yet issued; returns (job, total)."""
     job = session.get(CertificateJob, job_id)
     if job is None:
-        raise NotFound("批量发证任务不存在")
+        raise NotFound(N_("There is no such certificate batch."))
     if job.status == "done":
         return job, job.total
     drafts = job_drafts(session, job)

@@ -68,10 +68,11 @@ def test_institution_opens_a_class_enrols_records_attendance_and_completes(live_
     page.wait_for_url(f"{class_url}#timetable")
     assert page.inner_text("#roster-table td[data-hours]") == "3.5"
 
-    page.click("#roster-table button[data-action=complete]")
+    page.click("#roster-table details[id^=complete-] summary")  # the confirmation step says who completes
+    page.click("#roster-table details[id^=complete-] button[type=submit]")
     page.wait_for_selector("#roster-table")
     assert "已结业" in page.inner_text("#roster-table") or "Completed" in page.inner_text("#roster-table")
-    assert page.locator("#roster-table button[data-action=complete]").count() == 0
+    assert page.locator("#roster-table details[id^=complete-]").count() == 0
     page.screenshot(path=str(tmp_path / "class.png"), full_page=True)
 
 

@@ -45,9 +45,14 @@ def test_revoke_needs_a_reason_then_shows_it(app, client, session):
     _org, _staff, certificate = issued(app, session)
     login(client, "evalstaff")
     url = f"/certificates/{certificate.id}"
-    response = post_form(client, f"{url}/revoke", {"revoke-reason": ""}, form_url=url)
-    assert response.status_code == 400
-    response = post_form(client, f"{url}/revoke", {"revoke-reason": "证件材料造假，经复核撤销"}, form_url=url)
+    response = post_form(client, f"{url}/revoke", {"reason": ""}, form_url=url)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'id="confirm-revoke" open' in html and "is-invalid" in html
+    response = post_form(client, f"{url}/revoke", {"reason": "短"}, form_url=url)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and ">短</textarea>" in html and html.count("至少 4 个字") == 1
+    response = post_form(client, f"{url}/revoke", {"reason": "证件材料造假，经复核撤销"}, form_url=url)
     assert response.status_code == 302
     html = client.get(url).get_data(as_text=True)
     assert "已撤销" in html and "证件材料造假" in html

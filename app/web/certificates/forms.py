@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 
 class ReasonForm(FlaskForm):
@@ -27,7 +27,7 @@ class CorrectionForm(FlaskForm):
 class IssueForm(FlaskForm):
     """Issue one certificate, or start a batch for a scope."""
 
-    source_id = HiddenField(validators=[DataRequired()])
+    source_id = HiddenField(validators=[DataRequired(), Regexp(r"^\d+$")])
     submit = SubmitField(_l("Issue certificate"))
 
 

@@ -12,7 +12,6 @@ from app.catalog.occupations import list_occupations
 from app.certification.lifecycle import certificates_by_source
 from app.database import utcnow
 from app.demand.services import enterprises
-from app.errors import DomainError, NotFound
 from app.extensions import db
 from app.people.services import list_people
 from app.training.apprenticeship_records import (
@@ -40,7 +39,8 @@ from app.training.subsidies import (
     subsidy_summary,
 )
 from app.web.access import current_actor, roles
-from app.web.forms import attach_error, choices
+from app.web.actions import attempt, form_status
+from app.web.forms import choices
 from app.web.training.apprenticeship_forms import (
     ApprenticeshipForm,
     ApprenticeshipStatusForm,
@@ -59,11 +59,8 @@ READERS = (Role.ENTERPRISE_HR, Role.INSTITUTION_STAFF, Role.ADMIN)
 KEEPERS = (Role.ENTERPRISE_HR, Role.ADMIN)
 
 
-def _record_or_404(apprenticeship_id: int):
-    try:
-        return get_apprenticeship(db.session, actor=current_actor(), apprenticeship_id=apprenticeship_id)
-    except NotFound:
-        abort(404)
+def _record(apprenticeship_id: int):
+    return get_apprenticeship(db.session, actor=current_actor(), apprenticeship_id=apprenticeship_id)
 
 
 @bp.get("")
@@ -95,7 +92,7 @@ def new():
     """Record a planned apprenticeship; refusals (contract, period, levels) stay on the form with the input."""
     form = _prepare(ApprenticeshipForm())
     if form.validate_on_submit():
-        try:
+        with attempt(form) as done:
             record = create_apprenticeship(
                 db.session, actor=current_actor(), now=utcnow(), person_id=form.person_id.data,
                 institution_id=form.institution_id.data, occupation_id=form.occupation_id.data,
@@ -106,35 +103,42 @@ def new():
                 variant_name=form.variant_name.data or None,
                 enterprise_id=form.enterprise_id.data if form.enterprise_id else None,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Apprenticeship recorded. Upload the three documents, then file it."), "success")
             return redirect(url_for("apprenticeships.show", apprenticeship_id=record.id))
-    return render_template("training/apprenticeship_form.html", form=form)
+    return render_template("training/apprenticeship_form.html", form=form), form_status(form)
 
 
-def _page(apprenticeship_id: int, *, status: int = 200, **forms):
-    record = _record_or_404(apprenticeship_id)
+def _page(apprenticeship_id: int, **forms):
+    """The apprenticeship page; forms passed in (refused ones) keep their input and set the status."""
+    record = _record(apprenticeship_id)
     today = utcnow().date()
+    actor = current_actor()
     context = {
         "record": record, "today": today, "award": apprentice_grade_award(db.session, record),
         "certificate": certificates_by_source(db.session, source_type="apprenticeship",
                                               source_ids=[record.id]).get(record.id),
-        "can_issue": current_actor().has_role(Role.ADMIN) or (
-            current_actor().has_role(Role.INSTITUTION_STAFF) and record.institution_id == current_actor().organisation_id),
+        "can_issue": actor.has_role(Role.ADMIN) or (
+            actor.has_role(Role.INSTITUTION_STAFF) and record.institution_id == actor.organisation_id),
         "position": subsidy_position(db.session, record),
         "document_form": forms.get("document_form") or DocumentForm(formdata=None),
         "logbook_form": forms.get("logbook_form") or LogbookForm(formdata=None, entry_date=today),
         "award_form": forms.get("award_form") or AwardForm(formdata=None, awarded_on=today),
         "payment_form": forms.get("payment_form") or PaymentForm(formdata=None, paid_on=today),
-        "status_form": ApprenticeshipStatusForm(formdata=None), "sign_form": ConfirmForm(formdata=None),
-        "can_keep": current_actor().has_role(*KEEPERS) and (current_actor().has_role(Role.ADMIN)
-                                                          or record.enterprise_id == current_actor().organisation_id),
+        "status_form": forms.get("status_form") or ApprenticeshipStatusForm(formdata=None),
+        "blank_status_form": ApprenticeshipStatusForm(formdata=None), "sign_form": ConfirmForm(formdata=None),
+        "can_keep": actor.has_role(*KEEPERS) and (actor.has_role(Role.ADMIN)
+                                                  or record.enterprise_id == actor.organisation_id),
     }
-    return render_template("training/apprenticeship.html", **context), status
+    return render_template("training/apprenticeship.html", **context), form_status(*forms.values())
+
+
+def _answer(done, message: str, apprenticeship_id: int, anchor: str = "", **forms):
+    """After an action: back to the apprenticeship when it went through, else its page with the refused form."""
+    if done:
+        flash(message, "success")
+        return redirect(url_for("apprenticeships.show", apprenticeship_id=apprenticeship_id) + anchor)
+    return _page(apprenticeship_id, **forms)
 
 
 @bp.get("/<int:apprenticeship_id>")
@@ -144,43 +148,24 @@ def show(apprenticeship_id: int):
     return _page(apprenticeship_id)
 
 
-def _run(apprenticeship_id: int, form, call, done: str, anchor: str, form_name: str):
-    """Validate, call one service, commit and redirect; or show the page again with the refusal on the form."""
-    if form.validate_on_submit():
-        try:
-            call(form)
-        except NotFound:
-            db.session.rollback()
-            abort(404)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(done, "success")
-            return redirect(url_for("apprenticeships.show", apprenticeship_id=apprenticeship_id) + anchor)
-    return _page(apprenticeship_id, status=400, **{form_name: form})
-
-
 @bp.post("/<int:apprenticeship_id>/documents")
 @roles(*KEEPERS)
 def documents(apprenticeship_id: int):
     """Upload (or replace, before filing) one of the three documents."""
-    storage = Path(current_app.config["FILE_STORAGE_DIR"])
-    return _run(apprenticeship_id, DocumentForm(), lambda f: upload_document(
-        db.session, actor=current_actor(), now=utcnow(), apprenticeship_id=apprenticeship_id, kind=f.kind.data,
-        filename=f.file.data.filename, data=f.file.data.read(), storage_dir=storage, fee=f.fee.data,
-    ), _("Document uploaded."), "#documents", "document_form")
+    form, done = DocumentForm(), False
+    if form.validate_on_submit():
+        with attempt(form) as done:
+            upload_document(db.session, actor=current_actor(), now=utcnow(), apprenticeship_id=apprenticeship_id,
+                            kind=form.kind.data, filename=form.file.data.filename, data=form.file.data.read(),
+                            storage_dir=Path(current_app.config["FILE_STORAGE_DIR"]), fee=form.fee.data)
+    return _answer(done, _("Document uploaded."), apprenticeship_id, "#documents", document_form=form)
 
 
 @bp.get("/documents/<int:document_id>")
 @roles(*READERS)
 def document(document_id: int):
     """Download a stored document (to users who may see its apprenticeship)."""
-    try:
-        found = get_document(db.session, actor=current_actor(), document_id=document_id)
-    except NotFound:
-        abort(404)
+    found = get_document(db.session, actor=current_actor(), document_id=document_id)
     path = Path(current_app.config["FILE_STORAGE_DIR"]) / found.path
     if not path.is_file():
         abort(404)  # the row outlived its file (e.g. demo data loaded outside the app)
@@ -191,28 +176,24 @@ def document(document_id: int):
 @roles(*KEEPERS)
 def logbook(apprenticeship_id: int):
     """Add a logbook entry."""
-    return _run(apprenticeship_id, LogbookForm(), lambda f: add_logbook_entry(
-        db.session, actor=current_actor(), now=utcnow(), apprenticeship_id=apprenticeship_id,
-        entry_date=f.entry_date.data, work_done=f.work_done.data, skills=f.skills.data, hours=f.hours.data,
-    ), _("Logbook entry added."), "#logbook", "logbook_form")
+    form, done = LogbookForm(), False
+    if form.validate_on_submit():
+        with attempt(form) as done:
+            add_logbook_entry(db.session, actor=current_actor(), now=utcnow(), apprenticeship_id=apprenticeship_id,
+                              entry_date=form.entry_date.data, work_done=form.work_done.data,
+                              skills=form.skills.data, hours=form.hours.data)
+    return _answer(done, _("Logbook entry added."), apprenticeship_id, "#logbook", logbook_form=form)
 
 
 @bp.post("/logbook/<int:entry_id>/sign")
 @roles(*KEEPERS)
 def sign(entry_id: int):
-    """Sign a logbook entry off for the mentor."""
+    """Sign a logbook entry off for the mentor (a refusal is flashed)."""
     apprenticeship_id = request.form.get("apprenticeship_id", type=int)
     if ConfirmForm().validate_on_submit():
-        try:
+        with attempt() as done:
             entry = sign_logbook_entry(db.session, actor=current_actor(), now=utcnow(), entry_id=entry_id)
-        except NotFound:
-            db.session.rollback()
-            abort(404)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
+        if done:
             apprenticeship_id = entry.apprenticeship_id
             flash(_("Signed off for the mentor."), "success")
     if not apprenticeship_id:
@@ -224,48 +205,45 @@ def sign(entry_id: int):
 @roles(*KEEPERS)
 def award(apprenticeship_id: int):
     """Award the 学徒工 grade."""
-    return _run(apprenticeship_id, AwardForm(), lambda f: award_apprentice_grade(
-        db.session, actor=current_actor(), now=utcnow(), apprenticeship_id=apprenticeship_id,
-        awarded_on=f.awarded_on.data,
-    ), _("Apprentice grade awarded."), "", "award_form")
+    form, done = AwardForm(), False
+    if form.validate_on_submit():
+        with attempt(form) as done:
+            award_apprentice_grade(db.session, actor=current_actor(), now=utcnow(),
+                                   apprenticeship_id=apprenticeship_id, awarded_on=form.awarded_on.data)
+    return _answer(done, _("Apprentice grade awarded."), apprenticeship_id, award_form=form)
 
 
 @bp.post("/<int:apprenticeship_id>/status")
 @roles(*KEEPERS)
 def status(apprenticeship_id: int):
-    """File, start, complete or terminate; refusals are shown at the top of the page."""
-    form = ApprenticeshipStatusForm()
+    """File, start, complete or terminate (termination is confirmed, with its reason)."""
+    form, done = ApprenticeshipStatusForm(), False
     if form.validate_on_submit():
-        try:
+        with attempt(form) as done:
             change_apprenticeship_status(db.session, actor=current_actor(), now=utcnow(),
                                          apprenticeship_id=apprenticeship_id, to_status=form.to_status.data,
                                          reason=form.reason.data)
-        except NotFound:
-            db.session.rollback()
-            abort(404)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("Status changed."), "success")
-    return redirect(url_for("apprenticeships.show", apprenticeship_id=apprenticeship_id))
+    return _answer(done, _("Status changed."), apprenticeship_id, status_form=form)
 
 
 @bp.post("/<int:apprenticeship_id>/payments")
 @roles(Role.ADMIN)
 def payment(apprenticeship_id: int):
     """Book an advance, final payment or recovery."""
-    return _run(apprenticeship_id, PaymentForm(), lambda f: record_subsidy_payment(
-        db.session, actor=current_actor(), now=utcnow(), apprenticeship_id=apprenticeship_id, kind=f.kind.data,
-        amount=f.amount.data, paid_on=f.paid_on.data, reference=f.reference.data,
-    ), _("Payment recorded."), "#subsidy", "payment_form")
+    form, done = PaymentForm(), False
+    if form.validate_on_submit():
+        with attempt(form) as done:
+            record_subsidy_payment(db.session, actor=current_actor(), now=utcnow(),
+                                   apprenticeship_id=apprenticeship_id, kind=form.kind.data, amount=form.amount.data,
+                                   paid_on=form.paid_on.data, reference=form.reference.data)
+    return _answer(done, _("Payment recorded."), apprenticeship_id, "#subsidy", payment_form=form)
 
 
-def _subsidies_page(form: RateForm | None = None, status: int = 200):
+def _subsidies_page(form: RateForm | None = None):
     return render_template("training/subsidies.html", groups=subsidy_summary(db.session, actor=current_actor()),
                            rates=list_rates(db.session), rate_label=rate_label,
-                           rate_form=form or RateForm(formdata=None), seed_form=ConfirmForm(formdata=None)), status
+                           rate_form=form or RateForm(formdata=None),
+                           seed_form=ConfirmForm(formdata=None)), form_status(form)
 
 
 @bp.get("/subsidies")
@@ -281,32 +259,24 @@ def add_rate():
     """Add a row to the subsidy schedule."""
     form = RateForm()
     if form.validate_on_submit():
-        try:
+        with attempt(form) as done:
             add_subsidy_rate(db.session, actor=current_actor(), now=utcnow(), level_digit=form.level_digit.data,
                              amount_per_year=form.amount_per_year.data, effective_from=form.effective_from.data,
                              city_code=form.city_code.data or None, effective_to=form.effective_to.data,
                              note=form.note.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Rate added."), "success")
             return redirect(url_for("apprenticeships.subsidies"))
-    return _subsidies_page(form, status=400)
+    return _subsidies_page(form)
 
 
 @bp.post("/subsidies/rates/defaults")
 @roles(Role.ADMIN)
 def seed_rates():
-    """Load the default schedule (DOMAIN.md §6) into an empty rate table."""
+    """Load the default schedule (DOMAIN.md §6) into an empty rate table (a refusal is flashed)."""
     if ConfirmForm().validate_on_submit():
-        try:
+        with attempt() as done:
             added = seed_subsidy_rates(db.session, now=utcnow(), actor=current_actor())
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
+        if done:
             flash(_("%(n)s default rates loaded.", n=added), "success")
     return redirect(url_for("apprenticeships.subsidies"))

@@ -19,7 +19,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation
 
 from app.idnumbers import ID_TYPE_LABELS
 from app.web.accounts.forms import MultiCheckboxField
@@ -95,10 +95,15 @@ class EnrolImportForm(FlaskForm):
 
 
 class EnrolmentStatusForm(FlaskForm):
-    """Complete or withdraw a trainee."""
+    """Complete or withdraw a trainee; a withdrawal says why."""
 
     to_status = HiddenField(validators=[DataRequired()])
-    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=300)])
+    reason = TextAreaField(_l("Reason"), validators=[Length(max=300)])  # not Optional: it would skip the check below
+
+    def validate_reason(self, field) -> None:
+        """A withdrawal needs its reason (shape: the field is filled in)."""
+        if self.to_status.data == "withdrawn" and not (field.data or "").strip():
+            raise StopValidation(_l("Give the reason the trainee leaves the class."))
 
 
 class AttendanceRow(Form):
@@ -114,3 +119,12 @@ class AttendanceSheetForm(FlaskForm):
 
     rows = FieldList(FormField(AttendanceRow))
     submit = SubmitField(_l("Save attendance"))
+
+    def __getattr__(self, name: str):
+        """A refusal's field "hours-<enrolment id>" or "status-<enrolment id>" is that trainee's cell."""
+        kind, _sep, enrolment_id = name.partition("-")
+        if kind in ("hours", "status") and enrolment_id:
+            for row in self.__dict__.get("rows") or ():
+                if str(row.form.enrolment_id.data) == enrolment_id:
+                    return getattr(row.form, kind)
+        raise AttributeError(name)

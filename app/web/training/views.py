@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.accounts.roles import Role
@@ -13,7 +13,6 @@ from app.catalog.ladder import level_label
 from app.catalog.occupations import list_occupations
 from app.database import utcnow
 from app.demand.services import list_demands
-from app.errors import DomainError, NotFound
 from app.extensions import db
 from app.training.overview import training_overview
 from app.training.projects import (
@@ -24,8 +23,9 @@ from app.training.projects import (
     set_project_demands,
 )
 from app.web.access import current_actor, roles
+from app.web.actions import attempt, form_status
 from app.web.demand.forms import LEVEL_CHOICES
-from app.web.forms import attach_error, choices
+from app.web.forms import choices
 from app.web.training.forms import ClassForm, DemandLinkForm, ProjectForm
 from app.web.training.labels import init_labels
 
@@ -34,11 +34,8 @@ bp.record_once(lambda state: init_labels(state.app))
 READERS = (Role.INSTITUTION_STAFF, Role.ADMIN)
 
 
-def _project_or_404(project_id: int):
-    try:
-        return get_project(db.session, actor=current_actor(), project_id=project_id)
-    except NotFound:
-        abort(404)
+def _project(project_id: int):
+    return get_project(db.session, actor=current_actor(), project_id=project_id)
 
 
 def _demand_choices(occupation_id: int | None = None, linked=()) -> list:
@@ -70,21 +67,17 @@ def new_project():
         if request.args.get("demand_id", type=int):
             form.demand_ids.data = [request.args.get("demand_id", type=int)]
     if form.validate_on_submit():
-        try:
+        with attempt(form) as done:
             project = create_project(
                 db.session, actor=current_actor(), now=utcnow(), name=form.name.data,
                 project_type=form.project_type.data, occupation_id=form.occupation_id.data,
                 target_level_digit=form.target_level_digit.data, variant_name=form.variant_name.data or None,
                 demand_ids=form.demand_ids.data or [], description=form.description.data or None,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Training project created."), "success")
             return redirect(url_for("training.project", project_id=project.id))
-    return render_template("training/project_form.html", form=form)
+    return render_template("training/project_form.html", form=form), form_status(form)
 
 
 def _link_form(project, form: DemandLinkForm | None = None) -> DemandLinkForm:
@@ -97,7 +90,7 @@ def _link_form(project, form: DemandLinkForm | None = None) -> DemandLinkForm:
 @roles(*READERS)
 def project(project_id: int):
     """A project: its level and hours, the demands it trains for, its classes."""
-    found = _project_or_404(project_id)
+    found = _project(project_id)
     return render_template("training/project.html", project=found, link_form=_link_form(found),
                            today=utcnow().date(), level=level_label(found.target_level_digit))
 
@@ -106,17 +99,13 @@ def project(project_id: int):
 @roles(Role.INSTITUTION_STAFF)
 def link_demands(project_id: int):
     """Change the demands a project trains for."""
-    found = _project_or_404(project_id)
+    found = _project(project_id)
     form = _link_form(found, DemandLinkForm())
     if form.validate_on_submit():
-        try:
+        with attempt() as done:
             set_project_demands(db.session, actor=current_actor(), now=utcnow(), project_id=found.id,
                                 demand_ids=form.demand_ids.data or [])
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
+        if done:
             flash(_("Links saved."), "success")
     return redirect(url_for("training.project", project_id=project_id))
 
@@ -125,26 +114,22 @@ def link_demands(project_id: int):
 @roles(Role.INSTITUTION_STAFF)
 def new_class(project_id: int):
     """Open a class: dates, capacity, venue, teachers, completion threshold and age limit."""
-    found = _project_or_404(project_id)
+    found = _project(project_id)
     form = ClassForm()
     form.teacher_ids.choices = choices((u.id, u.display_name) for u in list_users(db.session, actor=current_actor())
                                        if u.has_role(Role.INSTITUTION_STAFF))
     if form.validate_on_submit():
-        try:
+        with attempt(form) as done:
             klass = create_class(
                 db.session, actor=current_actor(), now=utcnow(), project_id=found.id, name=form.name.data,
                 start_date=form.start_date.data, end_date=form.end_date.data, capacity=form.capacity.data,
                 venue=form.venue.data, teacher_names=form.teacher_names.data, teacher_ids=form.teacher_ids.data or [],
                 completion_threshold=Decimal(form.completion_threshold.data) / 100, max_age=form.max_age.data,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Class opened."), "success")
             return redirect(url_for("classes.show", class_id=klass.id))
-    return render_template("training/class_form.html", form=form, project=found)
+    return render_template("training/class_form.html", form=form, project=found), form_status(form)
 
 
 @bp.get("/overview")
