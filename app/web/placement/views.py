@@ -95,7 +95,7 @@ def _prepare(form: PlacementForm) -> PlacementForm:
         form.enterprise_id.choices = choices([("", "—")] + [(o.id, o.name) for o in enterprises(db.session)])
     if actor.has_role(Role.ENTERPRISE_HR, Role.ADMIN):
         open_demands = list_demands(db.session, actor=actor, today=today, status="open")
-        form.demand_id.choices = choices([("", "—")] + [(d.id, f"{d.title}（{d.enterprise.name}）")
+        form.demand_id.choices = choices([("", "—")] + [(d.id, d.title + _(" (%(detail)s)", detail=d.enterprise.name))
                                                        for d in open_demands])
     else:
         del form.demand_id
