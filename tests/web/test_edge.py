@@ -1,6 +1,7 @@
 """The web edge's one way of running an action, its safe redirects and its error handlers."""
 
 import ast
+from datetime import date
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -21,7 +22,7 @@ from app.web.actions import attempt
 from app.web.redirects import safe_next
 from tests.conftest import login, post_form
 from tests.factories import NOW, make_user, valid_uscc
-from tests.placement.factories import make_chain
+from tests.placement.factories import make_chain, people, place
 
 WEB = Path(__file__).resolve().parents[2] / "app" / "web"
 
@@ -220,3 +221,15 @@ def test_a_refused_one_click_action_is_flashed_once(client, session):
                          form_url=f"/demands/{demand_id}", follow_redirects=True)
     assert response.status_code == 200 and response.request.path == f"/demands/{demand_id}"
     assert response.get_data(as_text=True).count(message) == 1
+
+
+def test_a_follow_up_with_a_malformed_month_is_a_shape_error_not_a_crash(client, session):
+    chain = make_chain(session)
+    person = people(session, chain, 1)[0]
+    placement = place(session, chain, person, start=date(2026, 1, 5))
+    session.commit()
+    login(client, chain.hr.username)
+    url = f"/placements/{placement.id}"
+    response = post_form(client, f"{url}/follow-up", {"months": "three", "outcome": "retained",
+                                                      "checked_on": "2026-04-05", "reference": "SB-1"}, form_url=url)
+    assert response.status_code == 422 and 'id="follow-up-form"' in response.get_data(as_text=True)
