@@ -72,7 +72,7 @@ def test_recording_a_placement_closes_the_demand_and_errors_keep_input(client, s
                                                 "contract_months": "12", "monthly_wage": "5300",
                                                 "job_title": "设备电工"})
     html = bad.get_data(as_text=True)
-    assert bad.status_code == 200 and "超过今天" in html and 'value="5300"' in html and 'value="设备电工"' in html
+    assert bad.status_code == 422 and "超过今天" in html and 'value="5300"' in html and 'value="设备电工"' in html
     ok = post_form(client, "/placements/new", {"person_id": person.id, "demand_id": chain.demand.id,
                                                "start_date": TODAY.isoformat(), "contract_months": "12",
                                                "monthly_wage": "5300", "job_title": "设备电工"})

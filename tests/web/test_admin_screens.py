@@ -19,7 +19,7 @@ def test_register_organisation_with_bad_code_keeps_input_and_names_field(client,
     response = post_form(client, "/admin/organisations/new", {
         "kind": "enterprise", "name": "辽宁测试重工有限公司", "uscc": "91110000600037341X", "city_code": "2101"})
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "统一社会信用代码无效" in html
     assert 'value="辽宁测试重工有限公司"' in html and 'value="91110000600037341X"' in html
     assert session.scalar(select(Organisation).where(Organisation.name == "辽宁测试重工有限公司")) is None
@@ -47,7 +47,7 @@ def test_bad_filing_scope_line_is_reported(client, session):
     response = post_form(client, f"/admin/organisations/{org.id}", {
         "org_type": "S", "org_code": "0000", "province_code": "21", "site_code": "210078",
         "scopes": "6-31-01-03 5\nbad-line"})
-    assert response.status_code == 200 and "第 2 行" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "第 2 行" in response.get_data(as_text=True)
 
 
 def test_create_user_with_role_that_does_not_fit(client, session):
@@ -57,7 +57,7 @@ def test_create_user_with_role_that_does_not_fit(client, session):
     response = post_form(client, "/admin/users/new", {
         "organisation_id": ent.id, "username": "newassessor", "display_name": "张三",
         "password": "Jiangcai2026!", "roles": ["assessor"]})
-    assert response.status_code == 200 and "只能属于评价机构" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "只能属于评价机构" in response.get_data(as_text=True)
     response = post_form(client, "/admin/users/new", {
         "organisation_id": ent.id, "username": "newhr", "display_name": "张三",
         "password": "Jiangcai2026!", "roles": ["enterprise_hr"]})

@@ -26,7 +26,7 @@ def test_wrong_password_keeps_username_and_says_so(client, session):
     make_hr(session)
     response = login(client, "hr1", "Wrong-password-1")
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "用户名或密码错误" in html
     assert 'value="hr1"' in html
 
@@ -60,7 +60,7 @@ def test_rejected_password_change_keeps_the_form_and_names_the_field(client, ses
     login(client, "hr1")
     response = post_form(client, "/account/password", {
         "current_password": "Jiangcai2026!", "new_password": "short", "confirm": "short"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "密码至少 10 个字符" in response.get_data(as_text=True)
 
 
@@ -69,7 +69,7 @@ def test_failed_logins_are_throttled_per_account_and_address(app, session):
     attacker = app.test_client()
     attacker.environ_base["REMOTE_ADDR"] = "203.0.113.7"
     statuses = [login(attacker, "hr1", f"Wrong-pass-{i}").status_code for i in range(6)]
-    assert statuses[:5] == [200] * 5
+    assert statuses[:5] == [422] * 5
     assert statuses[5] == 429
     blocked = login(attacker, "hr1", "Jiangcai2026!")
     assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) > 0

@@ -34,7 +34,7 @@ def test_add_occupation_with_bad_code_keeps_input(client, session):
     response = post_form(client, "/catalog/occupations/new", {"edition": "2022", "code": "6-31-0103",
                                                                "name": "新职业甲"})
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "D-DD-DD-DD" in html and 'value="新职业甲"' in html
+    assert response.status_code == 422 and "D-DD-DD-DD" in html and 'value="新职业甲"' in html
     response = post_form(client, "/catalog/occupations/new", {"edition": "2022", "code": "4-04-05-09",
                                                                "name": "新职业甲", "digital": "y"})
     assert response.status_code == 302

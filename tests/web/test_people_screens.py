@@ -36,7 +36,7 @@ def test_rejected_registration_keeps_input_and_names_the_problem(client, session
     response = post_form(client, "/people/new", {"name": "李四", "id_type": "resident_id",
                                                  "id_number": "110105194912310029", "phone": "13812345678"})
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "校验位" in html and 'value="李四"' in html and 'value="110105194912310029"' in html
     session.rollback()
     assert session.scalar(select(Person)) is None
@@ -91,7 +91,7 @@ def test_photo_upload_checks_background(client, session):
     token = csrf_token_from(page.get_data(as_text=True))
     bad = client.post(f"/people/{person.id}/photo", content_type="multipart/form-data", data={
         "csrf_token": token, "photo": (io.BytesIO(photo_bytes(background="#3050c0")), "p.jpg")})
-    assert bad.status_code == 400 and "白色" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "白色" in bad.get_data(as_text=True)
     good = client.post(f"/people/{person.id}/photo", content_type="multipart/form-data", data={
         "csrf_token": token, "photo": (io.BytesIO(photo_bytes()), "p.jpg")})
     assert good.status_code == 302

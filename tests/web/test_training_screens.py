@@ -63,7 +63,7 @@ def test_refused_demand_keeps_input_and_puts_the_message_on_the_field(client, se
     response = post_form(client, "/demands/new", demand_form(session, requirements="限男性，交押金 200 元",
                                                              title="夜班电工"))
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "招聘要求含有“限男性”" in html and 'value="夜班电工"' in html and "交押金 200 元</textarea>" in html
     assert re.search(r'id="requirements"[^>]*is-invalid|is-invalid[^>]*id="requirements"', html)
     response = post_form(client, "/demands/new", demand_form(session, wage_min="9000", wage_max="6000"))

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms import (
+    HiddenField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.accounts.roles import ORG_KIND_LABELS, ROLE_LABELS
@@ -73,5 +81,7 @@ class UserForm(FlaskForm):
 
 class ToggleForm(FlaskForm):
     """Enable or disable a login (CSRF-protected POST)."""
+
+    active = HiddenField(validators=[AnyOf(("0", "1"))])
 
     submit = SubmitField(_l("Change"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.accounts.roles import Role
@@ -18,11 +18,11 @@ from app.accounts.services import (
 )
 from app.audit.services import list_events
 from app.database import utcnow
-from app.errors import DomainError, NotFound
 from app.extensions import db
 from app.web.access import authenticated, current_actor, roles
 from app.web.accounts.forms import FilingForm, OrganisationForm, ToggleForm, UserForm
-from app.web.forms import attach_error, choices
+from app.web.actions import attempt, form_status
+from app.web.forms import choices
 
 bp = Blueprint("accounts", __name__, url_prefix="/admin")
 
@@ -42,20 +42,16 @@ def new_organisation():
     """Register an organisation."""
     form = OrganisationForm()
     if form.validate_on_submit():
-        try:
+        with attempt(form) as done:
             org = create_organisation(
                 db.session, actor=current_actor(), now=utcnow(), kind=form.kind.data, name=form.name.data,
                 uscc=form.uscc.data, city_code=form.city_code.data, address=form.address.data,
                 contact_phone=form.contact_phone.data,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Organisation registered."), "success")
             return redirect(url_for("accounts.organisation", organisation_id=org.id))
-    return render_template("accounts/organisation_form.html", form=form)
+    return render_template("accounts/organisation_form.html", form=form), form_status(form)
 
 
 @bp.route("/organisations/<int:organisation_id>", methods=["GET", "POST"])
@@ -63,32 +59,25 @@ def new_organisation():
 def organisation(organisation_id: int):
     """One organisation; administrators may edit an evaluation organisation's filing here."""
     actor = current_actor()
-    try:
-        org = get_organisation(db.session, actor=actor, organisation_id=organisation_id)
-    except NotFound:
-        return render_template("errors/error.html", code=404, title=_("Page not found"), detail=None), 404
+    org = get_organisation(db.session, actor=actor, organisation_id=organisation_id)
     form = FilingForm(obj=org.filing) if org.filing and request.method == "GET" else FilingForm()
     if request.method == "GET" and org.filing:
         form.scopes.data = _scope_text(org.filing.scopes)
     if request.method == "POST":
         if not actor.has_role(Role.ADMIN):
-            return render_template("errors/error.html", code=403, title=_("Forbidden"), detail=None), 403
+            abort(403)
         if form.validate_on_submit():
-            try:
+            with attempt(form) as done:
                 set_evaluation_filing(
                     db.session, actor=actor, now=utcnow(), organisation=org, org_type=form.org_type.data,
                     org_code=form.org_code.data, province_code=form.province_code.data,
                     site_code=form.site_code.data, filed_with=form.filed_with.data,
                     scopes=parse_scope_lines(form.scopes.data or ""),
                 )
-            except DomainError as error:
-                db.session.rollback()
-                attach_error(form, error)
-            else:
-                db.session.commit()
+            if done:
                 flash(_("Filing saved."), "success")
                 return redirect(url_for("accounts.organisation", organisation_id=org.id))
-    return render_template("accounts/organisation.html", org=org, form=form)
+    return render_template("accounts/organisation.html", org=org, form=form), form_status(form)
 
 
 def _scope_text(scopes) -> str:
@@ -114,20 +103,16 @@ def new_user():
     actor = current_actor()
     form.organisation_id.choices = choices((o.id, o.name) for o in list_organisations(db.session, actor=actor))
     if form.validate_on_submit():
-        try:
+        with attempt(form) as done:
             create_user(
                 db.session, actor=actor, now=utcnow(), organisation_id=form.organisation_id.data,
                 username=form.username.data, display_name=form.display_name.data,
                 password=form.password.data, roles=form.roles.data,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("User created."), "success")
             return redirect(url_for("accounts.users"))
-    return render_template("accounts/user_form.html", form=form)
+    return render_template("accounts/user_form.html", form=form), form_status(form)
 
 
 @bp.post("/users/<int:user_id>/active")
@@ -136,14 +121,9 @@ def toggle_user(user_id: int):
     """Enable or disable a login."""
     form = ToggleForm()
     if form.validate_on_submit():
-        try:
+        with attempt():
             set_user_active(db.session, actor=current_actor(), now=utcnow(), user_id=user_id,
-                            active=request.form.get("active") == "1")
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
+                            active=form.active.data == "1")
     return redirect(url_for("accounts.users"))
 
 

@@ -17,11 +17,10 @@ from app.accounts.services import (
     revoke_api_token,
 )
 from app.database import utcnow
-from app.errors import DomainError
 from app.extensions import db, limiter
 from app.web.access import authenticated, current_actor, login_lifetime, public
+from app.web.actions import attempt, form_status
 from app.web.auth.forms import ApiTokenForm, LoginForm, LogoutForm, PasswordForm, RevokeForm
-from app.web.forms import attach_error
 from app.web.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -63,7 +62,7 @@ def login():
             return redirect(safe_next(request.args.get("next")))
         db.session.rollback()
         form.password.errors = [_("Wrong username or password.")]
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form), form_status(form)
 
 
 @bp.post("/logout")
@@ -87,22 +86,18 @@ def password():
     form = PasswordForm()
     if form.validate_on_submit():
         user = current_actor()
-        try:
+        with attempt(form) as done:
             change_password(
                 db.session, actor=user, now=utcnow(), current_password=form.current_password.data,
                 new_password=form.new_password.data, lifetime=login_lifetime(),
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             session.clear()
             login_user(user)
             session.permanent = True
             flash(_("Your password has been changed; other sessions were logged out."), "success")
             return redirect(url_for("home.index"))
-    return render_template("auth/password.html", form=form)
+    return render_template("auth/password.html", form=form), form_status(form)
 
 
 @bp.route("/account/tokens", methods=["GET", "POST"])
@@ -112,16 +107,12 @@ def tokens():
     form = ApiTokenForm()
     new_token = None
     if form.validate_on_submit():
-        try:
+        with attempt(form) as done:
             _row, new_token = create_api_token(db.session, actor=current_actor(), now=utcnow(), name=form.name.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             form = ApiTokenForm(formdata=None)
     return render_template("auth/tokens.html", form=form, new_token=new_token, revoke=RevokeForm(),
-                           tokens=list_api_tokens(db.session, actor=current_actor()))
+                           tokens=list_api_tokens(db.session, actor=current_actor())), form_status(form)
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")
@@ -129,12 +120,8 @@ def tokens():
 def revoke_token(token_id: int):
     """Revoke one of the user's tokens."""
     if RevokeForm().validate_on_submit():
-        try:
+        with attempt() as done:
             revoke_api_token(db.session, actor=current_actor(), now=utcnow(), token_id=token_id)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
+        if done:
             flash(_("Token revoked."), "success")
     return redirect(url_for("auth.tokens"))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DecimalField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.web.forms import choices
 
@@ -26,10 +29,9 @@ class OccupationForm(FlaskForm):
 
 
 class VariantForm(FlaskForm):
-    """Add a 工种 or 职业方向."""
+    """Add a sub-trade or an occupational direction."""
 
-    kind = SelectField(_l("Kind"), choices=choices([("trade", _l("Sub-trade (工种)")),
-                                                     ("direction", _l("Direction (职业方向)"))]))
+    kind = SelectField(_l("Kind"), choices=choices([("trade", _l("Sub-trade")), ("direction", _l("Direction"))]))
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     submit = SubmitField(_l("Add"))
 
@@ -41,6 +43,15 @@ class RulesForm(FlaskForm):
     related_codes = StringField(_l("Related occupation codes"), validators=[Optional(), Length(max=500)],
                                 description=_l("Separate codes with spaces or commas"))
     submit = SubmitField(_l("Save rules"))
+    parsed_rules: object = None
+
+    def validate_eligibility_rules(self, field) -> None:
+        """The rules must be JSON; what they say is the service's to check."""
+        try:
+            self.parsed_rules = json.loads(field.data)
+        except json.JSONDecodeError as exc:
+            raise ValidationError(gettext("Not valid JSON: line %(line)s, column %(col)s: %(msg)s",
+                                          line=exc.lineno, col=exc.colno, msg=exc.msg)) from exc
 
 
 class ComponentForm(FlaskForm):

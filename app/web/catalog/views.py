@@ -22,13 +22,12 @@ from app.catalog.occupations import (
 from app.catalog.shortage import COLUMNS, import_shortage_catalogue, list_catalogues
 from app.catalog.standards import get_standard, update_component, update_standard_rules
 from app.database import utcnow
-from app.errors import DomainError, NotFound
 from app.extensions import db
 from app.spreadsheets import error_workbook, read_table, simple_workbook
 from app.web.access import authenticated, current_actor, roles
+from app.web.actions import attempt, form_status
 from app.web.catalog.forms import ComponentForm, OccupationForm, RulesForm, ShortageImportForm, VariantForm
 from app.web.downloads import stash_download
-from app.web.forms import attach_error
 
 bp = Blueprint("catalog", __name__, url_prefix="/catalog")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,34 +48,23 @@ def new_occupation():
     """Add an occupation."""
     form = OccupationForm()
     if form.validate_on_submit():
-        try:
+        with attempt(form) as done:
             occupation = create_occupation(
                 db.session, actor=current_actor(), now=utcnow(), edition=form.edition.data, code=form.code.data,
                 name=form.name.data, english_name=form.english_name.data, digital=form.digital.data,
                 green=form.green.data,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Occupation added."), "success")
             return redirect(url_for("catalog.occupation", occupation_id=occupation.id))
-    return render_template("catalog/occupation_form.html", form=form)
-
-
-def _occupation_or_404(occupation_id: int):
-    try:
-        return get_occupation(db.session, occupation_id=occupation_id)
-    except NotFound:
-        abort(404)
+    return render_template("catalog/occupation_form.html", form=form), form_status(form)
 
 
 @bp.get("/occupations/<int:occupation_id>")
 @authenticated
 def occupation(occupation_id: int):
     """An occupation with its variants and standards."""
-    occupation = _occupation_or_404(occupation_id)
+    occupation = get_occupation(db.session, occupation_id=occupation_id)
     standard = occupation.current_standard
     rules = rules_from_json(standard.eligibility_rules) if standard else {}
     edit_form = OccupationForm(obj=occupation)
@@ -97,15 +85,11 @@ def edit_occupation(occupation_id: int):
     """Change an occupation's name and flags."""
     form = OccupationForm()
     if form.validate_on_submit():
-        try:
+        with attempt() as done:
             update_occupation(db.session, actor=current_actor(), now=utcnow(), occupation_id=occupation_id,
                               name=form.name.data, english_name=form.english_name.data, digital=form.digital.data,
                               green=form.green.data, active=form.active.data)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
+        if done:
             flash(_("Saved."), "success")
     return redirect(url_for("catalog.occupation", occupation_id=occupation_id))
 
@@ -113,17 +97,13 @@ def edit_occupation(occupation_id: int):
 @bp.post("/occupations/<int:occupation_id>/variants")
 @roles(Role.ADMIN)
 def new_variant(occupation_id: int):
-    """Add a 工种 or 职业方向."""
+    """Add a sub-trade or an occupational direction."""
     form = VariantForm()
     if form.validate_on_submit():
-        try:
+        with attempt() as done:
             add_variant(db.session, actor=current_actor(), now=utcnow(), occupation_id=occupation_id,
                         kind=form.kind.data, name=form.name.data)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
+        if done:
             flash(_("Added."), "success")
     return redirect(url_for("catalog.occupation", occupation_id=occupation_id))
 
@@ -132,35 +112,22 @@ def new_variant(occupation_id: int):
 @roles(Role.ADMIN)
 def edit_rules(standard_id: int):
     """Edit a standard's eligibility rules; bad JSON or rules keep the typed text with the reason."""
-    try:
-        standard = get_standard(db.session, standard_id=standard_id)
-    except NotFound:
-        abort(404)
+    standard = get_standard(db.session, standard_id=standard_id)
     form = RulesForm()
     if request.method == "GET":
         form.eligibility_rules.data = json.dumps(standard.eligibility_rules, ensure_ascii=False, indent=2)
         form.related_codes.data = " ".join(standard.related_codes)
     if form.validate_on_submit():
-        try:
-            data = json.loads(form.eligibility_rules.data)
-        except json.JSONDecodeError as exc:
-            form.eligibility_rules.errors.append(
-                _("Not valid JSON: line %(line)s, column %(col)s: %(msg)s", line=exc.lineno, col=exc.colno,
-                  msg=exc.msg))
-        else:
-            try:
-                update_standard_rules(
-                    db.session, actor=current_actor(), now=utcnow(), standard_id=standard.id, eligibility_rules=data,
-                    related_codes=[c for c in re.split(r"[\s,，]+", form.related_codes.data or "") if c],
-                )
-            except DomainError as error:
-                db.session.rollback()
-                attach_error(form, error)
-            else:
-                db.session.commit()
-                flash(_("Eligibility rules saved."), "success")
-                return redirect(url_for("catalog.occupation", occupation_id=standard.occupation_id))
-    return render_template("catalog/rules_form.html", form=form, standard=standard)
+        with attempt(form) as done:
+            update_standard_rules(
+                db.session, actor=current_actor(), now=utcnow(), standard_id=standard.id,
+                eligibility_rules=form.parsed_rules,
+                related_codes=[c for c in re.split(r"[\s,，]+", form.related_codes.data or "") if c],
+            )
+        if done:
+            flash(_("Eligibility rules saved."), "success")
+            return redirect(url_for("catalog.occupation", occupation_id=standard.occupation_id))
+    return render_template("catalog/rules_form.html", form=form, standard=standard), form_status(form)
 
 
 @bp.post("/components/<int:component_id>")
@@ -170,14 +137,10 @@ def edit_component(component_id: int):
     form = ComponentForm()
     occupation_id = request.form.get("occupation_id", type=int)
     if form.validate_on_submit():
-        try:
+        with attempt() as done:
             update_component(db.session, actor=current_actor(), now=utcnow(), component_id=component_id,
                              pass_mark=form.pass_mark.data, required=form.required.data)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
+        if done:
             flash(_("Pass mark saved."), "success")
     else:
         for errors in form.errors.values():
@@ -199,35 +162,34 @@ def shortage():
             abort(403)
         if form.validate_on_submit():
             upload = form.file.data
-            try:
+            with attempt(form, commit=False) as done:
                 headers, rows = read_table(upload.read(), upload.filename)
                 rows = list(rows)
                 outcome = import_shortage_catalogue(
                     db.session, actor=current_actor(), now=utcnow(), quarter=form.quarter.data, headers=headers,
                     rows=rows, title=form.title.data, replace=form.replace.data,
                 )
-            except DomainError as error:
+            if done and outcome.errors:  # all rows or none: nothing is kept, every bad row is reported
                 db.session.rollback()
-                attach_error(form, error)
-            else:
-                if outcome.errors:
-                    db.session.rollback()
-                    errors = outcome.errors
-                    error_url = stash_download(error_workbook(headers, rows, errors),
-                                               f"紧缺目录导入错误-{form.quarter.data}.xlsx", XLSX)
-                    flash(_("Nothing was imported: %(n)s problems found.", n=len(errors)), "danger")
-                else:
-                    db.session.commit()
-                    flash(_("Imported %(n)s entries.", n=len(outcome.catalogue.entries)), "success")
-                    return redirect(url_for("catalog.shortage"))
+                form.refused, errors = True, outcome.errors
+                error_url = stash_download(error_workbook(headers, rows, errors),
+                                           _("shortage-import-errors-%(quarter)s.xlsx", quarter=form.quarter.data),
+                                           XLSX)
+                flash(_("Nothing was imported: %(n)s problems found.", n=len(errors)), "danger")
+            elif done:
+                db.session.commit()
+                flash(_("Imported %(n)s entries.", n=len(outcome.catalogue.entries)), "success")
+                return redirect(url_for("catalog.shortage"))
     return render_template("catalog/shortage.html", catalogues=list_catalogues(db.session), form=form,
-                           errors=errors, error_url=error_url)
+                           errors=errors, error_url=error_url), form_status(form)
 
 
 @bp.get("/shortage/template.xlsx")
 @authenticated
 def shortage_template():
     """An empty shortage-catalogue sheet with one example row."""
-    data = simple_workbook("紧缺目录", COLUMNS, [(1, "6-18-02-04", "焊工", "", 3200, "沈阳、大连", 2, "否")],
-                           text_columns=[1])
-    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name="紧缺目录模板.xlsx")
+    # The column headers and the example row are the import's own format, which stays as the province writes it.
+    data = simple_workbook(_("Shortage list"), COLUMNS,
+                           [(1, "6-18-02-04", "焊工", "", 3200, "沈阳、大连", 2, "否")], text_columns=[1])
+    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True,
+                     download_name=_("shortage-catalogue-template.xlsx"))

@@ -1,8 +1,8 @@
-"""Job demand (岗位需求) pages: enterprises record theirs, institutions browse open ones, 人社 sees all."""
+"""Job demand pages: enterprises record theirs, institutions browse open ones, the HR department sees all."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.accounts.roles import Role
@@ -19,26 +19,19 @@ from app.demand.services import (
     list_demands,
     update_demand,
 )
-from app.errors import DomainError, NotFound
 from app.extensions import db
 from app.regions import LIAONING_CITIES
 from app.training.projects import projects_for_demand
 from app.web.access import current_actor, roles
+from app.web.actions import attempt, form_status
 from app.web.demand.forms import DemandForm, DemandStatusForm
-from app.web.forms import attach_error, choices
+from app.web.forms import choices
 from app.web.training.labels import init_labels
 
 bp = Blueprint("demand", __name__, url_prefix="/demands")
 bp.record_once(lambda state: init_labels(state.app))
 READERS = (Role.ENTERPRISE_HR, Role.INSTITUTION_STAFF, Role.ADMIN)
 RECORDERS = (Role.ENTERPRISE_HR, Role.ADMIN)
-
-
-def _demand_or_404(demand_id: int):
-    try:
-        return get_demand(db.session, actor=current_actor(), demand_id=demand_id, today=utcnow().date())
-    except NotFound:
-        abort(404)
 
 
 def _occupation_choices() -> list:
@@ -87,25 +80,21 @@ def new():
     if request.method == "GET":
         form.city_code.data = current_actor().organisation.city_code or "2101"
     if form.validate_on_submit():
-        try:
+        with attempt(form) as done:
             demand = create_demand(db.session, actor=current_actor(), now=utcnow(), details=_details(form),
                                    enterprise_id=form.enterprise_id.data if form.enterprise_id else None)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Job demand recorded."), "success")
             return redirect(url_for("demand.show", demand_id=demand.id))
-    return render_template("demand/form.html", form=form, demand=None)
+    return render_template("demand/form.html", form=form, demand=None), form_status(form)
 
 
 @bp.get("/<int:demand_id>")
 @roles(*READERS)
 def show(demand_id: int):
     """A demand with its shortage status and how many people are trained against it."""
-    demand = _demand_or_404(demand_id)
     today = utcnow().date()
+    demand = get_demand(db.session, actor=current_actor(), demand_id=demand_id, today=today)
     return render_template(
         "demand/show.html", demand=demand, today=today, status=demand.effective_status(today),
         in_shortage_now=currently_in_shortage(db.session, demand=demand, today=today),
@@ -118,21 +107,17 @@ def show(demand_id: int):
 @roles(*RECORDERS)
 def edit(demand_id: int):
     """Change an open demand."""
-    demand = _demand_or_404(demand_id)
+    demand = get_demand(db.session, actor=current_actor(), demand_id=demand_id, today=utcnow().date())
     # The enterprise of a demand never changes, so the edit form has no enterprise field.
     form = _prepare(DemandForm(obj=demand) if request.method == "GET" else DemandForm(), with_enterprise=False)
     if form.validate_on_submit():
-        try:
+        with attempt(form) as done:
             update_demand(db.session, actor=current_actor(), now=utcnow(), demand_id=demand.id,
                           details=_details(form))
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Saved."), "success")
             return redirect(url_for("demand.show", demand_id=demand.id))
-    return render_template("demand/form.html", form=form, demand=demand)
+    return render_template("demand/form.html", form=form, demand=demand), form_status(form)
 
 
 @bp.post("/<int:demand_id>/status")
@@ -141,16 +126,9 @@ def status(demand_id: int):
     """Mark a demand filled, closed or open again."""
     form = DemandStatusForm()
     if form.validate_on_submit():
-        try:
+        with attempt() as done:
             change_demand_status(db.session, actor=current_actor(), now=utcnow(), demand_id=demand_id,
                                  to_status=form.to_status.data)
-        except NotFound:
-            db.session.rollback()
-            abort(404)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
+        if done:
             flash(_("Status changed."), "success")
     return redirect(url_for("demand.show", demand_id=demand_id))

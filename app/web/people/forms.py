@@ -1,4 +1,4 @@
-"""Forms for people (实名制 records): shape checks only; the services check the numbers."""
+"""Forms for people (real-name records): shape checks only; the services check the numbers."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""People (实名制) pages: list, register, record, reveal, photo, import and export."""
+"""People (real-name records) pages: list, register, record, reveal, photo, import and export."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 
 from app.accounts.roles import PII_REVEAL_ROLES
 from app.database import utcnow
-from app.errors import DomainError, NotFound
 from app.extensions import db
 from app.people.access import EDITOR_ROLES
 from app.people.importing import import_people
@@ -20,8 +19,8 @@ from app.people.records import add_held_certificate, add_work_record
 from app.people.services import count_people, get_person, list_people, register_person, reveal_person
 from app.people.workbooks import error_workbook, export_people_workbook, template_workbook
 from app.web.access import authenticated, current_actor, roles
+from app.web.actions import attempt, form_status
 from app.web.downloads import stash_download
-from app.web.forms import attach_error
 from app.web.people.forms import HeldCertificateForm, ImportForm, PersonForm, PhotoForm, RevealForm, WorkForm
 
 bp = Blueprint("people", __name__, url_prefix="/people")
@@ -30,11 +29,8 @@ PAGE = 50
 EDITORS = tuple(EDITOR_ROLES)
 
 
-def _person_or_404(person_id: int):
-    try:
-        return get_person(db.session, actor=current_actor(), person_id=person_id)
-    except NotFound:
-        abort(404)
+def _person(person_id: int):
+    return get_person(db.session, actor=current_actor(), person_id=person_id)
 
 
 @bp.get("")
@@ -56,7 +52,7 @@ def new():
     """Register a person; a refused form keeps everything typed and names the field at fault."""
     form = PersonForm()
     if form.validate_on_submit():
-        try:
+        with attempt(form) as done:
             person = register_person(
                 db.session, actor=current_actor(), now=utcnow(), name=form.name.data, id_type=form.id_type.data,
                 id_number=form.id_number.data, phone=form.phone.data or None, gender=form.gender.data or None,
@@ -64,17 +60,13 @@ def new():
                 school_type=form.school_type.data or None, speciality=form.speciality.data or None,
                 graduated_on=form.graduated_on.data, target_groups=form.target_groups.data or [],
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Person registered."), "success")
             return redirect(url_for("people.show", person_id=person.id))
-    return render_template("people/new.html", form=form)
+    return render_template("people/new.html", form=form), form_status(form)
 
 
-def _show(person, *, revealed=None, status=200, **forms):
+def _show(person, *, revealed=None, **forms):
     context = {
         "person": person, "history": level_history(db.session, person.id), "revealed": revealed,
         "can_reveal": current_actor().has_role(*PII_REVEAL_ROLES),
@@ -83,106 +75,90 @@ def _show(person, *, revealed=None, status=200, **forms):
         "certificate_form": forms.get("certificate_form") or HeldCertificateForm(formdata=None),
         "photo_form": forms.get("photo_form") or PhotoForm(formdata=None),
     }
-    return render_template("people/show.html", **context), status
+    return render_template("people/show.html", **context), form_status(*forms.values())
 
 
 @bp.get("/<int:person_id>")
 @roles(*EDITORS)
 def show(person_id: int):
     """One person's record, numbers masked."""
-    return _show(_person_or_404(person_id))
+    return _show(_person(person_id))
 
 
 @bp.post("/<int:person_id>/reveal")
 @roles(*PII_REVEAL_ROLES)
 def reveal(person_id: int):
     """Show the full ID and phone numbers once, on this response only; the reveal is audited."""
-    person = _person_or_404(person_id)
+    person = _person(person_id)
     form = RevealForm()
-    if not form.validate_on_submit():
-        return _show(person, reveal_form=form, status=400)
-    try:
-        id_number, phone = reveal_person(db.session, actor=current_actor(), now=utcnow(), person_id=person.id,
-                                         reason=form.reason.data)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("people.show", person_id=person.id))
-    db.session.commit()
-    response, status = _show(person, revealed={"id_number": id_number, "phone": phone})
-    return response, status, {"Cache-Control": "no-store"}
+    if form.validate_on_submit():
+        with attempt(form) as done:
+            id_number, phone = reveal_person(db.session, actor=current_actor(), now=utcnow(), person_id=person.id,
+                                             reason=form.reason.data)
+        if done:
+            response, status = _show(person, revealed={"id_number": id_number, "phone": phone})
+            return response, status, {"Cache-Control": "no-store"}
+    return _show(person, reveal_form=form)
 
 
 @bp.post("/<int:person_id>/work")
 @roles(*EDITORS)
 def add_work(person_id: int):
     """Add a stretch of work."""
-    person = _person_or_404(person_id)
+    person = _person(person_id)
     form = WorkForm()
     if form.validate_on_submit():
-        try:
+        with attempt(form) as done:
             add_work_record(db.session, actor=current_actor(), now=utcnow(), person_id=person.id,
                             employer_name=form.employer_name.data, occupation_name=form.occupation_name.data,
                             occupation_code=form.occupation_code.data or None, start_date=form.start_date.data,
                             end_date=form.end_date.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Work record added."), "success")
             return redirect(url_for("people.show", person_id=person.id) + "#work")
-    return _show(_person_or_404(person_id), work_form=form, status=400)
+    return _show(person, work_form=form)
 
 
 @bp.post("/<int:person_id>/certificates")
 @roles(*EDITORS)
 def add_certificate(person_id: int):
     """Record a certificate the person already holds."""
-    person = _person_or_404(person_id)
+    person = _person(person_id)
     form = HeldCertificateForm()
     if form.validate_on_submit():
-        try:
+        with attempt(form) as done:
             add_held_certificate(db.session, actor=current_actor(), now=utcnow(), person_id=person.id,
                                  number=form.number.data, occupation_name=form.occupation_name.data,
                                  occupation_code=form.occupation_code.data or None,
                                  level_digit=form.level_digit.data, issue_date=form.issue_date.data,
                                  issuer_name=form.issuer_name.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Certificate recorded."), "success")
             return redirect(url_for("people.show", person_id=person.id) + "#certificates")
-    return _show(_person_or_404(person_id), certificate_form=form, status=400)
+    return _show(person, certificate_form=form)
 
 
 @bp.post("/<int:person_id>/photo")
 @roles(*EDITORS)
 def upload_photo(person_id: int):
     """Check and store a 1-inch photo."""
-    person = _person_or_404(person_id)
+    person = _person(person_id)
     form = PhotoForm()
     if form.validate_on_submit():
-        try:
+        with attempt(form) as done:
             set_photo(db.session, actor=current_actor(), now=utcnow(), person_id=person.id,
                       data=form.photo.data.read(), storage_dir=Path(current_app.config["FILE_STORAGE_DIR"]))
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Photo saved."), "success")
             return redirect(url_for("people.show", person_id=person.id))
-    return _show(_person_or_404(person_id), photo_form=form, status=400)
+    return _show(person, photo_form=form)
 
 
 @bp.get("/<int:person_id>/photo")
 @roles(*EDITORS)
 def photo(person_id: int):
     """The person's stored photo, to users who may see the person."""
-    person = _person_or_404(person_id)
+    person = _person(person_id)
     if not person.photo_path:
         abort(404)
     path = Path(current_app.config["FILE_STORAGE_DIR"]) / person.photo_path
@@ -198,24 +174,21 @@ def import_sheet():
     result, error_url = None, None
     if form.validate_on_submit():
         upload = form.file.data
-        try:
+        with attempt(form, commit=False) as done:
             result = import_people(db.session, actor=current_actor(), now=utcnow(), data=upload.read(),
                                    filename=upload.filename)
-        except DomainError as error:
+        if done and result.errors:  # all rows or none: nothing is kept, every bad row is reported
             db.session.rollback()
-            attach_error(form, error)
-        else:
-            if result.errors:
-                db.session.rollback()
-                error_url = stash_download(error_workbook(result.rows, result.errors),
-                                           _("people-import-errors.xlsx"), XLSX)
-            else:
-                db.session.commit()
-                flash(_("Imported: %(c)s new, %(u)s completed, %(n)s unchanged, %(w)s work records added.",
-                        c=result.created, u=result.updated, n=result.unchanged, w=result.work_records_added),
-                      "success")
-                return redirect(url_for("people.index"))
-    return render_template("people/import.html", form=form, result=result, error_url=error_url)
+            form.refused = True
+            error_url = stash_download(error_workbook(result.rows, result.errors), _("people-import-errors.xlsx"),
+                                       XLSX)
+        elif done:
+            db.session.commit()
+            flash(_("Imported: %(c)s new, %(u)s completed, %(n)s unchanged, %(w)s work records added.",
+                    c=result.created, u=result.updated, n=result.unchanged, w=result.work_records_added),
+                  "success")
+            return redirect(url_for("people.index"))
+    return render_template("people/import.html", form=form, result=result, error_url=error_url), form_status(form)
 
 
 @bp.get("/import/template.xlsx")
@@ -223,7 +196,7 @@ def import_sheet():
 def import_template():
     """The import template with an example row and notes on each column."""
     return send_file(io.BytesIO(template_workbook()), mimetype=XLSX, as_attachment=True,
-                     download_name="人员导入模板.xlsx")
+                     download_name=_("people-import-template.xlsx"))
 
 
 @bp.get("/export.xlsx")
@@ -233,6 +206,6 @@ def export():
     search = request.args.get("q", "").strip() or None
     people = list_people(db.session, actor=current_actor(), search=search, limit=100_000)
     return send_file(io.BytesIO(export_people_workbook(people)), mimetype=XLSX, as_attachment=True,
-                     download_name="人员名单.xlsx")
+                     download_name=_("people.xlsx"))
 
 

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 from app.placement.vocabulary import EVIDENCE_KINDS, FOLLOW_UP_OUTCOMES
 from app.web.demand.forms import optional_int
@@ -43,7 +44,7 @@ class EvidenceForm(FlaskForm):
 class FollowUpForm(FlaskForm):
     """Record a follow-up's outcome."""
 
-    months = HiddenField(validators=[DataRequired()])
+    months = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
     outcome = SelectField(_l("Outcome"), choices=choices([("", "—"), *FOLLOW_UP_OUTCOMES.items()]),
                           validators=[DataRequired()])
     checked_on = DateField(_l("Checked on"), validators=[InputRequired()])
@@ -65,7 +66,7 @@ class LeaveForm(FlaskForm):
 class InviteForm(FlaskForm):
     """Invite a matched candidate."""
 
-    person_id = HiddenField(validators=[DataRequired()])
+    person_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
     reason = HiddenField()
 
 

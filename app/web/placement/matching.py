@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.accounts.roles import Role
 from app.database import utcnow
 from app.demand.services import get_demand
-from app.errors import DomainError, NotFound
 from app.extensions import db
 from app.people.access import person_in_scope
 from app.placement.invitations import (
@@ -19,12 +18,12 @@ from app.placement.invitations import (
     invite_candidate,
 )
 from app.placement.matching import candidates_for_demand, demands_for_person
+from app.placement.vocabulary import INVITATION_STATUSES
 from app.reporting.exports import rows_workbook
 from app.web.access import current_actor, roles
+from app.web.actions import attempt, form_status, localize
 from app.web.downloads import stash_download
-from app.web.forms import attach_error
 from app.web.placement.forms import HireForm, InvitationStatusForm, InviteForm
-from app.web.placement.labels import INVITATION_LABELS
 from app.web.placement.views import USERS, XLSX, bp
 
 ENTERPRISE = (Role.ENTERPRISE_HR, Role.ADMIN)
@@ -35,21 +34,18 @@ ENTERPRISE = (Role.ENTERPRISE_HR, Role.ADMIN)
 def candidates(demand_id: int):
     """Ranked candidates for an open demand, with reasons, and the invitations made so far."""
     today = utcnow().date()
-    try:
-        demand = get_demand(db.session, actor=current_actor(), demand_id=demand_id, today=today)
-    except NotFound:
-        abort(404)
-    found, problem = [], None
-    try:
+    demand = get_demand(db.session, actor=current_actor(), demand_id=demand_id, today=today)
+    found = []
+    with attempt(commit=False):  # a demand that cannot be matched (closed, expired) says why
         found = candidates_for_demand(db.session, actor=current_actor(), demand_id=demand.id, today=today)
-    except DomainError as error:
-        problem = error.message
     if request.args.get("export") == "xlsx":
-        rows = [[c.score, c.name, c.id_masked, "；".join(c.reasons), str(INVITATION_LABELS[c.invitation_status])
-                 if c.invitation_status else ""] for c in found]
-        return redirect(stash_download(rows_workbook("候选人", ["得分", "姓名", "证件号码（脱敏）", "推荐理由", "邀约状态"],
-                                                     rows), f"candidates-{demand.id}.xlsx", XLSX))
-    return render_template("placement/candidates.html", demand=demand, candidates=found, problem=problem,
+        rows = [[c.score, c.name, c.id_masked, _("; ").join(str(localize(r)) for r in c.reasons),
+                 localize(INVITATION_STATUSES[c.invitation_status]) if c.invitation_status else ""] for c in found]
+        headers = [_("Match score"), _("Full name"), _("ID number (masked)"), _("Reasons for the match"),
+                   _("Invitation status")]
+        return redirect(stash_download(rows_workbook(_("Candidate list"), headers, rows),
+                                       f"candidates-{demand.id}.xlsx", XLSX))
+    return render_template("placement/candidates.html", demand=demand, candidates=found,
                            invitations=invitations_for_demand(db.session, demand_id=demand.id),
                            invite_form=InviteForm(formdata=None), status_form=InvitationStatusForm(formdata=None))
 
@@ -60,17 +56,10 @@ def invite(demand_id: int):
     """Invite a candidate."""
     form = InviteForm()
     if form.validate_on_submit():
-        try:
+        with attempt() as done:
             invite_candidate(db.session, actor=current_actor(), now=utcnow(), demand_id=demand_id,
-                             person_id=int(form.person_id.data), reason=form.reason.data)
-        except NotFound:
-            db.session.rollback()
-            abort(404)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
+                             person_id=form.person_id.data, reason=form.reason.data)
+        if done:
             flash(_("Candidate invited."), "success")
     return redirect(url_for("placement.candidates", demand_id=demand_id))
 
@@ -79,28 +68,15 @@ def invite(demand_id: int):
 @roles(*ENTERPRISE)
 def invitation_status(invitation_id: int):
     """Record an interview, an offer or a decline."""
+    demand_id = get_invitation(db.session, actor=current_actor(), invitation_id=invitation_id,
+                               today=utcnow().date()).demand_id
     form = InvitationStatusForm()
-    demand_id = None
     if form.validate_on_submit():
-        try:
-            invitation = advance_invitation(db.session, actor=current_actor(), now=utcnow(),
-                                            invitation_id=invitation_id, to_status=form.to_status.data)
-            demand_id = invitation.demand_id
-        except NotFound:
-            db.session.rollback()
-            abort(404)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
+        with attempt() as done:
+            advance_invitation(db.session, actor=current_actor(), now=utcnow(), invitation_id=invitation_id,
+                               to_status=form.to_status.data)
+        if done:
             flash(_("Invitation updated."), "success")
-    if demand_id is None:
-        try:
-            demand_id = get_invitation(db.session, actor=current_actor(), invitation_id=invitation_id,
-                                       today=utcnow().date()).demand_id
-        except NotFound:
-            abort(404)
     return redirect(url_for("placement.candidates", demand_id=demand_id))
 
 
@@ -108,37 +84,26 @@ def invitation_status(invitation_id: int):
 @roles(*ENTERPRISE)
 def hire(invitation_id: int):
     """Record the offered candidate's start of work (creates the placement)."""
-    try:
-        invitation = get_invitation(db.session, actor=current_actor(), invitation_id=invitation_id,
-                                    today=utcnow().date())
-    except NotFound:
-        abort(404)
+    invitation = get_invitation(db.session, actor=current_actor(), invitation_id=invitation_id, today=utcnow().date())
     form = HireForm()
     if not form.is_submitted():
         form.start_date.data, form.contract_months.data = utcnow().date(), 12
         form.monthly_wage.data = invitation.demand.wage_min
     if form.validate_on_submit():
-        try:
+        with attempt(form) as done:
             placement = hire_candidate(db.session, actor=current_actor(), now=utcnow(), invitation_id=invitation.id,
                                        start_date=form.start_date.data, contract_months=form.contract_months.data,
                                        monthly_wage=form.monthly_wage.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Start of work recorded."), "success")
             return redirect(url_for("placement.show", placement_id=placement.id))
-    return render_template("placement/hire.html", form=form, invitation=invitation)
+    return render_template("placement/hire.html", form=form, invitation=invitation), form_status(form)
 
 
 @bp.get("/people/<int:person_id>/demands")
 @roles(*USERS)
 def person_demands(person_id: int):
     """Open demands that fit a person."""
-    try:
-        person = person_in_scope(db.session, actor=current_actor(), person_id=person_id)
-    except NotFound:
-        abort(404)
+    person = person_in_scope(db.session, actor=current_actor(), person_id=person_id)
     fits = demands_for_person(db.session, actor=current_actor(), person_id=person.id, today=utcnow().date())
     return render_template("placement/person_demands.html", person=person, fits=fits)

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from app.accounts.roles import Role
 from app.database import utcnow
 from app.demand.services import enterprises, list_demands
-from app.errors import DomainError, NotFound
 from app.extensions import db
 from app.people.access import visible_clause
 from app.people.models import Person
@@ -26,10 +25,12 @@ from app.placement.placements import (
     registration_reminders,
 )
 from app.placement.scope import get_placement
+from app.placement.vocabulary import PLACEMENT_STATUSES
 from app.reporting.exports import rows_workbook
 from app.web.access import current_actor, roles
+from app.web.actions import attempt, form_status, localize
 from app.web.downloads import stash_download
-from app.web.forms import attach_error, choices
+from app.web.forms import choices
 from app.web.placement.forms import EvidenceForm, FollowUpForm, LeaveForm, PlacementForm
 from app.web.placement.labels import init_placement_labels
 from app.web.training.labels import init_labels
@@ -61,11 +62,8 @@ def _storage() -> Path:
     return Path(current_app.config["FILE_STORAGE_DIR"])
 
 
-def _placement_or_404(placement_id: int):
-    try:
-        return get_placement(db.session, actor=current_actor(), placement_id=placement_id)
-    except NotFound:
-        abort(404)
+def _placement(placement_id: int):
+    return get_placement(db.session, actor=current_actor(), placement_id=placement_id)
 
 
 @bp.get("")
@@ -77,10 +75,10 @@ def index():
     placements = list_placements(db.session, actor=actor, status=status)
     if request.args.get("export") == "xlsx":
         rows = [[p.person.name, p.enterprise.name, p.job_title, p.start_date.isoformat(), p.contract_months,
-                 p.monthly_wage, p.status] for p in placements]
-        url = stash_download(rows_workbook("就业记录", ["姓名", "企业", "岗位", "入职日期", "合同月数", "月工资", "状态"],
-                                           rows), "placements.xlsx", XLSX)
-        return redirect(url)
+                 p.monthly_wage, localize(PLACEMENT_STATUSES.get(p.status, p.status))] for p in placements]
+        headers = [_("Full name"), _("Enterprise"), _("Post"), _("Started work"), _("Contract months"),
+                   _("Monthly wage"), _("Status")]
+        return redirect(stash_download(rows_workbook(_("Placements"), headers, rows), "placements.xlsx", XLSX))
     return render_template("placement/index.html", placements=placements, status=status or "", today=today,
                            reminders=registration_reminders(db.session, actor=actor, today=today),
                            due=due_follow_ups(db.session, actor=actor, today=today, limit=10))
@@ -97,7 +95,7 @@ def _prepare(form: PlacementForm) -> PlacementForm:
         form.enterprise_id.choices = choices([("", "—")] + [(o.id, o.name) for o in enterprises(db.session)])
     if actor.has_role(Role.ENTERPRISE_HR, Role.ADMIN):
         open_demands = list_demands(db.session, actor=actor, today=today, status="open")
-        form.demand_id.choices = choices([("", "—")] + [(d.id, f"{d.title}（{d.enterprise.name}）")
+        form.demand_id.choices = choices([("", "—")] + [(d.id, d.title + _(" (%(detail)s)", detail=d.enterprise.name))
                                                        for d in open_demands])
     else:
         del form.demand_id
@@ -120,19 +118,15 @@ def new():
             monthly_wage=form.monthly_wage.data, enterprise_id=form.enterprise_id.data if form.enterprise_id else None,
             demand_id=form.demand_id.data if form.demand_id else None, job_title=form.job_title.data,
             note=form.note.data)
-        try:
+        with attempt(form) as done:
             placement = record_placement(db.session, actor=current_actor(), now=utcnow(), details=details)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Placement recorded; follow-ups are scheduled at 3, 6 and 12 months."), "success")
             return redirect(url_for("placement.show", placement_id=placement.id))
-    return render_template("placement/form.html", form=form)
+    return render_template("placement/form.html", form=form), form_status(form)
 
 
-def _show(placement, *, evidence_form=None, follow_form=None, leave_form=None, status_code=200):
+def _show(placement, *, evidence_form=None, follow_form=None, leave_form=None):
     today = utcnow().date()
     if evidence_form is None:
         evidence_form = EvidenceForm(formdata=None)
@@ -141,89 +135,78 @@ def _show(placement, *, evidence_form=None, follow_form=None, leave_form=None, s
         follow_form = FollowUpForm(formdata=None)
         follow_form.checked_on.data = today
     return render_template("placement/show.html", placement=placement, today=today, evidence_form=evidence_form,
-                           follow_form=follow_form, leave_form=leave_form or LeaveForm(formdata=None)), status_code
+                           follow_form=follow_form, leave_form=leave_form or LeaveForm(formdata=None)), \
+        form_status(evidence_form, follow_form, leave_form)
 
 
 @bp.get("/<int:placement_id>")
 @roles(*USERS)
 def show(placement_id: int):
     """A placement with its evidence and follow-ups."""
-    return _show(_placement_or_404(placement_id))
+    return _show(_placement(placement_id))
 
 
 @bp.post("/<int:placement_id>/evidence")
 @roles(*USERS)
 def evidence(placement_id: int):
     """Attach evidence (file or reference number)."""
-    placement = _placement_or_404(placement_id)
+    placement = _placement(placement_id)
     form = EvidenceForm()
     if form.validate_on_submit():
         upload = form.file.data
-        try:
+        with attempt(form) as done:
             add_evidence(db.session, actor=current_actor(), now=utcnow(), placement_id=placement.id,
                          kind=form.kind.data, dated_on=form.dated_on.data, reference=form.reference.data,
                          data=upload.read() if upload else None, filename=upload.filename if upload else None,
                          storage_dir=_storage())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Evidence added."), "success")
             return redirect(url_for("placement.show", placement_id=placement.id))
-    return _show(_placement_or_404(placement_id), evidence_form=form, status_code=422)
+    return _show(placement, evidence_form=form)
 
 
 @bp.post("/<int:placement_id>/follow-up")
 @roles(*USERS)
 def follow_up(placement_id: int):
     """Record a follow-up's outcome."""
-    placement = _placement_or_404(placement_id)
+    placement = _placement(placement_id)
     form = FollowUpForm()
     if form.validate_on_submit():
         upload = form.file.data
-        try:
+        with attempt(form) as done:
             record_follow_up(db.session, actor=current_actor(), now=utcnow(), placement_id=placement.id,
-                             months=int(form.months.data), outcome=form.outcome.data,
+                             months=form.months.data, outcome=form.outcome.data,
                              checked_on=form.checked_on.data, evidence_kind=form.evidence_kind.data or None,
                              reference=form.reference.data, data=upload.read() if upload else None,
                              filename=upload.filename if upload else None, storage_dir=_storage(),
                              note=form.note.data)
-        except (DomainError, ValueError) as error:
-            db.session.rollback()
-            attach_error(form, error if isinstance(error, DomainError) else DomainError(str(error)))
-        else:
-            db.session.commit()
+        if done:
             flash(_("Follow-up recorded."), "success")
             return redirect(url_for("placement.show", placement_id=placement.id))
-    return _show(_placement_or_404(placement_id), follow_form=form, status_code=422)
+    return _show(placement, follow_form=form)
 
 
 @bp.post("/<int:placement_id>/leave")
 @roles(*USERS)
 def leave(placement_id: int):
     """Record that the person left."""
-    placement = _placement_or_404(placement_id)
+    placement = _placement(placement_id)
     form = LeaveForm()
     if form.validate_on_submit():
-        try:
+        with attempt(form) as done:
             record_leaving(db.session, actor=current_actor(), now=utcnow(), placement_id=placement.id,
                            left_on=form.left_on.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Leaving recorded."), "success")
             return redirect(url_for("placement.show", placement_id=placement.id))
-    return _show(_placement_or_404(placement_id), leave_form=form, status_code=422)
+    return _show(placement, leave_form=form)
 
 
 @bp.get("/<int:placement_id>/evidence/<int:evidence_id>")
 @roles(*USERS)
 def evidence_file(placement_id: int, evidence_id: int):
     """Download an evidence file of a placement in scope."""
-    placement = _placement_or_404(placement_id)
+    placement = _placement(placement_id)
     row = db.session.get(PlacementEvidence, evidence_id)
     if row is None or row.placement_id != placement.id or not row.file_path:
         abort(404)
@@ -239,7 +222,7 @@ def follow_ups():
     due = due_follow_ups(db.session, actor=current_actor(), today=today)
     if request.args.get("export") == "xlsx":
         rows = [[d.placement.person.name, d.placement.enterprise.name, d.follow_up.months,
-                 d.follow_up.due_on.isoformat(), "逾期" if d.overdue else ""] for d in due]
-        return redirect(stash_download(rows_workbook("回访", ["姓名", "企业", "回访（月）", "应回访日期", "逾期"], rows),
-                                       "follow-ups.xlsx", XLSX))
+                 d.follow_up.due_on.isoformat(), _("Overdue") if d.overdue else ""] for d in due]
+        headers = [_("Full name"), _("Enterprise"), _("Follow-up (months)"), _("Follow-up due on"), _("Overdue")]
+        return redirect(stash_download(rows_workbook(_("Follow-up"), headers, rows), "follow-ups.xlsx", XLSX))
     return render_template("placement/follow_ups.html", due=due, today=today)

@@ -16,6 +16,7 @@ from wtforms import (
     SubmitField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 from app.catalog.ladder import GRADES
 from app.regions import LIAONING_CITIES
@@ -28,7 +29,7 @@ CITY_CHOICES = choices([("", "—")] + [(c, n[0]) for c, n in LIAONING_CITIES.it
 class TargetForm(FlaskForm):
     """A yearly ladder target."""
 
-    target_id = HiddenField()
+    target_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(2000, 2100)])
     name = StringField(_l("Target name"), validators=[DataRequired(), Length(max=100)])
     grade_keys = SelectMultipleField(_l("Grades counted"), choices=choices((g.key, g.label) for g in GRADES),
@@ -43,11 +44,16 @@ class SchemeForm(FlaskForm):
 
     name = StringField(_l("Scheme name"), validators=[DataRequired(), Length(max=100)])
     kind = SelectField(_l("Type"), choices=choices(SCHEME_LABELS.items()))
-    amount_5 = DecimalField(_l("Amount for 五级/初级工 (yuan)"), places=2, validators=[Optional(), NumberRange(0)])
-    amount_4 = DecimalField(_l("Amount for 四级/中级工 (yuan)"), places=2, validators=[Optional(), NumberRange(0)])
-    amount_3 = DecimalField(_l("Amount for 三级/高级工 (yuan)"), places=2, validators=[Optional(), NumberRange(0)])
-    amount_2 = DecimalField(_l("Amount for 二级/技师 (yuan)"), places=2, validators=[Optional(), NumberRange(0)])
-    amount_1 = DecimalField(_l("Amount for 一级/高级技师 (yuan)"), places=2, validators=[Optional(), NumberRange(0)])
+    amount_5 = DecimalField(_l("Amount for level 5, junior worker (yuan)"), places=2,
+                            validators=[Optional(), NumberRange(0)])
+    amount_4 = DecimalField(_l("Amount for level 4, intermediate worker (yuan)"), places=2,
+                            validators=[Optional(), NumberRange(0)])
+    amount_3 = DecimalField(_l("Amount for level 3, senior worker (yuan)"), places=2,
+                            validators=[Optional(), NumberRange(0)])
+    amount_2 = DecimalField(_l("Amount for level 2, technician (yuan)"), places=2,
+                            validators=[Optional(), NumberRange(0)])
+    amount_1 = DecimalField(_l("Amount for level 1, senior technician (yuan)"), places=2,
+                            validators=[Optional(), NumberRange(0)])
     per_person_cap = IntegerField(_l("Claims per person at most"), default=3,
                                   validators=[InputRequired(), NumberRange(1, 100)])
     cap_per_year = BooleanField(_l("The cap counts per calendar year"))
@@ -64,7 +70,7 @@ class SchemeForm(FlaskForm):
 class ClaimForm(FlaskForm):
     """Draft a claim for an award."""
 
-    level_award_id = HiddenField(validators=[DataRequired()])
+    level_award_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
 
 
 class ClaimStatusForm(FlaskForm):

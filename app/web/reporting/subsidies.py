@@ -1,4 +1,4 @@
-"""Subsidy ledger pages: schemes (人社), claims computed from records with rule checks, claim states."""
+"""Subsidy ledger pages: schemes (the HR department's), claims computed from records with rule checks, claim states."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 
 from app.accounts.roles import Role
 from app.database import utcnow
-from app.errors import DomainError, NotFound
 from app.extensions import db
 from app.reporting.exports import rows_workbook
 from app.reporting.models import CLAIM_STATUSES
@@ -23,8 +22,8 @@ from app.reporting.subsidies import (
     move_claim,
 )
 from app.web.access import current_actor, roles
+from app.web.actions import attempt, form_status, localize
 from app.web.downloads import stash_download
-from app.web.forms import attach_error
 from app.web.reporting.forms import ClaimForm, ClaimStatusForm, SchemeForm
 from app.web.reporting.views import XLSX, bp
 
@@ -34,7 +33,7 @@ PREPARERS = (Role.ADMIN, Role.INSTITUTION_STAFF)
 @bp.route("/subsidies", methods=["GET", "POST"])
 @roles(*PREPARERS)
 def subsidies():
-    """Schemes (人社 adds them) and the claims ledger; pick a scheme to see the claimable awards."""
+    """Schemes (the HR department adds them) and the claims ledger; pick a scheme to see the claimable awards."""
     actor = current_actor()
     form = SchemeForm()
     if request.method == "POST":
@@ -42,7 +41,7 @@ def subsidies():
             abort(403)
         if form.validate_on_submit():
             amounts = {d: getattr(form, f"amount_{d}").data for d in (5, 4, 3, 2, 1)}
-            try:
+            with attempt(form) as done:
                 create_scheme(db.session, actor=actor, now=utcnow(), name=form.name.data, kind=form.kind.data,
                               amounts={d: Decimal(v) for d, v in amounts.items() if v is not None},
                               effective_from=form.effective_from.data, effective_to=form.effective_to.data,
@@ -50,33 +49,27 @@ def subsidies():
                               claim_window_months=form.claim_window_months.data,
                               city_code=form.city_code.data or None,
                               shortage_uplift_percent=form.shortage_uplift_percent.data)
-            except DomainError as error:
-                db.session.rollback()
-                attach_error(form, error)
-            else:
-                db.session.commit()
+            if done:
                 flash(_("Scheme saved."), "success")
                 return redirect(url_for("reports.subsidies"))
     status = request.args.get("status") or None
     claims = list_claims(db.session, actor=actor, status=status)
     if request.args.get("export") == "xlsx":
         rows = [[c.id, c.person.name, c.scheme.name, c.occupation_name, c.level_digit, c.certificate_date.isoformat(),
-                 str(c.base_amount), str(c.uplift_amount), str(c.amount), CLAIM_STATUSES[c.status]] for c in claims]
-        return redirect(stash_download(rows_workbook("补贴台账", ["编号", "姓名", "政策", "职业", "等级", "取证日期", "基础金额",
-                                                             "紧缺上浮", "金额", "状态"], rows),
-                                       "subsidy-claims.xlsx", XLSX))
+                 str(c.base_amount), str(c.uplift_amount), str(c.amount), localize(CLAIM_STATUSES[c.status])]
+                for c in claims]
+        headers = [_("Number"), _("Full name"), _("Policy"), _("Occupation"), _("Level"), _("Certificate date"),
+                   _("Base amount"), _("Shortage uplift"), _("Amount"), _("Status")]
+        return redirect(stash_download(rows_workbook(_("Subsidy ledger"), headers, rows), "subsidy-claims.xlsx", XLSX))
     scheme_id = request.args.get("scheme_id", type=int)
     candidates = []
     if scheme_id:
-        try:
-            candidates = claim_candidates(db.session, actor=actor, scheme_id=scheme_id, today=utcnow().date())
-        except NotFound:
-            abort(404)
+        candidates = claim_candidates(db.session, actor=actor, scheme_id=scheme_id, today=utcnow().date())
     total = sum((c.amount for c in claims if c.status != "withdrawn"), Decimal(0))
     return render_template("reports/subsidies.html", schemes=list_schemes(db.session), claims=claims, form=form,
                            status=status or "", scheme_id=scheme_id, candidates=candidates, total=total,
                            flow=CLAIM_FLOW, claim_form=ClaimForm(formdata=None),
-                           status_form=ClaimStatusForm(formdata=None))
+                           status_form=ClaimStatusForm(formdata=None)), form_status(form)
 
 
 @bp.post("/subsidies/<int:scheme_id>/claims")
@@ -85,17 +78,10 @@ def claim(scheme_id: int):
     """Draft a claim; a refusal names the rules it breaks."""
     form = ClaimForm()
     if form.validate_on_submit():
-        try:
+        with attempt() as done:
             create_claim(db.session, actor=current_actor(), now=utcnow(), scheme_id=scheme_id,
-                         level_award_id=int(form.level_award_id.data))
-        except NotFound:
-            db.session.rollback()
-            abort(404)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
+                         level_award_id=form.level_award_id.data)
+        if done:
             flash(_("Claim drafted."), "success")
     return redirect(url_for("reports.subsidies", scheme_id=scheme_id))
 
@@ -106,16 +92,9 @@ def claim_status(claim_id: int):
     """Submit, notice, approve, pay, return or withdraw a claim."""
     form = ClaimStatusForm()
     if form.validate_on_submit():
-        try:
+        with attempt() as done:
             move_claim(db.session, actor=current_actor(), now=utcnow(), claim_id=claim_id,
                        to_status=form.to_status.data)
-        except NotFound:
-            db.session.rollback()
-            abort(404)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
+        if done:
             flash(_("Claim updated."), "success")
     return redirect(url_for("reports.subsidies"))

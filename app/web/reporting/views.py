@@ -12,7 +12,6 @@ from app.accounts.roles import OrgKind, Role
 from app.catalog.ladder import GRADES
 from app.catalog.occupations import list_occupations
 from app.database import utcnow
-from app.errors import DomainError
 from app.extensions import db
 from app.regions import LIAONING_CITIES
 from app.reporting.charts import column_chart, hbar_chart, progress_bar
@@ -25,8 +24,8 @@ from app.reporting.models import LadderTarget
 from app.reporting.periods import recent_quarters
 from app.training.models import TrainingProject
 from app.web.access import current_actor, roles
+from app.web.actions import attempt, form_status
 from app.web.downloads import stash_download
-from app.web.forms import attach_error
 from app.web.placement.labels import init_placement_labels
 from app.web.reporting.forms import TargetForm
 from app.web.reporting.freshness import fresh_funnel_facts
@@ -56,14 +55,13 @@ def funnel():
     actor, today = current_actor(), utcnow().date()
     filters, window = _filters(), _window()
     tiers = parse_tiers(current_app.config["EMPLOYMENT_SUBSIDY_TIERS"])
-    try:
+    with attempt(commit=False) as done:  # filters the report cannot use are flashed and dropped
         check_filters(filters)
         as_of = fresh_funnel_facts()
         steps = report_for(db.session, actor=actor, filters=filters)
         classes = class_employment_from_facts(db.session, scoped_filters(actor, filters), window_months=window,
                                               today=today, tiers=tiers)
-    except DomainError as error:
-        flash(error.message, "danger")
+    if not done:
         return redirect(url_for("reports.funnel"))
     export = request.args.get("export")
     if export == "funnel":
@@ -93,15 +91,11 @@ def ladder_report():
     by = request.args.get("by") if request.args.get("by") in DIMENSIONS else "occupation"
     form = TargetForm()
     if request.method == "POST" and actor.has_role(Role.ADMIN) and form.validate_on_submit():
-        try:
+        with attempt(form) as done:
             save_target(db.session, actor=actor, now=utcnow(), year=form.year.data, name=form.name.data,
                         grade_keys=form.grade_keys.data, target=form.target.data, city_code=form.city_code.data or None,
-                        target_id=int(form.target_id.data) if form.target_id.data else None)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+                        target_id=form.target_id.data)
+        if done:
             flash(_("Target saved."), "success")
             return redirect(url_for("reports.ladder_report", by=by))
     elif request.method == "GET":
@@ -122,4 +116,4 @@ def ladder_report():
     targets = list(db.session.scalars(select(LadderTarget).order_by(LadderTarget.year.desc(), LadderTarget.id)))
     return render_template("reports/ladder.html", rows=rows, totals=counts_total(rows), by=by, labels=labels,
                            grades=GRADES, quarters=quarters, moves=moves, chart=chart, progress=progress, bars=bars,
-                           form=form, targets=targets, year=today.year)
+                           form=form, targets=targets, year=today.year), form_status(form)
