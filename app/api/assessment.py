@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import jsonify
+from flask_babel import gettext
 
 from app.accounts.roles import Role
 from app.api import bp, documented, json_body
@@ -10,13 +11,14 @@ from app.api.fields import day, decimal, integer, text
 from app.api.openapi import register_schema
 from app.assessment.models import AssessmentPlan, Registration
 from app.assessment.plans import create_plan, get_plan, list_plans
-from app.assessment.registration import list_registrations, register_individual
+from app.assessment.registration import failure_reasons, list_registrations, register_individual
 from app.assessment.result_models import AssessmentResult, Score
 from app.assessment.results import finalise_plan, list_results, publish_results
 from app.assessment.scoring import can_edit, save_score, score_sheet
 from app.database import utcnow
 from app.errors import ValidationFailed
 from app.extensions import db
+from app.translation import N_, render
 from app.web.access import current_actor, roles
 
 STAFF_OR_ADMIN = (Role.EVALUATION_STAFF, Role.ADMIN)
@@ -116,7 +118,8 @@ def registration_json(reg: Registration) -> dict:
         "id": reg.id, "plan_id": reg.plan_id, "person_id": reg.person_id, "name": reg.person.name,
         "id_masked": reg.person.id_masked, "source": reg.source, "status": reg.status, "eligible": reg.eligible,
         "route_id": reg.route_id, "route_label": reg.route_label, "ticket_number": reg.ticket_number,
-        "failures": reg.failures,
+        "failures": [{"route_id": f["route_id"], "route_label": f["route_label"],
+                      "reasons": [render(r, gettext) for r in failure_reasons(f)]} for f in reg.failures],
         "carried": [{"component": c.component, "score": str(c.score), "source_plan_id": c.source_plan_id}
                     for c in reg.carried],
     }
@@ -160,7 +163,7 @@ def plans_create():
     data = json_body()
     dates = data.get("exam_dates") or {}
     if not isinstance(dates, dict):
-        raise ValidationFailed("exam_dates 应为对象", field="exam_dates")
+        raise ValidationFailed(N_("exam_dates must be an object mapping components to dates."), field="exam_dates")
     plan = create_plan(
         db.session, actor=current_actor(), now=utcnow(), occupation_id=integer(data, "occupation_id", required=True),
         level_digit=integer(data, "level_digit", required=True),
@@ -234,7 +237,7 @@ def score_update(score_id: int):
     data = json_body()
     value = data.get("value")
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise ValidationFailed("value 应为数字或数字字符串", field="value")
+        raise ValidationFailed(N_("value must be a number or a string of digits."), field="value")
     actor = current_actor()
     score = save_score(db.session, actor=actor, now=utcnow(), score_id=score_id, value=str(value),
                        expected_version=integer(data, "version", required=True), reason=text(data, "reason"))
@@ -254,7 +257,7 @@ def results_index(plan_id: int):
 
 @bp.post("/plans/<int:plan_id>/publish")
 @roles(Role.EVALUATION_STAFF)
-@documented("/plans/{plan_id}/publish", "post", summary="Publish results for the notice (公示)", tag="assessment",
+@documented("/plans/{plan_id}/publish", "post", summary="Publish results for the public notice period", tag="assessment",
             parameters=PLAN_ID, responses={"200": {"$ref": "#/components/schemas/AssessmentPlan"}, "404": None,
                                            "422": None})
 def plans_publish(plan_id: int):

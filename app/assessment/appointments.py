@@ -33,11 +33,12 @@ from app.errors import InvalidTransition, NotAllowed, NotFound, ValidationFailed
 from app.people.access import person_in_scope, visible_clause
 from app.people.levels import current_levels, record_level_award
 from app.people.models import LevelAward, Person, PersonAccess
+from app.translation import N_, Message
 
 
 def _require_hr(actor: User) -> None:
     if not actor.has_role(Role.ENTERPRISE_HR):
-        raise NotAllowed("只有企业人力资源人员可以办理评聘")
+        raise NotAllowed(N_("Only enterprise HR staff may handle appointments."))
 
 
 def _employees(enterprise_id: int):
@@ -73,29 +74,34 @@ def check_quota(session: Session, *, enterprise_id: int, on: date, percent: Deci
     quota = principal_quota(holders, percent)
     used = appointed_in_term(session, enterprise_id=enterprise_id, grade_key=PRINCIPAL_TECHNICIAN.key, on=on)
     if used >= quota:
-        raise ValidationFailed(f"特级技师名额已满：本企业高级技师 {holders} 人，按 {percent.normalize()}% 可聘 {quota} 人，"
-                               f"在聘 {used} 人", field="grade_key")
+        raise ValidationFailed(N_("All principal technician posts are filled: the enterprise has {holders} senior "
+                                  "technicians, {percent} per cent of them allows {quota} and {used} are appointed.",
+                                  holders=holders, percent=format(percent.normalize(), "f"), quota=quota, used=used),
+                               field="grade_key")
 
 
 def check_appointment_eligibility(session: Session, *, enterprise_id: int, person: Person, grade_key: str,
-                                  occupation: Occupation, on: date) -> str:
+                                  occupation: Occupation, on: date) -> Message:
     """Why the person qualifies for the grade, or a refusal naming what is missing."""
     if grade_key == "apprentice":
-        return "本企业在职职工"
+        return N_("Employee of the enterprise")
     held = current_levels(session, person.id, as_of=on).get(occupation.code)
     held_rank = grade_by_key(held.grade_key).rank if held else 0
-    held_name = grade_by_key(held.grade_key).name if held else "无等级"
+    held_name = grade_by_key(held.grade_key).name if held else N_("no level")
     if grade_key == PRINCIPAL_TECHNICIAN.key:
         if held_rank < SENIOR_TECHNICIAN.rank:
-            raise ValidationFailed(f"{person.name}在{occupation.name}的现有等级为{held_name}，"
-                                   f"须取得高级技师方可参评特级技师", field="person_id")
-        return f"持有{occupation.name}{held_name}"
+            raise ValidationFailed(N_("{name}'s current level in {occupation} is {level}: only a senior technician may "
+                                      "be nominated principal technician.", name=person.name,
+                                      occupation=occupation.name, level=held_name), field="person_id")
+        return N_("Holds {level} in {occupation}", level=held_name, occupation=occupation.name)
     if held_rank < PRINCIPAL_TECHNICIAN.rank:
-        raise ValidationFailed(f"{person.name}在{occupation.name}的现有等级为{held_name}，"
-                               f"须为在聘特级技师方可参评首席技师", field="person_id")
+        raise ValidationFailed(N_("{name}'s current level in {occupation} is {level}: only an appointed principal "
+                                  "technician may be nominated chief technician.", name=person.name,
+                                  occupation=occupation.name, level=held_name), field="person_id")
     if appointed_in_term(session, enterprise_id=enterprise_id, grade_key=PRINCIPAL_TECHNICIAN.key, on=on) < 1:
-        raise ValidationFailed("本企业尚未开展特级技师评聘（没有在聘特级技师），不能评聘首席技师", field="grade_key")
-    return f"在聘{occupation.name}特级技师"
+        raise ValidationFailed(N_("The enterprise has no appointed principal technician yet, so it cannot appoint a "
+                                  "chief technician."), field="grade_key")
+    return N_("Appointed principal technician in {occupation}", occupation=occupation.name)
 
 
 def nominate(
@@ -105,22 +111,23 @@ def nominate(
     """Nominate an employee (self or unit); eligibility and the 特级技师 quota are checked first."""
     _require_hr(actor)
     if grade_key not in APPOINTMENT_GRADES:
-        raise ValidationFailed(f"未知的评聘等级：{grade_key}", field="grade_key")
+        raise ValidationFailed(N_("Unknown appointment grade: {grade}.", grade=grade_key), field="grade_key")
     if nomination not in NOMINATIONS:
-        raise ValidationFailed(f"未知的推荐方式：{nomination}", field="nomination")
+        raise ValidationFailed(N_("Unknown nomination type: {nomination}.", nomination=nomination), field="nomination")
     occupation = session.get(Occupation, occupation_id)
     if occupation is None:
-        raise NotFound("职业不存在", field="occupation_id")
+        raise NotFound(N_("The occupation does not exist."), field="occupation_id")
     person = person_in_scope(session, actor=actor, person_id=person_id)
     employed = session.scalar(select(Person.id).where(Person.id == person.id, _employees(actor.organisation_id)))
     if employed is None:
-        raise ValidationFailed(f"{person.name}不是本企业在职职工", field="person_id")
+        raise ValidationFailed(N_("{name} is not an employee of the enterprise.", name=person.name), field="person_id")
     today = local_date(now)
     pending = session.scalar(select(EnterpriseAppointment.id).where(
         EnterpriseAppointment.person_id == person.id, EnterpriseAppointment.enterprise_id == actor.organisation_id,
         EnterpriseAppointment.grade_key == grade_key, EnterpriseAppointment.status.in_(("nominated", "under_notice"))))
     if pending is not None:
-        raise ValidationFailed(f"{person.name}的{APPOINTMENT_GRADES[grade_key]}评聘正在办理中", field="person_id")
+        raise ValidationFailed(N_("{name}'s nomination as {grade} is already in progress.", name=person.name,
+                                  grade=APPOINTMENT_GRADES[grade_key]), field="person_id")
     note = check_appointment_eligibility(session, enterprise_id=actor.organisation_id, person=person,
                                          grade_key=grade_key, occupation=occupation, on=today)
     if grade_key == PRINCIPAL_TECHNICIAN.key:
@@ -142,13 +149,14 @@ def _own(session: Session, actor: User, appointment_id: int) -> EnterpriseAppoin
     _require_hr(actor)
     row = session.get(EnterpriseAppointment, appointment_id)
     if row is None or row.enterprise_id != actor.organisation_id:
-        raise NotFound("评聘记录不存在")
+        raise NotFound(N_("The appointment record does not exist."))
     return row
 
 
 def _move(row: EnterpriseAppointment, allowed: tuple[str, ...], target: str) -> str:
     if row.status not in allowed:
-        raise InvalidTransition(f"评聘当前状态为“{APPOINTMENT_STATUSES[row.status]}”，不能变为“{APPOINTMENT_STATUSES[target]}”")
+        raise InvalidTransition(N_('The appointment is "{status}" and cannot become "{target}".',
+                                   status=APPOINTMENT_STATUSES[row.status], target=APPOINTMENT_STATUSES[target]))
     old, row.status = row.status, target
     return old
 
@@ -157,7 +165,7 @@ def review_appointment(session: Session, *, actor: User, now: datetime, appointm
                        note: str, notice_working_days: int = 5) -> EnterpriseAppointment:
     """Record the review (评审/答辩); a pass starts the notice, a fail ends the nomination."""
     row = _own(session, actor, appointment_id)
-    text = check_reason(note, field="note", what="评审意见")
+    text = check_reason(note, field="note", what=N_("the review opinion"))
     old = _move(row, ("nominated",), "under_notice" if passed else "rejected")
     row.review_note = text
     if passed:
@@ -177,11 +185,14 @@ def appoint(session: Session, *, actor: User, now: datetime, appointment_id: int
     row = _own(session, actor, appointment_id)
     today = local_date(now)
     if row.status == "under_notice" and today <= row.notice_ends_on:
-        raise InvalidTransition(f"公示期至 {row.notice_ends_on.isoformat()} 结束，期满后才能聘任")
+        raise InvalidTransition(N_("The notice period ends on {end}: the appointment can be made after it.",
+                                   end=row.notice_ends_on.isoformat()))
     if term_end <= term_start:
-        raise ValidationFailed(f"聘期截止日 {term_end.isoformat()} 应晚于聘任日 {term_start.isoformat()}", field="term_end")
+        raise ValidationFailed(N_("The end of the term, {end}, must be after its start, {start}.", end=term_end.isoformat(),
+                                  start=term_start.isoformat()), field="term_end")
     if term_start > today:
-        raise ValidationFailed(f"聘任日 {term_start.isoformat()} 晚于今天", field="term_start")
+        raise ValidationFailed(N_("The appointment date {start} is after today.", start=term_start.isoformat()),
+                               field="term_start")
     if row.status != "under_notice":
         _move(row, ("under_notice",), "appointed")  # raises: only a noticed nomination is appointed
     if row.grade_key == PRINCIPAL_TECHNICIAN.key:
@@ -206,7 +217,7 @@ def reject_appointment(session: Session, *, actor: User, now: datetime, appointm
                        ) -> EnterpriseAppointment:
     """End a nomination (e.g. after an objection during the notice), with a reason."""
     row = _own(session, actor, appointment_id)
-    text = check_reason(reason, what="原因")
+    text = check_reason(reason)
     old = _move(row, ("nominated", "under_notice"), "rejected")
     row.review_note, row.decided_at = text, now
     session.flush()

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import EvaluationFiling, FilingScope, User
+from app.assessment.marked import joined
 from app.assessment.models import AssessmentPlan, PlanComponent
 from app.assessment.scope import (
     check_reason,
@@ -24,6 +25,7 @@ from app.audit.services import record_event
 from app.catalog.ladder import level_label
 from app.catalog.models import COMPONENT_LABELS, Occupation
 from app.errors import InvalidTransition, NotFound, ValidationFailed
+from app.translation import N_, in_chinese
 
 EDITABLE = ("draft", "open", "closed")
 
@@ -43,9 +45,9 @@ def _fee(value: Decimal | str | int | None) -> Decimal:
     try:
         fee = Decimal(str(value if value not in (None, "") else 0)).quantize(Decimal("0.01"))
     except InvalidOperation as exc:
-        raise ValidationFailed("收费标准应为金额（元）", field="fee_yuan") from exc
+        raise ValidationFailed(N_("The fee must be an amount in yuan."), field="fee_yuan") from exc
     if fee < 0 or fee > Decimal("99999999"):
-        raise ValidationFailed("收费标准应在 0 元及以上", field="fee_yuan")
+        raise ValidationFailed(N_("The fee must be 0 yuan or more."), field="fee_yuan")
     return fee
 
 
@@ -69,29 +71,35 @@ def create_plan(
     require_staff(actor)
     occupation = session.get(Occupation, occupation_id)
     if occupation is None:
-        raise NotFound("职业不存在", field="occupation_id")
+        raise NotFound(N_("The occupation does not exist."), field="occupation_id")
     if isinstance(level_digit, bool) or level_digit not in (1, 2, 3, 4, 5):
-        raise ValidationFailed(f"等级应为 1–5，实际为 {level_digit!r}", field="level_digit")
+        raise ValidationFailed(N_("The level must be 1 to 5, not {level}.", level=repr(level_digit)), field="level_digit")
     label = level_label(level_digit)
     if not _in_filing_scope(session, actor.organisation_id, occupation.code, level_digit):
         raise ValidationFailed(
-            f"本机构未备案评价{occupation.name}（{occupation.code}）{label}，不能制定该评价计划", field="level_digit"
+            N_("Your organisation is not filed to assess {occupation} ({code}) at {level}, so it cannot plan this "
+               "assessment.", occupation=occupation.name, code=occupation.code, level=label), field="level_digit"
         )
     standard = occupation.current_standard
     standard_level = standard.level(level_digit) if standard else None
     if standard_level is None:
-        raise ValidationFailed(f"{occupation.name}现行职业技能标准中没有{label}", field="level_digit")
+        raise ValidationFailed(N_("The current skill standard of {occupation} has no {level}.", occupation=occupation.name,
+                                  level=label), field="level_digit")
     variant = (variant_name or "").strip() or None
     if variant is not None and variant not in {v.name for v in occupation.variants}:
-        raise ValidationFailed(f"{occupation.name}没有名为“{variant}”的工种或职业方向", field="variant_name")
+        raise ValidationFailed(N_('{occupation} has no type of work or specialisation named "{variant}".',
+                                  occupation=occupation.name, variant=variant), field="variant_name")
     venue = (venue or "").strip()
     if not venue:
-        raise ValidationFailed("请填写考核地点", field="venue")
+        raise ValidationFailed(N_("Please enter the assessment venue."), field="venue")
     if registration_deadline < local_date(now):
-        raise ValidationFailed(f"报名截止日期 {registration_deadline.isoformat()} 早于今天", field="registration_deadline")
+        raise ValidationFailed(N_("The registration deadline {deadline} is before today.",
+                                  deadline=registration_deadline.isoformat()), field="registration_deadline")
     if not 1 <= notice_working_days <= 60 or not 0 <= retake_months <= 60:
-        raise ValidationFailed("公示天数或成绩保留期设置超出范围", field="notice_working_days")
-    default_title = f"{occupation.name}{f'（{variant}）' if variant else ''}{label}职业技能等级认定"
+        raise ValidationFailed(N_("The notice period (1 to 60 working days) or the score retention period (0 to 60 "
+                                  "months) is out of range."), field="notice_working_days")
+    # A plan's title is its official (Chinese) name, whatever the language of the person planning it.
+    default_title = f"{occupation.name}{f'（{variant}）' if variant else ''}{in_chinese(label)}职业技能等级认定"
     plan = AssessmentPlan(
         organisation_id=actor.organisation_id, occupation_id=occupation.id, standard_id=standard.id,
         variant_name=variant, level_digit=level_digit, title=((title or "").strip() or default_title)[:200],
@@ -122,8 +130,9 @@ def _check_exam_dates(plan: AssessmentPlan) -> None:
     for component in plan.components:
         if component.exam_on is not None and component.exam_on <= plan.registration_deadline:
             raise ValidationFailed(
-                f"{COMPONENT_LABELS[component.component]}考试日期 {component.exam_on.isoformat()} "
-                f"应晚于报名截止日期 {plan.registration_deadline.isoformat()}", field="exam_on",
+                N_("The exam date of {component}, {day}, must be after the registration deadline {deadline}.",
+                   component=COMPONENT_LABELS[component.component], day=component.exam_on.isoformat(),
+                   deadline=plan.registration_deadline.isoformat()), field="exam_on",
             )
 
 
@@ -133,10 +142,12 @@ def schedule_component(
 ) -> PlanComponent:
     """Set when a component is held; only before exams begin."""
     plan = plan_for_staff(session, actor=actor, plan_id=plan_id)
-    _require_status(plan, EDITABLE, "调整考试日期")
+    if plan.status not in EDITABLE:
+        raise InvalidTransition(N_('The assessment plan is "{status}": exam dates can no longer be changed.',
+                                   status=PLAN_STATUSES[plan.status]))
     item = plan.component(component)
     if item is None:
-        raise NotFound("该计划没有此考核项目", field="component")
+        raise NotFound(N_("This plan has no such component."), field="component")
     old = {"exam_on": item.exam_on.isoformat() if item.exam_on else None, "exam_time": item.exam_time}
     item.exam_on, item.exam_time = exam_on, ((exam_time or "").strip() or None)
     _check_exam_dates(plan)
@@ -149,33 +160,29 @@ def schedule_component(
     return item
 
 
-def _require_status(plan: AssessmentPlan, allowed: tuple[str, ...], doing: str) -> None:
-    if plan.status not in allowed:
-        raise InvalidTransition(f"评价计划当前状态为“{PLAN_STATUSES[plan.status]}”，不能{doing}")
-
-
 def transition_plan(
     session: Session, *, actor: User, now: datetime, plan_id: int, action: str, reason: str | None = None
 ) -> AssessmentPlan:
     """Open or close registration, start the exams, or cancel (with a reason)."""
     plan = plan_for_staff(session, actor=actor, plan_id=plan_id)
     if action not in PLAN_TRANSITIONS:
-        raise ValidationFailed(f"未知的操作：{action}", field="action")
+        raise ValidationFailed(N_("Unknown action: {action}.", action=action), field="action")
     sources, target = PLAN_TRANSITIONS[action]
     if plan.status not in sources:
-        raise InvalidTransition(
-            f"评价计划当前状态为“{PLAN_STATUSES[plan.status]}”，不能变为“{PLAN_STATUSES[target]}”"
-        )
+        raise InvalidTransition(N_('The assessment plan is "{status}" and cannot become "{target}".',
+                                   status=PLAN_STATUSES[plan.status], target=PLAN_STATUSES[target]))
     if action == "open" and plan.registration_deadline < local_date(now):
-        raise InvalidTransition(f"报名截止日期 {plan.registration_deadline.isoformat()} 已过，请先修改截止日期")
+        raise InvalidTransition(N_("The registration deadline {deadline} has passed: change the deadline first.",
+                                   deadline=plan.registration_deadline.isoformat()))
     if action == "start":
         missing = [COMPONENT_LABELS[c.component] for c in plan.components if c.exam_on is None]
         if missing:
-            raise InvalidTransition(f"以下考核项目尚未确定考试日期：{'、'.join(missing)}")
+            raise InvalidTransition(N_("These components have no exam date yet: {components}.",
+                                       components=joined(missing)))
         if not any(r.admitted for r in plan.registrations):
-            raise InvalidTransition("该计划没有可参加考核的考生")
+            raise InvalidTransition(N_("The plan has no candidate admitted to the assessment."))
     if action == "cancel":
-        plan.cancel_reason = check_reason(reason, what="取消原因")
+        plan.cancel_reason = check_reason(reason, what=N_("the reason for cancelling"))
     old = plan.status
     plan.status = target
     session.flush()

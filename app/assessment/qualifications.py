@@ -18,12 +18,13 @@ from app.errors import NotAllowed, NotFound, ValidationFailed
 from app.idnumbers import IdNumberError, parse_any_certificate_number
 from app.people.models import Person
 from app.people.validation import check_occupation_code
+from app.translation import N_
 
 
 def _assessor(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None or not user.has_role(Role.ASSESSOR):
-        raise NotFound("考评员不存在", field="user_id")
+        raise NotFound(N_("The assessor does not exist."), field="user_id")
     return user
 
 
@@ -44,9 +45,9 @@ def record_qualification(
     user = _assessor(session, user_id)
     code = check_occupation_code(occupation_code)
     if code is None:
-        raise ValidationFailed("请填写职业编码", field="occupation_code")
+        raise ValidationFailed(N_("Please enter the occupation code."), field="occupation_code")
     if isinstance(level_digit, bool) or level_digit not in (1, 2, 3, 4, 5):
-        raise ValidationFailed(f"等级应为 1–5，实际为 {level_digit!r}", field="level_digit")
+        raise ValidationFailed(N_("The level must be 1 to 5, not {level}.", level=repr(level_digit)), field="level_digit")
     number = (certificate_number or "").strip() or None
     if number is not None:
         try:
@@ -54,7 +55,8 @@ def record_qualification(
         except IdNumberError as exc:
             raise ValidationFailed(exc.message, field="certificate_number") from exc
         if parsed.level_digit != level_digit:
-            raise ValidationFailed(f"证书编号中的等级代码为 {parsed.level_digit}，与所填{level_label(level_digit)}不一致",
+            raise ValidationFailed(N_("The level code in the certificate number is {digit}, which does not match "
+                                      "{level}.", digit=parsed.level_digit, level=level_label(level_digit)),
                                    field="certificate_number")
         number = parsed.text
     row = session.scalar(select(AssessorQualification).where(
@@ -94,17 +96,20 @@ def declare_relation(
     own = actor.id == assessor.id
     staff = actor.has_role(Role.EVALUATION_STAFF) and assessor.organisation_id == actor.organisation_id
     if not (own or staff):
-        raise NotAllowed("只能申报本人的回避关系，或由考评员所在机构的工作人员代为登记")
+        raise NotAllowed(N_("You may declare only your own relations; staff of the assessor's organisation may "
+                            "record them on the assessor's behalf."))
     if kind not in RELATION_KINDS:
-        raise ValidationFailed(f"未知的关系类型：{kind}", field="kind")
+        raise ValidationFailed(N_("Unknown relation type: {kind}.", kind=kind), field="kind")
     person = session.get(Person, person_id)
     if person is None:
-        raise NotFound("人员不存在", field="person_id")
+        raise NotFound(N_("The person does not exist."), field="person_id")
     duplicate = session.scalar(select(DeclaredRelation.id).where(
         DeclaredRelation.assessor_id == assessor.id, DeclaredRelation.person_id == person.id,
         DeclaredRelation.kind == kind))
     if duplicate is not None:
-        raise ValidationFailed(f"已登记{assessor.display_name}与{person.name}的{RELATION_KINDS[kind]}关系", field="kind")
+        raise ValidationFailed(N_("A relation ({kind}) between {assessor} and {person} is already recorded.",
+                                  kind=RELATION_KINDS[kind], assessor=assessor.display_name, person=person.name),
+                               field="kind")
     row = DeclaredRelation(assessor_id=assessor.id, person_id=person.id, kind=kind,
                            note=(note or "").strip()[:300] or None, declared_by_id=actor.id, declared_at=now)
     session.add(row)

@@ -28,6 +28,7 @@ from app.assessment.vocabulary import ASSIGNMENT_ROLES, RELATION_KINDS
 from app.people.models import Person, PersonAccess
 from app.training.apprenticeship_models import Apprenticeship
 from app.training.models import Enrolment, TrainingClass
+from app.translation import N_, Message
 
 _NAME_SEPARATORS = re.compile(r"[、,，;；/\s]+")
 
@@ -38,7 +39,7 @@ class Link:
 
     person_id: int
     kind: str  # declared / employer / class_teacher / mentor / institution_teacher
-    description: str
+    description: Message
 
 
 def links_between(session: Session, *, assessor: User, people: Sequence[Person]) -> list[Link]:
@@ -60,7 +61,8 @@ def _declared(session: Session, assessor: User, people: dict[int, Person]) -> It
     for row in rows:
         person = people[row.person_id]
         yield Link(person.id, "declared",
-                   f"已申报{assessor.display_name}与{person.name}为{RELATION_KINDS[row.kind]}关系")
+                   N_("{assessor} has declared a relation with {person}: {kind}.", assessor=assessor.display_name,
+                      person=person.name, kind=RELATION_KINDS[row.kind]))
 
 
 def _same_employer(session: Session, assessor: User, people: dict[int, Person]) -> Iterable[Link]:
@@ -74,7 +76,9 @@ def _same_employer(session: Session, assessor: User, people: dict[int, Person]) 
     org = session.get(Organisation, org_id)
     for person_id in sorted(employed):
         person = people[person_id]
-        yield Link(person.id, "employer", f"{assessor.display_name}与{person.name}同在{org.name}工作")
+        yield Link(person.id, "employer", N_("{assessor} and {person} both work at {organisation}.",
+                                             assessor=assessor.display_name, person=person.name,
+                                             organisation=org.name))
 
 
 
@@ -92,20 +96,26 @@ def _training(session: Session, assessor: User, people: dict[int, Person]) -> li
         if assessor in klass.teachers or _named(klass.teacher_names, name):
             person = people[enrolment.person_id]
             links.append(Link(person.id, "class_teacher",
-                              f"{assessor.display_name}是{person.name}所在培训班（{klass.name}）的任课教师"))
+                              N_("{assessor} teaches the training class of {person} ({training_class}).",
+                                 assessor=assessor.display_name, person=person.name, training_class=klass.name)))
     apprenticeships = session.scalars(select(Apprenticeship).where(Apprenticeship.person_id.in_(people))
                                       .order_by(Apprenticeship.id))
     for item in apprenticeships:
         person = people[item.person_id]
         if item.mentor_name.strip() == name:
-            links.append(Link(person.id, "mentor", f"{assessor.display_name}是{person.name}的企业导师"
-                                                   f"（{item.enterprise.name}学徒培养）"))
+            links.append(Link(person.id, "mentor",
+                              N_("{assessor} is the enterprise mentor of {person} (apprenticeship at {enterprise}).",
+                                 assessor=assessor.display_name, person=person.name,
+                                 enterprise=item.enterprise.name)))
         if item.teacher_name.strip() == name:
-            links.append(Link(person.id, "institution_teacher", f"{assessor.display_name}是{person.name}的院校导师"
-                                                                f"（{item.institution.name}学徒培养）"))
+            links.append(Link(person.id, "institution_teacher",
+                              N_("{assessor} is the institution teacher of {person} (apprenticeship with "
+                                 "{institution}).", assessor=assessor.display_name, person=person.name,
+                                 institution=item.institution.name)))
     return links
 
-def conflict_message(role: str, assessor: User, person: Person, link: Link) -> str:
-    """The refusal: '考评员孙志刚与考生王伟存在回避关系：…'."""
-    return f"{ASSIGNMENT_ROLES[role]}{assessor.display_name}与考生{person.name}存在回避关系：{link.description}"
+def conflict_message(role: str, assessor: User, person: Person, link: Link) -> Message:
+    """The refusal: 'Examiner 孙志刚 must recuse themselves from candidate 王伟: …'."""
+    return N_("{role} {assessor} must recuse themselves from candidate {person}: {link}", role=ASSIGNMENT_ROLES[role],
+              assessor=assessor.display_name, person=person.name, link=link.description)
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app import pii
 from app.accounts.models import User
 from app.accounts.roles import Role
+from app.assessment.marked import CLAUSE_SEPARATOR, from_json, joined, to_json
 from app.assessment.models import AssessmentPlan, CarriedComponent, Registration
 from app.assessment.result_models import AssessmentResult, ResultComponent
 from app.assessment.scope import check_reason, local_date, plan_for_staff, plan_visible
@@ -27,14 +28,23 @@ from app.people.access import add_access, person_in_scope
 from app.people.models import Person, PersonAccess
 from app.people.records import applicant_for
 from app.training.apprenticeship_models import Apprenticeship
+from app.translation import N_, Message, Translate, in_chinese, render
 
 OVERRIDE_MIN = 10  # an override admits someone the rules refused: it needs a real explanation
 REGISTERING = ("open",)
 ID_KIND = "id"  # the blind-index kind people.services uses for ID numbers
+REGISTRATION_NOT_FOUND = N_("The registration does not exist.")
 
 
 def _failures_json(result: EligibilityResult) -> list[dict]:
-    return [{"route_id": f.route_id, "route_label": f.route_label, "reasons": list(f.reasons)} for f in result.failures]
+    # "reasons" holds the text (English for marked reasons); "messages" the same reasons to translate at the edge.
+    return [{"route_id": f.route_id, "route_label": str(f.route_label), "reasons": [str(r) for r in f.reasons],
+             "messages": [to_json(r) for r in f.reasons]} for f in result.failures]
+
+
+def failure_reasons(failure: dict) -> list:
+    """The reasons of one stored route failure, as marked messages where they were marked."""
+    return [from_json(item) for item in failure.get("messages", failure["reasons"])]
 
 
 def _next_ticket(session: Session, plan: AssessmentPlan) -> str:
@@ -80,16 +90,18 @@ def register_candidate(
 ) -> Registration:
     """Register one person (the caller has checked scope and source); ineligible registrations are kept as such."""
     if plan.status not in REGISTERING:
-        raise InvalidTransition(f"评价计划当前状态为“{PLAN_STATUSES[plan.status]}”，不接受报名")
+        raise InvalidTransition(N_('The assessment plan is "{status}" and does not take registrations.',
+                                   status=PLAN_STATUSES[plan.status]))
     if local_date(now) > plan.registration_deadline:
-        raise InvalidTransition(f"报名已于 {plan.registration_deadline.isoformat()} 截止")
+        raise InvalidTransition(N_("Registration closed on {deadline}.", deadline=plan.registration_deadline.isoformat()))
     if source not in REGISTRATION_SOURCES:
-        raise ValidationFailed(f"未知的报名来源：{source}", field="source")
+        raise ValidationFailed(N_("Unknown registration source: {source}.", source=source), field="source")
     existing = session.scalar(select(Registration).where(Registration.plan_id == plan.id,
                                                          Registration.person_id == person.id))
     if existing is not None:
-        raise Conflict(f"{person.name}（{person.id_masked}）已报名该评价计划"
-                       f"（{REGISTRATION_STATUSES[existing.status]}），不能重复报名", field="person")
+        raise Conflict(N_('{name} ({id}) is already registered for this assessment plan ("{status}") and cannot '
+                          "register twice.", name=person.name, id=person.id_masked,
+                          status=REGISTRATION_STATUSES[existing.status]), field="person")
     result = check_candidate(session, plan, person)
     registration = Registration(
         plan_id=plan.id, person_id=person.id, source=source, source_id=source_id,
@@ -124,7 +136,7 @@ def _grant_access(session: Session, *, person_id: int, organisation_id: int, now
 def find_person_by_id_number(session: Session, *, id_type: str, id_number: str, today: date) -> Person:
     """The person holding this exact ID number (the candidate presents it), found through its blind index."""
     if id_type not in ID_TYPE_LABELS:
-        raise ValidationFailed(f"不支持的证件类型：{id_type}", field="id_type")
+        raise ValidationFailed(N_("Unsupported ID type: {id_type}.", id_type=id_type), field="id_type")
     try:
         number = parse_id(id_type, id_number, today=today).number
     except IdNumberError as exc:
@@ -132,7 +144,7 @@ def find_person_by_id_number(session: Session, *, id_type: str, id_number: str, 
     person = session.scalar(select(Person).where(Person.id_type == id_type,
                                                  Person.id_hash == pii.blind_index(ID_KIND, number)))
     if person is None:
-        raise NotFound("未找到该证件号码的人员，请先在“人员”中登记", field="id_number")
+        raise NotFound(N_('No person holds this ID number: register them under "People" first.'), field="id_number")
     return person
 
 
@@ -153,7 +165,7 @@ def register_individual(
     elif id_number:
         person = find_person_by_id_number(session, id_type=id_type, id_number=id_number, today=local_date(now))
     else:
-        raise ValidationFailed("请填写证件号码", field="id_number")
+        raise ValidationFailed(N_("Please enter the ID number."), field="id_number")
     return register_candidate(session, actor=actor, now=now, plan=plan, person=person, source="individual")
 
 
@@ -162,18 +174,22 @@ def override_registration(
 ) -> Registration:
     """An administrator admits an ineligible candidate with a written reason (audited)."""
     if not actor.has_role(Role.ADMIN):
-        raise NotAllowed("只有人社管理员可以特批不符合申报条件的考生")
+        raise NotAllowed(N_("Only HR & social security administrators may admit a candidate who does not meet the "
+                            "application conditions."))
     registration = session.get(Registration, registration_id)
     if registration is None:
-        raise NotFound("报名记录不存在")
+        raise NotFound(REGISTRATION_NOT_FOUND)
     plan = registration.plan
     if registration.status != "ineligible":
-        raise InvalidTransition(f"该报名状态为“{REGISTRATION_STATUSES[registration.status]}”，无需特批")
+        raise InvalidTransition(N_('The registration is "{status}": it needs no exception.',
+                                   status=REGISTRATION_STATUSES[registration.status]))
     if plan.status not in ("open", "closed"):
-        raise InvalidTransition(f"评价计划当前状态为“{PLAN_STATUSES[plan.status]}”，不能再特批考生")
+        raise InvalidTransition(N_('The assessment plan is "{status}": candidates can no longer be admitted by '
+                                   "exception.", status=PLAN_STATUSES[plan.status]))
     text = (reason or "").strip()
     if len(text) < OVERRIDE_MIN:
-        raise ValidationFailed(f"请写明特批理由（至少 {OVERRIDE_MIN} 个字）", field="reason")
+        raise ValidationFailed(N_("Please give the reason for the exception (at least {count} characters).",
+                                  count=OVERRIDE_MIN), field="reason")
     registration.status, registration.override_reason = "overridden", text[:1000]
     registration.overridden_by_id, registration.overridden_at = actor.id, now
     registration.ticket_number = _next_ticket(session, plan)
@@ -192,11 +208,11 @@ def withdraw_registration(
     """Withdraw a registration before the exams begin (the row stays, so it cannot be re-used)."""
     registration = session.get(Registration, registration_id)
     if registration is None:
-        raise NotFound("报名记录不存在")
+        raise NotFound(REGISTRATION_NOT_FOUND)
     plan = plan_for_staff(session, actor=actor, plan_id=registration.plan_id)
     if plan.status not in ("open", "closed") or registration.status == "withdrawn":
-        raise InvalidTransition("考核开始后或已撤回的报名不能撤回")
-    text = check_reason(reason, what="撤回原因")
+        raise InvalidTransition(N_("A registration cannot be withdrawn once the assessment has started, nor twice."))
+    text = check_reason(reason, what=N_("the reason for withdrawing"))
     old = registration.status
     registration.status = "withdrawn"
     session.flush()
@@ -209,7 +225,7 @@ def get_registration(session: Session, *, actor: User, registration_id: int) -> 
     """One registration of a plan in the actor's scope."""
     registration = session.get(Registration, registration_id)
     if registration is None:
-        raise NotFound("报名记录不存在")
+        raise NotFound(REGISTRATION_NOT_FOUND)
     plan_visible(session, actor=actor, plan_id=registration.plan_id)
     return registration
 
@@ -269,20 +285,22 @@ def _passed_on(session: Session, component: ResultComponent, result: AssessmentR
     return local_date(result.finalised_at)
 
 
-def eligibility_summary(registration: Registration) -> str:
-    """The outcome in one line of Chinese: the qualifying route, or every failed route's reasons."""
+def eligibility_summary(registration: Registration) -> Message:
+    """The outcome in one line: the qualifying route, or every failed route's reasons."""
     if registration.eligible:
-        return f"符合条件：{registration.route_label or registration.route_id}"
-    parts = [f"{f['route_label']}：{'；'.join(f['reasons'])}" for f in registration.failures]
-    return "不符合任何申报条件。" + " / ".join(parts)
+        return N_("Eligible: {route}", route=registration.route_label or registration.route_id)
+    parts = [N_("{route}: {reasons}", route=f["route_label"], reasons=joined(failure_reasons(f), CLAUSE_SEPARATOR))
+             for f in registration.failures]
+    return N_("Meets none of the application conditions. {failures}", failures=joined(parts, " / "))
 
 
-def plan_heading(plan: AssessmentPlan) -> str:
-    """How a plan is named in lists and tickets: occupation, 工种/方向 and level."""
+def plan_heading(plan: AssessmentPlan, translate: Translate | None = None) -> str:
+    """How a plan is named in lists and sheet names: occupation, 工种/方向 and level (Chinese unless translated)."""
     variant = f"（{plan.variant_name}）" if plan.variant_name else ""
-    return f"{plan.occupation.name}{variant} {level_label(plan.level_digit)}"
+    level = level_label(plan.level_digit)
+    return f"{plan.occupation.name}{variant} {render(level, translate) if translate else in_chinese(level)}"
 
 
-def component_names(plan: AssessmentPlan) -> str:
-    """The plan's components in Chinese, joined with 、."""
-    return "、".join(COMPONENT_LABELS[c.component] for c in plan.components)
+def component_names(plan: AssessmentPlan) -> Message:
+    """The plan's components as one marked list."""
+    return joined(COMPONENT_LABELS[c.component] for c in plan.components)

@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import Organisation, User
+from app.assessment.marked import MarkedText
 from app.assessment.models import AssessmentPlan, AssessmentSession, PlanComponent, Registration
 from app.assessment.vocabulary import (
     APPOINTMENT_GRADES,
@@ -225,7 +226,8 @@ class EnterpriseAppointment(Base):
     occupation_name: Mapped[str] = mapped_column(String(100), nullable=False)
     nomination: Mapped[str] = mapped_column(String(10), nullable=False)
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="nominated")
-    eligibility_note: Mapped[str] = mapped_column(String(500), nullable=False)
+    # Written by the service (a marked message), shown in the reader's language.
+    eligibility_note: Mapped[str] = mapped_column(MarkedText(500), nullable=False)
     review_note: Mapped[str | None] = mapped_column(String(500))
     notice_starts_on: Mapped[date | None] = mapped_column(Date)
     notice_ends_on: Mapped[date | None] = mapped_column(Date)

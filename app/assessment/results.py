@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
+from app.assessment.marked import joined
 from app.assessment.models import (
     AssessmentPlan,
     AssessmentSession,
@@ -34,6 +35,7 @@ from app.catalog.ladder import grade_for_digit
 from app.catalog.models import COMPONENT_LABELS
 from app.errors import InvalidTransition, NotFound, ValidationFailed
 from app.people.levels import record_level_award
+from app.translation import N_
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,9 @@ def _component_score(session: Session, registration: Registration, item: PlanCom
     placed = session.scalar(select(SessionCandidate).where(SessionCandidate.registration_id == registration.id,
                                                            SessionCandidate.plan_component_id == item.id))
     if placed is None:
-        label = COMPONENT_LABELS[item.component]
-        raise ValidationFailed(f"考生{registration.person.name}未安排{label}考场，不能计算结果", field="plan")
+        raise ValidationFailed(N_("Candidate {name} has no {component} room, so results cannot be computed.",
+                                  name=registration.person.name, component=COMPONENT_LABELS[item.component]),
+                               field="plan")
     scores = list(session.scalars(select(Score).where(Score.session_id == placed.session_id,
                                                       Score.registration_id == registration.id)))
     if mode_of(placed.session) == "invigilated":
@@ -95,11 +98,14 @@ def compute_results(session: Session, *, actor: User, now: datetime, plan_id: in
     """(Re)compute provisional results once every session of the plan is signed off."""
     plan = plan_for_staff(session, actor=actor, plan_id=plan_id)
     if plan.status != "in_progress":
-        raise InvalidTransition(f"评价计划当前状态为“{PLAN_STATUSES[plan.status]}”，不能计算结果")
+        raise InvalidTransition(N_('The assessment plan is "{status}": results cannot be computed.',
+                                   status=PLAN_STATUSES[plan.status]))
     sessions = list(session.scalars(select(AssessmentSession).where(AssessmentSession.plan_id == plan.id)))
-    pending = [f"{s.room}（{COMPONENT_LABELS[s.component]}）" for s in sessions if s.status != "signed_off"]
+    pending = [N_("{room} ({component})", room=s.room, component=COMPONENT_LABELS[s.component])
+               for s in sessions if s.status != "signed_off"]
     if pending:
-        raise InvalidTransition(f"以下考场成绩尚未经质量督导员签字确认：{'、'.join(pending)}")
+        raise InvalidTransition(N_("The quality supervisor has not yet signed off the scores of these rooms: {rooms}.",
+                                   rooms=joined(pending)))
     # Every outcome is worked out before anything is written, so a refusal leaves nothing half-done.
     admitted = [(r, outcomes_for(session, r)) for r in plan.registrations if r.admitted]
     results = []
@@ -145,11 +151,13 @@ def publish_results(session: Session, *, actor: User, now: datetime, plan_id: in
 
 def _in_notice(plan: AssessmentPlan, now: datetime) -> None:
     if plan.status != "results_published":
-        raise InvalidTransition(f"评价计划当前状态为“{PLAN_STATUSES[plan.status]}”，不在公示期")
+        raise InvalidTransition(N_('The assessment plan is "{status}": it is not in its notice period.',
+                                   status=PLAN_STATUSES[plan.status]))
     today = local_date(now)
     if not plan.published_on <= today <= plan.notice_ends_on:
-        raise InvalidTransition(f"公示期为 {plan.published_on.isoformat()} 至 {plan.notice_ends_on.isoformat()}，"
-                                f"今天（{today.isoformat()}）不在公示期内")
+        raise InvalidTransition(N_("The notice period runs from {start} to {end}; today ({today}) is outside it.",
+                                   start=plan.published_on.isoformat(), end=plan.notice_ends_on.isoformat(),
+                                   today=today.isoformat()))
 
 
 def lodge_objection(
@@ -160,12 +168,12 @@ def lodge_objection(
     _in_notice(plan, now)
     result = session.get(AssessmentResult, result_id)
     if result is None or result.plan_id != plan.id:
-        raise NotFound("该结果不属于本计划", field="result_id")
+        raise NotFound(N_("This result does not belong to this plan."), field="result_id")
     name = (lodged_by_name or "").strip()
     if not name:
-        raise ValidationFailed("请填写异议人姓名", field="lodged_by_name")
+        raise ValidationFailed(N_("Please enter the name of the person objecting."), field="lodged_by_name")
     objection = Objection(plan_id=plan.id, result_id=result.id, lodged_by_name=name[:50], lodged_on=local_date(now),
-                          content=check_reason(content, field="content", what="异议内容"), status="open",
+                          content=check_reason(content, field="content", what=N_("the content of the objection")), status="open",
                           recorded_by_id=actor.id, created_at=now)
     session.add(objection)
     session.flush()
@@ -181,11 +189,11 @@ def resolve_objection(
     """Dismiss an objection, or uphold it by correcting component scores (the result is recomputed)."""
     objection = session.get(Objection, objection_id)
     if objection is None:
-        raise NotFound("异议不存在")
+        raise NotFound(N_("The objection does not exist."))
     plan = plan_for_staff(session, actor=actor, plan_id=objection.plan_id)
     if objection.status != "open" or plan.status != "results_published":
-        raise InvalidTransition("该异议已处理")
-    text = check_reason(resolution, field="resolution", what="处理意见")
+        raise InvalidTransition(N_("The objection has already been dealt with."))
+    text = check_reason(resolution, field="resolution", what=N_("the resolution"))
     result = objection.result
     old = {"passed": result.passed, "scores": {c.component: _text(c.score) for c in result.components}}
     if upheld:
@@ -210,11 +218,12 @@ def _apply_corrections(result: AssessmentResult, corrections: Mapping[str, str |
     parsed = {}
     for component, raw in corrections.items():
         if component not in by_component:
-            raise ValidationFailed(f"该结果没有考核项目：{component}", field="corrections")
+            raise ValidationFailed(N_("The result has no component {component}.", component=component), field="corrections")
         parsed[component] = parse_score(raw)
     changed = {c: score for c, score in parsed.items() if score != by_component[c].score}
     if not changed:
-        raise ValidationFailed("异议成立须更正至少一个考核项目的成绩", field="corrections")
+        raise ValidationFailed(N_("Upholding an objection means correcting the score of at least one component."),
+                               field="corrections")
     for component, score in changed.items():
         row = by_component[component]
         row.score, row.absent, row.passed = score, False, score >= row.pass_mark
@@ -227,15 +236,18 @@ def finalise_plan(session: Session, *, actor: User, now: datetime, plan_id: int)
     """After the notice, with no open objection: results become final and passing ones enter the level history."""
     plan = plan_for_staff(session, actor=actor, plan_id=plan_id)
     if plan.status != "results_published":
-        raise InvalidTransition(f"评价计划当前状态为“{PLAN_STATUSES[plan.status]}”，不能确认结果")
+        raise InvalidTransition(N_('The assessment plan is "{status}": its results cannot be confirmed.',
+                                   status=PLAN_STATUSES[plan.status]))
     today = local_date(now)
     if today <= plan.notice_ends_on:
         first = plan.notice_ends_on + timedelta(days=1)
-        raise InvalidTransition(f"公示期至 {plan.notice_ends_on.isoformat()} 结束，{first.isoformat()} 起才能确认结果")
+        raise InvalidTransition(N_("The notice period ends on {end}: results can be confirmed from {first}.",
+                                   end=plan.notice_ends_on.isoformat(), first=first.isoformat()))
     open_count = session.scalar(select(func.count(Objection.id)).where(Objection.plan_id == plan.id,
                                                                        Objection.status == "open"))
     if open_count:
-        raise InvalidTransition(f"尚有 {open_count} 条异议未处理，不能确认结果")
+        raise InvalidTransition(N_("There are still {count} open objections: results cannot be confirmed.",
+                                   count=open_count))
     results = list(session.scalars(select(AssessmentResult).where(AssessmentResult.plan_id == plan.id)))
     grade = grade_for_digit(plan.level_digit)
     for result in results:
@@ -285,9 +297,10 @@ def result_for_certificate(session: Session, *, result_id: int) -> AssessmentRes
     """One result to issue a certificate from; refused unless it is final and passed."""
     result = session.get(AssessmentResult, result_id)
     if result is None:
-        raise NotFound("评价结果不存在")
+        raise NotFound(N_("The assessment result does not exist."))
     if result.status != "final":
-        raise InvalidTransition("评价结果尚未公示期满并确认，不能发证")
+        raise InvalidTransition(N_("The assessment result has not been confirmed after its notice period: no certificate "
+                                   "can be issued yet."))
     if not result.passed or not result.ready_for_certificate:
-        raise InvalidTransition("该考生未通过评价，不能发证")
+        raise InvalidTransition(N_("The candidate did not pass the assessment: no certificate can be issued."))
     return result

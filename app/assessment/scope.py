@@ -15,9 +15,11 @@ from app.accounts.models import User
 from app.accounts.roles import Role
 from app.assessment.models import AssessmentPlan
 from app.errors import NotAllowed, NotFound, ValidationFailed
+from app.translation import N_, Message
 
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 MIN_REASON = 5  # characters a written reason (override, correction, cancellation) needs at least
+PLAN_NOT_FOUND = N_("The assessment plan does not exist or is outside your data scope.")
 
 
 def local_date(now: datetime) -> date:
@@ -38,14 +40,14 @@ def is_admin(actor: User) -> bool:
 def require_staff(actor: User) -> None:
     """Refuse anyone but evaluation-organisation staff."""
     if not actor.has_role(Role.EVALUATION_STAFF):
-        raise NotAllowed("只有评价机构工作人员可以办理此事项")
+        raise NotAllowed(N_("Only evaluation organisation staff may do this."))
 
 
 def plan_visible(session: Session, *, actor: User, plan_id: int) -> AssessmentPlan:
     """A plan the actor may see: its own organisation's, or any for administrators."""
     plan = session.get(AssessmentPlan, plan_id)
     if plan is None or not (is_admin(actor) or plan.organisation_id == actor.organisation_id):
-        raise NotFound("评价计划不存在或不在您的数据范围内")
+        raise NotFound(PLAN_NOT_FOUND)
     return plan
 
 
@@ -54,13 +56,14 @@ def plan_for_staff(session: Session, *, actor: User, plan_id: int) -> Assessment
     require_staff(actor)
     plan = session.get(AssessmentPlan, plan_id)
     if plan is None or plan.organisation_id != actor.organisation_id:
-        raise NotFound("评价计划不存在或不在您的数据范围内")
+        raise NotFound(PLAN_NOT_FOUND)
     return plan
 
 
-def check_reason(reason: str | None, *, field: str = "reason", what: str = "原因") -> str:
-    """A written reason of at least MIN_REASON characters, trimmed."""
+def check_reason(reason: str | None, *, field: str = "reason", what: Message | None = None) -> str:
+    """A written reason of at least MIN_REASON characters, trimmed; `what` names it in the refusal."""
     text = (reason or "").strip()
     if len(text) < MIN_REASON:
-        raise ValidationFailed(f"请填写{what}（至少 {MIN_REASON} 个字）", field=field)
+        raise ValidationFailed(N_("Please give {what} (at least {count} characters).", what=what or N_("a reason"),
+                                  count=MIN_REASON), field=field)
     return text[:500]

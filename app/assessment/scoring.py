@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.accounts.roles import Role
+from app.assessment.marked import CLAUSE_SEPARATOR, joined
 from app.assessment.models import AssessmentSession, SessionAssignment
 from app.assessment.result_models import Score, ScoreEvent
 from app.assessment.scope import check_reason, is_admin
@@ -25,6 +26,7 @@ from app.assessment.staffing import mode_of, require_staffed
 from app.assessment.vocabulary import MARKING_ROLES
 from app.audit.services import record_event
 from app.errors import Conflict, DomainError, InvalidTransition, NotAllowed, NotFound, ValidationFailed
+from app.translation import N_, Message
 
 TENTH = Decimal("0.1")
 
@@ -35,11 +37,11 @@ def parse_score(text: str | Decimal | int | float | None) -> Decimal:
     try:
         value = Decimal(raw)
     except InvalidOperation:
-        raise ValidationFailed(f"成绩“{raw}”不是数字", field="value") from None
+        raise ValidationFailed(N_('The score "{value}" is not a number.', value=raw), field="value") from None
     if not value.is_finite() or value < 0 or value > 100:
-        raise ValidationFailed(f"成绩应在 0–100 之间，实际为 {raw}", field="value")
+        raise ValidationFailed(N_("The score must be between 0 and 100, not {value}.", value=raw), field="value")
     if value != value.quantize(TENTH):
-        raise ValidationFailed(f"成绩最多保留一位小数，实际为 {raw}", field="value")
+        raise ValidationFailed(N_("A score has at most one decimal place, not {value}.", value=raw), field="value")
     return value.quantize(TENTH)
 
 
@@ -63,7 +65,7 @@ def session_visible(session: Session, *, actor: User, sitting_id: int) -> Assess
     """A session the actor may see: plan staff, administrators, or an assessor assigned to it (else NotFound)."""
     sitting = session.get(AssessmentSession, sitting_id)
     if sitting is None or not (is_admin(actor) or is_plan_staff(sitting, actor) or _assignment(sitting, actor)):
-        raise NotFound("考场不存在或未安排给您")
+        raise NotFound(N_("The room does not exist or is not assigned to you."))
     return sitting
 
 
@@ -79,9 +81,10 @@ def can_edit(sitting: AssessmentSession, score: Score, actor: User) -> bool:
 
 def _require_open_for_scores(sitting: AssessmentSession) -> None:
     if sitting.status == "signed_off":
-        raise InvalidTransition("本考场成绩已由质量督导员签字确认并锁定，不能再修改")
+        raise InvalidTransition(N_("The quality supervisor has signed this room's scores off and locked them: they can "
+                                   "no longer be changed."))
     if sitting.status != "confirmed":
-        raise InvalidTransition("考场尚未确认，不能录入成绩")
+        raise InvalidTransition(N_("The room is not confirmed yet: scores cannot be entered."))
 
 
 def save_score(
@@ -91,10 +94,10 @@ def save_score(
     """Enter or correct one score from the version the user saw; a stale version is refused (Conflict)."""
     score = session.get(Score, score_id)
     if score is None:
-        raise NotFound("成绩记录不存在")
+        raise NotFound(N_("The score does not exist."))
     sitting = session_visible(session, actor=actor, sitting_id=score.session_id)
     if not can_edit(sitting, score, actor):
-        raise NotAllowed("您不能录入或修改这项成绩")
+        raise NotAllowed(N_("You may not enter or change this score."))
     _require_open_for_scores(sitting)
     require_staffed(sitting)
     new = parse_score(value)
@@ -104,7 +107,7 @@ def save_score(
     if old is not None and old == new:
         return score
     kind = "entry" if old is None else "correction"
-    why = check_reason(reason, what="更正原因") if kind == "correction" else None
+    why = check_reason(reason, what=N_("the reason for the correction")) if kind == "correction" else None
     # Compare-and-set in one statement: of two edits from the same version exactly one matches a row.
     outcome = session.execute(
         update(Score).where(Score.id == score.id, Score.version == expected_version)
@@ -125,9 +128,10 @@ def save_score(
 
 
 def _stale(score: Score, expected: int) -> Conflict:
-    shown = "未录入" if score.value is None else str(score.value)
-    return Conflict(f"该成绩已被他人修改（现为 {shown}，版本 {score.version}；您打开时为版本 {expected}），"
-                    f"请核对后重新保存", field="value")
+    shown = N_("not entered") if score.value is None else str(score.value)
+    return Conflict(N_("Someone else changed this score (now {value}, version {version}; you opened version "
+                       "{expected}): check it and save again.", value=shown, version=score.version, expected=expected),
+                    field="value")
 
 
 @dataclass(frozen=True)
@@ -147,7 +151,7 @@ class CellOutcome:
     score_id: int
     status: str
     typed: str
-    message: str = ""
+    message: Message | str = ""
 
 
 def save_sheet(session: Session, *, actor: User, now: datetime, sitting_id: int, cells: Sequence[CellInput]
@@ -161,10 +165,11 @@ def save_sheet(session: Session, *, actor: User, now: datetime, sitting_id: int,
         score = session.get(Score, cell.score_id)
         typed = cell.value.strip()
         if score is None or score.session_id != sitting.id or not can_edit(sitting, score, actor):
-            outcomes.append(CellOutcome(cell.score_id, "invalid", typed, "您不能录入这项成绩"))
+            outcomes.append(CellOutcome(cell.score_id, "invalid", typed, N_("You may not enter this score.")))
             continue
         if not typed:
-            status, message = ("unchanged", "") if score.value is None else ("invalid", "已录入的成绩不能清空")
+            status, message = (("unchanged", "") if score.value is None
+                               else ("invalid", N_("A score already entered cannot be cleared.")))
             outcomes.append(CellOutcome(cell.score_id, status, typed, message))
             continue
         before = score.version
@@ -220,7 +225,7 @@ def score_sheet(session: Session, *, actor: User, sitting_id: int) -> Sheet:
     return Sheet(sitting, tuple(columns), editable, tuple(rows))
 
 
-def incomplete_marks(sitting: AssessmentSession, scores: Sequence[Score]) -> list[str]:
+def incomplete_marks(sitting: AssessmentSession, scores: Sequence[Score]) -> list[Message]:
     """Candidates marked by some but not all of the panel (wholly unmarked candidates are absent, 缺考)."""
     by_reg: dict[int, list[Score]] = {}
     for score in scores:
@@ -230,8 +235,8 @@ def incomplete_marks(sitting: AssessmentSession, scores: Sequence[Score]) -> lis
         cells = by_reg.get(candidate.registration_id, [])
         missing = [c for c in cells if c.value is None]
         if missing and len(missing) < len(cells):
-            names = "、".join(c.marker.display_name for c in missing if c.marker)
-            problems.append(f"{candidate.registration.person.name}尚缺{names}的评分")
+            problems.append(N_("{name} still lacks the marks of {markers}.", name=candidate.registration.person.name,
+                               markers=joined(c.marker.display_name for c in missing if c.marker)))
     return problems
 
 
@@ -240,13 +245,14 @@ def sign_off_session(session: Session, *, actor: User, now: datetime, sitting_id
     sitting = session_visible(session, actor=actor, sitting_id=sitting_id)
     held = _assignment(sitting, actor)
     if held is None or held.role != "supervisor":
-        raise NotAllowed("只有本考场的质量督导员可以签字确认成绩")
+        raise NotAllowed(N_("Only this room's quality supervisor may sign its scores off."))
     _require_open_for_scores(sitting)
     require_staffed(sitting)
     scores = list(session.scalars(select(Score).where(Score.session_id == sitting.id)))
     problems = incomplete_marks(sitting, scores)
     if problems:
-        raise ValidationFailed("评分不完整，不能签字确认：" + "；".join(problems), field="sign_off")
+        raise ValidationFailed(N_("The marking is incomplete, so it cannot be signed off: {problems}",
+                                  problems=joined(problems, CLAUSE_SEPARATOR)), field="sign_off")
     sitting.status, sitting.signed_off_at, sitting.signed_off_by_id = "signed_off", now, actor.id
     session.flush()
     record_event(session, actor=actor, now=now, action="assessment_session.sign_off", object_type="assessment_session",

@@ -22,6 +22,7 @@ from app.errors import NotFound
 from app.people.models import Person
 from app.training.apprenticeship_models import Apprenticeship
 from app.training.models import Enrolment, TrainingClass, TrainingProject
+from app.translation import N_
 
 
 @dataclass(frozen=True)
@@ -74,11 +75,13 @@ def register_from_training(
     picks: list[tuple[str, int, Person]] = []
     for enrolment_id in dict.fromkeys(enrolment_ids):
         if enrolment_id not in enrolments:
-            raise NotFound("所选培训记录不是本职业已结业且未报名的学员", field="enrolment_ids")
+            raise NotFound(N_("The chosen training record is not a completed, unregistered trainee of this occupation."),
+                           field="enrolment_ids")
         picks.append(("enrolment", enrolment_id, enrolments[enrolment_id].person))
     for apprenticeship_id in dict.fromkeys(apprenticeship_ids):
         if apprenticeship_id not in apprenticeships:
-            raise NotFound("所选学徒不是本职业已完成培养且未报名的学徒", field="apprenticeship_ids")
+            raise NotFound(N_("The chosen apprentice is not a completed, unregistered apprentice of this occupation."),
+                           field="apprenticeship_ids")
         picks.append(("apprenticeship", apprenticeship_id, apprenticeships[apprenticeship_id].person))
     return [register_candidate(session, actor=actor, now=now, plan=plan, person=person, source=source,
                                source_id=source_id)

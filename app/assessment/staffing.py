@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.accounts.roles import Role
+from app.assessment.marked import CLAUSE_SEPARATOR, joined
 from app.assessment.models import (
     AssessmentSession,
     PlanComponent,
@@ -40,6 +41,7 @@ from app.audit.services import record_event
 from app.catalog.ladder import level_label
 from app.catalog.models import COMPONENT_LABELS, SkillStandard
 from app.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from app.translation import N_, Message
 
 STAFFING_STATUSES = ("closed", "in_progress")  # sessions are arranged once registration has closed
 
@@ -54,41 +56,49 @@ def _odd_at_least(n: int) -> int:
 
 
 def staffing_problems(mode: str, candidates: int, counts: Counter, standard: SkillStandard,
-                      component_label: str) -> list[str]:
+                      component_label: str) -> list[Message]:
     """Every way a session's staff falls short of the standard's ratios (empty when it is fully staffed)."""
     problems = []
     if candidates < 1:
-        problems.append("考场内没有考生")
+        problems.append(N_("The room has no candidates."))
     if counts["supervisor"] != 1:
-        problems.append("每个考场须安排 1 名质量督导员（逢考必督）")
+        problems.append(N_("Every room needs exactly 1 quality supervisor (every exam is supervised)."))
     if mode == "invigilated":
         ratio, minimum = standard.theory_candidates_per_invigilator, standard.theory_min_invigilators
         need = max(minimum, math.ceil(candidates / ratio))
         if counts["invigilator"] < need:
-            problems.append(f"{component_label}监考人员不足：考生 {candidates} 名，按 1:{ratio} 配备且每考场不少于 "
-                            f"{minimum} 名，须至少 {need} 名，现有 {counts['invigilator']} 名")
+            problems.append(N_("{component}: too few invigilators. With {candidates} candidates, 1 per {ratio} and at "
+                               "least {minimum} per room, at least {need} are needed; there are {have}.",
+                               component=component_label, candidates=candidates, ratio=ratio, minimum=minimum,
+                               need=need, have=counts["invigilator"]))
     elif mode == "examined":
         ratio, minimum = standard.practical_candidates_per_examiner, standard.practical_min_examiners
         need = _odd_at_least(max(minimum, math.ceil(candidates / ratio)))
         have = counts["examiner"] + counts["leader"]
         if have < need:
-            problems.append(f"{component_label}考评员不足：考生 {candidates} 名，按 1:{ratio} 配备、不少于 {minimum} "
-                            f"名且为奇数，须至少 {need} 名（含考评组长），现有 {have} 名")
+            problems.append(N_("{component}: too few examiners. With {candidates} candidates, 1 per {ratio}, at least "
+                               "{minimum} and an odd number, at least {need} are needed (team leader included); "
+                               "there are {have}.", component=component_label, candidates=candidates, ratio=ratio,
+                               minimum=minimum, need=need, have=have))
         elif have % 2 == 0:
-            problems.append(f"{component_label}考评员人数须为奇数（含考评组长），现有 {have} 名")
+            problems.append(N_("{component}: the number of examiners (team leader included) must be odd; there are "
+                               "{have}.", component=component_label, have=have))
         if counts["leader"] != 1:
-            problems.append(f"{component_label}须指定 1 名考评组长，现有 {counts['leader']} 名")
+            problems.append(N_("{component}: exactly 1 examiner team leader must be named; there are {have}.",
+                               component=component_label, have=counts["leader"]))
     else:
         minimum = standard.review_min_panel
         have = counts["reviewer"]
         if have < minimum:
-            problems.append(f"{component_label}评审组须不少于 {minimum} 名专家且为奇数，现有 {have} 名")
+            problems.append(N_("{component}: the review panel needs at least {minimum} experts, an odd number; there "
+                               "are {have}.", component=component_label, minimum=minimum, have=have))
         elif have % 2 == 0:
-            problems.append(f"{component_label}评审组人数须为奇数，现有 {have} 名")
+            problems.append(N_("{component}: the review panel must have an odd number of members; there are {have}.",
+                               component=component_label, have=have))
     return problems
 
 
-def session_problems(sitting: AssessmentSession) -> list[str]:
+def session_problems(sitting: AssessmentSession) -> list[Message]:
     """What stops this session from being confirmed, per the plan's standard."""
     counts = Counter(a.role for a in sitting.assignments)
     return staffing_problems(mode_of(sitting), len(sitting.candidates), counts, sitting.plan.standard,
@@ -99,12 +109,13 @@ def require_staffed(sitting: AssessmentSession) -> None:
     """Refuse when the session's staffing breaks the ratios (hard block)."""
     problems = session_problems(sitting)
     if problems:
-        raise ValidationFailed("人员配置不符合要求：" + "；".join(problems), field="staffing")
+        raise ValidationFailed(N_("The staffing does not meet the requirements: {problems}",
+                                  problems=joined(problems, CLAUSE_SEPARATOR)), field="staffing")
 
 
 def _require_planning(sitting: AssessmentSession) -> None:
     if sitting.status != "planning":
-        raise InvalidTransition("考场已确认，不能再调整考生或考评人员")
+        raise InvalidTransition(N_("The room is confirmed: its candidates and assessors can no longer be changed."))
 
 
 def create_session(
@@ -114,15 +125,16 @@ def create_session(
     """Open a room for a component; by default every admitted candidate not yet placed (up to max_candidates)."""
     plan = plan_for_staff(session, actor=actor, plan_id=plan_id)
     if plan.status not in STAFFING_STATUSES:
-        raise InvalidTransition(f"评价计划当前状态为“{PLAN_STATUSES[plan.status]}”，报名截止后才能编排考场")
+        raise InvalidTransition(N_('The assessment plan is "{status}": rooms are arranged once registration has '
+                                   "closed.", status=PLAN_STATUSES[plan.status]))
     item = plan.component(component)
     if item is None:
-        raise NotFound("该计划没有此考核项目", field="component")
+        raise NotFound(N_("This plan has no such component."), field="component")
     room = (room or "").strip()
     if not room:
-        raise ValidationFailed("请填写考场", field="room")
+        raise ValidationFailed(N_("Please enter the room."), field="room")
     if duration_minutes <= 0:
-        raise ValidationFailed("考试时长应大于 0", field="duration_minutes")
+        raise ValidationFailed(N_("The exam must last more than 0 minutes."), field="duration_minutes")
     chosen = unplaced_registrations(session, plan_id=plan.id, plan_component_id=item.id)
     if registration_ids is not None:
         wanted = set(registration_ids)
@@ -130,7 +142,8 @@ def create_session(
     if max_candidates is not None:
         chosen = chosen[:max(max_candidates, 0)]
     if not chosen:
-        raise ValidationFailed(f"没有待安排{COMPONENT_LABELS[component]}考场的考生", field="room")
+        raise ValidationFailed(N_("No candidate is waiting for a {component} room.", component=COMPONENT_LABELS[component]),
+                               field="room")
     sitting = AssessmentSession(plan_id=plan.id, plan_component_id=item.id, room=room[:100], starts_at=starts_at,
                                 duration_minutes=duration_minutes, status="planning", created_at=now)
     session.add(sitting)
@@ -160,7 +173,7 @@ def get_session(session: Session, *, sitting_id: int) -> AssessmentSession:
     """A session by id (callers check scope)."""
     sitting = session.get(AssessmentSession, sitting_id)
     if sitting is None:
-        raise NotFound("考场不存在")
+        raise NotFound(N_("The room does not exist."))
     return sitting
 
 
@@ -178,15 +191,17 @@ def add_candidate(session: Session, *, actor: User, now: datetime, sitting_id: i
     _require_planning(sitting)
     registration = session.get(Registration, registration_id)
     if registration is None or registration.plan_id != sitting.plan_id or not registration.admitted:
-        raise NotFound("该考生未获准参加本计划的考核", field="registration_id")
+        raise NotFound(N_("This candidate is not admitted to this plan's assessment."), field="registration_id")
     if any(c.component == sitting.component for c in registration.carried):
-        raise ValidationFailed(f"{registration.person.name}的{COMPONENT_LABELS[sitting.component]}成绩在保留期内，无需再考",
+        raise ValidationFailed(N_("{name}'s {component} score is still retained: there is no need to sit it again.",
+                                  name=registration.person.name, component=COMPONENT_LABELS[sitting.component]),
                                field="registration_id")
     placed = session.scalar(select(SessionCandidate).where(
         SessionCandidate.registration_id == registration.id,
         SessionCandidate.plan_component_id == sitting.plan_component_id))
     if placed is not None:
-        raise Conflict(f"{registration.person.name}已安排在{placed.session.room}考场", field="registration_id")
+        raise Conflict(N_("{name} is already placed in room {room}.", name=registration.person.name,
+                          room=placed.session.room), field="registration_id")
     for assignment in sitting.assignments:
         links = links_between(session, assessor=assignment.user, people=[registration.person])
         if links:
@@ -207,7 +222,7 @@ def remove_candidate(session: Session, *, actor: User, now: datetime, sitting_id
     _require_planning(sitting)
     row = next((c for c in sitting.candidates if c.registration_id == registration_id), None)
     if row is None:
-        raise NotFound("该考生不在本考场", field="registration_id")
+        raise NotFound(N_("This candidate is not in this room."), field="registration_id")
     sitting.candidates.remove(row)
     session.flush()
     record_event(session, actor=actor, now=now, action="assessment_session.remove_candidate",
@@ -224,12 +239,14 @@ def check_qualification(session: Session, sitting: AssessmentSession, user: User
     role_name = ASSIGNMENT_ROLES[role]
     qualification = qualification_of(session, user_id=user.id, occupation_code=occupation.code)
     if qualification is None:
-        raise ValidationFailed(f"{user.display_name}尚未登记{occupation.name}（{occupation.code}）的本人等级，"
-                               f"不能担任{role_name}", field="user_id")
+        raise ValidationFailed(N_("{user} has no recorded own level in {occupation} ({code}) and cannot act as "
+                                  "{role}.", user=user.display_name, occupation=occupation.name, code=occupation.code,
+                                  role=role_name), field="user_id")
     if qualification.level_digit > needed:
-        why = f"考核{level_label(plan.level_digit)}须由{level_label(needed)}及以上人员担任{role_name}"
-        raise ValidationFailed(f"{user.display_name}在{occupation.name}的本人等级为"
-                               f"{level_label(qualification.level_digit)}，{why}", field="user_id")
+        raise ValidationFailed(N_("{user}'s own level in {occupation} is {own}: to assess {level}, the {role} must hold "
+                                  "{needed} or above.", user=user.display_name, occupation=occupation.name,
+                                  own=level_label(qualification.level_digit), level=level_label(plan.level_digit),
+                                  needed=level_label(needed), role=role_name), field="user_id")
 
 
 def _check_double_booking(session: Session, sitting: AssessmentSession, user: User) -> None:
@@ -239,7 +256,8 @@ def _check_double_booking(session: Session, sitting: AssessmentSession, user: Us
     for other in others:
         other_ends = other.starts_at + timedelta(minutes=other.duration_minutes)
         if other.starts_at < ends and sitting.starts_at < other_ends:
-            raise Conflict(f"{user.display_name}同一时间已安排在{other.room}考场", field="user_id")
+            raise Conflict(N_("{user} is already placed in room {room} at the same time.", user=user.display_name,
+                                  room=other.room), field="user_id")
 
 
 def assign_assessor(
@@ -250,20 +268,22 @@ def assign_assessor(
     _require_planning(sitting)
     user = session.get(User, user_id)
     if user is None or not user.active or not user.has_role(Role.ASSESSOR):
-        raise NotFound("考评员不存在或已停用", field="user_id")
+        raise NotFound(N_("The assessor does not exist or is deactivated."), field="user_id")
     mode = mode_of(sitting)
     if role not in MODE_ROLES[mode]:
-        allowed = "、".join(ASSIGNMENT_ROLES[r] for r in MODE_ROLES[mode])
-        raise ValidationFailed(f"{COMPONENT_LABELS[sitting.component]}考场可安排：{allowed}", field="role")
+        raise ValidationFailed(N_("A {component} room takes: {roles}.", component=COMPONENT_LABELS[sitting.component],
+                                  roles=joined(ASSIGNMENT_ROLES[r] for r in MODE_ROLES[mode])), field="role")
     if external and role != "supervisor":
-        raise ValidationFailed("只有质量督导员区分外派与内部", field="external")
+        raise ValidationFailed(N_("Only a quality supervisor is either external or internal."), field="external")
     held = next((a for a in sitting.assignments if a.user_id == user.id), None)
     if held is not None:
-        raise Conflict(f"{user.display_name}已在本考场担任{ASSIGNMENT_ROLES[held.role]}", field="user_id")
+        raise Conflict(N_("{user} already acts as {role} in this room.", user=user.display_name,
+                          role=ASSIGNMENT_ROLES[held.role]), field="user_id")
     if role in ("leader", "supervisor"):
         taken = next((a for a in sitting.assignments if a.role == role), None)
         if taken is not None:
-            raise Conflict(f"本考场已有{ASSIGNMENT_ROLES[role]}{taken.user.display_name}", field="role")
+            raise Conflict(N_("This room already has its {role}: {user}.", role=ASSIGNMENT_ROLES[role],
+                              user=taken.user.display_name), field="role")
     check_qualification(session, sitting, user, role)
     people = [c.registration.person for c in sitting.candidates]
     links = links_between(session, assessor=user, people=people)
@@ -284,7 +304,7 @@ def unassign_assessor(session: Session, *, actor: User, now: datetime, assignmen
     """Remove an assessor from a session that is still being arranged."""
     assignment = session.get(SessionAssignment, assignment_id)
     if assignment is None:
-        raise NotFound("该安排不存在")
+        raise NotFound(N_("This assignment does not exist."))
     sitting = session_for_staff(session, actor=actor, sitting_id=assignment.session_id)
     _require_planning(sitting)
     old = {"user_id": assignment.user_id, "role": assignment.role}
@@ -338,8 +358,8 @@ class AssessorOption:
 
     user: User
     level_digit: int | None
-    marking_block: str | None
-    conflicts: tuple[str, ...]
+    marking_block: Message | None
+    conflicts: tuple[Message, ...]
     assigned_role: str | None
 
 

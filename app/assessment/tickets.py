@@ -1,4 +1,8 @@
-"""Admission tickets (准考证) as frozen views of plain strings, and the registration list as a workbook."""
+"""Admission tickets (准考证) as frozen views of plain strings, and the registration list as a workbook.
+
+Tickets are official documents and always Chinese (`in_chinese`); the workbook is in the language of the
+`translate` function the edge passes (English by default).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
+from app.assessment.marked import joined
 from app.assessment.models import AssessmentPlan, Registration, SessionCandidate
 from app.assessment.registration import eligibility_summary, plan_heading
 from app.assessment.scope import LOCAL_ZONE, plan_visible
@@ -18,6 +23,7 @@ from app.catalog.models import COMPONENT_LABELS
 from app.errors import InvalidTransition, NotFound
 from app.idnumbers import ID_TYPE_LABELS
 from app.spreadsheets import simple_workbook
+from app.translation import N_, Translate, in_chinese, render
 
 _MAX_PHOTO = 2 * 1024 * 1024
 # Longest value per printed field; the design is tested at these lengths to stay on one A5 sheet.
@@ -83,30 +89,32 @@ def ticket_view(session: Session, registration: Registration, *, storage_dir: Pa
                 ) -> AdmissionTicketView:
     """The admission ticket of an admitted registration."""
     if not registration.admitted or not registration.ticket_number:
-        raise InvalidTransition(f"{registration.person.name}未获准参加考核，没有准考证")
+        raise InvalidTransition(N_("{name} is not admitted to the assessment and has no admission ticket.",
+                                   name=registration.person.name))
     plan = registration.plan
     placements = {c.plan_component_id: c.session for c in session.scalars(
         select(SessionCandidate).where(SessionCandidate.registration_id == registration.id))}
     carried = {c.component for c in registration.carried}
     lines = []
     for item in plan.components:
-        label = COMPONENT_LABELS[item.component]
+        label = in_chinese(COMPONENT_LABELS[item.component])
         if item.component in carried:
-            lines.append(TicketLine(label, "--", "--", "成绩保留，免考"))
+            lines.append(TicketLine(label, "--", "--", in_chinese(N_("Score retained, exempt"))))
             continue
         sitting = placements.get(item.id)
         if sitting is not None:
             start = sitting.starts_at.astimezone(LOCAL_ZONE)
             lines.append(TicketLine(label, start.strftime("%Y-%m-%d"), start.strftime("%H:%M"), _fit(sitting.room, "place")))
         else:
-            day = item.exam_on.isoformat() if item.exam_on else "待定"
-            lines.append(TicketLine(label, day, item.exam_time or "待定", "考场待定"))
+            to_be_set = in_chinese(N_("To be set"))
+            day = item.exam_on.isoformat() if item.exam_on else to_be_set
+            lines.append(TicketLine(label, day, item.exam_time or to_be_set, in_chinese(N_("Room to be set"))))
     person = registration.person
     return AdmissionTicketView(
         ticket_number=registration.ticket_number, holder_name=_fit(person.name, "holder_name"),
-        id_type=ID_TYPE_LABELS.get(person.id_type, person.id_type), id_masked=person.id_masked,
+        id_type=in_chinese(ID_TYPE_LABELS.get(person.id_type, person.id_type)), id_masked=person.id_masked,
         plan_title=_fit(plan.title, "plan_title"), occupation_name=_fit(plan.occupation.name, "occupation_name"),
-        variant_name=_fit(plan.variant_name or "--", "variant_name"), level_label=level_label(plan.level_digit),
+        variant_name=_fit(plan.variant_name or "--", "variant_name"), level_label=in_chinese(level_label(plan.level_digit)),
         org_name=_fit(plan.organisation.name, "org_name"), venue=_fit(plan.venue, "venue"),
         lines=tuple(lines), photo=_photo(storage_dir, person.photo_path),
     )
@@ -120,24 +128,33 @@ def plan_tickets(session: Session, *, actor: User, plan_id: int, registration_id
     if registration_id is not None:
         registrations = [r for r in registrations if r.id == registration_id]
         if not registrations:
-            raise NotFound("该考生没有准考证")
+            raise NotFound(N_("This candidate has no admission ticket."))
     registrations.sort(key=lambda r: r.ticket_number or "")
     return [ticket_view(session, r, storage_dir=storage_dir) for r in registrations]
 
 
-REGISTRATION_HEADERS = ("准考证号", "姓名", "证件类型", "证件号码", "报名来源", "审核结果", "符合的申报条件或不符合原因",
-                        "特批理由", "保留成绩")
+REGISTRATION_HEADERS = (N_("Ticket number"), N_("Candidate name"), N_("ID type"), N_("ID number"), N_("Registration source"),
+                        N_("Eligibility check"), N_("Condition met, or why not eligible"), N_("Reason for exception"),
+                        N_("Retained scores"))
 
 
-def registration_workbook(plan: AssessmentPlan) -> bytes:
-    """The plan's registration list as an Excel workbook, ID numbers masked."""
+def _same(text: str) -> str:
+    return text
+
+
+def registration_workbook(plan: AssessmentPlan, translate: Translate = _same) -> bytes:
+    """The plan's registration list as an Excel workbook, ID numbers masked.
+
+    Headers, labels and the sheet name are in the language `translate` gives (the web edge passes gettext).
+    """
     rows = []
     for reg in sorted(plan.registrations, key=lambda r: (r.ticket_number or "~", r.id)):
         person = reg.person
-        rows.append((
+        rows.append(tuple(render(value, translate) for value in (
             reg.ticket_number or "", person.name, ID_TYPE_LABELS.get(person.id_type, person.id_type), person.id_masked,
             REGISTRATION_SOURCES[reg.source], REGISTRATION_STATUSES[reg.status], eligibility_summary(reg),
-            reg.override_reason or "", "、".join(COMPONENT_LABELS[c.component] for c in reg.carried),
-        ))
-    return simple_workbook(plan_heading(plan)[:31].replace("/", "／"), REGISTRATION_HEADERS, rows,
-                           text_columns=(0, 3))
+            reg.override_reason or "", joined(COMPONENT_LABELS[c.component] for c in reg.carried),
+        )))
+    headers = [render(header, translate) for header in REGISTRATION_HEADERS]
+    title = plan_heading(plan, translate)[:31].replace("/", "／")
+    return simple_workbook(title, headers, rows, text_columns=(0, 3))

@@ -1,15 +1,21 @@
-"""Fixed vocabularies of the assessment stage (states, roles, kinds) with their Chinese labels."""
+"""Fixed vocabularies of the assessment stage (states, roles, kinds), each defined once with its marked label.
+
+The edges translate the labels (`N_`): pages and exports show them in the user's language, admission
+tickets in Chinese (`in_chinese`).
+"""
 
 from __future__ import annotations
 
-PLAN_STATUSES: dict[str, str] = {
-    "draft": "草稿",
-    "open": "报名中",
-    "closed": "报名截止",
-    "in_progress": "考核进行中",
-    "results_published": "结果公示中",
-    "finalised": "已确认",
-    "cancelled": "已取消",
+from app.translation import N_, Message
+
+PLAN_STATUSES: dict[str, Message] = {
+    "draft": N_("Draft"),
+    "open": N_("Registration open"),
+    "closed": N_("Registration closed"),
+    "in_progress": N_("Assessment in progress"),
+    "results_published": N_("Results under public notice"),
+    "finalised": N_("Results confirmed"),
+    "cancelled": N_("Assessment cancelled"),
 }
 # Which plan states each transition may start from.
 PLAN_TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -20,17 +26,17 @@ PLAN_TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "cancel": (("draft", "open", "closed", "in_progress"), "cancelled"),
 }
 
-REGISTRATION_STATUSES: dict[str, str] = {
-    "eligible": "符合条件",
-    "ineligible": "不符合条件",
-    "overridden": "特批准考",
-    "withdrawn": "已撤回",
+REGISTRATION_STATUSES: dict[str, Message] = {
+    "eligible": N_("Eligible"),
+    "ineligible": N_("Not eligible"),
+    "overridden": N_("Admitted by exception"),
+    "withdrawn": N_("Registration withdrawn"),
 }
 ADMITTED = ("eligible", "overridden")
-REGISTRATION_SOURCES: dict[str, str] = {
-    "individual": "个人报名",
-    "enrolment": "培训班结业",
-    "apprenticeship": "学徒期满",
+REGISTRATION_SOURCES: dict[str, Message] = {
+    "individual": N_("Individual application"),
+    "enrolment": N_("Completed training class"),
+    "apprenticeship": N_("Completed apprenticeship"),
 }
 
 # How a component is run: invigilated (a paper or computer exam, scored by staff), examined by a team of
@@ -42,14 +48,14 @@ COMPONENT_MODES: dict[str, str] = {
     "review": "panel",
     "performance": "panel",
 }
-SESSION_STATUSES: dict[str, str] = {"planning": "编排中", "confirmed": "已确认", "signed_off": "已签字确认"}
+SESSION_STATUSES: dict[str, Message] = {"planning": N_("Being arranged"), "confirmed": N_("Room confirmed"), "signed_off": N_("Signed off")}
 
-ASSIGNMENT_ROLES: dict[str, str] = {
-    "invigilator": "监考人员",
-    "examiner": "考评员",
-    "leader": "考评组长",
-    "reviewer": "评审专家",
-    "supervisor": "质量督导员",
+ASSIGNMENT_ROLES: dict[str, Message] = {
+    "invigilator": N_("Invigilator"),
+    "examiner": N_("Examiner"),
+    "leader": N_("Examiner team leader"),
+    "reviewer": N_("Review panel expert"),
+    "supervisor": N_("Quality supervisor"),
 }
 # Roles each component mode accepts; every session also takes one supervisor.
 MODE_ROLES: dict[str, tuple[str, ...]] = {
@@ -60,29 +66,29 @@ MODE_ROLES: dict[str, tuple[str, ...]] = {
 # Roles that mark candidates and so need a recorded qualification in the occupation.
 MARKING_ROLES = ("examiner", "leader", "reviewer")
 
-RELATION_KINDS: dict[str, str] = {
-    "relative": "亲属",
-    "colleague": "同事",
-    "teacher_student": "师生",
-    "master_apprentice": "师徒",
+RELATION_KINDS: dict[str, Message] = {
+    "relative": N_("Relative"),
+    "colleague": N_("Colleague"),
+    "teacher_student": N_("Teacher and student"),
+    "master_apprentice": N_("Master and apprentice"),
 }
 
-RESULT_STATUSES: dict[str, str] = {"provisional": "待公示", "published": "公示中", "final": "已确认"}
-OBJECTION_STATUSES: dict[str, str] = {"open": "待处理", "upheld": "异议成立", "dismissed": "异议不成立"}
-SCORE_EVENT_KINDS: dict[str, str] = {"entry": "录入", "correction": "更正"}
+RESULT_STATUSES: dict[str, Message] = {"provisional": N_("Awaiting public notice"), "published": N_("Under public notice"), "final": N_("Final")}
+OBJECTION_STATUSES: dict[str, Message] = {"open": N_("Objection pending"), "upheld": N_("Objection upheld"), "dismissed": N_("Objection dismissed")}
+SCORE_EVENT_KINDS: dict[str, Message] = {"entry": N_("Entered"), "correction": N_("Corrected")}
 
-APPOINTMENT_GRADES: dict[str, str] = {
-    "apprentice": "学徒工",
-    "principal_technician": "特级技师",
-    "chief_technician": "首席技师",
+APPOINTMENT_GRADES: dict[str, Message] = {
+    "apprentice": N_("Apprentice worker"),
+    "principal_technician": N_("Principal technician"),
+    "chief_technician": N_("Chief technician"),
 }
-APPOINTMENT_STATUSES: dict[str, str] = {
-    "nominated": "已推荐",
-    "under_notice": "公示中",
-    "appointed": "已聘任",
-    "rejected": "未通过",
+APPOINTMENT_STATUSES: dict[str, Message] = {
+    "nominated": N_("Nominated"),
+    "under_notice": N_("Under public notice"),
+    "appointed": N_("Appointed"),
+    "rejected": N_("Not appointed"),
 }
-NOMINATIONS: dict[str, str] = {"self": "个人自荐", "unit": "单位推荐"}
+NOMINATIONS: dict[str, Message] = {"self": N_("Self-nomination"), "unit": N_("Nominated by employer")}
 
 
 def one_of(column: str, values, *, nullable: bool = False) -> str:
@@ -90,3 +96,4 @@ def one_of(column: str, values, *, nullable: bool = False) -> str:
     listed = ", ".join(f"'{value}'" for value in values)
     check = f"{column} IN ({listed})"
     return f"{column} IS NULL OR {check}" if nullable else check
+

@@ -17,6 +17,7 @@ from app.accounts.roles import Role
 from app.assessment.models import Holiday
 from app.audit.services import record_event
 from app.errors import NotAllowed, NotFound, ValidationFailed
+from app.translation import N_
 
 
 def is_working_day(day: date, holidays: Collection[date] = (), makeup_workdays: Collection[date] = ()) -> bool:
@@ -71,7 +72,7 @@ def list_holidays(session: Session, *, year: int | None = None) -> list[Holiday]
 
 def _require_admin(actor: User | None) -> None:
     if actor is not None and not actor.has_role(Role.ADMIN):
-        raise NotAllowed("只有人社管理员可以维护节假日")
+        raise NotAllowed(N_("Only HR & social security administrators may maintain holidays."))
 
 
 def add_holiday(
@@ -81,11 +82,12 @@ def add_holiday(
     _require_admin(actor)
     name = (name or "").strip()
     if not name:
-        raise ValidationFailed("请填写节假日名称", field="name")
+        raise ValidationFailed(N_("Please enter the name of the holiday."), field="name")
     if is_makeup_workday and day.weekday() < 5:
-        raise ValidationFailed(f"{day.isoformat()} 不是周末，不能设为调休上班日", field="day")
+        raise ValidationFailed(N_("{day} is not a weekend day, so it cannot be a make-up working day.",
+                                  day=day.isoformat()), field="day")
     if session.scalar(select(Holiday.id).where(Holiday.day == day)) is not None:
-        raise ValidationFailed(f"{day.isoformat()} 已登记", field="day")
+        raise ValidationFailed(N_("{day} is already recorded.", day=day.isoformat()), field="day")
     holiday = Holiday(day=day, name=name[:50], is_makeup_workday=is_makeup_workday, created_at=now)
     session.add(holiday)
     session.flush()
@@ -99,7 +101,7 @@ def remove_holiday(session: Session, *, actor: User, now: datetime, holiday_id: 
     _require_admin(actor)
     holiday = session.get(Holiday, holiday_id)
     if holiday is None:
-        raise NotFound("该日期未登记")
+        raise NotFound(N_("This day is not recorded."))
     old = {"day": holiday.day.isoformat(), "name": holiday.name, "makeup_workday": holiday.is_makeup_workday}
     session.delete(holiday)
     session.flush()

@@ -51,7 +51,9 @@ def test_create_and_read_plans_in_scope(client, session, world):
         refused = client.post("/api/v1/plans", headers=headers, json={
             "occupation_id": electrician.id, "level_digit": 2,
             "registration_deadline": "2026-12-10", "venue": "沈阳"})
-    assert refused.status_code == 422 and "本机构未备案评价电工（6-31-01-03）二级/技师" in refused.get_json()["error"]
+    assert refused.status_code == 422
+    assert (refused.get_json()["code"], refused.get_json()["field"]) == ("invalid", "level_digit")
+    assert "本机构未备案评价电工（6-31-01-03）二级/技师" in refused.get_json()["error"]  # Chinese by default
     assert client.get(f"/api/v1/plans/{body['id']}", headers=other_headers).status_code == 404
     assert client.get("/api/v1/plans", headers=other_headers).get_json()["items"] == []
 
@@ -67,7 +69,7 @@ def test_register_through_the_api(client, session, world):
         again = client.post(f"/api/v1/plans/{plan.id}/registrations", headers=headers,
                             json={"person_id": person.id})
     assert created.status_code == 201 and created.get_json()["route_id"] == "A-4-2"
-    assert again.status_code == 409 and "已报名该评价计划" in again.get_json()["error"]
+    assert again.status_code == 409 and (again.get_json()["code"], again.get_json()["field"]) == ("conflict", "person")
     listing = client.get(f"/api/v1/plans/{plan.id}/registrations", headers=headers).get_json()["items"]
     assert [r["name"] for r in listing] == ["王伟"] and "*" in listing[0]["id_masked"]
 
@@ -89,7 +91,7 @@ def test_score_edit_with_a_stale_version_is_409_and_changes_nothing(client, sess
     assert first.status_code == 200 and first.get_json()["version"] == 1 and first.get_json()["value"] == "77.5"
     stale = client.put(f"/api/v1/scores/{cell['id']}", headers=as_leader,
                        json={"value": 80, "version": 0})
-    assert stale.status_code == 409 and "该成绩已被他人修改" in stale.get_json()["error"]
+    assert stale.status_code == 409 and (stale.get_json()["code"], stale.get_json()["field"]) == ("conflict", "value")
     session.rollback()
     assert session.get(Score, cell["id"]).version == 1
     assert len(session.scalars(select(ScoreEvent)).all()) == 1
@@ -117,7 +119,8 @@ def test_publish_then_finalise_through_the_api(client, session, world):
         published = client.post(f"/api/v1/plans/{plan.id}/publish", headers=headers)
         early = client.post(f"/api/v1/plans/{plan.id}/finalise", headers=headers)
     assert published.status_code == 200 and published.get_json()["notice_ends_on"] == "2026-12-25"
-    assert early.status_code == 422 and "公示期至 2026-12-25 结束" in early.get_json()["error"]
+    assert early.status_code == 422 and early.get_json()["code"] == "invalid_transition"
+    assert "2026-12-25" in early.get_json()["error"]
     with at_now(datetime(2026, 12, 28, 2, 0, tzinfo=UTC)):
         final = client.post(f"/api/v1/plans/{plan.id}/finalise", headers=headers)
     assert final.status_code == 200 and final.get_json()["status"] == "finalised"

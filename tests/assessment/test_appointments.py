@@ -15,6 +15,7 @@ from app.assessment.appointments import (
 from app.errors import InvalidTransition, ValidationFailed
 from app.people.levels import current_levels, record_level_award
 from app.people.models import LevelAward
+from app.translation import in_chinese
 from tests.assessment.factories import WELDER, snapshot
 from tests.factories import NOW, make_org, make_user
 from tests.people.factories import make_person
@@ -58,7 +59,8 @@ def test_principal_technician_needs_senior_technician_in_the_occupation(session,
     with pytest.raises(ValidationFailed) as refused:
         nominate(session, actor=hr, now=NOW, person_id=person.id, grade_key="principal_technician",
                  occupation_id=world.occupation(session).id)
-    assert refused.value.message == "高建华在焊工的现有等级为技师，须取得高级技师方可参评特级技师"
+    assert refused.value.field == "person_id" and refused.value.message.params["name"] == "高建华"
+    assert refused.value.message.template.endswith("only a senior technician may be nominated principal technician.")
     assert snapshot(session) == before
 
 
@@ -68,9 +70,10 @@ def test_appointment_after_notice_records_the_grade_with_a_term(session, world, 
                    occupation_id=world.occupation(session).id, nomination="self")
     review_appointment(session, actor=hr, now=NOW, appointment_id=row.id, passed=True, note="答辩通过，评审委员会同意")
     assert (row.status, row.notice_ends_on) == ("under_notice", date(2026, 12, 1))
-    with pytest.raises(InvalidTransition, match="公示期至 2026-12-01 结束"):
+    with pytest.raises(InvalidTransition) as early:
         appoint(session, actor=hr, now=NOW, appointment_id=row.id, term_start=date(2026, 11, 24),
                 term_end=date(2029, 11, 23))
+    assert early.value.message.params["end"] == "2026-12-01"
     appoint(session, actor=hr, now=AFTER_NOTICE, appointment_id=row.id, term_start=date(2026, 12, 2),
             term_end=date(2029, 12, 1))
     award = session.get(LevelAward, row.level_award_id)
@@ -86,7 +89,9 @@ def test_quota_refuses_once_reached_giving_the_numbers(session, world, hr):
     with pytest.raises(ValidationFailed) as refused:
         nominate(session, actor=hr, now=AFTER_NOTICE, person_id=people[1].id, grade_key="principal_technician",
                  occupation_id=world.occupation(session).id)
-    assert refused.value.message == "特级技师名额已满：本企业高级技师 20 人，按 5% 可聘 1 人，在聘 1 人"
+    assert refused.value.field == "grade_key"
+    # The Chinese catalogue keeps the original wording.
+    assert in_chinese(refused.value.message) == "特级技师名额已满：本企业高级技师 20 人，按 5% 可聘 1 人，在聘 1 人"
     assert snapshot(session) == before
     assert quota_summary(session, actor=hr, now=AFTER_NOTICE, percent=Decimal("5")) == {
         "holders": 20, "quota": 1, "used": 1, "chief": 0}
@@ -94,13 +99,17 @@ def test_quota_refuses_once_reached_giving_the_numbers(session, world, hr):
 
 def test_chief_technician_needs_a_principal_technician_in_a_firm_running_them(session, world, hr):
     people = [employee(session, hr, name=f"员工{chr(0x4e00 + i)}") for i in range(20)]
-    with pytest.raises(ValidationFailed, match="须为在聘特级技师方可参评首席技师"):
+    with pytest.raises(ValidationFailed) as refused:
         nominate(session, actor=hr, now=NOW, person_id=people[0].id, grade_key="chief_technician",
                  occupation_id=world.occupation(session).id)
+    assert refused.value.field == "person_id" and "chief technician" in refused.value.message.template
     _appoint(session, hr, world, people[0])
     row = nominate(session, actor=hr, now=AFTER_NOTICE, person_id=people[0].id, grade_key="chief_technician",
                    occupation_id=world.occupation(session).id)
-    assert row.eligibility_note == "在聘焊工特级技师"
+    assert row.eligibility_note.template == "Appointed principal technician in {occupation}"
+    session.flush()
+    session.expire(row)  # read back from the database: the note stays a translatable message
+    assert in_chinese(row.eligibility_note) == "在聘焊工特级技师"
 
 
 def test_chief_technician_refused_where_no_principal_technician_is_appointed(session, world):
@@ -112,11 +121,13 @@ def test_chief_technician_refused_where_no_principal_technician_is_appointed(ses
     with pytest.raises(ValidationFailed) as refused:
         nominate(session, actor=other_hr, now=NOW, person_id=person.id, grade_key="chief_technician",
                  occupation_id=world.occupation(session).id)
-    assert refused.value.message == "本企业尚未开展特级技师评聘（没有在聘特级技师），不能评聘首席技师"
+    assert refused.value.field == "grade_key" and "no appointed principal technician" in refused.value.message
 
 
 def test_only_employees_are_nominated(session, world, hr):
     outsider = make_person(session, hr, name="外单位")
-    with pytest.raises(ValidationFailed, match="外单位不是本企业在职职工"):
+    with pytest.raises(ValidationFailed) as refused:
         nominate(session, actor=hr, now=NOW, person_id=outsider.id, grade_key="apprentice",
                  occupation_id=world.occupation(session).id)
+    assert refused.value.field == "person_id"
+    assert refused.value.message.template == "{name} is not an employee of the enterprise."

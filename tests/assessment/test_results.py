@@ -25,6 +25,7 @@ from app.assessment.staffing import assign_assessor, confirm_session, create_ses
 from app.errors import InvalidTransition, ValidationFailed
 from app.people.levels import current_levels
 from app.people.models import LevelAward
+from app.translation import in_chinese
 from tests.assessment.factories import (
     AFTER_EXAMS,
     WELDER,
@@ -96,8 +97,11 @@ def test_results_wait_for_every_session_to_be_signed_off(session, world):
     close(session, world, plan)
     transition_plan(session, actor=world.staff, now=NOW, plan_id=plan.id, action="start")
     practical_session(session, world, plan)
-    with pytest.raises(InvalidTransition, match="以下考场成绩尚未经质量督导员签字确认：实训车间 A（操作技能考核）"):
+    with pytest.raises(InvalidTransition) as refused:
         compute_results(session, actor=world.staff, now=AFTER_EXAMS, plan_id=plan.id)
+    # A blocker composed of rooms and component labels stays one message, translated piece by piece.
+    assert refused.value.message.template.startswith("The quality supervisor has not yet signed off")
+    assert in_chinese(refused.value.message) == "以下考场成绩尚未经质量督导员签字确认：实训车间 A（操作技能考核）"
 
 
 def test_publish_sets_the_notice_and_objections_block_finalising(session, world):
@@ -107,18 +111,21 @@ def test_publish_sets_the_notice_and_objections_block_finalising(session, world)
                                                                       NOTICE_END)
     results = _by_person(session.scalars(select(AssessmentResult)).all())
     before = snapshot(session)
-    with pytest.raises(InvalidTransition, match="公示期至 2026-12-25 结束，2026-12-26 起才能确认结果"):
+    with pytest.raises(InvalidTransition) as refused:
         finalise_plan(session, actor=world.staff, now=PUBLISHED, plan_id=plan.id)
+    assert refused.value.message.params == {"end": "2026-12-25", "first": "2026-12-26"}
     assert snapshot(session) == before
     objection = lodge_objection(session, actor=world.staff, now=PUBLISHED, plan_id=plan.id,
                                 result_id=results["李娜"].id, lodged_by_name="李娜", content="理论考试答题卡漏判一题")
     before = snapshot(session)
-    with pytest.raises(InvalidTransition, match="尚有 1 条异议未处理，不能确认结果"):
+    with pytest.raises(InvalidTransition) as refused:
         finalise_plan(session, actor=world.staff, now=AFTER_NOTICE, plan_id=plan.id)
+    assert refused.value.message.params == {"count": 1}
     assert snapshot(session) == before
-    with pytest.raises(ValidationFailed, match="须更正至少一个"):
+    with pytest.raises(ValidationFailed) as refused:
         resolve_objection(session, actor=world.staff, now=PUBLISHED, objection_id=objection.id, upheld=True,
                           resolution="复核答题卡，确认漏判一题", corrections={"theory": "59.5"})
+    assert refused.value.field == "corrections"
     resolve_objection(session, actor=world.staff, now=PUBLISHED, objection_id=objection.id, upheld=True,
                       resolution="复核答题卡，确认漏判一题，理论成绩更正为 61.5", corrections={"theory": "61.5"})
     assert results["李娜"].passed and "漏判" in results["李娜"].change_reason
@@ -131,9 +138,10 @@ def test_objections_only_during_the_notice(session, world):
     plan, regs = run_exams(session, world, theory=["72"], practical=["80"], people=1)
     publish_results(session, actor=world.staff, now=PUBLISHED, plan_id=plan.id)
     result = session.scalars(select(AssessmentResult)).one()
-    with pytest.raises(InvalidTransition, match="公示期为 2026-12-18 至 2026-12-25"):
+    with pytest.raises(InvalidTransition) as refused:
         lodge_objection(session, actor=world.staff, now=AFTER_NOTICE, plan_id=plan.id, result_id=result.id,
                         lodged_by_name="匿名", content="怀疑该考生存在替考情况")
+    assert (refused.value.message.params["start"], refused.value.message.params["end"]) == ("2026-12-18", "2026-12-25")
 
 
 def test_finalising_writes_level_awards_and_readies_certificates(session, world):
@@ -152,8 +160,9 @@ def test_finalising_writes_level_awards_and_readies_certificates(session, world)
     assert current_levels(session, result.person_id)[WELDER].grade_key == "intermediate"
     failed = next(r for r in session.scalars(select(AssessmentResult)) if not r.passed)
     assert failed.level_award_id is None and not failed.ready_for_certificate
-    with pytest.raises(InvalidTransition, match="未通过"):
+    with pytest.raises(InvalidTransition) as refused:
         result_for_certificate(session, result_id=failed.id)
+    assert refused.value.message.template == "The candidate did not pass the assessment: no certificate can be issued."
     assert result_for_certificate(session, result_id=result.id) is result
 
 
@@ -161,8 +170,9 @@ def test_unfinalised_results_are_not_for_certificates(session, world):
     plan, regs = run_exams(session, world, theory=["72"], practical=["80"], people=1)
     publish_results(session, actor=world.staff, now=PUBLISHED, plan_id=plan.id)
     result = session.scalars(select(AssessmentResult)).one()
-    with pytest.raises(InvalidTransition, match="尚未公示期满"):
+    with pytest.raises(InvalidTransition) as refused:
         result_for_certificate(session, result_id=result.id)
+    assert "not been confirmed after its notice period" in refused.value.message.template
     assert final_passing_results(session, plan_id=plan.id) == []
 
 
@@ -186,9 +196,10 @@ def test_passed_components_are_carried_over_within_the_retake_window(session, wo
     assert [(c.component, c.score, c.source_plan_id, c.passed_on) for c in reg.carried] == [
         ("practical", Decimal("85.0"), plan.id, date(2026, 12, 16))]
     close(session, world, again)
-    with pytest.raises(ValidationFailed, match="没有待安排操作技能考核考场的考生"):  # the practical score is kept
+    with pytest.raises(ValidationFailed) as refused:  # the practical score is kept
         create_session(session, actor=world.staff, now=spring, plan_id=again.id, component="practical",
                        room="实训车间 B", starts_at=at(date(2027, 3, 30), 9))
+    assert refused.value.field == "room" and refused.value.message.template == "No candidate is waiting for a {component} room."
     transition_plan(session, actor=world.staff, now=spring, plan_id=again.id, action="start")
     theory = create_session(session, actor=world.staff, now=spring, plan_id=again.id, component="theory",
                             room="理论考场 302", starts_at=at(date(2027, 3, 29), 9))

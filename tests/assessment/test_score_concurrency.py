@@ -62,7 +62,7 @@ def test_two_examiners_save_the_same_score_from_the_same_version(session, engine
     winners = [uid for uid, outcome in outcomes.items() if outcome == "saved"]
     assert len(winners) == 1
     loser = next(outcome for outcome in outcomes.values() if outcome != "saved")
-    assert "该成绩已被他人修改" in loser
+    assert loser.template.startswith("Someone else changed this score")
     session.expire_all()
     saved = session.get(Score, cell.id)
     assert saved.version == 1

@@ -18,6 +18,7 @@ from app.assessment.scoring import (
     sign_off_session,
 )
 from app.errors import Conflict, InvalidTransition, NotAllowed, NotFound, ValidationFailed
+from app.translation import in_chinese
 from tests.assessment.factories import close, practical_session, registered_plan, snapshot, theory_session
 from tests.factories import NOW
 
@@ -34,19 +35,25 @@ def _cell(session, sitting, registration, marker):
                                               Score.marker_id == (marker.id if marker else None)))
 
 
-def _refused(session, error, call, match):
+def _refused(session, error, call, template, field=None):
+    """The call is refused with this error class, message id and field, and changes nothing."""
     before = snapshot(session)
     with pytest.raises(error) as refused:
         call()
     assert snapshot(session) == before
-    assert match in refused.value.message, refused.value.message
+    assert refused.value.message.template == template, refused.value.message.template
+    assert refused.value.field == field
+    return refused.value
 
 
 def test_parse_score_takes_0_to_100_with_one_decimal():
     assert parse_score("88.5") == Decimal("88.5") and parse_score("100") == Decimal("100.0")
-    for bad, message in (("100.5", "0–100"), ("-1", "0–100"), ("60.25", "一位小数"), ("abc", "不是数字"), ("", "不是数字")):
-        with pytest.raises(ValidationFailed, match=message):
+    range_, decimals, number = ("The score must be between 0 and 100, not {value}.",
+                                "A score has at most one decimal place, not {value}.", 'The score "{value}" is not a number.')
+    for bad, template in (("100.5", range_), ("-1", range_), ("60.25", decimals), ("abc", number), ("", number)):
+        with pytest.raises(ValidationFailed) as refused:
             parse_score(bad)
+        assert (refused.value.field, refused.value.message.template) == ("value", template)
 
 
 def test_panel_mean_waits_for_every_member_and_rounds_half_up():
@@ -64,7 +71,7 @@ def test_examiner_enters_and_corrects_their_mark_with_events(session, world, pra
     assert (cell.value, cell.version) == (Decimal("72.5"), 1)
     _refused(session, ValidationFailed,
              lambda: save_score(session, actor=examiner, now=NOW, score_id=cell.id, value="75", expected_version=1),
-             "请填写更正原因")
+             "Please give {what} (at least {count} characters).", field="reason")
     save_score(session, actor=examiner, now=NOW, score_id=cell.id, value="75", expected_version=1,
                reason="复核焊缝外观评分，漏计一项")
     events = session.scalars(select(ScoreEvent).where(ScoreEvent.score_id == cell.id).order_by(ScoreEvent.id)).all()
@@ -78,9 +85,11 @@ def test_stale_edit_is_refused_and_nothing_changes(session, world, practical):
     leader, examiner = world.assessors[0], world.assessors[1]
     cell = _cell(session, sitting, regs[0], examiner)
     save_score(session, actor=examiner, now=NOW, score_id=cell.id, value="80", expected_version=0)
-    _refused(session, Conflict,
-             lambda: save_score(session, actor=leader, now=NOW, score_id=cell.id, value="85", expected_version=0),
-             "该成绩已被他人修改（现为 80.0，版本 1；您打开时为版本 0）")
+    error = _refused(session, Conflict,
+                     lambda: save_score(session, actor=leader, now=NOW, score_id=cell.id, value="85", expected_version=0),
+                     "Someone else changed this score (now {value}, version {version}; you opened version {expected}): "
+                     "check it and save again.", field="value")
+    assert error.message.params == {"value": "80.0", "version": 1, "expected": 0}
 
 
 def test_examiner_may_not_enter_another_examiners_mark_but_the_leader_may(session, world, practical):
@@ -89,7 +98,7 @@ def test_examiner_may_not_enter_another_examiners_mark_but_the_leader_may(sessio
     cell = _cell(session, sitting, regs[0], second)
     _refused(session, NotAllowed,
              lambda: save_score(session, actor=first, now=NOW, score_id=cell.id, value="80", expected_version=0),
-             "您不能录入或修改这项成绩")
+             "You may not enter or change this score.")
     save_score(session, actor=leader, now=NOW, score_id=cell.id, value="80", expected_version=0)
     assert cell.updated_by_id == leader.id
 
@@ -102,7 +111,7 @@ def test_an_unassigned_assessor_does_not_see_the_session(session, world, practic
     cell = _cell(session, sitting, regs[0], world.assessors[1])
     _refused(session, NotFound,
              lambda: save_score(session, actor=outsider, now=NOW, score_id=cell.id, value="80", expected_version=0),
-             "考场不存在或未安排给您")
+             "The room does not exist or is not assigned to you.")
 
 
 def test_theory_scores_are_entered_by_staff_not_invigilators(session, world):
@@ -112,7 +121,7 @@ def test_theory_scores_are_entered_by_staff_not_invigilators(session, world):
     cell = _cell(session, sitting, regs[0], None)
     _refused(session, NotAllowed,
              lambda: save_score(session, actor=world.assessors[4], now=NOW, score_id=cell.id, value="66",
-                                expected_version=0), "您不能录入")
+                                expected_version=0), "You may not enter or change this score.")
     save_score(session, actor=world.staff, now=NOW, score_id=cell.id, value="66", expected_version=0)
     assert cell.value == Decimal("66.0")
 
@@ -125,7 +134,8 @@ def test_understaffed_session_refuses_scores(session, world, practical):
     cell = _cell(session, sitting, regs[0], world.assessors[1])
     _refused(session, ValidationFailed,
              lambda: save_score(session, actor=world.assessors[1], now=NOW, score_id=cell.id, value="80",
-                                expected_version=0), "人员配置不符合要求：操作技能考核考评员不足")
+                                expected_version=0),
+             "The staffing does not meet the requirements: {problems}", field="staffing")
 
 
 def _mark_all(session, world, sitting, regs, values):
@@ -141,22 +151,26 @@ def test_supervisor_sign_off_locks_the_sheet(session, world, practical):
     _mark_all(session, world, sitting, regs, [("80", "82", "78"), ("55", "58", "57"), (None, None, None)])
     _refused(session, NotAllowed,
              lambda: sign_off_session(session, actor=world.assessors[0], now=NOW, sitting_id=sitting.id),
-             "只有本考场的质量督导员可以签字确认成绩")
+             "Only this room's quality supervisor may sign its scores off.")
     sign_off_session(session, actor=world.assessors[3], now=NOW, sitting_id=sitting.id)
     assert sitting.status == "signed_off"
     cell = _cell(session, sitting, regs[0], world.assessors[1])
     _refused(session, InvalidTransition,
              lambda: save_score(session, actor=world.assessors[1], now=NOW, score_id=cell.id, value="90",
                                 expected_version=1, reason="复核后更正评分"),
-             "本考场成绩已由质量督导员签字确认并锁定，不能再修改")
+             "The quality supervisor has signed this room's scores off and locked them: they can no longer be "
+             "changed.")
 
 
 def test_partly_marked_candidates_block_sign_off(session, world, practical):
     sitting, regs = practical
     _mark_all(session, world, sitting, regs, [("80", None, "78"), (None, None, None), (None, None, None)])
-    _refused(session, ValidationFailed,
-             lambda: sign_off_session(session, actor=world.assessors[3], now=NOW, sitting_id=sitting.id),
-             "评分不完整，不能签字确认：王伟尚缺周丽娜的评分")
+    error = _refused(session, ValidationFailed,
+                     lambda: sign_off_session(session, actor=world.assessors[3], now=NOW, sitting_id=sitting.id),
+                     "The marking is incomplete, so it cannot be signed off: {problems}", field="sign_off")
+    assert error.message == "The marking is incomplete, so it cannot be signed off: 王伟 still lacks the marks of 周丽娜."
+    # The Chinese catalogue keeps the original wording of the composed message.
+    assert in_chinese(error.message) == "评分不完整，不能签字确认：王伟尚缺周丽娜的评分"
 
 
 def test_sheet_applies_good_rows_and_reports_conflicts_keeping_typed_values(session, world, practical):
@@ -174,7 +188,22 @@ def test_sheet_applies_good_rows_and_reports_conflicts_keeping_typed_values(sess
     ])
     assert [(o.status, o.typed) for o in outcomes] == [("saved", "81"), ("conflict", "79"), ("invalid", "101"),
                                                         ("unchanged", "")]
-    assert "现为 70.0" in outcomes[1].message and "0–100" in outcomes[2].message
+    assert outcomes[1].message.params["value"] == "70.0"
+    assert outcomes[2].message.template == "The score must be between 0 and 100, not {value}."
+    assert "现为 70.0" in in_chinese(outcomes[1].message) and "0–100" in in_chinese(outcomes[2].message)
     assert _cell(session, sitting, regs[0], examiner).value == Decimal("70.0")
     own = score_sheet(session, actor=examiner, sitting_id=sitting.id)
     assert len(own.editable) == 3 and own.rows[0].mean is None
+
+
+@pytest.mark.parametrize("reason", [None, "", "   ", "改"])
+def test_correcting_a_score_needs_a_written_reason(session, world, practical, reason):
+    sitting, regs = practical
+    examiner = world.assessors[1]
+    cell = _cell(session, sitting, regs[0], examiner)
+    save_score(session, actor=examiner, now=NOW, score_id=cell.id, value="72.5", expected_version=0)
+    _refused(session, ValidationFailed,
+             lambda: save_score(session, actor=examiner, now=NOW, score_id=cell.id, value="75", expected_version=1,
+                                reason=reason),
+             "Please give {what} (at least {count} characters).", field="reason")
+    assert cell.value == Decimal("72.5")

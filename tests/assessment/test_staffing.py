@@ -18,9 +18,11 @@ from app.assessment.staffing import (
     remove_candidate,
     staffing_problems,
 )
+from app.assessment.vocabulary import PLAN_STATUSES
 from app.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from app.people.access import add_access
 from app.people.records import add_work_record
+from app.translation import in_chinese
 from tests.assessment.factories import (
     PRACTICAL_DAY,
     THEORY_DAY,
@@ -44,12 +46,15 @@ def _session(session, world, plan, component="practical", **kwargs):
 
 
 def _refused(session, call, match):
+    """Refused, nothing changed; `match` is checked in the Chinese catalogue wording of the composed message."""
     before = snapshot(session)
     with pytest.raises((ValidationFailed, Conflict, InvalidTransition)) as refused:
         call()
     assert snapshot(session) == before
-    assert match in refused.value.message, refused.value.message
-    return refused.value.message
+    assert refused.value.field in {"user_id", "registration_id", "role", "staffing", None}
+    text = in_chinese(refused.value.message)
+    assert match in text, text
+    return text
 
 
 def test_session_takes_every_admitted_candidate_or_a_share(session, world):
@@ -63,8 +68,9 @@ def test_session_takes_every_admitted_candidate_or_a_share(session, world):
 
 def test_sessions_wait_for_registration_to_close(session, world):
     plan, _ = registered_plan(session, world, people=1)
-    with pytest.raises(InvalidTransition, match="报名截止后才能编排考场"):
+    with pytest.raises(InvalidTransition) as refused:
         _session(session, world, plan)
+    assert refused.value.message.params["status"] == PLAN_STATUSES["open"]
 
 
 def test_examiner_below_senior_worker_is_refused(session, world):
@@ -205,17 +211,19 @@ def test_ratios_come_from_the_standard(session, world):
 def test_staffing_rules_as_numbers(session, world):
     plan, _ = registered_plan(session, world, people=1)
     standard = plan.standard
-    theory = staffing_problems("invigilated", 31, Counter(invigilator=2, supervisor=1), standard, "理论知识考试")
+    theory = [in_chinese(p) for p in staffing_problems("invigilated", 31, Counter(invigilator=2, supervisor=1),
+                                                        standard, "理论知识考试")]
     assert theory == ["理论知识考试监考人员不足：考生 31 名，按 1:15 配备且每考场不少于 2 名，须至少 3 名，现有 2 名"]
     assert staffing_problems("invigilated", 31, Counter(invigilator=3, supervisor=1), standard, "理论") == []
     # 11 candidates need ceil(11 / 5) = 3 examiners: a team of three is enough; 16 need 4, rounded up to 5.
     assert staffing_problems("examined", 11, Counter(examiner=2, leader=1, supervisor=1), standard, "实操") == []
-    assert "须至少 5 名" in staffing_problems("examined", 16, Counter(examiner=3, leader=1, supervisor=1),
-                                          standard, "实操")[0]
-    assert staffing_problems("panel", 4, Counter(reviewer=2, supervisor=1), standard, "综合评审") == [
-        "综合评审评审组须不少于 3 名专家且为奇数，现有 2 名"]
-    assert staffing_problems("panel", 4, Counter(reviewer=3), standard, "综合评审") == [
-        "每个考场须安排 1 名质量督导员（逢考必督）"]
+    assert staffing_problems("examined", 16, Counter(examiner=3, leader=1, supervisor=1), standard,
+                             "实操")[0].params["need"] == 5
+    panel = staffing_problems("panel", 4, Counter(reviewer=2, supervisor=1), standard, "综合评审")
+    assert [(p.template, p.params["minimum"], p.params["have"]) for p in panel] == [
+        ("{component}: the review panel needs at least {minimum} experts, an odd number; there are {have}.", 3, 2)]
+    assert [p.template for p in staffing_problems("panel", 4, Counter(reviewer=3), standard, "综合评审")] == [
+        "Every room needs exactly 1 quality supervisor (every exam is supervised)."]
 
 
 def test_confirmation_creates_a_cell_per_candidate_and_marker(session, world):

@@ -4,6 +4,7 @@ import io
 from datetime import date
 
 import pytest
+from babel.support import Translations
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -19,6 +20,7 @@ from app.assessment.tickets import (
 from app.certification.rendering import photo_data_uri, render_design_pdf
 from app.errors import NotFound
 from app.people.photos import set_photo
+from app.translation import TRANSLATIONS_DIR
 from tests.assessment.factories import PRACTICAL_DAY, at, close, eligible_person, registered_plan
 from tests.factories import NOW
 from tests.people.factories import photo_bytes
@@ -69,12 +71,19 @@ def test_registration_workbook_lists_outcomes_with_masked_numbers(session, world
     plan, regs = registered_plan(session, world, people=1)
     register_individual(session, actor=world.staff, now=NOW, plan_id=plan.id,
                         person_id=eligible_person(session, world, name="李雷", years=1).id)
-    sheet = load_workbook(io.BytesIO(registration_workbook(plan))).active
+    chinese = Translations.load(str(TRANSLATIONS_DIR), ["zh"]).gettext  # what the web edge's gettext gives in Chinese
+    sheet = load_workbook(io.BytesIO(registration_workbook(plan, translate=chinese))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:6] == ("准考证号", "姓名", "证件类型", "证件号码", "报名来源", "审核结果")
     assert rows[1][1] == "王伟" and rows[1][5] == "符合条件" and rows[1][0] == regs[0].ticket_number
     assert rows[2][1] == "李雷" and rows[2][5] == "不符合条件" and "需满 6 年" in rows[2][6]
     assert "*" in rows[1][3]
+    assert sheet.title == "焊工 四级／中级工"
+    english = load_workbook(io.BytesIO(registration_workbook(plan))).active  # no translate: the English message ids
+    header = next(english.iter_rows(values_only=True))
+    assert header[:6] == ("Ticket number", "Candidate name", "ID type", "ID number", "Registration source",
+                          "Eligibility check")
+    assert [row[5] for row in english.iter_rows(min_row=2, values_only=True)] == ["Eligible", "Not eligible"]
     assert date(2026, 12, 10) == plan.registration_deadline
 
 
