@@ -7,8 +7,10 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
+from jinja2 import pass_eval_context
+from jinja2.filters import do_join
 
+from app.accounts.roles import ORG_KIND_LABELS, ROLE_LABELS
 from app.catalog.ladder import grade_by_key, level_label, level_name
 from app.certification.models import STATUS_LABELS as CERTIFICATE_STATUS_LABELS
 from app.idnumbers import ID_TYPE_LABELS
@@ -17,20 +19,6 @@ from app.people.vocabulary import EDUCATION_LABELS, GENDER_LABELS, target_group_
 from app.regions import city_name as _city_name
 from app.translation import Message
 from app.web.actions import localize
-
-ORG_KIND_LABELS = {
-    "enterprise": _l("Enterprise"),
-    "institution": _l("Training institution"),
-    "evaluation": _l("Evaluation organisation"),
-    "hrss": _l("HR & social security department"),
-}
-ROLE_LABELS = {
-    "admin": _l("HR & social security administrator"),
-    "institution_staff": _l("Institution staff"),
-    "evaluation_staff": _l("Evaluation organisation staff"),
-    "assessor": _l("Assessor"),
-    "enterprise_hr": _l("Enterprise HR"),
-}
 
 
 def datetime_local(value: datetime | date | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -48,11 +36,20 @@ def _finalize(value: object) -> object:
     return localize(value) if isinstance(value, Message) else value
 
 
+@pass_eval_context
+def _join(eval_ctx, value, separator: str = "", attribute=None):
+    # Jinja's join turns items into str, which would print a marked message in English: translate them first.
+    if attribute is None:
+        value = [localize(item) if isinstance(item, Message) else item for item in value]
+    return do_join(eval_ctx, value, localize(separator), attribute)
+
+
 def init_templating(app: Flask) -> None:
     """Register filters and globals; marked messages print in the request's language."""
     app.jinja_options = {**app.jinja_options, "finalize": _finalize}
     app.jinja_env.finalize = _finalize  # the environment exists already (extensions touched it): set it there too
     app.add_template_filter(datetime_local, "datetime_local")
+    app.add_template_filter(_join, "join")
     app.add_template_global(level_label, "level_label")
     app.add_template_global(level_name, "level_name")
     app.add_template_global(lambda t: ID_TYPE_LABELS.get(t, t or ""), "id_type_label")

@@ -34,7 +34,7 @@ from app.certification.rendering import photo_data_uri, render_design_pdf
 from app.database import utcnow
 from app.extensions import db
 from app.web.access import current_actor, roles
-from app.web.actions import attempt, form_status
+from app.web.actions import attempt, form_status, localize
 from app.web.assessment.blueprint import XLSX, bp, notice_days, occupation_label, retake_months
 from app.web.assessment.forms import (
     ConfirmForm,
@@ -168,7 +168,7 @@ def register(plan_id: int):
             reg = register_individual(db.session, actor=current_actor(), now=utcnow(), plan_id=plan_id,
                                       id_type=form.id_type.data, id_number=form.id_number.data)
         if done:
-            flash(_("%(name)s registered: %(outcome)s", name=reg.person.name, outcome=eligibility_summary(reg)),
+            flash(_("%(name)s registered: %(outcome)s", name=reg.person.name, outcome=localize(eligibility_summary(reg))),
                   "success" if reg.eligible else "warning")
             return _back(plan_id, "#registrations")
     return _plan_page(plan_id, register_form=form)
@@ -224,7 +224,7 @@ def withdraw(registration_id: int):
 def registrations_export(plan_id: int):
     """The registration list with eligibility outcomes, numbers masked."""
     plan = get_plan(db.session, actor=current_actor(), plan_id=plan_id)
-    return send_file(io.BytesIO(registration_workbook(plan)), mimetype=XLSX, as_attachment=True,
+    return send_file(io.BytesIO(registration_workbook(plan, translate=_)), mimetype=XLSX, as_attachment=True,
                      download_name=_("registrations-%(plan)s.xlsx", plan=plan.id))
 
 
