@@ -124,7 +124,7 @@ def plan_tickets(session: Session, *, actor: User, plan_id: int, registration_id
                  storage_dir: Path | None = None) -> list[AdmissionTicketView]:
     """Tickets of a plan's admitted candidates (or of one registration), in ticket order."""
     plan = plan_visible(session, actor=actor, plan_id=plan_id)
-    registrations = [r for r in plan.registrations if r.admitted]
+    registrations = [r for r in plan.registrations if r.admitted and r.ticket_number]  # numbered at close
     if registration_id is not None:
         registrations = [r for r in registrations if r.id == registration_id]
         if not registrations:

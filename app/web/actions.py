@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from flask import Flask, flash, request
 from flask_babel import gettext
 
-from app.errors import DomainError, NotAllowed, NotFound
+from app.errors import Conflict, DomainError, NotAllowed, NotFound
 from app.extensions import db
 from app.translation import render
 
@@ -93,7 +93,7 @@ def form_status(*forms) -> int:
 
 
 def init_actions(app: Flask) -> None:
-    """App-level handlers: a service's NotFound is a 404 and its NotAllowed a 403, after a rollback."""
+    """App-level handlers, after a rollback: NotFound is a 404, NotAllowed a 403, any other refusal a 422 page."""
     from app.web.security import render_error
 
     @app.errorhandler(NotFound)
@@ -105,3 +105,9 @@ def init_actions(app: Flask) -> None:
     def _not_allowed(error: NotAllowed):
         db.session.rollback()
         return render_error(403, localize(error.message))
+
+    @app.errorhandler(DomainError)
+    def _refused(error: DomainError):
+        # A refusal outside attempt() (a download, a page) is an answer, never a 500.
+        db.session.rollback()
+        return render_error(409 if isinstance(error, Conflict) else REFUSED, localize(error.message))

@@ -31,7 +31,9 @@ ERROR_TITLES = {
     403: _l("You do not have permission to view this page"),
     404: _l("Page not found"),
     405: _l("Method not allowed"),
+    409: _l("Someone else changed this meanwhile; reload and try again"),
     413: _l("The upload is too large"),
+    422: _l("This cannot be done"),
     429: _l("Too many requests, please try again later"),
     500: _l("Something went wrong on our side"),
 }
