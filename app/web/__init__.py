@@ -8,8 +8,8 @@ from flask import Flask
 def register_web(app: Flask) -> None:
     """Register every blueprint and the request hooks of the web edge."""
     from app.web.access import init_access
-    from app.web.actions import init_actions
     from app.web.accounts.views import bp as accounts_bp
+    from app.web.actions import init_actions
     from app.web.auth.views import bp as auth_bp
     from app.web.catalog.views import bp as catalog_bp
     from app.web.certificates.views import bp as certificates_bp

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask_babel import LazyString
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from app.errors import DomainError
+from app.translation import Message
 from app.web.actions import localize, show_refusal
 
 
@@ -17,5 +19,10 @@ def attach_error(form: FlaskForm, error: DomainError) -> None:
 
 
 def choices(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
-    """Select options from (value, label) pairs (marked labels translated), as WTForms 3.3+ expects."""
-    return [SelectChoice(value, localize(label)) for value, label in pairs]
+    """Select options from (value, label) pairs, as WTForms 3.3+ expects.
+
+    A marked label is translated when the option is drawn (lazily), so choices built once, on a form class,
+    follow each request's language.
+    """
+    return [SelectChoice(value, LazyString(localize, label) if isinstance(label, Message) else label)
+            for value, label in pairs]

@@ -19,12 +19,13 @@ from app.placement.invitations import (
     invite_candidate,
 )
 from app.placement.matching import candidates_for_demand, demands_for_person
+from app.placement.vocabulary import INVITATION_STATUSES
 from app.reporting.exports import rows_workbook
 from app.web.access import current_actor, roles
+from app.web.actions import localize
 from app.web.downloads import stash_download
 from app.web.forms import attach_error
 from app.web.placement.forms import HireForm, InvitationStatusForm, InviteForm
-from app.web.placement.labels import INVITATION_LABELS
 from app.web.placement.views import USERS, XLSX, bp
 
 ENTERPRISE = (Role.ENTERPRISE_HR, Role.ADMIN)
@@ -45,7 +46,7 @@ def candidates(demand_id: int):
     except DomainError as error:
         problem = error.message
     if request.args.get("export") == "xlsx":
-        rows = [[c.score, c.name, c.id_masked, "；".join(c.reasons), str(INVITATION_LABELS[c.invitation_status])
+        rows = [[c.score, c.name, c.id_masked, "；".join(c.reasons), localize(INVITATION_STATUSES[c.invitation_status])
                  if c.invitation_status else ""] for c in found]
         return redirect(stash_download(rows_workbook("候选人", ["得分", "姓名", "证件号码（脱敏）", "推荐理由", "邀约状态"],
                                                      rows), f"candidates-{demand.id}.xlsx", XLSX))
