@@ -130,7 +130,7 @@ def sign_logbook_entry(session: Session, *, actor: User, now: datetime, entry_id
     record = apprenticeship_for_change(session, actor=actor, apprenticeship_id=entry.apprenticeship_id)
     if entry.signed_off_at is not None:
         raise InvalidTransition(N_("Mentor {mentor} already signed this entry off on {day}.",
-                                   day=f"{entry.signed_off_at:%Y-%m-%d}", mentor=entry.signed_mentor_name),
+                                   day=entry.signed_off_at.strftime("%Y-%m-%d"), mentor=entry.signed_mentor_name),
                                 field="entry")
     entry.signed_off_at, entry.signed_off_by_id, entry.signed_mentor_name = now, actor.id, record.mentor_name
     session.flush()

@@ -293,12 +293,12 @@ def add_session(
         raise ValidationFailed(N_("Hours must be more than 0."), field="hours")
     if hours > span:
         raise ValidationFailed(N_("{hours} hours exceed the session's length of {span} hours.",
-                                  hours=f"{hours.normalize():f}", span=f"{span.normalize():f}"), field="hours")
+                                  hours=format(hours.normalize(), "f"), span=format(span.normalize(), "f")), field="hours")
     for other in klass.sessions:
         if other.session_date == session_date and start_time < other.end_time and other.start_time < end_time:
             raise ValidationFailed(
                 N_("The time overlaps the session “{topic}” from {start} to {end}.", topic=other.topic,
-                   start=f"{other.start_time:%H:%M}", end=f"{other.end_time:%H:%M}"), field="start_time"
+                   start=other.start_time.strftime("%H:%M"), end=other.end_time.strftime("%H:%M")), field="start_time"
             )
     row = ClassSession(session_date=session_date, start_time=start_time, end_time=end_time, hours=hours,
                        topic=_text(topic, field="topic", what=N_("topic"), max_length=200),

@@ -35,7 +35,7 @@ def check_document(data: bytes, *, field: str = "file") -> tuple[str, str]:
         raise ValidationFailed(N_("The uploaded file is empty."), field=field)
     if len(data) > MAX_BYTES:
         raise ValidationFailed(N_("A file may have at most 10 MB (this one has {size} MB).",
-                                  size=f"{len(data) / 1024 / 1024:.1f}"), field=field)
+                                  size=format(len(data) / 1024 / 1024, ".1f")), field=field)
     for magic, extension, content_type in _FORMATS:
         if data.startswith(magic):
             return extension, content_type

@@ -11,6 +11,7 @@ from app.demand.services import get_demand
 from app.errors import DomainError, NotFound
 from app.extensions import db
 from app.people.access import person_in_scope
+from app.placement.exports import candidates_workbook
 from app.placement.invitations import (
     advance_invitation,
     get_invitation,
@@ -19,10 +20,7 @@ from app.placement.invitations import (
     invite_candidate,
 )
 from app.placement.matching import candidates_for_demand, demands_for_person
-from app.placement.vocabulary import INVITATION_STATUSES
-from app.reporting.exports import rows_workbook
 from app.web.access import current_actor, roles
-from app.web.actions import localize
 from app.web.downloads import stash_download
 from app.web.forms import attach_error
 from app.web.placement.forms import HireForm, InvitationStatusForm, InviteForm
@@ -46,10 +44,7 @@ def candidates(demand_id: int):
     except DomainError as error:
         problem = error.message
     if request.args.get("export") == "xlsx":
-        rows = [[c.score, c.name, c.id_masked, "；".join(c.reasons), localize(INVITATION_STATUSES[c.invitation_status])
-                 if c.invitation_status else ""] for c in found]
-        return redirect(stash_download(rows_workbook("候选人", ["得分", "姓名", "证件号码（脱敏）", "推荐理由", "邀约状态"],
-                                                     rows), f"candidates-{demand.id}.xlsx", XLSX))
+        return redirect(stash_download(candidates_workbook(found, _), f"candidates-{demand.id}.xlsx", XLSX))
     return render_template("placement/candidates.html", demand=demand, candidates=found, problem=problem,
                            invitations=invitations_for_demand(db.session, demand_id=demand.id),
                            invite_form=InviteForm(formdata=None), status_form=InvitationStatusForm(formdata=None))

@@ -15,6 +15,7 @@ from app.errors import DomainError, NotFound
 from app.extensions import db
 from app.people.access import visible_clause
 from app.people.models import Person
+from app.placement.exports import follow_ups_workbook, placements_workbook
 from app.placement.followups import due_follow_ups, record_follow_up
 from app.placement.models import PlacementEvidence
 from app.placement.placements import (
@@ -26,7 +27,6 @@ from app.placement.placements import (
     registration_reminders,
 )
 from app.placement.scope import get_placement
-from app.reporting.exports import rows_workbook
 from app.web.access import current_actor, roles
 from app.web.downloads import stash_download
 from app.web.forms import attach_error, choices
@@ -76,11 +76,7 @@ def index():
     status = request.args.get("status") or None
     placements = list_placements(db.session, actor=actor, status=status)
     if request.args.get("export") == "xlsx":
-        rows = [[p.person.name, p.enterprise.name, p.job_title, p.start_date.isoformat(), p.contract_months,
-                 p.monthly_wage, p.status] for p in placements]
-        url = stash_download(rows_workbook("就业记录", ["姓名", "企业", "岗位", "入职日期", "合同月数", "月工资", "状态"],
-                                           rows), "placements.xlsx", XLSX)
-        return redirect(url)
+        return redirect(stash_download(placements_workbook(placements, _), "placements.xlsx", XLSX))
     return render_template("placement/index.html", placements=placements, status=status or "", today=today,
                            reminders=registration_reminders(db.session, actor=actor, today=today),
                            due=due_follow_ups(db.session, actor=actor, today=today, limit=10))
@@ -238,8 +234,5 @@ def follow_ups():
     today = utcnow().date()
     due = due_follow_ups(db.session, actor=current_actor(), today=today)
     if request.args.get("export") == "xlsx":
-        rows = [[d.placement.person.name, d.placement.enterprise.name, d.follow_up.months,
-                 d.follow_up.due_on.isoformat(), "逾期" if d.overdue else ""] for d in due]
-        return redirect(stash_download(rows_workbook("回访", ["姓名", "企业", "回访（月）", "应回访日期", "逾期"], rows),
-                                       "follow-ups.xlsx", XLSX))
+        return redirect(stash_download(follow_ups_workbook(due, _), "follow-ups.xlsx", XLSX))
     return render_template("placement/follow_ups.html", due=due, today=today)
