@@ -51,6 +51,7 @@ def _finalize(value: object) -> object:
 def init_templating(app: Flask) -> None:
     """Register filters and globals; marked messages print in the request's language."""
     app.jinja_options = {**app.jinja_options, "finalize": _finalize}
+    app.jinja_env.finalize = _finalize  # the environment may exist already (extensions add globals to it)
     app.add_template_filter(datetime_local, "datetime_local")
     app.add_template_global(level_label, "level_label")
     app.add_template_global(level_name, "level_name")
