@@ -10,15 +10,16 @@ from app.api.fields import day, integer, query_choice, text
 from app.api.openapi import register_schema
 from app.catalog.occupations import find_occupation
 from app.database import utcnow
-from app.demand.models import JobDemand
+from app.demand.models import DEMAND_STATUSES, JobDemand
 from app.demand.pipeline import demand_pipeline_counts
 from app.demand.services import DemandDetails, create_demand, currently_in_shortage, get_demand, list_demands
 from app.errors import ValidationFailed
 from app.extensions import db
+from app.translation import N_
 from app.web.access import current_actor, roles
 
 READERS = (Role.ENTERPRISE_HR, Role.INSTITUTION_STAFF, Role.ADMIN)
-STATUSES = ["open", "filled", "closed", "expired"]
+STATUSES = list(DEMAND_STATUSES)
 
 register_schema("JobDemand", {
     "type": "object",
@@ -80,7 +81,7 @@ def occupation_id_for(code: str | None, field: str = "occupation_code") -> int:
     """The id of the latest edition of an occupation code."""
     occupation = find_occupation(db.session, code=(code or "").strip())
     if occupation is None:
-        raise ValidationFailed(f"职业编码 {code} 不在职业目录中", field=field)
+        raise ValidationFailed(N_("Occupation code {code} is not in the occupation catalogue.", code=code), field=field)
     return occupation.id
 
 

@@ -16,11 +16,11 @@ from app.training.enrolments import change_enrolment_status, enrol_by_identity, 
 from app.training.models import DEFAULT_MAX_AGE, DEFAULT_THRESHOLD, Enrolment, TrainingClass, TrainingProject
 from app.training.progress import Progress
 from app.training.projects import create_class, create_project, get_project, list_classes, list_projects
+from app.training.vocabulary import PROJECT_TYPES
 from app.web.access import current_actor, roles
 
 READERS = (Role.INSTITUTION_STAFF, Role.ADMIN)
 STAFF = Role.INSTITUTION_STAFF
-PROJECT_TYPES = ["employment_skills", "skills_upgrade", "apprenticeship", "technician", "project_based"]
 ENROLMENT_STATES = ["enrolled", "in_training", "completed", "withdrawn"]
 
 
@@ -32,7 +32,7 @@ register_schema("TrainingProject", {"type": "object", "required": ["id", "name",
                                                                    "target_level_digit", "reference_hours"],
                                     "properties": {
     "id": {"type": "integer"}, "institution_id": {"type": "integer"}, "name": {"type": "string"},
-    "project_type": {"enum": PROJECT_TYPES}, "occupation_code": {"type": "string"},
+    "project_type": {"enum": list(PROJECT_TYPES)}, "occupation_code": {"type": "string"},
     "variant_name": {"type": ["string", "null"]}, "target_level_digit": {"type": "integer", "minimum": 1, "maximum": 5},
     "reference_hours": {"type": "integer"}, "standard_edition": {"type": "string"},
     "demand_ids": {"type": "array", "items": {"type": "integer"}}}})
@@ -56,7 +56,7 @@ register_schema("TrainingClass", {"type": "object", "required": ["id", "project_
 register_schema("TrainingClassList", {"type": "object", "required": ["items"],
                                       "properties": {"items": {"type": "array", "items": _ref("TrainingClass")}}})
 NEW_PROJECT = {"type": "object", "required": ["name", "project_type", "occupation_code", "target_level_digit"],
-               "properties": {"name": {"type": "string"}, "project_type": {"enum": PROJECT_TYPES},
+               "properties": {"name": {"type": "string"}, "project_type": {"enum": list(PROJECT_TYPES)},
                               "occupation_code": {"type": "string"}, "target_level_digit": {"type": "integer"},
                               "variant_name": {"type": ["string", "null"]}, "description": {"type": ["string", "null"]},
                               "demand_ids": {"type": "array", "items": {"type": "integer"}}}}

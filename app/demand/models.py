@@ -10,12 +10,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.accounts.models import Organisation
 from app.catalog.models import Occupation
 from app.database import Base, UTCDateTime
+from app.translation import N_, Message
 
-DEMAND_STATUSES: dict[str, str] = {
-    "open": "招聘中",
-    "filled": "已招满",
-    "closed": "已关闭",
-    "expired": "已过期",
+DEMAND_STATUSES: dict[str, Message] = {
+    "open": N_("Open"),
+    "filled": N_("Filled"),
+    "closed": N_("Closed"),
+    "expired": N_("Expired"),
 }
 
 

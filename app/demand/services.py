@@ -18,6 +18,7 @@ from app.demand.models import DEMAND_STATUSES, JobDemand
 from app.demand.wording import check_wording
 from app.errors import InvalidTransition, NotAllowed, NotFound, ValidationFailed
 from app.regions import LIAONING_CITIES
+from app.translation import N_
 
 MAX_HEADCOUNT = 10_000
 MAX_WAGE = 1_000_000
@@ -48,7 +49,8 @@ class DemandDetails:
 
 def _require_recorder(actor: User) -> None:
     if not actor.has_role(Role.ENTERPRISE_HR, Role.ADMIN):
-        raise NotAllowed("只有企业人力资源人员或人社管理员可以登记岗位需求")
+        raise NotAllowed(N_("Only enterprise HR staff or HR & social security administrators may record job "
+                            "demands."))
 
 
 def scope_clause(actor: User, today: date) -> ColumnElement[bool]:
@@ -71,47 +73,53 @@ def open_clause(today: date) -> ColumnElement[bool]:
 def _enterprise_for(session: Session, actor: User, enterprise_id: int | None) -> Organisation:
     if not actor.has_role(Role.ADMIN):
         if enterprise_id not in (None, actor.organisation_id):
-            raise NotAllowed("只能为本企业登记岗位需求")
+            raise NotAllowed(N_("You may record job demands only for your own enterprise."))
         return actor.organisation
     if enterprise_id is None:
-        raise ValidationFailed("请选择代为登记的企业", field="enterprise_id")
+        raise ValidationFailed(N_("Choose the enterprise you record the demand for."), field="enterprise_id")
     org = session.get(Organisation, enterprise_id)
     if org is None or org.kind != OrgKind.ENTERPRISE:
-        raise ValidationFailed("岗位需求只能属于已登记的企业", field="enterprise_id")
+        raise ValidationFailed(N_("A job demand can only belong to a registered enterprise."), field="enterprise_id")
     return org
 
 
 def _checked(session: Session, details: DemandDetails, today: date) -> dict:
     occupation = session.get(Occupation, details.occupation_id)
     if occupation is None or not occupation.active:
-        raise ValidationFailed("职业不存在或已停用", field="occupation_id")
+        raise ValidationFailed(N_("The occupation does not exist or is no longer in use."), field="occupation_id")
     title = (details.title or "").strip()
     if not title:
-        raise ValidationFailed("请填写岗位名称", field="title")
+        raise ValidationFailed(N_("Enter the job title."), field="title")
     check_wording(title, field="title")
     variant = (details.variant_name or "").strip() or None
     if variant is not None and variant not in {v.name for v in occupation.variants}:
-        known = "、".join(v.name for v in occupation.variants) or "无"
-        raise ValidationFailed(f"{occupation.name}下没有“{variant}”（可选：{known}）", field="variant_name")
+        known = "; ".join(v.name for v in occupation.variants) or N_("none")
+        raise ValidationFailed(N_("{occupation} has no trade “{variant}” (choose from: {known}).",
+                                  occupation=occupation.name, variant=variant, known=known), field="variant_name")
     digit = details.min_level_digit
     if digit is not None:
         standard = occupation.current_standard
         if digit not in (1, 2, 3, 4, 5):
-            raise ValidationFailed("最低等级应为 1–5 级", field="min_level_digit")
+            raise ValidationFailed(N_("The minimum level must be 1–5."), field="min_level_digit")
         if standard is not None and digit not in standard.level_digits:
-            raise ValidationFailed(f"{occupation.name}的现行标准没有{level_label(digit)}", field="min_level_digit")
+            raise ValidationFailed(N_("The current standard of {occupation} has no level {level}.",
+                                      occupation=occupation.name, level=level_label(digit)), field="min_level_digit")
     if not 1 <= details.headcount <= MAX_HEADCOUNT:
-        raise ValidationFailed(f"招聘人数应在 1–{MAX_HEADCOUNT} 之间", field="headcount")
+        raise ValidationFailed(N_("The number of people wanted must be between 1 and {most}.", most=MAX_HEADCOUNT),
+                               field="headcount")
     if details.city_code not in LIAONING_CITIES:
-        raise ValidationFailed("工作地点应为辽宁省的地级市", field="city_code")
+        raise ValidationFailed(N_("The place of work must be a prefecture-level city of Liaoning."),
+                               field="city_code")
     if details.wage_min < 0 or details.wage_max > MAX_WAGE:
-        raise ValidationFailed("月工资应为 0–1,000,000 元", field="wage_min")
+        raise ValidationFailed(N_("The monthly wage must be 0–1,000,000 yuan."), field="wage_min")
     if details.wage_min > details.wage_max:
         raise ValidationFailed(
-            f"最低月工资 {details.wage_min} 元高于最高月工资 {details.wage_max} 元", field="wage_max"
+            N_("The lowest monthly wage of {low} yuan is above the highest of {high} yuan.", low=details.wage_min,
+               high=details.wage_max), field="wage_max"
         )
     if details.valid_until < today:
-        raise ValidationFailed(f"有效期至 {details.valid_until.isoformat()} 早于今天", field="valid_until")
+        raise ValidationFailed(N_("The demand would stand until {day}, which is before today.",
+                                  day=details.valid_until.isoformat()), field="valid_until")
     requirements = (details.requirements or "").strip() or None
     check_wording(requirements, field="requirements")
     return {
@@ -157,7 +165,7 @@ def get_demand(session: Session, *, actor: User, demand_id: int, today: date) ->
     """One demand inside the actor's scope (NotFound outside it)."""
     demand = session.scalar(select(JobDemand).where(JobDemand.id == demand_id, scope_clause(actor, today)))
     if demand is None:
-        raise NotFound("岗位需求不存在或不在您的数据范围内")
+        raise NotFound(N_("The job demand does not exist or is outside your data scope."))
     return demand
 
 
@@ -171,7 +179,8 @@ def update_demand(session: Session, *, actor: User, now: datetime, demand_id: in
     demand = _demand_for_change(session, actor, demand_id, now.date())
     status = demand.effective_status(now.date())
     if status != "open":
-        raise InvalidTransition(f"只能修改招聘中的岗位需求（当前状态：{DEMAND_STATUSES[status]}）")
+        raise InvalidTransition(N_("Only an open job demand can be changed (status now: {status}).",
+                                   status=DEMAND_STATUSES[status]))
     values = _checked(session, details, now.date())
     old = _audit_view(demand)
     occupation_changed = values["occupation_id"] != demand.occupation_id
@@ -188,29 +197,37 @@ def update_demand(session: Session, *, actor: User, now: datetime, demand_id: in
 
 
 def change_demand_status(
-    session: Session, *, actor: User, now: datetime, demand_id: int, to_status: str
+    session: Session, *, actor: User, now: datetime, demand_id: int, to_status: str, reason: str | None = None
 ) -> JobDemand:
-    """Mark a demand filled, closed or open again; refuses changes the state machine does not allow."""
+    """Mark a demand filled, closed or open again; refuses changes the state machine does not allow.
+
+    Closing a demand that still stands (open or filled) needs a reason, kept with the audit event.
+    """
     demand = _demand_for_change(session, actor, demand_id, now.date())
     current = demand.effective_status(now.date())
     if to_status not in DEMAND_STATUSES:
-        raise ValidationFailed(f"未知的状态：{to_status}", field="status")
+        raise ValidationFailed(N_("Unknown status: {status}.", status=to_status), field="status")
     if to_status not in TRANSITIONS[current]:
         raise InvalidTransition(
-            f"岗位需求不能从“{DEMAND_STATUSES[current]}”变为“{DEMAND_STATUSES[to_status]}”", field="status"
+            N_("A job demand cannot change from “{old}” to “{new}”.", old=DEMAND_STATUSES[current],
+               new=DEMAND_STATUSES[to_status]), field="status"
         )
     if to_status == "open" and demand.valid_until < now.date():
-        raise InvalidTransition("有效期已过，请先修改有效期再重新开放", field="status")
-    _set_status(session, demand, to_status, actor=actor, now=now, old=demand.status)
+        raise InvalidTransition(N_("The demand has expired: change its valid-until date before opening it again."),
+                                field="status")
+    reason = (reason or "").strip()[:300] or None
+    if to_status == "closed" and current in ("open", "filled") and reason is None:
+        raise ValidationFailed(N_("Give the reason for closing the job demand early."), field="reason")
+    _set_status(session, demand, to_status, actor=actor, now=now, old=demand.status, note=reason)
     return demand
 
 
 def _set_status(session: Session, demand: JobDemand, to_status: str, *, actor: User | None, now: datetime,
-                old: str) -> None:
+                old: str, note: str | None = None) -> None:
     demand.status, demand.status_changed_at, demand.updated_at = to_status, now, now
     session.flush()
     record_event(session, actor=actor, now=now, action="demand.status", object_type="job_demand",
-                 object_id=demand.id, old={"status": old}, new={"status": to_status})
+                 object_id=demand.id, old={"status": old}, new={"status": to_status}, note=note)
 
 
 def expire_demands(session: Session, *, now: datetime) -> int:

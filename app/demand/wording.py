@@ -10,6 +10,7 @@ import re
 import unicodedata
 
 from app.errors import ValidationFailed
+from app.translation import N_, Message
 
 SEX_TERMS = (
     "限男性", "仅限男性", "只限男性", "限女性", "仅限女性", "只限女性", "只招男", "只招女", "仅招男", "仅招女",
@@ -21,10 +22,10 @@ RELIGION_TERMS = ("宗教", "信仰", "信教", "教徒")
 CHARGE_TERMS = ("收费", "押金", "报名费", "保证金", "服装费", "介绍费", "体检费自理", "培训费自理", "押证")
 
 _RULES = (
-    (SEX_TERMS, "不得以性别、婚育状况限制求职者"),
-    (ETHNICITY_TERMS, "不得以民族限制求职者"),
-    (RELIGION_TERMS, "不得以宗教信仰限制求职者"),
-    (CHARGE_TERMS, "不得向求职者收取任何费用或押金"),
+    (SEX_TERMS, N_("applicants may not be restricted by sex, marriage or childbirth")),
+    (ETHNICITY_TERMS, N_("applicants may not be restricted by ethnicity")),
+    (RELIGION_TERMS, N_("applicants may not be restricted by religious belief")),
+    (CHARGE_TERMS, N_("applicants may not be charged any fee or deposit")),
 )
 
 
@@ -32,7 +33,7 @@ def _folded(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
-def find_forbidden(text: str | None) -> tuple[str, str] | None:
+def find_forbidden(text: str | None) -> tuple[str, Message] | None:
     """The first forbidden phrase found and the rule it breaks, or None."""
     folded = _folded(text or "")
     for terms, rule in _RULES:
@@ -43,8 +44,9 @@ def find_forbidden(text: str | None) -> tuple[str, str] | None:
 
 
 def check_wording(text: str | None, *, field: str) -> None:
-    """Refuse wording that discriminates or charges applicants, quoting the phrase."""
+    """Refuse wording that discriminates or charges applicants, quoting the offending words."""
     found = find_forbidden(text)
     if found is not None:
         term, rule = found
-        raise ValidationFailed(f"招聘要求含有“{term}”：{rule}（《就业促进法》《人力资源市场暂行条例》）", field=field)
+        raise ValidationFailed(N_("The posting contains “{term}”: {rule} (Employment Promotion Law; Interim "
+                                  "Regulations on the Human Resources Market).", term=term, rule=rule), field=field)

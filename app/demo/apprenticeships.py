@@ -28,6 +28,7 @@ from app.training.apprenticeships import change_apprenticeship_status, create_ap
 from app.training.periods import add_months
 from app.training.subsidies import record_subsidy_payment, subsidy_position
 from app.training.vocabulary import DOCUMENT_KINDS
+from app.translation import in_chinese
 
 WORK = [("焊接工艺评定试件制作", "平焊、立焊"), ("船体分段对接焊", "气体保护焊"), ("焊缝外观检验与返修", "焊缝检验"),
         ("角焊缝练习", "横焊"), ("不锈钢薄板焊接", "氩弧焊")]
@@ -73,7 +74,7 @@ def _employees(session: Session, enterprise_id: int, on: date) -> list[Person]:
 def _documents(session: Session, hr: User, record, storage: Path, now: datetime, kinds=tuple(DOCUMENT_KINDS)) -> None:
     for kind in kinds:
         upload_document(session, actor=hr, now=now, apprenticeship_id=record.id, kind=kind,
-                        filename=f"{DOCUMENT_KINDS[kind]}-{record.person.name}.pdf",
+                        filename=f"{in_chinese(DOCUMENT_KINDS[kind])}-{record.person.name}.pdf",
                         data=demo_pdf(f"Jiangcai demo {kind} no. {record.id}"), storage_dir=storage, fee="18000")
 
 

@@ -16,6 +16,7 @@ from app.placement.models import FollowUp, Placement
 from app.placement.placements import add_evidence
 from app.placement.scope import get_placement, require_recorder, scope_clause
 from app.placement.vocabulary import FOLLOW_UP_OUTCOMES
+from app.translation import N_
 
 RETENTION_EVIDENCE = ("social_insurance", "wage_record", "labour_contract")
 UPCOMING_DAYS = 30
@@ -31,21 +32,27 @@ def record_follow_up(
     placement = get_placement(session, actor=actor, placement_id=placement_id)
     follow_up = next((f for f in placement.follow_ups if f.months == months), None)
     if follow_up is None:
-        raise NotFound(f"没有 {months} 个月的回访")
+        raise NotFound(N_("There is no {months}-month follow-up.", months=months))
     if follow_up.outcome is not None:
-        raise InvalidTransition(f"{months} 个月回访已于 {follow_up.checked_on.isoformat()} 记录", field="outcome")
+        raise InvalidTransition(N_("The {months}-month follow-up was recorded on {day}.", months=months,
+                                   day=follow_up.checked_on.isoformat()), field="outcome")
     if placement.status == "cancelled":
-        raise InvalidTransition("就业记录已撤销", field="outcome")
+        raise InvalidTransition(N_("The placement has been cancelled."), field="outcome")
     if outcome not in FOLLOW_UP_OUTCOMES:
-        raise ValidationFailed("请选择回访结果：在岗、已离职或无法确认", field="outcome")
+        raise ValidationFailed(N_("Choose the follow-up outcome: {first}, {second} or {third}.",
+                                  first=FOLLOW_UP_OUTCOMES["retained"], second=FOLLOW_UP_OUTCOMES["left"],
+                                  third=FOLLOW_UP_OUTCOMES["unknown"]), field="outcome")
     if checked_on > now.date() or checked_on < placement.start_date:
-        raise ValidationFailed("回访日期应在入职日期与今天之间", field="checked_on")
+        raise ValidationFailed(N_("The follow-up date must lie between the start date and today."),
+                               field="checked_on")
     has_evidence = bool((reference or "").strip() or data)
     if outcome == "retained":
         if evidence_kind not in RETENTION_EVIDENCE:
-            raise ValidationFailed("在岗须有社保缴费、工资发放或劳动合同材料", field="evidence_kind")
+            raise ValidationFailed(N_("Retention needs social-insurance, wage or labour-contract evidence."),
+                                   field="evidence_kind")
         if not has_evidence:
-            raise ValidationFailed("在岗须上传材料或填写材料编号", field="reference")
+            raise ValidationFailed(N_("Retention needs an uploaded document or the document's number."),
+                                   field="reference")
     follow_up.outcome, follow_up.checked_on = outcome, checked_on
     follow_up.note = (note or "").strip()[:500] or None
     follow_up.recorded_by_id, follow_up.recorded_at = actor.id, now

@@ -17,11 +17,13 @@ from app.people.models import Person
 from app.placement.models import Invitation, Placement
 from app.placement.placements import PlacementDetails, record_placement
 from app.placement.vocabulary import INVITATION_STATUSES, INVITATION_TRANSITIONS
+from app.translation import N_
 
 
 def _require_enterprise(actor: User) -> None:
     if not actor.has_role(Role.ENTERPRISE_HR, Role.ADMIN):
-        raise NotAllowed("只有用人企业或人社管理员可以邀约候选人")
+        raise NotAllowed(N_("Only the hiring enterprise or HR & social security administrators may invite "
+                            "candidates."))
 
 
 def invite_candidate(session: Session, *, actor: User, now: datetime, demand_id: int, person_id: int,
@@ -30,15 +32,15 @@ def invite_candidate(session: Session, *, actor: User, now: datetime, demand_id:
     _require_enterprise(actor)
     demand = get_demand(session, actor=actor, demand_id=demand_id, today=now.date())
     if not actor.has_role(Role.ADMIN) and demand.enterprise_id != actor.organisation_id:
-        raise NotAllowed("只能为本企业的岗位需求邀约")
+        raise NotAllowed(N_("You may invite candidates only for your own enterprise's job demands."))
     if demand.effective_status(now.date()) != "open":
-        raise InvalidTransition("岗位需求已不在招聘中")
+        raise InvalidTransition(N_("The job demand is no longer open."))
     person = session.get(Person, person_id)
     if person is None:
-        raise NotFound("人员不存在")
+        raise NotFound(N_("The person does not exist."))
     if session.scalar(select(Invitation.id).where(Invitation.demand_id == demand.id,
                                                   Invitation.person_id == person.id)) is not None:
-        raise Conflict(f"已邀约{person.name}应聘该岗位", field="person_id")
+        raise Conflict(N_("{name} has already been invited for this job.", name=person.name), field="person_id")
     invitation = Invitation(demand_id=demand.id, person_id=person.id, status="invited",
                             reason=(reason or "")[:300] or None, created_by_id=actor.id, created_at=now,
                             updated_at=now)
@@ -55,10 +57,10 @@ def get_invitation(session: Session, *, actor: User, invitation_id: int, today: 
     """An invitation for one of the actor's demands."""
     invitation = session.get(Invitation, invitation_id)
     if invitation is None:
-        raise NotFound("邀约不存在")
+        raise NotFound(N_("The invitation does not exist."))
     get_demand(session, actor=actor, demand_id=invitation.demand_id, today=today)
     if not actor.has_role(Role.ADMIN) and invitation.demand.enterprise_id != actor.organisation_id:
-        raise NotFound("邀约不存在")
+        raise NotFound(N_("The invitation does not exist."))
     return invitation
 
 
@@ -68,9 +70,9 @@ def advance_invitation(session: Session, *, actor: User, now: datetime, invitati
     _require_enterprise(actor)
     invitation = get_invitation(session, actor=actor, invitation_id=invitation_id, today=now.date())
     if to_status not in INVITATION_STATUSES:
-        raise ValidationFailed(f"未知的状态：{to_status}", field="status")
+        raise ValidationFailed(N_("Unknown status: {status}.", status=to_status), field="status")
     if to_status == "hired":
-        raise InvalidTransition("入职须登记入职日期、合同和工资", field="status")
+        raise InvalidTransition(N_("Hiring needs the start date, the contract and the wage."), field="status")
     _move(session, invitation, to_status, actor=actor, now=now, note=note)
     return invitation
 
@@ -80,7 +82,8 @@ def _move(session: Session, invitation: Invitation, to_status: str, *, actor: Us
     old = invitation.status
     if to_status not in INVITATION_TRANSITIONS[old]:
         raise InvalidTransition(
-            f"邀约不能从“{INVITATION_STATUSES[old]}”变为“{INVITATION_STATUSES[to_status]}”", field="status")
+            N_("An invitation cannot change from “{old}” to “{new}”.", old=INVITATION_STATUSES[old],
+               new=INVITATION_STATUSES[to_status]), field="status")
     invitation.status, invitation.updated_at = to_status, now
     if note:
         invitation.note = note.strip()[:500]
@@ -95,8 +98,8 @@ def hire_candidate(session: Session, *, actor: User, now: datetime, invitation_i
     _require_enterprise(actor)
     invitation = get_invitation(session, actor=actor, invitation_id=invitation_id, today=now.date())
     if invitation.status != "offer":
-        raise InvalidTransition(f"只有已录用的邀约可以登记入职（当前：{INVITATION_STATUSES[invitation.status]}）",
-                                field="status")
+        raise InvalidTransition(N_("Only an invitation with an offer can be hired (now: {status}).",
+                                   status=INVITATION_STATUSES[invitation.status]), field="status")
     placement = record_placement(session, actor=actor, now=now, details=PlacementDetails(
         person_id=invitation.person_id, enterprise_id=invitation.demand.enterprise_id,
         demand_id=invitation.demand_id, start_date=start_date, contract_months=contract_months,

@@ -24,6 +24,7 @@ from app.people.models import LevelAward, Person
 from app.placement.models import Invitation, Placement
 from app.regions import city_name
 from app.training.models import Enrolment, TrainingClass, TrainingProject
+from app.translation import N_, Message
 
 RECENT_DAYS = 183
 
@@ -40,7 +41,20 @@ class Candidate:
     completed_on: date | None
     city_code: str | None
     invitation_status: str | None = None
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Message] = field(default_factory=list)
+
+    @property
+    def reasons_text(self) -> Message:
+        """The reasons as one marked text ("a; b"; in Chinese "a；b")."""
+        return reasons_text(self.reasons)
+
+
+def reasons_text(reasons: list[Message]) -> Message:
+    """Reasons as one marked text, each translated."""
+    text = reasons[0] if reasons else N_("none")
+    for reason in reasons[1:]:
+        text = N_("{reasons}; {reason}", reasons=text, reason=reason)
+    return text
 
 
 def _best_levels(occupation_code: str):
@@ -59,19 +73,24 @@ def _completions(occupation_id: int):
             .group_by(Enrolment.person_id).subquery("done"))
 
 
-def _reasons(c: Candidate, demand: JobDemand, today: date) -> list[str]:
+def _reasons(c: Candidate, demand: JobDemand, today: date) -> list[Message]:
     reasons = []
     if c.best_digit is not None:
-        reasons.append(f"持{demand.occupation.name}{level_label(c.best_digit)}证书")
+        reasons.append(N_("Holds a {occupation} certificate at {level}", occupation=demand.occupation.name,
+                          level=level_label(c.best_digit)))
         if demand.min_level_digit and c.best_digit < demand.min_level_digit:
-            reasons.append(f"等级高于要求（{level_label(demand.min_level_digit)}）")
+            reasons.append(N_("Level above the required {level}", level=level_label(demand.min_level_digit)))
     if c.completed_on is not None:
-        recent = "（近半年）" if c.completed_on >= today - timedelta(days=RECENT_DAYS) else ""
-        reasons.append(f"{c.completed_on.isoformat()} 完成{demand.occupation.name}培训{recent}")
+        if c.completed_on >= today - timedelta(days=RECENT_DAYS):
+            reasons.append(N_("Completed {occupation} training on {day} (within six months)",
+                              day=c.completed_on.isoformat(), occupation=demand.occupation.name))
+        else:
+            reasons.append(N_("Completed {occupation} training on {day}", day=c.completed_on.isoformat(),
+                              occupation=demand.occupation.name))
     if c.city_code == demand.city_code:
-        reasons.append(f"在{city_name(demand.city_code)}（同城）")
+        reasons.append(N_("In {city} (same city)", city=city_name(demand.city_code)))
     elif c.city_code:
-        reasons.append(f"在{city_name(c.city_code)}（省内）")
+        reasons.append(N_("In {city} (in the province)", city=city_name(c.city_code)))
     return reasons
 
 
@@ -80,7 +99,7 @@ def candidates_for_demand(session: Session, *, actor: User, demand_id: int, toda
     """Certified or trained people for an open demand, not already working, best first."""
     demand = get_demand(session, actor=actor, demand_id=demand_id, today=today)
     if demand.effective_status(today) != "open":
-        raise InvalidTransition("只有招聘中的岗位需求可以匹配人员")
+        raise InvalidTransition(N_("Only an open job demand can be matched with people."))
     best, done = _best_levels(demand.occupation.code), _completions(demand.occupation_id)
     registered_city = select(Organisation.city_code).where(Organisation.id == Person.registered_by_org_id)
     city = func.coalesce(done.c.city, registered_city.scalar_subquery())
@@ -113,7 +132,12 @@ class FittingDemand:
 
     demand: JobDemand
     score: int
-    reasons: list[str]
+    reasons: list[Message]
+
+    @property
+    def reasons_text(self) -> Message:
+        """The reasons as one marked text."""
+        return reasons_text(self.reasons)
 
 
 def demands_for_person(session: Session, *, actor: User, person_id: int, today: date,
@@ -146,16 +170,16 @@ def demands_for_person(session: Session, *, actor: User, person_id: int, today: 
         score, reasons = 0, []
         if digit is not None:
             score += 40
-            reasons.append(f"持{level_label(digit)}证书")
+            reasons.append(N_("Holds a certificate at {level}", level=level_label(digit)))
         if demand.occupation.code in trained:
             score += 20
-            reasons.append("完成本职业培训")
+            reasons.append(N_("Completed training in this occupation"))
         if demand.city_code == home:
             score += 30
-            reasons.append(f"在{city_name(home)}（同城）")
+            reasons.append(N_("In {city} (same city)", city=city_name(home)))
         else:
             score += 10
-            reasons.append(f"工作地在{city_name(demand.city_code)}（省内）")
+            reasons.append(N_("Workplace in {city} (in the province)", city=city_name(demand.city_code)))
         fitting.append(FittingDemand(demand, score, reasons))
     fitting.sort(key=lambda f: (-f.score, f.demand.id))
     return fitting[:limit]

@@ -20,6 +20,7 @@ from app.placement.models import FollowUp, Placement, PlacementEvidence
 from app.placement.scope import add_months, get_placement, require_recorder, scope_clause
 from app.placement.vocabulary import EVIDENCE_KINDS, FOLLOW_UP_MONTHS, REGISTRATION_DUE_DAYS
 from app.training.storage import store_document
+from app.translation import N_
 
 MAX_WAGE = 1_000_000
 MAX_AHEAD_DAYS = 90
@@ -42,11 +43,11 @@ class PlacementDetails:
 def _enterprise(session: Session, actor: User, enterprise_id: int | None) -> Organisation:
     if actor.has_role(Role.ENTERPRISE_HR) and not actor.has_role(Role.ADMIN):
         if enterprise_id not in (None, actor.organisation_id):
-            raise NotAllowed("只能记录到本企业就业的人员")
+            raise NotAllowed(N_("You may record only people who work at your own enterprise."))
         return actor.organisation
     org = session.get(Organisation, enterprise_id) if enterprise_id else None
     if org is None or org.kind != OrgKind.ENTERPRISE:
-        raise ValidationFailed("请选择已登记的用人企业", field="enterprise_id")
+        raise ValidationFailed(N_("Choose a registered employer."), field="enterprise_id")
     return org
 
 
@@ -55,23 +56,24 @@ def _demand(session: Session, actor: User, demand_id: int | None, enterprise: Or
     if demand_id is None:
         return None
     if not actor.has_role(Role.ENTERPRISE_HR, Role.ADMIN):
-        raise ValidationFailed("只有用人企业或人社管理员可以把就业记在岗位需求上", field="demand_id")
+        raise ValidationFailed(N_("Only the employer or HR & social security administrators may record a placement "
+                                  "against a job demand."), field="demand_id")
     demand = get_demand(session, actor=actor, demand_id=demand_id, today=today)
     if demand.enterprise_id != enterprise.id:
-        raise ValidationFailed("所选岗位需求不属于该企业", field="demand_id")
+        raise ValidationFailed(N_("The chosen job demand does not belong to this enterprise."), field="demand_id")
     if demand.effective_status(today) != "open":
-        raise ValidationFailed("所选岗位需求已不在招聘中", field="demand_id")
+        raise ValidationFailed(N_("The chosen job demand is no longer open."), field="demand_id")
     return demand
 
 
 def _check(details: PlacementDetails, today: date) -> None:
     if details.start_date > today + timedelta(days=MAX_AHEAD_DAYS):
-        raise ValidationFailed(f"入职日期 {details.start_date.isoformat()} 超过今天 {MAX_AHEAD_DAYS} 天以上",
-                               field="start_date")
+        raise ValidationFailed(N_("The start date {day} is more than {days} days after today.",
+                                  day=details.start_date.isoformat(), days=MAX_AHEAD_DAYS), field="start_date")
     if not 1 <= details.contract_months <= 600:
-        raise ValidationFailed("合同期限应为 1–600 个月", field="contract_months")
+        raise ValidationFailed(N_("The contract must last 1–600 months."), field="contract_months")
     if not 0 <= details.monthly_wage <= MAX_WAGE:
-        raise ValidationFailed("月工资应为 0–1,000,000 元", field="monthly_wage")
+        raise ValidationFailed(N_("The monthly wage must be 0–1,000,000 yuan."), field="monthly_wage")
 
 
 def placed_count(session: Session, demand_id: int) -> int:
@@ -90,11 +92,12 @@ def record_placement(session: Session, *, actor: User, now: datetime, details: P
     _check(details, today)
     current = session.scalar(select(Placement).where(Placement.person_id == person.id, Placement.status == "active"))
     if current is not None:
-        raise Conflict(f"{person.name}已于 {current.start_date.isoformat()} 在{current.enterprise.name}就业，"
-                       f"请先记录离职", field="person_id")
+        raise Conflict(N_("{name} has worked at {enterprise} since {day}: record the leaving first.",
+                          name=person.name, day=current.start_date.isoformat(), enterprise=current.enterprise.name),
+                       field="person_id")
     title = (details.job_title or "").strip() or (demand.title if demand else "")
     if not title:
-        raise ValidationFailed("请填写岗位名称", field="job_title")
+        raise ValidationFailed(N_("Enter the job title."), field="job_title")
     placement = Placement(
         person_id=person.id, enterprise_id=enterprise.id, demand_id=demand.id if demand else None,
         occupation_code=demand.occupation.code if demand else None, job_title=title[:100],
@@ -126,14 +129,16 @@ def add_evidence(
     require_recorder(actor)
     placement = get_placement(session, actor=actor, placement_id=placement_id)
     if kind not in EVIDENCE_KINDS:
-        raise ValidationFailed(f"未知的证明材料类型：{kind}", field="kind")
+        raise ValidationFailed(N_("Unknown kind of evidence: {kind}.", kind=kind), field="kind")
     reference = (reference or "").strip() or None
     if reference is not None and len(reference) > 100:
-        raise ValidationFailed("编号不能超过 100 个字符", field="reference")
+        raise ValidationFailed(N_("The number may have at most 100 characters."), field="reference")
     if reference is None and not data:
-        raise ValidationFailed("请上传文件或填写编号（二者至少一项）", field="reference")
+        raise ValidationFailed(N_("Upload a file or enter the document's number (at least one of them)."),
+                               field="reference")
     if dated_on > now.date():
-        raise ValidationFailed(f"材料日期 {dated_on.isoformat()} 晚于今天", field="dated_on")
+        raise ValidationFailed(N_("The document date {day} is after today.", day=dated_on.isoformat()),
+                               field="dated_on")
     stored = store_document(data, storage_dir=storage_dir, folder="placements") if data else None
     row = PlacementEvidence(
         placement_id=placement.id, follow_up_id=follow_up_id, kind=kind, reference=reference,
@@ -154,9 +159,9 @@ def record_leaving(session: Session, *, actor: User, now: datetime, placement_id
     require_recorder(actor)
     placement = get_placement(session, actor=actor, placement_id=placement_id)
     if placement.status != "active":
-        raise InvalidTransition("只有在岗的就业记录可以登记离职", field="left_on")
+        raise InvalidTransition(N_("Only a placement of someone at work can record leaving."), field="left_on")
     if left_on < placement.start_date or left_on > now.date():
-        raise ValidationFailed("离职日期应在入职日期与今天之间", field="left_on")
+        raise ValidationFailed(N_("The leaving date must lie between the start date and today."), field="left_on")
     placement.status, placement.left_on = "left", left_on
     session.flush()
     record_event(session, actor=actor, now=now, action="placement.left", object_type="placement",

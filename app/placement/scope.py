@@ -13,6 +13,7 @@ from app.accounts.roles import Role
 from app.errors import NotAllowed, NotFound
 from app.placement.models import Placement
 from app.training.models import Enrolment, TrainingClass, TrainingProject
+from app.translation import N_
 
 RECORDER_ROLES = (Role.ADMIN, Role.ENTERPRISE_HR, Role.INSTITUTION_STAFF)
 
@@ -48,12 +49,13 @@ def scope_clause(actor: User) -> ColumnElement[bool]:
 def require_recorder(actor: User) -> None:
     """Refuse roles that do not record placements."""
     if not actor.has_role(*RECORDER_ROLES):
-        raise NotAllowed("只有企业、培训机构或人社工作人员可以记录就业情况")
+        raise NotAllowed(N_("Only enterprise, training-institution or HR & social security staff may record "
+                            "employment."))
 
 
 def get_placement(session: Session, *, actor: User, placement_id: int) -> Placement:
     """One placement inside the actor's scope (NotFound outside it)."""
     placement = session.scalar(select(Placement).where(Placement.id == placement_id, scope_clause(actor)))
     if placement is None:
-        raise NotFound("就业记录不存在或不在您的数据范围内")
+        raise NotFound(N_("The placement does not exist or is outside your data scope."))
     return placement

@@ -1,22 +1,24 @@
-"""Fixed vocabularies of placement with their Chinese labels."""
+"""Fixed vocabularies of placement, each key with its marked label (defined here only)."""
 
 from __future__ import annotations
 
-EVIDENCE_KINDS: dict[str, str] = {
-    "labour_contract": "劳动合同",
-    "social_insurance": "社保缴费记录",
-    "wage_record": "工资发放记录",
-    "employment_registration": "就业登记",
+from app.translation import N_, Message
+
+EVIDENCE_KINDS: dict[str, Message] = {
+    "labour_contract": N_("Labour contract"),
+    "social_insurance": N_("Social-insurance record"),
+    "wage_record": N_("Wage record"),
+    "employment_registration": N_("Employment registration"),
 }
-PLACEMENT_STATUSES: dict[str, str] = {"active": "在岗", "left": "已离职", "cancelled": "已撤销"}
+PLACEMENT_STATUSES: dict[str, Message] = {"active": N_("At work"), "left": N_("Left"), "cancelled": N_("Cancelled")}
 FOLLOW_UP_MONTHS: tuple[int, ...] = (3, 6, 12)
-FOLLOW_UP_OUTCOMES: dict[str, str] = {"retained": "在岗", "left": "已离职", "unknown": "无法确认"}
-INVITATION_STATUSES: dict[str, str] = {
-    "invited": "已邀约",
-    "interview": "面试中",
-    "offer": "已录用待入职",
-    "hired": "已入职",
-    "declined": "未成功",
+FOLLOW_UP_OUTCOMES: dict[str, Message] = {"retained": N_("Retained"), "left": N_("Left"), "unknown": N_("Unknown")}
+INVITATION_STATUSES: dict[str, Message] = {
+    "invited": N_("Invited"),
+    "interview": N_("Interview"),
+    "offer": N_("Offer"),
+    "hired": N_("Hired"),
+    "declined": N_("Declined"),
 }
 # Which invitation state may follow which; "hired" is reached only by recording a placement.
 INVITATION_TRANSITIONS: dict[str, frozenset[str]] = {

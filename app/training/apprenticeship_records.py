@@ -19,6 +19,7 @@ from app.training.apprenticeship_models import Apprenticeship, ApprenticeshipDoc
 from app.training.apprenticeships import apprenticeship_for_change, get_apprenticeship
 from app.training.storage import store_document
 from app.training.vocabulary import APPRENTICESHIP_STATUSES, DOCUMENT_KINDS
+from app.translation import N_
 
 SOURCE_TYPE = "apprenticeship"
 
@@ -38,9 +39,10 @@ def upload_document(
     """Store (or replace, before filing) one of the three documents; the cooperation agreement carries the fee."""
     record = apprenticeship_for_change(session, actor=actor, apprenticeship_id=apprenticeship_id)
     if kind not in DOCUMENT_KINDS:
-        raise ValidationFailed(f"未知的材料类型：{kind}", field="kind")
+        raise ValidationFailed(N_("Unknown document kind: {kind}.", kind=kind), field="kind")
     if record.status != "planned":
-        raise InvalidTransition(f"学徒培养已{APPRENTICESHIP_STATUSES[record.status]}，材料不能再更换", field="file")
+        raise InvalidTransition(N_("The apprenticeship is “{status}”: its documents can no longer be replaced.",
+                                   status=APPRENTICESHIP_STATUSES[record.status]), field="file")
     amount = _fee(fee) if kind == "cooperation_agreement" else None
     stored = store_document(data, storage_dir=storage_dir, folder="apprenticeships")
     document = record.document(kind)
@@ -62,13 +64,13 @@ def upload_document(
 
 def _fee(fee: Decimal | str | None) -> Decimal:
     if fee is None or str(fee).strip() == "":
-        raise ValidationFailed("请填写合作协议约定的培训费用（元）", field="fee")
+        raise ValidationFailed(N_("Enter the training fee (yuan) agreed in the cooperation agreement."), field="fee")
     try:
         amount = Decimal(str(fee).replace(",", "")).quantize(Decimal("0.01"))
     except InvalidOperation as exc:
-        raise ValidationFailed("培训费用应为金额，如 12000", field="fee") from exc
+        raise ValidationFailed(N_("The training fee must be an amount, such as 12000."), field="fee") from exc
     if amount < 0:
-        raise ValidationFailed("培训费用不能为负数", field="fee")
+        raise ValidationFailed(N_("The training fee cannot be negative."), field="fee")
     return amount
 
 
@@ -76,7 +78,7 @@ def get_document(session: Session, *, actor: User, document_id: int) -> Apprenti
     """A document of an apprenticeship the actor may see."""
     document = session.get(ApprenticeshipDocument, document_id)
     if document is None:
-        raise NotFound("材料不存在")
+        raise NotFound(N_("The document does not exist."))
     get_apprenticeship(session, actor=actor, apprenticeship_id=document.apprenticeship_id)
     return document
 
@@ -95,20 +97,22 @@ def add_logbook_entry(
     """Add a day to the logbook of an apprentice in training."""
     record = apprenticeship_for_change(session, actor=actor, apprenticeship_id=apprenticeship_id)
     if record.status != "in_training":
-        raise InvalidTransition(f"只有培养中的学徒可以记录日志（当前：{APPRENTICESHIP_STATUSES[record.status]}）",
-                                field="entry_date")
+        raise InvalidTransition(N_("Only an apprenticeship under way keeps a logbook (now: {status}).",
+                                   status=APPRENTICESHIP_STATUSES[record.status]), field="entry_date")
     if entry_date > now.date():
-        raise ValidationFailed(f"日志日期 {entry_date.isoformat()} 晚于今天", field="entry_date")
+        raise ValidationFailed(N_("The logbook date {day} is after today.", day=entry_date.isoformat()),
+                               field="entry_date")
     if entry_date < record.planned_start:
-        raise ValidationFailed(f"日志日期早于培养开始日期 {record.planned_start.isoformat()}", field="entry_date")
+        raise ValidationFailed(N_("The logbook date is before the training start {start}.",
+                                  start=record.planned_start.isoformat()), field="entry_date")
     hours = Decimal(str(hours)).quantize(Decimal("0.1"))
     if not Decimal(0) < hours <= Decimal(24):
-        raise ValidationFailed("学时应在 0–24 之间", field="hours")
+        raise ValidationFailed(N_("Hours must lie between 0 and 24."), field="hours")
     work_done, skills = (work_done or "").strip(), (skills or "").strip()
     if not work_done:
-        raise ValidationFailed("请填写工作内容", field="work_done")
+        raise ValidationFailed(N_("Enter the work done."), field="work_done")
     if not skills:
-        raise ValidationFailed("请填写练习的技能", field="skills")
+        raise ValidationFailed(N_("Enter the skills practised."), field="skills")
     entry = LogbookEntry(entry_date=entry_date, work_done=work_done[:2000], skills=skills[:300], hours=hours,
                          created_at=now, created_by_id=actor.id)
     record.logbook.append(entry)
@@ -122,10 +126,11 @@ def sign_logbook_entry(session: Session, *, actor: User, now: datetime, entry_id
     """Sign an entry off for the enterprise mentor (HR signs on the mentor's behalf; the mentor's name is kept)."""
     entry = session.get(LogbookEntry, entry_id)
     if entry is None:
-        raise NotFound("日志不存在")
+        raise NotFound(N_("The logbook entry does not exist."))
     record = apprenticeship_for_change(session, actor=actor, apprenticeship_id=entry.apprenticeship_id)
     if entry.signed_off_at is not None:
-        raise InvalidTransition(f"该日志已于 {entry.signed_off_at:%Y-%m-%d} 由导师 {entry.signed_mentor_name} 签认",
+        raise InvalidTransition(N_("Mentor {mentor} already signed this entry off on {day}.",
+                                   day=entry.signed_off_at.strftime("%Y-%m-%d"), mentor=entry.signed_mentor_name),
                                 field="entry")
     entry.signed_off_at, entry.signed_off_by_id, entry.signed_mentor_name = now, actor.id, record.mentor_name
     session.flush()
@@ -147,13 +152,15 @@ def award_apprentice_grade(
     """The enterprise grants the apprentice the 学徒工 grade (an enterprise appointment) in the occupation."""
     record = apprenticeship_for_change(session, actor=actor, apprenticeship_id=apprenticeship_id)
     if record.status not in ("filed", "in_training", "completed"):
-        raise InvalidTransition(f"学徒培养{APPRENTICESHIP_STATUSES[record.status]}，不能授予学徒工等级",
-                                field="awarded_on")
+        raise InvalidTransition(N_("The apprenticeship is “{status}”: the apprentice grade cannot be awarded.",
+                                   status=APPRENTICESHIP_STATUSES[record.status]), field="awarded_on")
     if apprentice_grade_award(session, record) is not None:
-        raise ValidationFailed(f"{record.person.name} 已因本次学徒培养获得学徒工等级", field="awarded_on")
+        raise ValidationFailed(N_("{name} already holds the apprentice grade from this apprenticeship.",
+                                  name=record.person.name), field="awarded_on")
     awarded_on = awarded_on or now.date()
     if awarded_on < record.contract_start:
-        raise ValidationFailed(f"授予日期早于劳动合同开始日期 {record.contract_start.isoformat()}", field="awarded_on")
+        raise ValidationFailed(N_("The award date is before the labour contract's start {start}.",
+                                  start=record.contract_start.isoformat()), field="awarded_on")
     return record_level_award(
         session, actor=actor, now=now, person_id=record.person_id, occupation_code=record.occupation.code,
         occupation_name=record.occupation.name, grade_key="apprentice", route="enterprise_appointment",

@@ -19,7 +19,8 @@ from app.training.apprenticeship_models import Apprenticeship
 from app.training.enrolments import ensure_access
 from app.training.models import MIN_WORKING_AGE
 from app.training.periods import at_least_months, at_most_months, describe_span, span
-from app.training.vocabulary import APPRENTICESHIP_STATUSES, DOCUMENT_KINDS
+from app.training.vocabulary import APPRENTICESHIP_STATUSES, DOCUMENT_KINDS, label_list
+from app.translation import N_
 
 MIN_MONTHS, MAX_MONTHS = 12, 36
 MIN_CONTRACT_MONTHS = 12
@@ -50,17 +51,18 @@ def get_apprenticeship(session: Session, *, actor: User, apprenticeship_id: int)
     """One apprenticeship in the actor's scope (NotFound outside it)."""
     found = session.scalar(select(Apprenticeship).where(Apprenticeship.id == apprenticeship_id, scope_clause(actor)))
     if found is None:
-        raise NotFound("学徒培养记录不存在或不在您的数据范围内")
+        raise NotFound(N_("The apprenticeship does not exist or is outside your data scope."))
     return found
 
 
 def apprenticeship_for_change(session: Session, *, actor: User, apprenticeship_id: int) -> Apprenticeship:
     """An apprenticeship the actor's enterprise runs (administrators: any)."""
     if not actor.has_role(Role.ENTERPRISE_HR, Role.ADMIN):
-        raise NotAllowed("只有企业人力资源人员或人社管理员可以办理学徒培养")
+        raise NotAllowed(N_("Only enterprise HR staff or HR & social security administrators may handle "
+                            "apprenticeships."))
     found = get_apprenticeship(session, actor=actor, apprenticeship_id=apprenticeship_id)
     if not actor.has_role(Role.ADMIN) and found.enterprise_id != actor.organisation_id:
-        raise NotFound("学徒培养记录不存在或不在您的数据范围内")
+        raise NotFound(N_("The apprenticeship does not exist or is outside your data scope."))
     return found
 
 
@@ -75,46 +77,52 @@ def list_apprenticeships(session: Session, *, actor: User, status: str | None = 
 def _enterprise(session: Session, actor: User, enterprise_id: int | None) -> Organisation:
     if not actor.has_role(Role.ADMIN):
         if not actor.has_role(Role.ENTERPRISE_HR):
-            raise NotAllowed("只有企业人力资源人员或人社管理员可以登记学徒")
+            raise NotAllowed(N_("Only enterprise HR staff or HR & social security administrators may record "
+                                "apprentices."))
         if enterprise_id not in (None, actor.organisation_id):
-            raise NotAllowed("只能为本企业登记学徒")
+            raise NotAllowed(N_("You may record apprentices only for your own enterprise."))
         return actor.organisation
     org = session.get(Organisation, enterprise_id) if enterprise_id else None
     if org is None or org.kind != OrgKind.ENTERPRISE:
-        raise ValidationFailed("请选择学徒所在企业", field="enterprise_id")
+        raise ValidationFailed(N_("Choose the apprentice's enterprise."), field="enterprise_id")
     return org
 
 
 def _check_contract(first: date, last: date) -> None:
     if last <= first:
-        raise ValidationFailed("劳动合同结束日期应晚于开始日期", field="contract_end")
+        raise ValidationFailed(N_("The labour contract must end after it starts."), field="contract_end")
     if not at_least_months(first, last, MIN_CONTRACT_MONTHS):
         raise ValidationFailed(
-            f"劳动合同期限为 {describe_span(first, last)}（{first.isoformat()} 至 {last.isoformat()}），"
-            f"企业新型学徒须签订 1 年及以上劳动合同", field="contract_end")
+            N_("The labour contract lasts {length} ({first} to {last}); a new-type apprentice needs a contract of "
+               "at least one year.", length=describe_span(first, last), first=first.isoformat(),
+               last=last.isoformat()), field="contract_end")
 
 
 def _check_period(first: date, last: date) -> int:
     if last <= first:
-        raise ValidationFailed("计划结束日期应晚于开始日期", field="planned_end")
+        raise ValidationFailed(N_("The planned end must come after the planned start."), field="planned_end")
     if not (at_least_months(first, last, MIN_MONTHS) and at_most_months(first, last, MAX_MONTHS)):
         raise ValidationFailed(
-            f"培养期限为 {describe_span(first, last)}，应在 {MIN_MONTHS}–{MAX_MONTHS} 个月之间", field="planned_end")
+            N_("The training period lasts {length}; it must last {low}–{high} months.",
+               length=describe_span(first, last), low=MIN_MONTHS, high=MAX_MONTHS), field="planned_end")
     return span(first, last)[0]
 
 
 def _check_levels(occupation: Occupation, target: int, mentor: int) -> None:
     if target not in TARGET_DIGITS:
         shown = level_label(target) if target in (1, 2, 3, 4, 5) else str(target)
-        raise ValidationFailed(f"企业新型学徒制的目标等级为中级工至高级技师，不能为{shown}", field="target_level_digit")
+        raise ValidationFailed(N_("A new-type apprenticeship aims at intermediate worker up to senior technician, "
+                                  "not {level}.", level=shown), field="target_level_digit")
     standard = occupation.current_standard
     if standard is None or target not in standard.level_digits:
-        raise ValidationFailed(f"{occupation.name}的现行标准没有{level_label(target)}", field="target_level_digit")
+        raise ValidationFailed(N_("The current standard of {occupation} has no level {level}.",
+                                  occupation=occupation.name, level=level_label(target)), field="target_level_digit")
     if mentor not in (1, 2, 3, 4, 5):
-        raise ValidationFailed("企业导师等级应为 1–5 级", field="mentor_level_digit")
+        raise ValidationFailed(N_("The mentor's level must be 1–5."), field="mentor_level_digit")
     if mentor > target:
         raise ValidationFailed(
-            f"企业导师等级（{level_label(mentor)}）低于学徒目标等级（{level_label(target)}），导师等级应不低于目标等级",
+            N_("The mentor's level ({mentor}) is below the apprentice's target level ({target}); the mentor must "
+               "hold at least the target level.", mentor=level_label(mentor), target=level_label(target)),
             field="mentor_level_digit")
 
 
@@ -141,28 +149,32 @@ def create_apprenticeship(
     enterprise = _enterprise(session, actor, enterprise_id)
     person = person_in_scope(session, actor=actor, person_id=person_id)
     if person.employer_org_id not in (None, enterprise.id):
-        raise ValidationFailed(f"{person.name} 登记的工作单位不是{enterprise.name}", field="person_id")
+        raise ValidationFailed(N_("The employer registered for {name} is not {enterprise}.", name=person.name,
+                                  enterprise=enterprise.name), field="person_id")
     institution = session.get(Organisation, institution_id)
     if institution is None or institution.kind != OrgKind.INSTITUTION:
-        raise ValidationFailed("请选择合作的培训机构", field="institution_id")
+        raise ValidationFailed(N_("Choose the partner training institution."), field="institution_id")
     occupation = session.get(Occupation, occupation_id)
     if occupation is None or not occupation.active:
-        raise ValidationFailed("职业不存在或已停用", field="occupation_id")
+        raise ValidationFailed(N_("The occupation does not exist or is no longer in use."), field="occupation_id")
     variant = (variant_name or "").strip() or None
     if variant is not None and variant not in {v.name for v in occupation.variants}:
-        raise ValidationFailed(f"{occupation.name}下没有“{variant}”", field="variant_name")
+        raise ValidationFailed(N_("{occupation} has no trade “{variant}”.", occupation=occupation.name,
+                                  variant=variant), field="variant_name")
     _check_levels(occupation, target_level_digit, mentor_level_digit)
     _check_contract(contract_start, contract_end)
     months = _check_period(planned_start, planned_end)
     if contract_start > planned_start or contract_end < planned_end:
-        raise ValidationFailed("劳动合同期限应覆盖整个培养期", field="contract_end")
+        raise ValidationFailed(N_("The labour contract must cover the whole training period."), field="contract_end")
     age = age_on(person.birth_date, planned_start)
     if age < MIN_WORKING_AGE:
-        raise ValidationFailed(f"{person.name} 培养开始时未满 {MIN_WORKING_AGE} 周岁（{age} 周岁）", field="person_id")
+        raise ValidationFailed(N_("{name} is under {low} when training starts ({age}).", name=person.name,
+                                  low=MIN_WORKING_AGE, age=age), field="person_id")
     busy = session.scalar(select(Apprenticeship.id).where(Apprenticeship.person_id == person.id,
                                                           Apprenticeship.status.in_(ACTIVE_STATES)))
     if busy is not None:
-        raise ValidationFailed(f"{person.name} 已有未结束的学徒培养（编号 {busy}）", field="person_id")
+        raise ValidationFailed(N_("{name} already has an apprenticeship that has not ended (number {number}).",
+                                  name=person.name, number=busy), field="person_id")
     record = Apprenticeship(
         enterprise_id=enterprise.id, institution_id=institution.id, person_id=person.id, occupation_id=occupation.id,
         variant_name=variant, target_level_digit=target_level_digit, contract_start=contract_start,
@@ -188,14 +200,17 @@ def _refuse_unless_ready(record: Apprenticeship, to_status: str, today: date, re
     if to_status == "filed":
         missing = [label for kind, label in DOCUMENT_KINDS.items() if record.document(kind) is None]
         if missing:
-            raise InvalidTransition(f"备案前须上传全部材料，缺少：{'、'.join(missing)}", field="documents")
+            raise InvalidTransition(N_("Upload every document before filing. Missing: {missing}.",
+                                       missing=label_list(missing)), field="documents")
     elif to_status == "in_training" and today < record.planned_start:
-        raise InvalidTransition(f"培养期自 {record.planned_start.isoformat()} 开始，尚未到开始日期", field="status")
+        raise InvalidTransition(N_("The training period starts on {start}, which has not come yet.",
+                                   start=record.planned_start.isoformat()), field="status")
     elif to_status == "completed" and today < record.planned_end and not reason:
         raise InvalidTransition(
-            f"计划结束日期为 {record.planned_end.isoformat()}，提前完成须说明原因", field="reason")
+            N_("The planned end is {end}: give the reason for completing early.",
+               end=record.planned_end.isoformat()), field="reason")
     elif to_status == "terminated" and not reason:
-        raise ValidationFailed("终止学徒培养须说明原因", field="reason")
+        raise ValidationFailed(N_("Give the reason for terminating the apprenticeship."), field="reason")
 
 
 def change_apprenticeship_status(
@@ -204,11 +219,12 @@ def change_apprenticeship_status(
     """File, start, complete or terminate an apprenticeship; illegal changes are refused and every change audited."""
     record = apprenticeship_for_change(session, actor=actor, apprenticeship_id=apprenticeship_id)
     if to_status not in APPRENTICESHIP_STATUSES:
-        raise ValidationFailed(f"未知的状态：{to_status}", field="status")
+        raise ValidationFailed(N_("Unknown status: {status}.", status=to_status), field="status")
     current = record.status
     if to_status not in TRANSITIONS[current]:
-        raise InvalidTransition(f"学徒培养不能从“{APPRENTICESHIP_STATUSES[current]}”变为"
-                                f"“{APPRENTICESHIP_STATUSES[to_status]}”", field="status")
+        raise InvalidTransition(N_("An apprenticeship cannot change from “{old}” to “{new}”.",
+                                   old=APPRENTICESHIP_STATUSES[current], new=APPRENTICESHIP_STATUSES[to_status]),
+                                field="status")
     reason = (reason or "").strip()[:300] or None
     today = now.date()
     _refuse_unless_ready(record, to_status, today, reason)

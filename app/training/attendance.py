@@ -18,6 +18,7 @@ from app.training.models import Attendance, ClassSession, Enrolment, TrainingCla
 from app.training.progress import ZERO, Progress, held_hours, hours_text
 from app.training.projects import class_for_change, get_class
 from app.training.vocabulary import ATTENDANCE_STATUSES, ENROLMENT_STATUSES
+from app.translation import N_
 
 # Trainees whose attendance may still be recorded or changed.
 OPEN_STATES = ("enrolled", "in_training")
@@ -35,21 +36,24 @@ class AttendanceMark:
 def _hours_for(mark: AttendanceMark, row: ClassSession, name: str) -> Decimal:
     field = f"hours-{mark.enrolment_id}"
     if mark.status not in ATTENDANCE_STATUSES:
-        raise ValidationFailed(f"{name}：未知的考勤状态 {mark.status}", field=f"status-{mark.enrolment_id}")
+        raise ValidationFailed(N_("{name}: unknown attendance status {status}.", name=name, status=mark.status),
+                               field=f"status-{mark.enrolment_id}")
     if mark.hours is None:
         if mark.status == "late":
-            raise ValidationFailed(f"{name}：迟到/早退请填写实际学时", field=field)
+            raise ValidationFailed(N_("{name}: late or left early, so enter the hours actually attended.", name=name),
+                                   field=field)
         return row.hours if mark.status == "present" else ZERO
     try:
         hours = Decimal(str(mark.hours)).quantize(Decimal("0.1"))
     except InvalidOperation as exc:
-        raise ValidationFailed(f"{name}：学时应为数字", field=field) from exc
+        raise ValidationFailed(N_("{name}: hours must be a number.", name=name), field=field) from exc
     if hours < 0:
-        raise ValidationFailed(f"{name}：学时不能为负数", field=field)
+        raise ValidationFailed(N_("{name}: hours cannot be negative.", name=name), field=field)
     if mark.status == "absent" and hours != 0:
-        raise ValidationFailed(f"{name}：缺勤时学时应为 0", field=field)
+        raise ValidationFailed(N_("{name}: an absence has 0 hours.", name=name), field=field)
     if hours > row.hours:
-        raise ValidationFailed(f"{name}：出勤学时 {hours_text(hours)} 超过本次课 {hours_text(row.hours)} 学时",
+        raise ValidationFailed(N_("{name}: {hours} hours attended exceed the session's {session_hours} hours.",
+                                  name=name, hours=hours_text(hours), session_hours=hours_text(row.hours)),
                                field=field)
     return hours
 
@@ -58,7 +62,7 @@ def get_session(session: Session, *, actor: User, session_id: int) -> ClassSessi
     """One timetabled session of a class the actor may see."""
     row = session.get(ClassSession, session_id)
     if row is None:
-        raise NotFound("课次不存在或不在您的数据范围内")
+        raise NotFound(N_("The session does not exist or is outside your data scope."))
     get_class(session, actor=actor, class_id=row.class_id)
     return row
 
@@ -70,16 +74,18 @@ def record_attendance(
     row = get_session(session, actor=actor, session_id=session_id)
     klass = class_for_change(session, actor=actor, class_id=row.class_id)
     if row.session_date > now.date():
-        raise ValidationFailed(f"课次日期 {row.session_date.isoformat()} 尚未到，不能记录考勤", field="session")
+        raise ValidationFailed(N_("The session is on {day}, which has not come yet: attendance cannot be recorded.",
+                                  day=row.session_date.isoformat()), field="session")
     enrolments = {e.id: e for e in klass.enrolments}
     existing = {a.enrolment_id: a for a in session.scalars(select(Attendance).where(Attendance.session_id == row.id))}
     checked: list[tuple[Enrolment, str, Decimal]] = []
     for mark in marks:
         enrolment = enrolments.get(mark.enrolment_id)
         if enrolment is None:
-            raise ValidationFailed("考勤表中有不属于本班的学员", field="session")
+            raise ValidationFailed(N_("The attendance sheet lists a trainee who is not in this class."), field="session")
         if enrolment.status not in OPEN_STATES:
-            raise ValidationFailed(f"{enrolment.person.name} {ENROLMENT_STATUSES[enrolment.status]}，不能再修改考勤",
+            raise ValidationFailed(N_("{name} is {status}: attendance can no longer be changed.",
+                                      name=enrolment.person.name, status=ENROLMENT_STATUSES[enrolment.status]),
                                    field=f"status-{enrolment.id}")
         checked.append((enrolment, mark.status, _hours_for(mark, row, enrolment.person.name)))
     changes, saved = {}, []

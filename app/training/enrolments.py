@@ -21,9 +21,10 @@ from app.training.models import MIN_WORKING_AGE, Attendance, Enrolment, Training
 from app.training.progress import ZERO, completion_shortfall
 from app.training.projects import class_for_change, get_class, require_institution_staff
 from app.training.vocabulary import ENROLMENT_STATUSES
+from app.translation import N_, Message
 
-NOT_REGISTERED = "该人员尚未登记，请先登记人员信息"
-NAME_MISMATCH = "姓名与该证件号码登记的姓名不一致"
+NOT_REGISTERED = N_("This person is not registered yet. Register the person first.")
+NAME_MISMATCH = N_("The name differs from the name registered for this ID number.")
 TRANSITIONS: dict[str, frozenset[str]] = {
     "enrolled": frozenset({"in_training", "withdrawn"}),
     "in_training": frozenset({"completed", "withdrawn"}),
@@ -38,19 +39,22 @@ def active_count(session: Session, class_id: int) -> int:
         Enrolment.class_id == class_id, Enrolment.status != "withdrawn")) or 0
 
 
-def refusal_for(session: Session, klass: TrainingClass, person: Person, *, taken: int | None = None) -> str | None:
+def refusal_for(session: Session, klass: TrainingClass, person: Person, *, taken: int | None = None) -> Message | None:
     """Why this person cannot join this class (duplicate, working age, capacity), or None."""
     existing = session.scalar(select(Enrolment).where(Enrolment.class_id == klass.id,
                                                       Enrolment.person_id == person.id))
     if existing is not None:
-        return f"{person.name} 已在本班报名（状态：{ENROLMENT_STATUSES[existing.status]}），不能重复报名"
+        return N_("{name} is already enrolled in this class (status: {status}) and cannot enrol twice.",
+                  name=person.name, status=ENROLMENT_STATUSES[existing.status])
     age = age_on(person.birth_date, klass.start_date)
     if not MIN_WORKING_AGE <= age <= klass.max_age:
-        return (f"{person.name} 开班时（{klass.start_date.isoformat()}）{age} 周岁，"
-                f"不在 {MIN_WORKING_AGE}–{klass.max_age} 周岁的劳动年龄范围内")
+        return N_("{name} is {age} on the class's start date ({start}), outside the working age of {low}–{high}.",
+                  name=person.name, start=klass.start_date.isoformat(), age=age, low=MIN_WORKING_AGE,
+                  high=klass.max_age)
     taken = active_count(session, klass.id) if taken is None else taken
     if taken >= klass.capacity:
-        return f"本班容量 {klass.capacity} 人，已报名 {taken} 人，不能再报名"
+        return N_("The class holds {capacity} people and {taken} are enrolled: no more can enrol.",
+                  capacity=klass.capacity, taken=taken)
     return None
 
 
@@ -89,7 +93,7 @@ def enrol_person(session: Session, *, actor: User, now: datetime, class_id: int,
 def find_registered_person(session: Session, *, name: str, id_type: str, id_number: str, now: datetime) -> Person:
     """The registered person holding this ID, whose name must match; refusals name the field at fault."""
     if id_type not in ID_TYPE_LABELS:
-        raise ValidationFailed(f"不支持的证件类型：{id_type}", field="id_type")
+        raise ValidationFailed(N_("Unsupported ID type: {id_type}.", id_type=id_type), field="id_type")
     try:
         parsed = parse_id(id_type, id_number, today=now.date())
     except IdNumberError as exc:
@@ -122,7 +126,7 @@ def get_enrolment(session: Session, *, actor: User, enrolment_id: int) -> Enrolm
     """One enrolment in a class the actor may see."""
     enrolment = session.get(Enrolment, enrolment_id)
     if enrolment is None:
-        raise NotFound("报名记录不存在或不在您的数据范围内")
+        raise NotFound(N_("The enrolment does not exist or is outside your data scope."))
     get_class(session, actor=actor, class_id=enrolment.class_id)
     return enrolment
 
@@ -141,18 +145,22 @@ def change_enrolment_status(
     enrolment = get_enrolment(session, actor=actor, enrolment_id=enrolment_id)
     klass = class_for_change(session, actor=actor, class_id=enrolment.class_id)
     if to_status not in ENROLMENT_STATUSES:
-        raise ValidationFailed(f"未知的状态：{to_status}", field="status")
+        raise ValidationFailed(N_("Unknown status: {status}.", status=to_status), field="status")
     current = enrolment.status
     if to_status not in TRANSITIONS[current]:
         raise InvalidTransition(
-            f"报名状态不能从“{ENROLMENT_STATUSES[current]}”变为“{ENROLMENT_STATUSES[to_status]}”", field="status"
+            N_("An enrolment cannot change from “{old}” to “{new}”.", old=ENROLMENT_STATUSES[current],
+               new=ENROLMENT_STATUSES[to_status]), field="status"
         )
     reason = (reason or "").strip()[:300] or None
+    if to_status == "withdrawn" and reason is None:
+        raise ValidationFailed(N_("Give the reason the trainee leaves the class."), field="reason")
     if to_status == "completed":
         shortfall = completion_shortfall(attended_hours(session, enrolment.id), klass.project.reference_hours,
                                          klass.completion_threshold)
         if shortfall is not None:
-            raise ValidationFailed(f"{enrolment.person.name}：{shortfall}", field="status")
+            raise ValidationFailed(N_("{name}: {problem}", name=enrolment.person.name, problem=shortfall),
+                                   field="status")
         enrolment.completed_on = now.date()
     if to_status == "withdrawn":
         enrolment.withdrawal_reason = reason
@@ -183,7 +191,7 @@ def complete_enrolment(session: Session, *, actor: User, now: datetime, enrolmen
 def withdraw_enrolment(
     session: Session, *, actor: User, now: datetime, enrolment_id: int, reason: str | None = None
 ) -> Enrolment:
-    """Record that a trainee left the class."""
+    """Record that a trainee left the class, and why (a reason is required)."""
     return change_enrolment_status(session, actor=actor, now=now, enrolment_id=enrolment_id, to_status="withdrawn",
                                    reason=reason)
 

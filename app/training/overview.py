@@ -18,6 +18,7 @@ from app.training.enrolments import enrolment_counts
 from app.training.models import TrainingClass, TrainingProject
 from app.training.subsidies import EnterpriseSubsidy, subsidy_summary
 from app.training.vocabulary import PROJECT_TYPES
+from app.translation import N_
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class TrainingOverview:
 def training_overview(session: Session, *, actor: User, today: date) -> TrainingOverview:
     """Open demands by city and occupation, projects, classes, enrolments, apprenticeships and subsidy totals."""
     if not actor.has_role(Role.ADMIN):
-        raise NotAllowed("只有人社管理员可以查看全省概况")
+        raise NotAllowed(N_("Only HR & social security administrators may see the province overview."))
     by_city, by_occupation = open_demand_tallies(session, today=today)
     projects = dict.fromkeys(PROJECT_TYPES, 0)
     projects.update(dict(session.execute(select(TrainingProject.project_type, func.count(TrainingProject.id))

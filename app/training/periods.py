@@ -5,6 +5,8 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
+from app.translation import N_, Message
+
 
 def add_months(day: date, months: int) -> date:
     """The same day `months` later, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
@@ -25,12 +27,17 @@ def span(first: date, last: date) -> tuple[int, int]:
     return months, (after - add_months(first, months)).days
 
 
-def describe_span(first: date, last: date) -> str:
-    """A span in Chinese, e.g. '11 个月 29 天' or '2 年'."""
+def describe_span(first: date, last: date) -> Message:
+    """A span as a marked message, e.g. '11 months 29 days' ('11 个月 29 天') or '2 years' ('2 年')."""
     months, days = span(first, last)
     years, rest = divmod(months, 12)
-    parts = ([f"{years} 年"] if years else []) + ([f"{rest} 个月"] if rest else []) + ([f"{days} 天"] if days else [])
-    return " ".join(parts) or "0 天"
+    parts = (([N_("{n} year(s)", n=years)] if years else []) + ([N_("{n} month(s)", n=rest)] if rest else [])
+             + ([N_("{n} day(s)", n=days)] if days else []))
+    if len(parts) == 3:
+        return N_("{first} {second} {third}", first=parts[0], second=parts[1], third=parts[2])
+    if len(parts) == 2:
+        return N_("{first} {second}", first=parts[0], second=parts[1])
+    return parts[0] if parts else N_("{n} day(s)", n=0)
 
 
 def at_least_months(first: date, last: date, months: int) -> bool:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from app.translation import N_, Message
+
 ZERO = Decimal(0)
 
 
@@ -25,13 +27,14 @@ def required_hours(reference_hours: int, threshold: Decimal) -> Decimal:
     return (Decimal(reference_hours) * threshold).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def completion_shortfall(attended: Decimal, reference_hours: int, threshold: Decimal) -> str | None:
+def completion_shortfall(attended: Decimal, reference_hours: int, threshold: Decimal) -> Message | None:
     """Why a trainee cannot complete yet, with the numbers; None when the bar is met."""
     needed = required_hours(reference_hours, threshold)
     if attended >= needed:
         return None
-    return (f"已出勤 {hours_text(attended)} 学时，需达到 {hours_text(needed)} 学时"
-            f"（参考学时 {reference_hours} × {percent_text(threshold)}）")
+    return N_("{attended} hours attended; {needed} are needed ({reference} reference hours × {share}).",
+              attended=hours_text(attended), needed=hours_text(needed), reference=reference_hours,
+              share=percent_text(threshold))
 
 
 @dataclass(frozen=True)

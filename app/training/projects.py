@@ -26,6 +26,7 @@ from app.training.models import (
     TrainingProject,
 )
 from app.training.vocabulary import PROJECT_TYPES
+from app.translation import N_, Message
 
 MAX_CAPACITY = 500
 
@@ -33,17 +34,18 @@ MAX_CAPACITY = 500
 def require_institution_staff(actor: User) -> None:
     """Refuse anyone but training-institution staff."""
     if not actor.has_role(Role.INSTITUTION_STAFF):
-        raise NotAllowed("只有培训机构工作人员可以执行此操作")
+        raise NotAllowed(N_("Only training-institution staff may do this."))
 
 
-def _text(value: str | None, *, field: str, what: str, max_length: int, required: bool = True) -> str | None:
+def _text(value: str | None, *, field: str, what: Message, max_length: int, required: bool = True) -> str | None:
     text = (value or "").strip()
     if not text:
         if required:
-            raise ValidationFailed(f"请填写{what}", field=field)
+            raise ValidationFailed(N_("Enter the {what}.", what=what), field=field)
         return None
     if len(text) > max_length:
-        raise ValidationFailed(f"{what}不能超过 {max_length} 个字", field=field)
+        raise ValidationFailed(N_("The {what} may have at most {max_length} characters.", what=what,
+                                  max_length=max_length), field=field)
     return text
 
 
@@ -55,7 +57,8 @@ def _linked_demands(session: Session, actor: User, now: datetime, occupation: Oc
         demand = kept.get(demand_id) or get_demand(session, actor=actor, demand_id=demand_id, today=now.date())
         if demand.occupation_id != occupation.id:
             raise ValidationFailed(
-                f"岗位需求“{demand.title}”的职业为{demand.occupation.name}，与项目职业{occupation.name}不一致",
+                N_("Job demand “{demand}” is for {demand_occupation}, not the project's occupation {occupation}.",
+                   demand=demand.title, demand_occupation=demand.occupation.name, occupation=occupation.name),
                 field="demand_ids",
             )
         demands.append(demand)
@@ -77,28 +80,32 @@ def create_project(
 ) -> TrainingProject:
     """Start a project of the actor's institution; the level must exist in the occupation's current standard."""
     require_institution_staff(actor)
-    name = _text(name, field="name", what="项目名称", max_length=200)
+    name = _text(name, field="name", what=N_("project name"), max_length=200)
     if project_type not in PROJECT_TYPES:
-        raise ValidationFailed(f"未知的培训类型：{project_type}", field="project_type")
+        raise ValidationFailed(N_("Unknown training type: {project_type}.", project_type=project_type),
+                               field="project_type")
     occupation = session.get(Occupation, occupation_id)
     if occupation is None or not occupation.active:
-        raise ValidationFailed("职业不存在或已停用", field="occupation_id")
+        raise ValidationFailed(N_("The occupation does not exist or is no longer in use."), field="occupation_id")
     standard = occupation.current_standard
     if standard is None:
-        raise ValidationFailed(f"{occupation.name}尚无现行职业技能标准，不能立项", field="occupation_id")
+        raise ValidationFailed(N_("{occupation} has no skill standard in force yet, so no project can start.",
+                                  occupation=occupation.name), field="occupation_id")
     level = standard.level(target_level_digit) if target_level_digit in (1, 2, 3, 4, 5) else None
     if level is None:
-        offered = "、".join(level_label(d) for d in standard.level_digits)
-        raise ValidationFailed(f"{occupation.name}的现行标准（{standard.edition}）没有该等级，可选：{offered}",
-                               field="target_level_digit")
-    variant = _text(variant_name, field="variant_name", what="工种/方向", max_length=100, required=False)
+        offered = "; ".join(str(level_label(d)) for d in standard.level_digits)
+        raise ValidationFailed(N_("The current standard of {occupation} ({edition}) has no such level. "
+                                  "Choose one of: {offered}.", occupation=occupation.name,
+                                  edition=standard.edition, offered=offered), field="target_level_digit")
+    variant = _text(variant_name, field="variant_name", what=N_("trade or specialisation"), max_length=100, required=False)
     if variant is not None and variant not in {v.name for v in occupation.variants}:
-        raise ValidationFailed(f"{occupation.name}下没有“{variant}”", field="variant_name")
+        raise ValidationFailed(N_("{occupation} has no trade “{variant}”.", occupation=occupation.name,
+                                  variant=variant), field="variant_name")
     project = TrainingProject(
         institution_id=actor.organisation_id, name=name, project_type=project_type, occupation_id=occupation.id,
         variant_name=variant, target_level_digit=target_level_digit, reference_hours=level.reference_hours,
         standard_edition=standard.edition,
-        description=_text(description, field="description", what="项目说明", max_length=2000, required=False),
+        description=_text(description, field="description", what=N_("project description"), max_length=2000, required=False),
         created_by_id=actor.id, created_at=now,
     )
     project.demands = _linked_demands(session, actor, now, occupation, demand_ids)
@@ -133,7 +140,7 @@ def get_project(session: Session, *, actor: User, project_id: int) -> TrainingPr
     """One project of the actor's institution (administrators: any)."""
     project = session.get(TrainingProject, project_id)
     if project is None or not _visible(actor, project.institution_id):
-        raise NotFound("培训项目不存在或不在您的数据范围内")
+        raise NotFound(N_("The training project does not exist or is outside your data scope."))
     return project
 
 
@@ -142,7 +149,7 @@ def project_for_change(session: Session, *, actor: User, project_id: int) -> Tra
     require_institution_staff(actor)
     project = get_project(session, actor=actor, project_id=project_id)
     if project.institution_id != actor.organisation_id:
-        raise NotFound("培训项目不存在或不在您的数据范围内")
+        raise NotFound(N_("The training project does not exist or is outside your data scope."))
     return project
 
 
@@ -161,9 +168,11 @@ def _threshold(value: Decimal | str | float) -> Decimal:
     try:
         share = Decimal(str(value)).quantize(Decimal("0.01"))
     except InvalidOperation as exc:
-        raise ValidationFailed("结业出勤比例应为数字，如 0.80", field="completion_threshold") from exc
+        raise ValidationFailed(N_("The attendance share for completion must be a number, such as 0.80."),
+                               field="completion_threshold") from exc
     if not Decimal("0") < share <= Decimal("1"):
-        raise ValidationFailed("结业出勤比例应在 1%–100% 之间", field="completion_threshold")
+        raise ValidationFailed(N_("The attendance share for completion must lie between 1 and 100 per cent."),
+                               field="completion_threshold")
     return share
 
 
@@ -172,7 +181,8 @@ def _teachers(session: Session, institution_id: int, user_ids: Collection[int]) 
     for user_id in dict.fromkeys(user_ids):
         user = session.get(User, user_id)
         if user is None or user.organisation_id != institution_id or not user.has_role(Role.INSTITUTION_STAFF):
-            raise ValidationFailed("授课教师账号须为本机构工作人员", field="teacher_ids")
+            raise ValidationFailed(N_("Teacher accounts must belong to staff of this institution."),
+                                   field="teacher_ids")
         teachers.append(user)
     return teachers
 
@@ -196,17 +206,19 @@ def create_class(
     """Open a class under a project of the actor's institution."""
     project = project_for_change(session, actor=actor, project_id=project_id)
     if end_date < start_date:
-        raise ValidationFailed(f"结束日期 {end_date.isoformat()} 早于开班日期 {start_date.isoformat()}",
-                               field="end_date")
+        raise ValidationFailed(N_("The end date {end} is before the start date {start}.", end=end_date.isoformat(),
+                                  start=start_date.isoformat()), field="end_date")
     if not 1 <= capacity <= MAX_CAPACITY:
-        raise ValidationFailed(f"班级容量应在 1–{MAX_CAPACITY} 人之间", field="capacity")
+        raise ValidationFailed(N_("The class capacity must be between 1 and {most} people.", most=MAX_CAPACITY),
+                               field="capacity")
     if not MIN_WORKING_AGE < max_age <= 80:
-        raise ValidationFailed(f"年龄上限应在 {MIN_WORKING_AGE + 1}–80 周岁之间", field="max_age")
+        raise ValidationFailed(N_("The age limit must be between {low} and {high}.", low=MIN_WORKING_AGE + 1,
+                                  high=80), field="max_age")
     klass = TrainingClass(
-        project_id=project.id, name=_text(name, field="name", what="班级名称", max_length=200),
+        project_id=project.id, name=_text(name, field="name", what=N_("class name"), max_length=200),
         start_date=start_date, end_date=end_date, capacity=capacity,
-        venue=_text(venue, field="venue", what="培训地点", max_length=200),
-        teacher_names=_text(teacher_names, field="teacher_names", what="授课教师", max_length=300),
+        venue=_text(venue, field="venue", what=N_("venue"), max_length=200),
+        teacher_names=_text(teacher_names, field="teacher_names", what=N_("teachers"), max_length=300),
         completion_threshold=_threshold(completion_threshold), max_age=max_age, created_at=now,
         teachers=_teachers(session, project.institution_id, teacher_ids),
     )
@@ -224,7 +236,7 @@ def get_class(session: Session, *, actor: User, class_id: int) -> TrainingClass:
     """One class of the actor's institution (administrators: any)."""
     klass = session.get(TrainingClass, class_id)
     if klass is None or not _visible(actor, klass.project.institution_id):
-        raise NotFound("培训班不存在或不在您的数据范围内")
+        raise NotFound(N_("The training class does not exist or is outside your data scope."))
     return klass
 
 
@@ -233,7 +245,7 @@ def class_for_change(session: Session, *, actor: User, class_id: int) -> Trainin
     require_institution_staff(actor)
     klass = get_class(session, actor=actor, class_id=class_id)
     if klass.project.institution_id != actor.organisation_id:
-        raise NotFound("培训班不存在或不在您的数据范围内")
+        raise NotFound(N_("The training class does not exist or is outside your data scope."))
     return klass
 
 
@@ -270,24 +282,27 @@ def add_session(
     """Add a session to a class's timetable; it must fall within the class dates and not overlap another."""
     klass = class_for_change(session, actor=actor, class_id=class_id)
     if not klass.start_date <= session_date <= klass.end_date:
-        raise ValidationFailed(f"上课日期应在开班期间（{klass.start_date.isoformat()} 至 {klass.end_date.isoformat()}）",
+        raise ValidationFailed(N_("The session date must lie within the class period ({start} to {end}).",
+                                  start=klass.start_date.isoformat(), end=klass.end_date.isoformat()),
                                field="session_date")
     if end_time <= start_time:
-        raise ValidationFailed("下课时间应晚于上课时间", field="end_time")
+        raise ValidationFailed(N_("The session must end after it starts."), field="end_time")
     hours = Decimal(str(hours)).quantize(Decimal("0.1"))
     span = _hours_between(start_time, end_time)
     if hours <= 0:
-        raise ValidationFailed("学时应大于 0", field="hours")
+        raise ValidationFailed(N_("Hours must be more than 0."), field="hours")
     if hours > span:
-        raise ValidationFailed(f"学时 {hours.normalize():f} 超过上课时长 {span.normalize():f} 小时", field="hours")
+        raise ValidationFailed(N_("{hours} hours exceed the session's length of {span} hours.",
+                                  hours=format(hours.normalize(), "f"), span=format(span.normalize(), "f")), field="hours")
     for other in klass.sessions:
         if other.session_date == session_date and start_time < other.end_time and other.start_time < end_time:
             raise ValidationFailed(
-                f"与 {other.start_time:%H:%M}–{other.end_time:%H:%M} 的课次“{other.topic}”时间重叠", field="start_time"
+                N_("The time overlaps the session “{topic}” from {start} to {end}.", topic=other.topic,
+                   start=other.start_time.strftime("%H:%M"), end=other.end_time.strftime("%H:%M")), field="start_time"
             )
     row = ClassSession(session_date=session_date, start_time=start_time, end_time=end_time, hours=hours,
-                       topic=_text(topic, field="topic", what="课程内容", max_length=200),
-                       teacher=_text(teacher, field="teacher", what="授课教师", max_length=100, required=False))
+                       topic=_text(topic, field="topic", what=N_("topic"), max_length=200),
+                       teacher=_text(teacher, field="teacher", what=N_("teacher"), max_length=100, required=False))
     klass.sessions.append(row)
     session.flush()
     record_event(session, actor=actor, now=now, action="training_class.add_session", object_type="training_class",

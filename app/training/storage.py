@@ -8,6 +8,7 @@ from pathlib import Path
 
 from app.errors import ValidationFailed
 from app.filestore import store_once
+from app.translation import N_
 
 MAX_BYTES = 10 * 1024 * 1024
 # Judged by the first bytes, never by the file name the browser sent.
@@ -31,13 +32,14 @@ class StoredFile:
 def check_document(data: bytes, *, field: str = "file") -> tuple[str, str]:
     """The extension and MIME type of an accepted document; refuses other formats and files over 10 MB."""
     if not data:
-        raise ValidationFailed("上传的文件是空的", field=field)
+        raise ValidationFailed(N_("The uploaded file is empty."), field=field)
     if len(data) > MAX_BYTES:
-        raise ValidationFailed(f"文件不能超过 10 MB（当前 {len(data) / 1024 / 1024:.1f} MB）", field=field)
+        raise ValidationFailed(N_("A file may have at most 10 MB (this one has {size} MB).",
+                                  size=format(len(data) / 1024 / 1024, ".1f")), field=field)
     for magic, extension, content_type in _FORMATS:
         if data.startswith(magic):
             return extension, content_type
-    raise ValidationFailed("文件须为 PDF、JPEG 或 PNG 格式", field=field)
+    raise ValidationFailed(N_("The file must be a PDF, JPEG or PNG."), field=field)
 
 
 def store_document(data: bytes, *, storage_dir: Path, folder: str, field: str = "file") -> StoredFile:

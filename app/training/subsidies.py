@@ -25,6 +25,7 @@ from app.regions import LIAONING_CITIES
 from app.training.apprenticeship_models import Apprenticeship, SubsidyPayment, SubsidyRate
 from app.training.apprenticeships import get_apprenticeship, scope_clause
 from app.training.vocabulary import PAYMENT_KINDS
+from app.translation import N_, Message
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -47,7 +48,7 @@ def _money(value: Decimal) -> Decimal:
 def seed_subsidy_rates(session: Session, *, now: datetime, actor: User | None = None) -> int:
     """Create the default province-wide rates when the schedule is empty; returns how many were added."""
     if actor is not None and not actor.has_role(Role.ADMIN):
-        raise NotAllowed("只有人社管理员可以维护补贴标准")
+        raise NotAllowed(N_("Only HR & social security administrators may keep the subsidy rates."))
     if session.scalar(select(SubsidyRate.id).limit(1)) is not None:
         return 0
     for digit, amount, note in DEFAULT_RATES:
@@ -66,15 +67,16 @@ def add_subsidy_rate(
 ) -> SubsidyRate:
     """Add a rate row; periods of the same level and place may not overlap."""
     if not actor.has_role(Role.ADMIN):
-        raise NotAllowed("只有人社管理员可以维护补贴标准")
+        raise NotAllowed(N_("Only HR & social security administrators may keep the subsidy rates."))
     if level_digit not in (1, 2, 3, 4):
-        raise ValidationFailed("补贴等级应为中级工至高级技师（4–1 级）", field="level_digit")
+        raise ValidationFailed(N_("The subsidy level must be intermediate worker to senior technician (levels 4–1)."),
+                               field="level_digit")
     if city_code and city_code not in LIAONING_CITIES:
-        raise ValidationFailed("城市应为辽宁省的地级市", field="city_code")
+        raise ValidationFailed(N_("The city must be a prefecture-level city of Liaoning."), field="city_code")
     if amount_per_year < 0:
-        raise ValidationFailed("补贴金额不能为负数", field="amount_per_year")
+        raise ValidationFailed(N_("The subsidy amount cannot be negative."), field="amount_per_year")
     if effective_to is not None and effective_to < effective_from:
-        raise ValidationFailed("截止日期早于起始日期", field="effective_to")
+        raise ValidationFailed(N_("The end date is before the start date."), field="effective_to")
     clash = session.scalar(select(SubsidyRate).where(
         SubsidyRate.level_digit == level_digit,
         SubsidyRate.city_code.is_(None) if not city_code else SubsidyRate.city_code == city_code,
@@ -83,8 +85,9 @@ def add_subsidy_rate(
     ))
     if clash is not None:
         raise ValidationFailed(
-            f"与已有标准（{clash.effective_from.isoformat()} 起，{_money(clash.amount_per_year)} 元）期间重叠；"
-            f"请先为旧标准设置截止日期", field="effective_from")
+            N_("The period overlaps the existing rate (from {start}, {amount} yuan). Give the old rate an end date "
+               "first.", start=clash.effective_from.isoformat(), amount=_money(clash.amount_per_year)),
+            field="effective_from")
     rate = SubsidyRate(level_digit=level_digit, city_code=city_code or None, amount_per_year=_money(amount_per_year),
                        effective_from=effective_from, effective_to=effective_to, note=(note or "").strip() or None,
                        created_at=now)
@@ -180,9 +183,9 @@ def _amount(value: Decimal | str) -> Decimal:
     try:
         amount = _money(Decimal(str(value).replace(",", "")))
     except InvalidOperation as exc:
-        raise ValidationFailed("金额应为数字，如 5000", field="amount") from exc
+        raise ValidationFailed(N_("The amount must be a number, such as 5000."), field="amount") from exc
     if amount <= 0:
-        raise ValidationFailed("金额应大于 0", field="amount")
+        raise ValidationFailed(N_("The amount must be more than 0."), field="amount")
     return amount
 
 
@@ -192,13 +195,13 @@ def record_subsidy_payment(
 ) -> SubsidyPayment:
     """Book an advance, a final payment or a recovery, never more than the position allows."""
     if not actor.has_role(Role.ADMIN):
-        raise NotAllowed("只有人社管理员可以登记补贴拨付")
+        raise NotAllowed(N_("Only HR & social security administrators may record subsidy payments."))
     record = get_apprenticeship(session, actor=actor, apprenticeship_id=apprenticeship_id)
     if kind not in PAYMENT_KINDS:
-        raise ValidationFailed(f"未知的款项类型：{kind}", field="kind")
+        raise ValidationFailed(N_("Unknown payment kind: {kind}.", kind=kind), field="kind")
     amount = _amount(amount)
     if paid_on > now.date():
-        raise ValidationFailed("拨付日期不能晚于今天", field="paid_on")
+        raise ValidationFailed(N_("The payment date cannot be after today."), field="paid_on")
     position = subsidy_position(session, record)
     allowed = {"advance": position.advance_payable, "final": position.final_payable,
                "recovery": position.to_recover}[kind]
@@ -213,15 +216,19 @@ def record_subsidy_payment(
     return payment
 
 
-def _over_message(kind: str, amount: Decimal, allowed: Decimal, position: SubsidyPosition) -> str:
+def _over_message(kind: str, amount: Decimal, allowed: Decimal, position: SubsidyPosition) -> Message:
     if kind == "advance":
-        return (f"预拨金额 {amount} 元超过可预拨额度 {allowed} 元（补贴总额 {position.total} 元的 50%，"
-                f"已预拨 {position.advanced} 元；须已备案且未结业清算）")
+        return N_("The advance of {amount} yuan exceeds the {allowed} yuan that may be advanced (half the total "
+                  "subsidy of {total} yuan, {advanced} yuan already advanced; the apprenticeship must be filed and "
+                  "not yet settled).", amount=amount, allowed=allowed, total=position.total,
+                  advanced=position.advanced)
     if kind == "final":
         if not position.certified:
-            return "清算拨付须在学徒完成培养并取得目标等级（或更高）证书之后"
-        return f"清算金额 {amount} 元超过待拨付金额 {allowed} 元"
-    return f"追回金额 {amount} 元超过应追回金额 {allowed} 元"
+            return N_("The final payment comes only after the apprentice completed training and holds a certificate "
+                      "at the target level (or higher).")
+        return N_("The final payment of {amount} yuan exceeds the {allowed} yuan still due.", amount=amount,
+                  allowed=allowed)
+    return N_("The recovery of {amount} yuan exceeds the {allowed} yuan to recover.", amount=amount, allowed=allowed)
 
 
 @dataclass
@@ -265,7 +272,7 @@ def subsidy_summary(session: Session, *, actor: User) -> list[EnterpriseSubsidy]
     return sorted(groups.values(), key=lambda g: g.enterprise.name)
 
 
-def rate_label(rate: SubsidyRate) -> str:
+def rate_label(rate: SubsidyRate) -> Message:
     """'四级/中级工 · 全省' style label of a rate row."""
-    place = LIAONING_CITIES[rate.city_code][0] if rate.city_code else "全省"
-    return f"{level_label(rate.level_digit)} · {place}"
+    place = LIAONING_CITIES[rate.city_code][0] if rate.city_code else N_("whole province")
+    return N_("{level} · {place}", level=level_label(rate.level_digit), place=place)

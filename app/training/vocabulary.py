@@ -1,39 +1,58 @@
-"""Fixed vocabularies of training and apprenticeships, with their Chinese labels."""
+"""Fixed vocabularies of training and apprenticeships, each key with its marked label (defined here only)."""
 
 from __future__ import annotations
 
-PROJECT_TYPES: dict[str, str] = {
-    "employment_skills": "就业技能培训",
-    "skills_upgrade": "岗位技能提升培训",
-    "apprenticeship": "企业新型学徒制",
-    "technician": "技师培训",
-    "project_based": "项目制培训",
+from app.translation import N_, Message
+
+PROJECT_TYPES: dict[str, Message] = {
+    "employment_skills": N_("Employment skills training"),
+    "skills_upgrade": N_("On-the-job skills upgrading"),
+    "apprenticeship": N_("Enterprise new-type apprenticeship"),
+    "technician": N_("Technician training"),
+    "project_based": N_("Project-based training"),
 }
 
-ENROLMENT_STATUSES: dict[str, str] = {
-    "enrolled": "已报名",
-    "in_training": "在训",
-    "completed": "已结业",
-    "withdrawn": "已退出",
+ENROLMENT_STATUSES: dict[str, Message] = {
+    "enrolled": N_("Enrolled"),
+    "in_training": N_("In training"),
+    "completed": N_("Completed"),
+    "withdrawn": N_("Withdrawn"),
 }
 
-ATTENDANCE_STATUSES: dict[str, str] = {"present": "出勤", "late": "迟到/早退", "absent": "缺勤"}
-
-APPRENTICESHIP_STATUSES: dict[str, str] = {
-    "planned": "待备案",
-    "filed": "已备案",
-    "in_training": "培养中",
-    "completed": "已完成",
-    "terminated": "已终止",
+ATTENDANCE_STATUSES: dict[str, Message] = {
+    "present": N_("Present"),
+    "late": N_("Late / left early"),
+    "absent": N_("Absent"),
 }
 
-DOCUMENT_KINDS: dict[str, str] = {
-    "training_plan": "培训计划",
-    "cooperation_agreement": "校企合作协议",
-    "apprentice_agreement": "企业与学徒培养协议",
+APPRENTICESHIP_STATUSES: dict[str, Message] = {
+    "planned": N_("Planned (not filed)"),
+    "filed": N_("Filed"),
+    "in_training": N_("Apprenticeship under way"),
+    "completed": N_("Training completed"),
+    "terminated": N_("Terminated"),
 }
 
-PAYMENT_KINDS: dict[str, str] = {"advance": "预拨", "final": "清算拨付", "recovery": "追回"}
+DOCUMENT_KINDS: dict[str, Message] = {
+    "training_plan": N_("Training plan"),
+    "cooperation_agreement": N_("Cooperation agreement"),
+    "apprentice_agreement": N_("Apprentice agreement"),
+}
+
+PAYMENT_KINDS: dict[str, Message] = {
+    "advance": N_("Advance"),
+    "final": N_("Final payment"),
+    "recovery": N_("Recovery"),
+}
+
+
+def label_list(labels) -> Message:
+    """Marked labels as one marked list ("A, B, C"; in Chinese "A、B、C"), each label translated."""
+    items = list(labels)
+    listed = items[0] if items else N_("none")
+    for label in items[1:]:
+        listed = N_("{items}, {item}", items=listed, item=label)
+    return listed
 
 
 def in_list(column: str, values) -> str:

@@ -74,14 +74,21 @@ def test_project_class_enrolment_and_transitions(client, session, api_user):
         "name": first.name, "id_type": "resident_id", "id_number": pii.decrypt(first.id_number_enc)})
     assert enrolled.status_code == 201 and enrolled.get_json()["status"] == "enrolled"
     full = client.post(f"/api/v1/classes/{class_id}/enrolments", headers=headers, json={"person_id": second.id})
-    assert full.status_code == 422 and "本班容量 1 人" in full.get_json()["error"]
+    assert full.status_code == 422 and full.get_json()["code"] == "invalid" and full.get_json()["field"] == "person"
+    assert "本班容量 1 人" in full.get_json()["error"]  # in the request's language (Chinese by default)
     enrolment_id = enrolled.get_json()["id"]
     bad = client.post(f"/api/v1/enrolments/{enrolment_id}/transitions", headers=headers, json={"to": "completed"})
-    assert bad.status_code == 422 and "不能从“已报名”变为“已结业”" in bad.get_json()["error"]
+    assert bad.status_code == 422 and bad.get_json()["code"] == "invalid_transition"
     started = client.post(f"/api/v1/enrolments/{enrolment_id}/transitions", headers=headers, json={"to": "in_training"})
     assert started.get_json()["status"] == "in_training"
     short = client.post(f"/api/v1/enrolments/{enrolment_id}/transitions", headers=headers, json={"to": "completed"})
-    assert short.status_code == 422 and "需达到 270 学时（参考学时 300 × 90%）" in short.get_json()["error"]
+    assert short.status_code == 422 and short.get_json()["field"] == "status"
+    english = client.post(f"/api/v1/enrolments/{enrolment_id}/transitions", json={"to": "completed"},
+                          headers={**headers, "Accept-Language": "en"})
+    assert "270 are needed (300 reference hours × 90%)" in english.get_json()["error"]
+    unexplained = client.post(f"/api/v1/enrolments/{enrolment_id}/transitions", headers=headers,
+                              json={"to": "withdrawn", "reason": "  "})
+    assert unexplained.status_code == 422 and unexplained.get_json()["field"] == "reason"
     roster = client.get(f"/api/v1/classes/{class_id}", headers=headers).get_json()
     assert roster["taken"] == 1 and roster["enrolments"][0]["attended_hours"] == 0
     assert client.get(f"/api/v1/classes/{class_id}/enrolments", headers=headers).get_json()["items"][0]["id"] \
@@ -122,7 +129,10 @@ def test_apprenticeship_through_the_api(client, session, api_user, tmp_path):
     assert created.status_code == 201 and created.get_json()["status"] == "planned"
     record_id = created.get_json()["id"]
     no_docs = client.post(f"/api/v1/apprenticeships/{record_id}/transitions", headers=headers, json={"to": "filed"})
-    assert no_docs.status_code == 422 and "缺少" in no_docs.get_json()["error"]
+    assert no_docs.status_code == 422 and no_docs.get_json()["field"] == "documents"
+    unexplained = client.post(f"/api/v1/apprenticeships/{record_id}/transitions", headers=headers,
+                              json={"to": "terminated"})
+    assert unexplained.status_code == 422 and unexplained.get_json()["field"] == "reason"
     terminated = client.post(f"/api/v1/apprenticeships/{record_id}/transitions", headers=headers,
                              json={"to": "terminated", "reason": "未到岗"})
     assert terminated.status_code == 200 and terminated.get_json()["status"] == "terminated"

@@ -20,6 +20,7 @@ from app.placement.placements import (
     registration_reminders,
 )
 from app.placement.scope import add_months, get_placement
+from app.translation import in_chinese
 from tests.factories import NOW, make_org, make_user
 from tests.placement.factories import award, enrol, make_chain, people
 from tests.training.factories import make_demand
@@ -148,13 +149,15 @@ def test_matching_ranks_certified_same_city_first_with_reasons(session, chain):
                                                                        job_title="电工"))
     found = candidates_for_demand(session, actor=chain.hr, demand_id=chain.demand.id, today=TODAY)
     assert found[0].person_id == chain.people[1].id
-    assert any("三级" in r for r in found[0].reasons) and any("同城" in r for r in found[0].reasons)
+    templates = {r.template for r in found[0].reasons}
+    assert {"Holds a {occupation} certificate at {level}", "In {city} (same city)"} <= templates
+    assert in_chinese(found[0].reasons_text).count("；") == len(found[0].reasons) - 1  # one marked list
     assert chain.people[3].id not in {c.person_id for c in found}  # already working
     assert {c.person_id for c in found} >= {chain.people[0].id, chain.people[2].id}
     strict = make_demand(session, chain.hr, min_level_digit=3, city_code="2102")
     ranked = candidates_for_demand(session, actor=chain.hr, demand_id=strict.id, today=TODAY)
     assert [c.person_id for c in ranked] == [chain.people[1].id]
-    assert any("省内" in r for r in ranked[0].reasons)
+    assert any(r.template == "In {city} (in the province)" for r in ranked[0].reasons)
     fits = demands_for_person(session, actor=chain.staff, person_id=chain.people[0].id, today=TODAY)
     assert [f.demand.id for f in fits] == [chain.demand.id]
     assert demands_for_person(session, actor=chain.staff, person_id=chain.people[1].id, today=TODAY)[0].score >= 60
@@ -180,3 +183,23 @@ def test_invitation_flow_hired_creates_a_placement(session, chain):
     with pytest.raises(NotFound):
         advance_invitation(session, actor=make_user(session, "enterprise_hr", org=outsider), now=NOW,
                            invitation_id=invitation.id, to_status="declined")
+
+
+def test_exports_speak_the_language_they_are_given(session, chain):
+    import io
+
+    from babel.support import Translations
+    from openpyxl import load_workbook
+
+    from app.placement.exports import candidates_workbook, placements_workbook
+    from app.translation import TRANSLATIONS_DIR
+
+    placement = record_placement(session, actor=chain.hr, now=NOW, details=details(chain, chain.people[0]))
+    english = load_workbook(io.BytesIO(placements_workbook([placement]))).active
+    assert english.title == "Placements" and english["A1"].value == "Full name" and english["G2"].value == "At work"
+    zh = Translations.load(str(TRANSLATIONS_DIR), ["zh"]).gettext
+    chinese = load_workbook(io.BytesIO(placements_workbook([placement], zh))).active
+    assert chinese.title == "就业记录" and chinese["A1"].value == "姓名" and chinese["G2"].value == "在岗"
+    found = candidates_for_demand(session, actor=chain.hr, demand_id=chain.demand.id, today=TODAY)
+    sheet = load_workbook(io.BytesIO(candidates_workbook(found, zh))).active
+    assert sheet.title == "候选人" and sheet["A1"].value == "得分" and "在" in sheet["D2"].value

@@ -21,6 +21,7 @@ from app.training.apprenticeships import (
     get_apprenticeship,
     list_apprenticeships,
 )
+from app.translation import in_chinese
 from tests.factories import NOW, make_org, make_user
 from tests.training.factories import TODAY, file_apprenticeship, make_apprenticeship, pdf_bytes, trainee
 
@@ -47,7 +48,10 @@ def test_contract_shorter_than_a_year_is_refused_with_its_length(session, hr):
         make_apprenticeship(session, hr, contract_start=TODAY, contract_end=TODAY.replace(year=TODAY.year + 1)
                             - timedelta(days=2))
     assert refused.value.field == "contract_end"
-    assert "劳动合同期限为 11 个月 30 天" in refused.value.message and "1 年及以上" in refused.value.message
+    assert refused.value.message.template.startswith("The labour contract lasts {length}")
+    # The catalogue composes the length in Chinese as it always read.
+    chinese = in_chinese(refused.value.message)
+    assert "劳动合同期限为 11 个月 30 天" in chinese and "1 年及以上" in chinese
 
 
 def test_exactly_one_year_contract_is_enough(session, hr):
@@ -68,25 +72,26 @@ def test_duration_outside_12_to_36_months_is_refused(session, hr, months_days, m
 
     months, days = months_days
     end = add_months(TODAY, months) + timedelta(days=days - 1)
-    with pytest.raises(ValidationFailed, match=message) as refused:
+    with pytest.raises(ValidationFailed) as refused:
         make_apprenticeship(session, hr, planned_end=end, contract_end=end + timedelta(days=30))
+    assert in_chinese(refused.value.message) == message  # the catalogue keeps the Chinese wording
     assert refused.value.field == "planned_end"
 
 
 def test_target_level_five_is_refused(session, hr):
-    with pytest.raises(ValidationFailed, match="中级工至高级技师，不能为五级/初级工") as refused:
+    with pytest.raises(ValidationFailed, match="intermediate worker up to senior technician") as refused:
         make_apprenticeship(session, hr, target_level_digit=5, mentor_level_digit=3)
     assert refused.value.field == "target_level_digit"
 
 
 def test_mentor_must_be_at_least_as_senior_as_the_target(session, hr):
-    with pytest.raises(ValidationFailed, match="企业导师等级（三级/高级工）低于学徒目标等级（二级/技师）"):
+    with pytest.raises(ValidationFailed, match="mentor must hold at least the target level"):
         make_apprenticeship(session, hr, target_level_digit=2, mentor_level_digit=3)
     assert make_apprenticeship(session, hr, target_level_digit=2, mentor_level_digit=2).mentor_level_digit == 2
 
 
 def test_contract_must_cover_the_training_period(session, hr):
-    with pytest.raises(ValidationFailed, match="覆盖整个培养期"):
+    with pytest.raises(ValidationFailed, match="cover the whole training period"):
         make_apprenticeship(session, hr, contract_end=TODAY + timedelta(days=400))
 
 
@@ -98,7 +103,7 @@ def test_person_must_be_visible_to_the_enterprise(session, hr):
 
 def test_one_running_apprenticeship_per_person(session, hr):
     record = make_apprenticeship(session, hr)
-    with pytest.raises(ValidationFailed, match="已有未结束的学徒培养"):
+    with pytest.raises(ValidationFailed, match="already has an apprenticeship that has not ended"):
         make_apprenticeship(session, hr, person=record.person)
 
 
@@ -106,20 +111,20 @@ def test_filing_needs_all_three_documents(session, hr, tmp_path):
     record = make_apprenticeship(session, hr)
     upload_document(session, actor=hr, now=NOW, apprenticeship_id=record.id, kind="training_plan",
                     filename="plan.pdf", data=pdf_bytes(), storage_dir=tmp_path)
-    with pytest.raises(InvalidTransition, match="缺少：校企合作协议、企业与学徒培养协议"):
+    with pytest.raises(InvalidTransition, match="Missing: Cooperation agreement, Apprentice agreement"):
         change_apprenticeship_status(session, actor=hr, now=NOW, apprenticeship_id=record.id, to_status="filed")
     assert record.status == "planned"
 
 
 def test_documents_are_checked_stored_and_hashed(session, hr, tmp_path):
     record = make_apprenticeship(session, hr)
-    with pytest.raises(ValidationFailed, match="PDF、JPEG 或 PNG"):
+    with pytest.raises(ValidationFailed, match="PDF, JPEG or PNG"):
         upload_document(session, actor=hr, now=NOW, apprenticeship_id=record.id, kind="training_plan",
                         filename="plan.docx", data=b"PK\x03\x04 not a pdf", storage_dir=tmp_path)
-    with pytest.raises(ValidationFailed, match="不能超过 10 MB"):
+    with pytest.raises(ValidationFailed, match="at most 10 MB"):
         upload_document(session, actor=hr, now=NOW, apprenticeship_id=record.id, kind="training_plan",
                         filename="big.pdf", data=b"%PDF-" + b"0" * (10 * 1024 * 1024), storage_dir=tmp_path)
-    with pytest.raises(ValidationFailed, match="培训费用") as refused:
+    with pytest.raises(ValidationFailed, match="training fee") as refused:
         upload_document(session, actor=hr, now=NOW, apprenticeship_id=record.id, kind="cooperation_agreement",
                         filename="coop.pdf", data=pdf_bytes(), storage_dir=tmp_path)
     assert refused.value.field == "fee"
@@ -134,24 +139,24 @@ def test_documents_are_checked_stored_and_hashed(session, hr, tmp_path):
 def test_after_filing_documents_are_frozen(session, hr, tmp_path):
     record = file_apprenticeship(session, hr, make_apprenticeship(session, hr), tmp_path)
     assert record.status == "filed" and record.filed_at == NOW
-    with pytest.raises(InvalidTransition, match="材料不能再更换"):
+    with pytest.raises(InvalidTransition, match="can no longer be replaced"):
         upload_document(session, actor=hr, now=NOW, apprenticeship_id=record.id, kind="training_plan",
                         filename="plan2.pdf", data=pdf_bytes("v2"), storage_dir=tmp_path)
 
 
 def test_state_machine_and_audit(session, hr, tmp_path):
     record = make_apprenticeship(session, hr)
-    with pytest.raises(InvalidTransition, match="不能从“待备案”变为“培养中”"):
+    with pytest.raises(InvalidTransition, match="cannot change from “Planned \\(not filed\\)” to “Apprenticeship under way”"):
         change_apprenticeship_status(session, actor=hr, now=NOW, apprenticeship_id=record.id, to_status="in_training")
     file_apprenticeship(session, hr, record, tmp_path)
     change_apprenticeship_status(session, actor=hr, now=NOW, apprenticeship_id=record.id, to_status="in_training")
-    with pytest.raises(InvalidTransition, match="提前完成须说明原因"):
+    with pytest.raises(InvalidTransition, match="reason for completing early"):
         change_apprenticeship_status(session, actor=hr, now=NOW, apprenticeship_id=record.id, to_status="completed")
     change_apprenticeship_status(session, actor=hr, now=NOW, apprenticeship_id=record.id, to_status="completed",
                                  reason="提前通过企业考核")
     assert record.completed_on == TODAY and record.ready_for_assessment_at == NOW
     assert record.early_completion_reason == "提前通过企业考核"
-    with pytest.raises(InvalidTransition, match="不能从“已完成”变为“已终止”"):
+    with pytest.raises(InvalidTransition, match="cannot change from “Training completed” to “Terminated”"):
         change_apprenticeship_status(session, actor=hr, now=NOW, apprenticeship_id=record.id, to_status="terminated",
                                      reason="x")
     events = session.scalars(select(AuditEvent).where(AuditEvent.action == "apprenticeship.status")).all()
@@ -170,13 +175,13 @@ def test_start_waits_for_the_planned_start(session, hr, tmp_path):
     start = TODAY + timedelta(days=10)
     record = make_apprenticeship(session, hr, planned_start=start, planned_end=start + timedelta(days=500))
     file_apprenticeship(session, hr, record, tmp_path)
-    with pytest.raises(InvalidTransition, match="尚未到开始日期"):
+    with pytest.raises(InvalidTransition, match="has not come yet"):
         change_apprenticeship_status(session, actor=hr, now=NOW, apprenticeship_id=record.id, to_status="in_training")
 
 
 def test_termination_needs_a_reason(session, hr):
     record = make_apprenticeship(session, hr)
-    with pytest.raises(ValidationFailed, match="须说明原因"):
+    with pytest.raises(ValidationFailed, match="reason for terminating"):
         change_apprenticeship_status(session, actor=hr, now=NOW, apprenticeship_id=record.id, to_status="terminated")
     change_apprenticeship_status(session, actor=hr, now=NOW, apprenticeship_id=record.id, to_status="terminated",
                                  reason="本人离职")
@@ -185,11 +190,11 @@ def test_termination_needs_a_reason(session, hr):
 
 def test_logbook_entry_and_mentor_sign_off(session, hr, tmp_path):
     record = file_apprenticeship(session, hr, make_apprenticeship(session, hr), tmp_path)
-    with pytest.raises(InvalidTransition, match="只有培养中的学徒可以记录日志"):
+    with pytest.raises(InvalidTransition, match="Only an apprenticeship under way keeps a logbook"):
         add_logbook_entry(session, actor=hr, now=NOW, apprenticeship_id=record.id, entry_date=TODAY,
                           work_done="配电柜接线", skills="低压配电", hours=8)
     change_apprenticeship_status(session, actor=hr, now=NOW, apprenticeship_id=record.id, to_status="in_training")
-    with pytest.raises(ValidationFailed, match="晚于今天"):
+    with pytest.raises(ValidationFailed, match="is after today"):
         add_logbook_entry(session, actor=hr, now=NOW, apprenticeship_id=record.id,
                           entry_date=TODAY + timedelta(days=1), work_done="x", skills="y", hours=8)
     entry = add_logbook_entry(session, actor=hr, now=NOW, apprenticeship_id=record.id, entry_date=TODAY,
@@ -197,20 +202,20 @@ def test_logbook_entry_and_mentor_sign_off(session, hr, tmp_path):
     sign_logbook_entry(session, actor=hr, now=NOW, entry_id=entry.id)
     assert entry.signed_mentor_name == "刘师傅" and entry.signed_off_by_id == hr.id
     assert record.logbook_hours == 7.5
-    with pytest.raises(InvalidTransition, match="已于 .* 由导师 刘师傅 签认"):
+    with pytest.raises(InvalidTransition, match="Mentor 刘师傅 already signed this entry off on "):
         sign_logbook_entry(session, actor=hr, now=NOW, entry_id=entry.id)
 
 
 def test_enterprise_awards_the_apprentice_grade_once(session, hr, tmp_path):
     record = make_apprenticeship(session, hr)
-    with pytest.raises(InvalidTransition, match="不能授予学徒工等级"):
+    with pytest.raises(InvalidTransition, match="the apprentice grade cannot be awarded"):
         award_apprentice_grade(session, actor=hr, now=NOW, apprenticeship_id=record.id)
     file_apprenticeship(session, hr, record, tmp_path)
     award = award_apprentice_grade(session, actor=hr, now=NOW, apprenticeship_id=record.id)
     assert (award.grade_key, award.route, award.level_digit) == ("apprentice", "enterprise_appointment", None)
     assert award.awarded_by_org_id == hr.organisation_id and award.source_type == "apprenticeship"
     assert current_levels(session, record.person_id)["6-31-01-03"].grade_key == "apprentice"
-    with pytest.raises(ValidationFailed, match="已因本次学徒培养获得学徒工等级"):
+    with pytest.raises(ValidationFailed, match="already holds the apprentice grade"):
         award_apprentice_grade(session, actor=hr, now=NOW, apprenticeship_id=record.id)
 
 

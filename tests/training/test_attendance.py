@@ -12,6 +12,7 @@ from app.training.attendance import AttendanceMark, class_roster, record_attenda
 from app.training.enrolments import enrol_person, withdraw_enrolment
 from app.training.models import Attendance
 from app.training.progress import Progress, completion_shortfall
+from app.translation import in_chinese
 from tests.factories import NOW
 from tests.training.factories import institution_staff, make_class, make_session, trainee
 
@@ -50,11 +51,11 @@ def test_correcting_a_sheet_updates_rows_and_audits_only_changes(session, setup)
 
 
 @pytest.mark.parametrize(("mark", "message"), [
-    (("present", "9"), "出勤学时 9 超过本次课 8 学时"),
-    (("absent", "2"), "缺勤时学时应为 0"),
-    (("late", None), "迟到/早退请填写实际学时"),
-    (("present", "-1"), "不能为负数"),
-    (("sick", None), "未知的考勤状态"),
+    (("present", "9"), "9 hours attended exceed the session's 8 hours"),
+    (("absent", "2"), "an absence has 0 hours"),
+    (("late", None), "enter the hours actually attended"),
+    (("present", "-1"), "cannot be negative"),
+    (("sick", None), "unknown attendance status"),
 ])
 def test_bad_lines_refuse_the_whole_sheet(session, setup, mark, message):
     staff, _klass, (a, b, _c), lessons = setup
@@ -68,11 +69,11 @@ def test_bad_lines_refuse_the_whole_sheet(session, setup, mark, message):
 
 def test_future_sessions_and_withdrawn_trainees_are_refused(session, setup):
     staff, _klass, (a, b, _c), lessons = setup
-    with pytest.raises(ValidationFailed, match="尚未到"):
+    with pytest.raises(ValidationFailed, match="has not come yet"):
         record_attendance(session, actor=staff, now=NOW, session_id=lessons[3].id,
                           marks=[AttendanceMark(a.id, "present")])
-    withdraw_enrolment(session, actor=staff, now=NOW, enrolment_id=b.id)
-    with pytest.raises(ValidationFailed, match="乙二 已退出，不能再修改考勤"):
+    withdraw_enrolment(session, actor=staff, now=NOW, enrolment_id=b.id, reason="moved away")
+    with pytest.raises(ValidationFailed, match="乙二 is Withdrawn: attendance can no longer be changed"):
         record_attendance(session, actor=staff, now=NOW, session_id=lessons[0].id,
                           marks=[AttendanceMark(b.id, "present")])
 
@@ -102,6 +103,7 @@ def test_roster_shows_hours_share_and_on_track(session, setup):
 def test_progress_arithmetic():
     assert Progress(Decimal(0), 300, Decimal("0.80"), Decimal(0)).on_track is None
     assert Progress(Decimal(20), 300, Decimal("0.80"), Decimal(25)).on_track is True
-    assert completion_shortfall(Decimal("96"), 150, Decimal("0.80")) == \
-        "已出勤 96 学时，需达到 120 学时（参考学时 150 × 80%）"
+    shortfall = completion_shortfall(Decimal("96"), 150, Decimal("0.80"))
+    assert shortfall.params == {"attended": "96", "needed": "120", "reference": 150, "share": "80%"}
+    assert in_chinese(shortfall) == "已出勤 96 学时，需达到 120 学时（参考学时 150 × 80%）"  # the catalogue
     assert completion_shortfall(Decimal("120"), 150, Decimal("0.80")) is None

@@ -4,15 +4,17 @@ import io
 from datetime import date
 
 import pytest
+from babel.support import Translations
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from app import pii
 from app.errors import ValidationFailed
 from app.spreadsheets import SheetRow, error_workbook, read_table, simple_workbook
-from app.training.enrolment_import import COLUMNS, import_enrolments
-from app.training.enrolments import enrol_person
+from app.training.enrolment_import import COLUMNS, import_enrolments, template_workbook
+from app.training.enrolments import NAME_MISMATCH, NOT_REGISTERED, enrol_person
 from app.training.models import Enrolment
+from app.translation import TRANSLATIONS_DIR, in_chinese
 from tests.factories import NOW
 from tests.people.factories import resident_id
 from tests.training.factories import institution_staff, make_class, trainee
@@ -61,14 +63,21 @@ def test_any_bad_row_means_nothing_is_enrolled(session):
         ("张三", "", number(session, good)),
     )
     outcome = import_enrolments(session, actor=staff, now=NOW, class_id=klass.id, headers=list(COLUMNS), rows=sheet)
-    found = [(e.row, e.column, e.message) for e in outcome.errors]
-    assert found[0] == (3, "姓名", "姓名与该证件号码登记的姓名不一致")
-    assert found[1] == (4, "证件号码", "该人员尚未登记，请先登记人员信息")
-    assert found[2][:2] == (5, "证件号码") and "校验位" in found[2][2]
-    assert found[3][:2] == (6, "证件号码") and "不在 16–65 周岁" in found[3][2]
-    assert found[4] == (7, "证件号码", "钱五 已在本班报名（状态：已报名），不能重复报名")
-    assert found[5] == (8, "证件类型", "不认识的证件类型“军官证”")
-    assert found[6] == (9, "证件号码", "与第 2 行是同一人")
+    found = [(e.row, e.column, e.message.template) for e in outcome.errors]
+    assert found[0] == (3, "姓名", NAME_MISMATCH.template)
+    assert found[1] == (4, "证件号码", NOT_REGISTERED.template)
+    assert found[2][:2] == (5, "证件号码")  # wrong check digit
+    assert found[3] == (6, "证件号码", "{name} is {age} on the class's start date ({start}), outside the working age "
+                                      "of {low}–{high}.")
+    assert found[4] == (7, "证件号码", "{name} is already enrolled in this class (status: {status}) and cannot enrol "
+                                      "twice.")
+    assert outcome.errors[4].message.params["name"] == "钱五"
+    assert found[5] == (8, "证件类型", "Unknown ID type “{id_type}”.")
+    assert outcome.errors[5].message.params == {"id_type": "军官证"}
+    assert found[6] == (9, "证件号码", "The same person as in row {row}.")
+    assert outcome.errors[6].message.params == {"row": 2}
+    # Row errors stay marked messages; the catalogue still reads as before in Chinese.
+    assert in_chinese(outcome.errors[4].message) == "钱五 已在本班报名（状态：已报名），不能重复报名"
     assert outcome.enrolments == [] and enrolled(session, klass) == 1
 
 
@@ -80,7 +89,7 @@ def test_capacity_is_checked_for_the_whole_file(session):
     sheet = rows(*[(p.name, "居民身份证", number(session, p)) for p in people])
     outcome = import_enrolments(session, actor=staff, now=NOW, class_id=klass.id, headers=list(COLUMNS), rows=sheet)
     assert [(e.row, e.column) for e in outcome.errors] == [(4, "姓名")]
-    assert "本班容量 3 人，已报名 1 人，本次 3 人，多出 1 人" in outcome.errors[0].message
+    assert outcome.errors[0].message.params == {"capacity": 3, "taken": 1, "adding": 3, "over": 1}
     assert enrolled(session, klass) == 1
 
 
@@ -90,12 +99,34 @@ def test_error_sheet_marks_the_rows(session):
     sheet = rows(("无名", "居民身份证", resident_id()))
     outcome = import_enrolments(session, actor=staff, now=NOW, class_id=klass.id, headers=list(COLUMNS), rows=sheet)
     book = load_workbook(io.BytesIO(error_workbook(list(COLUMNS), sheet, outcome.errors)))
-    assert book["数据"]["D2"].value == "证件号码：该人员尚未登记，请先登记人员信息"
+    assert book["数据"]["D2"].value.startswith("证件号码：")
     assert book["错误清单"]["A2"].value == 2
 
 
 def test_missing_columns_are_refused(session):
     staff = institution_staff(session)
     klass = make_class(session, staff)
-    with pytest.raises(ValidationFailed, match="缺少必需的列：证件号码"):
+    with pytest.raises(ValidationFailed) as refused:
         import_enrolments(session, actor=staff, now=NOW, class_id=klass.id, headers=["姓名", "证件类型"], rows=[])
+    assert refused.value.field == "file" and "证件号码" in refused.value.message
+
+
+def test_a_sheet_with_english_headers_is_accepted(session):
+    staff = institution_staff(session)
+    klass = make_class(session, staff)
+    person = trainee(session, staff, name="张三")
+    headers = ["Fullname", "IDtype", "IDnumber"]  # as read_table normalises "Full name", "ID type", "ID number"
+    sheet = [SheetRow(2, dict(zip(headers, ("张三", "", number(session, person)), strict=True)))]
+    outcome = import_enrolments(session, actor=staff, now=NOW, class_id=klass.id, headers=headers, rows=sheet)
+    assert outcome.errors == [] and [e.person_id for e in outcome.enrolments] == [person.id]
+
+
+def test_the_template_speaks_the_users_language():
+    english = load_workbook(io.BytesIO(template_workbook())).active
+    assert english.title == "Enrolment list"
+    assert [c.value for c in english[1]] == ["Full name", "ID type", "ID number"]
+    zh = Translations.load(str(TRANSLATIONS_DIR), ["zh"]).gettext
+    chinese = load_workbook(io.BytesIO(template_workbook(zh))).active
+    assert chinese.title == "报名名单" and [c.value for c in chinese[1]] == list(COLUMNS)
+    headers, sheet = read_table(template_workbook(), "template.xlsx")
+    assert headers == ["Fullname", "IDtype", "IDnumber"] and next(sheet).values["Fullname"] == "张三"

@@ -19,6 +19,7 @@ from app.training.enrolments import (
     enrol_person,
     withdraw_enrolment,
 )
+from app.translation import in_chinese
 from tests.factories import NOW, make_user
 from tests.people.factories import resident_id
 from tests.training.factories import (
@@ -56,7 +57,7 @@ def test_capacity_is_enforced_with_the_numbers(session, staff):
     klass = make_class(session, staff, capacity=2)
     for _ in range(2):
         enrol_person(session, actor=staff, now=NOW, class_id=klass.id, person_id=trainee(session, staff).id)
-    with pytest.raises(ValidationFailed, match="本班容量 2 人，已报名 2 人，不能再报名"):
+    with pytest.raises(ValidationFailed, match="The class holds 2 people and 2 are enrolled"):
         enrol_person(session, actor=staff, now=NOW, class_id=klass.id, person_id=trainee(session, staff).id)
 
 
@@ -72,7 +73,7 @@ def test_duplicate_enrolment_is_refused(session, staff):
     klass = make_class(session, staff)
     person = trainee(session, staff, name="李四")
     enrol_person(session, actor=staff, now=NOW, class_id=klass.id, person_id=person.id)
-    with pytest.raises(ValidationFailed, match="李四 已在本班报名（状态：已报名），不能重复报名"):
+    with pytest.raises(ValidationFailed, match="李四 is already enrolled in this class \\(status: Enrolled\\)"):
         enrol_person(session, actor=staff, now=NOW, class_id=klass.id, person_id=person.id)
 
 
@@ -81,7 +82,7 @@ def test_working_age_on_the_class_start_date(session, staff):
     klass = make_class(session, staff, start_date=start, end_date=start + timedelta(days=20))
     old = trainee(session, staff, born=date(start.year - 66, start.month, start.day), name="王老")
     just_65 = trainee(session, staff, born=date(start.year - 66, start.month, start.day) + timedelta(days=1))
-    with pytest.raises(ValidationFailed, match=f"王老 开班时（{start.isoformat()}）66 周岁，不在 16–65 周岁"):
+    with pytest.raises(ValidationFailed, match=f"王老 is 66 on the class's start date \\({start.isoformat()}\\), outside the working age of 16–65"):
         enrol_person(session, actor=staff, now=NOW, class_id=klass.id, person_id=old.id)
     enrol_person(session, actor=staff, now=NOW, class_id=klass.id, person_id=just_65.id)
 
@@ -89,7 +90,7 @@ def test_working_age_on_the_class_start_date(session, staff):
 def test_age_upper_bound_is_a_class_setting(session, staff):
     klass = make_class(session, staff, max_age=60)
     person = trainee(session, staff, born=date(1963, 1, 1))
-    with pytest.raises(ValidationFailed, match="不在 16–60 周岁"):
+    with pytest.raises(ValidationFailed, match="outside the working age of 16–60"):
         enrol_person(session, actor=staff, now=NOW, class_id=klass.id, person_id=person.id)
 
 
@@ -98,7 +99,7 @@ def test_person_turning_16_after_the_start_is_refused(session, staff):
     start = NOW.date() - timedelta(days=30)
     klass = make_class(session, staff, start_date=start, end_date=start + timedelta(days=60))
     young = trainee(session, staff, born=date(NOW.year - 16, NOW.month, NOW.day) - timedelta(days=1))
-    with pytest.raises(ValidationFailed, match="15 周岁"):
+    with pytest.raises(ValidationFailed, match="is 15 on"):
         enrol_person(session, actor=staff, now=NOW, class_id=klass.id, person_id=young.id)
 
 
@@ -106,7 +107,7 @@ def test_enrol_by_identity_finds_registered_people_and_grants_access(session, st
     klass = make_class(session, staff)
     number = resident_id()
     person = trainee(session, institution_staff(session), name="赵六", id_number=number)
-    with pytest.raises(ValidationFailed, match="姓名与该证件号码登记的姓名不一致") as refused:
+    with pytest.raises(ValidationFailed, match="The name differs") as refused:
         enrol_by_identity(session, actor=staff, now=NOW, class_id=klass.id, name="赵七", id_type="resident_id",
                           id_number=number)
     assert refused.value.field == "name"
@@ -114,9 +115,10 @@ def test_enrol_by_identity_finds_registered_people_and_grants_access(session, st
         enrol_by_identity(session, actor=staff, now=NOW, class_id=klass.id, name="赵六", id_type="resident_id",
                           id_number=resident_id())
     assert refused.value.field == "id_number"
-    with pytest.raises(ValidationFailed, match="校验位"):
+    with pytest.raises(ValidationFailed) as refused:  # wrong check digit
         enrol_by_identity(session, actor=staff, now=NOW, class_id=klass.id, name="赵六", id_type="resident_id",
                           id_number="110105194912310029")
+    assert refused.value.field == "id_number"
     enrolment = enrol_by_identity(session, actor=staff, now=NOW, class_id=klass.id, name="赵六",
                                   id_type="resident_id", id_number=number.lower())
     assert enrolment.person_id == person.id
@@ -128,10 +130,10 @@ def test_enrol_by_identity_finds_registered_people_and_grants_access(session, st
 def test_illegal_transitions_name_from_and_to(session, staff):
     klass = make_class(session, staff)
     enrolment = enrol_person(session, actor=staff, now=NOW, class_id=klass.id, person_id=trainee(session, staff).id)
-    with pytest.raises(InvalidTransition, match="不能从“已报名”变为“已结业”"):
+    with pytest.raises(InvalidTransition, match="cannot change from “Enrolled” to “Completed”"):
         complete_enrolment(session, actor=staff, now=NOW, enrolment_id=enrolment.id)
-    withdraw_enrolment(session, actor=staff, now=NOW, enrolment_id=enrolment.id)
-    with pytest.raises(InvalidTransition, match="不能从“已退出”变为“在训”"):
+    withdraw_enrolment(session, actor=staff, now=NOW, enrolment_id=enrolment.id, reason="moved away")
+    with pytest.raises(InvalidTransition, match="cannot change from “Withdrawn” to “In training”"):
         change_enrolment_status(session, actor=staff, now=NOW, enrolment_id=enrolment.id, to_status="in_training")
     events = session.scalars(select(AuditEvent).where(AuditEvent.action == "enrolment.status")).all()
     assert [(e.old_value, e.new_value) for e in events] == [({"status": "enrolled"}, {"status": "withdrawn"})]
@@ -148,7 +150,9 @@ def test_completion_requires_the_attendance_bar_with_the_numbers(session, staff)
     assert enrolment.status == "in_training"
     with pytest.raises(ValidationFailed) as refused:
         complete_enrolment(session, actor=staff, now=NOW, enrolment_id=enrolment.id)
-    assert refused.value.message == "孙八：已出勤 6.5 学时，需达到 240 学时（参考学时 300 × 80%）"
+    assert refused.value.field == "status"
+    assert refused.value.message == "孙八: 6.5 hours attended; 240 are needed (300 reference hours × 80%)."
+    assert in_chinese(refused.value.message) == "孙八：已出勤 6.5 学时，需达到 240 学时（参考学时 300 × 80%）"
     assert enrolment.status == "in_training"
 
 
@@ -168,7 +172,18 @@ def test_transitions_belong_to_the_running_institution(session, staff):
     klass = make_class(session, staff)
     enrolment = enrol_person(session, actor=staff, now=NOW, class_id=klass.id, person_id=trainee(session, staff).id)
     with pytest.raises(NotFound):
-        withdraw_enrolment(session, actor=institution_staff(session), now=NOW, enrolment_id=enrolment.id)
+        withdraw_enrolment(session, actor=institution_staff(session), now=NOW, enrolment_id=enrolment.id,
+                           reason="found a job")
+
+
+@pytest.mark.parametrize("reason", [None, "", "   "])
+def test_withdrawal_needs_a_reason(session, staff, reason):
+    klass = make_class(session, staff)
+    enrolment = enrol_person(session, actor=staff, now=NOW, class_id=klass.id, person_id=trainee(session, staff).id)
+    with pytest.raises(ValidationFailed) as refused:
+        withdraw_enrolment(session, actor=staff, now=NOW, enrolment_id=enrolment.id, reason=reason)
+    assert refused.value.field == "reason"
+    assert enrolment.status == "enrolled"
 
 
 def test_pipeline_counts_trainees_of_linked_projects(session, staff):
@@ -178,6 +193,6 @@ def test_pipeline_counts_trainees_of_linked_projects(session, staff):
     klass = make_class(session, staff, project=project)
     people = [trainee(session, staff) for _ in range(3)]
     enrolments = [enrol_person(session, actor=staff, now=NOW, class_id=klass.id, person_id=p.id) for p in people]
-    withdraw_enrolment(session, actor=staff, now=NOW, enrolment_id=enrolments[0].id)
+    withdraw_enrolment(session, actor=staff, now=NOW, enrolment_id=enrolments[0].id, reason="found a job")
     make_class(session, staff)  # an unlinked project's class does not count
     assert demand_pipeline_counts(session, demand.id) == {"trained": 2, "completed": 0, "assessed": 0, "placed": 0}

@@ -28,7 +28,7 @@ def test_project_copies_reference_hours_from_the_standard_level(session):
 
 def test_target_level_must_exist_in_the_current_standard(session):
     staff = institution_staff(session)
-    with pytest.raises(ValidationFailed, match="没有该等级，可选：四级/中级工、三级/高级工") as refused:
+    with pytest.raises(ValidationFailed, match="has no such level") as refused:
         make_project(session, staff, code="6-30-99-00", level=5)
     assert refused.value.field == "target_level_digit"
 
@@ -45,10 +45,10 @@ def test_projects_link_open_demands_of_the_same_occupation(session):
     welder = make_demand(session, hr, code="6-18-02-04", min_level_digit=None, title="焊工")
     project = make_project(session, staff, demand_ids=[electrician.id])
     assert [d.id for d in project.demands] == [electrician.id]
-    with pytest.raises(ValidationFailed, match="职业为焊工，与项目职业电工不一致"):
+    with pytest.raises(ValidationFailed, match="is for 焊工, not the project's occupation 电工"):
         set_project_demands(session, actor=staff, now=NOW, project_id=project.id, demand_ids=[welder.id])
     closed = make_demand(session, hr)
-    change_demand_status(session, actor=hr, now=NOW, demand_id=closed.id, to_status="closed")
+    change_demand_status(session, actor=hr, now=NOW, demand_id=closed.id, to_status="closed", reason="plan changed")
     with pytest.raises(NotFound):
         set_project_demands(session, actor=staff, now=NOW, project_id=project.id, demand_ids=[closed.id])
 
@@ -78,11 +78,11 @@ def test_other_institution_gets_not_found(session):
 
 
 @pytest.mark.parametrize(("kwargs", "field", "message"), [
-    ({"end_date": TODAY - timedelta(days=1)}, "end_date", "早于开班日期"),
-    ({"capacity": 0}, "capacity", "班级容量"),
-    ({"completion_threshold": "1.5"}, "completion_threshold", "1%–100%"),
-    ({"max_age": 16}, "max_age", "年龄上限"),
-    ({"venue": ""}, "venue", "培训地点"),
+    ({"end_date": TODAY - timedelta(days=1)}, "end_date", "is before the start date"),
+    ({"capacity": 0}, "capacity", "class capacity"),
+    ({"completion_threshold": "1.5"}, "completion_threshold", "between 1 and 100 per cent"),
+    ({"max_age": 16}, "max_age", "age limit"),
+    ({"venue": ""}, "venue", "Enter the venue"),
 ])
 def test_class_rules(session, kwargs, field, message):
     staff = institution_staff(session)
@@ -96,7 +96,7 @@ def test_class_teachers_must_be_staff_of_the_institution(session):
     colleague = institution_staff(session, org=staff.organisation)
     klass = make_class(session, staff, teacher_ids=[colleague.id])
     assert klass.teachers == [colleague]
-    with pytest.raises(ValidationFailed, match="本机构工作人员"):
+    with pytest.raises(ValidationFailed, match="staff of this institution"):
         make_class(session, staff, teacher_ids=[institution_staff(session).id])
 
 
@@ -104,13 +104,13 @@ def test_sessions_stay_inside_the_class_and_do_not_overlap(session):
     staff = institution_staff(session)
     klass = make_class(session, staff)
     make_session(session, staff, klass, start=(8, 0), end=(12, 0), hours="4")
-    with pytest.raises(ValidationFailed, match="时间重叠"):
+    with pytest.raises(ValidationFailed, match="overlaps the session"):
         make_session(session, staff, klass, start=(11, 0), end=(13, 0), hours="2")
-    with pytest.raises(ValidationFailed, match="学时 5 超过上课时长 4 小时"):
+    with pytest.raises(ValidationFailed, match="5 hours exceed the session's length of 4 hours"):
         make_session(session, staff, klass, start=(13, 0), end=(17, 0), hours="5")
-    with pytest.raises(ValidationFailed, match="开班期间"):
+    with pytest.raises(ValidationFailed, match="within the class period"):
         make_session(session, staff, klass, on=klass.end_date + timedelta(days=1))
-    with pytest.raises(ValidationFailed, match="晚于上课时间"):
+    with pytest.raises(ValidationFailed, match="must end after it starts"):
         add_session(session, actor=staff, now=NOW, class_id=klass.id, session_date=TODAY, start_time=time(14),
                     end_time=time(13), hours=Decimal(1), topic="x")
     assert [s.hours for s in klass.sessions] == [Decimal("4.0")]

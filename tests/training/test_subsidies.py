@@ -50,7 +50,7 @@ def test_city_rate_wins_over_the_province_and_periods_do_not_overlap(session, ad
     assert rate_for(session, level_digit=4, city_code="2103", on=TODAY).amount_per_year == Decimal("5500.00")
     assert rate_for(session, level_digit=4, city_code="2101", on=TODAY).amount_per_year == Decimal("5000.00")
     assert rate_for(session, level_digit=4, city_code="2103", on=date(2024, 6, 1)).city_code is None
-    with pytest.raises(ValidationFailed, match="期间重叠"):
+    with pytest.raises(ValidationFailed, match="overlaps the existing rate"):
         add_subsidy_rate(session, actor=admin, now=NOW, level_digit=4, city_code="2103",
                          amount_per_year=Decimal(5800), effective_from=date(2026, 1, 1))
     with pytest.raises(NotAllowed):
@@ -73,18 +73,18 @@ def test_advance_up_to_half_after_filing(session, admin, hr, tmp_path):
     position = subsidy_position(session, record)
     assert position.total == Decimal("10000.00") and position.advance_payable == Decimal("5000.00")
     pay(session, admin, record, "advance", "3000")
-    with pytest.raises(ValidationFailed, match="预拨金额 2500.00 元超过可预拨额度 2000.00 元"):
+    with pytest.raises(ValidationFailed, match="The advance of 2500.00 yuan exceeds the 2000.00 yuan"):
         pay(session, admin, record, "advance", "2500")
     pay(session, admin, record, "advance", "2000")
     position = subsidy_position(session, record)
     assert position.advanced == Decimal("5000.00") and position.outstanding == Decimal("5000.00")
-    with pytest.raises(ValidationFailed, match="取得目标等级"):
+    with pytest.raises(ValidationFailed, match="holds a certificate at the target level"):
         pay(session, admin, record, "final", "5000")
 
 
 def test_no_advance_before_filing(session, admin, hr):
     record = make_apprenticeship(session, hr)
-    with pytest.raises(ValidationFailed, match="超过可预拨额度 0.00 元"):
+    with pytest.raises(ValidationFailed, match="exceeds the 0.00 yuan that may be advanced"):
         pay(session, admin, record, "advance", "100")
 
 
@@ -115,11 +115,11 @@ def test_terminated_after_an_advance_is_money_to_recover(session, admin, hr, tmp
                                  reason="学徒离职")
     position = subsidy_position(session, record)
     assert position.due == 0 and position.outstanding == 0 and position.to_recover == Decimal("4000.00")
-    with pytest.raises(ValidationFailed, match="超过可预拨额度 0.00 元"):
+    with pytest.raises(ValidationFailed, match="exceeds the 0.00 yuan that may be advanced"):
         pay(session, admin, record, "advance", "1000")
     pay(session, admin, record, "recovery", "1500")
     assert subsidy_position(session, record).to_recover == Decimal("2500.00")
-    with pytest.raises(ValidationFailed, match="追回金额 3000.00 元超过应追回金额 2500.00 元"):
+    with pytest.raises(ValidationFailed, match="The recovery of 3000.00 yuan exceeds the 2500.00 yuan to recover"):
         pay(session, admin, record, "recovery", "3000")
 
 

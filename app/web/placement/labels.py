@@ -1,16 +1,19 @@
-"""Translatable labels of the placement and reporting vocabularies, shared by their templates."""
+"""Template globals for the placement and reporting pages; the placement labels live in app.placement.vocabulary."""
 
 from __future__ import annotations
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-EVIDENCE_LABELS = {"labour_contract": _l("Labour contract"), "social_insurance": _l("Social-insurance record"),
-                   "wage_record": _l("Wage record"), "employment_registration": _l("Employment registration")}
-PLACEMENT_STATUS_LABELS = {"active": _l("At work"), "left": _l("Left"), "cancelled": _l("Cancelled")}
-OUTCOME_LABELS = {"retained": _l("Retained"), "left": _l("Left"), "unknown": _l("Unknown")}
-INVITATION_LABELS = {"invited": _l("Invited"), "interview": _l("Interview"), "offer": _l("Offer"),
-                     "hired": _l("Hired"), "declined": _l("Declined")}
+from app.placement.vocabulary import (
+    EVIDENCE_KINDS,
+    FOLLOW_UP_OUTCOMES,
+    INVITATION_STATUSES,
+    PLACEMENT_STATUSES,
+)
+
+# Subsidy claims and schemes belong to app.reporting (SCHEME_KINDS, CLAIM_STATUSES): these two tables go once
+# that package marks its own labels.
 CLAIM_LABELS = {"draft": _l("Draft"), "submitted": _l("Submitted"), "notice": _l("Public notice"),
                 "approved": _l("Approved"), "paid": _l("Paid"), "withdrawn": _l("Withdrawn")}
 SCHEME_LABELS = {"training": _l("Training subsidy"), "evaluation": _l("Evaluation subsidy"),
@@ -22,12 +25,12 @@ BADGES = {"active": "success", "left": "secondary", "cancelled": "dark", "retain
 
 
 def init_placement_labels(app: Flask) -> None:
-    """Make the labels available to every template (idempotent)."""
+    """Make the labels available to every template (idempotent); pages print them in the user's language."""
     if app.extensions.get("placement_labels"):
         return
     app.extensions["placement_labels"] = True
-    for name, table in (("evidence_label", EVIDENCE_LABELS), ("placement_status_label", PLACEMENT_STATUS_LABELS),
-                        ("outcome_label", OUTCOME_LABELS), ("invitation_label", INVITATION_LABELS),
+    for name, table in (("evidence_label", EVIDENCE_KINDS), ("placement_status_label", PLACEMENT_STATUSES),
+                        ("outcome_label", FOLLOW_UP_OUTCOMES), ("invitation_label", INVITATION_STATUSES),
                         ("claim_label", CLAIM_LABELS), ("scheme_label", SCHEME_LABELS)):
         app.add_template_global(lambda key, t=table: t.get(key, key), name)
     app.add_template_global(lambda key: BADGES.get(key, "secondary"), "placement_badge")

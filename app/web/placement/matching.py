@@ -10,6 +10,7 @@ from app.database import utcnow
 from app.demand.services import get_demand
 from app.extensions import db
 from app.people.access import person_in_scope
+from app.placement.exports import candidates_workbook
 from app.placement.invitations import (
     advance_invitation,
     get_invitation,
@@ -18,10 +19,8 @@ from app.placement.invitations import (
     invite_candidate,
 )
 from app.placement.matching import candidates_for_demand, demands_for_person
-from app.placement.vocabulary import INVITATION_STATUSES
-from app.reporting.exports import rows_workbook
 from app.web.access import current_actor, roles
-from app.web.actions import attempt, form_status, localize
+from app.web.actions import attempt, form_status
 from app.web.downloads import stash_download
 from app.web.placement.forms import HireForm, InvitationStatusForm, InviteForm
 from app.web.placement.views import USERS, XLSX, bp
@@ -39,12 +38,7 @@ def candidates(demand_id: int):
     with attempt(commit=False):  # a demand that cannot be matched (closed, expired) says why
         found = candidates_for_demand(db.session, actor=current_actor(), demand_id=demand.id, today=today)
     if request.args.get("export") == "xlsx":
-        rows = [[c.score, c.name, c.id_masked, _("; ").join(str(localize(r)) for r in c.reasons),
-                 localize(INVITATION_STATUSES[c.invitation_status]) if c.invitation_status else ""] for c in found]
-        headers = [_("Match score"), _("Full name"), _("ID number (masked)"), _("Reasons for the match"),
-                   _("Invitation status")]
-        return redirect(stash_download(rows_workbook(_("Candidate list"), headers, rows),
-                                       f"candidates-{demand.id}.xlsx", XLSX))
+        return redirect(stash_download(candidates_workbook(found, _), f"candidates-{demand.id}.xlsx", XLSX))
     return render_template("placement/candidates.html", demand=demand, candidates=found,
                            invitations=invitations_for_demand(db.session, demand_id=demand.id),
                            invite_form=InviteForm(formdata=None), status_form=InvitationStatusForm(formdata=None))

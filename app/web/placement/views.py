@@ -14,6 +14,7 @@ from app.demand.services import enterprises, list_demands
 from app.extensions import db
 from app.people.access import visible_clause
 from app.people.models import Person
+from app.placement.exports import follow_ups_workbook, placements_workbook
 from app.placement.followups import due_follow_ups, record_follow_up
 from app.placement.models import PlacementEvidence
 from app.placement.placements import (
@@ -25,10 +26,8 @@ from app.placement.placements import (
     registration_reminders,
 )
 from app.placement.scope import get_placement
-from app.placement.vocabulary import PLACEMENT_STATUSES
-from app.reporting.exports import rows_workbook
 from app.web.access import current_actor, roles
-from app.web.actions import attempt, form_status, localize
+from app.web.actions import attempt, form_status
 from app.web.downloads import stash_download
 from app.web.forms import choices
 from app.web.placement.forms import EvidenceForm, FollowUpForm, LeaveForm, PlacementForm
@@ -74,11 +73,7 @@ def index():
     status = request.args.get("status") or None
     placements = list_placements(db.session, actor=actor, status=status)
     if request.args.get("export") == "xlsx":
-        rows = [[p.person.name, p.enterprise.name, p.job_title, p.start_date.isoformat(), p.contract_months,
-                 p.monthly_wage, localize(PLACEMENT_STATUSES.get(p.status, p.status))] for p in placements]
-        headers = [_("Full name"), _("Enterprise"), _("Post"), _("Started work"), _("Contract months"),
-                   _("Monthly wage"), _("Status")]
-        return redirect(stash_download(rows_workbook(_("Placements"), headers, rows), "placements.xlsx", XLSX))
+        return redirect(stash_download(placements_workbook(placements, _), "placements.xlsx", XLSX))
     return render_template("placement/index.html", placements=placements, status=status or "", today=today,
                            reminders=registration_reminders(db.session, actor=actor, today=today),
                            due=due_follow_ups(db.session, actor=actor, today=today, limit=10))
@@ -221,8 +216,5 @@ def follow_ups():
     today = utcnow().date()
     due = due_follow_ups(db.session, actor=current_actor(), today=today)
     if request.args.get("export") == "xlsx":
-        rows = [[d.placement.person.name, d.placement.enterprise.name, d.follow_up.months,
-                 d.follow_up.due_on.isoformat(), _("Overdue") if d.overdue else ""] for d in due]
-        headers = [_("Full name"), _("Enterprise"), _("Follow-up (months)"), _("Follow-up due on"), _("Overdue")]
-        return redirect(stash_download(rows_workbook(_("Follow-up"), headers, rows), "follow-ups.xlsx", XLSX))
+        return redirect(stash_download(follow_ups_workbook(due, _), "follow-ups.xlsx", XLSX))
     return render_template("placement/follow_ups.html", due=due, today=today)

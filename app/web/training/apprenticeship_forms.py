@@ -18,9 +18,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from app.catalog.ladder import level_label
 from app.regions import LIAONING_CITIES
+from app.training.vocabulary import DOCUMENT_KINDS, PAYMENT_KINDS
 from app.web.demand.forms import optional_int
 from app.web.forms import choices
-from app.web.training.labels import DOCUMENT_LABELS, PAYMENT_LABELS
 
 TARGET_CHOICES = [(str(d), level_label(d)) for d in (4, 3, 2, 1)]
 ALL_LEVELS = [(str(d), level_label(d)) for d in (5, 4, 3, 2, 1)]
@@ -53,7 +53,7 @@ class ApprenticeshipForm(FlaskForm):
 class DocumentForm(FlaskForm):
     """Upload one of the three documents."""
 
-    kind = SelectField(_l("Document"), choices=choices(DOCUMENT_LABELS.items()))
+    kind = SelectField(_l("Document"), choices=choices(DOCUMENT_KINDS.items()))
     file = FileField(_l("File (PDF, JPEG or PNG, at most 10 MB)"),
                      validators=[FileRequired(), FileAllowed(["pdf", "jpg", "jpeg", "png"])])
     fee = DecimalField(_l("Training fee agreed (yuan)"), places=2, validators=[Optional(), NumberRange(0)],
@@ -92,7 +92,7 @@ class ConfirmForm(FlaskForm):
 class PaymentForm(FlaskForm):
     """Book a subsidy payment."""
 
-    kind = SelectField(_l("Kind"), choices=choices(PAYMENT_LABELS.items()))
+    kind = SelectField(_l("Kind"), choices=choices(PAYMENT_KINDS.items()))
     amount = DecimalField(_l("Amount (yuan)"), places=2, validators=[InputRequired(), NumberRange(0.01)])
     paid_on = DateField(_l("Paid on"), validators=[InputRequired()])
     reference = StringField(_l("Reference"), validators=[Optional(), Length(max=100)])

@@ -12,7 +12,7 @@ from app.accounts.roles import Role
 from app.certification.lifecycle import certificates_by_source
 from app.database import utcnow
 from app.extensions import db
-from app.spreadsheets import error_workbook, read_table, simple_workbook
+from app.spreadsheets import error_workbook, read_table
 from app.training.attendance import (
     OPEN_STATES,
     AttendanceMark,
@@ -20,7 +20,7 @@ from app.training.attendance import (
     record_attendance,
     session_sheet,
 )
-from app.training.enrolment_import import COLUMNS, import_enrolments
+from app.training.enrolment_import import import_enrolments, template_workbook
 from app.training.enrolments import change_enrolment_status, enrol_by_identity, get_enrolment
 from app.training.projects import add_session
 from app.web.access import current_actor, roles
@@ -108,7 +108,7 @@ def import_sheet(class_id: int):
 @roles(STAFF)
 def import_template():
     """An enrolment sheet with the three columns and one example row."""
-    data = simple_workbook("报名名单", COLUMNS, [("张三", "居民身份证", "11010519491231002X")], text_columns=[2])
+    data = template_workbook(_)
     return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=_("enrolment-template.xlsx"))
 
 

@@ -22,17 +22,17 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation
 
 from app.idnumbers import ID_TYPE_LABELS
+from app.training.vocabulary import ATTENDANCE_STATUSES, PROJECT_TYPES
 from app.web.accounts.forms import MultiCheckboxField
 from app.web.demand.forms import optional_int
 from app.web.forms import choices
-from app.web.training.labels import ATTENDANCE_LABELS, PROJECT_TYPE_LABELS
 
 
 class ProjectForm(FlaskForm):
     """Start a training project."""
 
     name = StringField(_l("Project name"), validators=[DataRequired(), Length(max=200)])
-    project_type = SelectField(_l("Training type"), choices=choices(PROJECT_TYPE_LABELS.items()))
+    project_type = SelectField(_l("Training type"), choices=choices(PROJECT_TYPES.items()))
     occupation_id = SelectField(_l("Occupation"), coerce=optional_int, validators=[InputRequired()])
     variant_name = StringField(_l("Sub-trade / direction"), validators=[Optional(), Length(max=100)])
     target_level_digit = SelectField(_l("Target level"), coerce=int, choices=[])
@@ -110,7 +110,7 @@ class AttendanceRow(Form):
     """One trainee's line on the sheet (a sub-form: the sheet carries the CSRF token)."""
 
     enrolment_id = HiddenField(validators=[DataRequired()])
-    status = SelectField(_l("Attendance"), choices=choices(ATTENDANCE_LABELS.items()), default="present")
+    status = SelectField(_l("Attendance"), choices=choices(ATTENDANCE_STATUSES.items()), default="present")
     hours = DecimalField(_l("Hours"), places=1, validators=[Optional(), NumberRange(0, 12)])
 
 
