@@ -54,6 +54,7 @@ def _finalize(value: object) -> object:
 def init_templating(app: Flask) -> None:
     """Register filters and globals; marked messages print in the request's language."""
     app.jinja_options = {**app.jinja_options, "finalize": _finalize}
+    app.jinja_env.finalize = _finalize  # the environment exists already (extensions touched it): set it there too
     app.add_template_filter(datetime_local, "datetime_local")
     app.add_template_global(level_label, "level_label")
     app.add_template_global(level_name, "level_name")

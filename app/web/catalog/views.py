@@ -213,7 +213,7 @@ def shortage():
                 if outcome.errors:
                     db.session.rollback()
                     errors = outcome.errors
-                    error_url = stash_download(error_workbook(headers, rows, errors),
+                    error_url = stash_download(error_workbook(headers, rows, errors, _),
                                                f"紧缺目录导入错误-{form.quarter.data}.xlsx", XLSX)
                     flash(_("Nothing was imported: %(n)s problems found.", n=len(errors)), "danger")
                 else:

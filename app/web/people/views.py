@@ -207,7 +207,7 @@ def import_sheet():
         else:
             if result.errors:
                 db.session.rollback()
-                error_url = stash_download(error_workbook(result.rows, result.errors),
+                error_url = stash_download(error_workbook(result.rows, result.errors, _),
                                            _("people-import-errors.xlsx"), XLSX)
             else:
                 db.session.commit()
@@ -222,7 +222,7 @@ def import_sheet():
 @authenticated
 def import_template():
     """The import template with an example row and notes on each column."""
-    return send_file(io.BytesIO(template_workbook()), mimetype=XLSX, as_attachment=True,
+    return send_file(io.BytesIO(template_workbook(_)), mimetype=XLSX, as_attachment=True,
                      download_name="人员导入模板.xlsx")
 
 
@@ -232,7 +232,7 @@ def export():
     """The people in scope (matching the search) as Excel, numbers masked."""
     search = request.args.get("q", "").strip() or None
     people = list_people(db.session, actor=current_actor(), search=search, limit=100_000)
-    return send_file(io.BytesIO(export_people_workbook(people)), mimetype=XLSX, as_attachment=True,
+    return send_file(io.BytesIO(export_people_workbook(people, _)), mimetype=XLSX, as_attachment=True,
                      download_name="人员名单.xlsx")
 
 

@@ -108,7 +108,7 @@ def import_sheet(class_id: int):
             if outcome.errors:
                 db.session.rollback()
                 errors = outcome.errors
-                error_url = stash_download(error_workbook(headers, rows, errors), _("enrolment-errors.xlsx"), XLSX)
+                error_url = stash_download(error_workbook(headers, rows, errors, _), _("enrolment-errors.xlsx"), XLSX)
                 flash(_("Nothing was imported: %(n)s problems found.", n=len(errors)), "danger")
             else:
                 db.session.commit()
