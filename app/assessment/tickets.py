@@ -13,7 +13,7 @@ from app.assessment.models import AssessmentPlan, Registration, SessionCandidate
 from app.assessment.registration import eligibility_summary, plan_heading
 from app.assessment.scope import LOCAL_ZONE, plan_visible
 from app.assessment.vocabulary import REGISTRATION_SOURCES, REGISTRATION_STATUSES
-from app.catalog.ladder import chinese_level_label
+from app.catalog.ladder import level_label
 from app.catalog.models import COMPONENT_LABELS
 from app.errors import InvalidTransition, NotFound
 from app.idnumbers import ID_TYPE_LABELS
@@ -106,7 +106,7 @@ def ticket_view(session: Session, registration: Registration, *, storage_dir: Pa
         ticket_number=registration.ticket_number, holder_name=_fit(person.name, "holder_name"),
         id_type=ID_TYPE_LABELS.get(person.id_type, person.id_type), id_masked=person.id_masked,
         plan_title=_fit(plan.title, "plan_title"), occupation_name=_fit(plan.occupation.name, "occupation_name"),
-        variant_name=_fit(plan.variant_name or "--", "variant_name"), level_label=chinese_level_label(plan.level_digit),
+        variant_name=_fit(plan.variant_name or "--", "variant_name"), level_label=level_label(plan.level_digit),
         org_name=_fit(plan.organisation.name, "org_name"), venue=_fit(plan.venue, "venue"),
         lines=tuple(lines), photo=_photo(storage_dir, person.photo_path),
     )
