@@ -1,6 +1,7 @@
 """Reading uploaded tables (xlsx, or CSV in UTF-8/GBK) into rows keyed by header, and error workbooks.
 
 Low, Flask-free module shared by every import (people, enrolments, shortage catalogue, bulk checks).
+Messages are marked (`N_`); workbooks shown to a user take the edge's `translate` (default: English ids).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 
 from app.errors import ValidationFailed
+from app.translation import N_, Message, Translate, render
 
 MAX_ROWS = 50_000
 
@@ -33,8 +35,8 @@ class CellError:
     """What is wrong, and where."""
 
     row: int
-    column: str
-    message: str
+    column: str  # the header as written in the file (data)
+    message: Message | str
 
 
 def normalise_header(text: object) -> str:
@@ -52,7 +54,7 @@ def _decode_csv(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ValidationFailed("CSV 文件编码无法识别，请另存为 UTF-8 或 GBK 编码", field="file")
+    raise ValidationFailed(N_("The CSV file's encoding is not recognised; save it as UTF-8 or GBK."), field="file")
 
 
 def read_table(data: bytes, filename: str) -> tuple[list[str], Iterator[SheetRow]]:
@@ -65,14 +67,15 @@ def read_table(data: bytes, filename: str) -> tuple[list[str], Iterator[SheetRow
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many types for a damaged file
-            raise ValidationFailed("无法读取该 Excel 文件，请确认是 .xlsx 格式且未损坏", field="file") from exc
+            raise ValidationFailed(N_("The Excel file cannot be read; make sure it is an .xlsx file and not damaged."),
+                                   field="file") from exc
         raw_rows = workbook.worksheets[0].iter_rows(values_only=True)
     else:
-        raise ValidationFailed("请上传 .xlsx 或 .csv 文件（旧版 .xls 请先另存为 .xlsx）", field="file")
+        raise ValidationFailed(N_("Upload an .xlsx or .csv file (save an old .xls file as .xlsx first)."), field="file")
     try:
         header_row = next(raw_rows)
     except StopIteration as exc:
-        raise ValidationFailed("文件是空的", field="file") from exc
+        raise ValidationFailed(N_("The file is empty."), field="file") from exc
     headers = [normalise_header(h) for h in header_row]
     return headers, _rows(headers, raw_rows)
 
@@ -80,7 +83,7 @@ def read_table(data: bytes, filename: str) -> tuple[list[str], Iterator[SheetRow
 def _rows(headers: list[str], raw_rows: Iterator[Sequence[object]]) -> Iterator[SheetRow]:
     for number, raw in enumerate(raw_rows, start=2):
         if number > MAX_ROWS + 1:
-            raise ValidationFailed(f"一次最多导入 {MAX_ROWS} 行", field="file")
+            raise ValidationFailed(N_("At most {limit} rows can be imported at once.", limit=MAX_ROWS), field="file")
         if raw is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in raw):
             continue
         yield SheetRow(number, {h: (raw[i] if i < len(raw) else None) for i, h in enumerate(headers) if h})
@@ -90,7 +93,8 @@ def require_headers(headers: Sequence[str], required: Sequence[str]) -> None:
     """Refuse a file missing any required column, naming every missing one."""
     missing = [h for h in required if h not in headers]
     if missing:
-        raise ValidationFailed(f"缺少必需的列：{'、'.join(missing)}（第 1 行应为表头）", field="file")
+        raise ValidationFailed(N_("Required columns are missing: {columns} (row 1 should be the header row).",
+                                  columns="; ".join(missing)), field="file")
 
 
 def cell_text(value: object) -> str:
@@ -110,7 +114,7 @@ def parse_date_cell(value: object) -> date:
         return value
     text = cell_text(value)
     if not text:
-        raise ValueError("日期为空")
+        raise ValueError(N_("The date is empty."))
     cleaned = text.replace("年", "-").replace("月", "-").replace("日", "").replace("/", "-").replace(".", "-")
     try:
         if cleaned.isdigit() and len(cleaned) == 8:
@@ -118,36 +122,45 @@ def parse_date_cell(value: object) -> date:
         year, month, day = (int(p) for p in cleaned.split("-"))
         return date(year, month, day)
     except ValueError as exc:
-        raise ValueError(f"日期“{text}”无法识别，请写成 2024-03-01") from exc
+        raise ValueError(N_("The date “{text}” is not recognised; write it as 2024-03-01.", text=text)) from exc
 
 
 ERROR_FILL = PatternFill("solid", start_color="FFF4CCCC", end_color="FFF4CCCC")
 
 
-def error_workbook(headers: Sequence[str], rows: Sequence[SheetRow], errors: Sequence[CellError]) -> bytes:
-    """The uploaded rows with an explanation column and bad cells in red, plus a sheet listing every error."""
+def _same(text: str) -> str:
+    return text
+
+
+def error_workbook(headers: Sequence[str], rows: Sequence[SheetRow], errors: Sequence[CellError],
+                   translate: Translate = _same) -> bytes:
+    """The uploaded rows with an explanation column and bad cells in red, plus a sheet listing every error.
+
+    Sheet names, headers and messages are in the language `translate` gives (the edge passes gettext).
+    """
     by_row: dict[int, list[CellError]] = {}
     for error in errors:
         by_row.setdefault(error.row, []).append(error)
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "数据"
+    sheet.title = render(N_("Data"), translate)
     columns = [h for h in headers if h]
-    sheet.append([*columns, "错误说明"])
+    sheet.append([*columns, render(N_("Errors"), translate)])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for out_row, row in enumerate(rows, start=2):
+        problems = [N_("{column}: {message}", column=e.column, message=e.message) for e in by_row.get(row.number, [])]
         sheet.append([_plain(row.values.get(h)) for h in columns] + [
-            "；".join(f"{e.column}：{e.message}" for e in by_row.get(row.number, []))
+            render(N_("; "), translate).join(render(problem, translate) for problem in problems)
         ])
         for error in by_row.get(row.number, []):
             if error.column in columns:
                 sheet.cell(row=out_row, column=columns.index(error.column) + 1).fill = ERROR_FILL
     _as_text(sheet)
-    listing = workbook.create_sheet("错误清单")
-    listing.append(["行号", "列", "原因"])
+    listing = workbook.create_sheet(render(N_("Error list"), translate))
+    listing.append([render(text, translate) for text in (N_("Row number"), N_("Column"), N_("What is wrong"))])
     for error in sorted(errors, key=lambda e: (e.row, e.column)):
-        listing.append([error.row, error.column, error.message])
+        listing.append([error.row, error.column, render(error.message, translate)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

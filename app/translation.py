@@ -13,7 +13,7 @@ are always Chinese, use `in_chinese`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -71,3 +71,14 @@ def _chinese() -> Translate:
 def in_chinese(value: Any) -> Any:
     """A marked message in Simplified Chinese whatever the request's language (certificates, tickets)."""
     return render(value, _chinese())
+
+
+def join_labels(items: Iterable[Any]) -> Any:
+    """Marked labels (or data) listed as one message: 'A, B, C' in English, 'A、B、C' in Chinese."""
+    items = list(items)
+    if not items:
+        return ""
+    joined = items[0]
+    for item in items[1:]:
+        joined = N_("{first}, {then}", first=joined, then=item)
+    return joined

@@ -16,6 +16,7 @@ from app.people.access import EDITOR_ROLES
 from app.people.levels import current_levels
 from app.people.models import Person
 from app.people.services import count_people, get_person, list_people, register_person
+from app.translation import N_
 from app.web.access import current_actor, roles
 
 EDITORS = tuple(EDITOR_ROLES)
@@ -89,7 +90,7 @@ def _date(value, field: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except (TypeError, ValueError) as exc:
-        raise ValidationFailed("日期格式应为 YYYY-MM-DD", field=field) from exc
+        raise ValidationFailed(N_("A date should be written YYYY-MM-DD."), field=field) from exc
 
 
 @bp.post("/people")
@@ -101,11 +102,11 @@ def people_create():
     data = json_body()
     groups = data.get("target_groups") or []
     if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
-        raise ValidationFailed("target_groups 应为字符串数组", field="target_groups")
+        raise ValidationFailed(N_("target_groups should be an array of strings."), field="target_groups")
     text = {k: data.get(k) for k in ("name", "id_type", "id_number", "phone", "gender", "education")}
     for key, value in text.items():
         if value is not None and not isinstance(value, str):
-            raise ValidationFailed(f"{key} 应为字符串", field=key)
+            raise ValidationFailed(N_("{key} should be a string.", key=key), field=key)
     person = register_person(
         db.session, actor=current_actor(), now=utcnow(), name=text["name"] or "", id_type=text["id_type"] or "",
         id_number=text["id_number"] or "", phone=text["phone"] or None, gender=text["gender"] or None,

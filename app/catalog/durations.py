@@ -11,6 +11,8 @@ import calendar
 from collections.abc import Iterable
 from datetime import date, timedelta
 
+from app.translation import N_, Message
+
 DAYS_PER_POOLED_MONTH = 30
 """Leftover days of separate work stints are pooled at this many days per month."""
 
@@ -69,11 +71,11 @@ def inclusive_end(last_day: date) -> date:
     return last_day + timedelta(days=1)
 
 
-def format_span(months: int) -> str:
-    """Return a month count in Chinese, e.g. 38 → '3 年 2 个月', 60 → '5 年', 7 → '7 个月'."""
+def format_span(months: int) -> Message:
+    """Return a marked month count, e.g. 38 → '3 year(s) 2 month(s)' ('3 年 2 个月'), 60 → '5 年', 7 → '7 个月'."""
     years, rest = divmod(months, 12)
     if years and rest:
-        return f"{years} 年 {rest} 个月"
+        return N_("{years} year(s) {months} month(s)", years=years, months=rest)
     if years:
-        return f"{years} 年"
-    return f"{rest} 个月"
+        return N_("{years} year(s)", years=years)
+    return N_("{months} month(s)", months=rest)

@@ -42,6 +42,7 @@ from app.catalog.eligibility_rules import (
     rank_of,
 )
 from app.catalog.ladder import LEVEL_DIGITS, level_name, level_or_above
+from app.translation import N_, Message, join_labels
 
 
 def _require(condition: bool, message: str) -> None:
@@ -139,11 +140,11 @@ class Applicant:
 
 
 class RouteFailure(NamedTuple):
-    """A route that did not qualify and every reason why, in Chinese."""
+    """A route that did not qualify and every reason why, as marked messages."""
 
     route_id: str
     route_label: str
-    reasons: tuple[str, ...]
+    reasons: tuple[Message, ...]
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,7 @@ class EligibilityResult:
     qualifying_routes: tuple[str, ...] = ()
 
     @property
-    def reasons(self) -> tuple[str, ...]:
+    def reasons(self) -> tuple[Message, ...]:
         """Return every failure reason, route by route."""
         return tuple(reason for failure in self.failures for reason in failure.reasons)
 
@@ -181,16 +182,12 @@ class _Context:
         return whole_months(start, self.as_of)
 
 
-def _work_label(scope: str) -> str:
-    return "相关工作年限" if scope == RELATED else "本职业工作年限"
-
-
-def _check_age(req: MinAge, ctx: _Context) -> str | None:
+def _check_age(req: MinAge, ctx: _Context) -> Message | None:
     age = ctx.months_since(ctx.applicant.birth_date) // 12
-    return None if age >= req.years else f"年龄 {age} 周岁，需年满 {req.years} 周岁"
+    return None if age >= req.years else N_("Aged {age}; must be at least {years}", age=age, years=req.years)
 
 
-def _check_work(req: MinWork, ctx: _Context) -> str | None:
+def _check_work(req: MinWork, ctx: _Context) -> Message | None:
     ranges = []
     for period in ctx.applicant.work:
         if not ctx.in_scope(period.occupation_code, period.related, req.scope):
@@ -200,10 +197,13 @@ def _check_work(req: MinWork, ctx: _Context) -> str | None:
     months = worked_months(ranges)
     if months >= req.total_months:
         return None
-    return f"{_work_label(req.scope)} {format_span(months)}，需满 {format_span(req.total_months)}"
+    if req.scope == RELATED:
+        return N_("Related work {span}; needs {needed}", span=format_span(months), needed=format_span(req.total_months))
+    return N_("Work in this occupation {span}; needs {needed}", span=format_span(months),
+              needed=format_span(req.total_months))
 
 
-def _check_certificate(req: MinCertificate, ctx: _Context) -> str | None:
+def _check_certificate(req: MinCertificate, ctx: _Context) -> Message | None:
     held = [
         cert
         for cert in ctx.applicant.certificates
@@ -212,25 +212,27 @@ def _check_certificate(req: MinCertificate, ctx: _Context) -> str | None:
         and ctx.in_scope(cert.occupation_code, cert.related, req.scope)
     ]
     if not held:
-        scope = "本职业" if req.scope == OCCUPATION else ""
-        return f"未持有{scope}{level_or_above(req.level)}证书"
+        if req.scope == OCCUPATION:
+            return N_("Holds no certificate of {level} in this occupation", level=level_or_above(req.level))
+        return N_("Holds no certificate of {level}", level=level_or_above(req.level))
     # The longest-held certificate is the applicant's best chance; on a tie name the senior level.
     best = min(held, key=lambda cert: (cert.issued_on, cert.level))
     months = ctx.months_since(best.issued_on)
     if months >= req.total_months:
         return None
-    return f"持{level_name(best.level)}证书 {format_span(months)}，需满 {format_span(req.total_months)}"
+    return N_("Has held a {level} certificate for {span}; needs {needed}", level=level_name(best.level),
+              span=format_span(months), needed=format_span(req.total_months))
 
 
-def _check_apprenticeship(req: Apprenticed, ctx: _Context) -> str | None:
+def _check_apprenticeship(req: Apprenticed, ctx: _Context) -> Message | None:
     done = any(
         item.completed_on <= ctx.as_of and ctx.in_scope(item.occupation_code, item.related, req.scope)
         for item in ctx.applicant.apprenticeships
     )
-    return None if done else f"未完成{SCOPE_NAMES[req.scope]}学徒期"
+    return None if done else N_("Has not completed an apprenticeship in {scope}", scope=SCOPE_NAMES[req.scope])
 
 
-def _check_school(req: SchoolGraduate, ctx: _Context) -> str | None:
+def _check_school(req: SchoolGraduate, ctx: _Context) -> Message | None:
     graduated = [
         school
         for school in ctx.applicant.schools
@@ -239,28 +241,30 @@ def _check_school(req: SchoolGraduate, ctx: _Context) -> str | None:
     if any(school.in_speciality for school in graduated):
         return None
     if graduated:
-        names = "、".join(dict.fromkeys(SCHOOL_TYPES[school.school_type] for school in graduated))
-        return f"{names}所学专业非本专业或相关专业"
-    return f"无{req.schools_text}本专业或相关专业毕业证书"
+        names = join_labels(dict.fromkeys(SCHOOL_TYPES[school.school_type] for school in graduated))
+        return N_("The speciality studied at {schools} is not this or a related one", schools=names)
+    return N_("No graduation certificate of a {schools} in the speciality or a related one",
+              schools=req.schools_text)
 
 
-def _check_education(req: MinEducation, ctx: _Context) -> str | None:
+def _check_education(req: MinEducation, ctx: _Context) -> Message | None:
     needed = rank_of(EDUCATION_LEVELS, req.level)
     high_enough = [
         item for item in ctx.applicant.education if rank_of(EDUCATION_LEVELS, item.level) >= needed
     ]
     if any(item.in_speciality for item in high_enough):
         return None
-    wanted = f"{EDUCATION_LEVELS[req.level]}及以上"
+    wanted = EDUCATION_LEVELS[req.level]
     if high_enough:
-        return f"{wanted}学历非本专业或相关专业"
+        return N_("The education of {level} or above is not in this or a related speciality", level=wanted)
     if not ctx.applicant.education:
-        return f"无学历记录，需{wanted}学历"
+        return N_("No education on record; needs {level} or above", level=wanted)
     highest = max(ctx.applicant.education, key=lambda item: rank_of(EDUCATION_LEVELS, item.level))
-    return f"最高学历{EDUCATION_LEVELS[highest.level]}，需{wanted}"
+    return N_("Highest education {highest}; needs {level} or above", highest=EDUCATION_LEVELS[highest.level],
+              level=wanted)
 
 
-def _check_title(req: MinTitle, ctx: _Context) -> str | None:
+def _check_title(req: MinTitle, ctx: _Context) -> Message | None:
     needed = rank_of(TITLE_LEVELS, req.level)
     high_enough = [
         title
@@ -268,19 +272,20 @@ def _check_title(req: MinTitle, ctx: _Context) -> str | None:
         if rank_of(TITLE_LEVELS, title.level) >= needed and title.obtained_on <= ctx.as_of
     ]
     matching = [title for title in high_enough if title.in_speciality]
-    wanted = f"{TITLE_LEVELS[req.level]}及以上"
+    wanted = TITLE_LEVELS[req.level]
     if not matching:
         if high_enough:
-            return f"{wanted}职称非本专业或相关专业"
-        return f"未取得{wanted}专业技术职称"
+            return N_("The title of {level} or above is not in this or a related speciality", level=wanted)
+        return N_("Has no professional title of {level} or above", level=wanted)
     best = min(matching, key=lambda title: (title.obtained_on, -rank_of(TITLE_LEVELS, title.level)))
     months = ctx.months_since(best.obtained_on)
     if months >= req.total_months:
         return None
-    return f"取得{TITLE_LEVELS[best.level]}职称 {format_span(months)}，需满 {format_span(req.total_months)}"
+    return N_("Has held a {level} professional title for {span}; needs {needed}", level=TITLE_LEVELS[best.level],
+              span=format_span(months), needed=format_span(req.total_months))
 
 
-def _check(requirement: Requirement, ctx: _Context) -> str | None:
+def _check(requirement: Requirement, ctx: _Context) -> Message | None:
     match requirement:
         case MinAge():
             return _check_age(requirement, ctx)
@@ -343,7 +348,7 @@ def evaluate_level(
     name = level_name(level)  # raises ValueError for anything but 1–5
     routes = rules.get(level)
     if not routes:
-        missing = f"该职业标准无{name}"
+        missing = N_("The occupation's standard has no {level}", level=name)
         return EligibilityResult(False, None, None, (RouteFailure("", missing, (missing,)),))
     return evaluate(
         routes, applicant, as_of=as_of, occupation_code=occupation_code, related_codes=related_codes

@@ -19,35 +19,39 @@ from typing import Any, ClassVar
 
 from app.catalog.durations import format_span
 from app.catalog.ladder import LEVEL_DIGITS, level_or_above
+from app.translation import N_, Message, join_labels
 
 OCCUPATION = "occupation"
 RELATED = "related"
-SCOPE_NAMES: dict[str, str] = {OCCUPATION: "本职业", RELATED: "本职业或相关职业"}
+SCOPE_NAMES: dict[str, Message] = {
+    OCCUPATION: N_("this occupation"), RELATED: N_("this or a related occupation"),
+}
 
-SCHOOL_TYPES: dict[str, str] = {
-    "technical_school": "技工学校",
-    "senior_technical_school": "高级技工学校",
-    "technician_college": "技师学院",
-    "vocational_school": "中等职业学校",
-    "higher_vocational": "高等职业学校",
+# Vocabularies with their marked labels (shown in the user's language; the Chinese form is the catalogue's).
+SCHOOL_TYPES: dict[str, Message] = {
+    "technical_school": N_("Technical school"),
+    "senior_technical_school": N_("Senior technical school"),
+    "technician_college": N_("Technician college"),
+    "vocational_school": N_("Secondary vocational school"),
+    "higher_vocational": N_("Higher vocational college"),
 }
 
 # Ordered from lowest to highest: "at least" comparisons use the position.
-EDUCATION_LEVELS: dict[str, str] = {
-    "junior_secondary": "初中",
-    "senior_secondary": "高中/中专",
-    "associate": "大专",
-    "bachelor": "本科",
-    "master": "硕士研究生",
-    "doctorate": "博士研究生",
+EDUCATION_LEVELS: dict[str, Message] = {
+    "junior_secondary": N_("Junior secondary school"),
+    "senior_secondary": N_("Senior secondary / secondary vocational school"),
+    "associate": N_("Associate degree"),
+    "bachelor": N_("Bachelor's degree"),
+    "master": N_("Master's degree"),
+    "doctorate": N_("Doctorate"),
 }
 
 # Ordered from lowest to highest, as EDUCATION_LEVELS.
-TITLE_LEVELS: dict[str, str] = {
-    "junior": "初级",
-    "intermediate": "中级",
-    "associate_senior": "副高级",
-    "senior": "正高级",
+TITLE_LEVELS: dict[str, Message] = {
+    "junior": N_("Junior title"),
+    "intermediate": N_("Intermediate title"),
+    "associate_senior": N_("Associate senior title"),
+    "senior": N_("Full senior title"),
 }
 
 MAX_YEARS = 80
@@ -93,7 +97,7 @@ def _check_span(req: Any) -> None:
     _check_int("months", req.months, 0, 11)
 
 
-def _span_text(years: int, months: int) -> str:
+def _span_text(years: int, months: int) -> Message:
     return format_span(years * 12 + months)
 
 
@@ -107,9 +111,9 @@ class MinAge:
     def __post_init__(self) -> None:
         _check_int("years", self.years, 0, MAX_YEARS)
 
-    def describe(self) -> str:
-        """Return the requirement in Chinese."""
-        return f"年满 {self.years} 周岁"
+    def describe(self) -> Message:
+        """Return the requirement as a marked message."""
+        return N_("Aged at least {years}", years=self.years)
 
 
 @dataclass(frozen=True)
@@ -130,9 +134,10 @@ class MinWork:
         """Return the required span in months."""
         return self.years * 12 + self.months
 
-    def describe(self) -> str:
-        """Return the requirement in Chinese."""
-        return f"累计从事{SCOPE_NAMES[self.scope]}工作满 {_span_text(self.years, self.months)}"
+    def describe(self) -> Message:
+        """Return the requirement as a marked message."""
+        return N_("Worked in {scope} for {span} in total", scope=SCOPE_NAMES[self.scope],
+                  span=_span_text(self.years, self.months))
 
 
 @dataclass(frozen=True)
@@ -156,12 +161,12 @@ class MinCertificate:
         """Return the required holding span in months."""
         return self.years * 12 + self.months
 
-    def describe(self) -> str:
-        """Return the requirement in Chinese."""
-        what = f"{SCOPE_NAMES[self.scope]}{level_or_above(self.level)}证书"
+    def describe(self) -> Message:
+        """Return the requirement as a marked message."""
+        what = N_("a certificate of {level} in {scope}", scope=SCOPE_NAMES[self.scope], level=level_or_above(self.level))
         if self.total_months == 0:
-            return f"持有{what}"
-        return f"取得{what}满 {_span_text(self.years, self.months)}"
+            return N_("Holds {what}", what=what)
+        return N_("Has held {what} for {span}", what=what, span=_span_text(self.years, self.months))
 
 
 @dataclass(frozen=True)
@@ -174,9 +179,9 @@ class Apprenticed:
     def __post_init__(self) -> None:
         _check_choice("scope", self.scope, SCOPE_NAMES)
 
-    def describe(self) -> str:
-        """Return the requirement in Chinese."""
-        return f"{SCOPE_NAMES[self.scope]}学徒期满"
+    def describe(self) -> Message:
+        """Return the requirement as a marked message."""
+        return N_("Completed an apprenticeship in {scope}", scope=SCOPE_NAMES[self.scope])
 
 
 @dataclass(frozen=True)
@@ -197,14 +202,17 @@ class SchoolGraduate:
         object.__setattr__(self, "types", tuple(self.types))
 
     @property
-    def schools_text(self) -> str:
-        """Return the accepted school types in Chinese, e.g. '高级技工学校或技师学院'."""
+    def schools_text(self) -> Message:
+        """Return the accepted school types, e.g. 'Senior technical school or Technician college'."""
         names = [SCHOOL_TYPES[school_type] for school_type in self.types]
-        return names[0] if len(names) == 1 else f"{'、'.join(names[:-1])}或{names[-1]}"
+        if len(names) == 1:
+            return names[0]
+        return N_("{first} or {last}", first=join_labels(names[:-1]), last=names[-1])
 
-    def describe(self) -> str:
-        """Return the requirement in Chinese."""
-        return f"具有{self.schools_text}本专业或相关专业毕业证书"
+    def describe(self) -> Message:
+        """Return the requirement as a marked message."""
+        return N_("Holds a graduation certificate of a {schools} in the speciality or a related one",
+                  schools=self.schools_text)
 
 
 @dataclass(frozen=True)
@@ -217,9 +225,10 @@ class MinEducation:
     def __post_init__(self) -> None:
         _check_choice("level", self.level, EDUCATION_LEVELS)
 
-    def describe(self) -> str:
-        """Return the requirement in Chinese."""
-        return f"具有{EDUCATION_LEVELS[self.level]}及以上本专业或相关专业学历"
+    def describe(self) -> Message:
+        """Return the requirement as a marked message."""
+        return N_("Holds an education of {level} or above in the speciality or a related one",
+                  level=EDUCATION_LEVELS[self.level])
 
 
 @dataclass(frozen=True)
@@ -240,12 +249,13 @@ class MinTitle:
         """Return the required holding span in months."""
         return self.years * 12 + self.months
 
-    def describe(self) -> str:
-        """Return the requirement in Chinese."""
-        what = f"本专业或相关专业{TITLE_LEVELS[self.level]}及以上专业技术职称"
+    def describe(self) -> Message:
+        """Return the requirement as a marked message."""
+        what = N_("a professional title of {level} or above in the speciality or a related one",
+                  level=TITLE_LEVELS[self.level])
         if self.total_months == 0:
-            return f"取得{what}"
-        return f"取得{what}满 {_span_text(self.years, self.months)}"
+            return N_("Has obtained {what}", what=what)
+        return N_("Has held {what} for {span}", what=what, span=_span_text(self.years, self.months))
 
 
 Requirement = MinAge | MinWork | MinCertificate | Apprenticed | SchoolGraduate | MinEducation | MinTitle
@@ -277,9 +287,12 @@ class Route:
         if not self.label.strip():
             object.__setattr__(self, "label", self.default_label())
 
-    def default_label(self) -> str:
-        """Return the description generated from the requirements."""
-        return "，且".join(requirement.describe() for requirement in self.requires)
+    def default_label(self) -> Message:
+        """Return the description generated from the requirements (a marked message)."""
+        label = self.requires[0].describe()
+        for requirement in self.requires[1:]:
+            label = N_("{first}, and {then}", first=label, then=requirement.describe())
+        return label
 
 
 def requirement_to_json(requirement: Requirement) -> dict[str, Any]:

@@ -7,12 +7,24 @@ grading or by review and appointment to a post with a term.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from app.translation import N_, Message, in_chinese
 
 LEVEL_DIGITS: tuple[int, ...] = (5, 4, 3, 2, 1)
 """National level digits from most junior to most senior."""
 
-_LEVEL_NAMES: dict[int, str] = {5: "五级", 4: "四级", 3: "三级", 2: "二级", 1: "一级"}
+# Marked labels, shown in the user's language; certificates and tickets print `in_chinese(...)` (五级 … 一级).
+_LEVEL_NAMES: dict[int, Message] = {
+    5: N_("Level 5"), 4: N_("Level 4"), 3: N_("Level 3"), 2: N_("Level 2"), 1: N_("Level 1"),
+}
+_LEVEL_LABELS: dict[int, Message] = {
+    5: N_("Level 5 / Junior worker"),
+    4: N_("Level 4 / Intermediate worker"),
+    3: N_("Level 3 / Senior worker"),
+    2: N_("Level 2 / Technician"),
+    1: N_("Level 1 / Senior technician"),
+}
 
 
 @dataclass(frozen=True, order=True)
@@ -22,19 +34,22 @@ class Grade:
     # rank comes first so that order=True compares grades by rank alone (ranks are unique).
     rank: int
     key: str
-    name: str
-    english: str
-    digit: int | None
+    name: Message = field(compare=False)  # marked label, e.g. "Intermediate worker" (中级工)
+    english: str = field(compare=False)
+    digit: int | None = field(compare=False)
 
     @property
-    def level_name(self) -> str | None:
-        """Return the Chinese national level name (五级 … 一级), or None for grades without a digit."""
+    def level_name(self) -> Message | None:
+        """Return the national level name (Level 5 … Level 1; 五级 … 一级), or None for grades without a digit."""
         return None if self.digit is None else _LEVEL_NAMES[self.digit]
 
     @property
-    def label(self) -> str:
-        """Return the label printed on certificates, e.g. '四级/中级工'; the bare name without a digit."""
-        return self.name if self.level_name is None else f"{self.level_name}/{self.name}"
+    def label(self) -> Message:
+        """Return the marked label, e.g. 'Level 4 / Intermediate worker' ('四级/中级工'); the name without a digit.
+
+        Certificates and tickets print `in_chinese(grade.label)` (see `chinese_level_label`).
+        """
+        return self.name if self.digit is None else _LEVEL_LABELS[self.digit]
 
     @property
     def is_certificate_grade(self) -> bool:
@@ -52,14 +67,14 @@ class Grade:
         return self.rank >= SENIOR.rank
 
 
-APPRENTICE = Grade(1, "apprentice", "学徒工", "apprentice worker", None)
-JUNIOR = Grade(2, "junior", "初级工", "junior worker", 5)
-INTERMEDIATE = Grade(3, "intermediate", "中级工", "intermediate worker", 4)
-SENIOR = Grade(4, "senior", "高级工", "senior worker", 3)
-TECHNICIAN = Grade(5, "technician", "技师", "technician", 2)
-SENIOR_TECHNICIAN = Grade(6, "senior_technician", "高级技师", "senior technician", 1)
-PRINCIPAL_TECHNICIAN = Grade(7, "principal_technician", "特级技师", "principal technician", None)
-CHIEF_TECHNICIAN = Grade(8, "chief_technician", "首席技师", "chief technician", None)
+APPRENTICE = Grade(1, "apprentice", N_("Apprentice worker"), "apprentice worker", None)
+JUNIOR = Grade(2, "junior", N_("Junior worker"), "junior worker", 5)
+INTERMEDIATE = Grade(3, "intermediate", N_("Intermediate worker"), "intermediate worker", 4)
+SENIOR = Grade(4, "senior", N_("Senior worker"), "senior worker", 3)
+TECHNICIAN = Grade(5, "technician", N_("Technician"), "technician", 2)
+SENIOR_TECHNICIAN = Grade(6, "senior_technician", N_("Senior technician"), "senior technician", 1)
+PRINCIPAL_TECHNICIAN = Grade(7, "principal_technician", N_("Principal technician"), "principal technician", None)
+CHIEF_TECHNICIAN = Grade(8, "chief_technician", N_("Chief technician"), "chief technician", None)
 
 GRADES: tuple[Grade, ...] = (
     APPRENTICE,
@@ -136,20 +151,25 @@ def is_high_skilled(grade: Grade | str) -> bool:
     return _grade(grade).is_high_skilled
 
 
-def level_name(digit: int) -> str:
-    """Return the Chinese level name for a digit, e.g. 4 → '四级'."""
+def level_name(digit: int) -> Message:
+    """Return the marked level name for a digit, e.g. 4 → 'Level 4' ('四级')."""
     return _LEVEL_NAMES[_check_digit(digit)]
 
 
-def level_or_above(digit: int) -> str:
-    """Return "this level or more senior" in Chinese, e.g. 4 → '四级及以上'; just '一级' for 1."""
+def level_or_above(digit: int) -> Message:
+    """Return "this level or more senior", e.g. 4 → 'Level 4 or above' ('四级及以上'); just 'Level 1' for 1."""
     # "一级及以上" reads oddly: nothing is above 一级.
-    return level_name(digit) if digit == 1 else f"{level_name(digit)}及以上"
+    return level_name(digit) if digit == 1 else N_("{level} or above", level=level_name(digit))
 
 
-def level_label(digit: int) -> str:
-    """Return the certificate label for a digit, e.g. 4 → '四级/中级工'."""
+def level_label(digit: int) -> Message:
+    """Return the marked label for a digit, e.g. 4 → 'Level 4 / Intermediate worker' ('四级/中级工')."""
     return grade_for_digit(digit).label
+
+
+def chinese_level_label(digit: int) -> str:
+    """Return the label printed on certificates and tickets, always Chinese, e.g. 4 → '四级/中级工'."""
+    return in_chinese(level_label(digit))
 
 
 def is_higher_or_equal_level(held: int, required: int) -> bool:

@@ -20,14 +20,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import Base, UTCDateTime
+from app.translation import N_
 
 COMPONENTS = ("theory", "practical", "review", "ethics", "performance")
 COMPONENT_LABELS = {
-    "theory": "理论知识考试",
-    "practical": "操作技能考核",
-    "review": "综合评审",
-    "ethics": "职业道德",
-    "performance": "工作业绩评价",
+    "theory": N_("Theory examination"),
+    "practical": N_("Practical skills assessment"),
+    "review": N_("Comprehensive review"),
+    "ethics": N_("Professional ethics"),
+    "performance": N_("Work performance appraisal"),
 }
 VARIANT_KINDS = ("trade", "direction")  # 工种 / 职业方向
 

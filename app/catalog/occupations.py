@@ -13,6 +13,7 @@ from app.accounts.roles import Role
 from app.audit.services import record_event
 from app.catalog.models import VARIANT_KINDS, Occupation, OccupationVariant, SkillStandard, StandardLevel
 from app.errors import NotAllowed, NotFound, ValidationFailed
+from app.translation import N_
 
 OCCUPATION_CODE_RE = re.compile(r"^[1-8]-\d{2}-\d{2}-\d{2}$")
 EDITION_RE = re.compile(r"^(19|20)\d{2}$")
@@ -22,14 +23,15 @@ def validate_occupation_code(code: str, *, field: str = "code") -> str:
     """Normalise and check a 大典 code `D-DD-DD-DD` (major group 1–8)."""
     cleaned = (code or "").strip().replace("—", "-").replace("－", "-")
     if not OCCUPATION_CODE_RE.fullmatch(cleaned):
-        raise ValidationFailed(f"职业编码“{code}”格式应为 D-DD-DD-DD（如 6-31-01-03）", field=field)
+        raise ValidationFailed(N_("Occupation code “{code}” should have the form D-DD-DD-DD (e.g. 6-31-01-03).", code=code),
+                               field=field)
     return cleaned
 
 
 def require_catalogue_admin(actor: User | None) -> None:
     """Refuse anyone but a 人社 administrator (None = the system loading seed data)."""
     if actor is not None and not actor.has_role(Role.ADMIN):
-        raise NotAllowed("只有人社管理员可以维护职业目录")
+        raise NotAllowed(N_("Only HR & social security administrators may maintain the occupation catalogue."))
 
 
 def create_occupation(
@@ -49,13 +51,14 @@ def create_occupation(
     code = validate_occupation_code(code)
     edition = (edition or "").strip()
     if not EDITION_RE.fullmatch(edition):
-        raise ValidationFailed("大典版本应为四位年份，如 2022", field="edition")
+        raise ValidationFailed(N_("The classification edition should be a four-digit year, e.g. 2022."), field="edition")
     name = (name or "").strip()
     if not name:
-        raise ValidationFailed("请填写职业名称", field="name")
+        raise ValidationFailed(N_("Enter the occupation name."), field="name")
     exists = session.scalar(select(Occupation.id).where(Occupation.edition == edition, Occupation.code == code))
     if exists is not None:
-        raise ValidationFailed(f"{edition} 版大典中已有职业编码 {code}", field="code")
+        raise ValidationFailed(N_("The {edition} classification already has occupation code {code}.", edition=edition, code=code),
+                               field="code")
     occupation = Occupation(
         edition=edition, code=code, name=name, english_name=english_name or None, digital=digital, green=green,
         active=True, created_at=now,
@@ -79,7 +82,7 @@ def update_occupation(
     old = {"name": occupation.name, "digital": occupation.digital, "green": occupation.green,
            "active": occupation.active}
     if not (name or "").strip():
-        raise ValidationFailed("请填写职业名称", field="name")
+        raise ValidationFailed(N_("Enter the occupation name."), field="name")
     occupation.name, occupation.english_name = name.strip(), english_name or None
     occupation.digital, occupation.green, occupation.active = digital, green, active
     session.flush()
@@ -98,12 +101,12 @@ def add_variant(
     require_catalogue_admin(actor)
     occupation = get_occupation(session, occupation_id=occupation_id)
     if kind not in VARIANT_KINDS:
-        raise ValidationFailed("类型应为工种或职业方向", field="kind")
+        raise ValidationFailed(N_("The kind should be a trade or a direction."), field="kind")
     name = (name or "").strip()
     if not name:
-        raise ValidationFailed("请填写名称", field="name")
+        raise ValidationFailed(N_("Enter the name."), field="name")
     if any(v.kind == kind and v.name == name for v in occupation.variants):
-        raise ValidationFailed(f"{occupation.name}下已有“{name}”", field="name")
+        raise ValidationFailed(N_("{occupation} already has “{name}”.", occupation=occupation.name, name=name), field="name")
     variant = OccupationVariant(kind=kind, name=name)
     occupation.variants.append(variant)
     session.flush()
@@ -118,7 +121,7 @@ def get_occupation(session: Session, *, occupation_id: int) -> Occupation:
     """One occupation (the catalogue is public reference data for every role)."""
     occupation = session.get(Occupation, occupation_id)
     if occupation is None:
-        raise NotFound("职业不存在")
+        raise NotFound(N_("The occupation does not exist."))
     return occupation
 
 

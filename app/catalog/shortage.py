@@ -17,6 +17,7 @@ from app.catalog.occupations import require_catalogue_admin, validate_occupation
 from app.errors import ValidationFailed
 from app.regions import city_code_for_name
 from app.spreadsheets import CellError, SheetRow, cell_text, require_headers
+from app.translation import N_
 
 QUARTER_RE = re.compile(r"^(20\d{2})Q([1-4])$")
 COLUMNS = ("排名", "职业编码", "职业名称", "工种", "缺口数", "需求城市", "上期排名", "是否新增")
@@ -36,7 +37,7 @@ def quarter_period(quarter: str) -> tuple[date, date]:
     """First and last day of a quarter written as 2026Q4."""
     match = QUARTER_RE.fullmatch(quarter or "")
     if not match:
-        raise ValidationFailed("季度格式应为 2026Q4", field="quarter")
+        raise ValidationFailed(N_("Write the quarter as 2026Q4."), field="quarter")
     year, q = int(match.group(1)), int(match.group(2))
     start = date(year, 3 * q - 2, 1)
     end = date(year + 1, 1, 1) if q == 4 else date(year, 3 * q + 1, 1)
@@ -50,18 +51,18 @@ def _yes(text: str) -> bool:
 def _int(text: str, column: str, errors: list[CellError], row: int, *, required: bool) -> int | None:
     if not text:
         if required:
-            errors.append(CellError(row, column, "不能为空"))
+            errors.append(CellError(row, column, N_("Must not be empty.")))
         return None
     try:
         value = int(text.replace(",", ""))
     except ValueError:
-        errors.append(CellError(row, column, f"“{text}”不是整数"))
+        errors.append(CellError(row, column, N_("“{text}” is not a whole number.", text=text)))
         return None
     if value < (1 if column != "缺口数" else 0):
-        errors.append(CellError(row, column, "数值过小"))
+        errors.append(CellError(row, column, N_("The number is too small.")))
         return None
     if value > MAX_NUMBER:
-        errors.append(CellError(row, column, f"数值过大（不能超过 {MAX_NUMBER}）"))
+        errors.append(CellError(row, column, N_("The number is too large (at most {limit}).", limit=MAX_NUMBER)))
         return None
     return value
 
@@ -78,14 +79,15 @@ def _entry_from_row(row: SheetRow, errors: list[CellError]) -> ShortageEntry | N
         errors.append(CellError(row.number, "职业编码", exc.message))
         code = None
     if not values["职业名称"]:
-        errors.append(CellError(row.number, "职业名称", "不能为空"))
+        errors.append(CellError(row.number, "职业名称", N_("Must not be empty.")))
     cities = []
     for name in re.split(r"[、，,；;\s]+", values["需求城市"]):
         if not name:
             continue
         city = city_code_for_name(name)
         if city is None:
-            errors.append(CellError(row.number, "需求城市", f"“{name}”不是辽宁省的地级市"))
+            errors.append(CellError(row.number, "需求城市", N_("“{name}” is not a prefecture-level city of Liaoning.",
+                                                                   name=name)))
         else:
             cities.append(city)
     if len(errors) > before:
@@ -120,18 +122,19 @@ def import_shortage_catalogue(
             continue
         key = (entry.occupation_code, entry.trade_name)
         if key in seen:
-            errors.append(CellError(row.number, "职业编码", f"与第 {seen[key]} 行重复"))
+            errors.append(CellError(row.number, "职业编码", N_("Repeats row {row}.", row=seen[key])))
             continue
         seen[key] = row.number
         entries.append(entry)
     if not entries and not errors:
-        raise ValidationFailed("文件中没有数据行", field="file")
+        raise ValidationFailed(N_("The file has no data rows."), field="file")
     if errors:
         return ImportOutcome(None, errors)
     existing = session.scalar(select(ShortageCatalogue).where(ShortageCatalogue.quarter == quarter))
     if existing is not None:
         if not replace:
-            raise ValidationFailed(f"{quarter} 的目录已导入；如需更正请勾选“替换”", field="quarter")
+            raise ValidationFailed(N_("The catalogue of {quarter} is already imported; to correct it, tick “Replace”.",
+                                      quarter=quarter), field="quarter")
         session.delete(existing)
         session.flush()
     catalogue = ShortageCatalogue(

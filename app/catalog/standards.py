@@ -15,9 +15,17 @@ from app.audit.services import record_event
 from app.catalog.eligibility import Applicant, EligibilityResult, evaluate_level
 from app.catalog.eligibility_rules import RuleFormatError, rules_from_json, rules_to_json
 from app.catalog.ladder import level_name
-from app.catalog.models import COMPONENTS, Occupation, SkillStandard, StandardComponent, StandardLevel
+from app.catalog.models import (
+    COMPONENT_LABELS,
+    COMPONENTS,
+    Occupation,
+    SkillStandard,
+    StandardComponent,
+    StandardLevel,
+)
 from app.catalog.occupations import get_occupation, require_catalogue_admin, validate_occupation_code
 from app.errors import NotFound, ValidationFailed
+from app.translation import N_, join_labels
 
 
 @dataclass(frozen=True)
@@ -49,40 +57,47 @@ def default_components(digit: int) -> tuple[ComponentSpec, ...]:
 def _check_levels(levels: Collection[LevelSpec]) -> None:
     digits = [lv.digit for lv in levels]
     if not digits:
-        raise ValidationFailed("标准至少要有一个等级", field="levels")
+        raise ValidationFailed(N_("A standard needs at least one level."), field="levels")
     if len(set(digits)) != len(digits):
-        raise ValidationFailed("等级重复", field="levels")
+        raise ValidationFailed(N_("A level appears twice."), field="levels")
     for lv in levels:
         if lv.digit not in (1, 2, 3, 4, 5):
-            raise ValidationFailed(f"等级 {lv.digit} 无效（应为 1–5）", field="levels")
+            raise ValidationFailed(N_("Level {digit} is not valid (it should be 1–5).", digit=lv.digit), field="levels")
         name = level_name(lv.digit)
         if lv.reference_hours <= 0:
-            raise ValidationFailed(f"{name}的参考培训学时应大于 0", field="levels")
+            raise ValidationFailed(N_("The reference training hours of {level} should be more than 0.", level=name),
+                                   field="levels")
         kinds = [c.component for c in lv.components]
         unknown = set(kinds) - set(COMPONENTS)
         if unknown:
-            raise ValidationFailed(f"{name}含未知考核项目：{'、'.join(sorted(unknown))}", field="levels")
+            raise ValidationFailed(N_("{level} has unknown assessment components: {components}.", level=name,
+                                      components="; ".join(sorted(unknown))), field="levels")
         for needed in ("theory", "practical") + (("review",) if lv.digit <= 2 else ()):
             if needed not in kinds:
-                raise ValidationFailed(f"{name}缺少必需的考核项目：{needed}", field="levels")
+                raise ValidationFailed(N_("{level} lacks the required assessment component: {component}.", level=name,
+                                          component=COMPONENT_LABELS[needed]), field="levels")
         for c in lv.components:
             if not Decimal(0) <= c.pass_mark <= Decimal(100):
-                raise ValidationFailed(f"{name}的合格分数线应在 0–100 之间", field="levels")
+                raise ValidationFailed(N_("The pass mark of {level} should be between 0 and 100.", level=name),
+                                       field="levels")
 
 
 def _checked_rules(rules_json: Mapping, digits: Collection[int]) -> dict:
     try:
         rules = rules_from_json(rules_json)
     except RuleFormatError as exc:
-        raise ValidationFailed(f"申报条件格式有误（{exc.field}）：{exc.problem}", field="eligibility_rules") from exc
+        raise ValidationFailed(N_("The eligibility rules are malformed ({field}): {problem}", field=exc.field,
+                                  problem=exc.problem), field="eligibility_rules") from exc
     extra = set(rules) - set(digits)
     if extra:
-        names = "、".join(level_name(d) for d in sorted(extra, reverse=True))
-        raise ValidationFailed(f"申报条件含标准中没有的等级：{names}", field="eligibility_rules")
+        names = join_labels(level_name(d) for d in sorted(extra, reverse=True))
+        raise ValidationFailed(N_("The eligibility rules include levels the standard does not have: {levels}.",
+                                  levels=names), field="eligibility_rules")
     missing = set(digits) - set(rules)
     if missing:
-        names = "、".join(level_name(d) for d in sorted(missing, reverse=True))
-        raise ValidationFailed(f"以下等级缺少申报条件：{names}", field="eligibility_rules")
+        names = join_labels(level_name(d) for d in sorted(missing, reverse=True))
+        raise ValidationFailed(N_("These levels have no eligibility rules: {levels}.", levels=names),
+                               field="eligibility_rules")
     return rules_to_json(rules)
 
 
@@ -104,9 +119,10 @@ def create_standard(
     occupation = get_occupation(session, occupation_id=occupation_id)
     edition = (edition or "").strip()
     if not edition:
-        raise ValidationFailed("请填写标准版本，如 2018年版", field="edition")
+        raise ValidationFailed(N_("Enter the standard's edition, e.g. 2018."), field="edition")
     if any(s.edition == edition for s in occupation.standards):
-        raise ValidationFailed(f"{occupation.name}已有 {edition} 标准", field="edition")
+        raise ValidationFailed(N_("{occupation} already has a {edition} standard.", occupation=occupation.name,
+                                  edition=edition), field="edition")
     levels = [lv if lv.components else LevelSpec(lv.digit, lv.reference_hours, default_components(lv.digit))
               for lv in levels]
     _check_levels(levels)
@@ -150,13 +166,13 @@ def _checked_staffing(staffing: Mapping[str, int]) -> dict[str, int]:
     result = {}
     for name, value in staffing.items():
         if name not in STAFFING_FIELDS:
-            raise ValidationFailed(f"未知的配比项目：{name}", field=name)
+            raise ValidationFailed(N_("Unknown staffing ratio: {name}.", name=name), field=name)
         if not isinstance(value, int) or value < 1:
-            raise ValidationFailed("配比须为正整数", field=name)
+            raise ValidationFailed(N_("A staffing ratio must be a positive whole number."), field=name)
         result[name] = value
     for name in ("practical_min_examiners", "review_min_panel"):
         if name in result and result[name] % 2 == 0:
-            raise ValidationFailed("考评组和评审组人数须为奇数", field=name)
+            raise ValidationFailed(N_("Examiner panels and review panels must have an odd number of members."), field=name)
     return result
 
 
@@ -164,7 +180,7 @@ def get_standard(session: Session, *, standard_id: int) -> SkillStandard:
     """One standard."""
     standard = session.get(SkillStandard, standard_id)
     if standard is None:
-        raise NotFound("职业技能标准不存在")
+        raise NotFound(N_("The skill standard does not exist."))
     return standard
 
 
@@ -194,13 +210,13 @@ def update_component(
     require_catalogue_admin(actor)
     component = session.get(StandardComponent, component_id)
     if component is None:
-        raise NotFound("考核项目不存在")
+        raise NotFound(N_("The assessment component does not exist."))
     try:
         mark = Decimal(str(pass_mark)).quantize(Decimal("0.1"))
     except InvalidOperation as exc:
-        raise ValidationFailed("合格分数线应为数字", field="pass_mark") from exc
+        raise ValidationFailed(N_("The pass mark should be a number."), field="pass_mark") from exc
     if not Decimal(0) <= mark <= Decimal(100):
-        raise ValidationFailed("合格分数线应在 0–100 之间", field="pass_mark")
+        raise ValidationFailed(N_("The pass mark should be between 0 and 100."), field="pass_mark")
     old = {"pass_mark": str(component.pass_mark), "required": component.required}
     component.pass_mark, component.required = mark, required
     session.flush()

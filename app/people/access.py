@@ -17,6 +17,7 @@ from app.audit.services import record_event
 from app.errors import NotAllowed, NotFound, ValidationFailed
 from app.people.models import Person, PersonAccess
 from app.people.vocabulary import ACCESS_REASONS
+from app.translation import N_
 
 # Roles that register people and keep their records (assessors only read what they are assigned).
 EDITOR_ROLES = frozenset({Role.ADMIN, Role.INSTITUTION_STAFF, Role.EVALUATION_STAFF, Role.ENTERPRISE_HR})
@@ -30,7 +31,7 @@ def is_admin(actor: User) -> bool:
 def require_editor(actor: User) -> None:
     """Refuse actors whose roles may not register or change people."""
     if not actor.has_role(*EDITOR_ROLES):
-        raise NotAllowed("您的角色不能登记或修改人员信息")
+        raise NotAllowed(N_("Your role may not register or change people."))
 
 
 def visible_clause(actor: User) -> ColumnElement[bool]:
@@ -58,7 +59,7 @@ def person_in_scope(session: Session, *, actor: User | None, person_id: int) -> 
     """The person, if it exists and the actor may see it (actor None = the system itself)."""
     person = session.get(Person, person_id)
     if person is None or (actor is not None and not has_access(session, actor=actor, person_id=person_id)):
-        raise NotFound("人员不存在或不在您的数据范围内")
+        raise NotFound(N_("The person does not exist or is outside your data scope."))
     return person
 
 
@@ -80,10 +81,10 @@ def grant_person_access(
 ) -> PersonAccess:
     """Let an organisation see a person (idempotent); the actor must see the person, or be the system."""
     if reason not in ACCESS_REASONS:
-        raise ValidationFailed(f"未知的授权原因：{reason}", field="reason")
+        raise ValidationFailed(N_("Unknown access reason: {reason}.", reason=reason), field="reason")
     person_in_scope(session, actor=actor, person_id=person_id)
     if session.get(Organisation, organisation_id) is None:
-        raise ValidationFailed("机构不存在", field="organisation_id")
+        raise ValidationFailed(N_("The organisation does not exist."), field="organisation_id")
     existing = session.scalar(
         select(PersonAccess).where(
             PersonAccess.person_id == person_id, PersonAccess.organisation_id == organisation_id

@@ -8,16 +8,18 @@ from dataclasses import dataclass
 
 from app.idnumbers import ID_TYPE_LABELS
 from app.people.tabular import cell_text
-from app.people.vocabulary import EDUCATION_LABELS, SCHOOL_TYPE_LABELS, TARGET_GROUP_LABELS, allowed
+from app.people.vocabulary import EDUCATION_LABELS, SCHOOL_TYPE_LABELS, TARGET_GROUP_LABELS
+from app.translation import N_, Message, join_labels
 
 
 @dataclass(frozen=True)
 class Column:
-    """One column of the import sheet: its key, Chinese header, other accepted headers and help text."""
+    """One column of the import sheet: its key, Chinese header (the word offices use), other accepted headers
+    and help text (a marked message)."""
 
     key: str
     header: str
-    note: str
+    note: Message
     example: str = ""
     required: bool = False
     aliases: tuple[str, ...] = ()
@@ -31,35 +33,43 @@ class RowError:
 
     row: int
     column: str
-    message: str
+    message: Message
     col: int | None = None
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("name", "姓名", "必填。与证件一致。", "张伟", required=True, width=10),
-    Column("id_type", "证件类型", f"可选：{allowed(ID_TYPE_LABELS)}；留空视为居民身份证。", "居民身份证",
-           width=14),
-    Column("id_number", "证件号码", "必填。请把本列设为“文本”格式，否则 Excel 会把 18 位号码变成 2.10102E+17。"
-           "15 位旧号码自动升为 18 位；末位 x 大小写均可。", "210102199003071233", required=True,
-           aliases=("身份证号", "身份证号码", "证件号", "公民身份号码"), text_format=True, width=22),
-    Column("phone", "手机号码", "选填。11 位手机号。", "13812345678", aliases=("手机号", "手机", "联系电话"),
-           text_format=True, width=14),
-    Column("gender", "性别", "选填。男/女；居民身份证号已含性别，填写时须与号码一致。", "男", width=6),
-    Column("birth_date", "出生日期", "证件类型为护照时必填，其他证件从号码读取。", "", width=12),
-    Column("education", "学历", f"选填。可选：{allowed(EDUCATION_LABELS)}。", "高中/中专", width=12),
-    Column("school_type", "毕业院校类型", f"选填。可选：{allowed(SCHOOL_TYPE_LABELS)}。", "技工学校", width=14),
-    Column("speciality", "所学专业", "选填。", "电气自动化", width=14),
-    Column("graduated_on", "毕业日期", "选填。填写毕业院校类型时建议填写，用于判断申报条件。", "2010-07-01",
-           width=12),
-    Column("target_groups", "目标群体", f"选填，可多选，用“、”分隔。可选：{allowed(TARGET_GROUP_LABELS)}。",
-           "农村转移就业劳动者", width=20),
-    Column("employer_name", "工作单位", "一行一段工作经历；同一人多段经历写多行，证件号码相同。", "沈阳某某机械有限公司",
-           width=24),
-    Column("occupation_code", "从事职业编码", "选填。职业分类大典编码，格式 D-DD-DD-DD。", "6-31-01-03", width=14),
-    Column("occupation_name", "从事职业名称", "填写工作单位时必填。", "电工", width=14),
-    Column("work_start", "工作开始日期", "填写工作单位时必填。日期可写 2024-03-01、2024/3/1、2024.03.01、"
-           "20240301 或 2024年3月1日。", "2012-03-01", width=14),
-    Column("work_end", "工作结束日期", "仍在职请留空。", "", width=14),
+    Column("name", "姓名", N_("Required. As on the identity document."), "张伟", required=True, width=10),
+    Column("id_type", "证件类型", N_("One of: {choices}; blank means a resident identity card.",
+                                    choices=join_labels(ID_TYPE_LABELS.values())), "居民身份证", width=14),
+    Column("id_number", "证件号码", N_(
+        "Required. Format this column as “Text”, or Excel turns an 18-digit number into 2.10102E+17. Old "
+        "15-digit numbers are upgraded to 18 digits; a final x may be upper or lower case."), "210102199003071233",
+        required=True, aliases=("身份证号", "身份证号码", "证件号", "公民身份号码"), text_format=True, width=22),
+    Column("phone", "手机号码", N_("Optional. An 11-digit mobile number."), "13812345678",
+           aliases=("手机号", "手机", "联系电话"), text_format=True, width=14),
+    Column("gender", "性别", N_("Optional. M or F; a resident ID number already shows the gender, and what is "
+                              "filled in must agree with it."), "男", width=6),
+    Column("birth_date", "出生日期", N_("Required when the document is a passport; read from the number for "
+                                    "other documents."), "", width=12),
+    Column("education", "学历", N_("Optional. One of: {choices}.", choices=join_labels(EDUCATION_LABELS.values())),
+           "高中/中专", width=12),
+    Column("school_type", "毕业院校类型", N_("Optional. One of: {choices}.",
+                                         choices=join_labels(SCHOOL_TYPE_LABELS.values())), "技工学校", width=14),
+    Column("speciality", "所学专业", N_("Optional."), "电气自动化", width=14),
+    Column("graduated_on", "毕业日期", N_("Optional. Advised with the school type: the eligibility rules use it."),
+           "2010-07-01", width=12),
+    Column("target_groups", "目标群体", N_("Optional; several may be given, separated by commas. One of: {choices}.",
+                                       choices=join_labels(TARGET_GROUP_LABELS.values())), "农村转移就业劳动者",
+           width=20),
+    Column("employer_name", "工作单位", N_("One row per job; a person with several jobs takes several rows with "
+                                       "the same ID number."), "沈阳某某机械有限公司", width=24),
+    Column("occupation_code", "从事职业编码", N_("Optional. The occupation classification code, D-DD-DD-DD."),
+           "6-31-01-03", width=14),
+    Column("occupation_name", "从事职业名称", N_("Required when the employer is filled in."), "电工", width=14),
+    Column("work_start", "工作开始日期", N_("Required when the employer is filled in. Dates may be written "
+                                       "2024-03-01, 2024/3/1, 2024.03.01 or 20240301."),
+           "2012-03-01", width=14),
+    Column("work_end", "工作结束日期", N_("Leave blank while still employed."), "", width=14),
 )
 COLUMN_BY_KEY: dict[str, Column] = {column.key: column for column in COLUMNS}
 PERSON_KEYS = ("name", "id_type", "phone", "gender", "birth_date", "education", "school_type", "speciality",
@@ -115,16 +125,19 @@ def map_headers(rows: list[tuple]) -> tuple[HeaderMap | None, list[RowError]]:
     index, found = next(((i, f) for i, f in matches if "name" in f or "id_number" in f), (-1, {}))
     if index < 0:
         expected = "、".join(column.header for column in COLUMNS if column.required)
-        return None, [RowError(1, "", f"未找到表头行：前 {_HEADER_SEARCH_ROWS} 行中没有“{expected}”等列名")]
+        return None, [RowError(1, "", N_("No header row found: none of the first {rows} rows has column names such "
+                                         "as “{expected}”.", rows=_HEADER_SEARCH_ROWS, expected=expected))]
     row = rows[index]
     errors = []
     for column in COLUMNS:
         if column.required and column.key not in found:
-            errors.append(RowError(index + 1, column.header, f"缺少必填列“{column.header}”"))
+            errors.append(RowError(index + 1, column.header, N_("The required column “{column}” is missing.",
+                                                                column=column.header)))
     for key, places in found.items():
         if len(places) > 1:
-            errors.append(RowError(index + 1, cell_text(row[places[1]]), f"“{COLUMN_BY_KEY[key].header}”列出现了 "
-                                   f"{len(places)} 次", places[1]))
+            errors.append(RowError(index + 1, cell_text(row[places[1]]), N_(
+                "The column “{column}” appears {count} times.", column=COLUMN_BY_KEY[key].header, count=len(places)),
+                places[1]))
     positions = {key: places[0] for key, places in found.items()}
     headers = {key: cell_text(row[place]) for key, place in positions.items()}
     return HeaderMap(index, positions, headers), errors

@@ -21,13 +21,13 @@ from app.people.validation import (
     check_phone,
     check_text,
     check_work_dates,
+    invalid_choice,
 )
 from app.people.vocabulary import (
     EDUCATION_LABELS,
     GENDER_LABELS,
     SCHOOL_TYPE_LABELS,
     TARGET_GROUP_LABELS,
-    allowed,
     education_key,
     gender_key,
     id_type_key,
@@ -35,6 +35,7 @@ from app.people.vocabulary import (
     split_target_groups,
     target_group_text,
 )
+from app.translation import N_, Message
 
 # Fields named by ValidationFailed → import column keys.
 _FIELD_COLUMN = {"start_date": "work_start", "end_date": "work_end"}
@@ -87,7 +88,7 @@ class _Row:
     def text(self, key: str) -> str:
         return cell_text(self.raw(key))
 
-    def error(self, key: str, message: str) -> None:
+    def error(self, key: str, message: Message) -> None:
         self.errors.append(RowError(self.number, self.map.header(key), message, self.map.positions.get(key)))
 
     def failure(self, exc: ValidationFailed, default_key: str) -> None:
@@ -110,22 +111,23 @@ def _id_number_text(row: _Row) -> str | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         # Shown as Excel's General format shows it, e.g. 2.10102E+17.
         shown = f"{value:.6G}" if isinstance(value, float) else str(value)
-        row.error("id_number", f"证件号码单元格是数字格式（读到 {shown}）。Excel 的数字只保留 15 位有效数字，"
-                               "号码可能已被改变；请把该列设为“文本”格式后重新输入号码")
+        row.error("id_number", N_("The ID number cell is formatted as a number (read as {shown}). Excel keeps only "
+                                  "15 significant digits, so the number may have changed; format the column as "
+                                  "“Text” and enter the number again.", shown=shown))
         return None
     if is_blank(value):
-        row.error("id_number", "请填写证件号码")
+        row.error("id_number", N_("Enter the ID number."))
         return None
     return cell_text(value)
 
 
-def _choice(row: _Row, key: str, lookup, labels: dict[str, str], what: str) -> str | None:
+def _choice(row: _Row, key: str, lookup, labels: dict[str, Message], what: Message) -> str | None:
     text = row.text(key)
     if not text:
         return None
     found = lookup(text)
     if found is None:
-        row.error(key, f"{what}“{text}”无效，可选：{allowed(labels)}")
+        row.error(key, invalid_choice(what, text, labels, field=key).message)
     return found
 
 
@@ -134,8 +136,8 @@ def _identity(row: _Row, today: date) -> Identity | None:
     id_type_text = row.text("id_type")
     id_type = id_type_key(id_type_text) if id_type_text else RESIDENT
     if id_type is None:
-        row.error("id_type", f"证件类型“{id_type_text}”无效，可选：{allowed(ID_TYPE_LABELS)}")
-    gender = _choice(row, "gender", gender_key, GENDER_LABELS, "性别")
+        row.error("id_type", invalid_choice(N_("ID type"), id_type_text, ID_TYPE_LABELS, field="id_type").message)
+    gender = _choice(row, "gender", gender_key, GENDER_LABELS, N_("Gender"))
     born = row.date("birth_date")
     if number is None or id_type is None:
         return None
@@ -152,16 +154,17 @@ def _person_values(row: _Row, today: date) -> dict[str, object]:
     values["name"] = _checked(row, "name", lambda: check_name(name)) if name else None
     values["phone"] = _checked(row, "phone", lambda: check_phone(row.text("phone")))
     values["speciality"] = _checked(row, "speciality", lambda: check_text(
-        row.text("speciality"), field="speciality", what="所学专业", max_length=100))
-    values["education"] = _choice(row, "education", education_key, EDUCATION_LABELS, "学历")
-    values["school_type"] = _choice(row, "school_type", school_type_key, SCHOOL_TYPE_LABELS, "毕业院校类型")
+        row.text("speciality"), field="speciality", what=N_("speciality"), max_length=100))
+    values["education"] = _choice(row, "education", education_key, EDUCATION_LABELS, N_("Education"))
+    values["school_type"] = _choice(row, "school_type", school_type_key, SCHOOL_TYPE_LABELS, N_("School type"))
     graduated = row.date("graduated_on")
     if graduated is not None and graduated > today:
-        row.error("graduated_on", f"毕业日期 {graduated.isoformat()} 晚于今天")
+        row.error("graduated_on", N_("The graduation date {date} is after today.", date=graduated.isoformat()))
     values["graduated_on"] = graduated
     keys, unknown = split_target_groups(row.text("target_groups"))
     if unknown:
-        row.error("target_groups", f"目标群体“{'、'.join(unknown)}”无效，可选：{allowed(TARGET_GROUP_LABELS)}")
+        row.error("target_groups", invalid_choice(N_("Target group"), "; ".join(unknown), TARGET_GROUP_LABELS,
+                                                  field="target_groups").message)
     values["target_groups"] = keys or None
     return values
 
@@ -180,13 +183,14 @@ def _work(row: _Row, identity: Identity | None, today: date) -> WorkDraft | None
         return None
     before = len(row.errors)
     employer = _checked(row, "employer_name", lambda: check_text(
-        row.text("employer_name"), field="employer_name", what="工作单位", max_length=200, required=True))
+        row.text("employer_name"), field="employer_name", what=N_("employer"), max_length=200, required=True))
     occupation = _checked(row, "occupation_name", lambda: check_text(
-        row.text("occupation_name"), field="occupation_name", what="从事职业名称", max_length=100, required=True))
+        row.text("occupation_name"), field="occupation_name", what=N_("occupation worked in"), max_length=100,
+        required=True))
     code = _checked(row, "occupation_code", lambda: check_occupation_code(row.text("occupation_code")))
     start, end = row.date("work_start"), row.date("work_end")
     if is_blank(row.raw("work_start")):
-        row.error("work_start", "填写工作经历时须填写工作开始日期")
+        row.error("work_start", N_("Enter the work start date with the work record."))
     if len(row.errors) > before or start is None or identity is None:
         return None
     try:
@@ -197,20 +201,18 @@ def _work(row: _Row, identity: Identity | None, today: date) -> WorkDraft | None
     return WorkDraft(row.number, employer, code, occupation, start, end)
 
 
-def _describe(key: str, value: object) -> str:
-    if key == "phone":
-        return ""
+def _describe(key: str, value: object) -> object:
     if key == "target_groups":
-        return f"“{target_group_text(value)}”"
+        return target_group_text(value)
     labels = {"education": EDUCATION_LABELS, "school_type": SCHOOL_TYPE_LABELS, "gender": GENDER_LABELS}.get(key)
     shown = labels.get(value, value) if labels else value
-    return f"“{shown.isoformat() if isinstance(shown, date) else shown}”"
+    return shown.isoformat() if isinstance(shown, date) else shown
 
 
 def _merge(draft: PersonDraft, row: _Row, values: dict[str, object], work: WorkDraft | None) -> None:
     """Add a further row of the same person: blanks are fine, different non-blank values are errors."""
     if row.identity.birth_date != draft.identity.birth_date:
-        row.error("birth_date", f"与第 {draft.row} 行（同一证件号码）的出生日期不一致")
+        row.error("birth_date", N_("The date of birth differs from row {row} (same ID number).", row=draft.row))
     for key, value in values.items():
         if value is None:
             continue
@@ -220,7 +222,12 @@ def _merge(draft: PersonDraft, row: _Row, values: dict[str, object], work: WorkD
             draft.rows[key] = row.number
         elif known != value:
             header = row.map.header(key)
-            row.error(key, f"与第 {draft.rows[key]} 行（同一证件号码）的{header}{_describe(key, known)}不一致")
+            if key == "phone":  # never echo a phone number
+                row.error(key, N_("The {column} differs from row {row} (same ID number).", column=header,
+                                  row=draft.rows[key]))
+            else:
+                row.error(key, N_("The {column} differs from row {row} (same ID number), which has “{value}”.",
+                                  column=header, row=draft.rows[key], value=_describe(key, known)))
     if work is not None and all(w.key != work.key for w in draft.work):
         draft.work.append(work)
 
@@ -248,9 +255,9 @@ def validate_rows(rows: list[tuple], header_map: HeaderMap, *, today: date) -> t
         _merge(draft, row, values, work)
     for draft in people.values():
         if not draft.values.get("name"):
-            errors.append(RowError(draft.row, header_map.header("name"), "请填写姓名",
+            errors.append(RowError(draft.row, header_map.header("name"), N_("Enter the name."),
                                    header_map.positions.get("name")))
     if not people and not errors:
-        errors.append(RowError(header_map.row_number + 1, "", "表格中没有数据行"))
+        errors.append(RowError(header_map.row_number + 1, "", N_("The sheet has no data rows.")))
     errors.sort(key=lambda error: (error.row, error.col if error.col is not None else -1))
     return list(people.values()), errors

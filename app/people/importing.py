@@ -27,6 +27,7 @@ from app.people.models import Person, PersonAccess, WorkRecord
 from app.people.services import ID_KIND, duplicate_message, sealed_id, sealed_phone
 from app.people.tabular import read_table
 from app.people.workbooks import error_workbook, export_people_workbook, template_workbook
+from app.translation import N_
 
 __all__ = [
     "COLUMNS",
@@ -120,7 +121,8 @@ def _name_mismatches(
         if person is not None and person.name != draft.values["name"]:
             errors.append(RowError(
                 draft.rows.get("name", draft.row), header_map.header("name"),
-                f"{duplicate_message(person)}，与本行姓名“{draft.values['name']}”不一致；请核对证件号码",
+                N_("{duplicate}, which differs from the name on this row, “{name}”; check the ID number.",
+                   duplicate=duplicate_message(person), name=draft.values["name"]),
                 header_map.positions.get("name"),
             ))
     return errors
@@ -136,7 +138,8 @@ def _insert_people(session: Session, *, actor: User, now: datetime, drafts: list
             session.execute(insert(Person), rows)
         except IntegrityError as exc:
             # Another import or registration added one of these people since the lookup above.
-            raise Conflict("导入期间有人登记了表中的部分人员，请重新导入", field="file") from exc
+            raise Conflict(N_("Someone registered some of these people during the import; import the file again."),
+                           field="file") from exc
         found = {(id_type, id_hash): pid for id_type, id_hash, pid in session.execute(
             select(Person.id_type, Person.id_hash, Person.id).where(Person.id_hash.in_([r["id_hash"] for r in rows]))
         )}

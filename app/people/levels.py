@@ -15,6 +15,7 @@ from app.errors import NotAllowed, ValidationFailed
 from app.people.access import person_in_scope
 from app.people.models import LEVEL_ROUTES, LevelAward
 from app.people.validation import check_occupation_code, check_text
+from app.translation import N_, Message, join_labels
 
 APPOINTMENT = "enterprise_appointment"
 # Who records levels: 人社, evaluation organisations (exams), enterprises (appointments, direct recognition).
@@ -41,40 +42,45 @@ def record_level_award(
 ) -> LevelAward:
     """Append a level award; grades without a digit come only by enterprise appointment, the others never do."""
     if actor is not None and not actor.has_role(*AWARD_ROLES):
-        raise NotAllowed("您的角色不能记录技能等级")
+        raise NotAllowed(N_("Your role may not record skill levels."))
     person = person_in_scope(session, actor=actor, person_id=person_id)
     try:
         grade = grade_by_key(grade_key)
     except ValueError:
-        raise ValidationFailed(f"未知的等级：{grade_key}", field="grade_key") from None
+        raise ValidationFailed(N_("Unknown grade: {grade}.", grade=grade_key), field="grade_key") from None
     if level_digit is not None and level_digit != grade.digit:
-        expected = "无等级代码" if grade.digit is None else f"等级代码 {grade.digit}"
-        raise ValidationFailed(f"{grade.name}对应{expected}，所填为 {level_digit}", field="level_digit")
+        if grade.digit is None:
+            raise ValidationFailed(N_("{grade} has no level code; {entered} was entered.", grade=grade.name,
+                                      entered=level_digit), field="level_digit")
+        raise ValidationFailed(N_("{grade} has level code {code}; {entered} was entered.", grade=grade.name,
+                                  code=grade.digit, entered=level_digit), field="level_digit")
     if route not in LEVEL_ROUTES:
-        raise ValidationFailed(f"未知的取得途径：{route}", field="route")
+        raise ValidationFailed(N_("Unknown route: {route}.", route=route), field="route")
     _check_route(grade.name, grade.is_enterprise_appointment, route)
     code = check_occupation_code(occupation_code)
     if code is None:
-        raise ValidationFailed("请填写职业编码", field="occupation_code")
+        raise ValidationFailed(N_("Enter the occupation code."), field="occupation_code")
     if awarded_on > now.date():
-        raise ValidationFailed(f"取得日期 {awarded_on.isoformat()} 晚于今天", field="awarded_on")
+        raise ValidationFailed(N_("The date obtained {date} is after today.", date=awarded_on.isoformat()),
+                               field="awarded_on")
     if term_until is not None:
         if route != APPOINTMENT:
-            raise ValidationFailed("只有企业评聘的等级有聘期", field="term_until")
+            raise ValidationFailed(N_("Only grades appointed by an enterprise have a term."), field="term_until")
         if term_until <= awarded_on:
             raise ValidationFailed(
-                f"聘期截止日 {term_until.isoformat()} 应晚于聘任日 {awarded_on.isoformat()}", field="term_until"
+                N_("The end of the term, {until}, should be after the appointment date, {awarded}.",
+                   until=term_until.isoformat(), awarded=awarded_on.isoformat()), field="term_until"
             )
     if awarded_by_org_id is not None and session.get(Organisation, awarded_by_org_id) is None:
-        raise ValidationFailed("授予机构不存在", field="awarded_by_org_id")
+        raise ValidationFailed(N_("The awarding organisation does not exist."), field="awarded_by_org_id")
     award = LevelAward(
         person_id=person.id, occupation_code=code,
-        occupation_name=check_text(occupation_name, field="occupation_name", what="职业名称", max_length=100,
+        occupation_name=check_text(occupation_name, field="occupation_name", what=N_("occupation name"), max_length=100,
                                    required=True),
         grade_key=grade.key, level_digit=grade.digit, route=route, awarded_on=awarded_on, term_until=term_until,
         awarded_by_org_id=awarded_by_org_id, source_type=source_type,
         source_id=None if source_id is None else str(source_id),
-        note=check_text(note, field="note", what="备注", max_length=500), created_at=now,
+        note=check_text(note, field="note", what=N_("note"), max_length=500), created_at=now,
     )
     session.add(award)
     session.flush()
@@ -87,13 +93,15 @@ def record_level_award(
     return award
 
 
-def _check_route(grade_name: str, is_appointment_grade: bool, route: str) -> None:
+def _check_route(grade_name: Message, is_appointment_grade: bool, route: str) -> None:
     if is_appointment_grade and route != APPOINTMENT:
-        raise ValidationFailed(f"{grade_name}由企业评聘产生，取得途径应为“企业评聘”", field="route")
+        raise ValidationFailed(N_("{grade} comes from appointment by an enterprise; the route should be “{route}”.",
+                                  grade=grade_name, route=LEVEL_ROUTES[APPOINTMENT]), field="route")
     if not is_appointment_grade and route == APPOINTMENT:
-        raise ValidationFailed(
-            f"{grade_name}为职业技能等级证书等级，取得途径应为考核评价、直接认定、破格晋升或竞赛晋级", field="route"
-        )
+        others = [label for key, label in LEVEL_ROUTES.items() if key != APPOINTMENT]
+        routes = N_("{first} or {last}", first=join_labels(others[:-1]), last=others[-1])
+        raise ValidationFailed(N_("{grade} is a skill-level certificate grade; the route should be {routes}.",
+                                  grade=grade_name, routes=routes), field="route")
 
 
 def level_history(session: Session, person_id: int) -> list[LevelAward]:

@@ -25,6 +25,7 @@ from app.catalog.ladder import GRADE_KEYS
 from app.database import Base, UTCDateTime
 from app.idnumbers import ID_TYPES
 from app.people.vocabulary import ACCESS_REASONS, EDUCATION_LABELS, SCHOOL_TYPE_LABELS, TITLE_LEVEL_LABELS
+from app.translation import N_, Message
 
 
 def _one_of(column: str, values, *, nullable: bool = False) -> str:
@@ -33,12 +34,12 @@ def _one_of(column: str, values, *, nullable: bool = False) -> str:
     return f"{column} IS NULL OR {check}" if nullable else check
 
 
-LEVEL_ROUTES: dict[str, str] = {
-    "exam": "考核评价",
-    "direct_recognition": "直接认定",
-    "exceptional_promotion": "破格晋升",
-    "competition": "竞赛晋级",
-    "enterprise_appointment": "企业评聘",
+LEVEL_ROUTES: dict[str, Message] = {
+    "exam": N_("Assessment and evaluation"),
+    "direct_recognition": N_("Direct recognition"),
+    "exceptional_promotion": N_("Exceptional promotion"),
+    "competition": N_("Promotion through a competition"),
+    "enterprise_appointment": N_("Enterprise appointment"),
 }
 CERTIFICATE_FORMATS = ("national", "legacy")
 CERTIFICATE_SOURCES = ("declared", "issued_here")

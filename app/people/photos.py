@@ -17,6 +17,7 @@ from app.errors import ValidationFailed
 from app.filestore import store_once
 from app.people.access import person_for_change
 from app.people.models import Person
+from app.translation import N_
 
 MAX_BYTES = 2 * 1024 * 1024
 MIN_WIDTH = 200
@@ -32,28 +33,30 @@ _MAGIC = {b"\xff\xd8\xff": "JPEG", b"\x89PNG\r\n\x1a\n": "PNG"}
 def check_photo(data: bytes) -> bytes:
     """Check an uploaded ID photo; return it upright as a JPEG without metadata, or refuse with the reason."""
     if len(data) > MAX_BYTES:
-        raise ValidationFailed(f"照片文件不能超过 2 MB（当前 {len(data) / 1024 / 1024:.1f} MB）", field="photo")
+        raise ValidationFailed(N_("A photo file may be at most 2 MB (this one is {size} MB).",
+                                  size=format(len(data) / 1024 / 1024, ".1f")), field="photo")
     declared = next((fmt for magic, fmt in _MAGIC.items() if data.startswith(magic)), None)
     if declared is None:
-        raise ValidationFailed("照片须为 JPEG 或 PNG 格式", field="photo")
+        raise ValidationFailed(N_("The photo must be a JPEG or PNG file."), field="photo")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ValidationFailed("照片尺寸过大，请上传一寸证件照", field="photo") from None
+        raise ValidationFailed(N_("The photo is too large; upload a 1-inch ID photo."), field="photo") from None
     except (UnidentifiedImageError, OSError):
-        raise ValidationFailed("无法读取照片文件，文件可能已损坏", field="photo") from None
+        raise ValidationFailed(N_("The photo file cannot be read; it may be damaged."), field="photo") from None
     with image:
         if image.format != declared:
-            raise ValidationFailed("照片须为 JPEG 或 PNG 格式", field="photo")
+            raise ValidationFailed(N_("The photo must be a JPEG or PNG file."), field="photo")
         if max(image.size) > MAX_SIDE:
-            raise ValidationFailed(f"照片尺寸过大（{image.width}×{image.height} 像素），请上传一寸证件照", field="photo")
+            raise ValidationFailed(N_("The photo is too large ({width}×{height} pixels); upload a 1-inch ID photo.",
+                                      width=image.width, height=image.height), field="photo")
         try:
             image.load()
             upright = ImageOps.exif_transpose(image).convert("RGB")
         except (OSError, SyntaxError, ValueError):
-            raise ValidationFailed("无法读取照片文件，文件可能已损坏", field="photo") from None
+            raise ValidationFailed(N_("The photo file cannot be read; it may be damaged."), field="photo") from None
     _check_proportions(upright)
     _check_background(upright)
     return _clean_jpeg(upright)
@@ -73,12 +76,14 @@ def _clean_jpeg(image: Image.Image) -> bytes:
 def _check_proportions(image: Image.Image) -> None:
     width, height = image.size
     if width < MIN_WIDTH:
-        raise ValidationFailed(f"照片宽度至少 {MIN_WIDTH} 像素（当前 {width} 像素）", field="photo")
+        raise ValidationFailed(N_("The photo must be at least {minimum} pixels wide (this one is {width}).",
+                                  minimum=MIN_WIDTH, width=width), field="photo")
     ratio = width / height
     if not MIN_ASPECT <= ratio <= MAX_ASPECT:
         raise ValidationFailed(
-            f"照片应为一寸证件照比例（宽高比 {MIN_ASPECT:.2f}–{MAX_ASPECT:.2f}，如 295×413 像素），"
-            f"当前 {width}×{height} 像素，宽高比 {ratio:.2f}",
+            N_("The photo should have the proportions of a 1-inch ID photo (width to height {low}–{high}, e.g. "
+               "295×413 pixels); this one is {width}×{height} pixels, ratio {ratio}.", low=format(MIN_ASPECT, ".2f"),
+               high=format(MAX_ASPECT, ".2f"), width=width, height=height, ratio=format(ratio, ".2f")),
             field="photo",
         )
 
@@ -97,11 +102,13 @@ def _check_background(image: Image.Image) -> None:
     brightness = sum(ImageStat.Stat(s.convert("L")).mean[0] * s.width * s.height for s in strips) / pixels
     saturation = sum(ImageStat.Stat(s.convert("HSV")).mean[1] * s.width * s.height for s in strips) / pixels / 255
     if brightness < MIN_BACKGROUND_BRIGHTNESS:
-        raise ValidationFailed(f"照片背景应为白色（检测到边缘平均亮度 {brightness:.0f}，应不低于 "
-                               f"{MIN_BACKGROUND_BRIGHTNESS}）", field="photo")
+        raise ValidationFailed(N_("The photo's background should be white (the edges' mean brightness is {found}; it "
+                                  "should be at least {minimum}).", found=format(brightness, ".0f"),
+                                  minimum=MIN_BACKGROUND_BRIGHTNESS), field="photo")
     if saturation > MAX_BACKGROUND_SATURATION:
-        raise ValidationFailed(f"照片背景应为白色（检测到边缘偏彩色，平均饱和度 {saturation:.0%}，应不超过 "
-                               f"{MAX_BACKGROUND_SATURATION:.0%}）", field="photo")
+        raise ValidationFailed(N_("The photo's background should be white (the edges are coloured, mean saturation "
+                                  "{found}; it should be at most {maximum}).", found=format(saturation, ".0%"),
+                                  maximum=format(MAX_BACKGROUND_SATURATION, ".0%")), field="photo")
 
 
 def set_photo(

@@ -23,8 +23,9 @@ from app.people.models import (
     ProfessionalTitle,
     WorkRecord,
 )
-from app.people.validation import check_occupation_code, check_text, check_work_dates
-from app.people.vocabulary import PRIMARY, TITLE_LEVEL_LABELS, allowed
+from app.people.validation import check_occupation_code, check_text, check_work_dates, invalid_choice
+from app.people.vocabulary import PRIMARY, TITLE_LEVEL_LABELS
+from app.translation import N_
 
 
 def add_work_record(
@@ -41,8 +42,9 @@ def add_work_record(
 ) -> WorkRecord:
     """Add a stretch of work (end_date None while ongoing); it counts towards eligibility."""
     person = person_for_change(session, actor=actor, person_id=person_id)
-    employer = check_text(employer_name, field="employer_name", what="工作单位", max_length=200, required=True)
-    occupation = check_text(occupation_name, field="occupation_name", what="从事职业名称", max_length=100, required=True)
+    employer = check_text(employer_name, field="employer_name", what=N_("employer"), max_length=200, required=True)
+    occupation = check_text(occupation_name, field="occupation_name", what=N_("occupation worked in"), max_length=100,
+                            required=True)
     code = check_occupation_code(occupation_code)
     check_work_dates(start_date, end_date, born=person.birth_date, today=now.date())
     record = WorkRecord(
@@ -68,14 +70,16 @@ def check_certificate_number(number: str, *, level_digit: int, issue_date: date)
         raise ValidationFailed(exc.message, field="number") from exc
     if parsed.level_digit != level_digit:
         raise ValidationFailed(
-            f"证书编号中的等级代码为 {parsed.level_digit}（{level_name(parsed.level_digit)}），"
-            f"与所填等级 {level_name(level_digit)} 不一致",
+            N_("The level code in the certificate number is {code} ({level}), which does not match the level "
+               "entered, {entered}.", code=parsed.level_digit, level=level_name(parsed.level_digit),
+               entered=level_name(level_digit)),
             field="level_digit",
         )
     if parsed.year2 != f"{issue_date.year % 100:02d}":
         raise ValidationFailed(
-            f"证书编号中的发证年份为 {parsed.year2}，与发证日期 {issue_date.isoformat()} 的年份"
-            f"（{issue_date.year % 100:02d}）不一致",
+            N_("The year in the certificate number is {year}, which does not match the year of the issue date "
+               "{issued} ({issued_year}).", year=parsed.year2, issued=issue_date.isoformat(),
+               issued_year=format(issue_date.year % 100, "02d")),
             field="issue_date",
         )
     return parsed.text, "national" if isinstance(parsed, CertificateNumber) else "legacy"
@@ -98,23 +102,28 @@ def add_held_certificate(
     """Record a certificate the person holds; the number must agree with the level and issue year."""
     person = person_for_change(session, actor=actor, person_id=person_id)
     if isinstance(level_digit, bool) or level_digit not in (1, 2, 3, 4, 5):
-        raise ValidationFailed(f"等级应为 1–5（五级 … 一级），实际为 {level_digit!r}", field="level_digit")
+        raise ValidationFailed(N_("The level should be 1–5 (Level 5 … Level 1); it is {value}.",
+                                  value=repr(level_digit)), field="level_digit")
     if issue_date > now.date():
-        raise ValidationFailed(f"发证日期 {issue_date.isoformat()} 晚于今天", field="issue_date")
+        raise ValidationFailed(N_("The issue date {date} is after today.", date=issue_date.isoformat()), field="issue_date")
     if source not in CERTIFICATE_SOURCES:
-        raise ValidationFailed(f"未知的证书来源：{source}", field="source")
+        raise ValidationFailed(N_("Unknown certificate source: {source}.", source=source), field="source")
     text, number_format = check_certificate_number(number, level_digit=level_digit, issue_date=issue_date)
     holder = session.scalar(select(HeldCertificate.person_id).where(HeldCertificate.number == text))
     if holder is not None:
-        whose = "该人员" if holder == person.id else "其他人员"
-        raise ValidationFailed(f"证书编号 {text} 已登记在{whose}名下", field="number")
+        if holder == person.id:
+            raise ValidationFailed(N_("Certificate number {number} is already recorded for this person.", number=text),
+                                   field="number")
+        raise ValidationFailed(N_("Certificate number {number} is already recorded for another person.", number=text),
+                               field="number")
     cert = HeldCertificate(
         person_id=person.id, number=text, number_format=number_format,
         occupation_code=check_occupation_code(occupation_code),
-        occupation_name=check_text(occupation_name, field="occupation_name", what="职业名称", max_length=100,
+        occupation_name=check_text(occupation_name, field="occupation_name", what=N_("occupation name"), max_length=100,
                                    required=True),
         level_digit=level_digit, issue_date=issue_date,
-        issuer_name=check_text(issuer_name, field="issuer_name", what="发证机构", max_length=200, required=True),
+        issuer_name=check_text(issuer_name, field="issuer_name", what=N_("issuing organisation"), max_length=200,
+                               required=True),
         source=source, created_at=now,
     )
     session.add(cert)
@@ -141,11 +150,12 @@ def add_professional_title(
     """Record a professional title (职称); some eligibility routes accept it."""
     person = person_for_change(session, actor=actor, person_id=person_id)
     if level not in TITLE_LEVEL_LABELS:
-        raise ValidationFailed(f"职称级别“{level}”无效，可选：{allowed(TITLE_LEVEL_LABELS)}", field="level")
+        raise invalid_choice(N_("Title level"), level, TITLE_LEVEL_LABELS, field="level")
     if obtained_on > now.date():
-        raise ValidationFailed(f"取得日期 {obtained_on.isoformat()} 晚于今天", field="obtained_on")
+        raise ValidationFailed(N_("The date obtained {date} is after today.", date=obtained_on.isoformat()),
+                               field="obtained_on")
     title = ProfessionalTitle(
-        person_id=person.id, name=check_text(name, field="name", what="职称名称", max_length=100, required=True),
+        person_id=person.id, name=check_text(name, field="name", what=N_("title name"), max_length=100, required=True),
         level=level, obtained_on=obtained_on, in_speciality=bool(in_speciality), created_at=now,
     )
     session.add(title)

@@ -41,6 +41,7 @@ from app.people.validation import (
     check_text,
 )
 from app.people.vocabulary import GENDER_LABELS
+from app.translation import N_, Message
 
 __all__ = [
     "KEEP",
@@ -82,9 +83,9 @@ def sealed_phone(phone: str | None) -> dict[str, str | None]:
             "phone_masked": mask_phone(phone)}
 
 
-def duplicate_message(existing: Person) -> str:
+def duplicate_message(existing: Person) -> Message:
     """The refusal for an ID number that is already registered, naming the masked record."""
-    return f"该证件号码已登记：{existing.name}（{existing.id_masked}）"
+    return N_("This ID number is already registered: {name} ({masked})", name=existing.name, masked=existing.id_masked)
 
 
 def _check_employer(session: Session, employer_org_id: int | None) -> int | None:
@@ -92,7 +93,7 @@ def _check_employer(session: Session, employer_org_id: int | None) -> int | None
         return None
     org = session.get(Organisation, employer_org_id)
     if org is None or org.kind != OrgKind.ENTERPRISE:
-        raise ValidationFailed("工作单位须为已登记的企业", field="employer_org_id")
+        raise ValidationFailed(N_("The employer must be a registered enterprise."), field="employer_org_id")
     return org.id
 
 
@@ -127,7 +128,8 @@ def register_person(
     if existing is not None:
         raise ValidationFailed(duplicate_message(existing), field="id_number")
     if graduated_on is not None and graduated_on > today:
-        raise ValidationFailed(f"毕业日期 {graduated_on.isoformat()} 晚于今天", field="graduated_on")
+        raise ValidationFailed(N_("The graduation date {date} is after today.", date=graduated_on.isoformat()),
+                               field="graduated_on")
     person = Person(
         name=name,
         id_type=identity.id_type,
@@ -135,7 +137,7 @@ def register_person(
         birth_date=identity.birth_date,
         education=check_education(education),
         school_type=check_school_type(school_type),
-        speciality=check_text(speciality, field="speciality", what="所学专业", max_length=100),
+        speciality=check_text(speciality, field="speciality", what=N_("speciality"), max_length=100),
         graduated_on=graduated_on,
         target_groups=check_target_groups(target_groups),
         employer_org_id=_check_employer(session, employer_org_id),
@@ -203,10 +205,11 @@ def update_person(
     if school_type is not KEEP:
         person.school_type = check_school_type(school_type)
     if speciality is not KEEP:
-        person.speciality = check_text(speciality, field="speciality", what="所学专业", max_length=100)
+        person.speciality = check_text(speciality, field="speciality", what=N_("speciality"), max_length=100)
     if graduated_on is not KEEP:
         if graduated_on is not None and graduated_on > now.date():
-            raise ValidationFailed(f"毕业日期 {graduated_on.isoformat()} 晚于今天", field="graduated_on")
+            raise ValidationFailed(N_("The graduation date {date} is after today.", date=graduated_on.isoformat()),
+                                   field="graduated_on")
         person.graduated_on = graduated_on
     if target_groups is not KEEP:
         person.target_groups = check_target_groups(target_groups)
@@ -227,10 +230,11 @@ def update_person(
 
 def _set_gender(person: Person, gender: str | None) -> None:
     if gender not in (None, "M", "F"):
-        raise ValidationFailed("性别应为男或女", field="gender")
+        raise ValidationFailed(N_("The gender should be male or female."), field="gender")
     if person.id_type in ID_TYPES_WITH_SEX and gender != person.gender:
         shown = GENDER_LABELS.get(person.gender or "", "")
-        raise ValidationFailed(f"性别由证件号码确定（号码显示为{shown}），不能修改", field="gender")
+        raise ValidationFailed(N_("The gender follows from the ID number (which shows {shown}) and cannot be changed.",
+                                  shown=shown), field="gender")
     person.gender = gender
 
 
@@ -286,7 +290,7 @@ def reveal_person(
 ) -> tuple[str, str | None]:
     """The full ID number and phone of a person in scope, for roles allowed to see them; audited."""
     if not actor.has_role(*PII_REVEAL_ROLES):
-        raise NotAllowed("您的角色不能查看完整的证件号码和手机号码")
+        raise NotAllowed(N_("Your role may not see full ID and mobile numbers."))
     person = person_in_scope(session, actor=actor, person_id=person_id)
     id_number = pii.decrypt(person.id_number_enc)
     phone = pii.decrypt(person.phone_enc) if person.phone_enc else None

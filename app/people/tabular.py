@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from app.errors import ValidationFailed
+from app.translation import N_
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -41,13 +42,14 @@ class Table:
 def read_table(data: bytes, filename: str = "") -> Table:
     """Read an .xlsx workbook's first sheet or a CSV file, chosen by content (and name for CSV)."""
     if not data:
-        raise ValidationFailed("上传的文件是空的", field="file")
+        raise ValidationFailed(N_("The uploaded file is empty."), field="file")
     if data.startswith(_OLE_MAGIC):
-        raise ValidationFailed("不支持旧版 Excel（.xls）文件，请在 Excel 中“另存为” .xlsx 后重新上传", field="file")
+        raise ValidationFailed(N_("Old Excel files (.xls) are not supported; use “Save as” .xlsx in Excel and upload "
+                                  "again."), field="file")
     if data.startswith(_ZIP_MAGIC):
         return Table(_trim(_read_xlsx(data)), "xlsx")
     if filename.lower().endswith((".xlsx", ".xlsm")):
-        raise ValidationFailed("文件扩展名为 .xlsx，但内容不是 Excel 工作簿", field="file")
+        raise ValidationFailed(N_("The file name ends in .xlsx but the content is not an Excel workbook."), field="file")
     text, encoding = decode_csv(data)
     return Table(_trim(_read_csv(text)), "csv", encoding)
 
@@ -64,7 +66,8 @@ def _read_xlsx(data: bytes) -> list[tuple]:
             finally:
                 book.close()
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        raise ValidationFailed("无法读取 Excel 文件，文件可能已损坏或不是 .xlsx 格式", field="file") from None
+        raise ValidationFailed(N_("The Excel file cannot be read; it may be damaged or not an .xlsx file."),
+                               field="file") from None
 
 
 def decode_csv(data: bytes) -> tuple[str, str]:
@@ -80,7 +83,8 @@ def decode_csv(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("gb18030"), "GBK"
     except UnicodeDecodeError:
-        raise ValidationFailed("无法识别 CSV 文件的编码，请保存为 UTF-8 或 GBK 编码", field="file") from None
+        raise ValidationFailed(N_("The CSV file's encoding is not recognised; save it as UTF-8 or GBK."),
+                               field="file") from None
 
 
 def _read_csv(text: str) -> list[tuple]:
@@ -89,7 +93,7 @@ def _read_csv(text: str) -> list[tuple]:
     try:
         return [tuple(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     except csv.Error as exc:
-        raise ValidationFailed(f"CSV 文件格式有误：{exc}", field="file") from None
+        raise ValidationFailed(N_("The CSV file is malformed: {problem}", problem=str(exc)), field="file") from None
 
 
 def _trim(rows: list[tuple]) -> list[tuple]:
@@ -146,5 +150,5 @@ def cell_date(value: object) -> date:
             try:
                 return date(year, month, day)
             except ValueError:
-                raise ValidationFailed(f"日期“{text}”不是有效日期") from None
-    raise ValidationFailed(f"日期“{text}”无法识别，请写成 2024-03-01 这样的格式")
+                raise ValidationFailed(N_("The date “{text}” does not exist.", text=text)) from None
+    raise ValidationFailed(N_("The date “{text}” is not recognised; write it like 2024-03-01.", text=text))

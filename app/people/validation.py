@@ -1,7 +1,8 @@
 """Pure checks of a person's fields, shared by the services and the spreadsheet import.
 
-Each check returns the normalised value or raises ValidationFailed with a Chinese message and the name
-of the field at fault; no database, no clock (the caller passes ``today``).
+Each check returns the normalised value or raises ValidationFailed with a marked message and the name
+of the field at fault; no database, no clock (the caller passes ``today``). ``what`` arguments are marked
+labels naming the field (e.g. ``N_("Speciality")``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from app.people.vocabulary import (
     TARGET_GROUP_LABELS,
     allowed,
 )
+from app.translation import N_, Message
 
 MIN_WORKING_AGE = 16
 MAX_NAME_LENGTH = 50
@@ -48,14 +50,16 @@ def check_name(raw: str | None, field: str = "name") -> str:
     text = unicodedata.normalize("NFKC", raw or "").strip()
     text = _CJK_SPACES.sub("", " ".join(text.split()))
     if not text:
-        raise ValidationFailed("请填写姓名", field=field)
+        raise ValidationFailed(N_("Enter the name."), field=field)
     if len(text) > MAX_NAME_LENGTH:
-        raise ValidationFailed(f"姓名不能超过 {MAX_NAME_LENGTH} 个字符，实际为 {len(text)} 个", field=field)
+        raise ValidationFailed(N_("The name may have at most {limit} characters; it has {count}.",
+                                  limit=MAX_NAME_LENGTH, count=len(text)), field=field)
     for ch in text:
         if ch.isdigit():
-            raise ValidationFailed(f"姓名不应包含数字（发现“{ch}”）", field=field)
+            raise ValidationFailed(N_("A name should not contain digits (found “{char}”).", char=ch), field=field)
         if not (unicodedata.category(ch)[0] in "LM" or ch in _NAME_PUNCTUATION):
-            raise ValidationFailed(f"姓名含有不允许的字符“{ch}”", field=field)
+            raise ValidationFailed(N_("The name contains a character that is not allowed: “{char}”.", char=ch),
+                                   field=field)
     return text
 
 
@@ -69,7 +73,7 @@ def check_identity(
 ) -> Identity:
     """Validate the ID number for its type, reconcile birth date and gender with it, require age ≥ 16."""
     if id_type not in ID_TYPE_LABELS:
-        raise ValidationFailed(f"不支持的证件类型：{id_type}", field="id_type")
+        raise ValidationFailed(N_("Unsupported identity document type: {id_type}.", id_type=id_type), field="id_type")
     try:
         parsed = parse_id(id_type, id_number, today=today)
     except IdNumberError as exc:
@@ -78,24 +82,28 @@ def check_identity(
     born = parsed.birth_date
     if born is None:
         if birth_date is None:
-            raise ValidationFailed(f"证件类型为{label}时须填写出生日期", field="birth_date")
+            raise ValidationFailed(N_("Enter the date of birth when the document is a {id_type}.", id_type=label),
+                                   field="birth_date")
         born = check_birth_date(birth_date, today=today)
     elif birth_date is not None and birth_date != born:
         raise ValidationFailed(
-            f"出生日期 {birth_date.isoformat()} 与证件号码中的出生日期 {born.isoformat()} 不一致",
+            N_("The date of birth {given} does not match the one in the ID number, {born}.",
+               given=birth_date.isoformat(), born=born.isoformat()),
             field="birth_date",
         )
     if gender is not None and gender not in GENDER_LABELS:
-        raise ValidationFailed("性别应为男或女", field="gender")
+        raise ValidationFailed(N_("The gender should be male or female."), field="gender")
     if parsed.gender is not None and gender is not None and gender != parsed.gender:
         raise ValidationFailed(
-            f"性别“{GENDER_LABELS[gender]}”与证件号码不符（号码显示为{GENDER_LABELS[parsed.gender]}）",
+            N_("The gender “{given}” does not match the ID number (which shows {shown}).",
+               given=GENDER_LABELS[gender], shown=GENDER_LABELS[parsed.gender]),
             field="gender",
         )
     age = age_on(born, today)
     if age < MIN_WORKING_AGE:
         raise ValidationFailed(
-            f"登记时未满 {MIN_WORKING_AGE} 周岁（出生日期 {born.isoformat()}，现年 {age} 周岁）",
+            N_("Under {limit} at registration (born {born}, now aged {age}).", limit=MIN_WORKING_AGE,
+               born=born.isoformat(), age=age),
             field="birth_date" if parsed.birth_date is None else "id_number",
         )
     return Identity(id_type, parsed.number, born, parsed.gender or gender)
@@ -104,9 +112,10 @@ def check_identity(
 def check_birth_date(born: date, *, today: date) -> date:
     """A birth date given by hand (passports): real, after 1900, not in the future."""
     if born > today:
-        raise ValidationFailed(f"出生日期 {born.isoformat()} 晚于今天（{today.isoformat()}）", field="birth_date")
+        raise ValidationFailed(N_("The date of birth {born} is after today ({today}).", born=born.isoformat(),
+                                  today=today.isoformat()), field="birth_date")
     if born.year < 1900:
-        raise ValidationFailed(f"出生日期 {born.isoformat()} 早于 1900 年", field="birth_date")
+        raise ValidationFailed(N_("The date of birth {born} is before 1900.", born=born.isoformat()), field="birth_date")
     return born
 
 
@@ -120,23 +129,29 @@ def check_phone(raw: str | None) -> str | None:
         raise ValidationFailed(exc.message, field="phone") from exc
 
 
-def check_choice(value: str | None, labels: dict[str, str], *, field: str, what: str) -> str | None:
+def check_choice(value: str | None, labels: dict[str, Message], *, field: str, what: Message) -> str | None:
     """A key of a vocabulary, or None when blank."""
     if value is None or value == "":
         return None
     if value not in labels:
-        raise ValidationFailed(f"{what}“{value}”无效，可选：{allowed(labels)}", field=field)
+        raise invalid_choice(what, value, labels, field=field)
     return value
 
 
+def invalid_choice(what: Message, value: str, labels: dict[str, Message], *, field: str) -> ValidationFailed:
+    """The refusal of a value outside a vocabulary, listing the allowed labels."""
+    return ValidationFailed(N_("{what} “{value}” is not valid; one of: {choices}.", what=what, value=value,
+                               choices=allowed(labels)), field=field)
+
+
 def check_education(value: str | None) -> str | None:
-    """An education key (小学及以下 … 博士研究生) or None."""
-    return check_choice(value, EDUCATION_LABELS, field="education", what="学历")
+    """An education key (primary … doctorate) or None."""
+    return check_choice(value, EDUCATION_LABELS, field="education", what=N_("Education"))
 
 
 def check_school_type(value: str | None) -> str | None:
-    """A school-type key (技工学校 …) or None."""
-    return check_choice(value, SCHOOL_TYPE_LABELS, field="school_type", what="毕业院校类型")
+    """A school-type key (technical_school …) or None."""
+    return check_choice(value, SCHOOL_TYPE_LABELS, field="school_type", what=N_("School type"))
 
 
 def check_target_groups(keys) -> list[str]:
@@ -144,21 +159,23 @@ def check_target_groups(keys) -> list[str]:
     result: list[str] = []
     for key in keys or ():
         if key not in TARGET_GROUP_LABELS:
-            raise ValidationFailed(f"目标群体“{key}”无效，可选：{allowed(TARGET_GROUP_LABELS)}", field="target_groups")
+            raise invalid_choice(N_("Target group"), key, TARGET_GROUP_LABELS, field="target_groups")
         if key not in result:
             result.append(key)
     return result
 
 
-def check_text(value: str | None, *, field: str, what: str, max_length: int, required: bool = False) -> str | None:
+def check_text(value: str | None, *, field: str, what: Message, max_length: int,
+               required: bool = False) -> str | None:
     """Free text with surrounding spaces removed; None when blank unless required."""
     text = " ".join(unicodedata.normalize("NFKC", value or "").split())
     if not text:
         if required:
-            raise ValidationFailed(f"请填写{what}", field=field)
+            raise ValidationFailed(N_("Enter the {what}.", what=what), field=field)
         return None
     if len(text) > max_length:
-        raise ValidationFailed(f"{what}不能超过 {max_length} 个字符，实际为 {len(text)} 个", field=field)
+        raise ValidationFailed(N_("The {what} may have at most {limit} characters; it has {count}.", what=what,
+                                  limit=max_length, count=len(text)), field=field)
     return text
 
 
@@ -168,7 +185,8 @@ def check_occupation_code(value: str | None, *, field: str = "occupation_code") 
     if not text:
         return None
     if not OCCUPATION_CODE_RE.fullmatch(text):
-        raise ValidationFailed(f"职业编码“{text}”格式应为 D-DD-DD-DD（如 6-31-01-03）", field=field)
+        raise ValidationFailed(N_("Occupation code “{code}” should have the form D-DD-DD-DD (e.g. 6-31-01-03).",
+                                  code=text), field=field)
     return text
 
 
@@ -178,16 +196,20 @@ def check_work_dates(
 ) -> None:
     """A work period that starts at working age, not in the future, and ends after it starts."""
     if start > today:
-        raise ValidationFailed(f"工作开始日期 {start.isoformat()} 晚于今天", field=start_field)
+        raise ValidationFailed(N_("The work start date {start} is after today.", start=start.isoformat()),
+                               field=start_field)
     age = age_on(born, start)
     if age < MIN_WORKING_AGE:
         raise ValidationFailed(
-            f"工作开始日期 {start.isoformat()} 时未满 {MIN_WORKING_AGE} 周岁（当时 {age} 周岁）", field=start_field
+            N_("On the work start date {start} the person was under {limit} (aged {age}).",
+               start=start.isoformat(), limit=MIN_WORKING_AGE, age=age), field=start_field
         )
     if end is not None:
         if end < start:
             raise ValidationFailed(
-                f"工作结束日期 {end.isoformat()} 早于开始日期 {start.isoformat()}", field=end_field
+                N_("The work end date {end} is before the start date {start}.", end=end.isoformat(),
+                   start=start.isoformat()), field=end_field
             )
         if end > today:
-            raise ValidationFailed(f"工作结束日期 {end.isoformat()} 晚于今天；仍在职请留空", field=end_field)
+            raise ValidationFailed(N_("The work end date {end} is after today; leave it blank while still employed.",
+                                      end=end.isoformat()), field=end_field)

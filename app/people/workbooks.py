@@ -1,5 +1,7 @@
 """Excel files about people: the import template, the error report of a refused import, and list exports.
 
+Sheet names, headers and messages are in the language of the `translate` the edge passes (default: the
+English ids); the import template keeps the Chinese header words offices use, which the import recognises.
 Exports carry masked ID and phone numbers only. Every text cell is written as text, never as a formula,
 even when it starts with '=' (uploaded data is echoed back in the error report).
 """
@@ -27,6 +29,7 @@ from app.people.vocabulary import (
     SCHOOL_TYPE_LABELS,
     target_group_text,
 )
+from app.translation import N_, Translate, in_chinese, render
 
 ERROR_FILL = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
 HEADER_FILL = PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7")
@@ -59,10 +62,14 @@ def _needs_cells(values: Iterable) -> bool:
     return any(isinstance(v, str) and v.startswith("=") or isinstance(v, datetime | date) for v in values)
 
 
-def error_workbook(original_rows: list[tuple], errors: list[RowError]) -> bytes:
-    """The uploaded rows with an 错误说明 column and bad cells filled red, plus a sheet listing every error."""
+def _same(text: str) -> str:
+    return text
+
+
+def error_workbook(original_rows: list[tuple], errors: list[RowError], translate: Translate = _same) -> bytes:
+    """The uploaded rows with an explanation column and bad cells filled red, plus a sheet listing every error."""
     book = Workbook(write_only=True)
-    data = book.create_sheet("导入数据")
+    data = book.create_sheet(render(N_("Imported data"), translate))
     width = max((len(row) for row in original_rows), default=0)
     header_map, _ = map_headers(original_rows)
     header_row = header_map.row_number if header_map else 1
@@ -74,29 +81,37 @@ def error_workbook(original_rows: list[tuple], errors: list[RowError]) -> bytes:
         values = list(row) + [None] * (width - len(row))
         problems = by_row.get(number, [])
         if number == header_row:
-            data.append([_cell(data, v, font=BOLD) for v in values] + [_cell(data, "错误说明", font=BOLD)])
+            data.append([_cell(data, v, font=BOLD) for v in values]
+                        + [_cell(data, render(N_("Errors"), translate), font=BOLD)])
             continue
         if not problems:
             data.append([_cell(data, v) for v in values] if _needs_cells(values) else values)
             continue
         bad = {error.col for error in problems if error.col is not None}
         cells = [_cell(data, v, fill=ERROR_FILL if i in bad else None) for i, v in enumerate(values)]
-        text = "；".join(f"{e.column}：{e.message}" if e.column else e.message for e in problems)
+        text = render(N_("; "), translate).join(
+            render(N_("{column}: {message}", column=e.column, message=e.message) if e.column else e.message, translate)
+            for e in problems)
         data.append(cells + [_cell(data, text, font=ERROR_FONT)])
-    listing = book.create_sheet("错误列表")
+    listing = book.create_sheet(render(N_("List of errors"), translate))
     for letter, size in (("A", 8), ("B", 16), ("C", 90)):
         listing.column_dimensions[letter].width = size
-    listing.append([_cell(listing, h, font=BOLD) for h in ("行号", "列", "原因")])
+    headers = (N_("Row number"), N_("Column"), N_("What is wrong"))
+    listing.append([_cell(listing, render(h, translate), font=BOLD) for h in headers])
     for error in errors:
-        listing.append([error.row, _cell(listing, error.column), _cell(listing, error.message)])
+        listing.append([error.row, _cell(listing, error.column), _cell(listing, render(error.message, translate))])
     return _save(book)
 
 
-def template_workbook() -> bytes:
-    """The import template: header row, one example row, drop-down lists, ID and phone columns as text."""
+def template_workbook(translate: Translate = _same) -> bytes:
+    """The import template: header row, one example row, drop-down lists, ID and phone columns as text.
+
+    The header words and drop-down values are the Chinese ones offices use (the import reads them); the
+    sheet names and the instructions are in the language `translate` gives.
+    """
     book = Workbook()
     sheet = book.active
-    sheet.title = "人员信息"
+    sheet.title = render(N_("People details"), translate)
     for index, column in enumerate(COLUMNS, start=1):
         letter = get_column_letter(index)
         header = sheet.cell(row=1, column=index, value=column.header)
@@ -112,21 +127,25 @@ def template_workbook() -> bytes:
                "school_type": SCHOOL_TYPE_LABELS}
     for index, column in enumerate(COLUMNS, start=1):
         if column.key in choices:
-            listed = ",".join(choices[column.key].values())
+            listed = ",".join(in_chinese(label) for label in choices[column.key].values())
             validation = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True)
-            validation.error = f"请从下拉列表中选择{column.header}"
+            validation.error = render(N_("Choose {column} from the drop-down list.", column=column.header), translate)
             letter = get_column_letter(index)
             validation.add(f"{letter}2:{letter}{_TEMPLATE_ROWS}")
             sheet.add_data_validation(validation)
-    notes = book.create_sheet("填写说明")
-    notes.append(["列名", "是否必填", "说明", "示例"])
+    notes = book.create_sheet(render(N_("How to fill in"), translate))
+    notes.append([render(h, translate) for h in (N_("Column name"), N_("Required or optional"), N_("Notes"), N_("Example"))])
     for cell in notes[1]:
         cell.font, cell.fill = BOLD, HEADER_FILL
     for column in COLUMNS:
-        notes.append([column.header, "必填" if column.required else "选填", column.note, column.example])
+        required = N_("Must be filled in") if column.required else N_("Optional")
+        notes.append([column.header, render(required, translate), render(column.note, translate), column.example])
     notes.append([])
-    notes.append(["整体说明", "", "同一人有多段工作经历时写多行，证件号码相同，其余个人信息可只在第一行填写；"
-                  "导入时全表校验，有任何错误则不导入任何数据，并可下载标注了错误的表格。重复导入不会产生重复人员。"])
+    notes.append([render(N_("In general"), translate), "", render(N_(
+        "A person with several jobs takes several rows with the same ID number; the other personal details may "
+        "be filled in on the first row only. The whole sheet is checked on import: if anything is wrong, nothing "
+        "is imported and a copy with the errors marked can be downloaded. Importing again never duplicates a "
+        "person."), translate)])
     for letter, size in (("A", 16), ("B", 10), ("C", 90), ("D", 22)):
         notes.column_dimensions[letter].width = size
     for row in notes.iter_rows(min_row=2, min_col=3, max_col=3):
@@ -134,17 +153,18 @@ def template_workbook() -> bytes:
     return _save(book)
 
 
-EXPORT_HEADERS = ("姓名", "证件类型", "证件号码（已脱敏）", "性别", "手机号码（已脱敏）", "学历", "毕业院校类型", "所学专业",
-                  "毕业日期", "目标群体", "登记时间")
+EXPORT_HEADERS = (N_("Full name"), N_("ID type"), N_("ID number (masked)"), N_("Gender"), N_("Mobile number (masked)"),
+                  N_("Education"), N_("School type"), N_("Speciality"), N_("Graduation date"), N_("Target groups"),
+                  N_("Registered at"))
 
 
-def export_people_workbook(people: Iterable[Person]) -> bytes:
+def export_people_workbook(people: Iterable[Person], translate: Translate = _same) -> bytes:
     """A list of people for download, with masked ID and phone numbers only (nothing is decrypted)."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("人员名单")
+    sheet = book.create_sheet(render(N_("People list"), translate))
     for index, size in enumerate((10, 16, 22, 6, 14, 12, 14, 16, 12, 30, 18), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = size
-    sheet.append([_cell(sheet, h, font=BOLD) for h in EXPORT_HEADERS])
+    sheet.append([_cell(sheet, render(h, translate), font=BOLD) for h in EXPORT_HEADERS])
     for person in people:
         values = [
             person.name, ID_TYPE_LABELS.get(person.id_type, person.id_type), person.id_masked,
@@ -153,5 +173,5 @@ def export_people_workbook(people: Iterable[Person]) -> bytes:
             person.speciality or "", person.graduated_on, target_group_text(person.target_groups or []),
             person.created_at.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M"),
         ]
-        sheet.append([_cell(sheet, v) for v in values])
+        sheet.append([_cell(sheet, render(v, translate)) for v in values])
     return _save(book)

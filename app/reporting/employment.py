@@ -21,6 +21,7 @@ from app.placement.models import Placement
 from app.placement.scope import add_months
 from app.reporting.funnel import FunnelFilters, enrolment_base, enrolment_conditions, without_jit
 from app.training.models import Enrolment, TrainingClass, TrainingProject
+from app.translation import N_
 
 Tier = tuple[int, int]  # (rate at least this percent, subsidy paid in percent)
 DEFAULT_TIERS: tuple[Tier, ...] = ((80, 100), (65, 80), (50, 60), (0, 0))
@@ -33,12 +34,13 @@ def parse_tiers(text: str) -> tuple[Tier, ...]:
         try:
             threshold, pays = (int(x) for x in part.split(":"))
         except ValueError:
-            raise ValidationFailed(f"补贴档次“{part}”应写成 就业率:拨付比例", field="tiers") from None
+            raise ValidationFailed(N_("Write the subsidy tier “{tier}” as employment rate:share paid.", tier=part),
+                                   field="tiers") from None
         if not (0 <= threshold <= 100 and 0 <= pays <= 100):
-            raise ValidationFailed(f"补贴档次“{part}”超出 0–100", field="tiers")
+            raise ValidationFailed(N_("The subsidy tier “{tier}” lies outside 0–100.", tier=part), field="tiers")
         tiers.append((threshold, pays))
     if not tiers or min(t for t, _ in tiers) != 0:
-        raise ValidationFailed("补贴档次须包含 0 档", field="tiers")
+        raise ValidationFailed(N_("The subsidy tiers must include a 0 tier."), field="tiers")
     return tuple(sorted(tiers, reverse=True))
 
 
@@ -91,7 +93,7 @@ def class_employment(session: Session, filters: FunnelFilters, *, window_months:
 def check_window(window_months: int) -> None:
     """Only the 2- and 6-month windows exist."""
     if window_months not in (2, 6):
-        raise ValidationFailed("就业统计期应为 2 或 6 个月", field="window")
+        raise ValidationFailed(N_("The employment window should be 2 or 6 months."), field="window")
 
 
 def class_outcome(class_id: int, name: str, project: str, institution: str, end: date, started: int, employed: int,

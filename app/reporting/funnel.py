@@ -24,17 +24,19 @@ from app.people.models import LevelAward
 from app.placement.models import FollowUp, Placement
 from app.reporting.periods import as_datetime, quarter_bounds
 from app.training.models import Enrolment, TrainingClass, TrainingProject, project_demands
+from app.translation import N_, Message
 
-STEPS: tuple[tuple[str, str], ...] = (
-    ("demand", "岗位需求人数"),
-    ("enrolled", "报名参训"),
-    ("completed", "培训结业"),
-    ("assessed", "参加评价"),
-    ("passed", "评价合格"),
-    ("certified", "取得证书"),
-    ("placed", "实现就业"),
-    ("retained", "稳岗 6 个月"),
+STEPS: tuple[tuple[str, Message], ...] = (
+    ("demand", N_("Workers demanded")),
+    ("enrolled", N_("Enrolled in training")),
+    ("completed", N_("Completed training")),
+    ("assessed", N_("Took an evaluation")),
+    ("passed", N_("Passed the evaluation")),
+    ("certified", N_("Obtained a certificate")),
+    ("placed", N_("Placed in a job")),
+    ("retained", N_("Still employed after 6 months")),
 )
+STEP_LABELS: dict[str, Message] = dict(STEPS)
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ class FunnelStep:
     """One step: its count and the share of the step before it."""
 
     key: str
-    label: str
+    label: Message
     count: int
     conversion: float | None  # count / previous count; None for the first step or an empty previous step
 
@@ -65,7 +67,8 @@ def scoped_filters(actor: User, filters: FunnelFilters) -> FunnelFilters:
     if actor.has_role(Role.INSTITUTION_STAFF):
         return FunnelFilters(filters.quarter, filters.city_code, filters.occupation_id, actor.organisation_id,
                              filters.project_id)
-    raise NotAllowed("只有人社管理员和培训机构可以查看漏斗报表")
+    raise NotAllowed(N_("Only HR & social security administrators and training institutions may see the funnel "
+                        "report."))
 
 
 def check_filters(filters: FunnelFilters) -> None:

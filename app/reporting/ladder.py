@@ -22,6 +22,7 @@ from app.people.models import LevelAward, Person
 from app.regions import LIAONING_CITIES, city_name
 from app.reporting.models import LadderTarget
 from app.reporting.periods import quarter_of
+from app.translation import N_
 
 DIMENSIONS = ("occupation", "enterprise", "city")
 RANK = case({g.key: g.rank for g in GRADES}, value=LevelAward.grade_key, else_=0)
@@ -46,13 +47,13 @@ def _enterprise_scope(actor: User) -> int | None:
         return None
     if actor.has_role(Role.ENTERPRISE_HR):
         return actor.organisation_id
-    raise NotAllowed("只有人社管理员和企业可以查看技能等级阶梯")
+    raise NotAllowed(N_("Only HR & social security administrators and enterprises may see the skill ladder."))
 
 
 def ladder(session: Session, *, actor: User, by: str, as_of: date) -> list[LadderRow]:
     """People at each grade grouped by occupation, enterprise or city (an enterprise sees its own staff)."""
     if by not in DIMENSIONS:
-        raise ValidationFailed(f"未知的分组：{by}", field="by")
+        raise ValidationFailed(N_("Unknown grouping: {by}.", by=by), field="by")
     enterprise_id = _enterprise_scope(actor)
     best = (select(LevelAward.person_id, LevelAward.occupation_code, func.max(LevelAward.occupation_name).label("name"),
                    func.max(RANK).label("rank"))
@@ -73,9 +74,9 @@ def ladder(session: Session, *, actor: User, by: str, as_of: date) -> list[Ladde
     by_rank = {g.rank: g.key for g in GRADES}
     for row_key, row_label, rank, count in session.execute(stmt):
         if by == "city":
-            row_label = city_name(row_key) if row_key in LIAONING_CITIES else "未知"
+            row_label = city_name(row_key) if row_key in LIAONING_CITIES else N_("Unknown city")
         elif by == "enterprise" and not row_key:
-            row_label = "未登记单位"
+            row_label = N_("No registered employer")
         entry = rows.setdefault(row_key, LadderRow(row_key, row_label, dict.fromkeys(GRADE_KEYS, 0)))
         if rank in by_rank:
             entry.counts[by_rank[rank]] += int(count)
@@ -130,23 +131,23 @@ def save_target(session: Session, *, actor: User, now: datetime, year: int, name
                 target: int, city_code: str | None = None, target_id: int | None = None) -> LadderTarget:
     """Create or change a yearly target (人社 administrators only)."""
     if not actor.has_role(Role.ADMIN):
-        raise NotAllowed("只有人社管理员可以设置目标")
+        raise NotAllowed(N_("Only HR & social security administrators may set targets."))
     name = (name or "").strip()
     if not name:
-        raise ValidationFailed("请填写目标名称", field="name")
+        raise ValidationFailed(N_("Enter the target's name."), field="name")
     if not 2000 <= year <= 2100:
-        raise ValidationFailed("年份应在 2000–2100 之间", field="year")
+        raise ValidationFailed(N_("The year should be between 2000 and 2100."), field="year")
     unknown = [k for k in grade_keys if k not in GRADE_KEYS]
     if not grade_keys or unknown:
-        raise ValidationFailed("请至少选择一个等级", field="grade_keys")
+        raise ValidationFailed(N_("Choose at least one grade."), field="grade_keys")
     if target <= 0:
-        raise ValidationFailed("目标人数应大于 0", field="target")
+        raise ValidationFailed(N_("The target number should be more than 0."), field="target")
     if city_code and city_code not in LIAONING_CITIES:
-        raise ValidationFailed("城市应为辽宁省的地级市", field="city_code")
+        raise ValidationFailed(N_("The city should be a prefecture-level city of Liaoning."), field="city_code")
     clash = session.scalar(select(LadderTarget).where(LadderTarget.year == year, LadderTarget.name == name))
     if target_id is None:
         if clash is not None:
-            raise ValidationFailed(f"{year} 年已有名为“{name}”的目标", field="name")
+            raise ValidationFailed(N_("{year} already has a target named “{name}”.", year=year, name=name), field="name")
         row = LadderTarget(year=year, name=name, grade_keys=list(grade_keys), target=target,
                            city_code=city_code or None, created_at=now, updated_at=now)
         session.add(row)
@@ -154,9 +155,9 @@ def save_target(session: Session, *, actor: User, now: datetime, year: int, name
     else:
         row = session.get(LadderTarget, target_id)
         if row is None:
-            raise NotFound("目标不存在")
+            raise NotFound(N_("The target does not exist."))
         if clash is not None and clash.id != row.id:
-            raise ValidationFailed(f"{year} 年已有名为“{name}”的目标", field="name")
+            raise ValidationFailed(N_("{year} already has a target named “{name}”.", year=year, name=name), field="name")
         old = {"year": row.year, "name": row.name, "grades": row.grade_keys, "target": row.target}
         row.year, row.name, row.grade_keys, row.target = year, name, list(grade_keys), target
         row.city_code, row.updated_at = city_code or None, now

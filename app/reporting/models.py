@@ -21,20 +21,21 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import Base, UTCDateTime
 from app.people.models import LevelAward, Person
+from app.translation import N_, Message
 
-SCHEME_KINDS: dict[str, str] = {
-    "training": "职业培训补贴",
-    "evaluation": "职业技能评价补贴",
-    "upgrade": "技能提升补贴",
-    "apprenticeship": "企业新型学徒制补贴",
+SCHEME_KINDS: dict[str, Message] = {
+    "training": N_("Vocational training subsidy"),
+    "evaluation": N_("Skill evaluation subsidy"),
+    "upgrade": N_("Skill upgrading subsidy"),
+    "apprenticeship": N_("Enterprise new apprenticeship subsidy"),
 }
-CLAIM_STATUSES: dict[str, str] = {
-    "draft": "草稿",
-    "submitted": "已提交",
-    "notice": "公示中",
-    "approved": "已审核",
-    "paid": "已拨付",
-    "withdrawn": "已撤回",
+CLAIM_STATUSES: dict[str, Message] = {
+    "draft": N_("Draft"),
+    "submitted": N_("Submitted"),
+    "notice": N_("Under public notice"),
+    "approved": N_("Approved"),
+    "paid": N_("Paid"),
+    "withdrawn": N_("Claim withdrawn"),
 }
 
 

@@ -6,6 +6,7 @@ import re
 from datetime import UTC, date, datetime
 
 from app.errors import ValidationFailed
+from app.translation import N_
 
 _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 
@@ -14,7 +15,7 @@ def quarter_bounds(quarter: str) -> tuple[date, date]:
     """First day of the quarter and first day of the next one."""
     match = _QUARTER.match(quarter or "")
     if not match:
-        raise ValidationFailed(f"季度格式应为 2026Q3，收到“{quarter}”", field="quarter")
+        raise ValidationFailed(N_("Write the quarter as 2026Q3, not “{quarter}”.", quarter=quarter), field="quarter")
     year, q = int(match.group(1)), int(match.group(2))
     start = date(year, 3 * q - 2, 1)
     end = date(year + 1, 1, 1) if q == 4 else date(year, 3 * q + 1, 1)

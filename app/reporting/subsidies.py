@@ -20,6 +20,7 @@ from app.placement.scope import add_months
 from app.regions import LIAONING_CITIES
 from app.reporting.models import CLAIM_STATUSES, SCHEME_KINDS, SubsidyClaim, SubsidyScheme
 from app.reporting.subsidy_rules import PriorClaim, Refusal, SchemeTerms, check_claim
+from app.translation import N_, Message
 
 CENT = Decimal("0.01")
 # draft → submitted → notice (公示) → approved → paid; withdrawal only before the notice.
@@ -37,7 +38,7 @@ PREPARER_ROLES = (Role.ADMIN, Role.INSTITUTION_STAFF)
 
 def _admin(actor: User) -> None:
     if not actor.has_role(Role.ADMIN):
-        raise NotAllowed("只有人社管理员可以维护补贴政策")
+        raise NotAllowed(N_("Only HR & social security administrators may maintain subsidy schemes."))
 
 
 def create_scheme(session: Session, *, actor: User, now: datetime, name: str, kind: str, amounts: dict[int, Decimal],
@@ -48,30 +49,31 @@ def create_scheme(session: Session, *, actor: User, now: datetime, name: str, ki
     _admin(actor)
     name = (name or "").strip()
     if not name:
-        raise ValidationFailed("请填写政策名称", field="name")
+        raise ValidationFailed(N_("Enter the scheme's name."), field="name")
     if kind not in SCHEME_KINDS:
-        raise ValidationFailed("请选择补贴类型", field="kind")
+        raise ValidationFailed(N_("Choose the kind of subsidy."), field="kind")
     clean = {}
     for digit, amount in amounts.items():
         if int(digit) not in (1, 2, 3, 4, 5):
-            raise ValidationFailed(f"等级 {digit} 不存在", field="amounts")
+            raise ValidationFailed(N_("Level {digit} does not exist.", digit=digit), field="amounts")
         if amount is None:
             continue
         if Decimal(amount) < 0:
-            raise ValidationFailed("补贴金额不能为负数", field="amounts")
+            raise ValidationFailed(N_("A subsidy amount cannot be negative."), field="amounts")
         clean[str(int(digit))] = str(Decimal(amount).quantize(CENT))
     if not clean:
-        raise ValidationFailed("请至少填写一个等级的补贴金额", field="amounts")
+        raise ValidationFailed(N_("Enter the subsidy amount for at least one level."), field="amounts")
     if effective_to is not None and effective_to < effective_from:
-        raise ValidationFailed("截止日期早于起始日期", field="effective_to")
+        raise ValidationFailed(N_("The end date is before the start date."), field="effective_to")
     if not 1 <= per_person_cap <= 100:
-        raise ValidationFailed("每人次数上限应为 1–100", field="per_person_cap")
+        raise ValidationFailed(N_("The limit of claims per person should be 1–100."), field="per_person_cap")
     if not 1 <= claim_window_months <= 120:
-        raise ValidationFailed("申领期限应为 1–120 个月", field="claim_window_months")
+        raise ValidationFailed(N_("The claim period should be 1–120 months."), field="claim_window_months")
     if not 0 <= shortage_uplift_percent <= 100:
-        raise ValidationFailed("紧缺职业上浮比例应为 0–100", field="shortage_uplift_percent")
+        raise ValidationFailed(N_("The uplift for shortage occupations should be 0–100."),
+                               field="shortage_uplift_percent")
     if city_code and city_code not in LIAONING_CITIES:
-        raise ValidationFailed("城市应为辽宁省的地级市", field="city_code")
+        raise ValidationFailed(N_("The city should be a prefecture-level city of Liaoning."), field="city_code")
     scheme = SubsidyScheme(name=name, kind=kind, amounts=clean, per_person_cap=per_person_cap,
                            cap_per_year=cap_per_year, claim_window_months=claim_window_months,
                            effective_from=effective_from, effective_to=effective_to, city_code=city_code or None,
@@ -96,7 +98,7 @@ def list_schemes(session: Session) -> list[SubsidyScheme]:
 def _scheme(session: Session, scheme_id: int) -> SubsidyScheme:
     scheme = session.get(SubsidyScheme, scheme_id)
     if scheme is None:
-        raise NotFound("补贴政策不存在")
+        raise NotFound(N_("The subsidy scheme does not exist."))
     return scheme
 
 
@@ -117,6 +119,14 @@ def _person_city(session: Session, person: Person) -> str | None:
     return session.scalar(select(Organisation.city_code).where(Organisation.id == person.registered_by_org_id))
 
 
+def refusals_message(refusals: list[Refusal]) -> Message:
+    """Every broken rule as one marked message, separated by semicolons."""
+    message = refusals[0].text
+    for refusal in refusals[1:]:
+        message = N_("{first}; {then}", first=message, then=refusal.text)
+    return message
+
+
 def refusals_for(session: Session, *, scheme: SubsidyScheme, award: LevelAward, claimed_on: date) -> list[Refusal]:
     """The rules a claim for this award under this scheme would break."""
     return check_claim(_terms(scheme), occupation_code=award.occupation_code, level_digit=award.level_digit or 0,
@@ -135,15 +145,15 @@ def amounts_for(session: Session, *, scheme: SubsidyScheme, award: LevelAward) -
 def create_claim(session: Session, *, actor: User, now: datetime, scheme_id: int, level_award_id: int) -> SubsidyClaim:
     """Draft a claim for a certificate-grade award; refused with every broken rule named."""
     if not actor.has_role(*PREPARER_ROLES):
-        raise NotAllowed("只有培训机构或人社管理员可以申领补贴")
+        raise NotAllowed(N_("Only training institutions or HR & social security administrators may claim subsidies."))
     scheme = _scheme(session, scheme_id)
     award = session.get(LevelAward, level_award_id)
     if award is None or award.level_digit is None:
-        raise NotFound("没有这条证书等级记录")
+        raise NotFound(N_("There is no such certificate level record."))
     person_in_scope(session, actor=actor, person_id=award.person_id)
     refusals = refusals_for(session, scheme=scheme, award=award, claimed_on=now.date())
     if refusals:
-        raise ValidationFailed("；".join(str(r) for r in refusals), field="level_award_id")
+        raise ValidationFailed(refusals_message(refusals), field="level_award_id")
     base, uplift = amounts_for(session, scheme=scheme, award=award)
     claim = SubsidyClaim(scheme_id=scheme.id, person_id=award.person_id, organisation_id=actor.organisation_id,
                          level_award_id=award.id, kind=scheme.kind, occupation_code=award.occupation_code,
@@ -169,30 +179,30 @@ def get_claim(session: Session, *, actor: User, claim_id: int) -> SubsidyClaim:
     """A claim the actor prepared (administrators: any claim)."""
     claim = session.scalar(select(SubsidyClaim).where(SubsidyClaim.id == claim_id, _claim_scope(actor)))
     if claim is None:
-        raise NotFound("补贴申领不存在或不在您的数据范围内")
+        raise NotFound(N_("The subsidy claim does not exist or is outside your data scope."))
     return claim
 
 
 def move_claim(session: Session, *, actor: User, now: datetime, claim_id: int, to_status: str) -> SubsidyClaim:
     """Move a claim along draft → submitted → notice → approved → paid; notice onwards is for 人社 only."""
     if not actor.has_role(*PREPARER_ROLES):
-        raise NotAllowed("您的角色不能处理补贴申领")
+        raise NotAllowed(N_("Your role may not handle subsidy claims."))
     claim = get_claim(session, actor=actor, claim_id=claim_id)
     if to_status not in CLAIM_STATUSES:
-        raise ValidationFailed(f"未知的状态：{to_status}", field="status")
+        raise ValidationFailed(N_("Unknown status: {status}.", status=to_status), field="status")
     if to_status not in CLAIM_FLOW[claim.status]:
-        raise InvalidTransition(f"补贴申领不能从“{CLAIM_STATUSES[claim.status]}”变为“{CLAIM_STATUSES[to_status]}”",
-                                field="status")
+        raise InvalidTransition(N_("A subsidy claim cannot go from “{old}” to “{new}”.",
+                                   old=CLAIM_STATUSES[claim.status], new=CLAIM_STATUSES[to_status]), field="status")
     if (to_status in ADMIN_STEPS or claim.status in ("submitted", "notice") and to_status == "draft") \
             and not actor.has_role(Role.ADMIN):
-        raise NotAllowed("公示、审核、拨付和退回由人社管理员办理")
+        raise NotAllowed(N_("Public notice, approval, payment and return are for HR & social security administrators."))
     if to_status == "submitted":
         refusals = check_claim(_terms(claim.scheme), occupation_code=claim.occupation_code,
                                level_digit=claim.level_digit, certificate_date=claim.certificate_date,
                                claimed_on=claim.claimed_on, person_city=_person_city(session, claim.person),
                                prior=_prior(session, claim.person_id, exclude_id=claim.id))
         if refusals:
-            raise ValidationFailed("；".join(str(r) for r in refusals), field="status")
+            raise ValidationFailed(refusals_message(refusals), field="status")
     old = claim.status
     claim.status, claim.status_changed_at = to_status, now
     session.flush()

@@ -7,16 +7,17 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.placement.scope import add_months
+from app.translation import N_, Message
 
-RULES: dict[str, str] = {
-    "scheme_period": "补贴政策有效期",
-    "scheme_level": "补贴政策覆盖等级",
-    "scheme_region": "补贴政策适用地区",
-    "per_person_cap": "每人补贴次数上限",
-    "same_occupation_level": "同一职业同一等级不重复补贴",
-    "first_certificate": "评价补贴限首次取证",
-    "claim_window": "取证后限期申领",
-    "no_lower_after_higher": "不得在高等级后申领低等级",
+RULES: dict[str, Message] = {
+    "scheme_period": N_("Scheme's period of validity"),
+    "scheme_level": N_("Levels the scheme covers"),
+    "scheme_region": N_("Region the scheme applies to"),
+    "per_person_cap": N_("Claims per person"),
+    "same_occupation_level": N_("No second subsidy for the same occupation and level"),
+    "first_certificate": N_("Evaluation subsidy for the first certificate only"),
+    "claim_window": N_("Claim within the time limit after certification"),
+    "no_lower_after_higher": N_("No lower level after a higher one"),
 }
 
 
@@ -25,15 +26,20 @@ class Refusal:
     """A rule a claim breaks, and how."""
 
     rule: str
-    message: str
+    message: Message
 
     @property
-    def rule_name(self) -> str:
-        """The rule's Chinese name."""
+    def rule_name(self) -> Message:
+        """The rule's marked name."""
         return RULES[self.rule]
 
+    @property
+    def text(self) -> Message:
+        """The rule and how it is broken, as one marked message: '【rule】message' in Chinese."""
+        return N_("[{rule}] {message}", rule=self.rule_name, message=self.message)
+
     def __str__(self) -> str:
-        return f"【{self.rule_name}】{self.message}"
+        return str(self.text)
 
 
 @dataclass(frozen=True)
@@ -65,28 +71,37 @@ def check_claim(terms: SchemeTerms, *, occupation_code: str, level_digit: int, c
     """Every rule the claim breaks (empty when it may be made)."""
     refusals = []
     if certificate_date < terms.effective_from or (terms.effective_to and certificate_date > terms.effective_to):
-        until = terms.effective_to.isoformat() if terms.effective_to else "至今"
-        refusals.append(Refusal("scheme_period", f"取证日期 {certificate_date.isoformat()} 不在政策有效期 "
-                                                 f"{terms.effective_from.isoformat()}–{until} 内"))
+        until = terms.effective_to.isoformat() if terms.effective_to else N_("today")
+        refusals.append(Refusal("scheme_period", N_(
+            "The certificate date {date} lies outside the scheme's period {start}–{until}.",
+            date=certificate_date.isoformat(), start=terms.effective_from.isoformat(), until=until)))
     if level_digit not in terms.covered_digits:
-        refusals.append(Refusal("scheme_level", f"该政策不补贴 {level_digit} 级"))
+        refusals.append(Refusal("scheme_level", N_("The scheme does not subsidise level {digit}.", digit=level_digit)))
     if terms.city_code and person_city != terms.city_code:
-        refusals.append(Refusal("scheme_region", "人员不属于该政策适用的城市"))
+        refusals.append(Refusal("scheme_region", N_("The person does not belong to the city the scheme applies to.")))
     same_kind = [p for p in prior if p.kind == terms.kind]
     counted = [p for p in same_kind if not terms.cap_per_year or p.claimed_on.year == claimed_on.year]
     if len(counted) >= terms.per_person_cap:
-        period = f"{claimed_on.year} 年" if terms.cap_per_year else ""
-        refusals.append(Refusal("per_person_cap", f"{period}已申领 {len(counted)} 次，上限 {terms.per_person_cap} 次"))
+        if terms.cap_per_year:
+            message = N_("Claimed {count} times in {year}; the limit is {cap}.", count=len(counted),
+                         year=claimed_on.year, cap=terms.per_person_cap)
+        else:
+            message = N_("Claimed {count} times; the limit is {cap}.", count=len(counted), cap=terms.per_person_cap)
+        refusals.append(Refusal("per_person_cap", message))
     if any(p.occupation_code == occupation_code and p.level_digit == level_digit for p in same_kind):
-        refusals.append(Refusal("same_occupation_level", f"职业 {occupation_code} {level_digit} 级已申领过"))
+        refusals.append(Refusal("same_occupation_level", N_("Level {digit} of occupation {code} has been claimed already.",
+                                                            code=occupation_code, digit=level_digit)))
     elif terms.kind == "evaluation" and any(p.occupation_code == occupation_code for p in same_kind):
-        refusals.append(Refusal("first_certificate", f"职业 {occupation_code} 已申领过评价补贴"))
+        refusals.append(Refusal("first_certificate", N_("An evaluation subsidy for occupation {code} has been claimed "
+                                                        "already.", code=occupation_code)))
     deadline = add_months(certificate_date, terms.claim_window_months)
     if claimed_on > deadline:
-        refusals.append(Refusal("claim_window", f"证书 {certificate_date.isoformat()} 核发，应在 "
-                                                f"{deadline.isoformat()} 前申领"))
+        refusals.append(Refusal("claim_window", N_("The certificate was issued on {date}; the claim was due by "
+                                                   "{deadline}.", date=certificate_date.isoformat(),
+                                                   deadline=deadline.isoformat())))
     higher = [p for p in same_kind if p.occupation_code == occupation_code and p.level_digit < level_digit]
     if higher:
         refusals.append(Refusal("no_lower_after_higher",
-                                f"已按 {min(p.level_digit for p in higher)} 级申领，不能再申领较低的 {level_digit} 级"))
+                                N_("Level {higher} has been claimed already, so the lower level {digit} cannot be "
+                                   "claimed.", higher=min(p.level_digit for p in higher), digit=level_digit)))
     return refusals

@@ -11,12 +11,15 @@ from jinja2 import pass_eval_context
 from jinja2.filters import do_join
 
 from app.accounts.roles import ORG_KIND_LABELS, ROLE_LABELS
+from app.audit.actions import action_label
 from app.catalog.ladder import grade_by_key, level_label, level_name
+from app.catalog.models import COMPONENT_LABELS
 from app.certification.models import STATUS_LABELS as CERTIFICATE_STATUS_LABELS
 from app.idnumbers import ID_TYPE_LABELS
 from app.people.models import LEVEL_ROUTES
-from app.people.vocabulary import EDUCATION_LABELS, GENDER_LABELS, target_group_text
+from app.people.vocabulary import ACCESS_REASONS, EDUCATION_LABELS, GENDER_LABELS, target_group_text
 from app.regions import city_name as _city_name
+from app.reporting.models import CLAIM_STATUSES, SCHEME_KINDS
 from app.translation import Message
 from app.web.actions import localize
 
@@ -59,6 +62,11 @@ def init_templating(app: Flask) -> None:
     app.add_template_global(lambda key: grade_by_key(key).label, "grade_label")
     app.add_template_global(lambda r: LEVEL_ROUTES.get(r, r), "award_route_label")
     app.add_template_global(lambda s: CERTIFICATE_STATUS_LABELS.get(s, s), "certificate_status_label")
+    app.add_template_global(lambda c: COMPONENT_LABELS.get(c, c), "component_label")
+    app.add_template_global(lambda r: ACCESS_REASONS.get(r, r), "access_reason_label")
+    app.add_template_global(lambda s: CLAIM_STATUSES.get(s, s), "claim_status_label")
+    app.add_template_global(lambda k: SCHEME_KINDS.get(k, k), "scheme_kind_label")
+    app.add_template_global(action_label, "audit_action_label")
 
     @app.template_filter("city_label")
     def _city_label(code: str) -> str:

@@ -4,6 +4,7 @@ import io
 from datetime import date, datetime
 
 import pytest
+from babel.support import Translations
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
@@ -18,11 +19,16 @@ from app.people.importing import (
 )
 from app.people.models import Person, PersonAccess, WorkRecord
 from app.people.services import get_person, list_people
+from app.translation import TRANSLATIONS_DIR, in_chinese
 from tests.factories import NOW, make_user
 from tests.people.factories import make_person, phone, resident_id
 
 HEADERS = ["姓名", "证件类型", "证件号码", "手机号码", "性别", "学历", "毕业院校类型", "所学专业", "目标群体",
            "工作单位", "从事职业编码", "从事职业名称", "工作开始日期", "工作结束日期"]
+
+
+# Workbooks for a Chinese user: the web edge passes the request's gettext.
+ZH = Translations.load(str(TRANSLATIONS_DIR), ["zh"]).gettext
 
 
 @pytest.fixture
@@ -96,7 +102,7 @@ def test_any_bad_row_means_nothing_is_imported_and_every_error_is_located(sessio
     located = [(e.row, e.column, e.col) for e in result.errors]
     assert located == [(3, "证件号码", 2), (4, "学历", 5), (5, "手机号码", 3), (6, "从事职业编码", 10),
                        (6, "工作开始日期", 12)]
-    messages = {(e.row, e.column): e.message for e in result.errors}
+    messages = {(e.row, e.column): in_chinese(e.message) for e in result.errors}  # the catalogue's wording
     assert "校验位应为 X，实际为 9" in messages[(3, "证件号码")]
     assert "幼儿园" in messages[(4, "学历")] and "高中/中专" in messages[(4, "学历")]
     assert "不是有效日期" in messages[(6, "工作开始日期")]
@@ -117,15 +123,16 @@ def test_full_width_digits_spaces_and_lowercase_x_are_accepted(session, staff):
 def test_scientific_notation_ids_are_refused_with_an_explanation(session, staff):
     result = run(session, staff, xlsx([row(id_number="2.10102E+17")]))
     assert [(e.row, e.column) for e in result.errors] == [(2, "证件号码")]
-    assert "科学计数法（2.10102E+17）" in result.errors[0].message
-    assert "文本格式" in result.errors[0].message
+    assert "科学计数法（2.10102E+17）" in in_chinese(result.errors[0].message)
+    assert "文本格式" in in_chinese(result.errors[0].message)
 
 
 @pytest.mark.parametrize("value", [210102199003071233, 2.10102199003071e17])
 def test_numeric_id_cells_are_refused_saying_the_column_must_be_text(session, staff, value):
     result = run(session, staff, xlsx([row(id_number=value)]))
     assert [(e.row, e.column) for e in result.errors] == [(2, "证件号码")]
-    message = result.errors[0].message
+    assert result.errors[0].message.template.startswith("The ID number cell is formatted as a number")
+    message = in_chinese(result.errors[0].message)
     assert "数字格式" in message and "“文本”格式" in message and "15 位有效数字" in message
     if isinstance(value, float):
         assert "2.10102E+17" in message
@@ -191,7 +198,8 @@ def test_conflicting_names_for_one_id_are_refused(session, staff):
     number = resident_id()
     result = run(session, staff, xlsx([row("张伟", number), row("张韦", number, mobile="")]))
     assert [(e.row, e.column) for e in result.errors] == [(3, "姓名")]
-    assert "与第 2 行（同一证件号码）的姓名“张伟”不一致" in result.errors[0].message
+    assert result.errors[0].message.params["row"] == 2 and result.errors[0].message.params["value"] == "张伟"
+    assert "与第 2 行（同一证件号码）的姓名“张伟”不一致" in in_chinese(result.errors[0].message)
     assert count(session, Person) == 0
 
 
@@ -223,7 +231,8 @@ def test_headers_are_matched_by_name_in_any_order_with_spaces_and_full_width(ses
 
 def test_missing_required_headers_are_reported(session, staff):
     result = run(session, staff, xlsx([["张伟", "13912345678"]], headers=["姓名", "手机号码"]))
-    assert [(e.row, e.column, e.message) for e in result.errors] == [(1, "证件号码", "缺少必填列“证件号码”")]
+    assert [(e.row, e.column, e.message.template) for e in result.errors] == [
+        (1, "证件号码", "The required column “{column}” is missing.")]
 
 
 def test_row_numbers_count_title_rows_above_the_header(session, staff):
@@ -257,7 +266,7 @@ def test_passport_rows_need_a_birth_date(session, staff):
 def test_gender_column_is_checked_against_the_id(session, staff):
     result = run(session, staff, xlsx([row(id_number=resident_id(gender="M"), 性别="女")]))
     assert [(e.row, e.column) for e in result.errors] == [(2, "性别")]
-    assert "号码显示为男" in result.errors[0].message
+    assert "号码显示为男" in in_chinese(result.errors[0].message)
 
 
 def test_unreadable_files_are_refused_on_the_file_field(session, staff):
@@ -267,12 +276,13 @@ def test_unreadable_files_are_refused_on_the_file_field(session, staff):
     with pytest.raises(ValidationFailed) as error:
         run(session, staff, b"hello", "people.xlsx")
     assert error.value.field == "file"
-    with pytest.raises(ValidationFailed, match="编码"):
+    with pytest.raises(ValidationFailed) as error:
         run(session, staff, "姓名,证件号码\r\n".encode() + b"\xff\xfe\xfa", "people.csv")
+    assert error.value.field == "file" and "encoding" in error.value.message.template
 
 
 def test_template_has_text_id_column_and_its_example_row_imports(session, staff):
-    data = template_workbook()
+    data = template_workbook(ZH)
     book = load_workbook(io.BytesIO(data))
     sheet = book["人员信息"]
     headers = [cell.value for cell in sheet[1]]
@@ -289,7 +299,7 @@ def test_template_has_text_id_column_and_its_example_row_imports(session, staff)
 def test_error_workbook_marks_bad_cells_and_lists_errors(session, staff):
     rows = [row("王一"), row("王二", "110105194912310029"), row("=cmd|' /C calc'!A0", mobile="12")]
     result = run(session, staff, csv_bytes(rows), "people.csv")  # CSV: a leading '=' arrives as text
-    book = load_workbook(io.BytesIO(error_workbook(result.rows, result.errors)))
+    book = load_workbook(io.BytesIO(error_workbook(result.rows, result.errors, ZH)))
     data, listing = book["导入数据"], book["错误列表"]
     width = len(HEADERS)
     assert data.cell(row=1, column=width + 1).value == "错误说明"
@@ -309,7 +319,7 @@ def test_error_workbook_marks_bad_cells_and_lists_errors(session, staff):
 def test_export_contains_masked_numbers_only(session, staff):
     number, mobile = resident_id(), phone()
     person = make_person(session, staff, id_number=number, phone=mobile, target_groups=["graduate"])
-    data = export_people_workbook([person])
+    data = export_people_workbook([person], ZH)
     book = load_workbook(io.BytesIO(data))
     values = [[c.value for c in r] for r in book.active.iter_rows()]
     assert values[1][:3] == ["张伟", "居民身份证", person.id_masked]

@@ -19,6 +19,7 @@ from app.people.services import (
     reveal_person,
     update_person,
 )
+from app.translation import in_chinese
 from tests.factories import NOW, make_org, make_user
 from tests.people.factories import foreign_pr, hmt_permit, legacy_15, make_person, phone, resident_id
 
@@ -80,7 +81,7 @@ def test_passport_needs_a_birth_date(session, staff):
     with pytest.raises(ValidationFailed) as error:
         make_person(session, staff, id_type="passport", id_number="E12345678")
     assert error.value.field == "birth_date"
-    assert "护照" in error.value.message
+    assert "护照" in in_chinese(error.value.message)
 
 
 def test_legacy_15_digit_number_is_upgraded_to_18(session, staff):
@@ -89,7 +90,7 @@ def test_legacy_15_digit_number_is_upgraded_to_18(session, staff):
     upgraded = upgrade_15_to_18(old)
     assert len(upgraded) == 18 and pii.decrypt(person.id_number_enc) == upgraded
     assert person.birth_date == date(1975, 5, 20)
-    with pytest.raises(ValidationFailed, match="已登记"):
+    with pytest.raises(ValidationFailed, match="already registered"):
         make_person(session, staff, id_number=upgraded)
 
 
@@ -108,13 +109,14 @@ def test_bad_resident_ids_are_refused_on_the_id_field_with_the_reason(session, s
     with pytest.raises(ValidationFailed) as error:
         make_person(session, staff, id_number=number)
     assert error.value.field == "id_number"
-    assert reason in error.value.message
+    assert reason in in_chinese(error.value.message)
     assert count(session, Person) == 0
 
 
 def test_birth_date_in_the_future_is_refused(session, staff):
-    with pytest.raises(ValidationFailed, match="晚于今天"):
+    with pytest.raises(ValidationFailed) as error:
         make_person(session, staff, id_number=resident_id(date(2027, 1, 1)))
+    assert error.value.field == "id_number" and "晚于今天" in in_chinese(error.value.message)
 
 
 def test_under_16_is_refused_with_the_computed_age(session, staff):
@@ -122,7 +124,8 @@ def test_under_16_is_refused_with_the_computed_age(session, staff):
     with pytest.raises(ValidationFailed) as error:
         make_person(session, staff, id_number=resident_id(born))
     assert error.value.field == "id_number"
-    assert "未满 16 周岁" in error.value.message and "现年 15 周岁" in error.value.message
+    assert error.value.message.params["age"] == 15
+    assert "未满 16 周岁" in in_chinese(error.value.message) and "现年 15 周岁" in in_chinese(error.value.message)
 
 
 def test_sixteenth_birthday_today_is_accepted(session, staff):
@@ -133,7 +136,7 @@ def test_sixteenth_birthday_today_is_accepted(session, staff):
 def test_gender_must_agree_with_the_id_number(session, staff):
     with pytest.raises(ValidationFailed) as error:
         make_person(session, staff, id_number=resident_id(gender="M"), gender="F")
-    assert error.value.field == "gender" and "号码显示为男" in error.value.message
+    assert error.value.field == "gender" and "号码显示为男" in in_chinese(error.value.message)
 
 
 def test_bad_phone_is_refused_on_its_field(session, staff):
@@ -276,7 +279,7 @@ def test_employer_must_be_a_registered_enterprise(session, staff):
 def test_bad_names_are_refused(session, staff, name, fragment):
     with pytest.raises(ValidationFailed) as error:
         register_person(session, actor=staff, now=NOW, name=name, id_type="resident_id", id_number=resident_id())
-    assert error.value.field == "name" and fragment in error.value.message
+    assert error.value.field == "name" and fragment in in_chinese(error.value.message)
 
 
 def test_minority_names_with_middle_dot_are_accepted(session, staff):

@@ -11,6 +11,7 @@ from app.errors import InvalidTransition, NotAllowed, ValidationFailed
 from app.reporting.ladder import ladder, movement, save_target, target_progress
 from app.reporting.subsidies import claim_candidates, create_claim, create_scheme, move_claim
 from app.reporting.subsidy_rules import PriorClaim, SchemeTerms, check_claim
+from app.translation import in_chinese
 from tests.factories import NOW, make_user
 from tests.placement.factories import award, make_chain, people
 
@@ -40,7 +41,8 @@ def test_each_anti_duplication_rule_is_named():
                         claimed_on=date(2026, 4, 1), person_city="2101",
                         prior=[PriorClaim("evaluation", "6-31-01-03", 4, date(2025, 6, 1))])
     assert [r.rule for r in found] == ["scheme_region", "first_certificate"]
-    assert str(found[1]).startswith("【评价补贴限首次取证】")
+    assert found[1].text.params["rule"].template == "Evaluation subsidy for the first certificate only"
+    assert in_chinese(found[1].text).startswith("【评价补贴限首次取证】")  # the catalogue's wording
 
 
 @pytest.fixture
@@ -100,7 +102,8 @@ def test_claims_are_computed_checked_and_move_through_audited_states(session, ch
     assert (claim.amount, claim.status) == (Decimal("2000.00"), "draft")
     with pytest.raises(ValidationFailed) as refused:
         create_claim(session, actor=chain.staff, now=NOW, scheme_id=scheme.id, level_award_id=low.id)
-    assert "不得在高等级后申领低等级" in refused.value.message
+    assert refused.value.field == "level_award_id"
+    assert "不得在高等级后申领低等级" in in_chinese(refused.value.message)
     move_claim(session, actor=chain.staff, now=NOW, claim_id=claim.id, to_status="submitted")
     with pytest.raises(NotAllowed):
         move_claim(session, actor=chain.staff, now=NOW, claim_id=claim.id, to_status="notice")

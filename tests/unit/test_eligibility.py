@@ -47,6 +47,7 @@ from app.catalog.eligibility_rules import (
 )
 from app.catalog.eligibility_templates import TEMPLATE_A, TEMPLATE_B, only_levels, template_a, template_b
 from app.catalog.ladder import LEVEL_DIGITS
+from app.translation import in_chinese
 
 OCC = "6-31-01-03"  # 电工, the occupation applied for
 REL = "6-31-01-10"  # declared related to it by the standard
@@ -67,9 +68,20 @@ def check(
     return evaluate_level(rules, level, applicant, as_of=as_of, occupation_code=OCC, related_codes={REL})
 
 
+def zh(value: object) -> object:
+    """Reasons and labels in Chinese (the catalogue's wording), for comparing with the texts offices know."""
+    if isinstance(value, EligibilityResult):
+        return dataclasses.replace(value, route_label=zh(value.route_label), failures=zh(value.failures))
+    if isinstance(value, RouteFailure):
+        return RouteFailure(value.route_id, in_chinese(value.route_label), zh(value.reasons))
+    if isinstance(value, tuple):
+        return tuple(zh(item) for item in value)
+    return in_chinese(value)
+
+
 def reasons_for(result: EligibilityResult, route_id: str) -> tuple[str, ...]:
     (failure,) = [f for f in result.failures if f.route_id == route_id]
-    return failure.reasons
+    return zh(failure.reasons)
 
 
 def work(start: date, end: date | None = None, code: str | None = OCC, related: bool = False) -> WorkPeriod:
@@ -94,9 +106,9 @@ def title(level: str, obtained_on: date, in_speciality: bool = True) -> Professi
 def test_a5_one_year_of_work_qualifies() -> None:
     result = check(A, 5, person(work=[work(date(2024, 6, 30))]))
     assert (result.eligible, result.route) == (True, "A-5-1")
-    assert result.route_label == "累计从事本职业或相关职业工作满 1 年"
+    assert zh(result.route_label) == "累计从事本职业或相关职业工作满 1 年"
     assert result.qualifying_routes == ("A-5-1",)
-    assert result.failures == (
+    assert zh(result.failures) == (
         RouteFailure("A-5-2", "本职业或相关职业学徒期满", ("未完成本职业或相关职业学徒期",)),
     )
 
@@ -105,11 +117,15 @@ def test_a5_fails_with_a_reason_per_route() -> None:
     result = check(A, 5, person(work=[work(date(2024, 7, 15))]))
     assert result.eligible is False
     assert (result.route, result.route_label) == (None, None)
-    assert result.failures == (
+    assert zh(result.failures) == (
         RouteFailure("A-5-1", "累计从事本职业或相关职业工作满 1 年", ("相关工作年限 11 个月，需满 1 年",)),
         RouteFailure("A-5-2", "本职业或相关职业学徒期满", ("未完成本职业或相关职业学徒期",)),
     )
-    assert result.reasons == ("相关工作年限 11 个月，需满 1 年", "未完成本职业或相关职业学徒期")
+    assert zh(result.reasons) == ("相关工作年限 11 个月，需满 1 年", "未完成本职业或相关职业学徒期")
+    # The reasons are marked messages: English by default, Chinese through the catalogue.
+    assert result.reasons[0].template == "Related work {span}; needs {needed}"
+    assert result.reasons == ("Related work 11 month(s); needs 1 year(s)",
+                              "Has not completed an apprenticeship in this or a related occupation")
 
 
 def test_a5_completed_apprenticeship_qualifies_without_work() -> None:
@@ -146,7 +162,7 @@ def test_a4_junior_certificate_held_exactly_four_years_qualifies() -> None:
 def test_a4_junior_certificate_one_day_short_fails_with_every_reason() -> None:
     result = check(A, 4, person(certificates=[cert(5, date(2021, 7, 1))], work=[work(date(2020, 7, 1))]))
     assert result.eligible is False
-    assert result.failures == (
+    assert zh(result.failures) == (
         RouteFailure(
             "A-4-1", "取得本职业或相关职业五级及以上证书满 4 年", ("持五级证书 3 年 11 个月，需满 4 年",)
         ),
@@ -287,7 +303,7 @@ def test_a2_three_years_without_technician_college_fails() -> None:
     result = check(
         A, 2, person(certificates=[cert(3, date(2022, 6, 30))], schools=[school("technical_school")])
     )
-    assert result.failures == (
+    assert zh(result.failures) == (
         RouteFailure("A-2-1", "取得本职业或相关职业三级及以上证书满 4 年", ("持三级证书 3 年，需满 4 年",)),
         RouteFailure(
             "A-2-2",
@@ -300,8 +316,8 @@ def test_a2_three_years_without_technician_college_fails() -> None:
 def test_a1_technician_certificate_four_years_qualifies_and_short_fails() -> None:
     assert check(A, 1, person(certificates=[cert(2, date(2021, 6, 30))])).route == "A-1-1"
     result = check(A, 1, person(certificates=[cert(2, date(2022, 2, 1))]))
-    assert result.reasons == ("持二级证书 3 年 4 个月，需满 4 年",)
-    assert check(A, 1, person()).reasons == ("未持有二级及以上证书",)
+    assert zh(result.reasons) == ("持二级证书 3 年 4 个月，需满 4 年",)
+    assert zh(check(A, 1, person()).reasons) == ("未持有二级及以上证书",)
 
 
 # ---------------------------------------------------------------- template B
@@ -311,14 +327,14 @@ def test_b5_sixteenth_birthday_qualifies_and_the_day_before_does_not() -> None:
     applicant = Applicant(birth_date=date(2009, 6, 30))
     assert check(B, 5, applicant).route == "B-5-1"
     result = check(B, 5, applicant, as_of=date(2025, 6, 29))
-    assert result.failures == (RouteFailure("B-5-1", "年满 16 周岁", ("年龄 15 周岁，需年满 16 周岁",)),)
+    assert zh(result.failures) == (RouteFailure("B-5-1", "年满 16 周岁", ("年龄 15 周岁，需年满 16 周岁",)),)
 
 
 def test_b4_five_years_of_work_and_one_month_short() -> None:
     assert check(B, 4, person(work=[work(date(2020, 6, 30))])).route == "B-4-1"
     result = check(B, 4, person(work=[work(date(2020, 7, 30))]))
     assert result.eligible is False
-    assert result.failures == (
+    assert zh(result.failures) == (
         RouteFailure(
             "B-4-1", "累计从事本职业或相关职业工作满 5 年", ("相关工作年限 4 年 11 个月，需满 5 年",)
         ),
@@ -377,7 +393,7 @@ def test_b2_senior_certificate_five_years_or_intermediate_title() -> None:
     result = check(
         B, 2, person(certificates=[cert(3, date(2021, 1, 1))], titles=[title("junior", date(2010, 1, 1))])
     )
-    assert result.failures == (
+    assert zh(result.failures) == (
         RouteFailure(
             "B-2-1", "取得本职业或相关职业三级及以上证书满 5 年", ("持三级证书 4 年 5 个月，需满 5 年",)
         ),
@@ -390,7 +406,7 @@ def test_b2_senior_certificate_five_years_or_intermediate_title() -> None:
 def test_b1_technician_certificate_four_years() -> None:
     assert check(B, 1, person(certificates=[cert(2, date(2021, 6, 30))])).route == "B-1-1"
     assert check(B, 1, person(certificates=[cert(1, date(2019, 1, 1))])).route == "B-1-1"
-    assert check(B, 1, person(certificates=[cert(2, date(2021, 7, 1))])).reasons == (
+    assert zh(check(B, 1, person(certificates=[cert(2, date(2021, 7, 1))])).reasons) == (
         "持二级证书 3 年 11 个月，需满 4 年",
     )
 
@@ -409,13 +425,13 @@ def test_ongoing_work_counts_up_to_as_of() -> None:
     applicant = person(work=[work(date(2019, 3, 1))])
     assert check(B, 4, applicant, as_of=date(2024, 3, 1)).eligible is True
     assert (
-        check(B, 4, applicant, as_of=date(2024, 2, 29)).reasons[0] == "相关工作年限 4 年 11 个月，需满 5 年"
+        zh(check(B, 4, applicant, as_of=date(2024, 2, 29)).reasons[0]) == "相关工作年限 4 年 11 个月，需满 5 年"
     )
 
 
 def test_work_after_as_of_is_ignored() -> None:
     applicant = person(work=[work(date(2018, 1, 1), date(2030, 12, 31)), work(date(2026, 1, 1))])
-    assert check(B, 3, applicant).reasons[0] == "相关工作年限 7 年 5 个月，需满 10 年"
+    assert zh(check(B, 3, applicant).reasons[0]) == "相关工作年限 7 年 5 个月，需满 10 年"
 
 
 def test_overlapping_periods_are_counted_once() -> None:
@@ -431,14 +447,14 @@ def test_overlapping_periods_are_counted_once() -> None:
 
 def test_separate_stints_pool_their_leftover_days() -> None:
     periods = [work(date(2024, 1, 1), date(2024, 1, 15)), work(date(2024, 3, 1), date(2024, 3, 15))]
-    assert check(A, 5, person(work=periods)).reasons[0] == "相关工作年限 1 个月，需满 1 年"
+    assert zh(check(A, 5, person(work=periods)).reasons[0]) == "相关工作年限 1 个月，需满 1 年"
 
 
 def test_leap_day_certificate_reaches_its_anniversary_on_28_february() -> None:
     applicant = person(certificates=[cert(4, date(2020, 2, 29))], titles=[])
     custom = {3: (Route("X-1", (MinCertificate(4, years=1),)),)}
     assert check(custom, 3, applicant, as_of=date(2021, 2, 28)).eligible is True
-    assert check(custom, 3, applicant, as_of=date(2021, 2, 27)).reasons == ("持四级证书 11 个月，需满 1 年",)
+    assert zh(check(custom, 3, applicant, as_of=date(2021, 2, 27)).reasons) == ("持四级证书 11 个月，需满 1 年",)
     assert check(B, 3, applicant, as_of=date(2024, 2, 29)).route == "B-3-2"
     assert reasons_for(check(B, 3, applicant, as_of=date(2024, 2, 28)), "B-3-2") == (
         "持四级证书 3 年 11 个月，需满 4 年",
@@ -447,7 +463,7 @@ def test_leap_day_certificate_reaches_its_anniversary_on_28_february() -> None:
 
 def test_leap_day_birthday() -> None:
     applicant = Applicant(birth_date=date(2008, 2, 29))
-    assert check(B, 5, applicant, as_of=date(2024, 2, 28)).reasons == ("年龄 15 周岁，需年满 16 周岁",)
+    assert zh(check(B, 5, applicant, as_of=date(2024, 2, 28)).reasons) == ("年龄 15 周岁，需年满 16 周岁",)
     assert check(B, 5, applicant, as_of=date(2024, 2, 29)).eligible is True
 
 
@@ -460,7 +476,7 @@ def test_the_longest_held_qualifying_certificate_is_measured() -> None:
 
 
 def test_certificate_issued_after_as_of_does_not_count() -> None:
-    assert check(A, 3, person(certificates=[cert(4, date(2025, 7, 1))])).reasons[0] == "未持有四级及以上证书"
+    assert zh(check(A, 3, person(certificates=[cert(4, date(2025, 7, 1))])).reasons[0]) == "未持有四级及以上证书"
 
 
 # ---------------------------------------------------------------- occupation scope
@@ -492,8 +508,8 @@ def test_occupation_scope_excludes_related_records() -> None:
         work=[work(date(2010, 1, 1), code=REL)], certificates=[cert(5, date(2010, 1, 1), code=REL)]
     )
     result = check(rules, 4, applicant)
-    assert result.reasons == ("本职业工作年限 0 个月，需满 2 年", "未持有本职业五级及以上证书")
-    assert check(rules, 1, applicant).reasons == ("未持有一级证书",)
+    assert zh(result.reasons) == ("本职业工作年限 0 个月，需满 2 年", "未持有本职业五级及以上证书")
+    assert zh(check(rules, 1, applicant).reasons) == ("未持有一级证书",)
 
 
 # ---------------------------------------------------------------- levels a standard lacks
@@ -503,14 +519,14 @@ def test_a_standard_starting_at_intermediate_has_no_junior_level() -> None:
     robot_operator = only_levels(B, (4, 3, 2, 1))
     assert list(robot_operator) == [4, 3, 2, 1]
     result = check(robot_operator, 5, Applicant(birth_date=date(1990, 1, 1)))
-    assert result == EligibilityResult(
+    assert zh(result) == EligibilityResult(
         False, None, None, (RouteFailure("", "该职业标准无五级", ("该职业标准无五级",)),)
     )
     assert check(robot_operator, 4, person(work=[work(date(2018, 1, 1))])).route == "B-4-1"
 
 
 def test_only_levels_rejects_a_level_the_rules_lack() -> None:
-    with pytest.raises(ValueError, match="the rules have no 五级 to keep"):
+    with pytest.raises(ValueError, match="the rules have no Level 5 to keep"):
         only_levels(only_levels(A, (4, 3)), (5,))
     with pytest.raises(ValueError, match="unknown level digit 6"):
         only_levels(A, (6,))
@@ -581,8 +597,8 @@ def test_custom_labels_survive_and_default_labels_are_omitted() -> None:
         {"id": "c-2", "requires": [{"kind": "work", "years": 1, "months": 6}]},
     ]
     routes = routes_from_json(data)
-    assert routes[0].label == "持证满两年"
-    assert routes[1].label == "累计从事本职业或相关职业工作满 1 年 6 个月"
+    assert in_chinese(routes[0].label) == "持证满两年"
+    assert in_chinese(routes[1].label) == "累计从事本职业或相关职业工作满 1 年 6 个月"
     # Missing defaults (scope) are written out, so stored rules say exactly what they check.
     assert routes_to_json(routes) == [
         {**data[0], "requires": [{"kind": "certificate", "level": 4, "years": 2, "scope": "related"}]},
@@ -692,7 +708,7 @@ def test_whole_months_clamps_to_month_ends(start: date, end: date, months: int) 
     ("months", "text"), [(0, "0 个月"), (7, "7 个月"), (12, "1 年"), (38, "3 年 2 个月"), (60, "5 年")]
 )
 def test_format_span(months: int, text: str) -> None:
-    assert format_span(months) == text
+    assert in_chinese(format_span(months)) == text
 
 
 def test_merge_periods_joins_touching_and_overlapping_ranges() -> None:

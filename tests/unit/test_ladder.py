@@ -15,6 +15,7 @@ from app.catalog.ladder import (
     GRADES,
     LEVEL_DIGITS,
     Grade,
+    chinese_level_label,
     grade_by_key,
     grade_by_rank,
     grade_for_digit,
@@ -27,6 +28,7 @@ from app.catalog.ladder import (
     level_or_above,
     next_grade,
 )
+from app.translation import in_chinese
 
 EXPECTED = [
     # rank, key, name, english, digit, label
@@ -42,14 +44,15 @@ EXPECTED = [
 
 
 def test_grades_are_the_eight_in_ladder_order() -> None:
-    actual = [(g.rank, g.key, g.name, g.english, g.digit, g.label) for g in GRADES]
+    # The Chinese form is the catalogue's translation of each marked label.
+    actual = [(g.rank, g.key, in_chinese(g.name), g.english, g.digit, in_chinese(g.label)) for g in GRADES]
     assert actual == EXPECTED
     assert GRADE_KEYS == tuple(row[1] for row in EXPECTED)
 
 
 def test_level_digits_run_from_junior_to_senior() -> None:
     assert LEVEL_DIGITS == (5, 4, 3, 2, 1)
-    assert [grade_for_digit(d).name for d in LEVEL_DIGITS] == [
+    assert [in_chinese(grade_for_digit(d).name) for d in LEVEL_DIGITS] == [
         "初级工",
         "中级工",
         "高级工",
@@ -69,9 +72,16 @@ def test_level_digits_run_from_junior_to_senior() -> None:
     ],
 )
 def test_level_names_and_printed_labels(digit: int, name: str, label: str) -> None:
-    assert level_name(digit) == name
-    assert level_label(digit) == label
-    assert grade_for_digit(digit).level_name == name
+    assert in_chinese(level_name(digit)) == name
+    assert in_chinese(level_label(digit)) == label
+    assert chinese_level_label(digit) == label
+    assert in_chinese(grade_for_digit(digit).level_name) == name
+
+
+def test_labels_are_english_in_the_marked_message() -> None:
+    assert level_label(4) == "Level 4 / Intermediate worker"
+    assert level_label(4).template == "Level 4 / Intermediate worker"
+    assert level_or_above(3) == "Level 3 or above"
 
 
 def test_grades_without_a_digit_have_no_level_name() -> None:
@@ -155,7 +165,7 @@ def test_grades_are_frozen() -> None:
 
 
 def test_level_or_above_text() -> None:
-    assert [level_or_above(d) for d in LEVEL_DIGITS] == [
+    assert [in_chinese(level_or_above(d)) for d in LEVEL_DIGITS] == [
         "五级及以上",
         "四级及以上",
         "三级及以上",
@@ -176,7 +186,7 @@ def test_higher_or_equal_level_compares_inverted_digits() -> None:
 def test_digit_lookup_round_trips_and_labels_start_with_the_level(digit: int) -> None:
     grade = grade_for_digit(digit)
     assert grade.digit == digit
-    assert level_label(digit) == f"{level_name(digit)}/{grade.name}"
+    assert in_chinese(level_label(digit)) == f"{in_chinese(level_name(digit))}/{in_chinese(grade.name)}"
     # A smaller digit is a more senior grade.
     assert all((grade_for_digit(other) > grade) == (other < digit) for other in LEVEL_DIGITS)
 

@@ -13,7 +13,8 @@ from openpyxl import Workbook
 from app.people import tabular
 from app.people.import_columns import COLUMNS, map_headers
 from app.people.import_rows import validate_rows
-from app.people.vocabulary import EDUCATION_LABELS, TARGET_GROUP_LABELS
+from app.people.vocabulary import EDUCATION_LABELS, TARGET_GROUP_LABELS, split_target_groups
+from app.translation import in_chinese
 from tests.unit.test_idnumbers_properties import build_resident_id
 
 TODAY = date(2026, 11, 24)
@@ -50,8 +51,10 @@ def person_rows(draw):
         "证件类型": "居民身份证",
         "证件号码": draw(st.sampled_from([number, number.lower(), f" {number} "])),
         "手机号码": draw(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True)),
-        "学历": draw(st.sampled_from(sorted(EDUCATION_LABELS.values()))),
-        "目标群体": "、".join(draw(st.lists(st.sampled_from(sorted(TARGET_GROUP_LABELS.values())), unique=True,
+        # The Chinese labels: the words offices write in their sheets.
+        "学历": draw(st.sampled_from(sorted(in_chinese(label) for label in EDUCATION_LABELS.values()))),
+        "目标群体": "、".join(draw(st.lists(st.sampled_from(sorted(in_chinese(label) for label in
+                                                               TARGET_GROUP_LABELS.values())), unique=True,
                                              max_size=2))),
         "工作单位": draw(st.sampled_from(["沈阳机床厂", "大连造船厂", "鞍钢集团"])),
         "从事职业编码": "6-31-01-03",
@@ -104,3 +107,10 @@ def test_spoiling_one_required_cell_reports_exactly_that_cell(generated, column,
     header_map, _ = map_headers(table)
     drafts, errors = validate_rows(table, header_map, today=TODAY)
     assert errors and {(e.row, e.column) for e in errors} == {(2, column)}
+
+
+@given(st.lists(st.sampled_from(sorted(TARGET_GROUP_LABELS)), unique=True, min_size=1, max_size=3), st.booleans())
+def test_target_groups_are_read_from_chinese_or_english_labels(keys, english):
+    labels = [str(TARGET_GROUP_LABELS[key]) if english else in_chinese(TARGET_GROUP_LABELS[key]) for key in keys]
+    found, unknown = split_target_groups(("," if english else "、").join(labels))
+    assert unknown == [] and set(found) == set(keys)

@@ -172,7 +172,7 @@ def shortage():
             if done and outcome.errors:  # all rows or none: nothing is kept, every bad row is reported
                 db.session.rollback()
                 form.refused, errors = True, outcome.errors
-                error_url = stash_download(error_workbook(headers, rows, errors),
+                error_url = stash_download(error_workbook(headers, rows, errors, _),
                                            _("shortage-import-errors-%(quarter)s.xlsx", quarter=form.quarter.data),
                                            XLSX)
                 flash(_("Nothing was imported: %(n)s problems found.", n=len(errors)), "danger")

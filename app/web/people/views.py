@@ -180,7 +180,7 @@ def import_sheet():
         if done and result.errors:  # all rows or none: nothing is kept, every bad row is reported
             db.session.rollback()
             form.refused = True
-            error_url = stash_download(error_workbook(result.rows, result.errors), _("people-import-errors.xlsx"),
+            error_url = stash_download(error_workbook(result.rows, result.errors, _), _("people-import-errors.xlsx"),
                                        XLSX)
         elif done:
             db.session.commit()
@@ -195,7 +195,7 @@ def import_sheet():
 @authenticated
 def import_template():
     """The import template with an example row and notes on each column."""
-    return send_file(io.BytesIO(template_workbook()), mimetype=XLSX, as_attachment=True,
+    return send_file(io.BytesIO(template_workbook(_)), mimetype=XLSX, as_attachment=True,
                      download_name=_("people-import-template.xlsx"))
 
 
@@ -205,7 +205,7 @@ def export():
     """The people in scope (matching the search) as Excel, numbers masked."""
     search = request.args.get("q", "").strip() or None
     people = list_people(db.session, actor=current_actor(), search=search, limit=100_000)
-    return send_file(io.BytesIO(export_people_workbook(people)), mimetype=XLSX, as_attachment=True,
+    return send_file(io.BytesIO(export_people_workbook(people, _)), mimetype=XLSX, as_attachment=True,
                      download_name=_("people.xlsx"))
 
 

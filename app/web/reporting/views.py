@@ -65,9 +65,9 @@ def funnel():
         return redirect(url_for("reports.funnel"))
     export = request.args.get("export")
     if export == "funnel":
-        return redirect(stash_download(funnel_workbook(steps), "funnel.xlsx", XLSX))
+        return redirect(stash_download(funnel_workbook(steps, _), "funnel.xlsx", XLSX))
     if export == "classes":
-        return redirect(stash_download(classes_workbook(classes, window), "class-employment.xlsx", XLSX))
+        return redirect(stash_download(classes_workbook(classes, window, _), "class-employment.xlsx", XLSX))
     notes = ["" if s.conversion is None else f"{s.conversion * 100:.1f}%" for s in steps]
     chart = Markup(hbar_chart([(s.label, s.count) for s in steps], title=_("Funnel"), notes=notes))
     institutions = list(db.session.scalars(select(Organisation).where(Organisation.kind == OrgKind.INSTITUTION)
@@ -106,9 +106,9 @@ def ladder_report():
     export = request.args.get("export")
     labels = {"occupation": _("Occupation"), "enterprise": _("Enterprise"), "city": _("City")}
     if export == "ladder":
-        return redirect(stash_download(ladder_workbook(rows, labels[by]), "ladder.xlsx", XLSX))
+        return redirect(stash_download(ladder_workbook(rows, labels[by], _), "ladder.xlsx", XLSX))
     if export == "movement":
-        return redirect(stash_download(movement_workbook(moves), "ladder-movement.xlsx", XLSX))
+        return redirect(stash_download(movement_workbook(moves, _), "ladder-movement.xlsx", XLSX))
     progress = target_progress(db.session, year=today.year) if actor.has_role(Role.ADMIN) else []
     chart = Markup(column_chart(quarters, [(g.name, [moves[q][g.key] for q in quarters]) for g in GRADES],
                                 title=_("New level awards per quarter")))

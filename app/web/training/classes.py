@@ -95,7 +95,7 @@ def import_sheet(class_id: int):
         if done and outcome.errors:
             db.session.rollback()
             form.refused, errors = True, outcome.errors
-            error_url = stash_download(error_workbook(headers, rows, errors), _("enrolment-errors.xlsx"), XLSX)
+            error_url = stash_download(error_workbook(headers, rows, errors, _), _("enrolment-errors.xlsx"), XLSX)
             flash(_("Nothing was imported: %(n)s problems found.", n=len(errors)), "danger")
         elif done:
             db.session.commit()
