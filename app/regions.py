@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from app.translation import N_, Message
+
 LIAONING_PROVINCE_CODE = "21"
 
 # Code → (Chinese name, English name); codes are the first four digits of the GB/T 2260 region code.
@@ -23,14 +25,34 @@ LIAONING_CITIES: dict[str, tuple[str, str]] = {
 }
 
 
-def city_name(code: str | None, *, english: bool = False) -> str:
-    """Name of a Liaoning city by code, or the code itself when unknown."""
+# The same names marked for translation (English ids, Chinese in the catalogue), for labels in the UI.
+CITY_LABELS: dict[str, Message] = {
+    "2101": N_("Shenyang"), "2102": N_("Dalian"), "2103": N_("Anshan"), "2104": N_("Fushun"),
+    "2105": N_("Benxi"), "2106": N_("Dandong"), "2107": N_("Jinzhou"), "2108": N_("Yingkou"),
+    "2109": N_("Fuxin"), "2110": N_("Liaoyang"), "2111": N_("Panjin"), "2112": N_("Tieling"),
+    "2113": N_("Chaoyang"), "2114": N_("Huludao"),
+}
+
+
+def city_name(code: str | None, *, english: bool | None = None) -> str:
+    """Name of a Liaoning city by code (the code itself when unknown).
+
+    Without `english` the name is a marked label that the edge shows in the user's language; with it, the
+    plain English (True) or Chinese (False) name.
+    """
     if not code:
         return ""
     names = LIAONING_CITIES.get(code)
     if names is None:
         return code
+    if english is None:
+        return CITY_LABELS[code]
     return names[1] if english else names[0]
+
+
+def city_choices() -> list[tuple[str, Message]]:
+    """(code, marked name) of every city, for select lists."""
+    return list(CITY_LABELS.items())
 
 
 def city_code_for_name(name: str) -> str | None:

@@ -78,9 +78,10 @@ def _number(filing: EvaluationFiling, year: int, level_digit: int, serial: int) 
 
 def _exhausted(year: int, level_digit: int) -> DomainError:
     """The refusal when a site has used every serial of a year and level."""
+    maximum = f"{MAX_SERIAL:06d}"
     return DomainError(N_("This site has used every serial number for {level} certificates of {year} (at most "
                           "{maximum}); no further number can be issued.",
-                          year=year, level=level_label(level_digit), maximum=f"{MAX_SERIAL:06d}"),
+                          year=year, level=level_label(level_digit), maximum=maximum),
                        code="exhausted")
 
 

@@ -21,7 +21,7 @@ from app.audit.services import record_event
 from app.catalog.ladder import level_label
 from app.errors import NotAllowed, ValidationFailed
 from app.people.models import LevelAward
-from app.regions import LIAONING_CITIES
+from app.regions import LIAONING_CITIES, city_name
 from app.training.apprenticeship_models import Apprenticeship, SubsidyPayment, SubsidyRate
 from app.training.apprenticeships import get_apprenticeship, scope_clause
 from app.training.vocabulary import PAYMENT_KINDS
@@ -274,5 +274,5 @@ def subsidy_summary(session: Session, *, actor: User) -> list[EnterpriseSubsidy]
 
 def rate_label(rate: SubsidyRate) -> Message:
     """'四级/中级工 · 全省' style label of a rate row."""
-    place = LIAONING_CITIES[rate.city_code][0] if rate.city_code else N_("whole province")
+    place = city_name(rate.city_code) if rate.city_code else N_("whole province")
     return N_("{level} · {place}", level=level_label(rate.level_digit), place=place)

@@ -17,7 +17,7 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.accounts.roles import ORG_KIND_LABELS, ROLE_LABELS
-from app.regions import LIAONING_CITIES
+from app.regions import city_choices
 from app.web.forms import choices
 
 
@@ -35,7 +35,7 @@ class OrganisationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     uscc = StringField(_l("Unified social credit code"), validators=[DataRequired(), Length(max=40)])
     city_code = SelectField(
-        _l("City"), choices=choices([("", "—")] + [(c, n[0]) for c, n in LIAONING_CITIES.items()]), validators=[Optional()]
+        _l("City"), choices=choices([("", "—")] + city_choices()), validators=[Optional()]
     )
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
     contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=40)])

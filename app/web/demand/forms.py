@@ -8,7 +8,7 @@ from wtforms import DateField, HiddenField, IntegerField, SelectField, StringFie
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.catalog.ladder import level_label
-from app.regions import LIAONING_CITIES
+from app.regions import city_choices
 from app.web.forms import choices
 
 
@@ -32,7 +32,7 @@ class DemandForm(FlaskForm):
                                   validators=[Optional()])
     headcount = IntegerField(_l("Headcount"), validators=[InputRequired(), NumberRange(1, 10_000)])
     city_code = SelectField(_l("Work location (city)"),
-                            choices=choices([(c, n[0]) for c, n in LIAONING_CITIES.items()]))
+                            choices=choices(city_choices()))
     wage_min = IntegerField(_l("Monthly wage from (yuan)"), validators=[InputRequired(), NumberRange(0)])
     wage_max = IntegerField(_l("Monthly wage to (yuan)"), validators=[InputRequired(), NumberRange(0)])
     valid_until = DateField(_l("Valid until"), validators=[InputRequired()])

@@ -19,11 +19,11 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import HiddenInput
 
 from app.catalog.ladder import GRADES
-from app.regions import LIAONING_CITIES
+from app.regions import city_choices
 from app.web.forms import choices
 from app.web.placement.labels import SCHEME_LABELS
 
-CITY_CHOICES = choices([("", "—")] + [(c, n[0]) for c, n in LIAONING_CITIES.items()])
+CITY_CHOICES = choices([("", "—")] + city_choices())
 
 
 class TargetForm(FlaskForm):

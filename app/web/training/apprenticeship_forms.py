@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.catalog.ladder import level_label
-from app.regions import LIAONING_CITIES
+from app.regions import city_choices
 from app.training.vocabulary import DOCUMENT_KINDS, PAYMENT_KINDS
 from app.web.demand.forms import optional_int
 from app.web.forms import choices
@@ -104,7 +104,7 @@ class RateForm(FlaskForm):
 
     level_digit = SelectField(_l("Level"), coerce=int, choices=choices(TARGET_CHOICES))
     city_code = SelectField(_l("City"), choices=choices([("", _l("Whole province"))]
-                                                        + [(c, n[0]) for c, n in LIAONING_CITIES.items()]))
+                                                        + city_choices()))
     amount_per_year = DecimalField(_l("Yuan per person-year"), places=2, validators=[InputRequired(),
                                                                                      NumberRange(0)])
     effective_from = DateField(_l("From"), validators=[InputRequired()])
