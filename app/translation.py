@@ -68,6 +68,11 @@ def _chinese() -> Translate:
     return Translations.load(str(TRANSLATIONS_DIR), ["zh"]).gettext
 
 
+def chinese(text: str) -> str:
+    """A message id's Simplified Chinese translation: the `translate` for official, always-Chinese output."""
+    return _chinese()(text)
+
+
 def in_chinese(value: Any) -> Any:
     """A marked message in Simplified Chinese whatever the request's language (certificates, tickets)."""
     return render(value, _chinese())

@@ -37,4 +37,4 @@ def test_login_survives_an_unreachable_rate_limit_store(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     statuses = json.loads(done.stdout.strip().splitlines()[-1])
     assert 500 not in statuses
-    assert statuses[0] == 200 and 429 in statuses  # still limited, by the in-memory fallback
+    assert statuses[0] == 422 and 429 in statuses  # a refused login, then limited by the in-memory fallback

@@ -14,7 +14,7 @@ from app.spreadsheets import SheetRow, error_workbook, read_table, simple_workbo
 from app.training.enrolment_import import COLUMNS, import_enrolments, template_workbook
 from app.training.enrolments import NAME_MISMATCH, NOT_REGISTERED, enrol_person
 from app.training.models import Enrolment
-from app.translation import TRANSLATIONS_DIR, in_chinese
+from app.translation import TRANSLATIONS_DIR, chinese, in_chinese
 from tests.factories import NOW
 from tests.people.factories import resident_id
 from tests.training.factories import institution_staff, make_class, trainee
@@ -98,7 +98,7 @@ def test_error_sheet_marks_the_rows(session):
     klass = make_class(session, staff)
     sheet = rows(("无名", "居民身份证", resident_id()))
     outcome = import_enrolments(session, actor=staff, now=NOW, class_id=klass.id, headers=list(COLUMNS), rows=sheet)
-    book = load_workbook(io.BytesIO(error_workbook(list(COLUMNS), sheet, outcome.errors)))
+    book = load_workbook(io.BytesIO(error_workbook(list(COLUMNS), sheet, outcome.errors, chinese)))
     assert book["数据"]["D2"].value.startswith("证件号码：")
     assert book["错误清单"]["A2"].value == 2
 

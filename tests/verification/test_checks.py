@@ -29,7 +29,7 @@ def test_number_and_name_show_the_certificate_and_log_the_check(session, issued)
     facts = outcome.facts
     assert (facts.number, facts.holder_name, facts.status, in_chinese(facts.status_label)) == (
         issued.valid.number, "王建华", "valid", "有效")
-    assert facts.level_label == "四级/中级工" and facts.occupation_name == "焊工" and facts.variant_name == "--"
+    assert in_chinese(facts.level_label) == "四级/中级工" and facts.occupation_name == "焊工" and facts.variant_name == "--"
     assert facts.issuer_name == issued.org.name and facts.issue_date == "2026-11-24"
     assert facts.id_masked == issued.valid.id_masked and "*" in facts.id_masked
     session.commit()

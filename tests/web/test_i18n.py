@@ -44,7 +44,9 @@ def test_translations_keep_percent_signs_consistent():
     with po.open("rb") as fh:
         catalog = read_po(fh)
     bare = re.compile(r"%(?![(%])")
-    wrong = [m.id for m in catalog if m.id and m.string and bool(bare.search(m.string)) != bool(bare.search(m.id))]
+    # Domain messages ({named} placeholders) are formatted with str.format, never with %: a bare % is fine there.
+    wrong = [m.id for m in catalog if m.id and m.string and "python-brace-format" not in m.flags
+             and bool(bare.search(m.string)) != bool(bare.search(m.id))]
     assert wrong == []
 
 
