@@ -87,12 +87,14 @@ def test_demand_status_buttons(client, session):
     demand = make_demand(session, hr, valid_until=today() + timedelta(days=5))
     session.commit()
     url = f"/demands/{demand.id}"
-    response = post_form(client, f"{url}/status", {"to_status": "closed"}, form_url=url)
+    refused = post_form(client, f"{url}/status", {"to_status": "closed", "reason": " "}, form_url=url)
+    assert refused.status_code == 422 and "请填写提前关闭岗位需求的原因" in refused.get_data(as_text=True)
+    response = post_form(client, f"{url}/status", {"to_status": "closed", "reason": "岗位已取消"}, form_url=url)
     assert response.status_code == 302
     html = client.get(url).get_data(as_text=True)
     assert 'id="demand-status">' in html and "demand-filled" not in html
-    post_form(client, f"{url}/status", {"to_status": "open"}, form_url=url)
-    assert "不能从“已关闭”变为“招聘中”" in client.get(url).get_data(as_text=True)
+    reopened = post_form(client, f"{url}/status", {"to_status": "open"}, form_url=url)
+    assert reopened.status_code == 422 and "不能从“已关闭”变为“招聘中”" in reopened.get_data(as_text=True)
 
 
 def project_with_class(session, staff, **kwargs):

@@ -46,3 +46,4 @@ class DemandStatusForm(FlaskForm):
     """Mark a demand filled, closed or open again."""
 
     to_status = HiddenField(validators=[DataRequired()])
+    reason = TextAreaField(_l("Reason for closing"), validators=[Optional(), Length(max=500)])

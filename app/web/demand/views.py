@@ -93,14 +93,18 @@ def new():
 @roles(*READERS)
 def show(demand_id: int):
     """A demand with its shortage status and how many people are trained against it."""
+    return _show(demand_id)
+
+
+def _show(demand_id: int, status_form: DemandStatusForm | None = None):
     today = utcnow().date()
     demand = get_demand(db.session, actor=current_actor(), demand_id=demand_id, today=today)
     return render_template(
         "demand/show.html", demand=demand, today=today, status=demand.effective_status(today),
         in_shortage_now=currently_in_shortage(db.session, demand=demand, today=today),
         pipeline=demand_pipeline_counts(db.session, demand.id), projects=projects_for_demand(db.session, demand.id),
-        status_form=DemandStatusForm(formdata=None),
-    )
+        status_form=status_form or DemandStatusForm(formdata=None),
+    ), form_status(status_form)
 
 
 @bp.route("/<int:demand_id>/edit", methods=["GET", "POST"])
@@ -123,12 +127,13 @@ def edit(demand_id: int):
 @bp.post("/<int:demand_id>/status")
 @roles(*RECORDERS)
 def status(demand_id: int):
-    """Mark a demand filled, closed or open again."""
+    """Mark a demand filled, closed (with a reason while it still stands) or open again."""
     form = DemandStatusForm()
     if form.validate_on_submit():
-        with attempt() as done:
+        with attempt(form) as done:
             change_demand_status(db.session, actor=current_actor(), now=utcnow(), demand_id=demand_id,
-                                 to_status=form.to_status.data)
+                                 to_status=form.to_status.data, reason=form.reason.data)
         if done:
             flash(_("Status changed."), "success")
-    return redirect(url_for("demand.show", demand_id=demand_id))
+            return redirect(url_for("demand.show", demand_id=demand_id))
+    return _show(demand_id, form)
