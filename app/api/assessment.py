@@ -11,7 +11,12 @@ from app.api.fields import day, decimal, integer, text
 from app.api.openapi import register_schema
 from app.assessment.models import AssessmentPlan, Registration
 from app.assessment.plans import create_plan, get_plan, list_plans
-from app.assessment.registration import failure_reasons, list_registrations, register_individual
+from app.assessment.registration import (
+    failure_label,
+    failure_reasons,
+    list_registrations,
+    register_individual,
+)
 from app.assessment.result_models import AssessmentResult, Score
 from app.assessment.results import finalise_plan, list_results, publish_results
 from app.assessment.scoring import can_edit, save_score, score_sheet
@@ -117,8 +122,8 @@ def registration_json(reg: Registration) -> dict:
     return {
         "id": reg.id, "plan_id": reg.plan_id, "person_id": reg.person_id, "name": reg.person.name,
         "id_masked": reg.person.id_masked, "source": reg.source, "status": reg.status, "eligible": reg.eligible,
-        "route_id": reg.route_id, "route_label": reg.route_label, "ticket_number": reg.ticket_number,
-        "failures": [{"route_id": f["route_id"], "route_label": f["route_label"],
+        "route_id": reg.route_id, "route_label": render(reg.route_label, gettext), "ticket_number": reg.ticket_number,
+        "failures": [{"route_id": f["route_id"], "route_label": render(failure_label(f), gettext),
                       "reasons": [render(r, gettext) for r in failure_reasons(f)]} for f in reg.failures],
         "carried": [{"component": c.component, "score": str(c.score), "source_plan_id": c.source_plan_id}
                     for c in reg.carried],

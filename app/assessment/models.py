@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import Organisation, User
+from app.assessment.marked import MarkedText
 from app.assessment.vocabulary import (
     ASSIGNMENT_ROLES,
     PLAN_STATUSES,
@@ -125,7 +126,7 @@ class Registration(Base):
     status: Mapped[str] = mapped_column(String(20), nullable=False)
     eligible: Mapped[bool] = mapped_column(Boolean, nullable=False)
     route_id: Mapped[str | None] = mapped_column(String(20))
-    route_label: Mapped[str | None] = mapped_column(String(300))
+    route_label: Mapped[str | None] = mapped_column(MarkedText())  # a marked default label stays translatable
     # [{"route_id": ..., "route_label": ..., "reasons": [...]}, ...] for every route that failed.
     failures: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
     checked_as_of: Mapped[date] = mapped_column(Date, nullable=False)

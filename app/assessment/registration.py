@@ -38,13 +38,19 @@ REGISTRATION_NOT_FOUND = N_("The registration does not exist.")
 
 def _failures_json(result: EligibilityResult) -> list[dict]:
     # "reasons" holds the text (English for marked reasons); "messages" the same reasons to translate at the edge.
+    # "label" likewise keeps the route's label translatable.
     return [{"route_id": f.route_id, "route_label": str(f.route_label), "reasons": [str(r) for r in f.reasons],
-             "messages": [to_json(r) for r in f.reasons]} for f in result.failures]
+             "label": to_json(f.route_label), "messages": [to_json(r) for r in f.reasons]} for f in result.failures]
 
 
 def failure_reasons(failure: dict) -> list:
     """The reasons of one stored route failure, as marked messages where they were marked."""
     return [from_json(item) for item in failure.get("messages", failure["reasons"])]
+
+
+def failure_label(failure: dict) -> Message | str:
+    """The label of one stored route failure, as a marked message where it was marked."""
+    return from_json(failure.get("label", failure["route_label"]))
 
 
 def _next_ticket(session: Session, plan: AssessmentPlan) -> str:
@@ -289,7 +295,7 @@ def eligibility_summary(registration: Registration) -> Message:
     """The outcome in one line: the qualifying route, or every failed route's reasons."""
     if registration.eligible:
         return N_("Eligible: {route}", route=registration.route_label or registration.route_id)
-    parts = [N_("{route}: {reasons}", route=f["route_label"], reasons=joined(failure_reasons(f), CLAUSE_SEPARATOR))
+    parts = [N_("{route}: {reasons}", route=failure_label(f), reasons=joined(failure_reasons(f), CLAUSE_SEPARATOR))
              for f in registration.failures]
     return N_("Meets none of the application conditions. {failures}", failures=joined(parts, " / "))
 

@@ -20,6 +20,8 @@ from app.assessment.plans import (
 )
 from app.assessment.registration import (
     eligibility_summary,
+    failure_label,
+    failure_reasons,
     get_registration,
     override_registration,
     register_individual,
@@ -104,7 +106,8 @@ def _plan_page(plan_id: int, *, status_form=None, register_form=None, training_f
         "register_form": register_form or RegisterForm(formdata=None),
         "training_form": training_form, "reason_form": ReasonForm(formdata=None),
         "row_kind": row_kind, "row_key": row_key, "row_form": row_form,
-        "summary": eligibility_summary, "statuses": PLAN_STATUSES, "reg_statuses": REGISTRATION_STATUSES,
+        "summary": eligibility_summary, "failure_label": failure_label, "failure_reasons": failure_reasons,
+        "localize": localize, "statuses": PLAN_STATUSES, "reg_statuses": REGISTRATION_STATUSES,
         "sources_labels": REGISTRATION_SOURCES, "component_labels": COMPONENT_LABELS,
     }
     return render_template("assessment/plan.html", **context), form_status(status_form, register_form, training_form,
