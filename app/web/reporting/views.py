@@ -24,7 +24,7 @@ from app.reporting.models import LadderTarget
 from app.reporting.periods import recent_quarters
 from app.training.models import TrainingProject
 from app.web.access import current_actor, roles
-from app.web.actions import attempt, form_status
+from app.web.actions import attempt, form_status, localize
 from app.web.downloads import stash_download
 from app.web.placement.labels import init_placement_labels
 from app.web.reporting.forms import TargetForm
@@ -69,7 +69,7 @@ def funnel():
     if export == "classes":
         return redirect(stash_download(classes_workbook(classes, window, _), "class-employment.xlsx", XLSX))
     notes = ["" if s.conversion is None else f"{s.conversion * 100:.1f}%" for s in steps]
-    chart = Markup(hbar_chart([(s.label, s.count) for s in steps], title=_("Funnel"), notes=notes))
+    chart = Markup(hbar_chart([(localize(s.label), s.count) for s in steps], title=_("Funnel"), notes=notes))
     institutions = list(db.session.scalars(select(Organisation).where(Organisation.kind == OrgKind.INSTITUTION)
                                            .order_by(Organisation.name))) if actor.has_role(Role.ADMIN) else []
     project_query = select(TrainingProject).order_by(TrainingProject.name)
@@ -110,7 +110,7 @@ def ladder_report():
     if export == "movement":
         return redirect(stash_download(movement_workbook(moves, _), "ladder-movement.xlsx", XLSX))
     progress = target_progress(db.session, year=today.year) if actor.has_role(Role.ADMIN) else []
-    chart = Markup(column_chart(quarters, [(g.name, [moves[q][g.key] for q in quarters]) for g in GRADES],
+    chart = Markup(column_chart(quarters, [(localize(g.name), [moves[q][g.key] for q in quarters]) for g in GRADES],
                                 title=_("New level awards per quarter")))
     bars = {p.target.id: Markup(progress_bar(p.share, label=p.target.name)) for p in progress}
     targets = list(db.session.scalars(select(LadderTarget).order_by(LadderTarget.year.desc(), LadderTarget.id)))
