@@ -126,3 +126,27 @@ def test_chinese_pages_show_no_untranslated_text(demo, username):
                         if piece.strip() in english)
     assert not problems, f"{len(problems)} English texts in the Chinese UI of {username}:\n" + "\n".join(
         sorted(problems)[:80])
+
+
+def test_official_pdfs_stay_chinese_in_the_english_interface(demo):
+    """Certificates and admission tickets are official Chinese documents whatever the reader's language."""
+    import io
+
+    from pypdf import PdfReader
+
+    app, _data = demo
+    client = english_client(app, "eval")
+    certificate_id = re.search(r"/certificates/(\d+)", client.get("/certificates").get_data(as_text=True)).group(1)
+    with client.get(f"/certificates/{certificate_id}/pdf") as response:
+        assert response.content_type == "application/pdf"
+        text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    assert "居民身份证" in text and "级/" in text and "Level" not in text and "Resident" not in text
+    plans = sorted(set(re.findall(r"/assessment/plans/(\d+)", client.get("/assessment/plans").get_data(as_text=True))))
+    tickets = None
+    for plan_id in plans:
+        with client.get(f"/assessment/plans/{plan_id}/tickets.pdf") as response:
+            if response.content_type == "application/pdf":
+                tickets = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+                break
+    assert tickets is not None, "no plan of the demo has admission tickets"
+    assert "准考证" in tickets and "理论知识考试" in tickets and "Theory" not in tickets and "Level" not in tickets
