@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import render_template, url_for
 from flask_babel import gettext as _
 
 from app.accounts.roles import Role
@@ -21,7 +21,7 @@ from app.catalog.models import COMPONENT_LABELS
 from app.database import utcnow
 from app.extensions import db
 from app.web.access import current_actor, roles
-from app.web.actions import attempt, form_status
+from app.web.actions import form_status, one_click, submit
 from app.web.assessment.blueprint import bp
 from app.web.assessment.forms import ConfirmForm, ObjectionForm, ResolveForm
 from app.web.forms import choices
@@ -60,14 +60,14 @@ def results(plan_id: int):
     return _page(plan_id)
 
 
+def _results_url(plan_id: int, anchor: str | None = None) -> str:
+    return url_for("assessment.results", plan_id=plan_id, _anchor=anchor)
+
+
 def _step(call, plan_id: int, success: str):
     """One confirmed step on a plan's results (compute, publish, finalise); a refusal is flashed."""
-    if ConfirmForm().validate_on_submit():
-        with attempt() as done:
-            call(db.session, actor=current_actor(), now=utcnow(), plan_id=plan_id)
-        if done:
-            flash(success, "success")
-    return redirect(url_for("assessment.results", plan_id=plan_id))
+    return one_click(ConfirmForm(), lambda: call(db.session, actor=current_actor(), now=utcnow(), plan_id=plan_id),
+                     success=success, then=_results_url(plan_id))
 
 
 @bp.post("/plans/<int:plan_id>/results/compute")
@@ -96,15 +96,11 @@ def finalise(plan_id: int):
 def objection(plan_id: int):
     """Record an objection lodged during the notice."""
     form = ObjectionForm()
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            lodge_objection(db.session, actor=current_actor(), now=utcnow(), plan_id=plan_id,
-                            result_id=form.result_id.data, lodged_by_name=form.lodged_by_name.data,
-                            content=form.content.data)
-        if done:
-            flash(_("Objection recorded."), "success")
-            return redirect(url_for("assessment.results", plan_id=plan_id) + "#objections")
-    return _page(plan_id, objection_form=form)
+    return submit(form, lambda: lodge_objection(db.session, actor=current_actor(), now=utcnow(), plan_id=plan_id,
+                                                result_id=form.result_id.data, lodged_by_name=form.lodged_by_name.data,
+                                                content=form.content.data),
+                  success=_("Objection recorded."), then=_results_url(plan_id, "objections")) \
+        or _page(plan_id, objection_form=form)
 
 
 @bp.post("/plans/<int:plan_id>/objections/<int:objection_id>/resolve")
@@ -112,13 +108,10 @@ def objection(plan_id: int):
 def resolve(plan_id: int, objection_id: int):
     """Uphold an objection with a corrected score, or dismiss it; the resolution is the written reason."""
     form = _resolve_form(get_plan(db.session, actor=current_actor(), plan_id=plan_id), ResolveForm())
-    if form.validate_on_submit():
-        upheld = form.outcome.data == "upheld"
-        corrections = {form.component.data: form.score.data} if upheld and form.score.data else {}
-        with attempt(form) as done:
-            resolve_objection(db.session, actor=current_actor(), now=utcnow(), objection_id=objection_id,
-                              upheld=upheld, resolution=form.resolution.data, corrections=corrections)
-        if done:
-            flash(_("Objection resolved."), "success")
-            return redirect(url_for("assessment.results", plan_id=plan_id) + "#objections")
-    return _page(plan_id, refused_resolve=form, objection_id=objection_id)
+    upheld = form.outcome.data == "upheld"
+    return submit(form, lambda: resolve_objection(
+        db.session, actor=current_actor(), now=utcnow(), objection_id=objection_id, upheld=upheld,
+        resolution=form.resolution.data,
+        corrections={form.component.data: form.score.data} if upheld and form.score.data else {},
+    ), success=_("Objection resolved."), then=_results_url(plan_id, "objections")) \
+        or _page(plan_id, refused_resolve=form, objection_id=objection_id)
