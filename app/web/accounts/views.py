@@ -45,7 +45,8 @@ def new_organisation():
         db.session, actor=current_actor(), now=utcnow(), kind=form.kind.data, name=form.name.data,
         uscc=form.uscc.data, city_code=form.city_code.data, address=form.address.data,
         contact_phone=form.contact_phone.data,
-    ), success=_("Organisation registered."), then=lambda org: url_for("accounts.organisation", organisation_id=org.id)) \
+    ), success=_("Organisation registered."),
+        then=lambda org: url_for("accounts.organisation", organisation_id=org.id)) \
         or render_form("accounts/organisation_form.html", form)
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import render_template, url_for
+from flask import abort, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.accounts.roles import Role
 from app.assessment.plans import get_plan
@@ -64,31 +65,25 @@ def _results_url(plan_id: int, anchor: str | None = None) -> str:
     return url_for("assessment.results", plan_id=plan_id, _anchor=anchor)
 
 
-def _step(call, plan_id: int, success: str):
-    """One confirmed step on a plan's results (compute, publish, finalise); a refusal is flashed."""
+# The confirmed steps on a plan's results, in order, with what is flashed when one went through:
+# compute works out provisional results once every room is signed off; publish starts the notice (公示);
+# finalise, after the notice with no open objection, makes results final and records the levels.
+RESULT_STEPS = {
+    "compute": (compute_results, _l("Results computed.")),
+    "publish": (publish_results, _l("Results published for the notice period.")),
+    "finalise": (finalise_plan, _l("Results are final; levels recorded and certificates may be issued.")),
+}
+
+
+@bp.post("/plans/<int:plan_id>/results/<step>")
+@roles(STAFF)
+def result_step(plan_id: int, step: str):
+    """Compute, publish or finalise a plan's results (after the confirmation step); a refusal is flashed."""
+    if step not in RESULT_STEPS:
+        abort(404)
+    call, success = RESULT_STEPS[step]
     return one_click(ConfirmForm(), lambda: call(db.session, actor=current_actor(), now=utcnow(), plan_id=plan_id),
-                     success=success, then=_results_url(plan_id))
-
-
-@bp.post("/plans/<int:plan_id>/results/compute")
-@roles(STAFF)
-def compute(plan_id: int):
-    """Work out provisional results once every room is signed off."""
-    return _step(compute_results, plan_id, _("Results computed."))
-
-
-@bp.post("/plans/<int:plan_id>/results/publish")
-@roles(STAFF)
-def publish(plan_id: int):
-    """Publish the results for the notice (公示)."""
-    return _step(publish_results, plan_id, _("Results published for the notice period."))
-
-
-@bp.post("/plans/<int:plan_id>/results/finalise")
-@roles(STAFF)
-def finalise(plan_id: int):
-    """After the notice with no open objection: results become final and levels are recorded."""
-    return _step(finalise_plan, plan_id, _("Results are final; levels recorded and certificates may be issued."))
+                     success=str(success), then=_results_url(plan_id))
 
 
 @bp.post("/plans/<int:plan_id>/objections")

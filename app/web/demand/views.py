@@ -14,7 +14,6 @@ from app.demand.services import (
     change_demand_status,
     create_demand,
     currently_in_shortage,
-    enterprises,
     get_demand,
     list_demands,
     update_demand,
@@ -25,24 +24,16 @@ from app.training.projects import projects_for_demand
 from app.web.access import current_actor, roles
 from app.web.actions import one_click, render_form, submit
 from app.web.demand.forms import DemandForm, DemandStatusForm
-from app.web.forms import choices
+from app.web.forms import occupation_choices, offer_enterprises
 
 bp = Blueprint("demand", __name__, url_prefix="/demands")
 READERS = (Role.ENTERPRISE_HR, Role.INSTITUTION_STAFF, Role.ADMIN)
 RECORDERS = (Role.ENTERPRISE_HR, Role.ADMIN)
 
 
-def _occupation_choices() -> list:
-    return choices([("", "—")] + [(o.id, f"{o.code} {o.name}") for o in list_occupations(db.session,
-                                                                                         active_only=True)])
-
-
 def _prepare(form: DemandForm, *, with_enterprise: bool) -> DemandForm:
-    form.occupation_id.choices = _occupation_choices()
-    if with_enterprise and current_actor().has_role(Role.ADMIN):
-        form.enterprise_id.choices = choices([("", "—")] + [(o.id, o.name) for o in enterprises(db.session)])
-    else:
-        del form.enterprise_id
+    form.occupation_id.choices = occupation_choices()
+    offer_enterprises(form, with_enterprise and current_actor().has_role(Role.ADMIN))
     return form
 
 

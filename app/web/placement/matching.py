@@ -49,8 +49,9 @@ def candidates(demand_id: int):
 def invite(demand_id: int):
     """Invite a candidate."""
     form = InviteForm()
-    return one_click(form, lambda: invite_candidate(db.session, actor=current_actor(), now=utcnow(), demand_id=demand_id,
-                                                    person_id=form.person_id.data, reason=form.reason.data),
+    return one_click(form, lambda: invite_candidate(db.session, actor=current_actor(), now=utcnow(),
+                                                    demand_id=demand_id, person_id=form.person_id.data,
+                                                    reason=form.reason.data),
                      success=_("Candidate invited."), then=url_for("placement.candidates", demand_id=demand_id))
 
 
@@ -78,7 +79,8 @@ def hire(invitation_id: int):
     return submit(form, lambda: hire_candidate(
         db.session, actor=current_actor(), now=utcnow(), invitation_id=invitation.id, start_date=form.start_date.data,
         contract_months=form.contract_months.data, monthly_wage=form.monthly_wage.data,
-    ), success=_("Start of work recorded."), then=lambda placement: url_for("placement.show", placement_id=placement.id)) \
+    ), success=_("Start of work recorded."),
+        then=lambda placement: url_for("placement.show", placement_id=placement.id)) \
         or render_form("placement/hire.html", form, invitation=invitation)
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.accounts.roles import Role
 from app.database import utcnow
-from app.demand.services import enterprises, list_demands
+from app.demand.services import list_demands
 from app.extensions import db
 from app.people.access import visible_clause
 from app.people.models import Person
@@ -29,7 +29,7 @@ from app.placement.scope import get_placement
 from app.web.access import current_actor, roles
 from app.web.actions import form_status, render_form, submit
 from app.web.downloads import storage_dir, stored_file, workbook_download
-from app.web.forms import choices
+from app.web.forms import blank_first, offer_enterprises
 from app.web.placement.forms import EvidenceForm, FollowUpForm, LeaveForm, PlacementForm
 
 bp = Blueprint("placement", __name__, url_prefix="/placements")
@@ -70,15 +70,12 @@ def _prepare(form: PlacementForm) -> PlacementForm:
     actor, today = current_actor(), utcnow().date()
     people = db.session.execute(select(Person.id, Person.name, Person.id_masked).where(visible_clause(actor))
                                 .order_by(Person.id.desc()).limit(500)).all()
-    form.person_id.choices = choices([("", "—")] + [(p.id, f"{p.name} {p.id_masked}") for p in people])
-    if actor.has_role(Role.ENTERPRISE_HR) and not actor.has_role(Role.ADMIN):
-        del form.enterprise_id
-    else:
-        form.enterprise_id.choices = choices([("", "—")] + [(o.id, o.name) for o in enterprises(db.session)])
+    form.person_id.choices = blank_first((p.id, f"{p.name} {p.id_masked}") for p in people)
+    offer_enterprises(form, actor.has_role(Role.ADMIN) or not actor.has_role(Role.ENTERPRISE_HR))
     if actor.has_role(Role.ENTERPRISE_HR, Role.ADMIN):
         open_demands = list_demands(db.session, actor=actor, today=today, status="open")
-        form.demand_id.choices = choices([("", "—")] + [(d.id, d.title + _(" (%(detail)s)", detail=d.enterprise.name))
-                                                       for d in open_demands])
+        form.demand_id.choices = blank_first((d.id, d.title + _(" (%(detail)s)", detail=d.enterprise.name))
+                                             for d in open_demands)
     else:
         del form.demand_id
     return form
@@ -94,7 +91,8 @@ def new():
         if form.demand_id is not None:
             form.demand_id.data = request.args.get("demand_id", type=int)
         form.start_date.data, form.contract_months.data = utcnow().date(), 12
-    return submit(form, lambda: record_placement(db.session, actor=current_actor(), now=utcnow(), details=_details(form)),
+    return submit(form, lambda: record_placement(db.session, actor=current_actor(), now=utcnow(),
+                                                 details=_details(form)),
                   success=_("Placement recorded; follow-ups are scheduled at 3, 6 and 12 months."),
                   then=_shown) or render_form("placement/form.html", form)
 

@@ -6,10 +6,8 @@ from flask import Blueprint, abort, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
 from app.accounts.roles import Role
-from app.catalog.occupations import list_occupations
 from app.certification.lifecycle import certificates_by_source
 from app.database import utcnow
-from app.demand.services import enterprises
 from app.extensions import db
 from app.people.services import list_people
 from app.training.apprenticeship_records import (
@@ -39,7 +37,7 @@ from app.training.subsidies import (
 from app.web.access import current_actor, roles
 from app.web.actions import form_status, one_click, render_form, submit
 from app.web.downloads import storage_dir, stored_file
-from app.web.forms import choices
+from app.web.forms import blank_first, occupation_choices, offer_enterprises
 from app.web.training.apprenticeship_forms import (
     ApprenticeshipForm,
     ApprenticeshipStatusForm,
@@ -71,15 +69,11 @@ def index():
 
 def _prepare(form: ApprenticeshipForm) -> ApprenticeshipForm:
     actor = current_actor()
-    form.person_id.choices = choices([("", "—")] + [(p.id, f"{p.name}  {p.id_masked}")
-                                                    for p in list_people(db.session, actor=actor, limit=1000)])
-    form.institution_id.choices = choices([("", "—")] + [(o.id, o.name) for o in institutions(db.session)])
-    form.occupation_id.choices = choices([("", "—")] + [(o.id, f"{o.code} {o.name}")
-                                                        for o in list_occupations(db.session, active_only=True)])
-    if actor.has_role(Role.ADMIN):
-        form.enterprise_id.choices = choices([("", "—")] + [(o.id, o.name) for o in enterprises(db.session)])
-    else:
-        del form.enterprise_id
+    form.person_id.choices = blank_first((p.id, f"{p.name}  {p.id_masked}")
+                                         for p in list_people(db.session, actor=actor, limit=1000))
+    form.institution_id.choices = blank_first((o.id, o.name) for o in institutions(db.session))
+    form.occupation_id.choices = occupation_choices()
+    offer_enterprises(form, actor.has_role(Role.ADMIN))
     return form
 
 

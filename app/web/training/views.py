@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from app.accounts.roles import Role
 from app.accounts.services import list_users
 from app.catalog.ladder import level_label
-from app.catalog.occupations import list_occupations
 from app.database import utcnow
 from app.demand.services import list_demands
 from app.extensions import db
@@ -25,7 +24,7 @@ from app.training.projects import (
 from app.web.access import current_actor, roles
 from app.web.actions import one_click, render_form, submit
 from app.web.demand.forms import LEVEL_CHOICES
-from app.web.forms import choices
+from app.web.forms import choices, occupation_choices
 from app.web.training.forms import ClassForm, DemandLinkForm, ProjectForm
 
 bp = Blueprint("training", __name__, url_prefix="/training")
@@ -56,8 +55,7 @@ def projects():
 def new_project():
     """Start a project for an occupation and level, linked to open demands (order-based training)."""
     form = ProjectForm()
-    form.occupation_id.choices = choices([("", "—")] + [(o.id, f"{o.code} {o.name}")
-                                                        for o in list_occupations(db.session, active_only=True)])
+    form.occupation_id.choices = occupation_choices()
     form.target_level_digit.choices = choices(LEVEL_CHOICES[1:])
     form.demand_ids.choices = _demand_choices()
     if request.method == "GET":
@@ -69,7 +67,8 @@ def new_project():
         occupation_id=form.occupation_id.data, target_level_digit=form.target_level_digit.data,
         variant_name=form.variant_name.data or None, demand_ids=form.demand_ids.data or [],
         description=form.description.data or None,
-    ), success=_("Training project created."), then=lambda project: url_for("training.project", project_id=project.id)) \
+    ), success=_("Training project created."),
+        then=lambda project: url_for("training.project", project_id=project.id)) \
         or render_form("training/project_form.html", form)
 
 
