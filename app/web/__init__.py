@@ -17,14 +17,18 @@ def register_web(app: Flask) -> None:
     from app.web.home.views import bp as home_bp
     from app.web.i18n import init_i18n
     from app.web.people.views import bp as people_bp
+    from app.web.placement.labels import init_placement_labels
     from app.web.security import init_security
     from app.web.templating import init_templating
+    from app.web.training.labels import init_labels
 
     init_access(app)
     init_actions(app)
     init_security(app)
     init_i18n(app)
     init_templating(app)
+    init_labels(app)
+    init_placement_labels(app)
     for blueprint in (home_bp, auth_bp, accounts_bp, catalog_bp, downloads_bp, people_bp, certificates_bp):
         app.register_blueprint(blueprint)
     from app.web.demand.views import bp as demand_bp

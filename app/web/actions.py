@@ -1,13 +1,16 @@
 """The one way a view runs an action: commit on success, or roll back and show the refusal once.
 
+A view builds its form, hands the action to `submit` and renders its page when nothing was done:
+
     form = PlanForm()
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            plan = create_plan(db.session, actor=current_actor(), ...)
-        if done:
-            flash(_("Assessment plan created."), "success")
-            return redirect(url_for("assessment.plan", plan_id=plan.id))
-    return render_template("assessment/plan_form.html", form=form), form_status(form)
+    return submit(form, lambda: create_plan(db.session, actor=current_actor(), ...),
+                  success=_("Assessment plan created."),
+                  then=lambda plan: url_for("assessment.plan", plan_id=plan.id)) \
+        or (render_template("assessment/plan_form.html", form=form), form_status(form))
+
+A one-click step (a confirmed button, a small inline form) always goes back to a page: `one_click(...)`.
+Both run the action inside `attempt(form)`, the context manager a view uses directly when its action needs
+more than "flash and redirect" (an import that reports bad rows, a page that shows what was made).
 
 On a `DomainError` the session is rolled back and the message, in the user's language, goes on the form
 field it names (or is flashed when no field fits); the refused form answers 422. `NotFound` and `NotAllowed`
@@ -16,10 +19,11 @@ are rolled back and passed on to the app-level handlers (404 / 403, see `init_ac
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
-from flask import Flask, flash, request
+from flask import Flask, flash, redirect, render_template, request
 from flask_babel import gettext
 
 from app.errors import Conflict, DomainError, NotAllowed, NotFound
@@ -27,6 +31,9 @@ from app.extensions import db
 from app.translation import render
 
 REFUSED = 422
+T = TypeVar("T")
+Target = str | Callable[[Any], str]  # a URL, or one made from the action's result
+Success = str | Callable[[Any], str] | None  # the flashed message, or one made from the action's result
 
 
 def localize(value: object) -> object:
@@ -84,12 +91,57 @@ def attempt(form=None, *, commit: bool = True) -> Iterator[Outcome]:
         outcome.ok = True
 
 
+def _made(value, result):
+    return value(result) if callable(value) else value
+
+
+def submit(form, call: Callable[[], T], *, success: Success, then: Target):
+    """Run `call()` for a submitted, valid `form`: on success flash `success` and redirect to `then`.
+
+    `success` and `then` may be callables given the action's result (the new record, say). Returns None when
+    the form was not submitted, failed its shape checks or was refused (the message is on its field, or
+    flashed): the view then shows its page again with `form_status(form)`.
+    """
+    if not form.validate_on_submit():
+        return None
+    with attempt(form) as done:
+        result = call()
+    if not done:
+        return None
+    message = _made(success, result)
+    if message:
+        flash(message, "success")
+    return redirect(_made(then, result))
+
+
+def one_click(form, call: Callable[[], T], *, success: Success, then: Target, back: str | None = None):
+    """A one-click step (a confirmation, a small inline form): run `call()` when `form` is valid, then redirect.
+
+    On success `success` is flashed and the answer goes to `then` (a URL or a callable given the result);
+    a refusal is flashed and the answer goes to `back` (default: `then`, which must then be a URL).
+    """
+    if form.validate_on_submit():
+        with attempt() as done:
+            result = call()
+        if done:
+            message = _made(success, result)
+            if message:
+                flash(message, "success")
+            return redirect(_made(then, result))
+    return redirect(back if back is not None else then)
+
+
 def form_status(*forms) -> int:
     """422 when a submitted form was refused (shape checks or a service's rule), else 200."""
     for form in forms:
         if form is not None and (getattr(form, "refused", False) or (form.is_submitted() and form.errors)):
             return REFUSED
     return 200
+
+
+def render_form(template: str, form, **context):
+    """A page built around one form (passed to the template as `form`), answering 422 when it was refused."""
+    return render_template(template, form=form, **context), form_status(form)
 
 
 def init_actions(app: Flask) -> None:

@@ -1,24 +1,50 @@
-"""One-off downloads made by a request (error sheets of imports), kept for a day for the user who made them."""
+"""Files a page hands out: stored files (photos, evidence, PDFs), workbooks made for the request, and one-off
+downloads (error sheets of imports, list exports) kept for a day for the user who made them."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import secrets
 import time
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, send_file, url_for
+from flask import Blueprint, abort, current_app, redirect, send_file, url_for
 
 from app.web.access import authenticated, current_actor
 
 bp = Blueprint("downloads", __name__)
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
 LIFETIME = 24 * 3600
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def storage_dir() -> Path:
+    """The folder of the file store (FILE_STORAGE_DIR)."""
+    return Path(current_app.config["FILE_STORAGE_DIR"])
+
+
+def stored_file(relative: str) -> Path:
+    """A file kept in the store; 404 when it is gone (e.g. demo rows loaded without their files)."""
+    path = storage_dir() / relative
+    if not path.is_file():
+        abort(404)
+    return path
+
+
+def send_workbook(data: bytes, filename: str):
+    """An Excel workbook made for this request, as an attachment."""
+    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=filename)
+
+
+def workbook_download(data: bytes, filename: str):
+    """Redirect to a workbook kept for the user (a list page's `?export=xlsx`)."""
+    return redirect(stash_download(data, filename, XLSX))
 
 
 def _folder() -> Path:
-    folder = Path(current_app.config["FILE_STORAGE_DIR"]) / "downloads"
+    folder = storage_dir() / "downloads"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

@@ -18,7 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.accounts.roles import ORG_KIND_LABELS, ROLE_LABELS
 from app.regions import city_choices
-from app.web.forms import choices
+from app.web.forms import blank_first, choices
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -35,7 +35,7 @@ class OrganisationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     uscc = StringField(_l("Unified social credit code"), validators=[DataRequired(), Length(max=40)])
     city_code = SelectField(
-        _l("City"), choices=choices([("", "—")] + city_choices()), validators=[Optional()]
+        _l("City"), choices=blank_first(city_choices()), validators=[Optional()]
     )
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
     contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=40)])

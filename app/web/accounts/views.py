@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.accounts.roles import Role
@@ -21,7 +21,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.web.access import authenticated, current_actor, roles
 from app.web.accounts.forms import FilingForm, OrganisationForm, ToggleForm, UserForm
-from app.web.actions import attempt, form_status
+from app.web.actions import one_click, render_form, submit
 from app.web.forms import choices
 
 bp = Blueprint("accounts", __name__, url_prefix="/admin")
@@ -41,17 +41,13 @@ def organisations():
 def new_organisation():
     """Register an organisation."""
     form = OrganisationForm()
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            org = create_organisation(
-                db.session, actor=current_actor(), now=utcnow(), kind=form.kind.data, name=form.name.data,
-                uscc=form.uscc.data, city_code=form.city_code.data, address=form.address.data,
-                contact_phone=form.contact_phone.data,
-            )
-        if done:
-            flash(_("Organisation registered."), "success")
-            return redirect(url_for("accounts.organisation", organisation_id=org.id))
-    return render_template("accounts/organisation_form.html", form=form), form_status(form)
+    return submit(form, lambda: create_organisation(
+        db.session, actor=current_actor(), now=utcnow(), kind=form.kind.data, name=form.name.data,
+        uscc=form.uscc.data, city_code=form.city_code.data, address=form.address.data,
+        contact_phone=form.contact_phone.data,
+    ), success=_("Organisation registered."),
+        then=lambda org: url_for("accounts.organisation", organisation_id=org.id)) \
+        or render_form("accounts/organisation_form.html", form)
 
 
 @bp.route("/organisations/<int:organisation_id>", methods=["GET", "POST"])
@@ -63,21 +59,14 @@ def organisation(organisation_id: int):
     form = FilingForm(obj=org.filing) if org.filing and request.method == "GET" else FilingForm()
     if request.method == "GET" and org.filing:
         form.scopes.data = _scope_text(org.filing.scopes)
-    if request.method == "POST":
-        if not actor.has_role(Role.ADMIN):
-            abort(403)
-        if form.validate_on_submit():
-            with attempt(form) as done:
-                set_evaluation_filing(
-                    db.session, actor=actor, now=utcnow(), organisation=org, org_type=form.org_type.data,
-                    org_code=form.org_code.data, province_code=form.province_code.data,
-                    site_code=form.site_code.data, filed_with=form.filed_with.data,
-                    scopes=parse_scope_lines(form.scopes.data or ""),
-                )
-            if done:
-                flash(_("Filing saved."), "success")
-                return redirect(url_for("accounts.organisation", organisation_id=org.id))
-    return render_template("accounts/organisation.html", org=org, form=form), form_status(form)
+    if request.method == "POST" and not actor.has_role(Role.ADMIN):
+        abort(403)
+    return submit(form, lambda: set_evaluation_filing(
+        db.session, actor=actor, now=utcnow(), organisation=org, org_type=form.org_type.data,
+        org_code=form.org_code.data, province_code=form.province_code.data, site_code=form.site_code.data,
+        filed_with=form.filed_with.data, scopes=parse_scope_lines(form.scopes.data or ""),
+    ), success=_("Filing saved."), then=url_for("accounts.organisation", organisation_id=org.id)) \
+        or render_form("accounts/organisation.html", form, org=org)
 
 
 def _scope_text(scopes) -> str:
@@ -102,17 +91,11 @@ def new_user():
     form = UserForm()
     actor = current_actor()
     form.organisation_id.choices = choices((o.id, o.name) for o in list_organisations(db.session, actor=actor))
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            create_user(
-                db.session, actor=actor, now=utcnow(), organisation_id=form.organisation_id.data,
-                username=form.username.data, display_name=form.display_name.data,
-                password=form.password.data, roles=form.roles.data,
-            )
-        if done:
-            flash(_("User created."), "success")
-            return redirect(url_for("accounts.users"))
-    return render_template("accounts/user_form.html", form=form), form_status(form)
+    return submit(form, lambda: create_user(
+        db.session, actor=actor, now=utcnow(), organisation_id=form.organisation_id.data,
+        username=form.username.data, display_name=form.display_name.data, password=form.password.data,
+        roles=form.roles.data,
+    ), success=_("User created."), then=url_for("accounts.users")) or render_form("accounts/user_form.html", form)
 
 
 @bp.post("/users/<int:user_id>/active")
@@ -120,11 +103,9 @@ def new_user():
 def toggle_user(user_id: int):
     """Enable or disable a login."""
     form = ToggleForm()
-    if form.validate_on_submit():
-        with attempt():
-            set_user_active(db.session, actor=current_actor(), now=utcnow(), user_id=user_id,
-                            active=form.active.data == "1")
-    return redirect(url_for("accounts.users"))
+    return one_click(form, lambda: set_user_active(db.session, actor=current_actor(), now=utcnow(), user_id=user_id,
+                                                   active=form.active.data == "1"),
+                     success=None, then=url_for("accounts.users"))
 
 
 @bp.get("/audit")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import render_template, url_for
 from flask_babel import gettext as _
 
 from app.accounts.roles import Role
@@ -20,7 +20,7 @@ from app.catalog.occupations import list_occupations
 from app.database import utcnow
 from app.extensions import db
 from app.web.access import current_actor, roles
-from app.web.actions import attempt, form_status
+from app.web.actions import form_status, submit
 from app.web.assessment.blueprint import bp, notice_days, occupation_label, quota_percent
 from app.web.assessment.forms import AppointForm, NominateForm, ReasonForm, ReviewForm
 from app.web.forms import choices
@@ -57,26 +57,16 @@ def appointments():
 def nominate_view():
     """Nominate an employee; prerequisites and the quota are checked first."""
     form = NominateForm()
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            nominate(db.session, actor=current_actor(), now=utcnow(), person_id=form.person_id.data,
-                     grade_key=form.grade_key.data, occupation_id=form.occupation_id.data,
-                     nomination=form.nomination.data, quota_percent=quota_percent())
-        if done:
-            flash(_("Nomination recorded."), "success")
-            return redirect(url_for("assessment.appointments"))
-    return _page(form)
+    return submit(form, lambda: nominate(db.session, actor=current_actor(), now=utcnow(), person_id=form.person_id.data,
+                                         grade_key=form.grade_key.data, occupation_id=form.occupation_id.data,
+                                         nomination=form.nomination.data, quota_percent=quota_percent()),
+                  success=_("Nomination recorded."), then=url_for("assessment.appointments")) or _page(form)
 
 
 def _row_step(appointment_id: int, kind: str, form, action, success: str):
     """A step on one appointment: `action(form)` calls the service; a refusal re-opens that row's form."""
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            action(form)
-        if done:
-            flash(success, "success")
-            return redirect(url_for("assessment.appointments"))
-    return _page(row=(kind, appointment_id, form))
+    return submit(form, lambda: action(form), success=success, then=url_for("assessment.appointments")) \
+        or _page(row=(kind, appointment_id, form))
 
 
 @bp.post("/appointments/<int:appointment_id>/review")

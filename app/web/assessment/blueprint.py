@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from app.web.actions import localize
 
 bp = Blueprint("assessment", __name__, url_prefix="/assessment")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def occupation_label(occupation, level=None) -> str:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
-from flask import current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -36,8 +35,8 @@ from app.certification.rendering import photo_data_uri, render_design_pdf
 from app.database import utcnow
 from app.extensions import db
 from app.web.access import current_actor, roles
-from app.web.actions import attempt, form_status, localize
-from app.web.assessment.blueprint import XLSX, bp, notice_days, occupation_label, retake_months
+from app.web.actions import attempt, form_status, localize, render_form, submit
+from app.web.assessment.blueprint import bp, notice_days, occupation_label, retake_months
 from app.web.assessment.forms import (
     ConfirmForm,
     PlanForm,
@@ -47,6 +46,7 @@ from app.web.assessment.forms import (
     StatusForm,
     TrainingSourcesForm,
 )
+from app.web.downloads import send_workbook, storage_dir
 from app.web.forms import choices
 
 STAFF = Role.EVALUATION_STAFF
@@ -70,20 +70,24 @@ def new_plan():
     form = PlanForm()
     form.scope.choices = choices((f"{o.id}:{d}", occupation_label(o, level_label(d)))
                                  for o, d in plannable_scopes(db.session, actor=actor))
-    if form.validate_on_submit():
-        occupation_id, digit = (int(part) for part in form.scope.data.split(":"))
-        dates = {k: v for k, v in (("theory", form.theory_on.data), ("practical", form.practical_on.data),
-                                   ("review", form.review_on.data)) if v}
-        with attempt(form) as done:
-            plan = create_plan(db.session, actor=actor, now=utcnow(), occupation_id=occupation_id, level_digit=digit,
-                               registration_deadline=form.registration_deadline.data, venue=form.venue.data,
-                               fee_yuan=form.fee_yuan.data or 0, variant_name=form.variant_name.data or None,
-                               title=form.title.data or None, exam_dates=dates,
-                               notice_working_days=notice_days(), retake_months=retake_months())
-        if done:
-            flash(_("Assessment plan created."), "success")
-            return redirect(url_for("assessment.plan", plan_id=plan.id))
-    return render_template("assessment/plan_form.html", form=form), form_status(form)
+    return submit(form, lambda: _create_plan(form),
+                  success=_("Assessment plan created."), then=lambda plan: _plan_url(plan.id)) \
+        or render_form("assessment/plan_form.html", form)
+
+
+def _create_plan(form: PlanForm):
+    occupation_id, digit = (int(part) for part in form.scope.data.split(":"))
+    dates = {k: v for k, v in (("theory", form.theory_on.data), ("practical", form.practical_on.data),
+                               ("review", form.review_on.data)) if v}
+    return create_plan(db.session, actor=current_actor(), now=utcnow(), occupation_id=occupation_id,
+                       level_digit=digit, registration_deadline=form.registration_deadline.data,
+                       venue=form.venue.data, fee_yuan=form.fee_yuan.data or 0,
+                       variant_name=form.variant_name.data or None, title=form.title.data or None,
+                       exam_dates=dates, notice_working_days=notice_days(), retake_months=retake_months())
+
+
+def _plan_url(plan_id: int, anchor: str | None = None) -> str:
+    return url_for("assessment.plan", plan_id=plan_id, _anchor=anchor)
 
 
 def _plan_page(plan_id: int, *, status_form=None, register_form=None, training_form=None, row=None):
@@ -121,10 +125,6 @@ def plan(plan_id: int):
     return _plan_page(plan_id)
 
 
-def _back(plan_id: int, anchor: str = ""):
-    return redirect(url_for("assessment.plan", plan_id=plan_id) + anchor)
-
-
 STATUS_DONE = {"open": _l("Registration opened."), "close": _l("Registration closed."),
                "reopen": _l("Registration reopened."), "start": _l("The assessment has started."),
                "cancel": _l("Plan cancelled.")}  # flashed as str (the session stores text)
@@ -135,14 +135,10 @@ STATUS_DONE = {"open": _l("Registration opened."), "close": _l("Registration clo
 def plan_status(plan_id: int):
     """Open or close registration, start the exams, or cancel (with a reason)."""
     form = StatusForm()
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            transition_plan(db.session, actor=current_actor(), now=utcnow(), plan_id=plan_id,
-                            action=form.action.data, reason=form.reason.data)
-        if done:
-            flash(str(STATUS_DONE[form.action.data]), "success")
-            return _back(plan_id)
-    return _plan_page(plan_id, status_form=form)
+    return submit(form, lambda: transition_plan(db.session, actor=current_actor(), now=utcnow(), plan_id=plan_id,
+                                                action=form.action.data, reason=form.reason.data),
+                  success=lambda _plan: str(STATUS_DONE[form.action.data]), then=_plan_url(plan_id)) \
+        or _plan_page(plan_id, status_form=form)
 
 
 @bp.post("/plans/<int:plan_id>/schedule")
@@ -150,15 +146,11 @@ def plan_status(plan_id: int):
 def schedule(plan_id: int):
     """Set a component's exam date and time."""
     form = ScheduleForm()
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            schedule_component(db.session, actor=current_actor(), now=utcnow(), plan_id=plan_id,
-                               component=form.component.data, exam_on=form.exam_on.data,
-                               exam_time=form.exam_time.data)
-        if done:
-            flash(_("Exam date saved."), "success")
-            return _back(plan_id)
-    return _plan_page(plan_id, row=("schedule", form.component.data, form))
+    return submit(form, lambda: schedule_component(db.session, actor=current_actor(), now=utcnow(), plan_id=plan_id,
+                                                   component=form.component.data, exam_on=form.exam_on.data,
+                                                   exam_time=form.exam_time.data),
+                  success=_("Exam date saved."), then=_plan_url(plan_id)) \
+        or _plan_page(plan_id, row=("schedule", form.component.data, form))
 
 
 @bp.post("/plans/<int:plan_id>/register")
@@ -173,7 +165,7 @@ def register(plan_id: int):
         if done:
             flash(_("%(name)s registered: %(outcome)s", name=reg.person.name, outcome=localize(eligibility_summary(reg))),
                   "success" if reg.eligible else "warning")
-            return _back(plan_id, "#registrations")
+            return redirect(_plan_url(plan_id, "registrations"))
     return _plan_page(plan_id, register_form=form)
 
 
@@ -182,29 +174,22 @@ def register(plan_id: int):
 def register_training(plan_id: int):
     """Register people from completed classes and apprenticeships in the plan's occupation."""
     form = TrainingSourcesForm()
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            regs = register_from_training(db.session, actor=current_actor(), now=utcnow(), plan_id=plan_id,
-                                          enrolment_ids=form.enrolment_ids.data or [],
-                                          apprenticeship_ids=form.apprenticeship_ids.data or [])
-        if done:
-            flash(_("%(n)s registered, %(e)s eligible.", n=len(regs), e=sum(r.eligible for r in regs)), "success")
-            return _back(plan_id, "#registrations")
-    return _plan_page(plan_id, training_form=form)
+    return submit(form, lambda: register_from_training(db.session, actor=current_actor(), now=utcnow(),
+                                                       plan_id=plan_id, enrolment_ids=form.enrolment_ids.data or [],
+                                                       apprenticeship_ids=form.apprenticeship_ids.data or []),
+                  success=lambda regs: _("%(n)s registered, %(e)s eligible.", n=len(regs),
+                                         e=sum(r.eligible for r in regs)),
+                  then=_plan_url(plan_id, "registrations")) or _plan_page(plan_id, training_form=form)
 
 
 def _registration_action(registration_id: int, kind: str, action, success):
     """Override or withdraw one registration with a written reason; a refusal re-opens that row's step."""
     reg = get_registration(db.session, actor=current_actor(), registration_id=registration_id)
-    plan_id = reg.plan_id
     form = ReasonForm()
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            action(db.session, actor=current_actor(), now=utcnow(), registration_id=reg.id, reason=form.reason.data)
-        if done:
-            flash(success, "success")
-            return _back(plan_id, "#registrations")
-    return _plan_page(plan_id, row=(kind, registration_id, form))
+    return submit(form, lambda: action(db.session, actor=current_actor(), now=utcnow(), registration_id=reg.id,
+                                       reason=form.reason.data),
+                  success=success, then=_plan_url(reg.plan_id, "registrations")) \
+        or _plan_page(reg.plan_id, row=(kind, registration_id, form))
 
 
 @bp.post("/registrations/<int:registration_id>/override")
@@ -227,16 +212,15 @@ def withdraw(registration_id: int):
 def registrations_export(plan_id: int):
     """The registration list with eligibility outcomes, numbers masked."""
     plan = get_plan(db.session, actor=current_actor(), plan_id=plan_id)
-    return send_file(io.BytesIO(registration_workbook(plan, translate=_)), mimetype=XLSX, as_attachment=True,
-                     download_name=_("registrations-%(plan)s.xlsx", plan=plan.id))
+    return send_workbook(registration_workbook(plan, translate=_), _("registrations-%(plan)s.xlsx", plan=plan.id))
 
 
 def _tickets_pdf(plan_id: int, registration_id: int | None, name: str):
     views = plan_tickets(db.session, actor=current_actor(), plan_id=plan_id, registration_id=registration_id,
-                         storage_dir=Path(current_app.config["FILE_STORAGE_DIR"]))
+                         storage_dir=storage_dir())
     if not views:
         flash(_("No admitted candidate has a ticket yet."), "warning")
-        return _back(plan_id, "#registrations")
+        return redirect(_plan_url(plan_id, "registrations"))
     pdf = render_design_pdf("admission_ticket",
                             {"tickets": [{"v": v, "photo_uri": photo_data_uri(v.photo)} for v in views]})
     return send_file(io.BytesIO(pdf), mimetype=PDF, as_attachment=False, download_name=name)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import render_template, url_for
 from flask_babel import gettext as _
 
 from app.accounts.roles import Role
@@ -22,7 +22,7 @@ from app.catalog.occupations import list_occupations
 from app.database import utcnow
 from app.extensions import db
 from app.web.access import current_actor, roles
-from app.web.actions import attempt, form_status
+from app.web.actions import form_status, one_click, render_form, submit
 from app.web.assessment.blueprint import bp, occupation_label
 from app.web.assessment.forms import ConfirmForm, HolidayForm, QualificationForm, StaffRelationForm
 from app.web.forms import choices
@@ -65,15 +65,12 @@ def assessors():
 def add_qualification():
     """Record an assessor's level in an occupation."""
     form = _qualification_form(QualificationForm())
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            record_qualification(db.session, actor=current_actor(), now=utcnow(), user_id=form.user_id.data,
-                                 occupation_code=form.occupation_code.data, level_digit=form.level_digit.data,
-                                 certificate_number=form.certificate_number.data or None)
-        if done:
-            flash(_("Qualification saved."), "success")
-            return redirect(url_for("assessment.assessors"))
-    return _assessors_page(qualification_form=form)
+    return submit(form, lambda: record_qualification(
+        db.session, actor=current_actor(), now=utcnow(), user_id=form.user_id.data,
+        occupation_code=form.occupation_code.data, level_digit=form.level_digit.data,
+        certificate_number=form.certificate_number.data or None,
+    ), success=_("Qualification saved."), then=url_for("assessment.assessors")) \
+        or _assessors_page(qualification_form=form)
 
 
 @bp.post("/assessors/relations")
@@ -81,16 +78,16 @@ def add_qualification():
 def add_relation():
     """Record a relation between an assessor and a person, found by the exact ID number."""
     form = StaffRelationForm()
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            person = find_person_by_id_number(db.session, id_type=form.id_type.data, id_number=form.id_number.data,
-                                              today=local_date(utcnow()))
-            declare_relation(db.session, actor=current_actor(), now=utcnow(), assessor_id=form.assessor_id.data,
-                             person_id=person.id, kind=form.kind.data, note=form.note.data)
-        if done:
-            flash(_("Relation declared."), "success")
-            return redirect(url_for("assessment.assessors") + "#relations")
-    return _assessors_page(relation_form=form)
+    return submit(form, lambda: _declare_relation(form),
+                  success=_("Relation declared."), then=url_for("assessment.assessors", _anchor="relations")) \
+        or _assessors_page(relation_form=form)
+
+
+def _declare_relation(form: StaffRelationForm):
+    person = find_person_by_id_number(db.session, id_type=form.id_type.data, id_number=form.id_number.data,
+                                      today=local_date(utcnow()))
+    return declare_relation(db.session, actor=current_actor(), now=utcnow(), assessor_id=form.assessor_id.data,
+                            person_id=person.id, kind=form.kind.data, note=form.note.data)
 
 
 @bp.route("/holidays", methods=["GET", "POST"])
@@ -98,24 +95,17 @@ def add_relation():
 def holidays():
     """Public holidays and make-up working days used to count notice periods."""
     form = HolidayForm()
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            add_holiday(db.session, actor=current_actor(), now=utcnow(), day=form.day.data, name=form.name.data,
-                        is_makeup_workday=form.is_makeup_workday.data)
-        if done:
-            flash(_("Day recorded."), "success")
-            return redirect(url_for("assessment.holidays"))
-    return render_template("assessment/holidays.html", form=form, holidays=list_holidays(db.session),
-                           remove_form=ConfirmForm(formdata=None)), form_status(form)
+    return submit(form, lambda: add_holiday(db.session, actor=current_actor(), now=utcnow(), day=form.day.data,
+                                            name=form.name.data, is_makeup_workday=form.is_makeup_workday.data),
+                  success=_("Day recorded."), then=url_for("assessment.holidays")) \
+        or render_form("assessment/holidays.html", form, holidays=list_holidays(db.session),
+                       remove_form=ConfirmForm(formdata=None))
 
 
 @bp.post("/holidays/<int:holiday_id>/remove")
 @roles(Role.ADMIN)
 def delete_holiday(holiday_id: int):
     """Remove a recorded day (after the confirmation step)."""
-    if ConfirmForm().validate_on_submit():
-        with attempt() as done:
-            remove_holiday(db.session, actor=current_actor(), now=utcnow(), holiday_id=holiday_id)
-        if done:
-            flash(_("Day removed."), "success")
-    return redirect(url_for("assessment.holidays"))
+    return one_click(ConfirmForm(), lambda: remove_holiday(db.session, actor=current_actor(), now=utcnow(),
+                                                           holiday_id=holiday_id),
+                     success=_("Day removed."), then=url_for("assessment.holidays"))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.accounts.roles import Role
 from app.assessment.plans import get_plan
@@ -21,7 +22,7 @@ from app.catalog.models import COMPONENT_LABELS
 from app.database import utcnow
 from app.extensions import db
 from app.web.access import current_actor, roles
-from app.web.actions import attempt, form_status
+from app.web.actions import form_status, one_click, submit
 from app.web.assessment.blueprint import bp
 from app.web.assessment.forms import ConfirmForm, ObjectionForm, ResolveForm
 from app.web.forms import choices
@@ -60,35 +61,29 @@ def results(plan_id: int):
     return _page(plan_id)
 
 
-def _step(call, plan_id: int, success: str):
-    """One confirmed step on a plan's results (compute, publish, finalise); a refusal is flashed."""
-    if ConfirmForm().validate_on_submit():
-        with attempt() as done:
-            call(db.session, actor=current_actor(), now=utcnow(), plan_id=plan_id)
-        if done:
-            flash(success, "success")
-    return redirect(url_for("assessment.results", plan_id=plan_id))
+def _results_url(plan_id: int, anchor: str | None = None) -> str:
+    return url_for("assessment.results", plan_id=plan_id, _anchor=anchor)
 
 
-@bp.post("/plans/<int:plan_id>/results/compute")
+# The confirmed steps on a plan's results, in order, with what is flashed when one went through:
+# compute works out provisional results once every room is signed off; publish starts the notice (公示);
+# finalise, after the notice with no open objection, makes results final and records the levels.
+RESULT_STEPS = {
+    "compute": (compute_results, _l("Results computed.")),
+    "publish": (publish_results, _l("Results published for the notice period.")),
+    "finalise": (finalise_plan, _l("Results are final; levels recorded and certificates may be issued.")),
+}
+
+
+@bp.post("/plans/<int:plan_id>/results/<step>")
 @roles(STAFF)
-def compute(plan_id: int):
-    """Work out provisional results once every room is signed off."""
-    return _step(compute_results, plan_id, _("Results computed."))
-
-
-@bp.post("/plans/<int:plan_id>/results/publish")
-@roles(STAFF)
-def publish(plan_id: int):
-    """Publish the results for the notice (公示)."""
-    return _step(publish_results, plan_id, _("Results published for the notice period."))
-
-
-@bp.post("/plans/<int:plan_id>/results/finalise")
-@roles(STAFF)
-def finalise(plan_id: int):
-    """After the notice with no open objection: results become final and levels are recorded."""
-    return _step(finalise_plan, plan_id, _("Results are final; levels recorded and certificates may be issued."))
+def result_step(plan_id: int, step: str):
+    """Compute, publish or finalise a plan's results (after the confirmation step); a refusal is flashed."""
+    if step not in RESULT_STEPS:
+        abort(404)
+    call, success = RESULT_STEPS[step]
+    return one_click(ConfirmForm(), lambda: call(db.session, actor=current_actor(), now=utcnow(), plan_id=plan_id),
+                     success=str(success), then=_results_url(plan_id))
 
 
 @bp.post("/plans/<int:plan_id>/objections")
@@ -96,15 +91,11 @@ def finalise(plan_id: int):
 def objection(plan_id: int):
     """Record an objection lodged during the notice."""
     form = ObjectionForm()
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            lodge_objection(db.session, actor=current_actor(), now=utcnow(), plan_id=plan_id,
-                            result_id=form.result_id.data, lodged_by_name=form.lodged_by_name.data,
-                            content=form.content.data)
-        if done:
-            flash(_("Objection recorded."), "success")
-            return redirect(url_for("assessment.results", plan_id=plan_id) + "#objections")
-    return _page(plan_id, objection_form=form)
+    return submit(form, lambda: lodge_objection(db.session, actor=current_actor(), now=utcnow(), plan_id=plan_id,
+                                                result_id=form.result_id.data, lodged_by_name=form.lodged_by_name.data,
+                                                content=form.content.data),
+                  success=_("Objection recorded."), then=_results_url(plan_id, "objections")) \
+        or _page(plan_id, objection_form=form)
 
 
 @bp.post("/plans/<int:plan_id>/objections/<int:objection_id>/resolve")
@@ -112,13 +103,10 @@ def objection(plan_id: int):
 def resolve(plan_id: int, objection_id: int):
     """Uphold an objection with a corrected score, or dismiss it; the resolution is the written reason."""
     form = _resolve_form(get_plan(db.session, actor=current_actor(), plan_id=plan_id), ResolveForm())
-    if form.validate_on_submit():
-        upheld = form.outcome.data == "upheld"
-        corrections = {form.component.data: form.score.data} if upheld and form.score.data else {}
-        with attempt(form) as done:
-            resolve_objection(db.session, actor=current_actor(), now=utcnow(), objection_id=objection_id,
-                              upheld=upheld, resolution=form.resolution.data, corrections=corrections)
-        if done:
-            flash(_("Objection resolved."), "success")
-            return redirect(url_for("assessment.results", plan_id=plan_id) + "#objections")
-    return _page(plan_id, refused_resolve=form, objection_id=objection_id)
+    upheld = form.outcome.data == "upheld"
+    return submit(form, lambda: resolve_objection(
+        db.session, actor=current_actor(), now=utcnow(), objection_id=objection_id, upheld=upheld,
+        resolution=form.resolution.data,
+        corrections={form.component.data: form.score.data} if upheld and form.score.data else {},
+    ), success=_("Objection resolved."), then=_results_url(plan_id, "objections")) \
+        or _page(plan_id, refused_resolve=form, objection_id=objection_id)

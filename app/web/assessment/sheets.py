@@ -14,7 +14,7 @@ from app.catalog.models import COMPONENT_LABELS
 from app.database import utcnow
 from app.extensions import db
 from app.web.access import current_actor, roles
-from app.web.actions import REFUSED, attempt, form_status
+from app.web.actions import REFUSED, attempt, one_click, render_form, submit
 from app.web.assessment.blueprint import bp
 from app.web.assessment.forms import ConfirmForm, RelationForm
 from app.web.forms import choices
@@ -47,17 +47,20 @@ def declare_own_relation():
     actor = current_actor()
     assigned = sessions_of_assessor(db.session, actor=actor)
     form = _relation_form(assigned, RelationForm())
-    if form.validate_on_submit():
-        if form.person_id.data not in {c.value for c in form.person_id.choices}:
-            abort(404)
-        with attempt(form) as done:
-            declare_relation(db.session, actor=actor, now=utcnow(), assessor_id=actor.id,
-                             person_id=form.person_id.data, kind=form.kind.data, note=form.note.data)
-        if done:
-            flash(_("Relation declared; you will not be assigned to assess this person."), "success")
-            return redirect(url_for("assessment.my_sessions"))
-    return render_template("assessment/my_sessions.html", assigned=assigned, roles=ASSIGNMENT_ROLES,
-                           labels=COMPONENT_LABELS, statuses=SESSION_STATUSES, form=form), form_status(form)
+    return submit(form, lambda: declare_relation(db.session, actor=actor, now=utcnow(), assessor_id=actor.id,
+                                                 person_id=_own_candidate(form), kind=form.kind.data,
+                                                 note=form.note.data),
+                  success=_("Relation declared; you will not be assigned to assess this person."),
+                  then=url_for("assessment.my_sessions")) \
+        or render_form("assessment/my_sessions.html", form, assigned=assigned, roles=ASSIGNMENT_ROLES,
+                       labels=COMPONENT_LABELS, statuses=SESSION_STATUSES)
+
+
+def _own_candidate(form: RelationForm) -> int:
+    """The person chosen on the form, who must be a candidate of one of the assessor's sessions."""
+    if form.person_id.data not in {c.value for c in form.person_id.choices}:
+        abort(404)
+    return form.person_id.data
 
 
 def _render_sheet(sitting_id: int, outcomes: dict[int, CellOutcome] | None = None, reason: str = "", status=200):
@@ -121,9 +124,7 @@ def save_sheet_view(sitting_id: int):
 @roles(Role.ASSESSOR)
 def sign_off(sitting_id: int):
     """The session's quality supervisor signs the scores off (after the confirmation step); they are locked."""
-    if ConfirmForm().validate_on_submit():
-        with attempt() as done:
-            sign_off_session(db.session, actor=current_actor(), now=utcnow(), sitting_id=sitting_id)
-        if done:
-            flash(_("Scores signed off and locked."), "success")
-    return redirect(url_for("assessment.sheet", sitting_id=sitting_id))
+    return one_click(ConfirmForm(), lambda: sign_off_session(db.session, actor=current_actor(), now=utcnow(),
+                                                             sitting_id=sitting_id),
+                     success=_("Scores signed off and locked."),
+                     then=url_for("assessment.sheet", sitting_id=sitting_id))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import render_template, url_for
 from flask_babel import gettext as _
 
 from app.accounts.roles import Role
@@ -27,7 +27,7 @@ from app.catalog.models import COMPONENT_LABELS
 from app.database import utcnow
 from app.extensions import db
 from app.web.access import current_actor, roles
-from app.web.actions import attempt, form_status
+from app.web.actions import form_status, one_click, submit
 from app.web.assessment.blueprint import bp
 from app.web.assessment.forms import AssignForm, CandidateForm, ConfirmForm, SessionForm
 from app.web.forms import choices
@@ -65,17 +65,12 @@ def new_session(plan_id: int):
     """Open a room for a component with every (or the next N) unplaced candidates."""
     form = SessionForm()
     form.component.choices = _components(get_plan(db.session, actor=current_actor(), plan_id=plan_id))
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            sitting = create_session(db.session, actor=current_actor(), now=utcnow(), plan_id=plan_id,
-                                     component=form.component.data, room=form.room.data,
-                                     starts_at=local_datetime(form.day.data, form.start.data),
-                                     duration_minutes=form.duration_minutes.data,
-                                     max_candidates=form.max_candidates.data)
-        if done:
-            flash(_("Room opened with %(n)s candidates.", n=len(sitting.candidates)), "success")
-            return redirect(url_for("assessment.session_page", sitting_id=sitting.id))
-    return _sessions_page(plan_id, form)
+    return submit(form, lambda: create_session(
+        db.session, actor=current_actor(), now=utcnow(), plan_id=plan_id, component=form.component.data,
+        room=form.room.data, starts_at=local_datetime(form.day.data, form.start.data),
+        duration_minutes=form.duration_minutes.data, max_candidates=form.max_candidates.data,
+    ), success=lambda sitting: _("Room opened with %(n)s candidates.", n=len(sitting.candidates)),
+        then=lambda sitting: _room_url(sitting.id)) or _sessions_page(plan_id, form)
 
 
 def _sitting(sitting_id: int):
@@ -111,8 +106,8 @@ def session_page(sitting_id: int):
     return _session_page(sitting_id)
 
 
-def _back(sitting_id: int):
-    return redirect(url_for("assessment.session_page", sitting_id=sitting_id))
+def _room_url(sitting_id: int) -> str:
+    return url_for("assessment.session_page", sitting_id=sitting_id)
 
 
 @bp.post("/sessions/<int:sitting_id>/assign")
@@ -121,14 +116,11 @@ def assign(sitting_id: int):
     """Assign an assessor; refusals (level, recusal, roles filled) come back on the form."""
     form = AssignForm()
     form.role.choices = _roles(mode_of(_sitting(sitting_id)))
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            assign_assessor(db.session, actor=current_actor(), now=utcnow(), sitting_id=sitting_id,
-                            user_id=form.user_id.data, role=form.role.data, external=form.external.data)
-        if done:
-            flash(_("Assessor assigned."), "success")
-            return _back(sitting_id)
-    return _session_page(sitting_id, assign_form=form)
+    return submit(form, lambda: assign_assessor(db.session, actor=current_actor(), now=utcnow(), sitting_id=sitting_id,
+                                                user_id=form.user_id.data, role=form.role.data,
+                                                external=form.external.data),
+                  success=_("Assessor assigned."), then=_room_url(sitting_id)) \
+        or _session_page(sitting_id, assign_form=form)
 
 
 @bp.post("/sessions/<int:sitting_id>/candidates")
@@ -137,25 +129,17 @@ def add_session_candidate(sitting_id: int):
     """Place a candidate in the room; refused when an assigned assessor must recuse."""
     _sitting(sitting_id)
     form = CandidateForm()
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            add_candidate(db.session, actor=current_actor(), now=utcnow(), sitting_id=sitting_id,
-                          registration_id=form.registration_id.data)
-        if done:
-            flash(_("Candidate added."), "success")
-            return _back(sitting_id)
-    return _session_page(sitting_id, candidate_form=form)
+    return submit(form, lambda: add_candidate(db.session, actor=current_actor(), now=utcnow(), sitting_id=sitting_id,
+                                              registration_id=form.registration_id.data),
+                  success=_("Candidate added."), then=_room_url(sitting_id)) \
+        or _session_page(sitting_id, candidate_form=form)
 
 
 def _confirmed_step(sitting_id: int, call, success: str, /, **kwargs):
     """A one-click step on a room (after its confirmation); a refusal is flashed, then back to the room."""
     _sitting(sitting_id)
-    if ConfirmForm().validate_on_submit():
-        with attempt() as done:
-            call(db.session, actor=current_actor(), now=utcnow(), **kwargs)
-        if done:
-            flash(success, "success")
-    return _back(sitting_id)
+    return one_click(ConfirmForm(), lambda: call(db.session, actor=current_actor(), now=utcnow(), **kwargs),
+                     success=success, then=_room_url(sitting_id))
 
 
 @bp.post("/sessions/<int:sitting_id>/assignments/<int:assignment_id>/remove")

@@ -19,7 +19,7 @@ from app.accounts.services import (
 from app.database import utcnow
 from app.extensions import db, limiter
 from app.web.access import authenticated, current_actor, login_lifetime, public
-from app.web.actions import attempt, form_status
+from app.web.actions import attempt, form_status, one_click
 from app.web.auth.forms import ApiTokenForm, LoginForm, LogoutForm, PasswordForm, RevokeForm
 from app.web.redirects import safe_next
 
@@ -119,9 +119,6 @@ def tokens():
 @authenticated
 def revoke_token(token_id: int):
     """Revoke one of the user's tokens."""
-    if RevokeForm().validate_on_submit():
-        with attempt() as done:
-            revoke_api_token(db.session, actor=current_actor(), now=utcnow(), token_id=token_id)
-        if done:
-            flash(_("Token revoked."), "success")
-    return redirect(url_for("auth.tokens"))
+    return one_click(RevokeForm(), lambda: revoke_api_token(db.session, actor=current_actor(), now=utcnow(),
+                                                            token_id=token_id),
+                     success=_("Token revoked."), then=url_for("auth.tokens"))

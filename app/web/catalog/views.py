@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.accounts.roles import Role
@@ -25,12 +24,11 @@ from app.database import utcnow
 from app.extensions import db
 from app.spreadsheets import error_workbook, read_table, simple_workbook
 from app.web.access import authenticated, current_actor, roles
-from app.web.actions import attempt, form_status
+from app.web.actions import attempt, form_status, one_click, render_form, submit
 from app.web.catalog.forms import ComponentForm, OccupationForm, RulesForm, ShortageImportForm, VariantForm
-from app.web.downloads import stash_download
+from app.web.downloads import XLSX, send_workbook, stash_download
 
 bp = Blueprint("catalog", __name__, url_prefix="/catalog")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.get("/occupations")
@@ -47,17 +45,15 @@ def occupations():
 def new_occupation():
     """Add an occupation."""
     form = OccupationForm()
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            occupation = create_occupation(
-                db.session, actor=current_actor(), now=utcnow(), edition=form.edition.data, code=form.code.data,
-                name=form.name.data, english_name=form.english_name.data, digital=form.digital.data,
-                green=form.green.data,
-            )
-        if done:
-            flash(_("Occupation added."), "success")
-            return redirect(url_for("catalog.occupation", occupation_id=occupation.id))
-    return render_template("catalog/occupation_form.html", form=form), form_status(form)
+    return submit(form, lambda: create_occupation(
+        db.session, actor=current_actor(), now=utcnow(), edition=form.edition.data, code=form.code.data,
+        name=form.name.data, english_name=form.english_name.data, digital=form.digital.data, green=form.green.data,
+    ), success=_("Occupation added."), then=lambda occupation: _occupation_url(occupation.id)) \
+        or render_form("catalog/occupation_form.html", form)
+
+
+def _occupation_url(occupation_id: int) -> str:
+    return url_for("catalog.occupation", occupation_id=occupation_id)
 
 
 @bp.get("/occupations/<int:occupation_id>")
@@ -84,14 +80,11 @@ def occupation(occupation_id: int):
 def edit_occupation(occupation_id: int):
     """Change an occupation's name and flags."""
     form = OccupationForm()
-    if form.validate_on_submit():
-        with attempt() as done:
-            update_occupation(db.session, actor=current_actor(), now=utcnow(), occupation_id=occupation_id,
-                              name=form.name.data, english_name=form.english_name.data, digital=form.digital.data,
-                              green=form.green.data, active=form.active.data)
-        if done:
-            flash(_("Saved."), "success")
-    return redirect(url_for("catalog.occupation", occupation_id=occupation_id))
+    return one_click(form, lambda: update_occupation(
+        db.session, actor=current_actor(), now=utcnow(), occupation_id=occupation_id, name=form.name.data,
+        english_name=form.english_name.data, digital=form.digital.data, green=form.green.data,
+        active=form.active.data,
+    ), success=_("Saved."), then=_occupation_url(occupation_id))
 
 
 @bp.post("/occupations/<int:occupation_id>/variants")
@@ -99,13 +92,9 @@ def edit_occupation(occupation_id: int):
 def new_variant(occupation_id: int):
     """Add a sub-trade or an occupational direction."""
     form = VariantForm()
-    if form.validate_on_submit():
-        with attempt() as done:
-            add_variant(db.session, actor=current_actor(), now=utcnow(), occupation_id=occupation_id,
-                        kind=form.kind.data, name=form.name.data)
-        if done:
-            flash(_("Added."), "success")
-    return redirect(url_for("catalog.occupation", occupation_id=occupation_id))
+    return one_click(form, lambda: add_variant(db.session, actor=current_actor(), now=utcnow(),
+                                               occupation_id=occupation_id, kind=form.kind.data, name=form.name.data),
+                     success=_("Added."), then=_occupation_url(occupation_id))
 
 
 @bp.route("/standards/<int:standard_id>/rules", methods=["GET", "POST"])
@@ -117,17 +106,11 @@ def edit_rules(standard_id: int):
     if request.method == "GET":
         form.eligibility_rules.data = json.dumps(standard.eligibility_rules, ensure_ascii=False, indent=2)
         form.related_codes.data = " ".join(standard.related_codes)
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            update_standard_rules(
-                db.session, actor=current_actor(), now=utcnow(), standard_id=standard.id,
-                eligibility_rules=form.parsed_rules,
-                related_codes=[c for c in re.split(r"[\s,，]+", form.related_codes.data or "") if c],
-            )
-        if done:
-            flash(_("Eligibility rules saved."), "success")
-            return redirect(url_for("catalog.occupation", occupation_id=standard.occupation_id))
-    return render_template("catalog/rules_form.html", form=form, standard=standard), form_status(form)
+    return submit(form, lambda: update_standard_rules(
+        db.session, actor=current_actor(), now=utcnow(), standard_id=standard.id, eligibility_rules=form.parsed_rules,
+        related_codes=[c for c in re.split(r"[\s,，]+", form.related_codes.data or "") if c],
+    ), success=_("Eligibility rules saved."), then=_occupation_url(standard.occupation_id)) \
+        or render_form("catalog/rules_form.html", form, standard=standard)
 
 
 @bp.post("/components/<int:component_id>")
@@ -136,19 +119,15 @@ def edit_component(component_id: int):
     """Change a component's pass mark."""
     form = ComponentForm()
     occupation_id = request.form.get("occupation_id", type=int)
-    if form.validate_on_submit():
-        with attempt() as done:
-            update_component(db.session, actor=current_actor(), now=utcnow(), component_id=component_id,
-                             pass_mark=form.pass_mark.data, required=form.required.data)
-        if done:
-            flash(_("Pass mark saved."), "success")
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                flash(str(message), "danger")
-    if occupation_id:
-        return redirect(url_for("catalog.occupation", occupation_id=occupation_id))
-    return redirect(url_for("catalog.occupations"))
+    answer = one_click(form, lambda: update_component(db.session, actor=current_actor(), now=utcnow(),
+                                                      component_id=component_id, pass_mark=form.pass_mark.data,
+                                                      required=form.required.data),
+                       success=_("Pass mark saved."),
+                       then=_occupation_url(occupation_id) if occupation_id else url_for("catalog.occupations"))
+    for errors in form.errors.values():  # the pass mark's shape checks, shown on the occupation's page
+        for message in errors:
+            flash(str(message), "danger")
+    return answer
 
 
 @bp.route("/shortage", methods=["GET", "POST"])
@@ -191,5 +170,4 @@ def shortage_template():
     # The column headers and the example row are the import's own format, which stays as the province writes it.
     data = simple_workbook(_("Shortage list"), COLUMNS,
                            [(1, "6-18-02-04", "焊工", "", 3200, "沈阳、大连", 2, "否")], text_columns=[1])
-    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True,
-                     download_name=_("shortage-catalogue-template.xlsx"))
+    return send_workbook(data, _("shortage-catalogue-template.xlsx"))

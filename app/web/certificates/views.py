@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import Path
 
 from flask import (
     Blueprint,
     abort,
     current_app,
-    flash,
     jsonify,
     redirect,
     render_template,
@@ -37,8 +35,9 @@ from app.database import utcnow
 from app.extensions import db
 from app.tasks import enqueue, issuing_context
 from app.web.access import authenticated, current_actor, roles
-from app.web.actions import attempt, form_status
+from app.web.actions import attempt, form_status, one_click, submit
 from app.web.certificates.forms import BatchForm, CorrectionForm, IssueForm, ReasonForm
+from app.web.downloads import stored_file
 from app.web.redirects import safe_next
 
 bp = Blueprint("certificates", __name__, url_prefix="/certificates")
@@ -89,19 +88,8 @@ def _show(certificate_id: int, **forms):
     ), form_status(*forms.values())
 
 
-def _answer(done, message: str, certificate_id: int, **forms):
-    """After an action: to the (new) certificate when it went through, else its page with the refused form."""
-    if done:
-        flash(message, "success")
-        return redirect(url_for("certificates.show", certificate_id=certificate_id))
-    return _show(certificate_id, **forms)
-
-
-def _stored(relative: str):
-    path = Path(current_app.config["FILE_STORAGE_DIR"]) / relative
-    if not path.exists():
-        abort(404)
-    return path
+def _shown(certificate_id: int) -> str:
+    return url_for("certificates.show", certificate_id=certificate_id)
 
 
 @bp.get("/<int:certificate_id>/pdf")
@@ -109,7 +97,7 @@ def _stored(relative: str):
 def pdf(certificate_id: int):
     """The stored PDF of the current print (never re-rendered)."""
     certificate = _certificate(certificate_id)
-    return send_file(_stored(certificate.pdf_path), mimetype="application/pdf", as_attachment=False,
+    return send_file(stored_file(certificate.pdf_path), mimetype="application/pdf", as_attachment=False,
                      download_name=f"{certificate.number}.pdf", max_age=0)
 
 
@@ -121,7 +109,7 @@ def print_pdf(print_id: int):
     if printed is None:
         abort(404)
     certificate = _certificate(printed.certificate_id)
-    return send_file(_stored(printed.pdf_path), mimetype="application/pdf",
+    return send_file(stored_file(printed.pdf_path), mimetype="application/pdf",
                      download_name=f"{certificate.number}-{printed.print_serial}.pdf", max_age=0)
 
 
@@ -129,38 +117,35 @@ def print_pdf(print_id: int):
 @roles(*ISSUERS)
 def revoke(certificate_id: int):
     """Revoke with a reason (irreversible; confirmed on the page)."""
-    form, done = ReasonForm(), False
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            revoke_certificate(db.session, actor=current_actor(), now=utcnow(), certificate_id=certificate_id,
-                               reason=form.reason.data)
-    return _answer(done, _("Certificate revoked."), certificate_id, revoke_form=form)
+    form = ReasonForm()
+    return submit(form, lambda: revoke_certificate(db.session, actor=current_actor(), now=utcnow(),
+                                                   certificate_id=certificate_id, reason=form.reason.data),
+                  success=_("Certificate revoked."), then=_shown(certificate_id)) \
+        or _show(certificate_id, revoke_form=form)
 
 
 @bp.post("/<int:certificate_id>/reprint")
 @roles(*ISSUERS)
 def reprint(certificate_id: int):
     """Reprint after loss: same number, new print serial."""
-    form, done = ReasonForm(prefix="reprint"), False
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            reprint_certificate(db.session, actor=current_actor(), now=utcnow(), certificate_id=certificate_id,
-                                reason=form.reason.data, ctx=issuing_context(current_app))
-    return _answer(done, _("Reprinted with a new print serial."), certificate_id, reprint_form=form)
+    form = ReasonForm(prefix="reprint")
+    return submit(form, lambda: reprint_certificate(db.session, actor=current_actor(), now=utcnow(),
+                                                    certificate_id=certificate_id, reason=form.reason.data,
+                                                    ctx=issuing_context(current_app)),
+                  success=_("Reprinted with a new print serial."), then=_shown(certificate_id)) \
+        or _show(certificate_id, reprint_form=form)
 
 
 @bp.post("/<int:certificate_id>/correct")
 @roles(*ISSUERS)
 def correct(certificate_id: int):
     """Issue a corrected certificate that supersedes this one (confirmed on the page, with a reason)."""
-    form, done, corrected = CorrectionForm(), False, None
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            corrected = supersede_certificate(
-                db.session, actor=current_actor(), now=utcnow(), certificate_id=certificate_id,
-                reason=form.reason.data, ctx=issuing_context(current_app), variant_name=form.variant_name.data)
-    return _answer(done, _("Corrected certificate issued; the old one is marked superseded."),
-                   corrected.id if done else certificate_id, correction_form=form)
+    form = CorrectionForm()
+    return submit(form, lambda: supersede_certificate(
+        db.session, actor=current_actor(), now=utcnow(), certificate_id=certificate_id, reason=form.reason.data,
+        ctx=issuing_context(current_app), variant_name=form.variant_name.data,
+    ), success=_("Corrected certificate issued; the old one is marked superseded."),
+        then=lambda corrected: _shown(corrected.id)) or _show(certificate_id, correction_form=form)
 
 
 @bp.post("/issue/<source_type>")
@@ -170,15 +155,11 @@ def issue(source_type: str):
     if source_type not in ISSUE_FUNCTIONS:
         abort(404)
     form = IssueForm()
-    if form.validate_on_submit():
-        with attempt() as done:
-            certificate = ISSUE_FUNCTIONS[source_type](
-                db.session, actor=current_actor(), now=utcnow(), ctx=issuing_context(current_app),
-                **{ISSUE_ARGUMENT[source_type]: int(form.source_id.data)})
-        if done:
-            flash(_("Certificate %(n)s issued.", n=certificate.number), "success")
-            return redirect(url_for("certificates.show", certificate_id=certificate.id))
-    return redirect(_back())
+    return one_click(form, lambda: ISSUE_FUNCTIONS[source_type](
+        db.session, actor=current_actor(), now=utcnow(), ctx=issuing_context(current_app),
+        **{ISSUE_ARGUMENT[source_type]: int(form.source_id.data)},
+    ), success=lambda certificate: _("Certificate %(n)s issued.", n=certificate.number),
+        then=lambda certificate: _shown(certificate.id), back=_back())
 
 
 @bp.post("/jobs")
@@ -232,6 +213,6 @@ def job_zip(job_id: int):
                 Certificate.kind == job.kind, Certificate.source_type == source_type, Certificate.source_id == source_id,
                 Certificate.status == "valid"))
             if certificate is not None:
-                archive.write(_stored(certificate.pdf_path), f"{certificate.number}-{certificate.holder_name}.pdf")
+                archive.write(stored_file(certificate.pdf_path), f"{certificate.number}-{certificate.holder_name}.pdf")
     buffer.seek(0)
     return send_file(buffer, mimetype="application/zip", as_attachment=True, download_name=f"certificates-job-{job.id}.zip")

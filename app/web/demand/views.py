@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.accounts.roles import Role
@@ -14,7 +14,6 @@ from app.demand.services import (
     change_demand_status,
     create_demand,
     currently_in_shortage,
-    enterprises,
     get_demand,
     list_demands,
     update_demand,
@@ -23,28 +22,18 @@ from app.extensions import db
 from app.regions import LIAONING_CITIES
 from app.training.projects import projects_for_demand
 from app.web.access import current_actor, roles
-from app.web.actions import attempt, form_status
+from app.web.actions import form_status, render_form, submit
 from app.web.demand.forms import DemandForm, DemandStatusForm
-from app.web.forms import choices
-from app.web.training.labels import init_labels
+from app.web.forms import occupation_choices, offer_enterprises
 
 bp = Blueprint("demand", __name__, url_prefix="/demands")
-bp.record_once(lambda state: init_labels(state.app))
 READERS = (Role.ENTERPRISE_HR, Role.INSTITUTION_STAFF, Role.ADMIN)
 RECORDERS = (Role.ENTERPRISE_HR, Role.ADMIN)
 
 
-def _occupation_choices() -> list:
-    return choices([("", "—")] + [(o.id, f"{o.code} {o.name}") for o in list_occupations(db.session,
-                                                                                         active_only=True)])
-
-
 def _prepare(form: DemandForm, *, with_enterprise: bool) -> DemandForm:
-    form.occupation_id.choices = _occupation_choices()
-    if with_enterprise and current_actor().has_role(Role.ADMIN):
-        form.enterprise_id.choices = choices([("", "—")] + [(o.id, o.name) for o in enterprises(db.session)])
-    else:
-        del form.enterprise_id
+    form.occupation_id.choices = occupation_choices()
+    offer_enterprises(form, with_enterprise and current_actor().has_role(Role.ADMIN))
     return form
 
 
@@ -79,14 +68,14 @@ def new():
     form = _prepare(DemandForm(), with_enterprise=True)
     if request.method == "GET":
         form.city_code.data = current_actor().organisation.city_code or "2101"
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            demand = create_demand(db.session, actor=current_actor(), now=utcnow(), details=_details(form),
-                                   enterprise_id=form.enterprise_id.data if form.enterprise_id else None)
-        if done:
-            flash(_("Job demand recorded."), "success")
-            return redirect(url_for("demand.show", demand_id=demand.id))
-    return render_template("demand/form.html", form=form, demand=None), form_status(form)
+    return submit(form, lambda: create_demand(db.session, actor=current_actor(), now=utcnow(), details=_details(form),
+                                              enterprise_id=form.enterprise_id.data if form.enterprise_id else None),
+                  success=_("Job demand recorded."), then=lambda demand: _shown(demand.id)) \
+        or render_form("demand/form.html", form, demand=None)
+
+
+def _shown(demand_id: int) -> str:
+    return url_for("demand.show", demand_id=demand_id)
 
 
 @bp.get("/<int:demand_id>")
@@ -114,14 +103,9 @@ def edit(demand_id: int):
     demand = get_demand(db.session, actor=current_actor(), demand_id=demand_id, today=utcnow().date())
     # The enterprise of a demand never changes, so the edit form has no enterprise field.
     form = _prepare(DemandForm(obj=demand) if request.method == "GET" else DemandForm(), with_enterprise=False)
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            update_demand(db.session, actor=current_actor(), now=utcnow(), demand_id=demand.id,
-                          details=_details(form))
-        if done:
-            flash(_("Saved."), "success")
-            return redirect(url_for("demand.show", demand_id=demand.id))
-    return render_template("demand/form.html", form=form, demand=demand), form_status(form)
+    return submit(form, lambda: update_demand(db.session, actor=current_actor(), now=utcnow(), demand_id=demand.id,
+                                              details=_details(form)),
+                  success=_("Saved."), then=_shown(demand.id)) or render_form("demand/form.html", form, demand=demand)
 
 
 @bp.post("/<int:demand_id>/status")
@@ -129,11 +113,7 @@ def edit(demand_id: int):
 def status(demand_id: int):
     """Mark a demand filled, closed (with a reason while it still stands) or open again."""
     form = DemandStatusForm()
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            change_demand_status(db.session, actor=current_actor(), now=utcnow(), demand_id=demand_id,
-                                 to_status=form.to_status.data, reason=form.reason.data)
-        if done:
-            flash(_("Status changed."), "success")
-            return redirect(url_for("demand.show", demand_id=demand_id))
-    return _show(demand_id, form)
+    return submit(form, lambda: change_demand_status(db.session, actor=current_actor(), now=utcnow(),
+                                                     demand_id=demand_id, to_status=form.to_status.data,
+                                                     reason=form.reason.data),
+                  success=_("Status changed."), then=_shown(demand_id)) or _show(demand_id, form)

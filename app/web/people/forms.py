@@ -11,9 +11,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from app.idnumbers import ID_TYPE_LABELS
 from app.people.vocabulary import EDUCATION_LABELS, GENDER_LABELS, SCHOOL_TYPE_LABELS, TARGET_GROUP_LABELS
 from app.web.accounts.forms import MultiCheckboxField
-from app.web.forms import choices
-
-BLANK = [("", "—")]
+from app.web.forms import blank_first, choices
 
 
 class PersonForm(FlaskForm):
@@ -23,13 +21,13 @@ class PersonForm(FlaskForm):
     id_type = SelectField(_l("ID type"), choices=choices(ID_TYPE_LABELS.items()))
     id_number = StringField(_l("ID number"), validators=[DataRequired(), Length(max=40)])
     phone = StringField(_l("Mobile phone"), validators=[Optional(), Length(max=30)])
-    gender = SelectField(_l("Gender"), choices=choices(BLANK + list(GENDER_LABELS.items())), validators=[Optional()],
+    gender = SelectField(_l("Gender"), choices=blank_first(GENDER_LABELS.items()), validators=[Optional()],
                          description=_l("Taken from the ID number when it carries it"))
     birth_date = DateField(_l("Birth date"), validators=[Optional()],
                            description=_l("Only for passports; other IDs carry it"))
-    education = SelectField(_l("Education"), choices=choices(BLANK + list(EDUCATION_LABELS.items())),
+    education = SelectField(_l("Education"), choices=blank_first(EDUCATION_LABELS.items()),
                             validators=[Optional()])
-    school_type = SelectField(_l("School type"), choices=choices(BLANK + list(SCHOOL_TYPE_LABELS.items())),
+    school_type = SelectField(_l("School type"), choices=blank_first(SCHOOL_TYPE_LABELS.items()),
                               validators=[Optional()])
     speciality = StringField(_l("Speciality"), validators=[Optional(), Length(max=100)])
     graduated_on = DateField(_l("Graduation date"), validators=[Optional()])

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import io
-from pathlib import Path
-
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
 from app.accounts.roles import PII_REVEAL_ROLES
@@ -19,12 +16,11 @@ from app.people.records import add_held_certificate, add_work_record
 from app.people.services import count_people, get_person, list_people, register_person, reveal_person
 from app.people.workbooks import error_workbook, export_people_workbook, template_workbook
 from app.web.access import authenticated, current_actor, roles
-from app.web.actions import attempt, form_status
-from app.web.downloads import stash_download
+from app.web.actions import attempt, form_status, render_form, submit
+from app.web.downloads import XLSX, send_workbook, stash_download, storage_dir, stored_file
 from app.web.people.forms import HeldCertificateForm, ImportForm, PersonForm, PhotoForm, RevealForm, WorkForm
 
 bp = Blueprint("people", __name__, url_prefix="/people")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE = 50
 EDITORS = tuple(EDITOR_ROLES)
 
@@ -51,19 +47,14 @@ def index():
 def new():
     """Register a person; a refused form keeps everything typed and names the field at fault."""
     form = PersonForm()
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            person = register_person(
-                db.session, actor=current_actor(), now=utcnow(), name=form.name.data, id_type=form.id_type.data,
-                id_number=form.id_number.data, phone=form.phone.data or None, gender=form.gender.data or None,
-                birth_date=form.birth_date.data, education=form.education.data or None,
-                school_type=form.school_type.data or None, speciality=form.speciality.data or None,
-                graduated_on=form.graduated_on.data, target_groups=form.target_groups.data or [],
-            )
-        if done:
-            flash(_("Person registered."), "success")
-            return redirect(url_for("people.show", person_id=person.id))
-    return render_template("people/new.html", form=form), form_status(form)
+    return submit(form, lambda: register_person(
+        db.session, actor=current_actor(), now=utcnow(), name=form.name.data, id_type=form.id_type.data,
+        id_number=form.id_number.data, phone=form.phone.data or None, gender=form.gender.data or None,
+        birth_date=form.birth_date.data, education=form.education.data or None,
+        school_type=form.school_type.data or None, speciality=form.speciality.data or None,
+        graduated_on=form.graduated_on.data, target_groups=form.target_groups.data or [],
+    ), success=_("Person registered."), then=lambda person: url_for("people.show", person_id=person.id)) \
+        or render_form("people/new.html", form)
 
 
 def _show(person, *, revealed=None, **forms):
@@ -107,16 +98,12 @@ def add_work(person_id: int):
     """Add a stretch of work."""
     person = _person(person_id)
     form = WorkForm()
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            add_work_record(db.session, actor=current_actor(), now=utcnow(), person_id=person.id,
-                            employer_name=form.employer_name.data, occupation_name=form.occupation_name.data,
-                            occupation_code=form.occupation_code.data or None, start_date=form.start_date.data,
-                            end_date=form.end_date.data)
-        if done:
-            flash(_("Work record added."), "success")
-            return redirect(url_for("people.show", person_id=person.id) + "#work")
-    return _show(person, work_form=form)
+    return submit(form, lambda: add_work_record(
+        db.session, actor=current_actor(), now=utcnow(), person_id=person.id, employer_name=form.employer_name.data,
+        occupation_name=form.occupation_name.data, occupation_code=form.occupation_code.data or None,
+        start_date=form.start_date.data, end_date=form.end_date.data,
+    ), success=_("Work record added."), then=url_for("people.show", person_id=person.id, _anchor="work")) \
+        or _show(person, work_form=form)
 
 
 @bp.post("/<int:person_id>/certificates")
@@ -125,17 +112,12 @@ def add_certificate(person_id: int):
     """Record a certificate the person already holds."""
     person = _person(person_id)
     form = HeldCertificateForm()
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            add_held_certificate(db.session, actor=current_actor(), now=utcnow(), person_id=person.id,
-                                 number=form.number.data, occupation_name=form.occupation_name.data,
-                                 occupation_code=form.occupation_code.data or None,
-                                 level_digit=form.level_digit.data, issue_date=form.issue_date.data,
-                                 issuer_name=form.issuer_name.data)
-        if done:
-            flash(_("Certificate recorded."), "success")
-            return redirect(url_for("people.show", person_id=person.id) + "#certificates")
-    return _show(person, certificate_form=form)
+    return submit(form, lambda: add_held_certificate(
+        db.session, actor=current_actor(), now=utcnow(), person_id=person.id, number=form.number.data,
+        occupation_name=form.occupation_name.data, occupation_code=form.occupation_code.data or None,
+        level_digit=form.level_digit.data, issue_date=form.issue_date.data, issuer_name=form.issuer_name.data,
+    ), success=_("Certificate recorded."), then=url_for("people.show", person_id=person.id, _anchor="certificates")) \
+        or _show(person, certificate_form=form)
 
 
 @bp.post("/<int:person_id>/photo")
@@ -144,14 +126,10 @@ def upload_photo(person_id: int):
     """Check and store a 1-inch photo."""
     person = _person(person_id)
     form = PhotoForm()
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            set_photo(db.session, actor=current_actor(), now=utcnow(), person_id=person.id,
-                      data=form.photo.data.read(), storage_dir=Path(current_app.config["FILE_STORAGE_DIR"]))
-        if done:
-            flash(_("Photo saved."), "success")
-            return redirect(url_for("people.show", person_id=person.id))
-    return _show(person, photo_form=form)
+    return submit(form, lambda: set_photo(db.session, actor=current_actor(), now=utcnow(), person_id=person.id,
+                                          data=form.photo.data.read(), storage_dir=storage_dir()),
+                  success=_("Photo saved."), then=url_for("people.show", person_id=person.id)) \
+        or _show(person, photo_form=form)
 
 
 @bp.get("/<int:person_id>/photo")
@@ -161,9 +139,8 @@ def photo(person_id: int):
     person = _person(person_id)
     if not person.photo_path:
         abort(404)
-    path = Path(current_app.config["FILE_STORAGE_DIR"]) / person.photo_path
     mimetype = "image/png" if person.photo_path.endswith(".png") else "image/jpeg"
-    return send_file(path, mimetype=mimetype, max_age=0)
+    return send_file(stored_file(person.photo_path), mimetype=mimetype, max_age=0)
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -195,8 +172,7 @@ def import_sheet():
 @authenticated
 def import_template():
     """The import template with an example row and notes on each column."""
-    return send_file(io.BytesIO(template_workbook(_)), mimetype=XLSX, as_attachment=True,
-                     download_name=_("people-import-template.xlsx"))
+    return send_workbook(template_workbook(_), _("people-import-template.xlsx"))
 
 
 @bp.get("/export.xlsx")
@@ -205,7 +181,6 @@ def export():
     """The people in scope (matching the search) as Excel, numbers masked."""
     search = request.args.get("q", "").strip() or None
     people = list_people(db.session, actor=current_actor(), search=search, limit=100_000)
-    return send_file(io.BytesIO(export_people_workbook(people, _)), mimetype=XLSX, as_attachment=True,
-                     download_name=_("people.xlsx"))
+    return send_workbook(export_people_workbook(people, _), _("people.xlsx"))
 
 

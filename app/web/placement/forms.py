@@ -11,7 +11,7 @@ from wtforms.widgets import HiddenInput
 
 from app.placement.vocabulary import EVIDENCE_KINDS, FOLLOW_UP_OUTCOMES
 from app.web.demand.forms import optional_int
-from app.web.forms import choices
+from app.web.forms import blank_first, choices
 
 EVIDENCE_CHOICES = choices(EVIDENCE_KINDS.items())
 
@@ -45,10 +45,10 @@ class FollowUpForm(FlaskForm):
     """Record a follow-up's outcome."""
 
     months = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
-    outcome = SelectField(_l("Outcome"), choices=choices([("", "—"), *FOLLOW_UP_OUTCOMES.items()]),
+    outcome = SelectField(_l("Outcome"), choices=blank_first(FOLLOW_UP_OUTCOMES.items()),
                           validators=[DataRequired()])
     checked_on = DateField(_l("Checked on"), validators=[InputRequired()])
-    evidence_kind = SelectField(_l("Evidence"), choices=choices([("", "—"), *EVIDENCE_KINDS.items()]),
+    evidence_kind = SelectField(_l("Evidence"), choices=blank_first(EVIDENCE_KINDS.items()),
                                 validators=[Optional()])
     reference = StringField(_l("Reference number"), validators=[Optional(), Length(max=100)])
     file = FileField(_l("File (PDF, JPEG or PNG)"))

@@ -19,10 +19,7 @@ BADGES = {"active": "success", "left": "secondary", "cancelled": "dark", "retain
 
 
 def init_placement_labels(app: Flask) -> None:
-    """Make the labels available to every template (idempotent); pages print them in the user's language."""
-    if app.extensions.get("placement_labels"):
-        return
-    app.extensions["placement_labels"] = True
+    """Make the labels available to every template; pages print them in the user's language."""
     for name, table in (("evidence_label", EVIDENCE_KINDS), ("placement_status_label", PLACEMENT_STATUSES),
                         ("outcome_label", FOLLOW_UP_OUTCOMES), ("invitation_label", INVITATION_STATUSES),
                         ("claim_label", CLAIM_STATUSES), ("scheme_label", SCHEME_KINDS)):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.accounts.roles import Role
@@ -20,10 +20,10 @@ from app.placement.invitations import (
 )
 from app.placement.matching import candidates_for_demand, demands_for_person
 from app.web.access import current_actor, roles
-from app.web.actions import attempt, form_status
-from app.web.downloads import stash_download
+from app.web.actions import attempt, one_click, render_form, submit
+from app.web.downloads import workbook_download
 from app.web.placement.forms import HireForm, InvitationStatusForm, InviteForm
-from app.web.placement.views import USERS, XLSX, bp
+from app.web.placement.views import USERS, bp
 
 ENTERPRISE = (Role.ENTERPRISE_HR, Role.ADMIN)
 
@@ -38,7 +38,7 @@ def candidates(demand_id: int):
     with attempt(commit=False):  # a demand that cannot be matched (closed, expired) says why
         found = candidates_for_demand(db.session, actor=current_actor(), demand_id=demand.id, today=today)
     if request.args.get("export") == "xlsx":
-        return redirect(stash_download(candidates_workbook(found, _), f"candidates-{demand.id}.xlsx", XLSX))
+        return workbook_download(candidates_workbook(found, _), f"candidates-{demand.id}.xlsx")
     return render_template("placement/candidates.html", demand=demand, candidates=found,
                            invitations=invitations_for_demand(db.session, demand_id=demand.id),
                            invite_form=InviteForm(formdata=None), status_form=InvitationStatusForm(formdata=None))
@@ -49,13 +49,10 @@ def candidates(demand_id: int):
 def invite(demand_id: int):
     """Invite a candidate."""
     form = InviteForm()
-    if form.validate_on_submit():
-        with attempt() as done:
-            invite_candidate(db.session, actor=current_actor(), now=utcnow(), demand_id=demand_id,
-                             person_id=form.person_id.data, reason=form.reason.data)
-        if done:
-            flash(_("Candidate invited."), "success")
-    return redirect(url_for("placement.candidates", demand_id=demand_id))
+    return one_click(form, lambda: invite_candidate(db.session, actor=current_actor(), now=utcnow(),
+                                                    demand_id=demand_id, person_id=form.person_id.data,
+                                                    reason=form.reason.data),
+                     success=_("Candidate invited."), then=url_for("placement.candidates", demand_id=demand_id))
 
 
 @bp.post("/invitations/<int:invitation_id>/status")
@@ -65,13 +62,9 @@ def invitation_status(invitation_id: int):
     demand_id = get_invitation(db.session, actor=current_actor(), invitation_id=invitation_id,
                                today=utcnow().date()).demand_id
     form = InvitationStatusForm()
-    if form.validate_on_submit():
-        with attempt() as done:
-            advance_invitation(db.session, actor=current_actor(), now=utcnow(), invitation_id=invitation_id,
-                               to_status=form.to_status.data)
-        if done:
-            flash(_("Invitation updated."), "success")
-    return redirect(url_for("placement.candidates", demand_id=demand_id))
+    return one_click(form, lambda: advance_invitation(db.session, actor=current_actor(), now=utcnow(),
+                                                      invitation_id=invitation_id, to_status=form.to_status.data),
+                     success=_("Invitation updated."), then=url_for("placement.candidates", demand_id=demand_id))
 
 
 @bp.route("/invitations/<int:invitation_id>/hire", methods=["GET", "POST"])
@@ -83,15 +76,12 @@ def hire(invitation_id: int):
     if not form.is_submitted():
         form.start_date.data, form.contract_months.data = utcnow().date(), 12
         form.monthly_wage.data = invitation.demand.wage_min
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            placement = hire_candidate(db.session, actor=current_actor(), now=utcnow(), invitation_id=invitation.id,
-                                       start_date=form.start_date.data, contract_months=form.contract_months.data,
-                                       monthly_wage=form.monthly_wage.data)
-        if done:
-            flash(_("Start of work recorded."), "success")
-            return redirect(url_for("placement.show", placement_id=placement.id))
-    return render_template("placement/hire.html", form=form, invitation=invitation), form_status(form)
+    return submit(form, lambda: hire_candidate(
+        db.session, actor=current_actor(), now=utcnow(), invitation_id=invitation.id, start_date=form.start_date.data,
+        contract_months=form.contract_months.data, monthly_wage=form.monthly_wage.data,
+    ), success=_("Start of work recorded."),
+        then=lambda placement: url_for("placement.show", placement_id=placement.id)) \
+        or render_form("placement/hire.html", form, invitation=invitation)
 
 
 @bp.get("/people/<int:person_id>/demands")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.accounts.roles import Role
 from app.database import utcnow
-from app.demand.services import enterprises, list_demands
+from app.demand.services import list_demands
 from app.extensions import db
 from app.people.access import visible_clause
 from app.people.models import Person
@@ -27,12 +27,10 @@ from app.placement.placements import (
 )
 from app.placement.scope import get_placement
 from app.web.access import current_actor, roles
-from app.web.actions import attempt, form_status
-from app.web.downloads import stash_download
-from app.web.forms import choices
+from app.web.actions import form_status, render_form, submit
+from app.web.downloads import storage_dir, stored_file, workbook_download
+from app.web.forms import blank_first, offer_enterprises
 from app.web.placement.forms import EvidenceForm, FollowUpForm, LeaveForm, PlacementForm
-from app.web.placement.labels import init_placement_labels
-from app.web.training.labels import init_labels
 
 bp = Blueprint("placement", __name__, url_prefix="/placements")
 
@@ -46,19 +44,8 @@ def _dashboard_counts() -> dict:
             "due": len(due), "overdue": sum(d.overdue for d in due)}
 
 
-def _init(state) -> None:
-    init_labels(state.app)
-    init_placement_labels(state.app)
-    state.app.add_template_global(_dashboard_counts, "placement_dashboard_counts")
-
-
-bp.record_once(_init)
+bp.record_once(lambda state: state.app.add_template_global(_dashboard_counts, "placement_dashboard_counts"))
 USERS = (Role.ADMIN, Role.ENTERPRISE_HR, Role.INSTITUTION_STAFF)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _storage() -> Path:
-    return Path(current_app.config["FILE_STORAGE_DIR"])
 
 
 def _placement(placement_id: int):
@@ -73,7 +60,7 @@ def index():
     status = request.args.get("status") or None
     placements = list_placements(db.session, actor=actor, status=status)
     if request.args.get("export") == "xlsx":
-        return redirect(stash_download(placements_workbook(placements, _), "placements.xlsx", XLSX))
+        return workbook_download(placements_workbook(placements, _), "placements.xlsx")
     return render_template("placement/index.html", placements=placements, status=status or "", today=today,
                            reminders=registration_reminders(db.session, actor=actor, today=today),
                            due=due_follow_ups(db.session, actor=actor, today=today, limit=10))
@@ -83,15 +70,12 @@ def _prepare(form: PlacementForm) -> PlacementForm:
     actor, today = current_actor(), utcnow().date()
     people = db.session.execute(select(Person.id, Person.name, Person.id_masked).where(visible_clause(actor))
                                 .order_by(Person.id.desc()).limit(500)).all()
-    form.person_id.choices = choices([("", "—")] + [(p.id, f"{p.name} {p.id_masked}") for p in people])
-    if actor.has_role(Role.ENTERPRISE_HR) and not actor.has_role(Role.ADMIN):
-        del form.enterprise_id
-    else:
-        form.enterprise_id.choices = choices([("", "—")] + [(o.id, o.name) for o in enterprises(db.session)])
+    form.person_id.choices = blank_first((p.id, f"{p.name} {p.id_masked}") for p in people)
+    offer_enterprises(form, actor.has_role(Role.ADMIN) or not actor.has_role(Role.ENTERPRISE_HR))
     if actor.has_role(Role.ENTERPRISE_HR, Role.ADMIN):
         open_demands = list_demands(db.session, actor=actor, today=today, status="open")
-        form.demand_id.choices = choices([("", "—")] + [(d.id, d.title + _(" (%(detail)s)", detail=d.enterprise.name))
-                                                       for d in open_demands])
+        form.demand_id.choices = blank_first((d.id, d.title + _(" (%(detail)s)", detail=d.enterprise.name))
+                                             for d in open_demands)
     else:
         del form.demand_id
     return form
@@ -107,18 +91,27 @@ def new():
         if form.demand_id is not None:
             form.demand_id.data = request.args.get("demand_id", type=int)
         form.start_date.data, form.contract_months.data = utcnow().date(), 12
-    if form.validate_on_submit():
-        details = PlacementDetails(
-            person_id=form.person_id.data, start_date=form.start_date.data, contract_months=form.contract_months.data,
-            monthly_wage=form.monthly_wage.data, enterprise_id=form.enterprise_id.data if form.enterprise_id else None,
-            demand_id=form.demand_id.data if form.demand_id else None, job_title=form.job_title.data,
-            note=form.note.data)
-        with attempt(form) as done:
-            placement = record_placement(db.session, actor=current_actor(), now=utcnow(), details=details)
-        if done:
-            flash(_("Placement recorded; follow-ups are scheduled at 3, 6 and 12 months."), "success")
-            return redirect(url_for("placement.show", placement_id=placement.id))
-    return render_template("placement/form.html", form=form), form_status(form)
+    return submit(form, lambda: record_placement(db.session, actor=current_actor(), now=utcnow(),
+                                                 details=_details(form)),
+                  success=_("Placement recorded; follow-ups are scheduled at 3, 6 and 12 months."),
+                  then=_shown) or render_form("placement/form.html", form)
+
+
+def _details(form: PlacementForm) -> PlacementDetails:
+    return PlacementDetails(
+        person_id=form.person_id.data, start_date=form.start_date.data, contract_months=form.contract_months.data,
+        monthly_wage=form.monthly_wage.data, enterprise_id=form.enterprise_id.data if form.enterprise_id else None,
+        demand_id=form.demand_id.data if form.demand_id else None, job_title=form.job_title.data, note=form.note.data)
+
+
+def _shown(placement) -> str:
+    return url_for("placement.show", placement_id=placement.id)
+
+
+def _upload(form) -> dict:
+    """The optional evidence file of a form, as the services take it."""
+    upload = form.file.data
+    return {"data": upload.read() if upload else None, "filename": upload.filename if upload else None}
 
 
 def _show(placement, *, evidence_form=None, follow_form=None, leave_form=None):
@@ -147,17 +140,10 @@ def evidence(placement_id: int):
     """Attach evidence (file or reference number)."""
     placement = _placement(placement_id)
     form = EvidenceForm()
-    if form.validate_on_submit():
-        upload = form.file.data
-        with attempt(form) as done:
-            add_evidence(db.session, actor=current_actor(), now=utcnow(), placement_id=placement.id,
-                         kind=form.kind.data, dated_on=form.dated_on.data, reference=form.reference.data,
-                         data=upload.read() if upload else None, filename=upload.filename if upload else None,
-                         storage_dir=_storage())
-        if done:
-            flash(_("Evidence added."), "success")
-            return redirect(url_for("placement.show", placement_id=placement.id))
-    return _show(placement, evidence_form=form)
+    return submit(form, lambda: add_evidence(
+        db.session, actor=current_actor(), now=utcnow(), placement_id=placement.id, kind=form.kind.data,
+        dated_on=form.dated_on.data, reference=form.reference.data, **_upload(form), storage_dir=storage_dir(),
+    ), success=_("Evidence added."), then=_shown(placement)) or _show(placement, evidence_form=form)
 
 
 @bp.post("/<int:placement_id>/follow-up")
@@ -166,19 +152,11 @@ def follow_up(placement_id: int):
     """Record a follow-up's outcome."""
     placement = _placement(placement_id)
     form = FollowUpForm()
-    if form.validate_on_submit():
-        upload = form.file.data
-        with attempt(form) as done:
-            record_follow_up(db.session, actor=current_actor(), now=utcnow(), placement_id=placement.id,
-                             months=form.months.data, outcome=form.outcome.data,
-                             checked_on=form.checked_on.data, evidence_kind=form.evidence_kind.data or None,
-                             reference=form.reference.data, data=upload.read() if upload else None,
-                             filename=upload.filename if upload else None, storage_dir=_storage(),
-                             note=form.note.data)
-        if done:
-            flash(_("Follow-up recorded."), "success")
-            return redirect(url_for("placement.show", placement_id=placement.id))
-    return _show(placement, follow_form=form)
+    return submit(form, lambda: record_follow_up(
+        db.session, actor=current_actor(), now=utcnow(), placement_id=placement.id, months=form.months.data,
+        outcome=form.outcome.data, checked_on=form.checked_on.data, evidence_kind=form.evidence_kind.data or None,
+        reference=form.reference.data, **_upload(form), storage_dir=storage_dir(), note=form.note.data,
+    ), success=_("Follow-up recorded."), then=_shown(placement)) or _show(placement, follow_form=form)
 
 
 @bp.post("/<int:placement_id>/leave")
@@ -187,14 +165,9 @@ def leave(placement_id: int):
     """Record that the person left."""
     placement = _placement(placement_id)
     form = LeaveForm()
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            record_leaving(db.session, actor=current_actor(), now=utcnow(), placement_id=placement.id,
-                           left_on=form.left_on.data)
-        if done:
-            flash(_("Leaving recorded."), "success")
-            return redirect(url_for("placement.show", placement_id=placement.id))
-    return _show(placement, leave_form=form)
+    return submit(form, lambda: record_leaving(db.session, actor=current_actor(), now=utcnow(),
+                                               placement_id=placement.id, left_on=form.left_on.data),
+                  success=_("Leaving recorded."), then=_shown(placement)) or _show(placement, leave_form=form)
 
 
 @bp.get("/<int:placement_id>/evidence/<int:evidence_id>")
@@ -205,7 +178,7 @@ def evidence_file(placement_id: int, evidence_id: int):
     row = db.session.get(PlacementEvidence, evidence_id)
     if row is None or row.placement_id != placement.id or not row.file_path:
         abort(404)
-    return send_file(_storage() / row.file_path, as_attachment=True,
+    return send_file(stored_file(row.file_path), as_attachment=True,
                      download_name=row.file_name or Path(row.file_path).name)
 
 
@@ -216,5 +189,5 @@ def follow_ups():
     today = utcnow().date()
     due = due_follow_ups(db.session, actor=current_actor(), today=today)
     if request.args.get("export") == "xlsx":
-        return redirect(stash_download(follow_ups_workbook(due, _), "follow-ups.xlsx", XLSX))
+        return workbook_download(follow_ups_workbook(due, _), "follow-ups.xlsx")
     return render_template("placement/follow_ups.html", due=due, today=today)

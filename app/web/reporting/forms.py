@@ -20,10 +20,10 @@ from wtforms.widgets import HiddenInput
 
 from app.catalog.ladder import GRADES
 from app.regions import city_choices
-from app.web.forms import choices
+from app.web.forms import blank_first, choices
 from app.web.placement.labels import SCHEME_LABELS
 
-CITY_CHOICES = choices([("", "—")] + city_choices())
+CITY_CHOICES = blank_first(city_choices())
 
 
 class TargetForm(FlaskForm):

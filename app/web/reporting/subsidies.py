@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.accounts.roles import Role
@@ -22,10 +22,10 @@ from app.reporting.subsidies import (
     move_claim,
 )
 from app.web.access import current_actor, roles
-from app.web.actions import attempt, form_status, localize
-from app.web.downloads import stash_download
+from app.web.actions import form_status, localize, one_click, submit
+from app.web.downloads import workbook_download
 from app.web.reporting.forms import ClaimForm, ClaimStatusForm, SchemeForm
-from app.web.reporting.views import XLSX, bp
+from app.web.reporting.views import bp
 
 PREPARERS = (Role.ADMIN, Role.INSTITUTION_STAFF)
 
@@ -36,22 +36,19 @@ def subsidies():
     """Schemes (the HR department adds them) and the claims ledger; pick a scheme to see the claimable awards."""
     actor = current_actor()
     form = SchemeForm()
-    if request.method == "POST":
-        if not actor.has_role(Role.ADMIN):
-            abort(403)
-        if form.validate_on_submit():
-            amounts = {d: getattr(form, f"amount_{d}").data for d in (5, 4, 3, 2, 1)}
-            with attempt(form) as done:
-                create_scheme(db.session, actor=actor, now=utcnow(), name=form.name.data, kind=form.kind.data,
-                              amounts={d: Decimal(v) for d, v in amounts.items() if v is not None},
-                              effective_from=form.effective_from.data, effective_to=form.effective_to.data,
-                              per_person_cap=form.per_person_cap.data, cap_per_year=form.cap_per_year.data,
-                              claim_window_months=form.claim_window_months.data,
-                              city_code=form.city_code.data or None,
-                              shortage_uplift_percent=form.shortage_uplift_percent.data)
-            if done:
-                flash(_("Scheme saved."), "success")
-                return redirect(url_for("reports.subsidies"))
+    if request.method == "POST" and not actor.has_role(Role.ADMIN):
+        abort(403)
+    return submit(form, lambda: create_scheme(
+        db.session, actor=actor, now=utcnow(), name=form.name.data, kind=form.kind.data, amounts=_amounts(form),
+        effective_from=form.effective_from.data, effective_to=form.effective_to.data,
+        per_person_cap=form.per_person_cap.data, cap_per_year=form.cap_per_year.data,
+        claim_window_months=form.claim_window_months.data, city_code=form.city_code.data or None,
+        shortage_uplift_percent=form.shortage_uplift_percent.data,
+    ), success=_("Scheme saved."), then=url_for("reports.subsidies")) or _ledger(actor, form)
+
+
+def _ledger(actor, form: SchemeForm):
+    """The schemes and the claims ledger (or its Excel export), with the claimable awards of a chosen scheme."""
     status = request.args.get("status") or None
     claims = list_claims(db.session, actor=actor, status=status)
     if request.args.get("export") == "xlsx":
@@ -60,7 +57,7 @@ def subsidies():
                 for c in claims]
         headers = [_("Number"), _("Full name"), _("Policy"), _("Occupation"), _("Level"), _("Certificate date"),
                    _("Base amount"), _("Shortage uplift"), _("Amount"), _("Status")]
-        return redirect(stash_download(rows_workbook(_("Subsidy ledger"), headers, rows), "subsidy-claims.xlsx", XLSX))
+        return workbook_download(rows_workbook(_("Subsidy ledger"), headers, rows), "subsidy-claims.xlsx")
     scheme_id = request.args.get("scheme_id", type=int)
     candidates = []
     if scheme_id:
@@ -77,13 +74,9 @@ def subsidies():
 def claim(scheme_id: int):
     """Draft a claim; a refusal names the rules it breaks."""
     form = ClaimForm()
-    if form.validate_on_submit():
-        with attempt() as done:
-            create_claim(db.session, actor=current_actor(), now=utcnow(), scheme_id=scheme_id,
-                         level_award_id=form.level_award_id.data)
-        if done:
-            flash(_("Claim drafted."), "success")
-    return redirect(url_for("reports.subsidies", scheme_id=scheme_id))
+    return one_click(form, lambda: create_claim(db.session, actor=current_actor(), now=utcnow(), scheme_id=scheme_id,
+                                                level_award_id=form.level_award_id.data),
+                     success=_("Claim drafted."), then=url_for("reports.subsidies", scheme_id=scheme_id))
 
 
 @bp.post("/claims/<int:claim_id>/status")
@@ -91,10 +84,12 @@ def claim(scheme_id: int):
 def claim_status(claim_id: int):
     """Submit, notice, approve, pay, return or withdraw a claim."""
     form = ClaimStatusForm()
-    if form.validate_on_submit():
-        with attempt() as done:
-            move_claim(db.session, actor=current_actor(), now=utcnow(), claim_id=claim_id,
-                       to_status=form.to_status.data)
-        if done:
-            flash(_("Claim updated."), "success")
-    return redirect(url_for("reports.subsidies"))
+    return one_click(form, lambda: move_claim(db.session, actor=current_actor(), now=utcnow(), claim_id=claim_id,
+                                              to_status=form.to_status.data),
+                     success=_("Claim updated."), then=url_for("reports.subsidies"))
+
+
+def _amounts(form: SchemeForm) -> dict[int, Decimal]:
+    """The amount per level the scheme pays (levels left empty pay nothing)."""
+    amounts = {d: getattr(form, f"amount_{d}").data for d in (5, 4, 3, 2, 1)}
+    return {d: Decimal(v) for d, v in amounts.items() if v is not None}

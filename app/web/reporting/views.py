@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
@@ -24,15 +24,12 @@ from app.reporting.models import LadderTarget
 from app.reporting.periods import recent_quarters
 from app.training.models import TrainingProject
 from app.web.access import current_actor, roles
-from app.web.actions import attempt, form_status, localize
-from app.web.downloads import stash_download
-from app.web.placement.labels import init_placement_labels
+from app.web.actions import attempt, form_status, localize, submit
+from app.web.downloads import workbook_download
 from app.web.reporting.forms import TargetForm
 from app.web.reporting.freshness import fresh_funnel_facts
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
-bp.record_once(lambda state: init_placement_labels(state.app))
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _filters() -> FunnelFilters:
@@ -65,9 +62,9 @@ def funnel():
         return redirect(url_for("reports.funnel"))
     export = request.args.get("export")
     if export == "funnel":
-        return redirect(stash_download(funnel_workbook(steps, _), "funnel.xlsx", XLSX))
+        return workbook_download(funnel_workbook(steps, _), "funnel.xlsx")
     if export == "classes":
-        return redirect(stash_download(classes_workbook(classes, window, _), "class-employment.xlsx", XLSX))
+        return workbook_download(classes_workbook(classes, window, _), "class-employment.xlsx")
     notes = ["" if s.conversion is None else f"{s.conversion * 100:.1f}%" for s in steps]
     chart = Markup(hbar_chart([(localize(s.label), s.count) for s in steps], title=_("Funnel"), notes=notes))
     institutions = list(db.session.scalars(select(Organisation).where(Organisation.kind == OrgKind.INSTITUTION)
@@ -90,25 +87,25 @@ def ladder_report():
     actor, today = current_actor(), utcnow().date()
     by = request.args.get("by") if request.args.get("by") in DIMENSIONS else "occupation"
     form = TargetForm()
-    if request.method == "POST" and actor.has_role(Role.ADMIN) and form.validate_on_submit():
-        with attempt(form) as done:
-            save_target(db.session, actor=actor, now=utcnow(), year=form.year.data, name=form.name.data,
-                        grade_keys=form.grade_keys.data, target=form.target.data, city_code=form.city_code.data or None,
-                        target_id=form.target_id.data)
-        if done:
-            flash(_("Target saved."), "success")
-            return redirect(url_for("reports.ladder_report", by=by))
-    elif request.method == "GET":
+    if request.method == "GET":
         form.year.data = today.year
+    elif actor.has_role(Role.ADMIN):  # only the HR department sets targets; anyone else's post is ignored
+        saved = submit(form, lambda: save_target(
+            db.session, actor=actor, now=utcnow(), year=form.year.data, name=form.name.data,
+            grade_keys=form.grade_keys.data, target=form.target.data, city_code=form.city_code.data or None,
+            target_id=form.target_id.data,
+        ), success=_("Target saved."), then=url_for("reports.ladder_report", by=by))
+        if saved:
+            return saved
     rows = ladder(db.session, actor=actor, by=by, as_of=today)
     quarters = recent_quarters(today, 5)
     moves = movement(db.session, actor=actor, quarters=quarters)
     export = request.args.get("export")
     labels = {"occupation": _("Occupation"), "enterprise": _("Enterprise"), "city": _("City")}
     if export == "ladder":
-        return redirect(stash_download(ladder_workbook(rows, labels[by], _), "ladder.xlsx", XLSX))
+        return workbook_download(ladder_workbook(rows, labels[by], _), "ladder.xlsx")
     if export == "movement":
-        return redirect(stash_download(movement_workbook(moves, _), "ladder-movement.xlsx", XLSX))
+        return workbook_download(movement_workbook(moves, _), "ladder-movement.xlsx")
     progress = target_progress(db.session, year=today.year) if actor.has_role(Role.ADMIN) else []
     chart = Markup(column_chart(quarters, [(localize(g.name), [moves[q][g.key] for q in quarters]) for g in GRADES],
                                 title=_("New level awards per quarter")))

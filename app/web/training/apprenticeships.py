@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
 from app.accounts.roles import Role
-from app.catalog.occupations import list_occupations
 from app.certification.lifecycle import certificates_by_source
 from app.database import utcnow
-from app.demand.services import enterprises
 from app.extensions import db
 from app.people.services import list_people
 from app.training.apprenticeship_records import (
@@ -39,8 +35,9 @@ from app.training.subsidies import (
     subsidy_summary,
 )
 from app.web.access import current_actor, roles
-from app.web.actions import attempt, form_status
-from app.web.forms import choices
+from app.web.actions import form_status, one_click, render_form, submit
+from app.web.downloads import storage_dir, stored_file
+from app.web.forms import blank_first, occupation_choices, offer_enterprises
 from app.web.training.apprenticeship_forms import (
     ApprenticeshipForm,
     ApprenticeshipStatusForm,
@@ -51,10 +48,8 @@ from app.web.training.apprenticeship_forms import (
     PaymentForm,
     RateForm,
 )
-from app.web.training.labels import init_labels
 
 bp = Blueprint("apprenticeships", __name__, url_prefix="/apprenticeships")
-bp.record_once(lambda state: init_labels(state.app))
 READERS = (Role.ENTERPRISE_HR, Role.INSTITUTION_STAFF, Role.ADMIN)
 KEEPERS = (Role.ENTERPRISE_HR, Role.ADMIN)
 
@@ -74,15 +69,11 @@ def index():
 
 def _prepare(form: ApprenticeshipForm) -> ApprenticeshipForm:
     actor = current_actor()
-    form.person_id.choices = choices([("", "—")] + [(p.id, f"{p.name}  {p.id_masked}")
-                                                    for p in list_people(db.session, actor=actor, limit=1000)])
-    form.institution_id.choices = choices([("", "—")] + [(o.id, o.name) for o in institutions(db.session)])
-    form.occupation_id.choices = choices([("", "—")] + [(o.id, f"{o.code} {o.name}")
-                                                        for o in list_occupations(db.session, active_only=True)])
-    if actor.has_role(Role.ADMIN):
-        form.enterprise_id.choices = choices([("", "—")] + [(o.id, o.name) for o in enterprises(db.session)])
-    else:
-        del form.enterprise_id
+    form.person_id.choices = blank_first((p.id, f"{p.name}  {p.id_masked}")
+                                         for p in list_people(db.session, actor=actor, limit=1000))
+    form.institution_id.choices = blank_first((o.id, o.name) for o in institutions(db.session))
+    form.occupation_id.choices = occupation_choices()
+    offer_enterprises(form, actor.has_role(Role.ADMIN))
     return form
 
 
@@ -91,22 +82,17 @@ def _prepare(form: ApprenticeshipForm) -> ApprenticeshipForm:
 def new():
     """Record a planned apprenticeship; refusals (contract, period, levels) stay on the form with the input."""
     form = _prepare(ApprenticeshipForm())
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            record = create_apprenticeship(
-                db.session, actor=current_actor(), now=utcnow(), person_id=form.person_id.data,
-                institution_id=form.institution_id.data, occupation_id=form.occupation_id.data,
-                target_level_digit=form.target_level_digit.data, contract_start=form.contract_start.data,
-                contract_end=form.contract_end.data, planned_start=form.planned_start.data,
-                planned_end=form.planned_end.data, mentor_name=form.mentor_name.data,
-                mentor_level_digit=form.mentor_level_digit.data, teacher_name=form.teacher_name.data,
-                variant_name=form.variant_name.data or None,
-                enterprise_id=form.enterprise_id.data if form.enterprise_id else None,
-            )
-        if done:
-            flash(_("Apprenticeship recorded. Upload the three documents, then file it."), "success")
-            return redirect(url_for("apprenticeships.show", apprenticeship_id=record.id))
-    return render_template("training/apprenticeship_form.html", form=form), form_status(form)
+    return submit(form, lambda: create_apprenticeship(
+        db.session, actor=current_actor(), now=utcnow(), person_id=form.person_id.data,
+        institution_id=form.institution_id.data, occupation_id=form.occupation_id.data,
+        target_level_digit=form.target_level_digit.data, contract_start=form.contract_start.data,
+        contract_end=form.contract_end.data, planned_start=form.planned_start.data,
+        planned_end=form.planned_end.data, mentor_name=form.mentor_name.data,
+        mentor_level_digit=form.mentor_level_digit.data, teacher_name=form.teacher_name.data,
+        variant_name=form.variant_name.data or None,
+        enterprise_id=form.enterprise_id.data if form.enterprise_id else None,
+    ), success=_("Apprenticeship recorded. Upload the three documents, then file it."),
+        then=lambda record: _shown(record.id)) or render_form("training/apprenticeship_form.html", form)
 
 
 def _page(apprenticeship_id: int, **forms):
@@ -133,12 +119,8 @@ def _page(apprenticeship_id: int, **forms):
     return render_template("training/apprenticeship.html", **context), form_status(*forms.values())
 
 
-def _answer(done, message: str, apprenticeship_id: int, anchor: str = "", **forms):
-    """After an action: back to the apprenticeship when it went through, else its page with the refused form."""
-    if done:
-        flash(message, "success")
-        return redirect(url_for("apprenticeships.show", apprenticeship_id=apprenticeship_id) + anchor)
-    return _page(apprenticeship_id, **forms)
+def _shown(apprenticeship_id: int, anchor: str | None = None) -> str:
+    return url_for("apprenticeships.show", apprenticeship_id=apprenticeship_id, _anchor=anchor)
 
 
 @bp.get("/<int:apprenticeship_id>")
@@ -152,13 +134,12 @@ def show(apprenticeship_id: int):
 @roles(*KEEPERS)
 def documents(apprenticeship_id: int):
     """Upload (or replace, before filing) one of the three documents."""
-    form, done = DocumentForm(), False
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            upload_document(db.session, actor=current_actor(), now=utcnow(), apprenticeship_id=apprenticeship_id,
-                            kind=form.kind.data, filename=form.file.data.filename, data=form.file.data.read(),
-                            storage_dir=Path(current_app.config["FILE_STORAGE_DIR"]), fee=form.fee.data)
-    return _answer(done, _("Document uploaded."), apprenticeship_id, "#documents", document_form=form)
+    form = DocumentForm()
+    return submit(form, lambda: upload_document(
+        db.session, actor=current_actor(), now=utcnow(), apprenticeship_id=apprenticeship_id, kind=form.kind.data,
+        filename=form.file.data.filename, data=form.file.data.read(), storage_dir=storage_dir(), fee=form.fee.data,
+    ), success=_("Document uploaded."), then=_shown(apprenticeship_id, "documents")) \
+        or _page(apprenticeship_id, document_form=form)
 
 
 @bp.get("/documents/<int:document_id>")
@@ -166,77 +147,70 @@ def documents(apprenticeship_id: int):
 def document(document_id: int):
     """Download a stored document (to users who may see its apprenticeship)."""
     found = get_document(db.session, actor=current_actor(), document_id=document_id)
-    path = Path(current_app.config["FILE_STORAGE_DIR"]) / found.path
-    if not path.is_file():
-        abort(404)  # the row outlived its file (e.g. demo data loaded outside the app)
-    return send_file(path, mimetype=found.content_type, as_attachment=True, download_name=found.filename)
+    return send_file(stored_file(found.path), mimetype=found.content_type, as_attachment=True,
+                     download_name=found.filename)
 
 
 @bp.post("/<int:apprenticeship_id>/logbook")
 @roles(*KEEPERS)
 def logbook(apprenticeship_id: int):
     """Add a logbook entry."""
-    form, done = LogbookForm(), False
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            add_logbook_entry(db.session, actor=current_actor(), now=utcnow(), apprenticeship_id=apprenticeship_id,
-                              entry_date=form.entry_date.data, work_done=form.work_done.data,
-                              skills=form.skills.data, hours=form.hours.data)
-    return _answer(done, _("Logbook entry added."), apprenticeship_id, "#logbook", logbook_form=form)
+    form = LogbookForm()
+    return submit(form, lambda: add_logbook_entry(
+        db.session, actor=current_actor(), now=utcnow(), apprenticeship_id=apprenticeship_id,
+        entry_date=form.entry_date.data, work_done=form.work_done.data, skills=form.skills.data, hours=form.hours.data,
+    ), success=_("Logbook entry added."), then=_shown(apprenticeship_id, "logbook")) \
+        or _page(apprenticeship_id, logbook_form=form)
 
 
 @bp.post("/logbook/<int:entry_id>/sign")
 @roles(*KEEPERS)
 def sign(entry_id: int):
     """Sign a logbook entry off for the mentor (a refusal is flashed)."""
-    apprenticeship_id = request.form.get("apprenticeship_id", type=int)
-    if ConfirmForm().validate_on_submit():
-        with attempt() as done:
-            entry = sign_logbook_entry(db.session, actor=current_actor(), now=utcnow(), entry_id=entry_id)
-        if done:
-            apprenticeship_id = entry.apprenticeship_id
-            flash(_("Signed off for the mentor."), "success")
+    apprenticeship_id = request.form.get("apprenticeship_id", type=int)  # where a refusal goes back to
     if not apprenticeship_id:
         abort(400)
-    return redirect(url_for("apprenticeships.show", apprenticeship_id=apprenticeship_id) + "#logbook")
+    return one_click(ConfirmForm(), lambda: sign_logbook_entry(db.session, actor=current_actor(), now=utcnow(),
+                                                               entry_id=entry_id),
+                     success=_("Signed off for the mentor."),
+                     then=lambda entry: _shown(entry.apprenticeship_id, "logbook"),
+                     back=_shown(apprenticeship_id, "logbook"))
 
 
 @bp.post("/<int:apprenticeship_id>/award")
 @roles(*KEEPERS)
 def award(apprenticeship_id: int):
     """Award the 学徒工 grade."""
-    form, done = AwardForm(), False
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            award_apprentice_grade(db.session, actor=current_actor(), now=utcnow(),
-                                   apprenticeship_id=apprenticeship_id, awarded_on=form.awarded_on.data)
-    return _answer(done, _("Apprentice grade awarded."), apprenticeship_id, award_form=form)
+    form = AwardForm()
+    return submit(form, lambda: award_apprentice_grade(db.session, actor=current_actor(), now=utcnow(),
+                                                       apprenticeship_id=apprenticeship_id,
+                                                       awarded_on=form.awarded_on.data),
+                  success=_("Apprentice grade awarded."), then=_shown(apprenticeship_id)) \
+        or _page(apprenticeship_id, award_form=form)
 
 
 @bp.post("/<int:apprenticeship_id>/status")
 @roles(*KEEPERS)
 def status(apprenticeship_id: int):
     """File, start, complete or terminate (termination is confirmed, with its reason)."""
-    form, done = ApprenticeshipStatusForm(), False
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            change_apprenticeship_status(db.session, actor=current_actor(), now=utcnow(),
-                                         apprenticeship_id=apprenticeship_id, to_status=form.to_status.data,
-                                         reason=form.reason.data)
-    return _answer(done, _("Status changed."), apprenticeship_id, status_form=form)
+    form = ApprenticeshipStatusForm()
+    return submit(form, lambda: change_apprenticeship_status(db.session, actor=current_actor(), now=utcnow(),
+                                                             apprenticeship_id=apprenticeship_id,
+                                                             to_status=form.to_status.data, reason=form.reason.data),
+                  success=_("Status changed."), then=_shown(apprenticeship_id)) \
+        or _page(apprenticeship_id, status_form=form)
 
 
 @bp.post("/<int:apprenticeship_id>/payments")
 @roles(Role.ADMIN)
 def payment(apprenticeship_id: int):
     """Book an advance, final payment or recovery."""
-    form, done = PaymentForm(), False
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            record_subsidy_payment(db.session, actor=current_actor(), now=utcnow(),
-                                   apprenticeship_id=apprenticeship_id, kind=form.kind.data, amount=form.amount.data,
-                                   paid_on=form.paid_on.data, reference=form.reference.data)
-    return _answer(done, _("Payment recorded."), apprenticeship_id, "#subsidy", payment_form=form)
+    form = PaymentForm()
+    return submit(form, lambda: record_subsidy_payment(
+        db.session, actor=current_actor(), now=utcnow(), apprenticeship_id=apprenticeship_id, kind=form.kind.data,
+        amount=form.amount.data, paid_on=form.paid_on.data, reference=form.reference.data,
+    ), success=_("Payment recorded."), then=_shown(apprenticeship_id, "subsidy")) \
+        or _page(apprenticeship_id, payment_form=form)
 
 
 def _subsidies_page(form: RateForm | None = None):
@@ -258,25 +232,17 @@ def subsidies():
 def add_rate():
     """Add a row to the subsidy schedule."""
     form = RateForm()
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            add_subsidy_rate(db.session, actor=current_actor(), now=utcnow(), level_digit=form.level_digit.data,
-                             amount_per_year=form.amount_per_year.data, effective_from=form.effective_from.data,
-                             city_code=form.city_code.data or None, effective_to=form.effective_to.data,
-                             note=form.note.data)
-        if done:
-            flash(_("Rate added."), "success")
-            return redirect(url_for("apprenticeships.subsidies"))
-    return _subsidies_page(form)
+    return submit(form, lambda: add_subsidy_rate(
+        db.session, actor=current_actor(), now=utcnow(), level_digit=form.level_digit.data,
+        amount_per_year=form.amount_per_year.data, effective_from=form.effective_from.data,
+        city_code=form.city_code.data or None, effective_to=form.effective_to.data, note=form.note.data,
+    ), success=_("Rate added."), then=url_for("apprenticeships.subsidies")) or _subsidies_page(form)
 
 
 @bp.post("/subsidies/rates/defaults")
 @roles(Role.ADMIN)
 def seed_rates():
     """Load the default schedule (DOMAIN.md §6) into an empty rate table (a refusal is flashed)."""
-    if ConfirmForm().validate_on_submit():
-        with attempt() as done:
-            added = seed_subsidy_rates(db.session, now=utcnow(), actor=current_actor())
-        if done:
-            flash(_("%(n)s default rates loaded.", n=added), "success")
-    return redirect(url_for("apprenticeships.subsidies"))
+    return one_click(ConfirmForm(), lambda: seed_subsidy_rates(db.session, now=utcnow(), actor=current_actor()),
+                     success=lambda added: _("%(n)s default rates loaded.", n=added),
+                     then=url_for("apprenticeships.subsidies"))

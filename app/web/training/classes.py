@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
-
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
@@ -24,8 +22,8 @@ from app.training.enrolment_import import import_enrolments, template_workbook
 from app.training.enrolments import change_enrolment_status, enrol_by_identity, get_enrolment
 from app.training.projects import add_session
 from app.web.access import current_actor, roles
-from app.web.actions import attempt, form_status
-from app.web.downloads import stash_download
+from app.web.actions import attempt, form_status, render_form, submit
+from app.web.downloads import XLSX, send_workbook, stash_download
 from app.web.training.forms import (
     AttendanceSheetForm,
     EnrolForm,
@@ -33,11 +31,8 @@ from app.web.training.forms import (
     EnrolmentStatusForm,
     SessionForm,
 )
-from app.web.training.labels import init_labels
 
 bp = Blueprint("classes", __name__, url_prefix="/classes")
-bp.record_once(lambda state: init_labels(state.app))
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STAFF = Role.INSTITUTION_STAFF
 
 
@@ -57,6 +52,10 @@ def _page(class_id: int, **context):
                            today=utcnow().date(), **context), form_status(*submitted)
 
 
+def _shown(class_id: int, anchor: str) -> str:
+    return url_for("classes.show", class_id=class_id, _anchor=anchor)
+
+
 @bp.get("/<int:class_id>")
 @roles(STAFF, Role.ADMIN)
 def show(class_id: int):
@@ -69,14 +68,11 @@ def show(class_id: int):
 def enrol(class_id: int):
     """Enrol a registered person found by name and ID number."""
     form = EnrolForm()
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            enrolment = enrol_by_identity(db.session, actor=current_actor(), now=utcnow(), class_id=class_id,
-                                          name=form.name.data, id_type=form.id_type.data, id_number=form.id_number.data)
-        if done:
-            flash(_("%(name)s enrolled.", name=enrolment.person.name), "success")
-            return redirect(url_for("classes.show", class_id=class_id) + "#roster")
-    return _page(class_id, enrol_form=form)
+    return submit(form, lambda: enrol_by_identity(db.session, actor=current_actor(), now=utcnow(), class_id=class_id,
+                                                  name=form.name.data, id_type=form.id_type.data,
+                                                  id_number=form.id_number.data),
+                  success=lambda enrolment: _("%(name)s enrolled.", name=enrolment.person.name),
+                  then=_shown(class_id, "roster")) or _page(class_id, enrol_form=form)
 
 
 @bp.post("/<int:class_id>/import")
@@ -100,7 +96,7 @@ def import_sheet(class_id: int):
         elif done:
             db.session.commit()
             flash(_("%(n)s people enrolled.", n=len(outcome.enrolments)), "success")
-            return redirect(url_for("classes.show", class_id=class_id) + "#roster")
+            return redirect(_shown(class_id, "roster"))
     return _page(class_id, import_form=form, import_errors=errors, error_url=error_url)
 
 
@@ -108,8 +104,7 @@ def import_sheet(class_id: int):
 @roles(STAFF)
 def import_template():
     """An enrolment sheet with the three columns and one example row."""
-    data = template_workbook(_)
-    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=_("enrolment-template.xlsx"))
+    return send_workbook(template_workbook(_), _("enrolment-template.xlsx"))
 
 
 @bp.post("/<int:class_id>/sessions")
@@ -117,16 +112,11 @@ def import_template():
 def new_session(class_id: int):
     """Add a session to the timetable."""
     form = SessionForm()
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            add_session(db.session, actor=current_actor(), now=utcnow(), class_id=class_id,
-                        session_date=form.session_date.data, start_time=form.start_time.data,
-                        end_time=form.end_time.data, hours=form.hours.data, topic=form.topic.data,
-                        teacher=form.teacher.data or None)
-        if done:
-            flash(_("Session added."), "success")
-            return redirect(url_for("classes.show", class_id=class_id) + "#timetable")
-    return _page(class_id, session_form=form)
+    return submit(form, lambda: add_session(
+        db.session, actor=current_actor(), now=utcnow(), class_id=class_id, session_date=form.session_date.data,
+        start_time=form.start_time.data, end_time=form.end_time.data, hours=form.hours.data, topic=form.topic.data,
+        teacher=form.teacher.data or None,
+    ), success=_("Session added."), then=_shown(class_id, "timetable")) or _page(class_id, session_form=form)
 
 
 @bp.post("/enrolments/<int:enrolment_id>/status")
@@ -135,14 +125,15 @@ def enrolment_status(enrolment_id: int):
     """Complete or withdraw a trainee (confirmed on the page; a withdrawal gives its reason)."""
     class_id = get_enrolment(db.session, actor=current_actor(), enrolment_id=enrolment_id).class_id
     form = EnrolmentStatusForm()
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            change_enrolment_status(db.session, actor=current_actor(), now=utcnow(), enrolment_id=enrolment_id,
-                                    to_status=form.to_status.data, reason=form.reason.data)
-        if done:
-            flash(_("Status changed."), "success")
-            return redirect(url_for("classes.show", class_id=class_id) + "#roster")
-    return _page(class_id, status_form=form, refused_enrolment=enrolment_id)
+    return submit(form, lambda: change_enrolment_status(db.session, actor=current_actor(), now=utcnow(),
+                                                        enrolment_id=enrolment_id, to_status=form.to_status.data,
+                                                        reason=form.reason.data),
+                  success=_("Status changed."), then=_shown(class_id, "roster")) \
+        or _page(class_id, status_form=form, refused_enrolment=enrolment_id)
+
+
+def _marks(form: AttendanceSheetForm) -> list[AttendanceMark]:
+    return [AttendanceMark(int(r.form.enrolment_id.data), r.form.status.data, r.form.hours.data) for r in form.rows]
 
 
 def _sheet_form(trainees, records) -> AttendanceSheetForm:
@@ -161,15 +152,9 @@ def attendance(session_id: int):
     row, trainees, records = session_sheet(db.session, actor=current_actor(), session_id=session_id)
     editable = [e for e in trainees if e.status in OPEN_STATES]
     form = AttendanceSheetForm() if request.method == "POST" else _sheet_form(editable, records)
-    if form.validate_on_submit():
-        marks = [AttendanceMark(int(r.form.enrolment_id.data), r.form.status.data, r.form.hours.data)
-                 for r in form.rows]
-        with attempt(form) as done:
-            record_attendance(db.session, actor=current_actor(), now=utcnow(), session_id=row.id, marks=marks)
-        if done:
-            flash(_("Attendance saved."), "success")
-            return redirect(url_for("classes.show", class_id=row.class_id) + "#timetable")
-    people = {str(e.id): e for e in trainees}
-    return render_template("training/attendance.html", session_row=row, form=form, people=people,
-                           closed=[e for e in trainees if e.status not in OPEN_STATES], records=records,
-                           today=utcnow().date()), form_status(form)
+    return submit(form, lambda: record_attendance(db.session, actor=current_actor(), now=utcnow(), session_id=row.id,
+                                                  marks=_marks(form)),
+                  success=_("Attendance saved."), then=_shown(row.class_id, "timetable")) \
+        or render_form("training/attendance.html", form, session_row=row, people={str(e.id): e for e in trainees},
+                       closed=[e for e in trainees if e.status not in OPEN_STATES], records=records,
+                       today=utcnow().date())

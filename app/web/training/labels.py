@@ -27,10 +27,7 @@ def _label(table: dict):
 
 
 def init_labels(app: Flask) -> None:
-    """Make the labels available to every template (idempotent); pages print them in the user's language."""
-    if app.extensions.get("training_labels"):
-        return
-    app.extensions["training_labels"] = True
+    """Make the labels available to every template; pages print them in the user's language."""
     app.add_template_global(_label(DEMAND_STATUSES), "demand_status_label")
     app.add_template_global(_label(PROJECT_TYPES), "project_type_label")
     app.add_template_global(_label(ENROLMENT_STATUSES), "enrolment_status_label")

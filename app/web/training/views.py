@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.accounts.roles import Role
 from app.accounts.services import list_users
 from app.catalog.ladder import level_label
-from app.catalog.occupations import list_occupations
 from app.database import utcnow
 from app.demand.services import list_demands
 from app.extensions import db
@@ -23,14 +22,12 @@ from app.training.projects import (
     set_project_demands,
 )
 from app.web.access import current_actor, roles
-from app.web.actions import attempt, form_status
+from app.web.actions import one_click, render_form, submit
 from app.web.demand.forms import LEVEL_CHOICES
-from app.web.forms import choices
+from app.web.forms import choices, occupation_choices
 from app.web.training.forms import ClassForm, DemandLinkForm, ProjectForm
-from app.web.training.labels import init_labels
 
 bp = Blueprint("training", __name__, url_prefix="/training")
-bp.record_once(lambda state: init_labels(state.app))
 READERS = (Role.INSTITUTION_STAFF, Role.ADMIN)
 
 
@@ -58,26 +55,21 @@ def projects():
 def new_project():
     """Start a project for an occupation and level, linked to open demands (order-based training)."""
     form = ProjectForm()
-    form.occupation_id.choices = choices([("", "—")] + [(o.id, f"{o.code} {o.name}")
-                                                        for o in list_occupations(db.session, active_only=True)])
+    form.occupation_id.choices = occupation_choices()
     form.target_level_digit.choices = choices(LEVEL_CHOICES[1:])
     form.demand_ids.choices = _demand_choices()
     if request.method == "GET":
         form.target_level_digit.data = 4
         if request.args.get("demand_id", type=int):
             form.demand_ids.data = [request.args.get("demand_id", type=int)]
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            project = create_project(
-                db.session, actor=current_actor(), now=utcnow(), name=form.name.data,
-                project_type=form.project_type.data, occupation_id=form.occupation_id.data,
-                target_level_digit=form.target_level_digit.data, variant_name=form.variant_name.data or None,
-                demand_ids=form.demand_ids.data or [], description=form.description.data or None,
-            )
-        if done:
-            flash(_("Training project created."), "success")
-            return redirect(url_for("training.project", project_id=project.id))
-    return render_template("training/project_form.html", form=form), form_status(form)
+    return submit(form, lambda: create_project(
+        db.session, actor=current_actor(), now=utcnow(), name=form.name.data, project_type=form.project_type.data,
+        occupation_id=form.occupation_id.data, target_level_digit=form.target_level_digit.data,
+        variant_name=form.variant_name.data or None, demand_ids=form.demand_ids.data or [],
+        description=form.description.data or None,
+    ), success=_("Training project created."),
+        then=lambda project: url_for("training.project", project_id=project.id)) \
+        or render_form("training/project_form.html", form)
 
 
 def _link_form(project, form: DemandLinkForm | None = None) -> DemandLinkForm:
@@ -101,13 +93,9 @@ def link_demands(project_id: int):
     """Change the demands a project trains for."""
     found = _project(project_id)
     form = _link_form(found, DemandLinkForm())
-    if form.validate_on_submit():
-        with attempt() as done:
-            set_project_demands(db.session, actor=current_actor(), now=utcnow(), project_id=found.id,
-                                demand_ids=form.demand_ids.data or [])
-        if done:
-            flash(_("Links saved."), "success")
-    return redirect(url_for("training.project", project_id=project_id))
+    return one_click(form, lambda: set_project_demands(db.session, actor=current_actor(), now=utcnow(),
+                                                       project_id=found.id, demand_ids=form.demand_ids.data or []),
+                     success=_("Links saved."), then=url_for("training.project", project_id=project_id))
 
 
 @bp.route("/projects/<int:project_id>/classes/new", methods=["GET", "POST"])
@@ -118,18 +106,13 @@ def new_class(project_id: int):
     form = ClassForm()
     form.teacher_ids.choices = choices((u.id, u.display_name) for u in list_users(db.session, actor=current_actor())
                                        if u.has_role(Role.INSTITUTION_STAFF))
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            klass = create_class(
-                db.session, actor=current_actor(), now=utcnow(), project_id=found.id, name=form.name.data,
-                start_date=form.start_date.data, end_date=form.end_date.data, capacity=form.capacity.data,
-                venue=form.venue.data, teacher_names=form.teacher_names.data, teacher_ids=form.teacher_ids.data or [],
-                completion_threshold=Decimal(form.completion_threshold.data) / 100, max_age=form.max_age.data,
-            )
-        if done:
-            flash(_("Class opened."), "success")
-            return redirect(url_for("classes.show", class_id=klass.id))
-    return render_template("training/class_form.html", form=form, project=found), form_status(form)
+    return submit(form, lambda: create_class(
+        db.session, actor=current_actor(), now=utcnow(), project_id=found.id, name=form.name.data,
+        start_date=form.start_date.data, end_date=form.end_date.data, capacity=form.capacity.data,
+        venue=form.venue.data, teacher_names=form.teacher_names.data, teacher_ids=form.teacher_ids.data or [],
+        completion_threshold=Decimal(form.completion_threshold.data) / 100, max_age=form.max_age.data,
+    ), success=_("Class opened."), then=lambda klass: url_for("classes.show", class_id=klass.id)) \
+        or render_form("training/class_form.html", form, project=found)
 
 
 @bp.get("/overview")

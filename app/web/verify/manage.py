@@ -28,15 +28,14 @@ from app.verification.sharing import (
 )
 from app.verification.statistics import check_counts
 from app.web.access import current_actor, roles
-from app.web.actions import attempt, form_status, localize
-from app.web.downloads import stash_download
+from app.web.actions import attempt, localize, render_form, submit
+from app.web.downloads import XLSX, stash_download, storage_dir, stored_file
 from app.web.redirects import safe_next
 from app.web.verify.blueprint import bp
 from app.web.verify.forms import BulkForm, NationalCheckForm, ShareForm, WithdrawForm
 
 BULK_ROLES = (Role.ENTERPRISE_HR, Role.ADMIN)
 STATS_ROLES = (Role.ADMIN, Role.EVALUATION_STAFF, Role.INSTITUTION_STAFF)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.route("/verify/bulk", methods=["GET", "POST"])
@@ -53,8 +52,7 @@ def bulk():
         if done:
             stem = Path(upload.filename or "sheet").stem[:60]
             download = stash_download(result.workbook, _("%(name)s-verification-results.xlsx", name=stem), XLSX)
-    return render_template("verify/bulk.html", form=form, result=result, download=download,
-                           max_rows=MAX_ROWS), form_status(form)
+    return render_form("verify/bulk.html", form, result=result, download=download, max_rows=MAX_ROWS)
 
 
 def _back() -> str:
@@ -116,17 +114,13 @@ def share_panel(certificate_id: int) -> dict | None:
 def national():
     """Record checks made on the national query site, with a screenshot; list earlier ones."""
     form = NationalCheckForm()
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            record_national_check(
-                db.session, actor=current_actor(), now=utcnow(), number=form.number.data, name=form.name.data,
-                checked_on=form.checked_on.data, result=form.result.data, screenshot=form.screenshot.data.read(),
-                storage_dir=Path(current_app.config["FILE_STORAGE_DIR"]), note=form.note.data)
-        if done:
-            flash(_("The national check was recorded."), "success")
-            return redirect(url_for("verify.national"))
-    return render_template("verify/national.html", form=form, site=NATIONAL_SITE, labels=NATIONAL_RESULT_LABELS,
-                           checks=list_national_checks(db.session, actor=current_actor())), form_status(form)
+    return submit(form, lambda: record_national_check(
+        db.session, actor=current_actor(), now=utcnow(), number=form.number.data, name=form.name.data,
+        checked_on=form.checked_on.data, result=form.result.data, screenshot=form.screenshot.data.read(),
+        storage_dir=storage_dir(), note=form.note.data,
+    ), success=_("The national check was recorded."), then=url_for("verify.national")) \
+        or render_form("verify/national.html", form, site=NATIONAL_SITE, labels=NATIONAL_RESULT_LABELS,
+                       checks=list_national_checks(db.session, actor=current_actor()))
 
 
 @bp.get("/verify/national/<int:check_id>/screenshot")
@@ -134,9 +128,7 @@ def national():
 def national_screenshot(check_id: int):
     """The screenshot kept as evidence of a national check."""
     record = get_national_check(db.session, actor=current_actor(), check_id=check_id)
-    path = Path(current_app.config["FILE_STORAGE_DIR"]) / record.screenshot_path
-    if not path.is_file():
-        abort(404)
+    path = stored_file(record.screenshot_path)
     mimetype = "image/png" if path.suffix == ".png" else "image/jpeg"
     return send_file(io.BytesIO(path.read_bytes()), mimetype=mimetype, max_age=0)
 
