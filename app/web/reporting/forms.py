@@ -20,8 +20,8 @@ from wtforms.widgets import HiddenInput
 
 from app.catalog.ladder import GRADES
 from app.regions import city_choices
+from app.reporting.models import SCHEME_KINDS
 from app.web.forms import blank_first, choices
-from app.web.placement.labels import SCHEME_LABELS
 
 CITY_CHOICES = blank_first(city_choices())
 
@@ -43,7 +43,7 @@ class SchemeForm(FlaskForm):
     """A subsidy scheme."""
 
     name = StringField(_l("Scheme name"), validators=[DataRequired(), Length(max=100)])
-    kind = SelectField(_l("Type"), choices=choices(SCHEME_LABELS.items()))
+    kind = SelectField(_l("Type"), choices=choices(SCHEME_KINDS.items()))
     amount_5 = DecimalField(_l("Amount for level 5, junior worker (yuan)"), places=2,
                             validators=[Optional(), NumberRange(0)])
     amount_4 = DecimalField(_l("Amount for level 4, intermediate worker (yuan)"), places=2,
