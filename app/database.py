@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Engine, MetaData, event
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import DateTime, Engine, ForeignKey, MetaData, event
+from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -24,6 +24,14 @@ class Base(DeclarativeBase):
     """Base class of every model; constraints get predictable names for migrations."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Entity(Base):
+    """Base class of a model whose rows are known by a surrogate integer key, `id` (the table's first column)."""
+
+    __abstract__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)
 
 
 class UTCDateTime(TypeDecorator):
@@ -43,6 +51,32 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# Column helpers. A column's nullability comes from its annotation: Mapped[int] is NOT NULL, Mapped[int | None]
+# may be NULL (SQLAlchemy derives it when `nullable` is not given).
+
+
+def stamp(**options) -> MappedColumn:
+    """A point in time, stored as an aware UTC datetime."""
+    return mapped_column(UTCDateTime(), **options)
+
+
+def ref(target: str, *, ondelete: str = "RESTRICT", **options) -> MappedColumn:
+    """A foreign key to `target` ("table.id"); rows it points at cannot go while referenced unless told."""
+    return mapped_column(ForeignKey(target, ondelete=ondelete), **options)
+
+
+def actor_ref() -> MappedColumn:
+    """The user who did something; the row stays (with NULL) when the account is deleted."""
+    return mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+def one_of(column: str, values, *, nullable: bool = False) -> str:
+    """A CHECK expression limiting a column to the given values (a vocabulary's keys)."""
+    listed = ", ".join(f"'{value}'" for value in values)
+    check = f"{column} IN ({listed})"
+    return f"{column} IS NULL OR {check}" if nullable else check
 
 
 def utcnow() -> datetime:
