@@ -6,10 +6,16 @@ import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from sqlalchemy import DateTime, Engine, ForeignKey, MetaData, event
-from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, Session, mapped_column
 from sqlalchemy.types import TypeDecorator
+
+from app.errors import NotFound
+from app.translation import Message
+
+M = TypeVar("M")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -70,6 +76,14 @@ def ref(target: str, *, ondelete: str = "RESTRICT", **options) -> MappedColumn:
 def actor_ref() -> MappedColumn:
     """The user who did something; the row stays (with NULL) when the account is deleted."""
     return mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+def get_or_not_found(session: Session, model: type[M], key, missing: Message) -> M:
+    """The row of `model` with this primary key; NotFound with the `missing` message when there is none."""
+    row = session.get(model, key)
+    if row is None:
+        raise NotFound(missing)
+    return row
 
 
 def one_of(column: str, values, *, nullable: bool = False) -> str:
