@@ -6,10 +6,16 @@ import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import TypeVar
 
-from sqlalchemy import DateTime, Engine, MetaData, event
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import DateTime, Engine, ForeignKey, MetaData, event
+from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, Session, mapped_column
 from sqlalchemy.types import TypeDecorator
+
+from app.errors import NotFound
+from app.translation import Message
+
+M = TypeVar("M")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -24,6 +30,14 @@ class Base(DeclarativeBase):
     """Base class of every model; constraints get predictable names for migrations."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Entity(Base):
+    """Base class of a model whose rows are known by a surrogate integer key, `id` (the table's first column)."""
+
+    __abstract__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)
 
 
 class UTCDateTime(TypeDecorator):
@@ -43,6 +57,40 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# Column helpers. A column's nullability comes from its annotation: Mapped[int] is NOT NULL, Mapped[int | None]
+# may be NULL (SQLAlchemy derives it when `nullable` is not given).
+
+
+def stamp(**options) -> MappedColumn:
+    """A point in time, stored as an aware UTC datetime."""
+    return mapped_column(UTCDateTime(), **options)
+
+
+def ref(target: str, *, ondelete: str = "RESTRICT", **options) -> MappedColumn:
+    """A foreign key to `target` ("table.id"); rows it points at cannot go while referenced unless told."""
+    return mapped_column(ForeignKey(target, ondelete=ondelete), **options)
+
+
+def actor_ref() -> MappedColumn:
+    """The user who did something; the row stays (with NULL) when the account is deleted."""
+    return mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+def get_or_not_found(session: Session, model: type[M], key, missing: Message) -> M:
+    """The row of `model` with this primary key; NotFound with the `missing` message when there is none."""
+    row = session.get(model, key)
+    if row is None:
+        raise NotFound(missing)
+    return row
+
+
+def one_of(column: str, values, *, nullable: bool = False) -> str:
+    """A CHECK expression limiting a column to the given values (a vocabulary's keys)."""
+    listed = ", ".join(f"'{value}'" for value in values)
+    check = f"{column} IN ({listed})"
+    return f"{column} IS NULL OR {check}" if nullable else check
 
 
 def utcnow() -> datetime:

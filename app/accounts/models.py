@@ -4,48 +4,41 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.roles import OrgKind, Role
-from app.database import Base, UTCDateTime
-
-_ORG_KINDS = ", ".join(f"'{k.value}'" for k in OrgKind)
-_ROLES = ", ".join(f"'{r.value}'" for r in Role)
+from app.database import Base, Entity, one_of, ref, stamp
 
 
-class Organisation(Base):
+class Organisation(Entity):
     """An enterprise, training institution, evaluation organisation or 人社 department."""
 
     __tablename__ = "organisations"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20), nullable=False)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     uscc: Mapped[str] = mapped_column(String(18), nullable=False, unique=True)
     city_code: Mapped[str | None] = mapped_column(String(4))
     address: Mapped[str | None] = mapped_column(String(300))
     contact_phone: Mapped[str | None] = mapped_column(String(40))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    created_at: Mapped[datetime] = stamp()
 
     filing: Mapped[EvaluationFiling | None] = relationship(back_populates="organisation", uselist=False)
     users: Mapped[list[User]] = relationship(back_populates="organisation")
 
     __table_args__ = (
-        CheckConstraint(f"kind IN ({_ORG_KINDS})", name="kind"),
+        CheckConstraint(one_of("kind", [k.value for k in OrgKind]), name="kind"),
         CheckConstraint("length(uscc) = 18", name="uscc_length"),
     )
 
 
-class EvaluationFiling(Base):
+class EvaluationFiling(Entity):
     """The filing (备案) that lets an evaluation organisation assess and number certificates."""
 
     __tablename__ = "evaluation_filings"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="RESTRICT"), nullable=False, unique=True
-    )
+    organisation_id: Mapped[int] = ref("organisations.id", unique=True)
     org_type: Mapped[str] = mapped_column(String(1), nullable=False)  # Y employer / S social
     org_code: Mapped[str] = mapped_column(String(4), nullable=False)  # 0000 = filed with a province
     province_code: Mapped[str] = mapped_column(String(2), nullable=False)
@@ -71,15 +64,12 @@ class EvaluationFiling(Base):
         return f"{self.org_type}{self.org_code}{self.province_code}{self.site_code}"
 
 
-class FilingScope(Base):
+class FilingScope(Entity):
     """One occupation and level an evaluation organisation is filed to assess."""
 
     __tablename__ = "filing_scopes"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    filing_id: Mapped[int] = mapped_column(
-        ForeignKey("evaluation_filings.id", ondelete="CASCADE"), nullable=False
-    )
+    filing_id: Mapped[int] = ref("evaluation_filings.id", ondelete="CASCADE")
     occupation_code: Mapped[str] = mapped_column(String(10), nullable=False)
     level_digit: Mapped[int] = mapped_column(Integer, nullable=False)
 
@@ -91,22 +81,19 @@ class FilingScope(Base):
     )
 
 
-class User(Base):
+class User(Entity):
     """A person who logs in; belongs to exactly one organisation."""
 
     __tablename__ = "users"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="RESTRICT"), nullable=False, index=True
-    )
+    organisation_id: Mapped[int] = ref("organisations.id", index=True)
     username: Mapped[str] = mapped_column(String(60), nullable=False, unique=True)
     display_name: Mapped[str] = mapped_column(String(100), nullable=False)
     password_hash: Mapped[str] = mapped_column(String(200), nullable=False)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     locale: Mapped[str | None] = mapped_column(String(10))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
-    password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    created_at: Mapped[datetime] = stamp()
+    password_changed_at: Mapped[datetime] = stamp()
 
     organisation: Mapped[Organisation] = relationship(back_populates="users", lazy="joined")
     role_rows: Mapped[list[UserRole]] = relationship(
@@ -147,12 +134,12 @@ class UserRole(Base):
 
     __tablename__ = "user_roles"
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = ref("users.id", ondelete="CASCADE", primary_key=True)
     role: Mapped[str] = mapped_column(String(30), primary_key=True)
 
     user: Mapped[User] = relationship(back_populates="role_rows")
 
-    __table_args__ = (CheckConstraint(f"role IN ({_ROLES})", name="role"),)
+    __table_args__ = (CheckConstraint(one_of("role", [r.value for r in Role]), name="role"),)
 
 
 class LoginSession(Base):
@@ -162,26 +149,25 @@ class LoginSession(Base):
 
     # SHA-256 of the random token held in the signed cookie; the token itself is never stored.
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    user_id: Mapped[int] = ref("users.id", ondelete="CASCADE", index=True)
+    created_at: Mapped[datetime] = stamp()
+    expires_at: Mapped[datetime] = stamp()
+    revoked_at: Mapped[datetime | None] = stamp()
 
     user: Mapped[User] = relationship()
 
 
-class ApiToken(Base):
+class ApiToken(Entity):
     """A bearer token for the JSON API; it acts as its user, within that user's organisation and roles."""
 
     __tablename__ = "api_tokens"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    user_id: Mapped[int] = ref("users.id", ondelete="CASCADE", index=True)
     name: Mapped[str] = mapped_column(String(100), nullable=False)
     # SHA-256 of the token; the token itself is shown once and never stored.
     token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
     prefix: Mapped[str] = mapped_column(String(12), nullable=False)  # shown in lists to tell tokens apart
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = stamp()
+    revoked_at: Mapped[datetime | None] = stamp()
 
     user: Mapped[User] = relationship()

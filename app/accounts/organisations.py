@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 from app.accounts.models import Organisation, User
 from app.accounts.roles import OrgKind, Role, require_admin
 from app.audit.services import record_event
-from app.errors import NotFound, ValidationFailed
+from app.errors import NotAllowed, NotFound, ValidationFailed
 from app.idnumbers import IdNumberError, validate_uscc
 from app.regions import LIAONING_CITIES
-from app.translation import N_
+from app.translation import N_, Message
 
 
 def create_organisation(
@@ -80,6 +80,21 @@ def get_organisation(session: Session, *, actor: User, organisation_id: int) -> 
     org = session.get(Organisation, organisation_id)
     if org is None or (not actor.has_role(Role.ADMIN) and org.id != actor.organisation_id):
         raise NotFound(N_("Organisation not found."))
+    return org
+
+
+def own_enterprise(actor: User, enterprise_id: int | None, *, not_own: Message) -> Organisation:
+    """The actor's own enterprise; NotAllowed (`not_own`) when another one is named."""
+    if enterprise_id not in (None, actor.organisation_id):
+        raise NotAllowed(not_own)
+    return actor.organisation
+
+
+def chosen_enterprise(session: Session, enterprise_id: int | None, *, missing: Message) -> Organisation:
+    """The registered enterprise picked for a record; ValidationFailed (`missing`) on enterprise_id otherwise."""
+    org = session.get(Organisation, enterprise_id) if enterprise_id else None
+    if org is None or org.kind != OrgKind.ENTERPRISE:
+        raise ValidationFailed(missing, field="enterprise_id")
     return org
 
 

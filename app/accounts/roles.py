@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import TYPE_CHECKING
+
+from sqlalchemy import ColumnElement, false, or_, true
 
 from app.errors import NotAllowed
 from app.translation import N_, Message
@@ -69,3 +72,11 @@ def require_admin(actor: User) -> None:
     """Refuse unless the actor is a 人社 administrator."""
     if not actor.has_role(Role.ADMIN):
         raise NotAllowed(N_("Only an HR & social security administrator may do this."))
+
+
+def scope_by_role(actor: User, clauses: Mapping[Role, ColumnElement[bool]]) -> ColumnElement[bool]:
+    """Rows the actor may see: all for administrators, else those of any clause for a role the actor holds."""
+    if actor.has_role(Role.ADMIN):
+        return true()
+    held = [clause for role, clause in clauses.items() if actor.has_role(role)]
+    return or_(*held) if held else false()

@@ -14,7 +14,8 @@ from app.accounts.logins import revoke_all_sessions
 from app.accounts.models import Organisation, User, UserRole
 from app.accounts.roles import ORG_KIND_LABELS, ROLE_LABELS, ROLE_ORG_KIND, Role, require_admin, role_fits_org
 from app.audit.services import record_event
-from app.errors import NotFound, ValidationFailed
+from app.database import get_or_not_found
+from app.errors import ValidationFailed
 from app.translation import N_
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,59}$")
@@ -77,9 +78,7 @@ def create_user(
 def set_user_active(session: Session, *, actor: User, now: datetime, user_id: int, active: bool) -> User:
     """Enable or disable a login; disabling also ends every session of that user."""
     require_admin(actor)
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFound(N_("User not found."))
+    user = get_or_not_found(session, User, user_id, N_("User not found."))
     if user.id == actor.id and not active:
         raise ValidationFailed(N_("You cannot deactivate your own account."), field="active")
     old = user.active

@@ -13,12 +13,20 @@ INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1  # the database's INTEGER columns
 _INTEGER = re.compile(r"-?[0-9]{1,18}", re.ASCII)
 
 
-def text(data: dict, key: str, *, required: bool = False) -> str | None:
-    """A string value, or None when absent/empty (refused when required)."""
+def _given(data: dict, key: str, *, required: bool, blank: bool):
+    """The value under key; None when absent (or empty, when `blank` counts as absent), refused when required."""
     value = data.get(key)
-    if value is None or value == "":
+    if value is None or (blank and value == ""):
         if required:
             raise ValidationFailed(N_("The field {field} is missing.", field=key), field=key)
+        return None
+    return value
+
+
+def text(data: dict, key: str, *, required: bool = False) -> str | None:
+    """A string value, or None when absent/empty (refused when required)."""
+    value = _given(data, key, required=required, blank=True)
+    if value is None:
         return None
     if not isinstance(value, str):
         raise ValidationFailed(N_("{field} must be a string.", field=key), field=key)
@@ -27,10 +35,8 @@ def text(data: dict, key: str, *, required: bool = False) -> str | None:
 
 def integer(data: dict, key: str, *, required: bool = False) -> int | None:
     """An integer value (booleans are not integers here)."""
-    value = data.get(key)
+    value = _given(data, key, required=required, blank=False)
     if value is None:
-        if required:
-            raise ValidationFailed(N_("The field {field} is missing.", field=key), field=key)
         return None
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValidationFailed(N_("{field} must be an integer.", field=key), field=key)
@@ -52,10 +58,8 @@ def day(data: dict, key: str, *, required: bool = False) -> date | None:
 
 def decimal(data: dict, key: str, *, required: bool = False) -> Decimal | None:
     """A number given as a JSON number or a numeric string."""
-    value = data.get(key)
-    if value is None or value == "":
-        if required:
-            raise ValidationFailed(N_("The field {field} is missing.", field=key), field=key)
+    value = _given(data, key, required=required, blank=True)
+    if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise ValidationFailed(N_("{field} must be a number.", field=key), field=key)

@@ -10,7 +10,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    ForeignKey,
     Index,
     Integer,
     Numeric,
@@ -29,26 +28,22 @@ from app.assessment.vocabulary import (
     REGISTRATION_STATUSES,
     RELATION_KINDS,
     SESSION_STATUSES,
-    one_of,
 )
 from app.catalog.models import COMPONENTS, Occupation, SkillStandard
-from app.database import Base, UTCDateTime
+from app.database import Entity, actor_ref, one_of, ref, stamp
 from app.people.models import Person
 
 _LEVEL = "level_digit BETWEEN 1 AND 5"
 
 
-class AssessmentPlan(Base):
+class AssessmentPlan(Entity):
     """An evaluation organisation's plan to assess one occupation (and 工种/方向) at one level."""
 
     __tablename__ = "assessment_plans"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="RESTRICT"), nullable=False, index=True
-    )
-    occupation_id: Mapped[int] = mapped_column(ForeignKey("occupations.id", ondelete="RESTRICT"), nullable=False)
-    standard_id: Mapped[int] = mapped_column(ForeignKey("skill_standards.id", ondelete="RESTRICT"), nullable=False)
+    organisation_id: Mapped[int] = ref("organisations.id", index=True)
+    occupation_id: Mapped[int] = ref("occupations.id")
+    standard_id: Mapped[int] = ref("skill_standards.id")
     variant_name: Mapped[str | None] = mapped_column(String(100))  # 工种/职业方向
     level_digit: Mapped[int] = mapped_column(Integer, nullable=False)
     title: Mapped[str] = mapped_column(String(200), nullable=False)
@@ -62,10 +57,10 @@ class AssessmentPlan(Base):
     ticket_seq: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     published_on: Mapped[date | None] = mapped_column(Date)
     notice_ends_on: Mapped[date | None] = mapped_column(Date)
-    finalised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finalised_at: Mapped[datetime | None] = stamp()
     cancel_reason: Mapped[str | None] = mapped_column(String(500))
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    created_by_id: Mapped[int | None] = actor_ref()
+    created_at: Mapped[datetime] = stamp()
 
     organisation: Mapped[Organisation] = relationship()
     occupation: Mapped[Occupation] = relationship()
@@ -91,13 +86,12 @@ class AssessmentPlan(Base):
         return next((c for c in self.components if c.component == name), None)
 
 
-class PlanComponent(Base):
+class PlanComponent(Entity):
     """A component to sit, copied from the standard with its pass mark, and when it is held."""
 
     __tablename__ = "assessment_plan_components"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("assessment_plans.id", ondelete="CASCADE"), nullable=False)
+    plan_id: Mapped[int] = ref("assessment_plans.id", ondelete="CASCADE")
     component: Mapped[str] = mapped_column(String(20), nullable=False)
     pass_mark: Mapped[Decimal] = mapped_column(Numeric(4, 1), nullable=False)
     required: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
@@ -113,14 +107,13 @@ class PlanComponent(Base):
     )
 
 
-class Registration(Base):
+class Registration(Entity):
     """A candidate registered for a plan, with the eligibility outcome as it was checked."""
 
     __tablename__ = "assessment_registrations"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("assessment_plans.id", ondelete="RESTRICT"), nullable=False)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), nullable=False, index=True)
+    plan_id: Mapped[int] = ref("assessment_plans.id")
+    person_id: Mapped[int] = ref("people.id", index=True)
     source: Mapped[str] = mapped_column(String(20), nullable=False)
     source_id: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20), nullable=False)
@@ -131,11 +124,11 @@ class Registration(Base):
     failures: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
     checked_as_of: Mapped[date] = mapped_column(Date, nullable=False)
     override_reason: Mapped[str | None] = mapped_column(Text)
-    overridden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    overridden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    overridden_by_id: Mapped[int | None] = actor_ref()
+    overridden_at: Mapped[datetime | None] = stamp()
     ticket_number: Mapped[str | None] = mapped_column(String(20))
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    created_by_id: Mapped[int | None] = actor_ref()
+    created_at: Mapped[datetime] = stamp()
 
     plan: Mapped[AssessmentPlan] = relationship(back_populates="registrations")
     person: Mapped[Person] = relationship()
@@ -159,19 +152,16 @@ class Registration(Base):
         return self.status in ("eligible", "overridden")
 
 
-class CarriedComponent(Base):
+class CarriedComponent(Entity):
     """A component passed in an earlier plan and kept for this registration within the retake window."""
 
     __tablename__ = "assessment_carried_components"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    registration_id: Mapped[int] = mapped_column(
-        ForeignKey("assessment_registrations.id", ondelete="CASCADE"), nullable=False
-    )
+    registration_id: Mapped[int] = ref("assessment_registrations.id", ondelete="CASCADE")
     component: Mapped[str] = mapped_column(String(20), nullable=False)
     score: Mapped[Decimal] = mapped_column(Numeric(4, 1), nullable=False)
     passed_on: Mapped[date] = mapped_column(Date, nullable=False)
-    source_plan_id: Mapped[int] = mapped_column(ForeignKey("assessment_plans.id", ondelete="RESTRICT"), nullable=False)
+    source_plan_id: Mapped[int] = ref("assessment_plans.id")
     source_result_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
     registration: Mapped[Registration] = relationship(back_populates="carried")
@@ -183,25 +173,21 @@ class CarriedComponent(Base):
     )
 
 
-class AssessmentSession(Base):
+class AssessmentSession(Entity):
     """One sitting of a component in one room, with its candidates and assigned staff."""
 
     __tablename__ = "assessment_sessions"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("assessment_plans.id", ondelete="RESTRICT"), nullable=False,
-                                         index=True)
-    plan_component_id: Mapped[int] = mapped_column(
-        ForeignKey("assessment_plan_components.id", ondelete="RESTRICT"), nullable=False
-    )
+    plan_id: Mapped[int] = ref("assessment_plans.id", index=True)
+    plan_component_id: Mapped[int] = ref("assessment_plan_components.id")
     room: Mapped[str] = mapped_column(String(100), nullable=False)
-    starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    starts_at: Mapped[datetime] = stamp()
     duration_minutes: Mapped[int] = mapped_column(Integer, nullable=False, default=120)
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="planning")
-    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    signed_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    confirmed_at: Mapped[datetime | None] = stamp()
+    signed_off_at: Mapped[datetime | None] = stamp()
+    signed_off_by_id: Mapped[int | None] = actor_ref()
+    created_at: Mapped[datetime] = stamp()
 
     plan: Mapped[AssessmentPlan] = relationship()
     plan_component: Mapped[PlanComponent] = relationship()
@@ -224,19 +210,14 @@ class AssessmentSession(Base):
         return self.plan_component.component
 
 
-class SessionCandidate(Base):
+class SessionCandidate(Entity):
     """A registration placed in a session; a candidate sits each component in one session only."""
 
     __tablename__ = "assessment_session_candidates"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("assessment_sessions.id", ondelete="CASCADE"), nullable=False)
-    registration_id: Mapped[int] = mapped_column(
-        ForeignKey("assessment_registrations.id", ondelete="RESTRICT"), nullable=False
-    )
-    plan_component_id: Mapped[int] = mapped_column(
-        ForeignKey("assessment_plan_components.id", ondelete="RESTRICT"), nullable=False
-    )
+    session_id: Mapped[int] = ref("assessment_sessions.id", ondelete="CASCADE")
+    registration_id: Mapped[int] = ref("assessment_registrations.id")
+    plan_component_id: Mapped[int] = ref("assessment_plan_components.id")
 
     session: Mapped[AssessmentSession] = relationship(back_populates="candidates")
     registration: Mapped[Registration] = relationship()
@@ -246,17 +227,16 @@ class SessionCandidate(Base):
     )
 
 
-class SessionAssignment(Base):
+class SessionAssignment(Entity):
     """An assessor assigned to a session in one role."""
 
     __tablename__ = "assessment_session_assignments"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("assessment_sessions.id", ondelete="CASCADE"), nullable=False)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), nullable=False, index=True)
+    session_id: Mapped[int] = ref("assessment_sessions.id", ondelete="CASCADE")
+    user_id: Mapped[int] = ref("users.id", index=True)
     role: Mapped[str] = mapped_column(String(20), nullable=False)
     external: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    assigned_at: Mapped[datetime] = stamp()
 
     session: Mapped[AssessmentSession] = relationship(back_populates="assignments")
     user: Mapped[User] = relationship()
@@ -268,18 +248,17 @@ class SessionAssignment(Base):
     )
 
 
-class AssessorQualification(Base):
+class AssessorQualification(Entity):
     """An assessor's own level in an occupation, which decides which sessions they may mark."""
 
     __tablename__ = "assessor_qualifications"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    user_id: Mapped[int] = ref("users.id", ondelete="CASCADE")
     occupation_code: Mapped[str] = mapped_column(String(10), nullable=False)
     level_digit: Mapped[int] = mapped_column(Integer, nullable=False)
     certificate_number: Mapped[str | None] = mapped_column(String(22))
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    recorded_by_id: Mapped[int | None] = actor_ref()
+    recorded_at: Mapped[datetime] = stamp()
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
@@ -290,18 +269,17 @@ class AssessorQualification(Base):
     )
 
 
-class DeclaredRelation(Base):
+class DeclaredRelation(Entity):
     """A relation between an assessor and a person that requires recusal (回避), declared by either side's staff."""
 
     __tablename__ = "assessor_declared_relations"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    assessor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), nullable=False, index=True)
+    assessor_id: Mapped[int] = ref("users.id", ondelete="CASCADE", index=True)
+    person_id: Mapped[int] = ref("people.id", ondelete="CASCADE", index=True)
     kind: Mapped[str] = mapped_column(String(20), nullable=False)
     note: Mapped[str | None] = mapped_column(String(300))
-    declared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    declared_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    declared_by_id: Mapped[int | None] = actor_ref()
+    declared_at: Mapped[datetime] = stamp()
 
     assessor: Mapped[User] = relationship(foreign_keys=[assessor_id])
     person: Mapped[Person] = relationship()
@@ -312,15 +290,14 @@ class DeclaredRelation(Base):
     )
 
 
-class Holiday(Base):
+class Holiday(Entity):
     """A public holiday, or a make-up working day (调休) on a weekend, for counting working days."""
 
     __tablename__ = "holidays"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(Date, nullable=False, unique=True)
     name: Mapped[str] = mapped_column(String(50), nullable=False)
     is_makeup_workday: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    created_at: Mapped[datetime] = stamp()
 
     __table_args__ = (Index("ix_holidays_workday", "is_makeup_workday", "day"),)

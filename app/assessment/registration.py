@@ -22,6 +22,7 @@ from app.catalog.eligibility import CompletedApprenticeship, EligibilityResult
 from app.catalog.ladder import level_label
 from app.catalog.models import COMPONENT_LABELS, Occupation
 from app.catalog.standards import check_eligibility
+from app.database import get_or_not_found
 from app.errors import Conflict, InvalidTransition, NotAllowed, NotFound, ValidationFailed
 from app.idnumbers import ID_TYPE_LABELS, IdNumberError, parse_id
 from app.people.access import add_access, person_in_scope
@@ -182,9 +183,7 @@ def override_registration(
     if not actor.has_role(Role.ADMIN):
         raise NotAllowed(N_("Only HR & social security administrators may admit a candidate who does not meet the "
                             "application conditions."))
-    registration = session.get(Registration, registration_id)
-    if registration is None:
-        raise NotFound(REGISTRATION_NOT_FOUND)
+    registration = get_or_not_found(session, Registration, registration_id, REGISTRATION_NOT_FOUND)
     plan = registration.plan
     if registration.status != "ineligible":
         raise InvalidTransition(N_('The registration is "{status}": it needs no exception.',
@@ -212,9 +211,7 @@ def withdraw_registration(
     session: Session, *, actor: User, now: datetime, registration_id: int, reason: str
 ) -> Registration:
     """Withdraw a registration before the exams begin (the row stays, so it cannot be re-used)."""
-    registration = session.get(Registration, registration_id)
-    if registration is None:
-        raise NotFound(REGISTRATION_NOT_FOUND)
+    registration = get_or_not_found(session, Registration, registration_id, REGISTRATION_NOT_FOUND)
     plan = plan_for_staff(session, actor=actor, plan_id=registration.plan_id)
     if plan.status not in ("open", "closed") or registration.status == "withdrawn":
         raise InvalidTransition(N_("A registration cannot be withdrawn once the assessment has started, nor twice."))
@@ -229,9 +226,7 @@ def withdraw_registration(
 
 def get_registration(session: Session, *, actor: User, registration_id: int) -> Registration:
     """One registration of a plan in the actor's scope."""
-    registration = session.get(Registration, registration_id)
-    if registration is None:
-        raise NotFound(REGISTRATION_NOT_FOUND)
+    registration = get_or_not_found(session, Registration, registration_id, REGISTRATION_NOT_FOUND)
     plan_visible(session, actor=actor, plan_id=registration.plan_id)
     return registration
 

@@ -11,7 +11,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    ForeignKey,
     Index,
     Integer,
     Numeric,
@@ -32,16 +31,15 @@ from app.assessment.vocabulary import (
     OBJECTION_STATUSES,
     RESULT_STATUSES,
     SCORE_EVENT_KINDS,
-    one_of,
 )
 from app.catalog.models import COMPONENTS
-from app.database import Base, UTCDateTime
+from app.database import Base, Entity, actor_ref, one_of, ref, stamp
 from app.people.models import Person
 
 _SCORE = "value IS NULL OR (value >= 0 AND value <= 100)"
 
 
-class Score(Base):
+class Score(Entity):
     """One score cell: a candidate's theory score (marker NULL) or one panel member's mark.
 
     ``version`` rises by one on every change; an edit names the version it started from and is refused
@@ -50,16 +48,13 @@ class Score(Base):
 
     __tablename__ = "assessment_scores"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("assessment_sessions.id", ondelete="RESTRICT"), nullable=False)
-    registration_id: Mapped[int] = mapped_column(
-        ForeignKey("assessment_registrations.id", ondelete="RESTRICT"), nullable=False, index=True
-    )
-    marker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    session_id: Mapped[int] = ref("assessment_sessions.id")
+    registration_id: Mapped[int] = ref("assessment_registrations.id", index=True)
+    marker_id: Mapped[int | None] = ref("users.id")
     value: Mapped[Decimal | None] = mapped_column(Numeric(4, 1))
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime | None] = stamp()
+    updated_by_id: Mapped[int | None] = actor_ref()
 
     session: Mapped[AssessmentSession] = relationship()
     registration: Mapped[Registration] = relationship()
@@ -79,16 +74,15 @@ class ScoreEvent(Base):
     __tablename__ = "assessment_score_events"
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    score_id: Mapped[int] = mapped_column(ForeignKey("assessment_scores.id", ondelete="RESTRICT"), nullable=False,
-                                          index=True)
+    score_id: Mapped[int] = ref("assessment_scores.id", index=True)
     kind: Mapped[str] = mapped_column(String(20), nullable=False)
     old_value: Mapped[Decimal | None] = mapped_column(Numeric(4, 1))
     new_value: Mapped[Decimal] = mapped_column(Numeric(4, 1), nullable=False)
     version: Mapped[int] = mapped_column(Integer, nullable=False)  # the score's version after this change
     reason: Mapped[str | None] = mapped_column(String(500))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = actor_ref()
     actor_name: Mapped[str] = mapped_column(String(120), nullable=False)
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    at: Mapped[datetime] = stamp()
 
     __table_args__ = (
         CheckConstraint(one_of("kind", SCORE_EVENT_KINDS), name="kind"),
@@ -112,7 +106,7 @@ def _refuse_delete(mapper, connection, target) -> None:
     raise AppendOnlyScoreEvent("score events are append-only")
 
 
-class AssessmentResult(Base):
+class AssessmentResult(Entity):
     """A candidate's outcome in a plan: passed only if every required component reached its pass mark.
 
     Certificates are issued from results that are final and passed (see results.result_for_certificate).
@@ -120,21 +114,17 @@ class AssessmentResult(Base):
 
     __tablename__ = "assessment_results"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    registration_id: Mapped[int] = mapped_column(
-        ForeignKey("assessment_registrations.id", ondelete="RESTRICT"), nullable=False, unique=True
-    )
-    plan_id: Mapped[int] = mapped_column(ForeignKey("assessment_plans.id", ondelete="RESTRICT"), nullable=False,
-                                         index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), nullable=False, index=True)
+    registration_id: Mapped[int] = ref("assessment_registrations.id", unique=True)
+    plan_id: Mapped[int] = ref("assessment_plans.id", index=True)
+    person_id: Mapped[int] = ref("people.id", index=True)
     passed: Mapped[bool] = mapped_column(Boolean, nullable=False)
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="provisional")
-    computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
-    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    finalised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    computed_at: Mapped[datetime] = stamp()
+    published_at: Mapped[datetime | None] = stamp()
+    finalised_at: Mapped[datetime | None] = stamp()
     ready_for_certificate: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     change_reason: Mapped[str | None] = mapped_column(Text)
-    level_award_id: Mapped[int | None] = mapped_column(ForeignKey("level_awards.id", ondelete="SET NULL"))
+    level_award_id: Mapped[int | None] = ref("level_awards.id", ondelete="SET NULL")
 
     registration: Mapped[Registration] = relationship()
     plan: Mapped[AssessmentPlan] = relationship()
@@ -152,16 +142,13 @@ class AssessmentResult(Base):
     )
 
 
-class ResultComponent(Base):
+class ResultComponent(Entity):
     """One component's score and outcome within a result; ``carried`` when kept from an earlier plan."""
 
     __tablename__ = "assessment_result_components"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    result_id: Mapped[int] = mapped_column(ForeignKey("assessment_results.id", ondelete="CASCADE"), nullable=False)
-    plan_component_id: Mapped[int] = mapped_column(
-        ForeignKey("assessment_plan_components.id", ondelete="RESTRICT"), nullable=False
-    )
+    result_id: Mapped[int] = ref("assessment_results.id", ondelete="CASCADE")
+    plan_component_id: Mapped[int] = ref("assessment_plan_components.id")
     component: Mapped[str] = mapped_column(String(20), nullable=False)
     score: Mapped[Decimal | None] = mapped_column(Numeric(4, 1))
     pass_mark: Mapped[Decimal] = mapped_column(Numeric(4, 1), nullable=False)
@@ -169,7 +156,7 @@ class ResultComponent(Base):
     passed: Mapped[bool] = mapped_column(Boolean, nullable=False)
     absent: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)  # 缺考
     carried: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    carried_from_plan_id: Mapped[int | None] = mapped_column(ForeignKey("assessment_plans.id", ondelete="RESTRICT"))
+    carried_from_plan_id: Mapped[int | None] = ref("assessment_plans.id")
     corrected_reason: Mapped[str | None] = mapped_column(String(500))
 
     result: Mapped[AssessmentResult] = relationship(back_populates="components")
@@ -184,24 +171,22 @@ class ResultComponent(Base):
     )
 
 
-class Objection(Base):
+class Objection(Entity):
     """An objection (异议) to a published result, lodged during the notice and resolved by staff."""
 
     __tablename__ = "assessment_objections"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("assessment_plans.id", ondelete="RESTRICT"), nullable=False,
-                                         index=True)
-    result_id: Mapped[int] = mapped_column(ForeignKey("assessment_results.id", ondelete="RESTRICT"), nullable=False)
+    plan_id: Mapped[int] = ref("assessment_plans.id", index=True)
+    result_id: Mapped[int] = ref("assessment_results.id")
     lodged_by_name: Mapped[str] = mapped_column(String(50), nullable=False)
     lodged_on: Mapped[date] = mapped_column(Date, nullable=False)
     content: Mapped[str] = mapped_column(Text, nullable=False)
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="open")
     resolution: Mapped[str | None] = mapped_column(Text)
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    recorded_by_id: Mapped[int | None] = actor_ref()
+    resolved_by_id: Mapped[int | None] = actor_ref()
+    resolved_at: Mapped[datetime | None] = stamp()
+    created_at: Mapped[datetime] = stamp()
 
     result: Mapped[AssessmentResult] = relationship()
 
@@ -212,15 +197,13 @@ class Objection(Base):
     )
 
 
-class EnterpriseAppointment(Base):
+class EnterpriseAppointment(Entity):
     """An enterprise's 评聘 of an employee to 学徒工, 特级技师 or 首席技师: nomination to appointment with a term."""
 
     __tablename__ = "enterprise_appointments"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    enterprise_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="RESTRICT"), nullable=False,
-                                               index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), nullable=False, index=True)
+    enterprise_id: Mapped[int] = ref("organisations.id", index=True)
+    person_id: Mapped[int] = ref("people.id", index=True)
     grade_key: Mapped[str] = mapped_column(String(30), nullable=False)
     occupation_code: Mapped[str] = mapped_column(String(10), nullable=False)
     occupation_name: Mapped[str] = mapped_column(String(100), nullable=False)
@@ -233,10 +216,10 @@ class EnterpriseAppointment(Base):
     notice_ends_on: Mapped[date | None] = mapped_column(Date)
     term_start: Mapped[date | None] = mapped_column(Date)
     term_end: Mapped[date | None] = mapped_column(Date)
-    level_award_id: Mapped[int | None] = mapped_column(ForeignKey("level_awards.id", ondelete="SET NULL"))
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
-    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    level_award_id: Mapped[int | None] = ref("level_awards.id", ondelete="SET NULL")
+    created_by_id: Mapped[int | None] = actor_ref()
+    created_at: Mapped[datetime] = stamp()
+    decided_at: Mapped[datetime | None] = stamp()
 
     enterprise: Mapped[Organisation] = relationship()
     person: Mapped[Person] = relationship()

@@ -33,6 +33,7 @@ from app.assessment.workdays import notice_end_for
 from app.audit.services import record_event
 from app.catalog.ladder import grade_for_digit
 from app.catalog.models import COMPONENT_LABELS
+from app.database import get_or_not_found
 from app.errors import InvalidTransition, NotFound, ValidationFailed
 from app.people.levels import record_level_award
 from app.translation import N_
@@ -187,9 +188,7 @@ def resolve_objection(
     corrections: Mapping[str, str | Decimal] | None = None,
 ) -> Objection:
     """Dismiss an objection, or uphold it by correcting component scores (the result is recomputed)."""
-    objection = session.get(Objection, objection_id)
-    if objection is None:
-        raise NotFound(N_("The objection does not exist."))
+    objection = get_or_not_found(session, Objection, objection_id, N_("The objection does not exist."))
     plan = plan_for_staff(session, actor=actor, plan_id=objection.plan_id)
     if objection.status != "open" or plan.status != "results_published":
         raise InvalidTransition(N_("The objection has already been dealt with."))
@@ -295,9 +294,9 @@ def final_passing_results(session: Session, *, plan_id: int) -> list[AssessmentR
 
 def result_for_certificate(session: Session, *, result_id: int) -> AssessmentResult:
     """One result to issue a certificate from; refused unless it is final and passed."""
-    result = session.get(AssessmentResult, result_id)
-    if result is None:
-        raise NotFound(N_("The assessment result does not exist."))
+    result = get_or_not_found(
+        session, AssessmentResult, result_id, N_("The assessment result does not exist.")
+    )
     if result.status != "final":
         raise InvalidTransition(N_("The assessment result has not been confirmed after its notice period: no certificate "
                                    "can be issued yet."))

@@ -25,6 +25,7 @@ from app.assessment.scope import check_reason, is_admin
 from app.assessment.staffing import mode_of, require_staffed
 from app.assessment.vocabulary import MARKING_ROLES
 from app.audit.services import record_event
+from app.database import get_or_not_found
 from app.errors import Conflict, DomainError, InvalidTransition, NotAllowed, NotFound, ValidationFailed
 from app.translation import N_, Message
 
@@ -92,9 +93,7 @@ def save_score(
     reason: str | None = None,
 ) -> Score:
     """Enter or correct one score from the version the user saw; a stale version is refused (Conflict)."""
-    score = session.get(Score, score_id)
-    if score is None:
-        raise NotFound(N_("The score does not exist."))
+    score = get_or_not_found(session, Score, score_id, N_("The score does not exist."))
     sitting = session_visible(session, actor=actor, sitting_id=score.session_id)
     if not can_edit(sitting, score, actor):
         raise NotAllowed(N_("You may not enter or change this score."))

@@ -40,6 +40,7 @@ from app.assessment.vocabulary import (
 from app.audit.services import record_event
 from app.catalog.ladder import level_label
 from app.catalog.models import COMPONENT_LABELS, SkillStandard
+from app.database import get_or_not_found
 from app.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from app.translation import N_, Message
 
@@ -171,9 +172,7 @@ def unplaced_registrations(session: Session, *, plan_id: int, plan_component_id:
 
 def get_session(session: Session, *, sitting_id: int) -> AssessmentSession:
     """A session by id (callers check scope)."""
-    sitting = session.get(AssessmentSession, sitting_id)
-    if sitting is None:
-        raise NotFound(N_("The room does not exist."))
+    sitting = get_or_not_found(session, AssessmentSession, sitting_id, N_("The room does not exist."))
     return sitting
 
 
@@ -302,9 +301,9 @@ def assign_assessor(
 
 def unassign_assessor(session: Session, *, actor: User, now: datetime, assignment_id: int) -> None:
     """Remove an assessor from a session that is still being arranged."""
-    assignment = session.get(SessionAssignment, assignment_id)
-    if assignment is None:
-        raise NotFound(N_("This assignment does not exist."))
+    assignment = get_or_not_found(
+        session, SessionAssignment, assignment_id, N_("This assignment does not exist.")
+    )
     sitting = session_for_staff(session, actor=actor, sitting_id=assignment.session_id)
     _require_planning(sitting)
     old = {"user_id": assignment.user_id, "role": assignment.role}

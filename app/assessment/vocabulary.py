@@ -91,9 +91,3 @@ APPOINTMENT_STATUSES: dict[str, Message] = {
 NOMINATIONS: dict[str, Message] = {"self": N_("Self-nomination"), "unit": N_("Nominated by employer")}
 
 
-def one_of(column: str, values, *, nullable: bool = False) -> str:
-    """A CHECK expression limiting a column to the given values."""
-    listed = ", ".join(f"'{value}'" for value in values)
-    check = f"{column} IN ({listed})"
-    return f"{column} IS NULL OR {check}" if nullable else check
-

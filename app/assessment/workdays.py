@@ -16,7 +16,8 @@ from app.accounts.models import User
 from app.accounts.roles import Role
 from app.assessment.models import Holiday
 from app.audit.services import record_event
-from app.errors import NotAllowed, NotFound, ValidationFailed
+from app.database import get_or_not_found
+from app.errors import NotAllowed, ValidationFailed
 from app.translation import N_
 
 
@@ -99,9 +100,7 @@ def add_holiday(
 def remove_holiday(session: Session, *, actor: User, now: datetime, holiday_id: int) -> None:
     """Remove a recorded day (notice periods already computed keep their end dates)."""
     _require_admin(actor)
-    holiday = session.get(Holiday, holiday_id)
-    if holiday is None:
-        raise NotFound(N_("This day is not recorded."))
+    holiday = get_or_not_found(session, Holiday, holiday_id, N_("This day is not recorded."))
     old = {"day": holiday.day.isoformat(), "name": holiday.name, "makeup_workday": holiday.is_makeup_workday}
     session.delete(holiday)
     session.flush()

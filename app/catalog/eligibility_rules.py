@@ -97,8 +97,16 @@ def _check_span(req: Any) -> None:
     _check_int("months", req.months, 0, 11)
 
 
-def _span_text(years: int, months: int) -> Message:
-    return format_span(years * 12 + months)
+class _Span:
+    """The span of years and months that a requirement counts (work done, a certificate or title held)."""
+
+    years: int
+    months: int
+
+    @property
+    def total_months(self) -> int:
+        """Return the required span in months."""
+        return self.years * 12 + self.months
 
 
 @dataclass(frozen=True)
@@ -117,7 +125,7 @@ class MinAge:
 
 
 @dataclass(frozen=True)
-class MinWork:
+class MinWork(_Span):
     """Cumulative work in the occupation (or a related one), overlapping periods counted once."""
 
     kind: ClassVar[str] = "work"
@@ -129,19 +137,14 @@ class MinWork:
         _check_span(self)
         _check_choice("scope", self.scope, SCOPE_NAMES)
 
-    @property
-    def total_months(self) -> int:
-        """Return the required span in months."""
-        return self.years * 12 + self.months
-
     def describe(self) -> Message:
         """Return the requirement as a marked message."""
         return N_("Worked in {scope} for {span} in total", scope=SCOPE_NAMES[self.scope],
-                  span=_span_text(self.years, self.months))
+                  span=format_span(self.total_months))
 
 
 @dataclass(frozen=True)
-class MinCertificate:
+class MinCertificate(_Span):
     """Holds a certificate of this level or higher, issued at least the given span ago (0 = just hold)."""
 
     kind: ClassVar[str] = "certificate"
@@ -156,17 +159,12 @@ class MinCertificate:
         _check_span(self)
         _check_choice("scope", self.scope, SCOPE_NAMES)
 
-    @property
-    def total_months(self) -> int:
-        """Return the required holding span in months."""
-        return self.years * 12 + self.months
-
     def describe(self) -> Message:
         """Return the requirement as a marked message."""
         what = N_("a certificate of {level} in {scope}", scope=SCOPE_NAMES[self.scope], level=level_or_above(self.level))
         if self.total_months == 0:
             return N_("Holds {what}", what=what)
-        return N_("Has held {what} for {span}", what=what, span=_span_text(self.years, self.months))
+        return N_("Has held {what} for {span}", what=what, span=format_span(self.total_months))
 
 
 @dataclass(frozen=True)
@@ -232,7 +230,7 @@ class MinEducation:
 
 
 @dataclass(frozen=True)
-class MinTitle:
+class MinTitle(_Span):
     """Holds a professional title (职称) of at least this level in the speciality, for the given span."""
 
     kind: ClassVar[str] = "title"
@@ -244,18 +242,13 @@ class MinTitle:
         _check_choice("level", self.level, TITLE_LEVELS)
         _check_span(self)
 
-    @property
-    def total_months(self) -> int:
-        """Return the required holding span in months."""
-        return self.years * 12 + self.months
-
     def describe(self) -> Message:
         """Return the requirement as a marked message."""
         what = N_("a professional title of {level} or above in the speciality or a related one",
                   level=TITLE_LEVELS[self.level])
         if self.total_months == 0:
             return N_("Has obtained {what}", what=what)
-        return N_("Has held {what} for {span}", what=what, span=_span_text(self.years, self.months))
+        return N_("Has held {what} for {span}", what=what, span=format_span(self.total_months))
 
 
 Requirement = MinAge | MinWork | MinCertificate | Apprenticed | SchoolGraduate | MinEducation | MinTitle

@@ -10,7 +10,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    ForeignKey,
     Integer,
     Numeric,
     String,
@@ -19,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.database import Base, UTCDateTime
+from app.database import Entity, one_of, ref, stamp
 from app.translation import N_
 
 COMPONENTS = ("theory", "practical", "review", "ethics", "performance")
@@ -33,12 +32,11 @@ COMPONENT_LABELS = {
 VARIANT_KINDS = ("trade", "direction")  # 工种 / 职业方向
 
 
-class Occupation(Base):
+class Occupation(Entity):
     """An occupation of the 职业分类大典, identified by (edition, code)."""
 
     __tablename__ = "occupations"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     edition: Mapped[str] = mapped_column(String(10), nullable=False)  # e.g. "2022"
     code: Mapped[str] = mapped_column(String(10), nullable=False)  # D-DD-DD-DD
     name: Mapped[str] = mapped_column(String(100), nullable=False)
@@ -46,7 +44,7 @@ class Occupation(Base):
     digital: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)  # S flag
     green: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)  # L flag
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    created_at: Mapped[datetime] = stamp()
 
     variants: Mapped[list[OccupationVariant]] = relationship(
         back_populates="occupation", cascade="all, delete-orphan", order_by="OccupationVariant.id"
@@ -71,13 +69,12 @@ class Occupation(Base):
         return ("S" if self.digital else "") + ("L" if self.green else "")
 
 
-class OccupationVariant(Base):
+class OccupationVariant(Entity):
     """A 工种 (sub-trade) or 职业方向 (direction) under an occupation; these have no code of their own."""
 
     __tablename__ = "occupation_variants"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    occupation_id: Mapped[int] = mapped_column(ForeignKey("occupations.id", ondelete="CASCADE"), nullable=False)
+    occupation_id: Mapped[int] = ref("occupations.id", ondelete="CASCADE")
     kind: Mapped[str] = mapped_column(String(10), nullable=False)
     name: Mapped[str] = mapped_column(String(100), nullable=False)
 
@@ -89,13 +86,12 @@ class OccupationVariant(Base):
     )
 
 
-class SkillStandard(Base):
+class SkillStandard(Entity):
     """A 国家职业技能标准 edition: which levels exist, their components, hours, staffing and eligibility."""
 
     __tablename__ = "skill_standards"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    occupation_id: Mapped[int] = mapped_column(ForeignKey("occupations.id", ondelete="CASCADE"), nullable=False)
+    occupation_id: Mapped[int] = ref("occupations.id", ondelete="CASCADE")
     edition: Mapped[str] = mapped_column(String(20), nullable=False)  # e.g. "2018年版"
     is_current: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     # Eligibility routes per level digit, in app.catalog.eligibility_rules JSON form.
@@ -107,7 +103,7 @@ class SkillStandard(Base):
     practical_candidates_per_examiner: Mapped[int] = mapped_column(Integer, nullable=False, default=5)
     practical_min_examiners: Mapped[int] = mapped_column(Integer, nullable=False, default=3)
     review_min_panel: Mapped[int] = mapped_column(Integer, nullable=False, default=3)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    created_at: Mapped[datetime] = stamp()
 
     occupation: Mapped[Occupation] = relationship(back_populates="standards")
     levels: Mapped[list[StandardLevel]] = relationship(
@@ -133,13 +129,12 @@ class SkillStandard(Base):
         return [lv.level_digit for lv in self.levels]
 
 
-class StandardLevel(Base):
+class StandardLevel(Entity):
     """One national level (digit 5..1) of a standard, with its reference training hours."""
 
     __tablename__ = "standard_levels"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    standard_id: Mapped[int] = mapped_column(ForeignKey("skill_standards.id", ondelete="CASCADE"), nullable=False)
+    standard_id: Mapped[int] = ref("skill_standards.id", ondelete="CASCADE")
     level_digit: Mapped[int] = mapped_column(Integer, nullable=False)
     reference_hours: Mapped[int] = mapped_column(Integer, nullable=False)
 
@@ -155,13 +150,12 @@ class StandardLevel(Base):
     )
 
 
-class StandardComponent(Base):
+class StandardComponent(Entity):
     """An assessment component of a level with its own pass mark (no averaging across components)."""
 
     __tablename__ = "standard_components"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    level_id: Mapped[int] = mapped_column(ForeignKey("standard_levels.id", ondelete="CASCADE"), nullable=False)
+    level_id: Mapped[int] = ref("standard_levels.id", ondelete="CASCADE")
     component: Mapped[str] = mapped_column(String(20), nullable=False)
     pass_mark: Mapped[Decimal] = mapped_column(Numeric(4, 1), nullable=False, default=Decimal("60.0"))
     required: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
@@ -169,24 +163,23 @@ class StandardComponent(Base):
     level: Mapped[StandardLevel] = relationship(back_populates="components")
 
     __table_args__ = (
-        CheckConstraint(f"component IN ({', '.join(repr(c) for c in COMPONENTS)})", name="component"),
+        CheckConstraint(one_of("component", COMPONENTS), name="component"),
         CheckConstraint("pass_mark >= 0 AND pass_mark <= 100", name="pass_mark"),
         UniqueConstraint("level_id", "component", name="uq_standard_components_component"),
     )
 
 
-class ShortageCatalogue(Base):
+class ShortageCatalogue(Entity):
     """One quarter's 急需紧缺技能人才职业（工种）目录."""
 
     __tablename__ = "shortage_catalogues"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     quarter: Mapped[str] = mapped_column(String(6), nullable=False, unique=True)  # 2026Q4
     valid_from: Mapped[date] = mapped_column(Date, nullable=False)
     valid_until: Mapped[date] = mapped_column(Date, nullable=False)
     title: Mapped[str | None] = mapped_column(String(200))
     note: Mapped[str | None] = mapped_column(Text)
-    imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    imported_at: Mapped[datetime] = stamp()
 
     entries: Mapped[list[ShortageEntry]] = relationship(
         back_populates="catalogue", cascade="all, delete-orphan", order_by="ShortageEntry.rank"
@@ -195,15 +188,12 @@ class ShortageCatalogue(Base):
     __table_args__ = (CheckConstraint("valid_until >= valid_from", name="period"),)
 
 
-class ShortageEntry(Base):
+class ShortageEntry(Entity):
     """An occupation (or 工种) on a shortage catalogue with its gap and rank."""
 
     __tablename__ = "shortage_entries"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    catalogue_id: Mapped[int] = mapped_column(
-        ForeignKey("shortage_catalogues.id", ondelete="CASCADE"), nullable=False
-    )
+    catalogue_id: Mapped[int] = ref("shortage_catalogues.id", ondelete="CASCADE")
     occupation_code: Mapped[str] = mapped_column(String(10), nullable=False)
     occupation_name: Mapped[str] = mapped_column(String(100), nullable=False)
     trade_name: Mapped[str | None] = mapped_column(String(100))

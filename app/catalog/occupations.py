@@ -12,7 +12,8 @@ from app.accounts.models import User
 from app.accounts.roles import Role
 from app.audit.services import record_event
 from app.catalog.models import VARIANT_KINDS, Occupation, OccupationVariant, SkillStandard, StandardLevel
-from app.errors import NotAllowed, NotFound, ValidationFailed
+from app.database import get_or_not_found
+from app.errors import NotAllowed, ValidationFailed
 from app.translation import N_
 
 OCCUPATION_CODE_RE = re.compile(r"^[1-8]-\d{2}-\d{2}-\d{2}$")
@@ -119,9 +120,7 @@ def add_variant(
 
 def get_occupation(session: Session, *, occupation_id: int) -> Occupation:
     """One occupation (the catalogue is public reference data for every role)."""
-    occupation = session.get(Occupation, occupation_id)
-    if occupation is None:
-        raise NotFound(N_("The occupation does not exist."))
+    occupation = get_or_not_found(session, Occupation, occupation_id, N_("The occupation does not exist."))
     return occupation
 
 

@@ -24,7 +24,8 @@ from app.catalog.models import (
     StandardLevel,
 )
 from app.catalog.occupations import get_occupation, require_catalogue_admin, validate_occupation_code
-from app.errors import NotFound, ValidationFailed
+from app.database import get_or_not_found
+from app.errors import ValidationFailed
 from app.translation import N_, join_labels
 
 
@@ -178,9 +179,7 @@ def _checked_staffing(staffing: Mapping[str, int]) -> dict[str, int]:
 
 def get_standard(session: Session, *, standard_id: int) -> SkillStandard:
     """One standard."""
-    standard = session.get(SkillStandard, standard_id)
-    if standard is None:
-        raise NotFound(N_("The skill standard does not exist."))
+    standard = get_or_not_found(session, SkillStandard, standard_id, N_("The skill standard does not exist."))
     return standard
 
 
@@ -208,9 +207,9 @@ def update_component(
 ) -> StandardComponent:
     """Change a component's pass mark or whether it is required."""
     require_catalogue_admin(actor)
-    component = session.get(StandardComponent, component_id)
-    if component is None:
-        raise NotFound(N_("The assessment component does not exist."))
+    component = get_or_not_found(
+        session, StandardComponent, component_id, N_("The assessment component does not exist.")
+    )
     try:
         mark = Decimal(str(pass_mark)).quantize(Decimal("0.1"))
     except InvalidOperation as exc:

@@ -26,6 +26,7 @@ from app.certification.issuing import (
     reserve_number,
 )
 from app.certification.models import CertificateJob, NumberReservation
+from app.database import get_or_not_found
 from app.errors import InvalidTransition, NotFound
 from app.translation import N_
 
@@ -67,9 +68,7 @@ def job_drafts(session: Session, job: CertificateJob) -> list[CertificateDraft]:
 
 def start_job(session: Session, *, job_id: int, now: datetime) -> tuple[CertificateJob, int]:
     """Mark the job running and reserve numbers for every draft not yet issued; returns (job, total)."""
-    job = session.get(CertificateJob, job_id)
-    if job is None:
-        raise NotFound(N_("There is no such certificate batch."))
+    job = get_or_not_found(session, CertificateJob, job_id, N_("There is no such certificate batch."))
     if job.status == "done":
         return job, job.total
     drafts = job_drafts(session, job)

@@ -8,7 +8,6 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     Date,
-    ForeignKey,
     Index,
     Integer,
     String,
@@ -17,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.database import Base, UTCDateTime
+from app.database import Base, Entity, one_of, ref, stamp
 from app.translation import N_
 
 KINDS = ("skill_level", "training", "apprenticeship")
@@ -27,16 +26,15 @@ STATUSES = ("valid", "revoked", "superseded")
 STATUS_LABELS = {"valid": N_("Valid"), "revoked": N_("Revoked by the issuer"), "superseded": N_("Superseded by a corrected certificate")}
 
 
-class Certificate(Base):
+class Certificate(Entity):
     """A certificate as issued: frozen copies of what was printed, never deleted, revocation irreversible."""
 
     __tablename__ = "certificates"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20), nullable=False)
     number: Mapped[str] = mapped_column(String(32), nullable=False, unique=True)
     status: Mapped[str] = mapped_column(String(12), nullable=False, default="valid")
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), nullable=False, index=True)
+    person_id: Mapped[int] = ref("people.id", index=True)
     holder_name: Mapped[str] = mapped_column(String(50), nullable=False)
     id_type: Mapped[str] = mapped_column(String(30), nullable=False)
     id_number_enc: Mapped[str] = mapped_column(String(120), nullable=False)
@@ -45,7 +43,7 @@ class Certificate(Base):
     occupation_name: Mapped[str] = mapped_column(String(100), nullable=False)
     variant_name: Mapped[str | None] = mapped_column(String(100))  # 工种/职业方向
     level_digit: Mapped[int | None] = mapped_column(Integer)
-    issuer_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="RESTRICT"), nullable=False)
+    issuer_org_id: Mapped[int] = ref("organisations.id")
     issuer_name: Mapped[str] = mapped_column(String(200), nullable=False)
     issue_date: Mapped[date] = mapped_column(Date, nullable=False)
     # The plain strings printed (kind-specific extras such as hours or the enterprise), for reprints.
@@ -59,23 +57,23 @@ class Certificate(Base):
     print_serial: Mapped[str] = mapped_column(String(20), nullable=False)
     source_type: Mapped[str] = mapped_column(String(30), nullable=False)
     source_id: Mapped[str] = mapped_column(String(40), nullable=False)
-    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id", ondelete="RESTRICT"))
-    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id", ondelete="RESTRICT"))
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    replaces_id: Mapped[int | None] = ref("certificates.id")
+    superseded_by_id: Mapped[int | None] = ref("certificates.id")
+    revoked_at: Mapped[datetime | None] = stamp()
     revoked_reason: Mapped[str | None] = mapped_column(Text)
-    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
-    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    revoked_by_id: Mapped[int | None] = ref("users.id")
+    issued_by_id: Mapped[int | None] = ref("users.id")
+    created_at: Mapped[datetime] = stamp()
 
     prints: Mapped[list[CertificatePrint]] = relationship(
         back_populates="certificate", order_by="CertificatePrint.id", cascade="save-update"
     )
-    replaces: Mapped[Certificate | None] = relationship(foreign_keys=[replaces_id], remote_side=[id])
-    superseded_by: Mapped[Certificate | None] = relationship(foreign_keys=[superseded_by_id], remote_side=[id])
+    replaces: Mapped[Certificate | None] = relationship(foreign_keys=[replaces_id], remote_side="Certificate.id")
+    superseded_by: Mapped[Certificate | None] = relationship(foreign_keys=[superseded_by_id], remote_side="Certificate.id")
 
     __table_args__ = (
-        CheckConstraint(f"kind IN ({', '.join(repr(k) for k in KINDS)})", name="kind"),
-        CheckConstraint(f"status IN ({', '.join(repr(s) for s in STATUSES)})", name="status"),
+        CheckConstraint(one_of("kind", KINDS), name="kind"),
+        CheckConstraint(one_of("status", STATUSES), name="status"),
         CheckConstraint("level_digit IS NULL OR level_digit BETWEEN 1 AND 5", name="level_digit"),
         CheckConstraint("kind != 'skill_level' OR (level_digit IS NOT NULL AND length(number) = 22)",
                         name="skill_level_number"),
@@ -88,50 +86,47 @@ class Certificate(Base):
     )
 
 
-class CertificatePrint(Base):
+class CertificatePrint(Entity):
     """One printing of a certificate: the original, or a reprint after loss (same number, new print serial)."""
 
     __tablename__ = "certificate_prints"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id", ondelete="RESTRICT"), nullable=False)
+    certificate_id: Mapped[int] = ref("certificates.id")
     print_serial: Mapped[str] = mapped_column(String(20), nullable=False, unique=True)
     reason: Mapped[str] = mapped_column(String(20), nullable=False)
     note: Mapped[str | None] = mapped_column(Text)
     pdf_path: Mapped[str] = mapped_column(String(300), nullable=False)
     pdf_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
-    printed_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    printed_at: Mapped[datetime] = stamp()
+    actor_id: Mapped[int | None] = ref("users.id")
 
     certificate: Mapped[Certificate] = relationship(back_populates="prints")
 
     __table_args__ = (CheckConstraint("reason IN ('issue', 'reprint', 'correction')", name="reason"),)
 
 
-class NumberReservation(Base):
+class NumberReservation(Entity):
     """A number taken for a certificate not yet stored: a killed batch resumes with the same number."""
 
     __tablename__ = "certificate_number_reservations"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    job_id: Mapped[int | None] = mapped_column(ForeignKey("certificate_jobs.id", ondelete="RESTRICT"))
+    job_id: Mapped[int | None] = ref("certificate_jobs.id")
     kind: Mapped[str] = mapped_column(String(20), nullable=False)
     source_type: Mapped[str] = mapped_column(String(30), nullable=False)
     source_id: Mapped[str] = mapped_column(String(40), nullable=False)
     number: Mapped[str] = mapped_column(String(32), nullable=False, unique=True)
     print_serial: Mapped[str] = mapped_column(String(20), nullable=False, unique=True)
     issue_date: Mapped[date] = mapped_column(Date, nullable=False)
-    reserved_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    reserved_at: Mapped[datetime] = stamp()
 
     __table_args__ = (UniqueConstraint("kind", "source_type", "source_id", name="uq_certificate_number_reservations_source"),)
 
 
-class CertificateJob(Base):
+class CertificateJob(Entity):
     """A batch issuance running on the task queue, with progress."""
 
     __tablename__ = "certificate_jobs"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20), nullable=False)
     scope_type: Mapped[str] = mapped_column(String(30), nullable=False)  # e.g. assessment_plan
     scope_id: Mapped[str] = mapped_column(String(40), nullable=False)
@@ -139,11 +134,11 @@ class CertificateJob(Base):
     total: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     done: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     error: Mapped[str | None] = mapped_column(Text)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="RESTRICT"), nullable=False)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
-    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    organisation_id: Mapped[int] = ref("organisations.id")
+    created_by_id: Mapped[int | None] = ref("users.id")
+    created_at: Mapped[datetime] = stamp()
+    started_at: Mapped[datetime | None] = stamp()
+    finished_at: Mapped[datetime | None] = stamp()
 
     __table_args__ = (
         CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),

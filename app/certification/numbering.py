@@ -21,14 +21,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, UniqueConstraint, select, update
+from sqlalchemy import CheckConstraint, Integer, UniqueConstraint, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, Session, mapped_column
 
 from app.accounts.models import EvaluationFiling
 from app.catalog.ladder import level_label
 from app.certification.models import SequenceCounter
-from app.database import Base
+from app.database import Entity, ref
 from app.errors import DomainError, ValidationFailed
 from app.idnumbers import format_certificate_number
 from app.translation import N_
@@ -38,15 +38,12 @@ MAX_SERIAL = 999_999
 FIRST_YEAR, LAST_YEAR = 2000, 2099
 
 
-class CertificateSerialCounter(Base):
+class CertificateSerialCounter(Entity):
     """The last serial issued for one filed site, issue year and level digit."""
 
     __tablename__ = "certificate_serial_counters"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    filing_id: Mapped[int] = mapped_column(
-        ForeignKey("evaluation_filings.id", ondelete="RESTRICT"), nullable=False
-    )
+    filing_id: Mapped[int] = ref("evaluation_filings.id")
     year: Mapped[int] = mapped_column(Integer, nullable=False)
     level_digit: Mapped[int] = mapped_column(Integer, nullable=False)
     last_serial: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

@@ -60,11 +60,20 @@ FIELD_CAPS: dict[str, int] = {
 # --- value objects -------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, kw_only=True)
 class _PlainView:
-    """Checks that a view holds only strings (and photo bytes), never ORM objects."""
+    """What every certificate prints; checks that a view holds only strings (and photo bytes), never ORM objects."""
 
     design: ClassVar[str]
-    verification_url: str  # declared by every view
+
+    holder_name: str
+    id_type: str
+    id_number: str
+    certificate_number: str
+    issue_date: str  # e.g. "2026年11月24日", see chinese_date()
+    verification_url: str
+    print_serial: str
+    photo: bytes | None = None
 
     def __post_init__(self) -> None:
         for field in fields(self):  # type: ignore[arg-type]
@@ -83,36 +92,25 @@ class _PlainView:
             raise ValueError("verification_url must be an http(s) URL of at most 400 characters")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SkillCertificateView(_PlainView):
     """职业技能等级证书: every field exactly as printed."""
 
     design: ClassVar[str] = "skill_level"
 
-    holder_name: str
-    id_type: str
-    id_number: str
     occupation_name: str
     occupation_direction: str  # 工种/职业方向; empty prints "--"
     level_label: str  # e.g. "四级/中级工"
-    certificate_number: str
-    issue_date: str  # e.g. "2026年11月24日", see chinese_date()
     org_name: str  # evaluation organisation, exactly as filed
     seal_svg: str
-    verification_url: str
-    print_serial: str
-    photo: bytes | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TrainingCertificateView(_PlainView):
     """培训合格证书 for a completed training class."""
 
     design: ClassVar[str] = "training"
 
-    holder_name: str
-    id_type: str
-    id_number: str
     project_name: str
     class_name: str
     occupation_name: str  # may be empty: "--"
@@ -120,36 +118,23 @@ class TrainingCertificateView(_PlainView):
     start_date: str
     end_date: str
     institution_name: str
-    certificate_number: str
-    issue_date: str
     seal_svg: str
-    verification_url: str
-    print_serial: str
-    photo: bytes | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ApprenticeshipCertificateView(_PlainView):
     """学徒培训合格证书 for a completed 企业新型学徒制 apprenticeship (enterprise + institution)."""
 
     design: ClassVar[str] = "apprenticeship"
 
-    holder_name: str
-    id_type: str
-    id_number: str
     enterprise_name: str
     institution_name: str
     occupation_name: str
     target_level_label: str  # e.g. "三级/高级工"
     start_date: str
     end_date: str
-    certificate_number: str
-    issue_date: str
     enterprise_seal_svg: str
     institution_seal_svg: str
-    verification_url: str
-    print_serial: str
-    photo: bytes | None = None
 
 
 CertificateView = SkillCertificateView | TrainingCertificateView | ApprenticeshipCertificateView

@@ -19,6 +19,7 @@ from app.certification.batches import SOURCES, register_source
 from app.certification.issuing import CertificateDraft, IssuingContext, issue_certificate
 from app.certification.models import Certificate
 from app.certification.rendering import chinese_date
+from app.database import get_or_not_found
 from app.errors import InvalidTransition, NotAllowed, NotFound
 from app.training.apprenticeship_models import Apprenticeship
 from app.training.models import Enrolment, TrainingClass
@@ -91,9 +92,7 @@ def issue_for_result(session: Session, *, actor: User, now: datetime, result_id:
 def issue_for_enrolment(session: Session, *, actor: User, now: datetime, enrolment_id: int,
                         ctx: IssuingContext) -> Certificate:
     """Issue the training certificate of a completed enrolment."""
-    enrolment = session.get(Enrolment, enrolment_id)
-    if enrolment is None:
-        raise NotFound(N_("This enrolment does not exist."))
+    enrolment = get_or_not_found(session, Enrolment, enrolment_id, N_("This enrolment does not exist."))
     _require_issuer_org(actor, enrolment.training_class.project.institution_id)
     if enrolment.status != "completed":
         raise InvalidTransition(N_("The trainee has not completed the class yet, so no training certificate can be issued."))
@@ -103,9 +102,9 @@ def issue_for_enrolment(session: Session, *, actor: User, now: datetime, enrolme
 def issue_for_apprenticeship(session: Session, *, actor: User, now: datetime, apprenticeship_id: int,
                              ctx: IssuingContext) -> Certificate:
     """Issue the completion certificate of a completed apprenticeship."""
-    apprenticeship = session.get(Apprenticeship, apprenticeship_id)
-    if apprenticeship is None:
-        raise NotFound(N_("This apprenticeship does not exist."))
+    apprenticeship = get_or_not_found(
+        session, Apprenticeship, apprenticeship_id, N_("This apprenticeship does not exist.")
+    )
     _require_issuer_org(actor, apprenticeship.institution_id)
     if apprenticeship.status != "completed":
         raise InvalidTransition(N_("The apprenticeship is not completed yet, so no certificate can be issued."))
@@ -115,14 +114,14 @@ def issue_for_apprenticeship(session: Session, *, actor: User, now: datetime, ap
 def scope_organisation_id(session: Session, scope_type: str, scope_id: str) -> int:
     """The issuing organisation of a batch scope."""
     if scope_type == "assessment_plan":
-        plan = session.get(AssessmentPlan, int(scope_id))
-        if plan is None:
-            raise NotFound(N_("This assessment plan does not exist."))
+        plan = get_or_not_found(
+            session, AssessmentPlan, int(scope_id), N_("This assessment plan does not exist.")
+        )
         return plan.organisation_id
     if scope_type == "training_class":
-        klass = session.get(TrainingClass, int(scope_id))
-        if klass is None:
-            raise NotFound(N_("This training class does not exist."))
+        klass = get_or_not_found(
+            session, TrainingClass, int(scope_id), N_("This training class does not exist.")
+        )
         return klass.project.institution_id
     if scope_type in SOURCES:
         drafts = SOURCES[scope_type][1](session, scope_id)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import Organisation
 from app.catalog.models import Occupation
-from app.database import Base, UTCDateTime
+from app.database import Entity, actor_ref, one_of, ref, stamp
 from app.translation import N_, Message
 
 DEMAND_STATUSES: dict[str, Message] = {
@@ -20,14 +20,13 @@ DEMAND_STATUSES: dict[str, Message] = {
 }
 
 
-class JobDemand(Base):
+class JobDemand(Entity):
     """A vacancy posting: enterprise, occupation, level, headcount, place, pay and how long it stands."""
 
     __tablename__ = "job_demands"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    enterprise_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="RESTRICT"), nullable=False)
-    occupation_id: Mapped[int] = mapped_column(ForeignKey("occupations.id", ondelete="RESTRICT"), nullable=False)
+    enterprise_id: Mapped[int] = ref("organisations.id")
+    occupation_id: Mapped[int] = ref("occupations.id")
     variant_name: Mapped[str | None] = mapped_column(String(100))  # 工种 / 职业方向
     title: Mapped[str] = mapped_column(String(100), nullable=False)
     min_level_digit: Mapped[int | None] = mapped_column(Integer)
@@ -41,16 +40,16 @@ class JobDemand(Base):
     # Whether the occupation was on the shortage catalogue in force when the demand was recorded.
     is_shortage: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     shortage_quarter: Mapped[str | None] = mapped_column(String(6))
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
-    status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    created_by_id: Mapped[int | None] = actor_ref()
+    created_at: Mapped[datetime] = stamp()
+    updated_at: Mapped[datetime] = stamp()
+    status_changed_at: Mapped[datetime] = stamp()
 
     enterprise: Mapped[Organisation] = relationship(lazy="joined")
     occupation: Mapped[Occupation] = relationship(lazy="joined")
 
     __table_args__ = (
-        CheckConstraint(f"status IN ({', '.join(repr(s) for s in DEMAND_STATUSES)})", name="status"),
+        CheckConstraint(one_of("status", DEMAND_STATUSES), name="status"),
         CheckConstraint("min_level_digit IS NULL OR min_level_digit BETWEEN 1 AND 5", name="min_level_digit"),
         CheckConstraint("headcount > 0", name="headcount"),
         CheckConstraint("length(city_code) = 4", name="city_code_length"),

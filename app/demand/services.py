@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Organisation, User
-from app.accounts.roles import OrgKind, Role
+from app.accounts.organisations import chosen_enterprise, own_enterprise
+from app.accounts.roles import OrgKind, Role, scope_by_role
 from app.audit.services import record_event
 from app.catalog.ladder import level_label
 from app.catalog.models import Occupation
@@ -55,14 +56,8 @@ def _require_recorder(actor: User) -> None:
 
 def scope_clause(actor: User, today: date) -> ColumnElement[bool]:
     """Demands the actor may see: own enterprise's, open ones for institutions, all for administrators."""
-    if actor.has_role(Role.ADMIN):
-        return true()
-    clauses = []
-    if actor.has_role(Role.ENTERPRISE_HR):
-        clauses.append(JobDemand.enterprise_id == actor.organisation_id)
-    if actor.has_role(Role.INSTITUTION_STAFF):
-        clauses.append(open_clause(today))
-    return or_(*clauses) if clauses else JobDemand.id.is_(None)
+    return scope_by_role(actor, {Role.ENTERPRISE_HR: JobDemand.enterprise_id == actor.organisation_id,
+                                 Role.INSTITUTION_STAFF: open_clause(today)})
 
 
 def open_clause(today: date) -> ColumnElement[bool]:
@@ -72,15 +67,12 @@ def open_clause(today: date) -> ColumnElement[bool]:
 
 def _enterprise_for(session: Session, actor: User, enterprise_id: int | None) -> Organisation:
     if not actor.has_role(Role.ADMIN):
-        if enterprise_id not in (None, actor.organisation_id):
-            raise NotAllowed(N_("You may record job demands only for your own enterprise."))
-        return actor.organisation
+        return own_enterprise(actor, enterprise_id,
+                              not_own=N_("You may record job demands only for your own enterprise."))
     if enterprise_id is None:
         raise ValidationFailed(N_("Choose the enterprise you record the demand for."), field="enterprise_id")
-    org = session.get(Organisation, enterprise_id)
-    if org is None or org.kind != OrgKind.ENTERPRISE:
-        raise ValidationFailed(N_("A job demand can only belong to a registered enterprise."), field="enterprise_id")
-    return org
+    return chosen_enterprise(session, enterprise_id,
+                             missing=N_("A job demand can only belong to a registered enterprise."))
 
 
 def _checked(session: Session, details: DemandDetails, today: date) -> dict:

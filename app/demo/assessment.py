@@ -122,6 +122,20 @@ def _appointments(session: Session, hr: User, now: datetime) -> int:
     return 2
 
 
+def _sat_plan(session, staff, users, people, code, name, *, now, days_ago, scores) -> AssessmentPlan:
+    """A plan made `days_ago` days before now for people who worked in the occupation, sat 16 days later."""
+    start, today = now - timedelta(days=days_ago), now.date()
+    theory, practical = today - timedelta(days=days_ago - 15), today - timedelta(days=days_ago - 16)
+    _worked(session, people, code, name, start)
+    plan = _plan(session, staff, code, now=start, deadline=today - timedelta(days=days_ago - 10), theory=theory,
+                 practical=practical)
+    for person in people:
+        register_candidate(session, actor=staff, now=start, plan=plan, person=person, source="individual")
+    _sit(session, staff, users, plan, now=now - timedelta(days=days_ago - 16), theory=theory, practical=practical,
+         scores=scores)
+    return plan
+
+
 def load_assessment(session: Session, *, now: datetime) -> dict[str, int]:
     """Qualifications, holidays, a finalised 电工 plan, a 焊工 plan under notice and an open 数控车工 plan."""
     users = {u.username: u for u in session.scalars(select(User))}
@@ -134,29 +148,14 @@ def load_assessment(session: Session, *, now: datetime) -> dict[str, int]:
     today = now.date()
 
     # A finalised plan: results final and passing ones ready for certificates.
-    electricians = _people(session, 4, skip=0)
-    start = now - timedelta(days=100)
-    _worked(session, electricians, ELECTRICIAN, "电工", start)
-    final = _plan(session, staff, ELECTRICIAN, now=start, deadline=today - timedelta(days=90),
-                  theory=today - timedelta(days=85), practical=today - timedelta(days=84))
-    for person in electricians:
-        register_candidate(session, actor=staff, now=start, plan=final, person=person, source="individual")
-    _sit(session, staff, users, final, now=now - timedelta(days=84), theory=today - timedelta(days=85),
-         practical=today - timedelta(days=84), scores=[("86", "88"), ("74.5", "81"), ("65", "70"), ("52", "77")])
+    final = _sat_plan(session, staff, users, _people(session, 4, skip=0), ELECTRICIAN, "电工", now=now, days_ago=100,
+                      scores=[("86", "88"), ("74.5", "81"), ("65", "70"), ("52", "77")])
     publish_results(session, actor=staff, now=now - timedelta(days=80), plan_id=final.id)
     finalise_plan(session, actor=staff, now=now - timedelta(days=60), plan_id=final.id)
 
     # A plan whose results are under notice, with one objection open.
-    welders = _people(session, 6, skip=4)
-    start = now - timedelta(days=40)
-    _worked(session, welders, WELDER, "焊工", start)
-    noticed = _plan(session, staff, WELDER, now=start, deadline=today - timedelta(days=30),
-                    theory=today - timedelta(days=25), practical=today - timedelta(days=24))
-    for person in welders:
-        register_candidate(session, actor=staff, now=start, plan=noticed, person=person, source="individual")
-    _sit(session, staff, users, noticed, now=now - timedelta(days=24), theory=today - timedelta(days=25),
-         practical=today - timedelta(days=24),
-         scores=[("91", "85"), ("78", "83.5"), ("58", "90"), ("88", None), ("70.5", "66"), ("63", "72")])
+    noticed = _sat_plan(session, staff, users, _people(session, 6, skip=4), WELDER, "焊工", now=now, days_ago=40,
+                        scores=[("91", "85"), ("78", "83.5"), ("58", "90"), ("88", None), ("70.5", "66"), ("63", "72")])
     publish_results(session, actor=staff, now=now - timedelta(days=1), plan_id=noticed.id)
     failed = next(r for r in session.scalars(select(AssessmentResult).where(AssessmentResult.plan_id == noticed.id))
                   if not r.passed)

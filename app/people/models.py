@@ -13,7 +13,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    ForeignKey,
     Index,
     Integer,
     String,
@@ -22,17 +21,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.catalog.ladder import GRADE_KEYS
-from app.database import Base, UTCDateTime
+from app.database import Entity, one_of, ref, stamp
 from app.idnumbers import ID_TYPES
 from app.people.vocabulary import ACCESS_REASONS, EDUCATION_LABELS, SCHOOL_TYPE_LABELS, TITLE_LEVEL_LABELS
 from app.translation import N_, Message
-
-
-def _one_of(column: str, values, *, nullable: bool = False) -> str:
-    listed = ", ".join(f"'{value}'" for value in values)
-    check = f"{column} IN ({listed})"
-    return f"{column} IS NULL OR {check}" if nullable else check
-
 
 LEVEL_ROUTES: dict[str, Message] = {
     "exam": N_("Assessment and evaluation"),
@@ -46,12 +38,11 @@ CERTIFICATE_SOURCES = ("declared", "issued_here")
 _OCCUPATION_CODE_CHECK = "occupation_code IS NULL OR length(occupation_code) = 10"
 
 
-class Person(Base):
+class Person(Entity):
     """A person in the chain: registered once, found by blind index, seen by organisations with access."""
 
     __tablename__ = "people"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(50), nullable=False)
     id_type: Mapped[str] = mapped_column(String(30), nullable=False)
     id_number_enc: Mapped[str] = mapped_column(String(120), nullable=False)
@@ -67,14 +58,12 @@ class Person(Base):
     speciality: Mapped[str | None] = mapped_column(String(100))
     graduated_on: Mapped[date | None] = mapped_column(Date)
     target_groups: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
-    employer_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
+    employer_org_id: Mapped[int | None] = ref("organisations.id", ondelete="SET NULL")
     photo_path: Mapped[str | None] = mapped_column(String(200))
     photo_sha256: Mapped[str | None] = mapped_column(String(64))
-    registered_by_org_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="RESTRICT"), nullable=False
-    )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    registered_by_org_id: Mapped[int] = ref("organisations.id")
+    created_at: Mapped[datetime] = stamp()
+    updated_at: Mapped[datetime] = stamp()
 
     work_records: Mapped[list[WorkRecord]] = relationship(
         back_populates="person", cascade="all, delete-orphan", order_by="WorkRecord.start_date"
@@ -91,52 +80,46 @@ class Person(Base):
 
     __table_args__ = (
         UniqueConstraint("id_type", "id_hash", name="uq_people_id_type_hash"),
-        CheckConstraint(_one_of("id_type", ID_TYPES), name="id_type"),
+        CheckConstraint(one_of("id_type", ID_TYPES), name="id_type"),
         CheckConstraint("length(id_hash) = 64", name="id_hash_length"),
         CheckConstraint("phone_hash IS NULL OR length(phone_hash) = 64", name="phone_hash_length"),
-        CheckConstraint(_one_of("gender", ("M", "F"), nullable=True), name="gender"),
-        CheckConstraint(_one_of("education", EDUCATION_LABELS, nullable=True), name="education"),
-        CheckConstraint(_one_of("school_type", SCHOOL_TYPE_LABELS, nullable=True), name="school_type"),
+        CheckConstraint(one_of("gender", ("M", "F"), nullable=True), name="gender"),
+        CheckConstraint(one_of("education", EDUCATION_LABELS, nullable=True), name="education"),
+        CheckConstraint(one_of("school_type", SCHOOL_TYPE_LABELS, nullable=True), name="school_type"),
         CheckConstraint("photo_sha256 IS NULL OR length(photo_sha256) = 64", name="photo_sha256_length"),
     )
 
 
-class PersonAccess(Base):
+class PersonAccess(Entity):
     """Data scope: an organisation that may see a person (administrators see everyone)."""
 
     __tablename__ = "person_access"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), nullable=False)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False
-    )
+    person_id: Mapped[int] = ref("people.id", ondelete="CASCADE")
+    organisation_id: Mapped[int] = ref("organisations.id", ondelete="CASCADE")
     reason: Mapped[str] = mapped_column(String(20), nullable=False)
-    granted_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    granted_at: Mapped[datetime] = stamp()
 
     __table_args__ = (
         UniqueConstraint("person_id", "organisation_id", name="uq_person_access_person_org"),
         # Scope filters read "which people may organisation X see": organisation first.
         Index("ix_person_access_org_person", "organisation_id", "person_id"),
-        CheckConstraint(_one_of("reason", ACCESS_REASONS), name="reason"),
+        CheckConstraint(one_of("reason", ACCESS_REASONS), name="reason"),
     )
 
 
-class WorkRecord(Base):
+class WorkRecord(Entity):
     """A stretch of work; end_date is the last day worked, or NULL while ongoing."""
 
     __tablename__ = "work_records"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(
-        ForeignKey("people.id", ondelete="CASCADE"), nullable=False, index=True
-    )
+    person_id: Mapped[int] = ref("people.id", ondelete="CASCADE", index=True)
     employer_name: Mapped[str] = mapped_column(String(200), nullable=False)
     occupation_code: Mapped[str | None] = mapped_column(String(10))
     occupation_name: Mapped[str] = mapped_column(String(100), nullable=False)
     start_date: Mapped[date] = mapped_column(Date, nullable=False)
     end_date: Mapped[date | None] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    created_at: Mapped[datetime] = stamp()
 
     person: Mapped[Person] = relationship(back_populates="work_records")
 
@@ -146,15 +129,12 @@ class WorkRecord(Base):
     )
 
 
-class HeldCertificate(Base):
+class HeldCertificate(Entity):
     """A skill-level certificate (22 characters) or legacy qualification certificate (16 digits) held."""
 
     __tablename__ = "held_certificates"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(
-        ForeignKey("people.id", ondelete="CASCADE"), nullable=False, index=True
-    )
+    person_id: Mapped[int] = ref("people.id", ondelete="CASCADE", index=True)
     number: Mapped[str] = mapped_column(String(22), nullable=False, unique=True)
     number_format: Mapped[str] = mapped_column(String(10), nullable=False)
     occupation_code: Mapped[str | None] = mapped_column(String(10))
@@ -163,27 +143,24 @@ class HeldCertificate(Base):
     issue_date: Mapped[date] = mapped_column(Date, nullable=False)
     issuer_name: Mapped[str] = mapped_column(String(200), nullable=False)
     source: Mapped[str] = mapped_column(String(20), nullable=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    created_at: Mapped[datetime] = stamp()
 
     person: Mapped[Person] = relationship(back_populates="held_certificates")
 
     __table_args__ = (
-        CheckConstraint(_one_of("number_format", CERTIFICATE_FORMATS), name="number_format"),
-        CheckConstraint(_one_of("source", CERTIFICATE_SOURCES), name="source"),
+        CheckConstraint(one_of("number_format", CERTIFICATE_FORMATS), name="number_format"),
+        CheckConstraint(one_of("source", CERTIFICATE_SOURCES), name="source"),
         CheckConstraint("level_digit BETWEEN 1 AND 5", name="level_digit"),
         CheckConstraint(_OCCUPATION_CODE_CHECK, name="occupation_code_length"),
     )
 
 
-class LevelAward(Base):
+class LevelAward(Entity):
     """One step in a person's level history on the eight-grade ladder, with the route that led to it."""
 
     __tablename__ = "level_awards"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(
-        ForeignKey("people.id", ondelete="CASCADE"), nullable=False, index=True
-    )
+    person_id: Mapped[int] = ref("people.id", ondelete="CASCADE", index=True)
     occupation_code: Mapped[str] = mapped_column(String(10), nullable=False)
     occupation_name: Mapped[str] = mapped_column(String(100), nullable=False)
     grade_key: Mapped[str] = mapped_column(String(30), nullable=False)
@@ -191,18 +168,18 @@ class LevelAward(Base):
     route: Mapped[str] = mapped_column(String(30), nullable=False)
     awarded_on: Mapped[date] = mapped_column(Date, nullable=False)
     term_until: Mapped[date | None] = mapped_column(Date)
-    awarded_by_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
+    awarded_by_org_id: Mapped[int | None] = ref("organisations.id", ondelete="SET NULL")
     source_type: Mapped[str | None] = mapped_column(String(40))
     source_id: Mapped[str | None] = mapped_column(String(64))
     note: Mapped[str | None] = mapped_column(String(500))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    created_at: Mapped[datetime] = stamp()
 
     person: Mapped[Person] = relationship(back_populates="level_awards")
 
     __table_args__ = (
-        CheckConstraint(_one_of("grade_key", GRADE_KEYS), name="grade_key"),
+        CheckConstraint(one_of("grade_key", GRADE_KEYS), name="grade_key"),
         CheckConstraint("level_digit IS NULL OR level_digit BETWEEN 1 AND 5", name="level_digit"),
-        CheckConstraint(_one_of("route", LEVEL_ROUTES), name="route"),
+        CheckConstraint(one_of("route", LEVEL_ROUTES), name="route"),
         CheckConstraint("term_until IS NULL OR term_until > awarded_on", name="term"),
         CheckConstraint("length(occupation_code) = 10", name="occupation_code_length"),
         # Covers the funnel report's and the subsidy ledger's per-person lookups (issue 8).
@@ -210,21 +187,18 @@ class LevelAward(Base):
     )
 
 
-class ProfessionalTitle(Base):
+class ProfessionalTitle(Entity):
     """A professional title (专业技术职称), which some eligibility routes accept."""
 
     __tablename__ = "professional_titles"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(
-        ForeignKey("people.id", ondelete="CASCADE"), nullable=False, index=True
-    )
+    person_id: Mapped[int] = ref("people.id", ondelete="CASCADE", index=True)
     name: Mapped[str] = mapped_column(String(100), nullable=False)
     level: Mapped[str] = mapped_column(String(20), nullable=False)
     obtained_on: Mapped[date] = mapped_column(Date, nullable=False)
     in_speciality: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    created_at: Mapped[datetime] = stamp()
 
     person: Mapped[Person] = relationship(back_populates="titles")
 
-    __table_args__ = (CheckConstraint(_one_of("level", TITLE_LEVEL_LABELS), name="level"),)
+    __table_args__ = (CheckConstraint(one_of("level", TITLE_LEVEL_LABELS), name="level"),)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.accounts.models import User
 from app.accounts.roles import Role
 from app.audit.services import record_event
+from app.database import get_or_not_found
 from app.demand.services import get_demand
 from app.errors import Conflict, InvalidTransition, NotAllowed, NotFound, ValidationFailed
 from app.people.access import grant_person_access
@@ -35,9 +36,7 @@ def invite_candidate(session: Session, *, actor: User, now: datetime, demand_id:
         raise NotAllowed(N_("You may invite candidates only for your own enterprise's job demands."))
     if demand.effective_status(now.date()) != "open":
         raise InvalidTransition(N_("The job demand is no longer open."))
-    person = session.get(Person, person_id)
-    if person is None:
-        raise NotFound(N_("The person does not exist."))
+    person = get_or_not_found(session, Person, person_id, N_("The person does not exist."))
     if session.scalar(select(Invitation.id).where(Invitation.demand_id == demand.id,
                                                   Invitation.person_id == person.id)) is not None:
         raise Conflict(N_("{name} has already been invited for this job.", name=person.name), field="person_id")
@@ -55,9 +54,7 @@ def invite_candidate(session: Session, *, actor: User, now: datetime, demand_id:
 
 def get_invitation(session: Session, *, actor: User, invitation_id: int, today: date) -> Invitation:
     """An invitation for one of the actor's demands."""
-    invitation = session.get(Invitation, invitation_id)
-    if invitation is None:
-        raise NotFound(N_("The invitation does not exist."))
+    invitation = get_or_not_found(session, Invitation, invitation_id, N_("The invitation does not exist."))
     get_demand(session, actor=actor, demand_id=invitation.demand_id, today=today)
     if not actor.has_role(Role.ADMIN) and invitation.demand.enterprise_id != actor.organisation_id:
         raise NotFound(N_("The invitation does not exist."))

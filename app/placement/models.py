@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import Organisation
-from app.database import Base, UTCDateTime
+from app.database import Entity, actor_ref, one_of, ref, stamp
 from app.demand.models import JobDemand
 from app.people.models import Person
 from app.placement.vocabulary import (
@@ -17,19 +17,17 @@ from app.placement.vocabulary import (
     FOLLOW_UP_OUTCOMES,
     INVITATION_STATUSES,
     PLACEMENT_STATUSES,
-    in_list,
 )
 
 
-class Placement(Base):
+class Placement(Entity):
     """A trainee, apprentice or certificate holder who started work at an enterprise."""
 
     __tablename__ = "placements"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), nullable=False)
-    enterprise_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="RESTRICT"), nullable=False)
-    demand_id: Mapped[int | None] = mapped_column(ForeignKey("job_demands.id", ondelete="RESTRICT"))
+    person_id: Mapped[int] = ref("people.id")
+    enterprise_id: Mapped[int] = ref("organisations.id")
+    demand_id: Mapped[int | None] = ref("job_demands.id")
     occupation_code: Mapped[str | None] = mapped_column(String(10))
     job_title: Mapped[str] = mapped_column(String(100), nullable=False)
     start_date: Mapped[date] = mapped_column(Date, nullable=False)
@@ -39,8 +37,8 @@ class Placement(Base):
     registration_due_on: Mapped[date] = mapped_column(Date, nullable=False)
     left_on: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    created_by_id: Mapped[int | None] = actor_ref()
+    created_at: Mapped[datetime] = stamp()
 
     person: Mapped[Person] = relationship(lazy="joined")
     enterprise: Mapped[Organisation] = relationship(lazy="joined")
@@ -53,7 +51,7 @@ class Placement(Base):
     )
 
     __table_args__ = (
-        CheckConstraint(in_list("status", PLACEMENT_STATUSES), name="status"),
+        CheckConstraint(one_of("status", PLACEMENT_STATUSES), name="status"),
         CheckConstraint("contract_months BETWEEN 1 AND 600", name="contract_months"),
         CheckConstraint("monthly_wage >= 0", name="monthly_wage"),
         CheckConstraint("registration_due_on >= start_date", name="registration_due"),
@@ -69,80 +67,76 @@ class Placement(Base):
         return {e.kind for e in self.evidence if e.follow_up_id is None}
 
 
-class FollowUp(Base):
+class FollowUp(Entity):
     """A 稳岗 check due 3, 6 or 12 months after the start, and its outcome once recorded."""
 
     __tablename__ = "placement_follow_ups"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    placement_id: Mapped[int] = mapped_column(ForeignKey("placements.id", ondelete="CASCADE"), nullable=False)
+    placement_id: Mapped[int] = ref("placements.id", ondelete="CASCADE")
     months: Mapped[int] = mapped_column(Integer, nullable=False)
     due_on: Mapped[date] = mapped_column(Date, nullable=False)
     outcome: Mapped[str | None] = mapped_column(String(10))
     checked_on: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(String(500))
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    recorded_by_id: Mapped[int | None] = actor_ref()
+    recorded_at: Mapped[datetime | None] = stamp()
 
     placement: Mapped[Placement] = relationship(back_populates="follow_ups")
 
     __table_args__ = (
         UniqueConstraint("placement_id", "months", name="uq_placement_follow_ups_months"),
-        CheckConstraint(in_list("months", FOLLOW_UP_MONTHS), name="months"),
-        CheckConstraint(f"outcome IS NULL OR {in_list('outcome', FOLLOW_UP_OUTCOMES)}", name="outcome"),
+        CheckConstraint(one_of("months", FOLLOW_UP_MONTHS), name="months"),
+        CheckConstraint(f"outcome IS NULL OR {one_of('outcome', FOLLOW_UP_OUTCOMES)}", name="outcome"),
         CheckConstraint("outcome IS NULL OR checked_on IS NOT NULL", name="checked_on"),
         Index("ix_placement_follow_ups_due", "outcome", "due_on"),
         Index("ix_placement_follow_ups_outcome", "placement_id", "months", "outcome"),
     )
 
 
-class PlacementEvidence(Base):
+class PlacementEvidence(Entity):
     """A labour contract, social-insurance or wage record, or employment registration: a file or a reference."""
 
     __tablename__ = "placement_evidence"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    placement_id: Mapped[int] = mapped_column(ForeignKey("placements.id", ondelete="CASCADE"), nullable=False,
-                                              index=True)
-    follow_up_id: Mapped[int | None] = mapped_column(ForeignKey("placement_follow_ups.id", ondelete="CASCADE"))
+    placement_id: Mapped[int] = ref("placements.id", ondelete="CASCADE", index=True)
+    follow_up_id: Mapped[int | None] = ref("placement_follow_ups.id", ondelete="CASCADE")
     kind: Mapped[str] = mapped_column(String(30), nullable=False)
     reference: Mapped[str | None] = mapped_column(String(100))
     file_path: Mapped[str | None] = mapped_column(String(200))
     file_sha256: Mapped[str | None] = mapped_column(String(64))
     file_name: Mapped[str | None] = mapped_column(String(200))
     dated_on: Mapped[date] = mapped_column(Date, nullable=False)
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    recorded_by_id: Mapped[int | None] = actor_ref()
+    recorded_at: Mapped[datetime] = stamp()
 
     placement: Mapped[Placement] = relationship(back_populates="evidence")
 
     __table_args__ = (
-        CheckConstraint(in_list("kind", EVIDENCE_KINDS), name="kind"),
+        CheckConstraint(one_of("kind", EVIDENCE_KINDS), name="kind"),
         CheckConstraint("reference IS NOT NULL OR file_path IS NOT NULL", name="reference_or_file"),
     )
 
 
-class Invitation(Base):
+class Invitation(Entity):
     """A matched candidate invited for a demand: invited → interview → offer → hired / declined."""
 
     __tablename__ = "placement_invitations"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    demand_id: Mapped[int] = mapped_column(ForeignKey("job_demands.id", ondelete="RESTRICT"), nullable=False)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), nullable=False, index=True)
+    demand_id: Mapped[int] = ref("job_demands.id")
+    person_id: Mapped[int] = ref("people.id", index=True)
     status: Mapped[str] = mapped_column(String(12), nullable=False, default="invited")
     reason: Mapped[str | None] = mapped_column(String(300))  # why the matcher ranked the person
     note: Mapped[str | None] = mapped_column(String(500))
-    placement_id: Mapped[int | None] = mapped_column(ForeignKey("placements.id", ondelete="SET NULL"))
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    placement_id: Mapped[int | None] = ref("placements.id", ondelete="SET NULL")
+    created_by_id: Mapped[int | None] = actor_ref()
+    created_at: Mapped[datetime] = stamp()
+    updated_at: Mapped[datetime] = stamp()
 
     demand: Mapped[JobDemand] = relationship()
     person: Mapped[Person] = relationship(lazy="joined")
 
     __table_args__ = (
         UniqueConstraint("demand_id", "person_id", name="uq_placement_invitations_demand_person"),
-        CheckConstraint(in_list("status", INVITATION_STATUSES), name="status"),
+        CheckConstraint(one_of("status", INVITATION_STATUSES), name="status"),
         CheckConstraint("status != 'hired' OR placement_id IS NOT NULL", name="hired_placement"),
     )

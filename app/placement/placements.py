@@ -10,11 +10,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Organisation, User
-from app.accounts.roles import OrgKind, Role
+from app.accounts.organisations import chosen_enterprise, own_enterprise
+from app.accounts.roles import Role
 from app.audit.services import record_event
 from app.demand.models import JobDemand
 from app.demand.services import change_demand_status, get_demand
-from app.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
+from app.errors import Conflict, InvalidTransition, ValidationFailed
 from app.people.access import grant_person_access, person_in_scope
 from app.placement.models import FollowUp, Placement, PlacementEvidence
 from app.placement.scope import add_months, get_placement, require_recorder, scope_clause
@@ -42,13 +43,9 @@ class PlacementDetails:
 
 def _enterprise(session: Session, actor: User, enterprise_id: int | None) -> Organisation:
     if actor.has_role(Role.ENTERPRISE_HR) and not actor.has_role(Role.ADMIN):
-        if enterprise_id not in (None, actor.organisation_id):
-            raise NotAllowed(N_("You may record only people who work at your own enterprise."))
-        return actor.organisation
-    org = session.get(Organisation, enterprise_id) if enterprise_id else None
-    if org is None or org.kind != OrgKind.ENTERPRISE:
-        raise ValidationFailed(N_("Choose a registered employer."), field="enterprise_id")
-    return org
+        return own_enterprise(actor, enterprise_id,
+                              not_own=N_("You may record only people who work at your own enterprise."))
+    return chosen_enterprise(session, enterprise_id, missing=N_("Choose a registered employer."))
 
 
 def _demand(session: Session, actor: User, demand_id: int | None, enterprise: Organisation,

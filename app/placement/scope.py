@@ -5,11 +5,11 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
-from sqlalchemy import ColumnElement, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
-from app.accounts.roles import Role
+from app.accounts.roles import Role, scope_by_role
 from app.errors import NotAllowed, NotFound
 from app.placement.models import Placement
 from app.training.models import Enrolment, TrainingClass, TrainingProject
@@ -36,14 +36,8 @@ def trained_by(institution_id: int, person_column) -> ColumnElement[bool]:
 
 def scope_clause(actor: User) -> ColumnElement[bool]:
     """Placements the actor may see."""
-    if actor.has_role(Role.ADMIN):
-        return true()
-    clauses = []
-    if actor.has_role(Role.ENTERPRISE_HR):
-        clauses.append(Placement.enterprise_id == actor.organisation_id)
-    if actor.has_role(Role.INSTITUTION_STAFF):
-        clauses.append(trained_by(actor.organisation_id, Placement.person_id))
-    return or_(*clauses) if clauses else false()
+    return scope_by_role(actor, {Role.ENTERPRISE_HR: Placement.enterprise_id == actor.organisation_id,
+                                 Role.INSTITUTION_STAFF: trained_by(actor.organisation_id, Placement.person_id)})
 
 
 def require_recorder(actor: User) -> None:

@@ -30,7 +30,3 @@ INVITATION_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 REGISTRATION_DUE_DAYS = 30
 
-
-def in_list(column: str, values) -> str:
-    """A CHECK expression: the column holds one of the keys."""
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"

@@ -9,7 +9,6 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     Date,
-    ForeignKey,
     Index,
     Integer,
     Numeric,
@@ -19,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.database import Base, UTCDateTime
+from app.database import Base, Entity, actor_ref, one_of, ref, stamp
 from app.people.models import LevelAward, Person
 from app.translation import N_, Message
 
@@ -39,23 +38,18 @@ CLAIM_STATUSES: dict[str, Message] = {
 }
 
 
-def _in(column: str, values) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
-class LadderTarget(Base):
+class LadderTarget(Entity):
     """A yearly target for new workers at some grades (e.g. 10,000 new 技师/高级技师 in Liaoning)."""
 
     __tablename__ = "ladder_targets"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(Integer, nullable=False)
     name: Mapped[str] = mapped_column(String(100), nullable=False)
     grade_keys: Mapped[list[str]] = mapped_column(JSON, nullable=False)
     target: Mapped[int] = mapped_column(Integer, nullable=False)
     city_code: Mapped[str | None] = mapped_column(String(4))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    created_at: Mapped[datetime] = stamp()
+    updated_at: Mapped[datetime] = stamp()
 
     __table_args__ = (
         CheckConstraint("year BETWEEN 2000 AND 2100", name="year"),
@@ -64,12 +58,11 @@ class LadderTarget(Base):
     )
 
 
-class SubsidyScheme(Base):
+class SubsidyScheme(Entity):
     """A subsidy scheme as data: kind, amount per level, caps, claim window, dates, region, shortage uplift."""
 
     __tablename__ = "subsidy_schemes"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), nullable=False)
     kind: Mapped[str] = mapped_column(String(20), nullable=False)
     # {"5": 1000, "4": 1500, ...}: yuan per level digit; a level not listed is not covered.
@@ -82,10 +75,10 @@ class SubsidyScheme(Base):
     city_code: Mapped[str | None] = mapped_column(String(4))  # None = the whole province
     shortage_uplift_percent: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     note: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    created_at: Mapped[datetime] = stamp()
 
     __table_args__ = (
-        CheckConstraint(_in("kind", SCHEME_KINDS), name="kind"),
+        CheckConstraint(one_of("kind", SCHEME_KINDS), name="kind"),
         CheckConstraint("per_person_cap BETWEEN 1 AND 100", name="per_person_cap"),
         CheckConstraint("claim_window_months BETWEEN 1 AND 120", name="claim_window"),
         CheckConstraint("shortage_uplift_percent BETWEEN 0 AND 100", name="shortage_uplift"),
@@ -98,17 +91,15 @@ class SubsidyScheme(Base):
         return None if value is None else Decimal(str(value))
 
 
-class SubsidyClaim(Base):
+class SubsidyClaim(Entity):
     """A claim for one person's certificate-level award under a scheme: draft → submitted → notice → approved → paid."""
 
     __tablename__ = "subsidy_claims"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    scheme_id: Mapped[int] = mapped_column(ForeignKey("subsidy_schemes.id", ondelete="RESTRICT"), nullable=False)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), nullable=False)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="RESTRICT"), nullable=False,
-                                                 index=True)  # who prepared the claim
-    level_award_id: Mapped[int] = mapped_column(ForeignKey("level_awards.id", ondelete="RESTRICT"), nullable=False)
+    scheme_id: Mapped[int] = ref("subsidy_schemes.id")
+    person_id: Mapped[int] = ref("people.id")
+    organisation_id: Mapped[int] = ref("organisations.id", index=True)  # who prepared the claim
+    level_award_id: Mapped[int] = ref("level_awards.id")
     kind: Mapped[str] = mapped_column(String(20), nullable=False)
     occupation_code: Mapped[str] = mapped_column(String(10), nullable=False)
     occupation_name: Mapped[str] = mapped_column(String(100), nullable=False)
@@ -119,17 +110,17 @@ class SubsidyClaim(Base):
     uplift_amount: Mapped[Decimal] = mapped_column(Numeric(10, 2), nullable=False)
     amount: Mapped[Decimal] = mapped_column(Numeric(10, 2), nullable=False)
     status: Mapped[str] = mapped_column(String(12), nullable=False, default="draft")
-    status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    status_changed_at: Mapped[datetime] = stamp()
+    created_by_id: Mapped[int | None] = actor_ref()
+    created_at: Mapped[datetime] = stamp()
 
     scheme: Mapped[SubsidyScheme] = relationship(lazy="joined")
     person: Mapped[Person] = relationship(lazy="joined")
     level_award: Mapped[LevelAward] = relationship()
 
     __table_args__ = (
-        CheckConstraint(_in("status", CLAIM_STATUSES), name="status"),
-        CheckConstraint(_in("kind", SCHEME_KINDS), name="kind"),
+        CheckConstraint(one_of("status", CLAIM_STATUSES), name="status"),
+        CheckConstraint(one_of("kind", SCHEME_KINDS), name="kind"),
         CheckConstraint("level_digit BETWEEN 1 AND 5", name="level_digit"),
         CheckConstraint("amount = base_amount + uplift_amount AND amount >= 0", name="amount"),
         Index("ix_subsidy_claims_person", "person_id", "kind", "status"),
@@ -147,7 +138,7 @@ class FunnelFact(Base):
 
     __tablename__ = "funnel_facts"
 
-    class_id: Mapped[int] = mapped_column(ForeignKey("training_classes.id", ondelete="CASCADE"), primary_key=True)
+    class_id: Mapped[int] = ref("training_classes.id", ondelete="CASCADE", primary_key=True)
     start_date: Mapped[date] = mapped_column(Date, nullable=False, index=True)
     project_id: Mapped[int] = mapped_column(Integer, nullable=False)
     institution_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
@@ -181,7 +172,7 @@ class ReportRefresh(Base):
     __tablename__ = "report_refreshes"
 
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
-    refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    refreshed_at: Mapped[datetime] = stamp()
     duration_ms: Mapped[int] = mapped_column(Integer, nullable=False)
     row_count: Mapped[int] = mapped_column(Integer, nullable=False)
 

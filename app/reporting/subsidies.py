@@ -13,6 +13,7 @@ from app.accounts.models import Organisation, User
 from app.accounts.roles import Role
 from app.audit.services import record_event
 from app.catalog.shortage import shortage_entry_for
+from app.database import get_or_not_found
 from app.errors import InvalidTransition, NotAllowed, NotFound, ValidationFailed
 from app.people.access import person_in_scope, visible_clause
 from app.people.models import LevelAward, Person
@@ -96,9 +97,7 @@ def list_schemes(session: Session) -> list[SubsidyScheme]:
 
 
 def _scheme(session: Session, scheme_id: int) -> SubsidyScheme:
-    scheme = session.get(SubsidyScheme, scheme_id)
-    if scheme is None:
-        raise NotFound(N_("The subsidy scheme does not exist."))
+    scheme = get_or_not_found(session, SubsidyScheme, scheme_id, N_("The subsidy scheme does not exist."))
     return scheme
 
 

@@ -8,7 +8,6 @@ from decimal import Decimal
 from sqlalchemy import (
     CheckConstraint,
     Date,
-    ForeignKey,
     Index,
     Integer,
     Numeric,
@@ -20,23 +19,20 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import Organisation
 from app.catalog.models import Occupation
-from app.database import Base, UTCDateTime
+from app.database import Entity, actor_ref, one_of, ref, stamp
 from app.people.models import Person
-from app.training.vocabulary import APPRENTICESHIP_STATUSES, DOCUMENT_KINDS, PAYMENT_KINDS, in_list
+from app.training.vocabulary import APPRENTICESHIP_STATUSES, DOCUMENT_KINDS, PAYMENT_KINDS
 
 
-class Apprenticeship(Base):
+class Apprenticeship(Entity):
     """An employee trained by enterprise and institution together toward a target level."""
 
     __tablename__ = "apprenticeships"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    enterprise_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="RESTRICT"), nullable=False,
-                                               index=True)
-    institution_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="RESTRICT"), nullable=False,
-                                                index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), nullable=False, index=True)
-    occupation_id: Mapped[int] = mapped_column(ForeignKey("occupations.id", ondelete="RESTRICT"), nullable=False)
+    enterprise_id: Mapped[int] = ref("organisations.id", index=True)
+    institution_id: Mapped[int] = ref("organisations.id", index=True)
+    person_id: Mapped[int] = ref("people.id", index=True)
+    occupation_id: Mapped[int] = ref("occupations.id")
     variant_name: Mapped[str | None] = mapped_column(String(100))
     target_level_digit: Mapped[int] = mapped_column(Integer, nullable=False)
     contract_start: Mapped[date] = mapped_column(Date, nullable=False)
@@ -49,17 +45,17 @@ class Apprenticeship(Base):
     teacher_name: Mapped[str] = mapped_column(String(50), nullable=False)
     cooperation_fee: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))  # yuan, from the cooperation agreement
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="planned")
-    filed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    filed_at: Mapped[datetime | None] = stamp()
     started_on: Mapped[date | None] = mapped_column(Date)
     completed_on: Mapped[date | None] = mapped_column(Date)
     early_completion_reason: Mapped[str | None] = mapped_column(String(300))
     terminated_on: Mapped[date | None] = mapped_column(Date)
     termination_reason: Mapped[str | None] = mapped_column(String(300))
     # Set on completion; the assessment stage reads it to offer the apprentice a skill evaluation.
-    ready_for_assessment_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
-    status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    ready_for_assessment_at: Mapped[datetime | None] = stamp()
+    created_by_id: Mapped[int | None] = actor_ref()
+    created_at: Mapped[datetime] = stamp()
+    status_changed_at: Mapped[datetime] = stamp()
 
     enterprise: Mapped[Organisation] = relationship(foreign_keys=[enterprise_id], lazy="joined")
     institution: Mapped[Organisation] = relationship(foreign_keys=[institution_id], lazy="joined")
@@ -77,7 +73,7 @@ class Apprenticeship(Base):
     )
 
     __table_args__ = (
-        CheckConstraint(in_list("status", APPRENTICESHIP_STATUSES), name="status"),
+        CheckConstraint(one_of("status", APPRENTICESHIP_STATUSES), name="status"),
         # 企业新型学徒制 trains toward 中级工 (4) … 高级技师 (1); 五级 is not a target.
         CheckConstraint("target_level_digit BETWEEN 1 AND 4", name="target_level_digit"),
         CheckConstraint("mentor_level_digit BETWEEN 1 AND 5", name="mentor_level_digit"),
@@ -100,49 +96,45 @@ class Apprenticeship(Base):
         return sum((e.hours for e in self.logbook), Decimal(0))
 
 
-class ApprenticeshipDocument(Base):
+class ApprenticeshipDocument(Entity):
     """One of the three documents required before filing, stored by content hash."""
 
     __tablename__ = "apprenticeship_documents"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    apprenticeship_id: Mapped[int] = mapped_column(ForeignKey("apprenticeships.id", ondelete="CASCADE"),
-                                                   nullable=False)
+    apprenticeship_id: Mapped[int] = ref("apprenticeships.id", ondelete="CASCADE")
     kind: Mapped[str] = mapped_column(String(30), nullable=False)
     filename: Mapped[str] = mapped_column(String(200), nullable=False)
     path: Mapped[str] = mapped_column(String(200), nullable=False)
     content_type: Mapped[str] = mapped_column(String(50), nullable=False)
     size_bytes: Mapped[int] = mapped_column(Integer, nullable=False)
     sha256: Mapped[str] = mapped_column(String(64), nullable=False)
-    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = stamp()
+    uploaded_by_id: Mapped[int | None] = actor_ref()
 
     apprenticeship: Mapped[Apprenticeship] = relationship(back_populates="documents")
 
     __table_args__ = (
         UniqueConstraint("apprenticeship_id", "kind", name="uq_apprenticeship_documents_kind"),
-        CheckConstraint(in_list("kind", DOCUMENT_KINDS), name="kind"),
+        CheckConstraint(one_of("kind", DOCUMENT_KINDS), name="kind"),
         CheckConstraint("length(sha256) = 64", name="sha256_length"),
         CheckConstraint("size_bytes > 0", name="size"),
     )
 
 
-class LogbookEntry(Base):
+class LogbookEntry(Entity):
     """A day's work in the apprentice's logbook, signed off for the enterprise mentor."""
 
     __tablename__ = "apprenticeship_logbook_entries"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    apprenticeship_id: Mapped[int] = mapped_column(ForeignKey("apprenticeships.id", ondelete="CASCADE"),
-                                                   nullable=False, index=True)
+    apprenticeship_id: Mapped[int] = ref("apprenticeships.id", ondelete="CASCADE", index=True)
     entry_date: Mapped[date] = mapped_column(Date, nullable=False)
     work_done: Mapped[str] = mapped_column(Text, nullable=False)
     skills: Mapped[str] = mapped_column(String(300), nullable=False)
     hours: Mapped[Decimal] = mapped_column(Numeric(4, 1), nullable=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    signed_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = stamp()
+    created_by_id: Mapped[int | None] = actor_ref()
+    signed_off_at: Mapped[datetime | None] = stamp()
+    signed_off_by_id: Mapped[int | None] = actor_ref()
     signed_mentor_name: Mapped[str | None] = mapped_column(String(50))
 
     apprenticeship: Mapped[Apprenticeship] = relationship(back_populates="logbook")
@@ -153,19 +145,18 @@ class LogbookEntry(Base):
     )
 
 
-class SubsidyRate(Base):
+class SubsidyRate(Entity):
     """Apprenticeship subsidy per person-year for a target level, province-wide or for one city, over a period."""
 
     __tablename__ = "apprenticeship_subsidy_rates"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     level_digit: Mapped[int] = mapped_column(Integer, nullable=False)
     city_code: Mapped[str | None] = mapped_column(String(4))  # NULL = the whole province
     amount_per_year: Mapped[Decimal] = mapped_column(Numeric(12, 2), nullable=False)
     effective_from: Mapped[date] = mapped_column(Date, nullable=False)
     effective_to: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(String(300))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    created_at: Mapped[datetime] = stamp()
 
     __table_args__ = (
         CheckConstraint("level_digit BETWEEN 1 AND 4", name="level_digit"),
@@ -176,24 +167,22 @@ class SubsidyRate(Base):
     )
 
 
-class SubsidyPayment(Base):
+class SubsidyPayment(Entity):
     """A ledger row: an advance, the final payment, or money recovered for a terminated apprentice."""
 
     __tablename__ = "apprenticeship_subsidy_payments"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    apprenticeship_id: Mapped[int] = mapped_column(ForeignKey("apprenticeships.id", ondelete="RESTRICT"),
-                                                   nullable=False, index=True)
+    apprenticeship_id: Mapped[int] = ref("apprenticeships.id", index=True)
     kind: Mapped[str] = mapped_column(String(10), nullable=False)
     amount: Mapped[Decimal] = mapped_column(Numeric(12, 2), nullable=False)
     paid_on: Mapped[date] = mapped_column(Date, nullable=False)
     reference: Mapped[str | None] = mapped_column(String(100))
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = stamp()
+    recorded_by_id: Mapped[int | None] = actor_ref()
 
     apprenticeship: Mapped[Apprenticeship] = relationship(back_populates="payments")
 
     __table_args__ = (
-        CheckConstraint(in_list("kind", PAYMENT_KINDS), name="kind"),
+        CheckConstraint(one_of("kind", PAYMENT_KINDS), name="kind"),
         CheckConstraint("amount > 0", name="amount"),
     )

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.audit.services import record_event
-from app.errors import InvalidTransition, NotFound, ValidationFailed
+from app.database import get_or_not_found
+from app.errors import InvalidTransition, ValidationFailed
 from app.people.levels import record_level_award
 from app.people.models import LevelAward
 from app.training.apprenticeship_models import Apprenticeship, ApprenticeshipDocument, LogbookEntry
@@ -76,9 +77,9 @@ def _fee(fee: Decimal | str | None) -> Decimal:
 
 def get_document(session: Session, *, actor: User, document_id: int) -> ApprenticeshipDocument:
     """A document of an apprenticeship the actor may see."""
-    document = session.get(ApprenticeshipDocument, document_id)
-    if document is None:
-        raise NotFound(N_("The document does not exist."))
+    document = get_or_not_found(
+        session, ApprenticeshipDocument, document_id, N_("The document does not exist.")
+    )
     get_apprenticeship(session, actor=actor, apprenticeship_id=document.apprenticeship_id)
     return document
 
@@ -124,9 +125,7 @@ def add_logbook_entry(
 
 def sign_logbook_entry(session: Session, *, actor: User, now: datetime, entry_id: int) -> LogbookEntry:
     """Sign an entry off for the enterprise mentor (HR signs on the mentor's behalf; the mentor's name is kept)."""
-    entry = session.get(LogbookEntry, entry_id)
-    if entry is None:
-        raise NotFound(N_("The logbook entry does not exist."))
+    entry = get_or_not_found(session, LogbookEntry, entry_id, N_("The logbook entry does not exist."))
     record = apprenticeship_for_change(session, actor=actor, apprenticeship_id=entry.apprenticeship_id)
     if entry.signed_off_at is not None:
         raise InvalidTransition(N_("Mentor {mentor} already signed this entry off on {day}.",

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, func, or_, select, true
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Organisation, User
-from app.accounts.roles import OrgKind, Role
+from app.accounts.organisations import chosen_enterprise, own_enterprise
+from app.accounts.roles import OrgKind, Role, scope_by_role
 from app.audit.services import record_event
 from app.catalog.ladder import level_label
 from app.catalog.models import Occupation
@@ -37,14 +38,8 @@ ACTIVE_STATES = ("planned", "filed", "in_training")
 
 def scope_clause(actor: User) -> ColumnElement[bool]:
     """Apprenticeships the actor may see: its enterprise's or institution's; administrators all."""
-    if actor.has_role(Role.ADMIN):
-        return true()
-    clauses = []
-    if actor.has_role(Role.ENTERPRISE_HR):
-        clauses.append(Apprenticeship.enterprise_id == actor.organisation_id)
-    if actor.has_role(Role.INSTITUTION_STAFF):
-        clauses.append(Apprenticeship.institution_id == actor.organisation_id)
-    return or_(*clauses) if clauses else Apprenticeship.id.is_(None)
+    return scope_by_role(actor, {Role.ENTERPRISE_HR: Apprenticeship.enterprise_id == actor.organisation_id,
+                                 Role.INSTITUTION_STAFF: Apprenticeship.institution_id == actor.organisation_id})
 
 
 def get_apprenticeship(session: Session, *, actor: User, apprenticeship_id: int) -> Apprenticeship:
@@ -79,13 +74,9 @@ def _enterprise(session: Session, actor: User, enterprise_id: int | None) -> Org
         if not actor.has_role(Role.ENTERPRISE_HR):
             raise NotAllowed(N_("Only enterprise HR staff or HR & social security administrators may record "
                                 "apprentices."))
-        if enterprise_id not in (None, actor.organisation_id):
-            raise NotAllowed(N_("You may record apprentices only for your own enterprise."))
-        return actor.organisation
-    org = session.get(Organisation, enterprise_id) if enterprise_id else None
-    if org is None or org.kind != OrgKind.ENTERPRISE:
-        raise ValidationFailed(N_("Choose the apprentice's enterprise."), field="enterprise_id")
-    return org
+        return own_enterprise(actor, enterprise_id,
+                              not_own=N_("You may record apprentices only for your own enterprise."))
+    return chosen_enterprise(session, enterprise_id, missing=N_("Choose the apprentice's enterprise."))
 
 
 def _check_contract(first: date, last: date) -> None:

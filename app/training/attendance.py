@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.audit.services import record_event
-from app.errors import NotFound, ValidationFailed
+from app.database import get_or_not_found
+from app.errors import ValidationFailed
 from app.training.enrolments import start_if_enrolled
 from app.training.models import Attendance, ClassSession, Enrolment, TrainingClass
 from app.training.progress import ZERO, Progress, held_hours, hours_text
@@ -60,9 +61,9 @@ def _hours_for(mark: AttendanceMark, row: ClassSession, name: str) -> Decimal:
 
 def get_session(session: Session, *, actor: User, session_id: int) -> ClassSession:
     """One timetabled session of a class the actor may see."""
-    row = session.get(ClassSession, session_id)
-    if row is None:
-        raise NotFound(N_("The session does not exist or is outside your data scope."))
+    row = get_or_not_found(
+        session, ClassSession, session_id, N_("The session does not exist or is outside your data scope.")
+    )
     get_class(session, actor=actor, class_id=row.class_id)
     return row
 

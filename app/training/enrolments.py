@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from app import pii
 from app.accounts.models import User
 from app.audit.services import record_event
-from app.errors import InvalidTransition, NotFound, ValidationFailed
+from app.database import get_or_not_found
+from app.errors import InvalidTransition, ValidationFailed
 from app.idnumbers import ID_TYPE_LABELS, IdNumberError, parse_id
 from app.people.access import add_access, person_in_scope
 from app.people.models import Person, PersonAccess
@@ -124,9 +125,9 @@ def enrol_found(session: Session, *, actor: User, now: datetime, klass: Training
 
 def get_enrolment(session: Session, *, actor: User, enrolment_id: int) -> Enrolment:
     """One enrolment in a class the actor may see."""
-    enrolment = session.get(Enrolment, enrolment_id)
-    if enrolment is None:
-        raise NotFound(N_("The enrolment does not exist or is outside your data scope."))
+    enrolment = get_or_not_found(
+        session, Enrolment, enrolment_id, N_("The enrolment does not exist or is outside your data scope.")
+    )
     get_class(session, actor=actor, class_id=enrolment.class_id)
     return enrolment
 

@@ -23,10 +23,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import Organisation, User
 from app.catalog.models import Occupation
-from app.database import Base, UTCDateTime
+from app.database import Base, Entity, actor_ref, one_of, ref, stamp
 from app.demand.models import JobDemand
 from app.people.models import Person
-from app.training.vocabulary import ATTENDANCE_STATUSES, ENROLMENT_STATUSES, PROJECT_TYPES, in_list
+from app.training.vocabulary import ATTENDANCE_STATUSES, ENROLMENT_STATUSES, PROJECT_TYPES
 
 DEFAULT_THRESHOLD = Decimal("0.80")
 MIN_WORKING_AGE = 16
@@ -47,17 +47,15 @@ class_teachers = Table(
 )
 
 
-class TrainingProject(Base):
+class TrainingProject(Entity):
     """A training project run by an institution for one occupation and target level (order-based if linked)."""
 
     __tablename__ = "training_projects"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    institution_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="RESTRICT"), nullable=False,
-                                                index=True)
+    institution_id: Mapped[int] = ref("organisations.id", index=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     project_type: Mapped[str] = mapped_column(String(30), nullable=False)
-    occupation_id: Mapped[int] = mapped_column(ForeignKey("occupations.id", ondelete="RESTRICT"), nullable=False)
+    occupation_id: Mapped[int] = ref("occupations.id")
     variant_name: Mapped[str | None] = mapped_column(String(100))
     target_level_digit: Mapped[int] = mapped_column(Integer, nullable=False)
     # Copied from the standard's level when the project is created, so later edits of the standard do not
@@ -65,8 +63,8 @@ class TrainingProject(Base):
     reference_hours: Mapped[int] = mapped_column(Integer, nullable=False)
     standard_edition: Mapped[str] = mapped_column(String(20), nullable=False)
     description: Mapped[str | None] = mapped_column(Text)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    created_by_id: Mapped[int | None] = actor_ref()
+    created_at: Mapped[datetime] = stamp()
 
     institution: Mapped[Organisation] = relationship(lazy="joined")
     occupation: Mapped[Occupation] = relationship(lazy="joined")
@@ -74,20 +72,18 @@ class TrainingProject(Base):
     classes: Mapped[list[TrainingClass]] = relationship(back_populates="project", order_by="TrainingClass.start_date")
 
     __table_args__ = (
-        CheckConstraint(in_list("project_type", PROJECT_TYPES), name="project_type"),
+        CheckConstraint(one_of("project_type", PROJECT_TYPES), name="project_type"),
         CheckConstraint("target_level_digit BETWEEN 1 AND 5", name="target_level_digit"),
         CheckConstraint("reference_hours > 0", name="reference_hours"),
     )
 
 
-class TrainingClass(Base):
+class TrainingClass(Entity):
     """A class (班) of a project: dates, capacity, venue, teachers and the completion threshold."""
 
     __tablename__ = "training_classes"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("training_projects.id", ondelete="RESTRICT"), nullable=False,
-                                            index=True)
+    project_id: Mapped[int] = ref("training_projects.id", index=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     start_date: Mapped[date] = mapped_column(Date, nullable=False)
     end_date: Mapped[date] = mapped_column(Date, nullable=False)
@@ -97,7 +93,7 @@ class TrainingClass(Base):
     # Share of the reference hours a trainee must attend to complete (0.80 = 80 %).
     completion_threshold: Mapped[Decimal] = mapped_column(Numeric(3, 2), nullable=False, default=DEFAULT_THRESHOLD)
     max_age: Mapped[int] = mapped_column(Integer, nullable=False, default=DEFAULT_MAX_AGE)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    created_at: Mapped[datetime] = stamp()
 
     project: Mapped[TrainingProject] = relationship(back_populates="classes", lazy="joined")
     teachers: Mapped[list[User]] = relationship(secondary=class_teachers, order_by="User.id")
@@ -115,14 +111,12 @@ class TrainingClass(Base):
     )
 
 
-class ClassSession(Base):
+class ClassSession(Entity):
     """One timetabled session of a class: when, how many hours, on what, by whom."""
 
     __tablename__ = "class_sessions"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    class_id: Mapped[int] = mapped_column(ForeignKey("training_classes.id", ondelete="CASCADE"), nullable=False,
-                                          index=True)
+    class_id: Mapped[int] = ref("training_classes.id", ondelete="CASCADE", index=True)
     session_date: Mapped[date] = mapped_column(Date, nullable=False)
     start_time: Mapped[time] = mapped_column(Time, nullable=False)
     end_time: Mapped[time] = mapped_column(Time, nullable=False)
@@ -138,20 +132,19 @@ class ClassSession(Base):
     )
 
 
-class Enrolment(Base):
+class Enrolment(Entity):
     """A person in a class: enrolled → in_training → completed / withdrawn."""
 
     __tablename__ = "enrolments"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    class_id: Mapped[int] = mapped_column(ForeignKey("training_classes.id", ondelete="RESTRICT"), nullable=False)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), nullable=False, index=True)
+    class_id: Mapped[int] = ref("training_classes.id")
+    person_id: Mapped[int] = ref("people.id", index=True)
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="enrolled")
-    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
-    status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    enrolled_at: Mapped[datetime] = stamp()
+    status_changed_at: Mapped[datetime] = stamp()
     completed_on: Mapped[date | None] = mapped_column(Date)
     withdrawal_reason: Mapped[str | None] = mapped_column(String(300))
-    enrolled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    enrolled_by_id: Mapped[int | None] = actor_ref()
 
     training_class: Mapped[TrainingClass] = relationship(back_populates="enrolments")
     person: Mapped[Person] = relationship(lazy="joined")
@@ -161,23 +154,22 @@ class Enrolment(Base):
         UniqueConstraint("class_id", "person_id", name="uq_enrolments_class_person"),
         # Covers the funnel report's per-class scan (issue 8).
         Index("ix_enrolments_class_person_status", "class_id", "person_id", "status"),
-        CheckConstraint(in_list("status", ENROLMENT_STATUSES), name="status"),
+        CheckConstraint(one_of("status", ENROLMENT_STATUSES), name="status"),
         CheckConstraint("status != 'completed' OR completed_on IS NOT NULL", name="completed_on"),
     )
 
 
-class Attendance(Base):
+class Attendance(Entity):
     """Whether a trainee attended a session, and for how many of its hours."""
 
     __tablename__ = "attendance_records"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("class_sessions.id", ondelete="CASCADE"), nullable=False)
-    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolments.id", ondelete="CASCADE"), nullable=False)
+    session_id: Mapped[int] = ref("class_sessions.id", ondelete="CASCADE")
+    enrolment_id: Mapped[int] = ref("enrolments.id", ondelete="CASCADE")
     status: Mapped[str] = mapped_column(String(10), nullable=False)
     hours: Mapped[Decimal] = mapped_column(Numeric(4, 1), nullable=False)
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = stamp()
+    recorded_by_id: Mapped[int | None] = actor_ref()
 
     enrolment: Mapped[Enrolment] = relationship(back_populates="attendance")
     class_session: Mapped[ClassSession] = relationship()
@@ -185,7 +177,7 @@ class Attendance(Base):
     __table_args__ = (
         UniqueConstraint("session_id", "enrolment_id", name="uq_attendance_records_session_enrolment"),
         Index("ix_attendance_records_enrolment", "enrolment_id"),
-        CheckConstraint(in_list("status", ATTENDANCE_STATUSES), name="status"),
+        CheckConstraint(one_of("status", ATTENDANCE_STATUSES), name="status"),
         CheckConstraint("hours >= 0", name="hours"),
         CheckConstraint("status != 'absent' OR hours = 0", name="absent_hours"),
     )

@@ -54,7 +54,3 @@ def label_list(labels) -> Message:
         listed = N_("{items}, {item}", items=listed, item=label)
     return listed
 
-
-def in_list(column: str, values) -> str:
-    """A CHECK expression: the column holds one of the keys."""
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"

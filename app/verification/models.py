@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, Date, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.certification.models import Certificate
-from app.database import Base, UTCDateTime
+from app.database import Entity, one_of, ref, stamp
 from app.translation import N_
 
 CHANNELS = ("public", "qr", "bulk", "api", "share")
@@ -21,49 +21,42 @@ NATIONAL_RESULT_LABELS = {"consistent": N_("Details match"), "inconsistent": N_(
                           "not_found": N_("No such certificate")}
 
 
-def _one_of(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
-class VerificationLog(Base):
+class VerificationLog(Entity):
     """One check of a certificate: when, through which channel, what it found; never names or ID numbers."""
 
     __tablename__ = "verification_log"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    checked_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    checked_at: Mapped[datetime] = stamp()
     channel: Mapped[str] = mapped_column(String(10), nullable=False)
     result: Mapped[str] = mapped_column(String(16), nullable=False)
-    certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id", ondelete="RESTRICT"))
-    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="RESTRICT"))
-    share_link_id: Mapped[int | None] = mapped_column(ForeignKey("share_links.id", ondelete="RESTRICT"))
+    certificate_id: Mapped[int | None] = ref("certificates.id")
+    organisation_id: Mapped[int | None] = ref("organisations.id")
+    share_link_id: Mapped[int | None] = ref("share_links.id")
 
     __table_args__ = (
-        CheckConstraint(_one_of("channel", CHANNELS), name="channel"),
-        CheckConstraint(_one_of("result", RESULTS), name="result"),
+        CheckConstraint(one_of("channel", CHANNELS), name="channel"),
+        CheckConstraint(one_of("result", RESULTS), name="result"),
         Index("ix_verification_log_certificate", "certificate_id", "checked_at"),
         Index("ix_verification_log_checked_at", "checked_at"),
     )
 
 
-class ShareLink(Base):
+class ShareLink(Entity):
     """An expiring link to one certificate, made on the holder's behalf; only the token's hash is kept."""
 
     __tablename__ = "share_links"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
-    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id", ondelete="RESTRICT"), nullable=False,
-                                                index=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="RESTRICT"), nullable=False)
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), nullable=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    certificate_id: Mapped[int] = ref("certificates.id", index=True)
+    organisation_id: Mapped[int] = ref("organisations.id")
+    created_by_id: Mapped[int] = ref("users.id")
+    created_at: Mapped[datetime] = stamp()
+    expires_at: Mapped[datetime] = stamp()
     note: Mapped[str | None] = mapped_column(String(200))
     views: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    last_viewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    last_viewed_at: Mapped[datetime | None] = stamp()
+    withdrawn_at: Mapped[datetime | None] = stamp()
+    withdrawn_by_id: Mapped[int | None] = ref("users.id")
 
     certificate: Mapped[Certificate] = relationship()
 
@@ -74,15 +67,13 @@ class ShareLink(Base):
     )
 
 
-class NationalCheck(Base):
+class NationalCheck(Entity):
     """An enterprise's record that it checked a certificate on the national query site, with a screenshot."""
 
     __tablename__ = "national_checks"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="RESTRICT"), nullable=False,
-                                                 index=True)
-    certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id", ondelete="RESTRICT"))
+    organisation_id: Mapped[int] = ref("organisations.id", index=True)
+    certificate_id: Mapped[int | None] = ref("certificates.id")
     certificate_number: Mapped[str] = mapped_column(String(32), nullable=False)
     holder_name: Mapped[str] = mapped_column(String(50), nullable=False)
     checked_on: Mapped[date] = mapped_column(Date, nullable=False)
@@ -90,12 +81,12 @@ class NationalCheck(Base):
     note: Mapped[str | None] = mapped_column(Text)
     screenshot_path: Mapped[str] = mapped_column(String(200), nullable=False)
     screenshot_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
-    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), nullable=False)
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    recorded_by_id: Mapped[int] = ref("users.id")
+    recorded_at: Mapped[datetime] = stamp()
 
     certificate: Mapped[Certificate | None] = relationship()
 
     __table_args__ = (
-        CheckConstraint(_one_of("result", NATIONAL_RESULTS), name="result"),
+        CheckConstraint(one_of("result", NATIONAL_RESULTS), name="result"),
         CheckConstraint("length(screenshot_sha256) = 64", name="screenshot_sha256_length"),
     )
