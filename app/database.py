@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import contextvars
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, Engine, ForeignKey, MetaData, event
+from sqlalchemy import DateTime, Engine, ForeignKey, MetaData, String, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, Session, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from app.errors import NotFound
-from app.translation import Message
+from app.translation import Message, from_json, to_json
 
 M = TypeVar("M")
 
@@ -156,3 +157,23 @@ def _on_connect(dbapi_connection, record) -> None:
 def _on_begin(conn) -> None:
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+
+
+class MarkedText(TypeDecorator):
+    """A text column that keeps a marked message translatable: stored as JSON, read back as a `Message`.
+
+    Plain strings are stored and read as they are (rows written before messages were marked stay readable).
+    """
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> str | None:
+        if isinstance(value, Message):
+            return json.dumps(to_json(value), ensure_ascii=False)
+        return value
+
+    def process_result_value(self, value: str | None, dialect: Any) -> Any:
+        if value and value.startswith('{"template"'):
+            return from_json(json.loads(value))
+        return value

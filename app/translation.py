@@ -78,12 +78,28 @@ def in_chinese(value: Any) -> Any:
     return render(value, _chinese())
 
 
-def join_labels(items: Iterable[Any]) -> Any:
-    """Marked labels (or data) listed as one message: 'A, B, C' in English, 'A、B、C' in Chinese."""
-    items = list(items)
-    if not items:
-        return ""
-    joined = items[0]
-    for item in items[1:]:
-        joined = N_("{first}, {then}", first=joined, then=item)
-    return joined
+LIST_SEPARATOR = N_(", ")
+CLAUSE_SEPARATOR = N_("; ")
+
+
+def joined(items: Iterable[Any], separator: Message | str = LIST_SEPARATOR) -> Message:
+    """Items (labels, messages or data) as one message; the edge renders each item and the separator."""
+    params: dict[str, Any] = {f"item{index}": item for index, item in enumerate(items)}
+    if not params:
+        return Message("{nothing}", {"nothing": ""})
+    template = "{separator}".join(f"{{{key}}}" for key in params)
+    return Message(template, {**params, "separator": separator})
+
+
+def to_json(value: Any) -> Any:
+    """A marked message as JSON (template and parameters, recursively); other values as text or numbers."""
+    if isinstance(value, Message):
+        return {"template": value.template, "params": {key: to_json(item) for key, item in value.params.items()}}
+    return value if value is None or isinstance(value, (bool, int, float)) else str(value)
+
+
+def from_json(value: Any) -> Any:
+    """The message `to_json` stored (plain values unchanged)."""
+    if isinstance(value, dict) and "template" in value:
+        return Message(value["template"], {key: from_json(item) for key, item in value.get("params", {}).items()})
+    return value

@@ -20,7 +20,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import Organisation, User
-from app.assessment.marked import MarkedText
 from app.assessment.vocabulary import (
     ASSIGNMENT_ROLES,
     PLAN_STATUSES,
@@ -30,7 +29,7 @@ from app.assessment.vocabulary import (
     SESSION_STATUSES,
 )
 from app.catalog.models import COMPONENTS, Occupation, SkillStandard
-from app.database import Entity, actor_ref, one_of, ref, stamp
+from app.database import Entity, MarkedText, actor_ref, one_of, ref, stamp
 from app.people.models import Person
 
 _LEVEL = "level_digit BETWEEN 1 AND 5"

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import EvaluationFiling, FilingScope, User
-from app.assessment.marked import joined
 from app.assessment.models import AssessmentPlan, PlanComponent
 from app.assessment.scope import (
     check_reason,
@@ -25,7 +24,7 @@ from app.audit.services import record_event
 from app.catalog.ladder import level_label
 from app.catalog.models import COMPONENT_LABELS, Occupation
 from app.errors import InvalidTransition, NotFound, ValidationFailed
-from app.translation import N_, in_chinese
+from app.translation import N_, in_chinese, joined
 
 EDITABLE = ("draft", "open", "closed")
 

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from app import pii
 from app.accounts.models import User
 from app.accounts.roles import Role
-from app.assessment.marked import CLAUSE_SEPARATOR, from_json, joined, to_json
 from app.assessment.models import AssessmentPlan, CarriedComponent, Registration
 from app.assessment.result_models import AssessmentResult, ResultComponent
 from app.assessment.scope import check_reason, local_date, plan_for_staff, plan_visible
@@ -29,7 +28,17 @@ from app.people.access import add_access, person_in_scope
 from app.people.models import Person, PersonAccess
 from app.people.records import applicant_for
 from app.training.apprenticeship_models import Apprenticeship
-from app.translation import N_, Message, Translate, in_chinese, render
+from app.translation import (
+    CLAUSE_SEPARATOR,
+    N_,
+    Message,
+    Translate,
+    from_json,
+    in_chinese,
+    joined,
+    render,
+    to_json,
+)
 
 OVERRIDE_MIN = 10  # an override admits someone the rules refused: it needs a real explanation
 REGISTERING = ("open",)

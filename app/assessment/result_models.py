@@ -22,7 +22,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import Organisation, User
-from app.assessment.marked import MarkedText
 from app.assessment.models import AssessmentPlan, AssessmentSession, PlanComponent, Registration
 from app.assessment.vocabulary import (
     APPOINTMENT_GRADES,
@@ -33,7 +32,7 @@ from app.assessment.vocabulary import (
     SCORE_EVENT_KINDS,
 )
 from app.catalog.models import COMPONENTS
-from app.database import Base, Entity, actor_ref, one_of, ref, stamp
+from app.database import Base, Entity, MarkedText, actor_ref, one_of, ref, stamp
 from app.people.models import Person
 
 _SCORE = "value IS NULL OR (value >= 0 AND value <= 100)"

@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
-from app.assessment.marked import joined
 from app.assessment.models import (
     AssessmentPlan,
     AssessmentSession,
@@ -36,7 +35,7 @@ from app.catalog.models import COMPONENT_LABELS
 from app.database import get_or_not_found
 from app.errors import InvalidTransition, NotFound, ValidationFailed
 from app.people.levels import record_level_award
-from app.translation import N_
+from app.translation import N_, joined
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.accounts.roles import Role
-from app.assessment.marked import CLAUSE_SEPARATOR, joined
 from app.assessment.models import AssessmentSession, SessionAssignment
 from app.assessment.result_models import Score, ScoreEvent
 from app.assessment.scope import check_reason, is_admin
@@ -27,7 +26,7 @@ from app.assessment.vocabulary import MARKING_ROLES
 from app.audit.services import record_event
 from app.database import get_or_not_found
 from app.errors import Conflict, DomainError, InvalidTransition, NotAllowed, NotFound, ValidationFailed
-from app.translation import N_, Message
+from app.translation import CLAUSE_SEPARATOR, N_, Message, joined
 
 TENTH = Decimal("0.1")
 

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.accounts.roles import Role
-from app.assessment.marked import CLAUSE_SEPARATOR, joined
 from app.assessment.models import (
     AssessmentSession,
     PlanComponent,
@@ -42,7 +41,7 @@ from app.catalog.ladder import level_label
 from app.catalog.models import COMPONENT_LABELS, SkillStandard
 from app.database import get_or_not_found
 from app.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
-from app.translation import N_, Message
+from app.translation import CLAUSE_SEPARATOR, N_, Message, joined
 
 STAFFING_STATUSES = ("closed", "in_progress")  # sessions are arranged once registration has closed
 

@@ -13,7 +13,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
-from app.assessment.marked import joined
 from app.assessment.models import AssessmentPlan, Registration, SessionCandidate
 from app.assessment.registration import eligibility_summary, plan_heading
 from app.assessment.scope import LOCAL_ZONE, plan_visible
@@ -23,7 +22,7 @@ from app.catalog.models import COMPONENT_LABELS
 from app.errors import InvalidTransition, NotFound
 from app.idnumbers import ID_TYPE_LABELS
 from app.spreadsheets import simple_workbook
-from app.translation import N_, Translate, in_chinese, render
+from app.translation import N_, Translate, in_chinese, joined, render
 
 _MAX_PHOTO = 2 * 1024 * 1024
 # Longest value per printed field; the design is tested at these lengths to stay on one A5 sheet.

@@ -42,7 +42,7 @@ from app.catalog.eligibility_rules import (
     rank_of,
 )
 from app.catalog.ladder import LEVEL_DIGITS, level_name, level_or_above
-from app.translation import N_, Message, join_labels
+from app.translation import N_, Message, joined
 
 
 def _require(condition: bool, message: str) -> None:
@@ -241,7 +241,7 @@ def _check_school(req: SchoolGraduate, ctx: _Context) -> Message | None:
     if any(school.in_speciality for school in graduated):
         return None
     if graduated:
-        names = join_labels(dict.fromkeys(SCHOOL_TYPES[school.school_type] for school in graduated))
+        names = joined(dict.fromkeys(SCHOOL_TYPES[school.school_type] for school in graduated))
         return N_("The speciality studied at {schools} is not this or a related one", schools=names)
     return N_("No graduation certificate of a {schools} in the speciality or a related one",
               schools=req.schools_text)

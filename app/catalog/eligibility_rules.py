@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 
 from app.catalog.durations import format_span
 from app.catalog.ladder import LEVEL_DIGITS, level_or_above
-from app.translation import N_, Message, join_labels
+from app.translation import N_, Message, joined
 
 OCCUPATION = "occupation"
 RELATED = "related"
@@ -205,7 +205,7 @@ class SchoolGraduate:
         names = [SCHOOL_TYPES[school_type] for school_type in self.types]
         if len(names) == 1:
             return names[0]
-        return N_("{first} or {last}", first=join_labels(names[:-1]), last=names[-1])
+        return N_("{first} or {last}", first=joined(names[:-1]), last=names[-1])
 
     def describe(self) -> Message:
         """Return the requirement as a marked message."""

@@ -26,7 +26,7 @@ from app.catalog.models import (
 from app.catalog.occupations import get_occupation, require_catalogue_admin, validate_occupation_code
 from app.database import get_or_not_found
 from app.errors import ValidationFailed
-from app.translation import N_, join_labels
+from app.translation import N_, joined
 
 
 @dataclass(frozen=True)
@@ -91,12 +91,12 @@ def _checked_rules(rules_json: Mapping, digits: Collection[int]) -> dict:
                                   problem=exc.problem), field="eligibility_rules") from exc
     extra = set(rules) - set(digits)
     if extra:
-        names = join_labels(level_name(d) for d in sorted(extra, reverse=True))
+        names = joined(level_name(d) for d in sorted(extra, reverse=True))
         raise ValidationFailed(N_("The eligibility rules include levels the standard does not have: {levels}.",
                                   levels=names), field="eligibility_rules")
     missing = set(digits) - set(rules)
     if missing:
-        names = join_labels(level_name(d) for d in sorted(missing, reverse=True))
+        names = joined(level_name(d) for d in sorted(missing, reverse=True))
         raise ValidationFailed(N_("These levels have no eligibility rules: {levels}.", levels=names),
                                field="eligibility_rules")
     return rules_to_json(rules)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from app.idnumbers import ID_TYPE_LABELS
 from app.people.tabular import cell_text
 from app.people.vocabulary import EDUCATION_LABELS, SCHOOL_TYPE_LABELS, TARGET_GROUP_LABELS
-from app.translation import N_, Message, join_labels
+from app.translation import N_, Message, joined
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class RowError:
 COLUMNS: tuple[Column, ...] = (
     Column("name", "姓名", N_("Required. As on the identity document."), "张伟", required=True, width=10),
     Column("id_type", "证件类型", N_("One of: {choices}; blank means a resident identity card.",
-                                    choices=join_labels(ID_TYPE_LABELS.values())), "居民身份证", width=14),
+                                    choices=joined(ID_TYPE_LABELS.values())), "居民身份证", width=14),
     Column("id_number", "证件号码", N_(
         "Required. Format this column as “Text”, or Excel turns an 18-digit number into 2.10102E+17. Old "
         "15-digit numbers are upgraded to 18 digits; a final x may be upper or lower case."), "210102199003071233",
@@ -51,15 +51,15 @@ COLUMNS: tuple[Column, ...] = (
                               "filled in must agree with it."), "男", width=6),
     Column("birth_date", "出生日期", N_("Required when the document is a passport; read from the number for "
                                     "other documents."), "", width=12),
-    Column("education", "学历", N_("Optional. One of: {choices}.", choices=join_labels(EDUCATION_LABELS.values())),
+    Column("education", "学历", N_("Optional. One of: {choices}.", choices=joined(EDUCATION_LABELS.values())),
            "高中/中专", width=12),
     Column("school_type", "毕业院校类型", N_("Optional. One of: {choices}.",
-                                         choices=join_labels(SCHOOL_TYPE_LABELS.values())), "技工学校", width=14),
+                                         choices=joined(SCHOOL_TYPE_LABELS.values())), "技工学校", width=14),
     Column("speciality", "所学专业", N_("Optional."), "电气自动化", width=14),
     Column("graduated_on", "毕业日期", N_("Optional. Advised with the school type: the eligibility rules use it."),
            "2010-07-01", width=12),
     Column("target_groups", "目标群体", N_("Optional; several may be given, separated by commas. One of: {choices}.",
-                                       choices=join_labels(TARGET_GROUP_LABELS.values())), "农村转移就业劳动者",
+                                       choices=joined(TARGET_GROUP_LABELS.values())), "农村转移就业劳动者",
            width=20),
     Column("employer_name", "工作单位", N_("One row per job; a person with several jobs takes several rows with "
                                        "the same ID number."), "沈阳某某机械有限公司", width=24),

@@ -15,7 +15,7 @@ from app.errors import NotAllowed, ValidationFailed
 from app.people.access import person_in_scope
 from app.people.models import LEVEL_ROUTES, LevelAward
 from app.people.validation import check_occupation_code, check_text
-from app.translation import N_, Message, join_labels
+from app.translation import N_, Message, joined
 
 APPOINTMENT = "enterprise_appointment"
 # Who records levels: 人社, evaluation organisations (exams), enterprises (appointments, direct recognition).
@@ -99,7 +99,7 @@ def _check_route(grade_name: Message, is_appointment_grade: bool, route: str) ->
                                   grade=grade_name, route=LEVEL_ROUTES[APPOINTMENT]), field="route")
     if not is_appointment_grade and route == APPOINTMENT:
         others = [label for key, label in LEVEL_ROUTES.items() if key != APPOINTMENT]
-        routes = N_("{first} or {last}", first=join_labels(others[:-1]), last=others[-1])
+        routes = N_("{first} or {last}", first=joined(others[:-1]), last=others[-1])
         raise ValidationFailed(N_("{grade} is a skill-level certificate grade; the route should be {routes}.",
                                   grade=grade_name, routes=routes), field="route")
 

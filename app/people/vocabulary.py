@@ -14,7 +14,7 @@ from functools import cache
 
 from app.catalog.eligibility_rules import EDUCATION_LEVELS, SCHOOL_TYPES, TITLE_LEVELS
 from app.idnumbers import ID_TYPE_LABELS, RESIDENT
-from app.translation import N_, Message, in_chinese, join_labels
+from app.translation import N_, Message, in_chinese, joined
 
 # 小学及以下 is below every level the eligibility rules ask for, so it never satisfies one.
 PRIMARY = "primary"
@@ -133,9 +133,9 @@ def split_target_groups(text: str) -> tuple[list[str], list[str]]:
 
 def target_group_text(keys: list[str] | tuple[str, ...]) -> Message | str:
     """Labels of target-group keys as one marked list ('A, B'; in Chinese 'A、B')."""
-    return join_labels(TARGET_GROUP_LABELS.get(key, key) for key in keys)
+    return joined(TARGET_GROUP_LABELS.get(key, key) for key in keys)
 
 
 def allowed(labels: Mapping[str, str]) -> Message | str:
     """The allowed labels of a vocabulary as one marked list, for error messages."""
-    return join_labels(labels.values())
+    return joined(labels.values())

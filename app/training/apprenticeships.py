@@ -20,8 +20,8 @@ from app.training.apprenticeship_models import Apprenticeship
 from app.training.enrolments import ensure_access
 from app.training.models import MIN_WORKING_AGE
 from app.training.periods import at_least_months, at_most_months, describe_span, span
-from app.training.vocabulary import APPRENTICESHIP_STATUSES, DOCUMENT_KINDS, label_list
-from app.translation import N_
+from app.training.vocabulary import APPRENTICESHIP_STATUSES, DOCUMENT_KINDS
+from app.translation import N_, joined
 
 MIN_MONTHS, MAX_MONTHS = 12, 36
 MIN_CONTRACT_MONTHS = 12
@@ -192,7 +192,7 @@ def _refuse_unless_ready(record: Apprenticeship, to_status: str, today: date, re
         missing = [label for kind, label in DOCUMENT_KINDS.items() if record.document(kind) is None]
         if missing:
             raise InvalidTransition(N_("Upload every document before filing. Missing: {missing}.",
-                                       missing=label_list(missing)), field="documents")
+                                       missing=joined(missing)), field="documents")
     elif to_status == "in_training" and today < record.planned_start:
         raise InvalidTransition(N_("The training period starts on {start}, which has not come yet.",
                                    start=record.planned_start.isoformat()), field="status")
