@@ -45,12 +45,3 @@ PAYMENT_KINDS: dict[str, Message] = {
     "recovery": N_("Recovery"),
 }
 
-
-def label_list(labels) -> Message:
-    """Marked labels as one marked list ("A, B, C"; in Chinese "A、B、C"), each label translated."""
-    items = list(labels)
-    listed = items[0] if items else N_("none")
-    for label in items[1:]:
-        listed = N_("{items}, {item}", items=listed, item=label)
-    return listed
-
