@@ -1,12 +1,16 @@
 """The one way a view runs an action: commit on success, or roll back and show the refusal once.
 
-A view builds its form, hands the action to `submit` and renders its page when nothing was done:
+A view builds its form, hands the service to `submit` and renders its page when nothing was done:
 
-    form = PlanForm()
-    return submit(form, lambda: create_plan(db.session, actor=current_actor(), ...),
-                  success=_("Assessment plan created."),
-                  then=lambda plan: url_for("assessment.plan", plan_id=plan.id)) \
-        or (render_template("assessment/plan_form.html", form=form), form_status(form))
+    form = ScheduleForm()
+    return submit(form, schedule_component, fields=("component", "exam_on", "exam_time"), plan_id=plan_id,
+                  success=_("Exam date saved."), then=_plan_url(plan_id)) \
+        or _plan_page(plan_id, schedule_form=form)
+
+The service is called as `service(db.session, actor=current_actor(), now=utcnow(), **fields, **extra)`: each
+name in `fields` is a form field passed under its own name (`exam_on=form.exam_on.data`), any other keyword
+(`plan_id=plan_id`, `name=form.full_name.data`) is passed as it is. An action that needs more than that is
+given as a callable of no arguments instead: `submit(form, lambda: ..., success=..., then=...)`.
 
 A one-click step (a confirmed button, a small inline form) always goes back to a page: `one_click(...)`.
 Both run the action inside `attempt(form)`, the context manager a view uses directly when its action needs
@@ -26,9 +30,11 @@ from typing import Any, TypeVar
 from flask import Flask, flash, redirect, render_template, request
 from flask_babel import gettext
 
+from app.database import utcnow
 from app.errors import Conflict, DomainError, NotAllowed, NotFound
 from app.extensions import db
 from app.translation import render
+from app.web.access import current_actor
 
 REFUSED = 422
 T = TypeVar("T")
@@ -95,17 +101,34 @@ def _made(value, result):
     return value(result) if callable(value) else value
 
 
-def submit(form, call: Callable[[], T], *, success: Success, then: Target):
-    """Run `call()` for a submitted, valid `form`: on success flash `success` and redirect to `then`.
+def _action(form, call: Callable[..., T], fields: tuple[str, ...] | None, extra: dict[str, Any]) -> Callable[[], T]:
+    """The action to run: `call` itself, or the service `call` given the session, actor, time, fields and extra."""
+    if fields is None and not extra:
+        return call
+
+    def run() -> T:
+        values = {name: form[name].data for name in fields or ()}
+        return call(db.session, actor=current_actor(), now=utcnow(), **values, **extra)
+
+    return run
+
+
+def submit(form, call: Callable[..., T], *, success: Success, then: Target,
+           fields: tuple[str, ...] | None = None, **extra):
+    """Run the action for a submitted, valid `form`: on success flash `success` and redirect to `then`.
+
+    The action is `call()`, or, with `fields` or other keywords, the service `call` given the session, the
+    actor, the time, the named form fields and the other keywords (see the module's docstring).
 
     `success` and `then` may be callables given the action's result (the new record, say). Returns None when
     the form was not submitted, failed its shape checks or was refused (the message is on its field, or
     flashed): the view then shows its page again with `form_status(form)`.
     """
+    action = _action(form, call, fields, extra)
     if not form.validate_on_submit():
         return None
     with attempt(form) as done:
-        result = call()
+        result = action()
     if not done:
         return None
     message = _made(success, result)
@@ -114,15 +137,19 @@ def submit(form, call: Callable[[], T], *, success: Success, then: Target):
     return redirect(_made(then, result))
 
 
-def one_click(form, call: Callable[[], T], *, success: Success, then: Target, back: str | None = None):
-    """A one-click step (a confirmation, a small inline form): run `call()` when `form` is valid, then redirect.
+def one_click(form, call: Callable[..., T], *, success: Success, then: Target, back: str | None = None,
+              fields: tuple[str, ...] | None = None, **extra):
+    """A one-click step (a confirmation, a small inline form): run the action when `form` is valid, then redirect.
+
+    The action is given as to `submit`: `call()`, or the service `call` with `fields` and other keywords.
 
     On success `success` is flashed and the answer goes to `then` (a URL or a callable given the result);
     a refusal is flashed and the answer goes to `back` (default: `then`, which must then be a URL).
     """
+    action = _action(form, call, fields, extra)
     if form.validate_on_submit():
         with attempt() as done:
-            result = call()
+            result = action()
         if done:
             message = _made(success, result)
             if message:

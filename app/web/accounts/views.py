@@ -41,12 +41,10 @@ def organisations():
 def new_organisation():
     """Register an organisation."""
     form = OrganisationForm()
-    return submit(form, lambda: create_organisation(
-        db.session, actor=current_actor(), now=utcnow(), kind=form.kind.data, name=form.name.data,
-        uscc=form.uscc.data, city_code=form.city_code.data, address=form.address.data,
-        contact_phone=form.contact_phone.data,
-    ), success=_("Organisation registered."),
-        then=lambda org: url_for("accounts.organisation", organisation_id=org.id)) \
+    return submit(form, create_organisation,
+                  fields=("kind", "name", "uscc", "city_code", "address", "contact_phone"),
+                  success=_("Organisation registered."),
+                  then=lambda org: url_for("accounts.organisation", organisation_id=org.id)) \
         or render_form("accounts/organisation_form.html", form)
 
 
@@ -103,9 +101,8 @@ def new_user():
 def toggle_user(user_id: int):
     """Enable or disable a login."""
     form = ToggleForm()
-    return one_click(form, lambda: set_user_active(db.session, actor=current_actor(), now=utcnow(), user_id=user_id,
-                                                   active=form.active.data == "1"),
-                     success=None, then=url_for("accounts.users"))
+    return one_click(form, set_user_active, user_id=user_id, active=form.active.data == "1", success=None,
+                     then=url_for("accounts.users"))
 
 
 @bp.get("/audit")

@@ -57,10 +57,9 @@ def appointments():
 def nominate_view():
     """Nominate an employee; prerequisites and the quota are checked first."""
     form = NominateForm()
-    return submit(form, lambda: nominate(db.session, actor=current_actor(), now=utcnow(), person_id=form.person_id.data,
-                                         grade_key=form.grade_key.data, occupation_id=form.occupation_id.data,
-                                         nomination=form.nomination.data, quota_percent=quota_percent()),
-                  success=_("Nomination recorded."), then=url_for("assessment.appointments")) or _page(form)
+    return submit(form, nominate, fields=("person_id", "grade_key", "occupation_id", "nomination"),
+                  quota_percent=quota_percent(), success=_("Nomination recorded."),
+                  then=url_for("assessment.appointments")) or _page(form)
 
 
 def _row_step(appointment_id: int, kind: str, form, action, success: str):

@@ -135,8 +135,7 @@ STATUS_DONE = {"open": _l("Registration opened."), "close": _l("Registration clo
 def plan_status(plan_id: int):
     """Open or close registration, start the exams, or cancel (with a reason)."""
     form = StatusForm()
-    return submit(form, lambda: transition_plan(db.session, actor=current_actor(), now=utcnow(), plan_id=plan_id,
-                                                action=form.action.data, reason=form.reason.data),
+    return submit(form, transition_plan, fields=("action", "reason"), plan_id=plan_id,
                   success=lambda _plan: str(STATUS_DONE[form.action.data]), then=_plan_url(plan_id)) \
         or _plan_page(plan_id, status_form=form)
 
@@ -146,9 +145,7 @@ def plan_status(plan_id: int):
 def schedule(plan_id: int):
     """Set a component's exam date and time."""
     form = ScheduleForm()
-    return submit(form, lambda: schedule_component(db.session, actor=current_actor(), now=utcnow(), plan_id=plan_id,
-                                                   component=form.component.data, exam_on=form.exam_on.data,
-                                                   exam_time=form.exam_time.data),
+    return submit(form, schedule_component, fields=("component", "exam_on", "exam_time"), plan_id=plan_id,
                   success=_("Exam date saved."), then=_plan_url(plan_id)) \
         or _plan_page(plan_id, row=("schedule", form.component.data, form))
 
@@ -174,11 +171,9 @@ def register(plan_id: int):
 def register_training(plan_id: int):
     """Register people from completed classes and apprenticeships in the plan's occupation."""
     form = TrainingSourcesForm()
-    return submit(form, lambda: register_from_training(db.session, actor=current_actor(), now=utcnow(),
-                                                       plan_id=plan_id, enrolment_ids=form.enrolment_ids.data or [],
-                                                       apprenticeship_ids=form.apprenticeship_ids.data or []),
-                  success=lambda regs: _("%(n)s registered, %(e)s eligible.", n=len(regs),
-                                         e=sum(r.eligible for r in regs)),
+    return submit(form, register_from_training, plan_id=plan_id, enrolment_ids=form.enrolment_ids.data or [],
+                  apprenticeship_ids=form.apprenticeship_ids.data or [],
+                  success=lambda regs: _("%(n)s registered, %(e)s eligible.", n=len(regs), e=sum(r.eligible for r in regs)),
                   then=_plan_url(plan_id, "registrations")) or _plan_page(plan_id, training_form=form)
 
 
@@ -186,9 +181,8 @@ def _registration_action(registration_id: int, kind: str, action, success):
     """Override or withdraw one registration with a written reason; a refusal re-opens that row's step."""
     reg = get_registration(db.session, actor=current_actor(), registration_id=registration_id)
     form = ReasonForm()
-    return submit(form, lambda: action(db.session, actor=current_actor(), now=utcnow(), registration_id=reg.id,
-                                       reason=form.reason.data),
-                  success=success, then=_plan_url(reg.plan_id, "registrations")) \
+    return submit(form, action, fields=("reason",), registration_id=reg.id, success=success,
+                  then=_plan_url(reg.plan_id, "registrations")) \
         or _plan_page(reg.plan_id, row=(kind, registration_id, form))
 
 

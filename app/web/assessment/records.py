@@ -65,11 +65,9 @@ def assessors():
 def add_qualification():
     """Record an assessor's level in an occupation."""
     form = _qualification_form(QualificationForm())
-    return submit(form, lambda: record_qualification(
-        db.session, actor=current_actor(), now=utcnow(), user_id=form.user_id.data,
-        occupation_code=form.occupation_code.data, level_digit=form.level_digit.data,
-        certificate_number=form.certificate_number.data or None,
-    ), success=_("Qualification saved."), then=url_for("assessment.assessors")) \
+    return submit(form, record_qualification, fields=("user_id", "occupation_code", "level_digit"),
+                  certificate_number=form.certificate_number.data or None, success=_("Qualification saved."),
+                  then=url_for("assessment.assessors")) \
         or _assessors_page(qualification_form=form)
 
 
@@ -95,9 +93,8 @@ def _declare_relation(form: StaffRelationForm):
 def holidays():
     """Public holidays and make-up working days used to count notice periods."""
     form = HolidayForm()
-    return submit(form, lambda: add_holiday(db.session, actor=current_actor(), now=utcnow(), day=form.day.data,
-                                            name=form.name.data, is_makeup_workday=form.is_makeup_workday.data),
-                  success=_("Day recorded."), then=url_for("assessment.holidays")) \
+    return submit(form, add_holiday, fields=("day", "name", "is_makeup_workday"), success=_("Day recorded."),
+                  then=url_for("assessment.holidays")) \
         or render_form("assessment/holidays.html", form, holidays=list_holidays(db.session),
                        remove_form=ConfirmForm(formdata=None))
 
@@ -106,6 +103,5 @@ def holidays():
 @roles(Role.ADMIN)
 def delete_holiday(holiday_id: int):
     """Remove a recorded day (after the confirmation step)."""
-    return one_click(ConfirmForm(), lambda: remove_holiday(db.session, actor=current_actor(), now=utcnow(),
-                                                           holiday_id=holiday_id),
-                     success=_("Day removed."), then=url_for("assessment.holidays"))
+    return one_click(ConfirmForm(), remove_holiday, holiday_id=holiday_id, success=_("Day removed."),
+                     then=url_for("assessment.holidays"))

@@ -82,8 +82,7 @@ def result_step(plan_id: int, step: str):
     if step not in RESULT_STEPS:
         abort(404)
     call, success = RESULT_STEPS[step]
-    return one_click(ConfirmForm(), lambda: call(db.session, actor=current_actor(), now=utcnow(), plan_id=plan_id),
-                     success=str(success), then=_results_url(plan_id))
+    return one_click(ConfirmForm(), call, plan_id=plan_id, success=str(success), then=_results_url(plan_id))
 
 
 @bp.post("/plans/<int:plan_id>/objections")
@@ -91,9 +90,7 @@ def result_step(plan_id: int, step: str):
 def objection(plan_id: int):
     """Record an objection lodged during the notice."""
     form = ObjectionForm()
-    return submit(form, lambda: lodge_objection(db.session, actor=current_actor(), now=utcnow(), plan_id=plan_id,
-                                                result_id=form.result_id.data, lodged_by_name=form.lodged_by_name.data,
-                                                content=form.content.data),
+    return submit(form, lodge_objection, fields=("result_id", "lodged_by_name", "content"), plan_id=plan_id,
                   success=_("Objection recorded."), then=_results_url(plan_id, "objections")) \
         or _page(plan_id, objection_form=form)
 

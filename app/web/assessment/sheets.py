@@ -124,7 +124,6 @@ def save_sheet_view(sitting_id: int):
 @roles(Role.ASSESSOR)
 def sign_off(sitting_id: int):
     """The session's quality supervisor signs the scores off (after the confirmation step); they are locked."""
-    return one_click(ConfirmForm(), lambda: sign_off_session(db.session, actor=current_actor(), now=utcnow(),
-                                                             sitting_id=sitting_id),
+    return one_click(ConfirmForm(), sign_off_session, sitting_id=sitting_id,
                      success=_("Scores signed off and locked."),
                      then=url_for("assessment.sheet", sitting_id=sitting_id))

@@ -65,12 +65,10 @@ def new_session(plan_id: int):
     """Open a room for a component with every (or the next N) unplaced candidates."""
     form = SessionForm()
     form.component.choices = _components(get_plan(db.session, actor=current_actor(), plan_id=plan_id))
-    return submit(form, lambda: create_session(
-        db.session, actor=current_actor(), now=utcnow(), plan_id=plan_id, component=form.component.data,
-        room=form.room.data, starts_at=local_datetime(form.day.data, form.start.data),
-        duration_minutes=form.duration_minutes.data, max_candidates=form.max_candidates.data,
-    ), success=lambda sitting: _("Room opened with %(n)s candidates.", n=len(sitting.candidates)),
-        then=lambda sitting: _room_url(sitting.id)) or _sessions_page(plan_id, form)
+    return submit(form, create_session, fields=("component", "room", "duration_minutes", "max_candidates"),
+                  plan_id=plan_id, starts_at=local_datetime(form.day.data, form.start.data),
+                  success=lambda sitting: _("Room opened with %(n)s candidates.", n=len(sitting.candidates)),
+                  then=lambda sitting: _room_url(sitting.id)) or _sessions_page(plan_id, form)
 
 
 def _sitting(sitting_id: int):
@@ -116,9 +114,7 @@ def assign(sitting_id: int):
     """Assign an assessor; refusals (level, recusal, roles filled) come back on the form."""
     form = AssignForm()
     form.role.choices = _roles(mode_of(_sitting(sitting_id)))
-    return submit(form, lambda: assign_assessor(db.session, actor=current_actor(), now=utcnow(), sitting_id=sitting_id,
-                                                user_id=form.user_id.data, role=form.role.data,
-                                                external=form.external.data),
+    return submit(form, assign_assessor, fields=("user_id", "role", "external"), sitting_id=sitting_id,
                   success=_("Assessor assigned."), then=_room_url(sitting_id)) \
         or _session_page(sitting_id, assign_form=form)
 
@@ -129,8 +125,7 @@ def add_session_candidate(sitting_id: int):
     """Place a candidate in the room; refused when an assigned assessor must recuse."""
     _sitting(sitting_id)
     form = CandidateForm()
-    return submit(form, lambda: add_candidate(db.session, actor=current_actor(), now=utcnow(), sitting_id=sitting_id,
-                                              registration_id=form.registration_id.data),
+    return submit(form, add_candidate, fields=("registration_id",), sitting_id=sitting_id,
                   success=_("Candidate added."), then=_room_url(sitting_id)) \
         or _session_page(sitting_id, candidate_form=form)
 

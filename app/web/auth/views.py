@@ -119,6 +119,5 @@ def tokens():
 @authenticated
 def revoke_token(token_id: int):
     """Revoke one of the user's tokens."""
-    return one_click(RevokeForm(), lambda: revoke_api_token(db.session, actor=current_actor(), now=utcnow(),
-                                                            token_id=token_id),
-                     success=_("Token revoked."), then=url_for("auth.tokens"))
+    return one_click(RevokeForm(), revoke_api_token, token_id=token_id, success=_("Token revoked."),
+                     then=url_for("auth.tokens"))

@@ -22,11 +22,12 @@ from app.catalog.shortage import COLUMNS, import_shortage_catalogue, list_catalo
 from app.catalog.standards import get_standard, update_component, update_standard_rules
 from app.database import utcnow
 from app.extensions import db
-from app.spreadsheets import error_workbook, read_table, simple_workbook
+from app.spreadsheets import simple_workbook
 from app.web.access import authenticated, current_actor, roles
-from app.web.actions import attempt, form_status, one_click, render_form, submit
+from app.web.actions import form_status, one_click, render_form, submit
 from app.web.catalog.forms import ComponentForm, OccupationForm, RulesForm, ShortageImportForm, VariantForm
-from app.web.downloads import XLSX, send_workbook, stash_download
+from app.web.downloads import send_workbook
+from app.web.imports import import_table
 
 bp = Blueprint("catalog", __name__, url_prefix="/catalog")
 
@@ -45,10 +46,8 @@ def occupations():
 def new_occupation():
     """Add an occupation."""
     form = OccupationForm()
-    return submit(form, lambda: create_occupation(
-        db.session, actor=current_actor(), now=utcnow(), edition=form.edition.data, code=form.code.data,
-        name=form.name.data, english_name=form.english_name.data, digital=form.digital.data, green=form.green.data,
-    ), success=_("Occupation added."), then=lambda occupation: _occupation_url(occupation.id)) \
+    return submit(form, create_occupation, fields=("edition", "code", "name", "english_name", "digital", "green"),
+                  success=_("Occupation added."), then=lambda occupation: _occupation_url(occupation.id)) \
         or render_form("catalog/occupation_form.html", form)
 
 
@@ -79,22 +78,16 @@ def occupation(occupation_id: int):
 @roles(Role.ADMIN)
 def edit_occupation(occupation_id: int):
     """Change an occupation's name and flags."""
-    form = OccupationForm()
-    return one_click(form, lambda: update_occupation(
-        db.session, actor=current_actor(), now=utcnow(), occupation_id=occupation_id, name=form.name.data,
-        english_name=form.english_name.data, digital=form.digital.data, green=form.green.data,
-        active=form.active.data,
-    ), success=_("Saved."), then=_occupation_url(occupation_id))
+    return one_click(OccupationForm(), update_occupation, fields=("name", "english_name", "digital", "green", "active"),
+                     occupation_id=occupation_id, success=_("Saved."), then=_occupation_url(occupation_id))
 
 
 @bp.post("/occupations/<int:occupation_id>/variants")
 @roles(Role.ADMIN)
 def new_variant(occupation_id: int):
     """Add a sub-trade or an occupational direction."""
-    form = VariantForm()
-    return one_click(form, lambda: add_variant(db.session, actor=current_actor(), now=utcnow(),
-                                               occupation_id=occupation_id, kind=form.kind.data, name=form.name.data),
-                     success=_("Added."), then=_occupation_url(occupation_id))
+    return one_click(VariantForm(), add_variant, fields=("kind", "name"), occupation_id=occupation_id, success=_("Added."),
+                     then=_occupation_url(occupation_id))
 
 
 @bp.route("/standards/<int:standard_id>/rules", methods=["GET", "POST"])
@@ -119,9 +112,7 @@ def edit_component(component_id: int):
     """Change a component's pass mark."""
     form = ComponentForm()
     occupation_id = request.form.get("occupation_id", type=int)
-    answer = one_click(form, lambda: update_component(db.session, actor=current_actor(), now=utcnow(),
-                                                      component_id=component_id, pass_mark=form.pass_mark.data,
-                                                      required=form.required.data),
+    answer = one_click(form, update_component, fields=("pass_mark", "required"), component_id=component_id,
                        success=_("Pass mark saved."),
                        then=_occupation_url(occupation_id) if occupation_id else url_for("catalog.occupations"))
     for errors in form.errors.values():  # the pass mark's shape checks, shown on the occupation's page
@@ -135,32 +126,17 @@ def edit_component(component_id: int):
 def shortage():
     """The shortage catalogues; administrators import a quarter here."""
     form = ShortageImportForm()
-    errors, error_url = [], None
-    if request.method == "POST":
-        if not current_actor().has_role(Role.ADMIN):
-            abort(403)
-        if form.validate_on_submit():
-            upload = form.file.data
-            with attempt(form, commit=False) as done:
-                headers, rows = read_table(upload.read(), upload.filename)
-                rows = list(rows)
-                outcome = import_shortage_catalogue(
-                    db.session, actor=current_actor(), now=utcnow(), quarter=form.quarter.data, headers=headers,
-                    rows=rows, title=form.title.data, replace=form.replace.data,
-                )
-            if done and outcome.errors:  # all rows or none: nothing is kept, every bad row is reported
-                db.session.rollback()
-                form.refused, errors = True, outcome.errors
-                error_url = stash_download(error_workbook(headers, rows, errors, _),
-                                           _("shortage-import-errors-%(quarter)s.xlsx", quarter=form.quarter.data),
-                                           XLSX)
-                flash(_("Nothing was imported: %(n)s problems found.", n=len(errors)), "danger")
-            elif done:
-                db.session.commit()
-                flash(_("Imported %(n)s entries.", n=len(outcome.catalogue.entries)), "success")
-                return redirect(url_for("catalog.shortage"))
+    if request.method == "POST" and not current_actor().has_role(Role.ADMIN):
+        abort(403)
+    imported = import_table(form, lambda headers, rows: import_shortage_catalogue(
+        db.session, actor=current_actor(), now=utcnow(), quarter=form.quarter.data, headers=headers,
+        rows=rows, title=form.title.data, replace=form.replace.data,
+    ), error_name=_("shortage-import-errors-%(quarter)s.xlsx", quarter=form.quarter.data))
+    if imported.done:
+        flash(_("Imported %(n)s entries.", n=len(imported.result.catalogue.entries)), "success")
+        return redirect(url_for("catalog.shortage"))
     return render_template("catalog/shortage.html", catalogues=list_catalogues(db.session), form=form,
-                           errors=errors, error_url=error_url), form_status(form)
+                           errors=imported.errors, error_url=imported.error_url), form_status(form)
 
 
 @bp.get("/shortage/template.xlsx")

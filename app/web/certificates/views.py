@@ -118,8 +118,7 @@ def print_pdf(print_id: int):
 def revoke(certificate_id: int):
     """Revoke with a reason (irreversible; confirmed on the page)."""
     form = ReasonForm()
-    return submit(form, lambda: revoke_certificate(db.session, actor=current_actor(), now=utcnow(),
-                                                   certificate_id=certificate_id, reason=form.reason.data),
+    return submit(form, revoke_certificate, fields=("reason",), certificate_id=certificate_id,
                   success=_("Certificate revoked."), then=_shown(certificate_id)) \
         or _show(certificate_id, revoke_form=form)
 
@@ -129,10 +128,9 @@ def revoke(certificate_id: int):
 def reprint(certificate_id: int):
     """Reprint after loss: same number, new print serial."""
     form = ReasonForm(prefix="reprint")
-    return submit(form, lambda: reprint_certificate(db.session, actor=current_actor(), now=utcnow(),
-                                                    certificate_id=certificate_id, reason=form.reason.data,
-                                                    ctx=issuing_context(current_app)),
-                  success=_("Reprinted with a new print serial."), then=_shown(certificate_id)) \
+    return submit(form, reprint_certificate, fields=("reason",), certificate_id=certificate_id,
+                  ctx=issuing_context(current_app), success=_("Reprinted with a new print serial."),
+                  then=_shown(certificate_id)) \
         or _show(certificate_id, reprint_form=form)
 
 
@@ -141,11 +139,10 @@ def reprint(certificate_id: int):
 def correct(certificate_id: int):
     """Issue a corrected certificate that supersedes this one (confirmed on the page, with a reason)."""
     form = CorrectionForm()
-    return submit(form, lambda: supersede_certificate(
-        db.session, actor=current_actor(), now=utcnow(), certificate_id=certificate_id, reason=form.reason.data,
-        ctx=issuing_context(current_app), variant_name=form.variant_name.data,
-    ), success=_("Corrected certificate issued; the old one is marked superseded."),
-        then=lambda corrected: _shown(corrected.id)) or _show(certificate_id, correction_form=form)
+    return submit(form, supersede_certificate, fields=("reason", "variant_name"), certificate_id=certificate_id,
+                  ctx=issuing_context(current_app),
+                  success=_("Corrected certificate issued; the old one is marked superseded."),
+                  then=lambda corrected: _shown(corrected.id)) or _show(certificate_id, correction_form=form)
 
 
 @bp.post("/issue/<source_type>")

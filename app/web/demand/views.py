@@ -113,7 +113,5 @@ def edit(demand_id: int):
 def status(demand_id: int):
     """Mark a demand filled, closed (with a reason while it still stands) or open again."""
     form = DemandStatusForm()
-    return submit(form, lambda: change_demand_status(db.session, actor=current_actor(), now=utcnow(),
-                                                     demand_id=demand_id, to_status=form.to_status.data,
-                                                     reason=form.reason.data),
+    return submit(form, change_demand_status, fields=("to_status", "reason"), demand_id=demand_id,
                   success=_("Status changed."), then=_shown(demand_id)) or _show(demand_id, form)

@@ -17,7 +17,8 @@ from app.people.services import count_people, get_person, list_people, register_
 from app.people.workbooks import error_workbook, export_people_workbook, template_workbook
 from app.web.access import authenticated, current_actor, roles
 from app.web.actions import attempt, form_status, render_form, submit
-from app.web.downloads import XLSX, send_workbook, stash_download, storage_dir, stored_file
+from app.web.downloads import send_workbook, storage_dir, stored_file
+from app.web.imports import import_upload
 from app.web.people.forms import HeldCertificateForm, ImportForm, PersonForm, PhotoForm, RevealForm, WorkForm
 
 bp = Blueprint("people", __name__, url_prefix="/people")
@@ -47,13 +48,11 @@ def index():
 def new():
     """Register a person; a refused form keeps everything typed and names the field at fault."""
     form = PersonForm()
-    return submit(form, lambda: register_person(
-        db.session, actor=current_actor(), now=utcnow(), name=form.name.data, id_type=form.id_type.data,
-        id_number=form.id_number.data, phone=form.phone.data or None, gender=form.gender.data or None,
-        birth_date=form.birth_date.data, education=form.education.data or None,
-        school_type=form.school_type.data or None, speciality=form.speciality.data or None,
-        graduated_on=form.graduated_on.data, target_groups=form.target_groups.data or [],
-    ), success=_("Person registered."), then=lambda person: url_for("people.show", person_id=person.id)) \
+    return submit(form, register_person, fields=("name", "id_type", "id_number", "birth_date", "graduated_on"),
+                  phone=form.phone.data or None, gender=form.gender.data or None,
+                  education=form.education.data or None, school_type=form.school_type.data or None,
+                  speciality=form.speciality.data or None, target_groups=form.target_groups.data or [],
+                  success=_("Person registered."), then=lambda person: url_for("people.show", person_id=person.id)) \
         or render_form("people/new.html", form)
 
 
@@ -98,11 +97,10 @@ def add_work(person_id: int):
     """Add a stretch of work."""
     person = _person(person_id)
     form = WorkForm()
-    return submit(form, lambda: add_work_record(
-        db.session, actor=current_actor(), now=utcnow(), person_id=person.id, employer_name=form.employer_name.data,
-        occupation_name=form.occupation_name.data, occupation_code=form.occupation_code.data or None,
-        start_date=form.start_date.data, end_date=form.end_date.data,
-    ), success=_("Work record added."), then=url_for("people.show", person_id=person.id, _anchor="work")) \
+    return submit(form, add_work_record, fields=("employer_name", "occupation_name", "start_date", "end_date"),
+                  person_id=person.id, occupation_code=form.occupation_code.data or None,
+                  success=_("Work record added."),
+                  then=url_for("people.show", person_id=person.id, _anchor="work")) \
         or _show(person, work_form=form)
 
 
@@ -112,11 +110,11 @@ def add_certificate(person_id: int):
     """Record a certificate the person already holds."""
     person = _person(person_id)
     form = HeldCertificateForm()
-    return submit(form, lambda: add_held_certificate(
-        db.session, actor=current_actor(), now=utcnow(), person_id=person.id, number=form.number.data,
-        occupation_name=form.occupation_name.data, occupation_code=form.occupation_code.data or None,
-        level_digit=form.level_digit.data, issue_date=form.issue_date.data, issuer_name=form.issuer_name.data,
-    ), success=_("Certificate recorded."), then=url_for("people.show", person_id=person.id, _anchor="certificates")) \
+    return submit(form, add_held_certificate,
+                  fields=("number", "occupation_name", "level_digit", "issue_date", "issuer_name"),
+                  person_id=person.id, occupation_code=form.occupation_code.data or None,
+                  success=_("Certificate recorded."),
+                  then=url_for("people.show", person_id=person.id, _anchor="certificates")) \
         or _show(person, certificate_form=form)
 
 
@@ -148,24 +146,17 @@ def photo(person_id: int):
 def import_sheet():
     """Import people with work history from Excel or CSV: all rows or none, every bad row reported."""
     form = ImportForm()
-    result, error_url = None, None
-    if form.validate_on_submit():
-        upload = form.file.data
-        with attempt(form, commit=False) as done:
-            result = import_people(db.session, actor=current_actor(), now=utcnow(), data=upload.read(),
-                                   filename=upload.filename)
-        if done and result.errors:  # all rows or none: nothing is kept, every bad row is reported
-            db.session.rollback()
-            form.refused = True
-            error_url = stash_download(error_workbook(result.rows, result.errors, _), _("people-import-errors.xlsx"),
-                                       XLSX)
-        elif done:
-            db.session.commit()
-            flash(_("Imported: %(c)s new, %(u)s completed, %(n)s unchanged, %(w)s work records added.",
-                    c=result.created, u=result.updated, n=result.unchanged, w=result.work_records_added),
-                  "success")
-            return redirect(url_for("people.index"))
-    return render_template("people/import.html", form=form, result=result, error_url=error_url), form_status(form)
+    imported = import_upload(form, lambda upload: import_people(
+        db.session, actor=current_actor(), now=utcnow(), data=upload.read(), filename=upload.filename,
+    ), error_sheet=lambda result: error_workbook(result.rows, result.errors, _),
+        error_name=_("people-import-errors.xlsx"))
+    result = imported.result
+    if imported.done:
+        flash(_("Imported: %(c)s new, %(u)s completed, %(n)s unchanged, %(w)s work records added.",
+                c=result.created, u=result.updated, n=result.unchanged, w=result.work_records_added), "success")
+        return redirect(url_for("people.index"))
+    return render_template("people/import.html", form=form, result=result, error_url=imported.error_url), \
+        form_status(form)
 
 
 @bp.get("/import/template.xlsx")

@@ -48,10 +48,7 @@ def candidates(demand_id: int):
 @roles(*ENTERPRISE)
 def invite(demand_id: int):
     """Invite a candidate."""
-    form = InviteForm()
-    return one_click(form, lambda: invite_candidate(db.session, actor=current_actor(), now=utcnow(),
-                                                    demand_id=demand_id, person_id=form.person_id.data,
-                                                    reason=form.reason.data),
+    return one_click(InviteForm(), invite_candidate, fields=("person_id", "reason"), demand_id=demand_id,
                      success=_("Candidate invited."), then=url_for("placement.candidates", demand_id=demand_id))
 
 
@@ -61,9 +58,7 @@ def invitation_status(invitation_id: int):
     """Record an interview, an offer or a decline."""
     demand_id = get_invitation(db.session, actor=current_actor(), invitation_id=invitation_id,
                                today=utcnow().date()).demand_id
-    form = InvitationStatusForm()
-    return one_click(form, lambda: advance_invitation(db.session, actor=current_actor(), now=utcnow(),
-                                                      invitation_id=invitation_id, to_status=form.to_status.data),
+    return one_click(InvitationStatusForm(), advance_invitation, fields=("to_status",), invitation_id=invitation_id,
                      success=_("Invitation updated."), then=url_for("placement.candidates", demand_id=demand_id))
 
 
@@ -76,11 +71,9 @@ def hire(invitation_id: int):
     if not form.is_submitted():
         form.start_date.data, form.contract_months.data = utcnow().date(), 12
         form.monthly_wage.data = invitation.demand.wage_min
-    return submit(form, lambda: hire_candidate(
-        db.session, actor=current_actor(), now=utcnow(), invitation_id=invitation.id, start_date=form.start_date.data,
-        contract_months=form.contract_months.data, monthly_wage=form.monthly_wage.data,
-    ), success=_("Start of work recorded."),
-        then=lambda placement: url_for("placement.show", placement_id=placement.id)) \
+    return submit(form, hire_candidate, fields=("start_date", "contract_months", "monthly_wage"),
+                  invitation_id=invitation.id, success=_("Start of work recorded."),
+                  then=lambda placement: url_for("placement.show", placement_id=placement.id)) \
         or render_form("placement/hire.html", form, invitation=invitation)
 
 

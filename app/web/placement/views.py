@@ -165,8 +165,7 @@ def leave(placement_id: int):
     """Record that the person left."""
     placement = _placement(placement_id)
     form = LeaveForm()
-    return submit(form, lambda: record_leaving(db.session, actor=current_actor(), now=utcnow(),
-                                               placement_id=placement.id, left_on=form.left_on.data),
+    return submit(form, record_leaving, fields=("left_on",), placement_id=placement.id,
                   success=_("Leaving recorded."), then=_shown(placement)) or _show(placement, leave_form=form)
 
 

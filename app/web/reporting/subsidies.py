@@ -73,9 +73,7 @@ def _ledger(actor, form: SchemeForm):
 @roles(*PREPARERS)
 def claim(scheme_id: int):
     """Draft a claim; a refusal names the rules it breaks."""
-    form = ClaimForm()
-    return one_click(form, lambda: create_claim(db.session, actor=current_actor(), now=utcnow(), scheme_id=scheme_id,
-                                                level_award_id=form.level_award_id.data),
+    return one_click(ClaimForm(), create_claim, fields=("level_award_id",), scheme_id=scheme_id,
                      success=_("Claim drafted."), then=url_for("reports.subsidies", scheme_id=scheme_id))
 
 
@@ -83,10 +81,8 @@ def claim(scheme_id: int):
 @roles(*PREPARERS)
 def claim_status(claim_id: int):
     """Submit, notice, approve, pay, return or withdraw a claim."""
-    form = ClaimStatusForm()
-    return one_click(form, lambda: move_claim(db.session, actor=current_actor(), now=utcnow(), claim_id=claim_id,
-                                              to_status=form.to_status.data),
-                     success=_("Claim updated."), then=url_for("reports.subsidies"))
+    return one_click(ClaimStatusForm(), move_claim, fields=("to_status",), claim_id=claim_id, success=_("Claim updated."),
+                     then=url_for("reports.subsidies"))
 
 
 def _amounts(form: SchemeForm) -> dict[int, Decimal]:

@@ -82,17 +82,14 @@ def _prepare(form: ApprenticeshipForm) -> ApprenticeshipForm:
 def new():
     """Record a planned apprenticeship; refusals (contract, period, levels) stay on the form with the input."""
     form = _prepare(ApprenticeshipForm())
-    return submit(form, lambda: create_apprenticeship(
-        db.session, actor=current_actor(), now=utcnow(), person_id=form.person_id.data,
-        institution_id=form.institution_id.data, occupation_id=form.occupation_id.data,
-        target_level_digit=form.target_level_digit.data, contract_start=form.contract_start.data,
-        contract_end=form.contract_end.data, planned_start=form.planned_start.data,
-        planned_end=form.planned_end.data, mentor_name=form.mentor_name.data,
-        mentor_level_digit=form.mentor_level_digit.data, teacher_name=form.teacher_name.data,
-        variant_name=form.variant_name.data or None,
-        enterprise_id=form.enterprise_id.data if form.enterprise_id else None,
-    ), success=_("Apprenticeship recorded. Upload the three documents, then file it."),
-        then=lambda record: _shown(record.id)) or render_form("training/apprenticeship_form.html", form)
+    return submit(form, create_apprenticeship,
+                  fields=("person_id", "institution_id", "occupation_id", "target_level_digit", "contract_start",
+                          "contract_end", "planned_start", "planned_end", "mentor_name", "mentor_level_digit",
+                          "teacher_name"),
+                  variant_name=form.variant_name.data or None,
+                  enterprise_id=form.enterprise_id.data if form.enterprise_id else None,
+                  success=_("Apprenticeship recorded. Upload the three documents, then file it."),
+                  then=lambda record: _shown(record.id)) or render_form("training/apprenticeship_form.html", form)
 
 
 def _page(apprenticeship_id: int, **forms):
@@ -156,10 +153,9 @@ def document(document_id: int):
 def logbook(apprenticeship_id: int):
     """Add a logbook entry."""
     form = LogbookForm()
-    return submit(form, lambda: add_logbook_entry(
-        db.session, actor=current_actor(), now=utcnow(), apprenticeship_id=apprenticeship_id,
-        entry_date=form.entry_date.data, work_done=form.work_done.data, skills=form.skills.data, hours=form.hours.data,
-    ), success=_("Logbook entry added."), then=_shown(apprenticeship_id, "logbook")) \
+    return submit(form, add_logbook_entry, fields=("entry_date", "work_done", "skills", "hours"),
+                  apprenticeship_id=apprenticeship_id, success=_("Logbook entry added."),
+                  then=_shown(apprenticeship_id, "logbook")) \
         or _page(apprenticeship_id, logbook_form=form)
 
 
@@ -170,9 +166,7 @@ def sign(entry_id: int):
     apprenticeship_id = request.form.get("apprenticeship_id", type=int)  # where a refusal goes back to
     if not apprenticeship_id:
         abort(400)
-    return one_click(ConfirmForm(), lambda: sign_logbook_entry(db.session, actor=current_actor(), now=utcnow(),
-                                                               entry_id=entry_id),
-                     success=_("Signed off for the mentor."),
+    return one_click(ConfirmForm(), sign_logbook_entry, entry_id=entry_id, success=_("Signed off for the mentor."),
                      then=lambda entry: _shown(entry.apprenticeship_id, "logbook"),
                      back=_shown(apprenticeship_id, "logbook"))
 
@@ -182,9 +176,7 @@ def sign(entry_id: int):
 def award(apprenticeship_id: int):
     """Award the 学徒工 grade."""
     form = AwardForm()
-    return submit(form, lambda: award_apprentice_grade(db.session, actor=current_actor(), now=utcnow(),
-                                                       apprenticeship_id=apprenticeship_id,
-                                                       awarded_on=form.awarded_on.data),
+    return submit(form, award_apprentice_grade, fields=("awarded_on",), apprenticeship_id=apprenticeship_id,
                   success=_("Apprentice grade awarded."), then=_shown(apprenticeship_id)) \
         or _page(apprenticeship_id, award_form=form)
 
@@ -194,10 +186,9 @@ def award(apprenticeship_id: int):
 def status(apprenticeship_id: int):
     """File, start, complete or terminate (termination is confirmed, with its reason)."""
     form = ApprenticeshipStatusForm()
-    return submit(form, lambda: change_apprenticeship_status(db.session, actor=current_actor(), now=utcnow(),
-                                                             apprenticeship_id=apprenticeship_id,
-                                                             to_status=form.to_status.data, reason=form.reason.data),
-                  success=_("Status changed."), then=_shown(apprenticeship_id)) \
+    return submit(form, change_apprenticeship_status, fields=("to_status", "reason"),
+                  apprenticeship_id=apprenticeship_id, success=_("Status changed."),
+                  then=_shown(apprenticeship_id)) \
         or _page(apprenticeship_id, status_form=form)
 
 
@@ -206,10 +197,9 @@ def status(apprenticeship_id: int):
 def payment(apprenticeship_id: int):
     """Book an advance, final payment or recovery."""
     form = PaymentForm()
-    return submit(form, lambda: record_subsidy_payment(
-        db.session, actor=current_actor(), now=utcnow(), apprenticeship_id=apprenticeship_id, kind=form.kind.data,
-        amount=form.amount.data, paid_on=form.paid_on.data, reference=form.reference.data,
-    ), success=_("Payment recorded."), then=_shown(apprenticeship_id, "subsidy")) \
+    return submit(form, record_subsidy_payment, fields=("kind", "amount", "paid_on", "reference"),
+                  apprenticeship_id=apprenticeship_id, success=_("Payment recorded."),
+                  then=_shown(apprenticeship_id, "subsidy")) \
         or _page(apprenticeship_id, payment_form=form)
 
 
@@ -232,17 +222,16 @@ def subsidies():
 def add_rate():
     """Add a row to the subsidy schedule."""
     form = RateForm()
-    return submit(form, lambda: add_subsidy_rate(
-        db.session, actor=current_actor(), now=utcnow(), level_digit=form.level_digit.data,
-        amount_per_year=form.amount_per_year.data, effective_from=form.effective_from.data,
-        city_code=form.city_code.data or None, effective_to=form.effective_to.data, note=form.note.data,
-    ), success=_("Rate added."), then=url_for("apprenticeships.subsidies")) or _subsidies_page(form)
+    return submit(form, add_subsidy_rate,
+                  fields=("level_digit", "amount_per_year", "effective_from", "effective_to", "note"),
+                  city_code=form.city_code.data or None, success=_("Rate added."),
+                  then=url_for("apprenticeships.subsidies")) or _subsidies_page(form)
 
 
 @bp.post("/subsidies/rates/defaults")
 @roles(Role.ADMIN)
 def seed_rates():
     """Load the default schedule (DOMAIN.md §6) into an empty rate table (a refusal is flashed)."""
-    return one_click(ConfirmForm(), lambda: seed_subsidy_rates(db.session, now=utcnow(), actor=current_actor()),
+    return one_click(ConfirmForm(), seed_subsidy_rates, fields=(),
                      success=lambda added: _("%(n)s default rates loaded.", n=added),
                      then=url_for("apprenticeships.subsidies"))

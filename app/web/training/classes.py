@@ -10,7 +10,6 @@ from app.accounts.roles import Role
 from app.certification.lifecycle import certificates_by_source
 from app.database import utcnow
 from app.extensions import db
-from app.spreadsheets import error_workbook, read_table
 from app.training.attendance import (
     OPEN_STATES,
     AttendanceMark,
@@ -22,8 +21,9 @@ from app.training.enrolment_import import import_enrolments, template_workbook
 from app.training.enrolments import change_enrolment_status, enrol_by_identity, get_enrolment
 from app.training.projects import add_session
 from app.web.access import current_actor, roles
-from app.web.actions import attempt, form_status, render_form, submit
-from app.web.downloads import XLSX, send_workbook, stash_download
+from app.web.actions import form_status, render_form, submit
+from app.web.downloads import send_workbook
+from app.web.imports import import_table
 from app.web.training.forms import (
     AttendanceSheetForm,
     EnrolForm,
@@ -68,9 +68,7 @@ def show(class_id: int):
 def enrol(class_id: int):
     """Enrol a registered person found by name and ID number."""
     form = EnrolForm()
-    return submit(form, lambda: enrol_by_identity(db.session, actor=current_actor(), now=utcnow(), class_id=class_id,
-                                                  name=form.name.data, id_type=form.id_type.data,
-                                                  id_number=form.id_number.data),
+    return submit(form, enrol_by_identity, fields=("name", "id_type", "id_number"), class_id=class_id,
                   success=lambda enrolment: _("%(name)s enrolled.", name=enrolment.person.name),
                   then=_shown(class_id, "roster")) or _page(class_id, enrol_form=form)
 
@@ -80,24 +78,13 @@ def enrol(class_id: int):
 def import_sheet(class_id: int):
     """Enrol everyone on a sheet (姓名, 证件类型, 证件号码), or nobody, with every problem listed."""
     form = EnrolImportForm()
-    errors, error_url = [], None
-    if form.validate_on_submit():
-        upload = form.file.data
-        with attempt(form, commit=False) as done:
-            headers, rows = read_table(upload.read(), upload.filename)
-            rows = list(rows)
-            outcome = import_enrolments(db.session, actor=current_actor(), now=utcnow(), class_id=class_id,
-                                        headers=headers, rows=rows)
-        if done and outcome.errors:
-            db.session.rollback()
-            form.refused, errors = True, outcome.errors
-            error_url = stash_download(error_workbook(headers, rows, errors, _), _("enrolment-errors.xlsx"), XLSX)
-            flash(_("Nothing was imported: %(n)s problems found.", n=len(errors)), "danger")
-        elif done:
-            db.session.commit()
-            flash(_("%(n)s people enrolled.", n=len(outcome.enrolments)), "success")
-            return redirect(_shown(class_id, "roster"))
-    return _page(class_id, import_form=form, import_errors=errors, error_url=error_url)
+    imported = import_table(form, lambda headers, rows: import_enrolments(
+        db.session, actor=current_actor(), now=utcnow(), class_id=class_id, headers=headers, rows=rows,
+    ), error_name=_("enrolment-errors.xlsx"))
+    if imported.done:
+        flash(_("%(n)s people enrolled.", n=len(imported.result.enrolments)), "success")
+        return redirect(_shown(class_id, "roster"))
+    return _page(class_id, import_form=form, import_errors=imported.errors, error_url=imported.error_url)
 
 
 @bp.get("/import-template.xlsx")
@@ -112,11 +99,9 @@ def import_template():
 def new_session(class_id: int):
     """Add a session to the timetable."""
     form = SessionForm()
-    return submit(form, lambda: add_session(
-        db.session, actor=current_actor(), now=utcnow(), class_id=class_id, session_date=form.session_date.data,
-        start_time=form.start_time.data, end_time=form.end_time.data, hours=form.hours.data, topic=form.topic.data,
-        teacher=form.teacher.data or None,
-    ), success=_("Session added."), then=_shown(class_id, "timetable")) or _page(class_id, session_form=form)
+    return submit(form, add_session, fields=("session_date", "start_time", "end_time", "hours", "topic"),
+                  class_id=class_id, teacher=form.teacher.data or None, success=_("Session added."),
+                  then=_shown(class_id, "timetable")) or _page(class_id, session_form=form)
 
 
 @bp.post("/enrolments/<int:enrolment_id>/status")
@@ -125,9 +110,7 @@ def enrolment_status(enrolment_id: int):
     """Complete or withdraw a trainee (confirmed on the page; a withdrawal gives its reason)."""
     class_id = get_enrolment(db.session, actor=current_actor(), enrolment_id=enrolment_id).class_id
     form = EnrolmentStatusForm()
-    return submit(form, lambda: change_enrolment_status(db.session, actor=current_actor(), now=utcnow(),
-                                                        enrolment_id=enrolment_id, to_status=form.to_status.data,
-                                                        reason=form.reason.data),
+    return submit(form, change_enrolment_status, fields=("to_status", "reason"), enrolment_id=enrolment_id,
                   success=_("Status changed."), then=_shown(class_id, "roster")) \
         or _page(class_id, status_form=form, refused_enrolment=enrolment_id)
 

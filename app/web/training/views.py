@@ -62,13 +62,10 @@ def new_project():
         form.target_level_digit.data = 4
         if request.args.get("demand_id", type=int):
             form.demand_ids.data = [request.args.get("demand_id", type=int)]
-    return submit(form, lambda: create_project(
-        db.session, actor=current_actor(), now=utcnow(), name=form.name.data, project_type=form.project_type.data,
-        occupation_id=form.occupation_id.data, target_level_digit=form.target_level_digit.data,
-        variant_name=form.variant_name.data or None, demand_ids=form.demand_ids.data or [],
-        description=form.description.data or None,
-    ), success=_("Training project created."),
-        then=lambda project: url_for("training.project", project_id=project.id)) \
+    return submit(form, create_project, fields=("name", "project_type", "occupation_id", "target_level_digit"),
+                  variant_name=form.variant_name.data or None, demand_ids=form.demand_ids.data or [],
+                  description=form.description.data or None, success=_("Training project created."),
+                  then=lambda project: url_for("training.project", project_id=project.id)) \
         or render_form("training/project_form.html", form)
 
 
@@ -93,8 +90,7 @@ def link_demands(project_id: int):
     """Change the demands a project trains for."""
     found = _project(project_id)
     form = _link_form(found, DemandLinkForm())
-    return one_click(form, lambda: set_project_demands(db.session, actor=current_actor(), now=utcnow(),
-                                                       project_id=found.id, demand_ids=form.demand_ids.data or []),
+    return one_click(form, set_project_demands, project_id=found.id, demand_ids=form.demand_ids.data or [],
                      success=_("Links saved."), then=url_for("training.project", project_id=project_id))
 
 
@@ -106,12 +102,11 @@ def new_class(project_id: int):
     form = ClassForm()
     form.teacher_ids.choices = choices((u.id, u.display_name) for u in list_users(db.session, actor=current_actor())
                                        if u.has_role(Role.INSTITUTION_STAFF))
-    return submit(form, lambda: create_class(
-        db.session, actor=current_actor(), now=utcnow(), project_id=found.id, name=form.name.data,
-        start_date=form.start_date.data, end_date=form.end_date.data, capacity=form.capacity.data,
-        venue=form.venue.data, teacher_names=form.teacher_names.data, teacher_ids=form.teacher_ids.data or [],
-        completion_threshold=Decimal(form.completion_threshold.data) / 100, max_age=form.max_age.data,
-    ), success=_("Class opened."), then=lambda klass: url_for("classes.show", class_id=klass.id)) \
+    return submit(form, create_class,
+                  fields=("name", "start_date", "end_date", "capacity", "venue", "teacher_names", "max_age"),
+                  project_id=found.id, teacher_ids=form.teacher_ids.data or [],
+                  completion_threshold=Decimal(form.completion_threshold.data) / 100, success=_("Class opened."),
+                  then=lambda klass: url_for("classes.show", class_id=klass.id)) \
         or render_form("training/class_form.html", form, project=found)
 
 

@@ -22,7 +22,7 @@ SITE_NAME = "匠才"
 
 
 def _page(outcome: CheckOutcome, *, channel: str, pdf_url: str | None = None, form: CheckForm | None = None):
-    """A found certificate (200), a legacy number (200) or the one answer every miss gets (404)."""
+    """A found certificate (200, linking `pdf_url`), a legacy number (200) or the one answer every miss gets (404)."""
     if outcome.result == FOUND:
         body = render_public("verify/result.html", outcome=outcome, facts=outcome.facts, channel=channel,
                              pdf_url=pdf_url, form=form,
@@ -60,9 +60,8 @@ def check_form():
 
 def _checked(form: CheckForm) -> CheckOutcome:
     with check_transaction(db.engine, db.session) as checks:
-        outcome = check_number(checks, number=form.number.data, name=form.name.data, now=utcnow(),
-                               channel="public", organisation_id=requesting_organisation())
-    return outcome
+        return check_number(checks, number=form.number.data, name=form.name.data, now=utcnow(),
+                            channel="public", organisation_id=requesting_organisation())
 
 
 @bp.post("/verify")
@@ -89,9 +88,8 @@ def check_pdf():
 
 def _token_outcome(token: str) -> CheckOutcome:
     with check_transaction(db.engine, db.session) as checks:
-        outcome = check_token(checks, token=token, query=_query(), keyring=keyring(), now=utcnow(),
-                              channel="qr", organisation_id=requesting_organisation())
-    return outcome
+        return check_token(checks, token=token, query=_query(), keyring=keyring(), now=utcnow(),
+                           channel="qr", organisation_id=requesting_organisation())
 
 
 @bp.get("/v/<token>")
@@ -99,10 +97,9 @@ def _token_outcome(token: str) -> CheckOutcome:
 @public_limit
 def qr(token: str):
     """The page a certificate's QR code opens: the certificate and whether the QR signature verifies."""
-    outcome = _token_outcome(token)
-    query = request.query_string.decode("ascii", "replace")
-    pdf_url = url_for("verify.qr_pdf", token=token) + (f"?{query}" if query else "") if outcome.found else None
-    return _page(outcome, channel="qr", pdf_url=pdf_url)
+    query = request.query_string.decode("ascii", "replace")  # the PDF checks the same signed query again
+    pdf_url = url_for("verify.qr_pdf", token=token) + (f"?{query}" if query else "")
+    return _page(_token_outcome(token), channel="qr", pdf_url=pdf_url)
 
 
 @bp.get("/v/<token>/pdf")
@@ -115,8 +112,7 @@ def qr_pdf(token: str):
 
 def _share_outcome(token: str) -> CheckOutcome:
     with check_transaction(db.engine, db.session, direct=False) as session:
-        outcome = open_share_link(session, token=token, now=utcnow())
-    return outcome
+        return open_share_link(session, token=token, now=utcnow())
 
 
 @bp.get("/s/<token>")
@@ -124,8 +120,7 @@ def _share_outcome(token: str) -> CheckOutcome:
 @public_limit
 def share(token: str):
     """A share link's page; every view is counted."""
-    outcome = _share_outcome(token)
-    return _page(outcome, channel="share", pdf_url=url_for("verify.share_pdf", token=token) if outcome.found else None)
+    return _page(_share_outcome(token), channel="share", pdf_url=url_for("verify.share_pdf", token=token))
 
 
 @bp.get("/s/<token>/pdf")
