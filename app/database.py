@@ -9,8 +9,16 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, Engine, ForeignKey, MetaData, String, event
-from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, Session, mapped_column
+from sqlalchemy import CheckConstraint, DateTime, Engine, ForeignKey, MetaData, String, event
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    MappedColumn,
+    Relationship,
+    Session,
+    mapped_column,
+    relationship,
+)
 from sqlalchemy.types import TypeDecorator
 
 from app.errors import NotFound
@@ -79,6 +87,11 @@ def actor_ref() -> MappedColumn:
     return mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
+def owned(back_populates: str, **options) -> Relationship[Any]:
+    """A parent's list of the rows it owns: saved and deleted with it, deleted when taken off the list."""
+    return relationship(back_populates=back_populates, cascade="all, delete-orphan", **options)
+
+
 def get_or_not_found(session: Session, model: type[M], key, missing: Message) -> M:
     """The row of `model` with this primary key; NotFound with the `missing` message when there is none."""
     row = session.get(model, key)
@@ -87,11 +100,11 @@ def get_or_not_found(session: Session, model: type[M], key, missing: Message) ->
     return row
 
 
-def one_of(column: str, values, *, nullable: bool = False) -> str:
-    """A CHECK expression limiting a column to the given values (a vocabulary's keys)."""
+def one_of(column: str, values, *, nullable: bool = False) -> CheckConstraint:
+    """A CHECK named after the column, limiting it to the given values (a vocabulary's keys)."""
     listed = ", ".join(f"'{value}'" for value in values)
     check = f"{column} IN ({listed})"
-    return f"{column} IS NULL OR {check}" if nullable else check
+    return CheckConstraint(f"{column} IS NULL OR {check}" if nullable else check, name=column)
 
 
 def utcnow() -> datetime:

@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, CheckConstraint, Integer, String, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.roles import OrgKind, Role
-from app.database import Base, Entity, one_of, ref, stamp
+from app.database import Base, Entity, one_of, owned, ref, stamp
 
 
 class Organisation(Entity):
@@ -28,7 +28,7 @@ class Organisation(Entity):
     users: Mapped[list[User]] = relationship(back_populates="organisation")
 
     __table_args__ = (
-        CheckConstraint(one_of("kind", [k.value for k in OrgKind]), name="kind"),
+        one_of("kind", [k.value for k in OrgKind]),
         CheckConstraint("length(uscc) = 18", name="uscc_length"),
     )
 
@@ -46,9 +46,7 @@ class EvaluationFiling(Entity):
     filed_with: Mapped[str | None] = mapped_column(String(200))
 
     organisation: Mapped[Organisation] = relationship(back_populates="filing")
-    scopes: Mapped[list[FilingScope]] = relationship(
-        back_populates="filing", cascade="all, delete-orphan", order_by="FilingScope.occupation_code"
-    )
+    scopes: Mapped[list[FilingScope]] = owned("filing", order_by="FilingScope.occupation_code")
 
     __table_args__ = (
         CheckConstraint("org_type IN ('Y', 'S')", name="org_type"),
@@ -96,9 +94,7 @@ class User(Entity):
     password_changed_at: Mapped[datetime] = stamp()
 
     organisation: Mapped[Organisation] = relationship(back_populates="users", lazy="joined")
-    role_rows: Mapped[list[UserRole]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
-    )
+    role_rows: Mapped[list[UserRole]] = owned("user", lazy="selectin")
 
     @property
     def roles(self) -> frozenset[str]:
@@ -139,7 +135,7 @@ class UserRole(Base):
 
     user: Mapped[User] = relationship(back_populates="role_rows")
 
-    __table_args__ = (CheckConstraint(one_of("role", [r.value for r in Role]), name="role"),)
+    __table_args__ = (one_of("role", [r.value for r in Role]),)
 
 
 class LoginSession(Base):

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Organisation, User
-from app.accounts.roles import OrgKind, Role, require_admin
+from app.accounts.roles import OrgKind, Role, require_admin, sees_organisation
 from app.audit.services import record_event
 from app.errors import NotAllowed, NotFound, ValidationFailed
 from app.idnumbers import IdNumberError, validate_uscc
 from app.regions import LIAONING_CITIES
 from app.translation import N_, Message
+
+M = TypeVar("M")
 
 
 def create_organisation(
@@ -78,9 +81,17 @@ def list_organisations(session: Session, *, actor: User, kind: str | None = None
 def get_organisation(session: Session, *, actor: User, organisation_id: int) -> Organisation:
     """One organisation inside the actor's scope."""
     org = session.get(Organisation, organisation_id)
-    if org is None or (not actor.has_role(Role.ADMIN) and org.id != actor.organisation_id):
+    if org is None or not sees_organisation(actor, org.id):
         raise NotFound(N_("Organisation not found."))
     return org
+
+
+def get_organisation_row(session: Session, model: type[M], key: Any, *, actor: User, missing: Message) -> M:
+    """The row of `model` if the actor sees its `organisation_id`; NotFound (`missing`) otherwise."""
+    row = session.get(model, key)
+    if row is None or not sees_organisation(actor, row.organisation_id):
+        raise NotFound(missing)
+    return row
 
 
 def own_enterprise(actor: User, enterprise_id: int | None, *, not_own: Message) -> Organisation:

@@ -74,6 +74,11 @@ def require_admin(actor: User) -> None:
         raise NotAllowed(N_("Only an HR & social security administrator may do this."))
 
 
+def sees_organisation(actor: User, organisation_id: int | None) -> bool:
+    """Whether the actor may see an organisation's rows: administrators every one, anyone else their own."""
+    return actor.has_role(Role.ADMIN) or organisation_id == actor.organisation_id
+
+
 def scope_by_role(actor: User, clauses: Mapping[Role, ColumnElement[bool]]) -> ColumnElement[bool]:
     """Rows the actor may see: all for administrators, else those of any clause for a role the actor holds."""
     if actor.has_role(Role.ADMIN):

@@ -78,6 +78,14 @@ def _answer(outcome: CheckOutcome):
                     "field": None, "status": 404}), 404
 
 
+def _documented_check(path: str, summary: str, parameters: list[dict]):
+    """The OpenAPI entry of a public check; both kinds answer alike and take an optional bearer token."""
+    return documented(path, "get", tag="verification", parameters=parameters,
+                      summary=f"{summary} (public, rate limited; a bearer token, if sent, records the calling "
+                              "organisation)",
+                      responses={"200": {"$ref": "#/components/schemas/Verification"}, "401": None, "404": None})
+
+
 QR_PARAMS = [{"name": key, "in": "query", "required": False, "schema": {"type": "string"},
               "description": "from the QR URL, to check its signature"} for key in ("n", "l", "o", "d", "k", "s")]
 
@@ -85,12 +93,9 @@ QR_PARAMS = [{"name": key, "in": "query", "required": False, "schema": {"type": 
 @bp.get("/verify")
 @public
 @public_limit
-@documented("/verify", "get", summary="Verify a certificate by number and holder name (public, rate limited; a "
-            "bearer token, if sent, records the calling organisation)",
-            tag="verification",
-            parameters=[{"name": "number", "in": "query", "required": True, "schema": {"type": "string"}},
-                        {"name": "name", "in": "query", "required": True, "schema": {"type": "string"}}],
-            responses={"200": {"$ref": "#/components/schemas/Verification"}, "401": None, "404": None})
+@_documented_check("/verify", "Verify a certificate by number and holder name",
+                   [{"name": "number", "in": "query", "required": True, "schema": {"type": "string"}},
+                    {"name": "name", "in": "query", "required": True, "schema": {"type": "string"}}])
 def verify_number():
     """Both number and name must match; every miss gets the same 404."""
     organisation_id = bearer_organisation()
@@ -103,11 +108,8 @@ def verify_number():
 @bp.get("/verify/<token>")
 @public
 @public_limit
-@documented("/verify/{token}", "get", summary="Verify the certificate of a QR token (public, rate limited; a bearer token, if sent, "
-            "records the calling organisation)",
-            tag="verification",
-            parameters=[{"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}, *QR_PARAMS],
-            responses={"200": {"$ref": "#/components/schemas/Verification"}, "401": None, "404": None})
+@_documented_check("/verify/{token}", "Verify the certificate of a QR token",
+                   [{"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}, *QR_PARAMS])
 def verify_token(token: str):
     """The certificate a QR token belongs to, and whether the QR's signature verifies."""
     organisation_id = bearer_organisation()

@@ -29,7 +29,7 @@ from app.assessment.vocabulary import (
     SESSION_STATUSES,
 )
 from app.catalog.models import COMPONENTS, Occupation, SkillStandard
-from app.database import Entity, MarkedText, actor_ref, one_of, ref, stamp
+from app.database import Entity, MarkedText, actor_ref, one_of, owned, ref, stamp
 from app.people.models import Person
 
 _LEVEL = "level_digit BETWEEN 1 AND 5"
@@ -64,13 +64,11 @@ class AssessmentPlan(Entity):
     organisation: Mapped[Organisation] = relationship()
     occupation: Mapped[Occupation] = relationship()
     standard: Mapped[SkillStandard] = relationship()
-    components: Mapped[list[PlanComponent]] = relationship(
-        back_populates="plan", cascade="all, delete-orphan", order_by="PlanComponent.id"
-    )
+    components: Mapped[list[PlanComponent]] = owned("plan", order_by="PlanComponent.id")
     registrations: Mapped[list[Registration]] = relationship(back_populates="plan", order_by="Registration.id")
 
     __table_args__ = (
-        CheckConstraint(one_of("status", PLAN_STATUSES), name="status"),
+        one_of("status", PLAN_STATUSES),
         CheckConstraint(_LEVEL, name="level_digit"),
         CheckConstraint("fee_yuan >= 0", name="fee"),
         CheckConstraint("notice_working_days BETWEEN 1 AND 60", name="notice_days"),
@@ -100,7 +98,7 @@ class PlanComponent(Entity):
     plan: Mapped[AssessmentPlan] = relationship(back_populates="components")
 
     __table_args__ = (
-        CheckConstraint(one_of("component", COMPONENTS), name="component"),
+        one_of("component", COMPONENTS),
         CheckConstraint("pass_mark >= 0 AND pass_mark <= 100", name="pass_mark"),
         UniqueConstraint("plan_id", "component", name="uq_assessment_plan_components_component"),
     )
@@ -131,15 +129,13 @@ class Registration(Entity):
 
     plan: Mapped[AssessmentPlan] = relationship(back_populates="registrations")
     person: Mapped[Person] = relationship()
-    carried: Mapped[list[CarriedComponent]] = relationship(
-        back_populates="registration", cascade="all, delete-orphan", order_by="CarriedComponent.id"
-    )
+    carried: Mapped[list[CarriedComponent]] = owned("registration", order_by="CarriedComponent.id")
 
     __table_args__ = (
         UniqueConstraint("plan_id", "person_id", name="uq_assessment_registrations_person"),
         UniqueConstraint("plan_id", "ticket_number", name="uq_assessment_registrations_ticket"),
-        CheckConstraint(one_of("status", REGISTRATION_STATUSES), name="status"),
-        CheckConstraint(one_of("source", REGISTRATION_SOURCES), name="source"),
+        one_of("status", REGISTRATION_STATUSES),
+        one_of("source", REGISTRATION_SOURCES),
         CheckConstraint("status != 'overridden' OR (override_reason IS NOT NULL AND overridden_at IS NOT NULL)",
                         name="override_recorded"),
         CheckConstraint("status != 'eligible' OR eligible", name="eligible_status"),
@@ -167,7 +163,7 @@ class CarriedComponent(Entity):
 
     __table_args__ = (
         UniqueConstraint("registration_id", "component", name="uq_assessment_carried_components_component"),
-        CheckConstraint(one_of("component", COMPONENTS), name="component"),
+        one_of("component", COMPONENTS),
         CheckConstraint("score >= 0 AND score <= 100", name="score"),
     )
 
@@ -190,15 +186,11 @@ class AssessmentSession(Entity):
 
     plan: Mapped[AssessmentPlan] = relationship()
     plan_component: Mapped[PlanComponent] = relationship()
-    candidates: Mapped[list[SessionCandidate]] = relationship(
-        back_populates="session", cascade="all, delete-orphan", order_by="SessionCandidate.id"
-    )
-    assignments: Mapped[list[SessionAssignment]] = relationship(
-        back_populates="session", cascade="all, delete-orphan", order_by="SessionAssignment.id"
-    )
+    candidates: Mapped[list[SessionCandidate]] = owned("session", order_by="SessionCandidate.id")
+    assignments: Mapped[list[SessionAssignment]] = owned("session", order_by="SessionAssignment.id")
 
     __table_args__ = (
-        CheckConstraint(one_of("status", SESSION_STATUSES), name="status"),
+        one_of("status", SESSION_STATUSES),
         CheckConstraint("duration_minutes > 0", name="duration"),
         CheckConstraint("status != 'signed_off' OR signed_off_at IS NOT NULL", name="sign_off_recorded"),
     )
@@ -242,7 +234,7 @@ class SessionAssignment(Entity):
 
     __table_args__ = (
         UniqueConstraint("session_id", "user_id", name="uq_assessment_session_assignments_user"),
-        CheckConstraint(one_of("role", ASSIGNMENT_ROLES), name="role"),
+        one_of("role", ASSIGNMENT_ROLES),
         CheckConstraint("role = 'supervisor' OR NOT external", name="external_supervisor_only"),
     )
 
@@ -285,7 +277,7 @@ class DeclaredRelation(Entity):
 
     __table_args__ = (
         UniqueConstraint("assessor_id", "person_id", "kind", name="uq_assessor_declared_relations_kind"),
-        CheckConstraint(one_of("kind", RELATION_KINDS), name="kind"),
+        one_of("kind", RELATION_KINDS),
     )
 
 

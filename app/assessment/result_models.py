@@ -32,7 +32,7 @@ from app.assessment.vocabulary import (
     SCORE_EVENT_KINDS,
 )
 from app.catalog.models import COMPONENTS
-from app.database import Base, Entity, MarkedText, actor_ref, one_of, ref, stamp
+from app.database import Base, Entity, MarkedText, actor_ref, one_of, owned, ref, stamp
 from app.people.models import Person
 
 _SCORE = "value IS NULL OR (value >= 0 AND value <= 100)"
@@ -84,7 +84,7 @@ class ScoreEvent(Base):
     at: Mapped[datetime] = stamp()
 
     __table_args__ = (
-        CheckConstraint(one_of("kind", SCORE_EVENT_KINDS), name="kind"),
+        one_of("kind", SCORE_EVENT_KINDS),
         CheckConstraint("kind != 'correction' OR reason IS NOT NULL", name="correction_reason"),
         CheckConstraint("new_value >= 0 AND new_value <= 100", name="new_value"),
         UniqueConstraint("score_id", "version", name="uq_assessment_score_events_version"),
@@ -128,12 +128,10 @@ class AssessmentResult(Entity):
     registration: Mapped[Registration] = relationship()
     plan: Mapped[AssessmentPlan] = relationship()
     person: Mapped[Person] = relationship()
-    components: Mapped[list[ResultComponent]] = relationship(
-        back_populates="result", cascade="all, delete-orphan", order_by="ResultComponent.id"
-    )
+    components: Mapped[list[ResultComponent]] = owned("result", order_by="ResultComponent.id")
 
     __table_args__ = (
-        CheckConstraint(one_of("status", RESULT_STATUSES), name="status"),
+        one_of("status", RESULT_STATUSES),
         CheckConstraint("status != 'final' OR finalised_at IS NOT NULL", name="final_recorded"),
         CheckConstraint("NOT ready_for_certificate OR (passed AND status = 'final')", name="certificate_ready"),
         # Covers the funnel report's per-person lookup (issue 8).
@@ -163,7 +161,7 @@ class ResultComponent(Entity):
 
     __table_args__ = (
         UniqueConstraint("result_id", "component", name="uq_assessment_result_components_component"),
-        CheckConstraint(one_of("component", COMPONENTS), name="component"),
+        one_of("component", COMPONENTS),
         CheckConstraint("score IS NULL OR (score >= 0 AND score <= 100)", name="score"),
         CheckConstraint("NOT absent OR (score IS NULL AND NOT passed)", name="absent_fails"),
         CheckConstraint("NOT carried OR carried_from_plan_id IS NOT NULL", name="carried_source"),
@@ -190,7 +188,7 @@ class Objection(Entity):
     result: Mapped[AssessmentResult] = relationship()
 
     __table_args__ = (
-        CheckConstraint(one_of("status", OBJECTION_STATUSES), name="status"),
+        one_of("status", OBJECTION_STATUSES),
         CheckConstraint("status = 'open' OR (resolution IS NOT NULL AND resolved_at IS NOT NULL)",
                         name="resolution_recorded"),
     )
@@ -224,9 +222,9 @@ class EnterpriseAppointment(Entity):
     person: Mapped[Person] = relationship()
 
     __table_args__ = (
-        CheckConstraint(one_of("grade_key", APPOINTMENT_GRADES), name="grade_key"),
-        CheckConstraint(one_of("status", APPOINTMENT_STATUSES), name="status"),
-        CheckConstraint(one_of("nomination", NOMINATIONS), name="nomination"),
+        one_of("grade_key", APPOINTMENT_GRADES),
+        one_of("status", APPOINTMENT_STATUSES),
+        one_of("nomination", NOMINATIONS),
         CheckConstraint("length(occupation_code) = 10", name="occupation_code_length"),
         CheckConstraint("term_end IS NULL OR term_end > term_start", name="term"),
         CheckConstraint("status != 'appointed' OR (term_start IS NOT NULL AND term_end IS NOT NULL)",

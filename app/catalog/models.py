@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.database import Entity, one_of, ref, stamp
+from app.database import Entity, one_of, owned, ref, stamp
 from app.translation import N_
 
 COMPONENTS = ("theory", "practical", "review", "ethics", "performance")
@@ -46,12 +46,8 @@ class Occupation(Entity):
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     created_at: Mapped[datetime] = stamp()
 
-    variants: Mapped[list[OccupationVariant]] = relationship(
-        back_populates="occupation", cascade="all, delete-orphan", order_by="OccupationVariant.id"
-    )
-    standards: Mapped[list[SkillStandard]] = relationship(
-        back_populates="occupation", cascade="all, delete-orphan", order_by="SkillStandard.id"
-    )
+    variants: Mapped[list[OccupationVariant]] = owned("occupation", order_by="OccupationVariant.id")
+    standards: Mapped[list[SkillStandard]] = owned("occupation", order_by="SkillStandard.id")
 
     __table_args__ = (
         UniqueConstraint("edition", "code", name="uq_occupations_edition_code"),
@@ -106,9 +102,7 @@ class SkillStandard(Entity):
     created_at: Mapped[datetime] = stamp()
 
     occupation: Mapped[Occupation] = relationship(back_populates="standards")
-    levels: Mapped[list[StandardLevel]] = relationship(
-        back_populates="standard", cascade="all, delete-orphan", order_by="StandardLevel.level_digit.desc()"
-    )
+    levels: Mapped[list[StandardLevel]] = owned("standard", order_by="StandardLevel.level_digit.desc()")
 
     __table_args__ = (
         UniqueConstraint("occupation_id", "edition", name="uq_skill_standards_edition"),
@@ -139,9 +133,7 @@ class StandardLevel(Entity):
     reference_hours: Mapped[int] = mapped_column(Integer, nullable=False)
 
     standard: Mapped[SkillStandard] = relationship(back_populates="levels")
-    components: Mapped[list[StandardComponent]] = relationship(
-        back_populates="level", cascade="all, delete-orphan", order_by="StandardComponent.id"
-    )
+    components: Mapped[list[StandardComponent]] = owned("level", order_by="StandardComponent.id")
 
     __table_args__ = (
         CheckConstraint("level_digit BETWEEN 1 AND 5", name="level_digit"),
@@ -163,7 +155,7 @@ class StandardComponent(Entity):
     level: Mapped[StandardLevel] = relationship(back_populates="components")
 
     __table_args__ = (
-        CheckConstraint(one_of("component", COMPONENTS), name="component"),
+        one_of("component", COMPONENTS),
         CheckConstraint("pass_mark >= 0 AND pass_mark <= 100", name="pass_mark"),
         UniqueConstraint("level_id", "component", name="uq_standard_components_component"),
     )
@@ -181,9 +173,7 @@ class ShortageCatalogue(Entity):
     note: Mapped[str | None] = mapped_column(Text)
     imported_at: Mapped[datetime] = stamp()
 
-    entries: Mapped[list[ShortageEntry]] = relationship(
-        back_populates="catalogue", cascade="all, delete-orphan", order_by="ShortageEntry.rank"
-    )
+    entries: Mapped[list[ShortageEntry]] = owned("catalogue", order_by="ShortageEntry.rank")
 
     __table_args__ = (CheckConstraint("valid_until >= valid_from", name="period"),)
 

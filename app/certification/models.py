@@ -72,8 +72,8 @@ class Certificate(Entity):
     superseded_by: Mapped[Certificate | None] = relationship(foreign_keys=[superseded_by_id], remote_side="Certificate.id")
 
     __table_args__ = (
-        CheckConstraint(one_of("kind", KINDS), name="kind"),
-        CheckConstraint(one_of("status", STATUSES), name="status"),
+        one_of("kind", KINDS),
+        one_of("status", STATUSES),
         CheckConstraint("level_digit IS NULL OR level_digit BETWEEN 1 AND 5", name="level_digit"),
         CheckConstraint("kind != 'skill_level' OR (level_digit IS NOT NULL AND length(number) = 22)",
                         name="skill_level_number"),

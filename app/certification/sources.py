@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
-from app.accounts.roles import Role
+from app.accounts.roles import sees_organisation
 from app.assessment.models import AssessmentPlan
 from app.assessment.result_models import AssessmentResult
 from app.assessment.results import final_passing_results, result_for_certificate
@@ -77,7 +77,7 @@ register_source("training_class", "training", class_drafts)
 
 
 def _require_issuer_org(actor: User, organisation_id: int) -> None:
-    if not actor.has_role(Role.ADMIN) and actor.organisation_id != organisation_id:
+    if not sees_organisation(actor, organisation_id):
         raise NotAllowed(N_("Only the issuing organisation may issue certificates for these records."))
 
 

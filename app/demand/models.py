@@ -49,7 +49,7 @@ class JobDemand(Entity):
     occupation: Mapped[Occupation] = relationship(lazy="joined")
 
     __table_args__ = (
-        CheckConstraint(one_of("status", DEMAND_STATUSES), name="status"),
+        one_of("status", DEMAND_STATUSES),
         CheckConstraint("min_level_digit IS NULL OR min_level_digit BETWEEN 1 AND 5", name="min_level_digit"),
         CheckConstraint("headcount > 0", name="headcount"),
         CheckConstraint("length(city_code) = 4", name="city_code_length"),

@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.catalog.ladder import GRADE_KEYS
-from app.database import Entity, one_of, ref, stamp
+from app.database import Entity, one_of, owned, ref, stamp
 from app.idnumbers import ID_TYPES
 from app.people.vocabulary import ACCESS_REASONS, EDUCATION_LABELS, SCHOOL_TYPE_LABELS, TITLE_LEVEL_LABELS
 from app.translation import N_, Message
@@ -65,27 +65,19 @@ class Person(Entity):
     created_at: Mapped[datetime] = stamp()
     updated_at: Mapped[datetime] = stamp()
 
-    work_records: Mapped[list[WorkRecord]] = relationship(
-        back_populates="person", cascade="all, delete-orphan", order_by="WorkRecord.start_date"
-    )
-    held_certificates: Mapped[list[HeldCertificate]] = relationship(
-        back_populates="person", cascade="all, delete-orphan", order_by="HeldCertificate.issue_date"
-    )
-    level_awards: Mapped[list[LevelAward]] = relationship(
-        back_populates="person", cascade="all, delete-orphan", order_by="LevelAward.awarded_on"
-    )
-    titles: Mapped[list[ProfessionalTitle]] = relationship(
-        back_populates="person", cascade="all, delete-orphan", order_by="ProfessionalTitle.obtained_on"
-    )
+    work_records: Mapped[list[WorkRecord]] = owned("person", order_by="WorkRecord.start_date")
+    held_certificates: Mapped[list[HeldCertificate]] = owned("person", order_by="HeldCertificate.issue_date")
+    level_awards: Mapped[list[LevelAward]] = owned("person", order_by="LevelAward.awarded_on")
+    titles: Mapped[list[ProfessionalTitle]] = owned("person", order_by="ProfessionalTitle.obtained_on")
 
     __table_args__ = (
         UniqueConstraint("id_type", "id_hash", name="uq_people_id_type_hash"),
-        CheckConstraint(one_of("id_type", ID_TYPES), name="id_type"),
+        one_of("id_type", ID_TYPES),
         CheckConstraint("length(id_hash) = 64", name="id_hash_length"),
         CheckConstraint("phone_hash IS NULL OR length(phone_hash) = 64", name="phone_hash_length"),
-        CheckConstraint(one_of("gender", ("M", "F"), nullable=True), name="gender"),
-        CheckConstraint(one_of("education", EDUCATION_LABELS, nullable=True), name="education"),
-        CheckConstraint(one_of("school_type", SCHOOL_TYPE_LABELS, nullable=True), name="school_type"),
+        one_of("gender", ("M", "F"), nullable=True),
+        one_of("education", EDUCATION_LABELS, nullable=True),
+        one_of("school_type", SCHOOL_TYPE_LABELS, nullable=True),
         CheckConstraint("photo_sha256 IS NULL OR length(photo_sha256) = 64", name="photo_sha256_length"),
     )
 
@@ -104,7 +96,7 @@ class PersonAccess(Entity):
         UniqueConstraint("person_id", "organisation_id", name="uq_person_access_person_org"),
         # Scope filters read "which people may organisation X see": organisation first.
         Index("ix_person_access_org_person", "organisation_id", "person_id"),
-        CheckConstraint(one_of("reason", ACCESS_REASONS), name="reason"),
+        one_of("reason", ACCESS_REASONS),
     )
 
 
@@ -148,8 +140,8 @@ class HeldCertificate(Entity):
     person: Mapped[Person] = relationship(back_populates="held_certificates")
 
     __table_args__ = (
-        CheckConstraint(one_of("number_format", CERTIFICATE_FORMATS), name="number_format"),
-        CheckConstraint(one_of("source", CERTIFICATE_SOURCES), name="source"),
+        one_of("number_format", CERTIFICATE_FORMATS),
+        one_of("source", CERTIFICATE_SOURCES),
         CheckConstraint("level_digit BETWEEN 1 AND 5", name="level_digit"),
         CheckConstraint(_OCCUPATION_CODE_CHECK, name="occupation_code_length"),
     )
@@ -177,9 +169,9 @@ class LevelAward(Entity):
     person: Mapped[Person] = relationship(back_populates="level_awards")
 
     __table_args__ = (
-        CheckConstraint(one_of("grade_key", GRADE_KEYS), name="grade_key"),
+        one_of("grade_key", GRADE_KEYS),
         CheckConstraint("level_digit IS NULL OR level_digit BETWEEN 1 AND 5", name="level_digit"),
-        CheckConstraint(one_of("route", LEVEL_ROUTES), name="route"),
+        one_of("route", LEVEL_ROUTES),
         CheckConstraint("term_until IS NULL OR term_until > awarded_on", name="term"),
         CheckConstraint("length(occupation_code) = 10", name="occupation_code_length"),
         # Covers the funnel report's and the subsidy ledger's per-person lookups (issue 8).
@@ -201,4 +193,4 @@ class ProfessionalTitle(Entity):
 
     person: Mapped[Person] = relationship(back_populates="titles")
 
-    __table_args__ = (CheckConstraint(one_of("level", TITLE_LEVEL_LABELS), name="level"),)
+    __table_args__ = (one_of("level", TITLE_LEVEL_LABELS),)

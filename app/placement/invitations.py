@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
-from app.accounts.roles import Role
+from app.accounts.roles import Role, sees_organisation
 from app.audit.services import record_event
 from app.database import get_or_not_found
 from app.demand.services import get_demand
@@ -32,7 +32,7 @@ def invite_candidate(session: Session, *, actor: User, now: datetime, demand_id:
     """Invite a person for a demand; the enterprise may then see the person's record."""
     _require_enterprise(actor)
     demand = get_demand(session, actor=actor, demand_id=demand_id, today=now.date())
-    if not actor.has_role(Role.ADMIN) and demand.enterprise_id != actor.organisation_id:
+    if not sees_organisation(actor, demand.enterprise_id):
         raise NotAllowed(N_("You may invite candidates only for your own enterprise's job demands."))
     if demand.effective_status(now.date()) != "open":
         raise InvalidTransition(N_("The job demand is no longer open."))
@@ -56,7 +56,7 @@ def get_invitation(session: Session, *, actor: User, invitation_id: int, today: 
     """An invitation for one of the actor's demands."""
     invitation = get_or_not_found(session, Invitation, invitation_id, N_("The invitation does not exist."))
     get_demand(session, actor=actor, demand_id=invitation.demand_id, today=today)
-    if not actor.has_role(Role.ADMIN) and invitation.demand.enterprise_id != actor.organisation_id:
+    if not sees_organisation(actor, invitation.demand.enterprise_id):
         raise NotFound(N_("The invitation does not exist."))
     return invitation
 

@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, Date, Index, Integer, String, Text, Uniq
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import Organisation
-from app.database import Entity, actor_ref, one_of, ref, stamp
+from app.database import Entity, actor_ref, one_of, owned, ref, stamp
 from app.demand.models import JobDemand
 from app.people.models import Person
 from app.placement.vocabulary import (
@@ -43,15 +43,11 @@ class Placement(Entity):
     person: Mapped[Person] = relationship(lazy="joined")
     enterprise: Mapped[Organisation] = relationship(lazy="joined")
     demand: Mapped[JobDemand | None] = relationship()
-    evidence: Mapped[list[PlacementEvidence]] = relationship(
-        back_populates="placement", order_by="PlacementEvidence.id", cascade="all, delete-orphan"
-    )
-    follow_ups: Mapped[list[FollowUp]] = relationship(
-        back_populates="placement", order_by="FollowUp.months", cascade="all, delete-orphan"
-    )
+    evidence: Mapped[list[PlacementEvidence]] = owned("placement", order_by="PlacementEvidence.id")
+    follow_ups: Mapped[list[FollowUp]] = owned("placement", order_by="FollowUp.months")
 
     __table_args__ = (
-        CheckConstraint(one_of("status", PLACEMENT_STATUSES), name="status"),
+        one_of("status", PLACEMENT_STATUSES),
         CheckConstraint("contract_months BETWEEN 1 AND 600", name="contract_months"),
         CheckConstraint("monthly_wage >= 0", name="monthly_wage"),
         CheckConstraint("registration_due_on >= start_date", name="registration_due"),
@@ -85,8 +81,8 @@ class FollowUp(Entity):
 
     __table_args__ = (
         UniqueConstraint("placement_id", "months", name="uq_placement_follow_ups_months"),
-        CheckConstraint(one_of("months", FOLLOW_UP_MONTHS), name="months"),
-        CheckConstraint(f"outcome IS NULL OR {one_of('outcome', FOLLOW_UP_OUTCOMES)}", name="outcome"),
+        one_of("months", FOLLOW_UP_MONTHS),
+        one_of("outcome", FOLLOW_UP_OUTCOMES, nullable=True),
         CheckConstraint("outcome IS NULL OR checked_on IS NOT NULL", name="checked_on"),
         Index("ix_placement_follow_ups_due", "outcome", "due_on"),
         Index("ix_placement_follow_ups_outcome", "placement_id", "months", "outcome"),
@@ -112,7 +108,7 @@ class PlacementEvidence(Entity):
     placement: Mapped[Placement] = relationship(back_populates="evidence")
 
     __table_args__ = (
-        CheckConstraint(one_of("kind", EVIDENCE_KINDS), name="kind"),
+        one_of("kind", EVIDENCE_KINDS),
         CheckConstraint("reference IS NOT NULL OR file_path IS NOT NULL", name="reference_or_file"),
     )
 
@@ -137,6 +133,6 @@ class Invitation(Entity):
 
     __table_args__ = (
         UniqueConstraint("demand_id", "person_id", name="uq_placement_invitations_demand_person"),
-        CheckConstraint(one_of("status", INVITATION_STATUSES), name="status"),
+        one_of("status", INVITATION_STATUSES),
         CheckConstraint("status != 'hired' OR placement_id IS NOT NULL", name="hired_placement"),
     )

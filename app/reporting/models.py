@@ -78,7 +78,7 @@ class SubsidyScheme(Entity):
     created_at: Mapped[datetime] = stamp()
 
     __table_args__ = (
-        CheckConstraint(one_of("kind", SCHEME_KINDS), name="kind"),
+        one_of("kind", SCHEME_KINDS),
         CheckConstraint("per_person_cap BETWEEN 1 AND 100", name="per_person_cap"),
         CheckConstraint("claim_window_months BETWEEN 1 AND 120", name="claim_window"),
         CheckConstraint("shortage_uplift_percent BETWEEN 0 AND 100", name="shortage_uplift"),
@@ -119,8 +119,8 @@ class SubsidyClaim(Entity):
     level_award: Mapped[LevelAward] = relationship()
 
     __table_args__ = (
-        CheckConstraint(one_of("status", CLAIM_STATUSES), name="status"),
-        CheckConstraint(one_of("kind", SCHEME_KINDS), name="kind"),
+        one_of("status", CLAIM_STATUSES),
+        one_of("kind", SCHEME_KINDS),
         CheckConstraint("level_digit BETWEEN 1 AND 5", name="level_digit"),
         CheckConstraint("amount = base_amount + uplift_amount AND amount >= 0", name="amount"),
         Index("ix_subsidy_claims_person", "person_id", "kind", "status"),

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import Organisation
 from app.catalog.models import Occupation
-from app.database import Entity, actor_ref, one_of, ref, stamp
+from app.database import Entity, actor_ref, one_of, owned, ref, stamp
 from app.people.models import Person
 from app.training.vocabulary import APPRENTICESHIP_STATUSES, DOCUMENT_KINDS, PAYMENT_KINDS
 
@@ -61,19 +61,18 @@ class Apprenticeship(Entity):
     institution: Mapped[Organisation] = relationship(foreign_keys=[institution_id], lazy="joined")
     person: Mapped[Person] = relationship(lazy="joined")
     occupation: Mapped[Occupation] = relationship(lazy="joined")
-    documents: Mapped[list[ApprenticeshipDocument]] = relationship(
-        back_populates="apprenticeship", cascade="all, delete-orphan", order_by="ApprenticeshipDocument.id"
+    documents: Mapped[list[ApprenticeshipDocument]] = owned(
+        "apprenticeship", order_by="ApprenticeshipDocument.id"
     )
-    logbook: Mapped[list[LogbookEntry]] = relationship(
-        back_populates="apprenticeship", cascade="all, delete-orphan",
-        order_by="[LogbookEntry.entry_date, LogbookEntry.id]",
+    logbook: Mapped[list[LogbookEntry]] = owned(
+        "apprenticeship", order_by="[LogbookEntry.entry_date, LogbookEntry.id]"
     )
     payments: Mapped[list[SubsidyPayment]] = relationship(
         back_populates="apprenticeship", order_by="SubsidyPayment.id"
     )
 
     __table_args__ = (
-        CheckConstraint(one_of("status", APPRENTICESHIP_STATUSES), name="status"),
+        one_of("status", APPRENTICESHIP_STATUSES),
         # 企业新型学徒制 trains toward 中级工 (4) … 高级技师 (1); 五级 is not a target.
         CheckConstraint("target_level_digit BETWEEN 1 AND 4", name="target_level_digit"),
         CheckConstraint("mentor_level_digit BETWEEN 1 AND 5", name="mentor_level_digit"),
@@ -115,7 +114,7 @@ class ApprenticeshipDocument(Entity):
 
     __table_args__ = (
         UniqueConstraint("apprenticeship_id", "kind", name="uq_apprenticeship_documents_kind"),
-        CheckConstraint(one_of("kind", DOCUMENT_KINDS), name="kind"),
+        one_of("kind", DOCUMENT_KINDS),
         CheckConstraint("length(sha256) = 64", name="sha256_length"),
         CheckConstraint("size_bytes > 0", name="size"),
     )
@@ -183,6 +182,6 @@ class SubsidyPayment(Entity):
     apprenticeship: Mapped[Apprenticeship] = relationship(back_populates="payments")
 
     __table_args__ = (
-        CheckConstraint(one_of("kind", PAYMENT_KINDS), name="kind"),
+        one_of("kind", PAYMENT_KINDS),
         CheckConstraint("amount > 0", name="amount"),
     )

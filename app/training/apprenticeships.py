@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import Organisation, User
 from app.accounts.organisations import chosen_enterprise, own_enterprise
-from app.accounts.roles import OrgKind, Role, scope_by_role
+from app.accounts.roles import OrgKind, Role, scope_by_role, sees_organisation
 from app.audit.services import record_event
 from app.catalog.ladder import level_label
 from app.catalog.models import Occupation
@@ -56,7 +56,7 @@ def apprenticeship_for_change(session: Session, *, actor: User, apprenticeship_i
         raise NotAllowed(N_("Only enterprise HR staff or HR & social security administrators may handle "
                             "apprenticeships."))
     found = get_apprenticeship(session, actor=actor, apprenticeship_id=apprenticeship_id)
-    if not actor.has_role(Role.ADMIN) and found.enterprise_id != actor.organisation_id:
+    if not sees_organisation(actor, found.enterprise_id):
         raise NotFound(N_("The apprenticeship does not exist or is outside your data scope."))
     return found
 

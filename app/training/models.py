@@ -23,7 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import Organisation, User
 from app.catalog.models import Occupation
-from app.database import Base, Entity, actor_ref, one_of, ref, stamp
+from app.database import Base, Entity, actor_ref, one_of, owned, ref, stamp
 from app.demand.models import JobDemand
 from app.people.models import Person
 from app.training.vocabulary import ATTENDANCE_STATUSES, ENROLMENT_STATUSES, PROJECT_TYPES
@@ -72,7 +72,7 @@ class TrainingProject(Entity):
     classes: Mapped[list[TrainingClass]] = relationship(back_populates="project", order_by="TrainingClass.start_date")
 
     __table_args__ = (
-        CheckConstraint(one_of("project_type", PROJECT_TYPES), name="project_type"),
+        one_of("project_type", PROJECT_TYPES),
         CheckConstraint("target_level_digit BETWEEN 1 AND 5", name="target_level_digit"),
         CheckConstraint("reference_hours > 0", name="reference_hours"),
     )
@@ -97,9 +97,8 @@ class TrainingClass(Entity):
 
     project: Mapped[TrainingProject] = relationship(back_populates="classes", lazy="joined")
     teachers: Mapped[list[User]] = relationship(secondary=class_teachers, order_by="User.id")
-    sessions: Mapped[list[ClassSession]] = relationship(
-        back_populates="training_class", cascade="all, delete-orphan",
-        order_by="[ClassSession.session_date, ClassSession.start_time]",
+    sessions: Mapped[list[ClassSession]] = owned(
+        "training_class", order_by="[ClassSession.session_date, ClassSession.start_time]"
     )
     enrolments: Mapped[list[Enrolment]] = relationship(back_populates="training_class", order_by="Enrolment.id")
 
@@ -148,13 +147,13 @@ class Enrolment(Entity):
 
     training_class: Mapped[TrainingClass] = relationship(back_populates="enrolments")
     person: Mapped[Person] = relationship(lazy="joined")
-    attendance: Mapped[list[Attendance]] = relationship(back_populates="enrolment", cascade="all, delete-orphan")
+    attendance: Mapped[list[Attendance]] = owned("enrolment")
 
     __table_args__ = (
         UniqueConstraint("class_id", "person_id", name="uq_enrolments_class_person"),
         # Covers the funnel report's per-class scan (issue 8).
         Index("ix_enrolments_class_person_status", "class_id", "person_id", "status"),
-        CheckConstraint(one_of("status", ENROLMENT_STATUSES), name="status"),
+        one_of("status", ENROLMENT_STATUSES),
         CheckConstraint("status != 'completed' OR completed_on IS NOT NULL", name="completed_on"),
     )
 
@@ -177,7 +176,7 @@ class Attendance(Entity):
     __table_args__ = (
         UniqueConstraint("session_id", "enrolment_id", name="uq_attendance_records_session_enrolment"),
         Index("ix_attendance_records_enrolment", "enrolment_id"),
-        CheckConstraint(one_of("status", ATTENDANCE_STATUSES), name="status"),
+        one_of("status", ATTENDANCE_STATUSES),
         CheckConstraint("hours >= 0", name="hours"),
         CheckConstraint("status != 'absent' OR hours = 0", name="absent_hours"),
     )

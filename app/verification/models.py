@@ -34,8 +34,8 @@ class VerificationLog(Entity):
     share_link_id: Mapped[int | None] = ref("share_links.id")
 
     __table_args__ = (
-        CheckConstraint(one_of("channel", CHANNELS), name="channel"),
-        CheckConstraint(one_of("result", RESULTS), name="result"),
+        one_of("channel", CHANNELS),
+        one_of("result", RESULTS),
         Index("ix_verification_log_certificate", "certificate_id", "checked_at"),
         Index("ix_verification_log_checked_at", "checked_at"),
     )
@@ -87,6 +87,6 @@ class NationalCheck(Entity):
     certificate: Mapped[Certificate | None] = relationship()
 
     __table_args__ = (
-        CheckConstraint(one_of("result", NATIONAL_RESULTS), name="result"),
+        one_of("result", NATIONAL_RESULTS),
         CheckConstraint("length(screenshot_sha256) = 64", name="screenshot_sha256_length"),
     )

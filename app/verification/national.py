@@ -13,10 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
+from app.accounts.organisations import get_organisation_row
 from app.accounts.roles import Role
 from app.audit.services import record_event
 from app.certification.models import Certificate
-from app.errors import NotAllowed, NotFound, ValidationFailed
+from app.errors import NotAllowed, ValidationFailed
 from app.filestore import store_once
 from app.translation import N_
 from app.verification.checks import LOCAL_ZONE, MAX_NAME, normalise_name, normalise_number, number_format
@@ -99,7 +100,5 @@ def list_national_checks(session: Session, *, actor: User, limit: int = 200) -> 
 
 def get_national_check(session: Session, *, actor: User, check_id: int) -> NationalCheck:
     """One record of the actor's organisation."""
-    record = session.get(NationalCheck, check_id)
-    if record is None or (not actor.has_role(Role.ADMIN) and record.organisation_id != actor.organisation_id):
-        raise NotFound(N_("This record of a national check does not exist."))
-    return record
+    return get_organisation_row(session, NationalCheck, check_id, actor=actor,
+                                missing=N_("This record of a national check does not exist."))

@@ -10,10 +10,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
+from app.accounts.organisations import get_organisation_row
 from app.accounts.roles import Role
 from app.audit.services import record_event
 from app.certification.lifecycle import get_certificate
-from app.errors import InvalidTransition, NotAllowed, NotFound, ValidationFailed
+from app.errors import InvalidTransition, NotAllowed, ValidationFailed
 from app.translation import N_
 from app.verification.checks import FOUND, MISS, CheckOutcome, facts_for, log_check
 from app.verification.models import ShareLink
@@ -47,10 +48,8 @@ def create_share_link(session: Session, *, actor: User, now: datetime, certifica
 
 
 def _own_link(session: Session, actor: User, link_id: int) -> ShareLink:
-    link = session.get(ShareLink, link_id)
-    if link is None or (not actor.has_role(Role.ADMIN) and link.organisation_id != actor.organisation_id):
-        raise NotFound(N_("This share link does not exist."))
-    return link
+    return get_organisation_row(session, ShareLink, link_id, actor=actor,
+                                missing=N_("This share link does not exist."))
 
 
 def withdraw_share_link(session: Session, *, actor: User, now: datetime, link_id: int) -> ShareLink:
