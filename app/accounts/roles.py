@@ -85,3 +85,10 @@ def scope_by_role(actor: User, clauses: Mapping[Role, ColumnElement[bool]]) -> C
         return true()
     held = [clause for role, clause in clauses.items() if actor.has_role(role)]
     return or_(*held) if held else false()
+
+
+# Who may use a feature: one definition for its web pages and its API endpoints.
+CERTIFICATE_ISSUERS = (Role.ADMIN, Role.EVALUATION_STAFF, Role.INSTITUTION_STAFF)
+ENTERPRISE_READERS = (Role.ENTERPRISE_HR, Role.INSTITUTION_STAFF, Role.ADMIN)  # demands, apprenticeships
+ENTERPRISE_RECORDERS = (Role.ENTERPRISE_HR, Role.ADMIN)
+TRAINING_READERS = (Role.INSTITUTION_STAFF, Role.ADMIN)

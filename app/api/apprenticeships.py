@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from app.accounts.roles import Role
+from app.accounts.roles import ENTERPRISE_READERS as READERS
+from app.accounts.roles import ENTERPRISE_RECORDERS as KEEPERS
 from app.api import bp, documented, json_body
 from app.api.demand import occupation_id_for
 from app.api.fields import day, integer, query_choice, text
@@ -21,8 +22,6 @@ from app.training.apprenticeships import (
 from app.training.subsidies import subsidy_position
 from app.web.access import current_actor, roles
 
-READERS = (Role.ENTERPRISE_HR, Role.INSTITUTION_STAFF, Role.ADMIN)
-KEEPERS = (Role.ENTERPRISE_HR, Role.ADMIN)
 STATES = ["planned", "filed", "in_training", "completed", "terminated"]
 _DATE = {"type": "string", "format": "date"}
 _MAYBE_DATE = {"type": ["string", "null"], "format": "date"}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import abort, current_app, jsonify, send_file
 
-from app.accounts.roles import Role
+from app.accounts.roles import CERTIFICATE_ISSUERS as ISSUERS
 from app.api import bp, documented, json_body
 from app.api.fields import integer, text
 from app.api.openapi import register_schema
@@ -20,7 +20,6 @@ from app.tasks import enqueue
 from app.translation import N_
 from app.web.access import authenticated, current_actor, roles
 
-ISSUERS = (Role.ADMIN, Role.EVALUATION_STAFF, Role.INSTITUTION_STAFF)
 register_schema("Certificate", {
     "type": "object",
     "required": ["id", "kind", "number", "status", "holder_name", "id_masked", "issue_date", "pdf_sha256"],

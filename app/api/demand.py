@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
+from app.accounts.roles import ENTERPRISE_READERS as READERS
 from app.accounts.roles import Role
 from app.api import bp, documented, json_body
 from app.api.fields import day, integer, query_choice, text
@@ -18,7 +19,6 @@ from app.extensions import db
 from app.translation import N_
 from app.web.access import current_actor, roles
 
-READERS = (Role.ENTERPRISE_HR, Role.INSTITUTION_STAFF, Role.ADMIN)
 STATUSES = list(DEMAND_STATUSES)
 
 register_schema("JobDemand", {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
+from app.accounts.roles import TRAINING_READERS as READERS
 from app.accounts.roles import Role
 from app.api import bp, documented, json_body
 from app.api.demand import occupation_id_for
@@ -19,7 +20,6 @@ from app.training.projects import create_class, create_project, get_project, lis
 from app.training.vocabulary import PROJECT_TYPES
 from app.web.access import current_actor, roles
 
-READERS = (Role.INSTITUTION_STAFF, Role.ADMIN)
 STAFF = Role.INSTITUTION_STAFF
 ENROLMENT_STATES = ["enrolled", "in_training", "completed", "withdrawn"]
 

@@ -19,6 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.accounts.roles import CERTIFICATE_ISSUERS as ISSUERS
 from app.accounts.roles import Role
 from app.certification import batch_runs
 from app.certification.batches import job_drafts
@@ -41,7 +42,6 @@ from app.web.downloads import stored_file
 from app.web.redirects import safe_next
 
 bp = Blueprint("certificates", __name__, url_prefix="/certificates")
-ISSUERS = (Role.ADMIN, Role.EVALUATION_STAFF, Role.INSTITUTION_STAFF)
 ISSUE_FUNCTIONS = {"assessment_result": issue_for_result, "enrolment": issue_for_enrolment,
                    "apprenticeship": issue_for_apprenticeship}
 ISSUE_ARGUMENT = {"assessment_result": "result_id", "enrolment": "enrolment_id", "apprenticeship": "apprenticeship_id"}

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 
+from app.accounts.roles import ENTERPRISE_READERS as READERS
+from app.accounts.roles import ENTERPRISE_RECORDERS as RECORDERS
 from app.accounts.roles import Role
 from app.catalog.occupations import list_occupations
 from app.database import utcnow
@@ -27,8 +29,6 @@ from app.web.demand.forms import DemandForm, DemandStatusForm
 from app.web.forms import occupation_choices, offer_enterprises
 
 bp = Blueprint("demand", __name__, url_prefix="/demands")
-READERS = (Role.ENTERPRISE_HR, Role.INSTITUTION_STAFF, Role.ADMIN)
-RECORDERS = (Role.ENTERPRISE_HR, Role.ADMIN)
 
 
 def _prepare(form: DemandForm, *, with_enterprise: bool) -> DemandForm:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
+from app.accounts.roles import ENTERPRISE_READERS as READERS
+from app.accounts.roles import ENTERPRISE_RECORDERS as KEEPERS
 from app.accounts.roles import Role
 from app.certification.lifecycle import certificates_by_source
 from app.database import utcnow
@@ -50,8 +52,6 @@ from app.web.training.apprenticeship_forms import (
 )
 
 bp = Blueprint("apprenticeships", __name__, url_prefix="/apprenticeships")
-READERS = (Role.ENTERPRISE_HR, Role.INSTITUTION_STAFF, Role.ADMIN)
-KEEPERS = (Role.ENTERPRISE_HR, Role.ADMIN)
 
 
 def _record(apprenticeship_id: int):

@@ -7,6 +7,7 @@ from decimal import Decimal
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 
+from app.accounts.roles import TRAINING_READERS as READERS
 from app.accounts.roles import Role
 from app.accounts.services import list_users
 from app.catalog.ladder import level_label
@@ -28,7 +29,6 @@ from app.web.forms import choices, occupation_choices
 from app.web.training.forms import ClassForm, DemandLinkForm, ProjectForm
 
 bp = Blueprint("training", __name__, url_prefix="/training")
-READERS = (Role.INSTITUTION_STAFF, Role.ADMIN)
 
 
 def _project(project_id: int):
