@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import NamedTuple
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.accounts.roles import PII_REVEAL_ROLES
 from app.database import utcnow
@@ -91,31 +95,37 @@ def reveal(person_id: int):
     return _show(person, reveal_form=form)
 
 
-@bp.post("/<int:person_id>/work")
-@roles(*EDITORS)
-def add_work(person_id: int):
-    """Add a stretch of work."""
-    person = _person(person_id)
-    form = WorkForm()
-    return submit(form, add_work_record, fields=("employer_name", "occupation_name", "start_date", "end_date"),
-                  person_id=person.id, occupation_code=form.occupation_code.data or None,
-                  success=_("Work record added."),
-                  then=url_for("people.show", person_id=person.id, _anchor="work")) \
-        or _show(person, work_form=form)
+class _Record(NamedTuple):
+    """A kind of record added from the person's page: its form, service, form fields, message and anchor."""
+
+    form: type
+    add: Callable
+    fields: tuple[str, ...]
+    success: str
+    anchor: str
 
 
-@bp.post("/<int:person_id>/certificates")
+_RECORDS = {  # the kind is also the form's name on the page: f"{kind}_form"
+    "work": _Record(WorkForm, add_work_record, ("employer_name", "occupation_name", "start_date", "end_date"),
+                    _l("Work record added."), "work"),
+    "certificate": _Record(HeldCertificateForm, add_held_certificate,
+                           ("number", "occupation_name", "level_digit", "issue_date", "issuer_name"),
+                           _l("Certificate recorded."), "certificates"),
+}
+
+
+@bp.post("/<int:person_id>/work", endpoint="add_work", defaults={"kind": "work"})
+@bp.post("/<int:person_id>/certificates", endpoint="add_certificate", defaults={"kind": "certificate"})
 @roles(*EDITORS)
-def add_certificate(person_id: int):
-    """Record a certificate the person already holds."""
+def add_record(person_id: int, kind: str):
+    """Add a stretch of work, or a certificate the person already holds."""
+    record = _RECORDS[kind]
     person = _person(person_id)
-    form = HeldCertificateForm()
-    return submit(form, add_held_certificate,
-                  fields=("number", "occupation_name", "level_digit", "issue_date", "issuer_name"),
-                  person_id=person.id, occupation_code=form.occupation_code.data or None,
-                  success=_("Certificate recorded."),
-                  then=url_for("people.show", person_id=person.id, _anchor="certificates")) \
-        or _show(person, certificate_form=form)
+    form = record.form()
+    return submit(form, record.add, fields=record.fields, person_id=person.id,
+                  occupation_code=form.occupation_code.data or None, success=str(record.success),
+                  then=url_for("people.show", person_id=person.id, _anchor=record.anchor)) \
+        or _show(person, **{f"{kind}_form": form})
 
 
 @bp.post("/<int:person_id>/photo")

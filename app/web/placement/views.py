@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 from flask import Blueprint, abort, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.accounts.roles import Role
@@ -134,29 +137,37 @@ def show(placement_id: int):
     return _show(_placement(placement_id))
 
 
-@bp.post("/<int:placement_id>/evidence")
-@roles(*USERS)
-def evidence(placement_id: int):
-    """Attach evidence (file or reference number)."""
-    placement = _placement(placement_id)
-    form = EvidenceForm()
-    return submit(form, lambda: add_evidence(
-        db.session, actor=current_actor(), now=utcnow(), placement_id=placement.id, kind=form.kind.data,
-        dated_on=form.dated_on.data, reference=form.reference.data, **_upload(form), storage_dir=storage_dir(),
-    ), success=_("Evidence added."), then=_shown(placement)) or _show(placement, evidence_form=form)
+class _Report(NamedTuple):
+    """A report on a placement, with an optional file: its form, service, form fields, message and page form."""
+
+    form: type
+    record: Callable
+    fields: tuple[str, ...]
+    success: str
+    page_form: str  # the form's name in _show
+    optional: tuple[str, ...] = ()  # fields given as None when left blank
 
 
-@bp.post("/<int:placement_id>/follow-up")
+_REPORTS = {
+    "evidence": _Report(EvidenceForm, add_evidence, ("kind", "dated_on", "reference"), _l("Evidence added."),
+                        "evidence_form"),
+    "follow_up": _Report(FollowUpForm, record_follow_up, ("months", "outcome", "checked_on", "reference", "note"),
+                         _l("Follow-up recorded."), "follow_form", optional=("evidence_kind",)),
+}
+
+
+@bp.post("/<int:placement_id>/evidence", endpoint="evidence", defaults={"kind": "evidence"})
+@bp.post("/<int:placement_id>/follow-up", endpoint="follow_up", defaults={"kind": "follow_up"})
 @roles(*USERS)
-def follow_up(placement_id: int):
-    """Record a follow-up's outcome."""
+def report(placement_id: int, kind: str):
+    """Attach evidence (file or reference number), or record a follow-up's outcome."""
+    entry = _REPORTS[kind]
     placement = _placement(placement_id)
-    form = FollowUpForm()
-    return submit(form, lambda: record_follow_up(
-        db.session, actor=current_actor(), now=utcnow(), placement_id=placement.id, months=form.months.data,
-        outcome=form.outcome.data, checked_on=form.checked_on.data, evidence_kind=form.evidence_kind.data or None,
-        reference=form.reference.data, **_upload(form), storage_dir=storage_dir(), note=form.note.data,
-    ), success=_("Follow-up recorded."), then=_shown(placement)) or _show(placement, follow_form=form)
+    form = entry.form()
+    return submit(form, entry.record, fields=entry.fields, placement_id=placement.id,
+                  **{name: form[name].data or None for name in entry.optional}, **_upload(form),
+                  storage_dir=storage_dir(), success=str(entry.success), then=_shown(placement)) \
+        or _show(placement, **{entry.page_form: form})
 
 
 @bp.post("/<int:placement_id>/leave")
