@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import NamedTuple
+
 from flask import Blueprint, abort, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.accounts.roles import ENTERPRISE_READERS as READERS
 from app.accounts.roles import ENTERPRISE_RECORDERS as KEEPERS
@@ -148,15 +152,49 @@ def document(document_id: int):
                      download_name=found.filename)
 
 
-@bp.post("/<int:apprenticeship_id>/logbook")
+class _Entry(NamedTuple):
+    """A form posted from the apprenticeship page: its form, service, form fields, message and anchor."""
+
+    form: type
+    record: Callable
+    fields: tuple[str, ...]
+    success: str
+    anchor: str | None = None
+
+
+_ENTRIES = {  # the kind is also the form's name on the page: f"{kind}_form"
+    "logbook": _Entry(LogbookForm, add_logbook_entry, ("entry_date", "work_done", "skills", "hours"),
+                      _l("Logbook entry added."), "logbook"),
+    "award": _Entry(AwardForm, award_apprentice_grade, ("awarded_on",), _l("Apprentice grade awarded.")),
+    "status": _Entry(ApprenticeshipStatusForm, change_apprenticeship_status, ("to_status", "reason"),
+                     _l("Status changed.")),
+    "payment": _Entry(PaymentForm, record_subsidy_payment, ("kind", "amount", "paid_on", "reference"),
+                      _l("Payment recorded."), "subsidy"),
+}
+
+
+def _post(apprenticeship_id: int, kind: str):
+    entry = _ENTRIES[kind]
+    form = entry.form()
+    return submit(form, entry.record, fields=entry.fields, apprenticeship_id=apprenticeship_id,
+                  success=str(entry.success), then=_shown(apprenticeship_id, entry.anchor)) \
+        or _page(apprenticeship_id, **{f"{kind}_form": form})
+
+
+@bp.post("/<int:apprenticeship_id>/logbook", endpoint="logbook", defaults={"kind": "logbook"})
+@bp.post("/<int:apprenticeship_id>/award", endpoint="award", defaults={"kind": "award"})
+@bp.post("/<int:apprenticeship_id>/status", endpoint="status", defaults={"kind": "status"})
 @roles(*KEEPERS)
-def logbook(apprenticeship_id: int):
-    """Add a logbook entry."""
-    form = LogbookForm()
-    return submit(form, add_logbook_entry, fields=("entry_date", "work_done", "skills", "hours"),
-                  apprenticeship_id=apprenticeship_id, success=_("Logbook entry added."),
-                  then=_shown(apprenticeship_id, "logbook")) \
-        or _page(apprenticeship_id, logbook_form=form)
+def keep(apprenticeship_id: int, kind: str):
+    """Add a logbook entry, award the 学徒工 grade, or file, start, complete or terminate (confirmed, with a reason)."""
+    return _post(apprenticeship_id, kind)
+
+
+@bp.post("/<int:apprenticeship_id>/payments")
+@roles(Role.ADMIN)
+def payment(apprenticeship_id: int):
+    """Book an advance, final payment or recovery."""
+    return _post(apprenticeship_id, "payment")
 
 
 @bp.post("/logbook/<int:entry_id>/sign")
@@ -169,38 +207,6 @@ def sign(entry_id: int):
     return one_click(ConfirmForm(), sign_logbook_entry, entry_id=entry_id, success=_("Signed off for the mentor."),
                      then=lambda entry: _shown(entry.apprenticeship_id, "logbook"),
                      back=_shown(apprenticeship_id, "logbook"))
-
-
-@bp.post("/<int:apprenticeship_id>/award")
-@roles(*KEEPERS)
-def award(apprenticeship_id: int):
-    """Award the 学徒工 grade."""
-    form = AwardForm()
-    return submit(form, award_apprentice_grade, fields=("awarded_on",), apprenticeship_id=apprenticeship_id,
-                  success=_("Apprentice grade awarded."), then=_shown(apprenticeship_id)) \
-        or _page(apprenticeship_id, award_form=form)
-
-
-@bp.post("/<int:apprenticeship_id>/status")
-@roles(*KEEPERS)
-def status(apprenticeship_id: int):
-    """File, start, complete or terminate (termination is confirmed, with its reason)."""
-    form = ApprenticeshipStatusForm()
-    return submit(form, change_apprenticeship_status, fields=("to_status", "reason"),
-                  apprenticeship_id=apprenticeship_id, success=_("Status changed."),
-                  then=_shown(apprenticeship_id)) \
-        or _page(apprenticeship_id, status_form=form)
-
-
-@bp.post("/<int:apprenticeship_id>/payments")
-@roles(Role.ADMIN)
-def payment(apprenticeship_id: int):
-    """Book an advance, final payment or recovery."""
-    form = PaymentForm()
-    return submit(form, record_subsidy_payment, fields=("kind", "amount", "paid_on", "reference"),
-                  apprenticeship_id=apprenticeship_id, success=_("Payment recorded."),
-                  then=_shown(apprenticeship_id, "subsidy")) \
-        or _page(apprenticeship_id, payment_form=form)
 
 
 def _subsidies_page(form: RateForm | None = None):
