@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import NamedTuple
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -23,6 +20,7 @@ from app.web.access import authenticated, current_actor, roles
 from app.web.actions import attempt, form_status, render_form, submit
 from app.web.downloads import send_workbook, storage_dir, stored_file
 from app.web.imports import import_upload
+from app.web.page_forms import PageForm, submit_page_form
 from app.web.people.forms import HeldCertificateForm, ImportForm, PersonForm, PhotoForm, RevealForm, WorkForm
 
 bp = Blueprint("people", __name__, url_prefix="/people")
@@ -95,22 +93,16 @@ def reveal(person_id: int):
     return _show(person, reveal_form=form)
 
 
-class _Record(NamedTuple):
-    """A kind of record added from the person's page: its form, service, form fields, message and anchor."""
-
-    form: type
-    add: Callable
-    fields: tuple[str, ...]
-    success: str
-    anchor: str
+def _occupation_code(form) -> dict:
+    return {"occupation_code": form.occupation_code.data or None}
 
 
 _RECORDS = {  # the kind is also the form's name on the page: f"{kind}_form"
-    "work": _Record(WorkForm, add_work_record, ("employer_name", "occupation_name", "start_date", "end_date"),
-                    _l("Work record added."), "work"),
-    "certificate": _Record(HeldCertificateForm, add_held_certificate,
-                           ("number", "occupation_name", "level_digit", "issue_date", "issuer_name"),
-                           _l("Certificate recorded."), "certificates"),
+    "work": PageForm(WorkForm, add_work_record, ("employer_name", "occupation_name", "start_date", "end_date"),
+                     _l("Work record added."), "work", _occupation_code),
+    "certificate": PageForm(HeldCertificateForm, add_held_certificate,
+                            ("number", "occupation_name", "level_digit", "issue_date", "issuer_name"),
+                            _l("Certificate recorded."), "certificates", _occupation_code),
 }
 
 
@@ -119,13 +111,10 @@ _RECORDS = {  # the kind is also the form's name on the page: f"{kind}_form"
 @roles(*EDITORS)
 def add_record(person_id: int, kind: str):
     """Add a stretch of work, or a certificate the person already holds."""
-    record = _RECORDS[kind]
     person = _person(person_id)
-    form = record.form()
-    return submit(form, record.add, fields=record.fields, person_id=person.id,
-                  occupation_code=form.occupation_code.data or None, success=str(record.success),
-                  then=url_for("people.show", person_id=person.id, _anchor=record.anchor)) \
-        or _show(person, **{f"{kind}_form": form})
+    return submit_page_form(_RECORDS[kind], person_id=person.id,
+                            then=lambda anchor: url_for("people.show", person_id=person.id, _anchor=anchor),
+                            page=lambda form: _show(person, **{f"{kind}_form": form}))
 
 
 @bp.post("/<int:person_id>/photo")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple
 
 from flask import Blueprint, abort, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -33,6 +31,7 @@ from app.web.access import current_actor, roles
 from app.web.actions import form_status, render_form, submit
 from app.web.downloads import storage_dir, stored_file, workbook_download
 from app.web.forms import blank_first, offer_enterprises
+from app.web.page_forms import PageForm, submit_page_form
 from app.web.placement.forms import EvidenceForm, FollowUpForm, LeaveForm, PlacementForm
 
 bp = Blueprint("placement", __name__, url_prefix="/placements")
@@ -117,17 +116,17 @@ def _upload(form) -> dict:
     return {"data": upload.read() if upload else None, "filename": upload.filename if upload else None}
 
 
-def _show(placement, *, evidence_form=None, follow_form=None, leave_form=None):
+def _show(placement, *, evidence_form=None, follow_up_form=None, leave_form=None):
     today = utcnow().date()
     if evidence_form is None:
         evidence_form = EvidenceForm(formdata=None)
         evidence_form.dated_on.data = today
-    if follow_form is None:
-        follow_form = FollowUpForm(formdata=None)
-        follow_form.checked_on.data = today
+    if follow_up_form is None:
+        follow_up_form = FollowUpForm(formdata=None)
+        follow_up_form.checked_on.data = today
     return render_template("placement/show.html", placement=placement, today=today, evidence_form=evidence_form,
-                           follow_form=follow_form, leave_form=leave_form or LeaveForm(formdata=None)), \
-        form_status(evidence_form, follow_form, leave_form)
+                           follow_up_form=follow_up_form, leave_form=leave_form or LeaveForm(formdata=None)), \
+        form_status(evidence_form, follow_up_form, leave_form)
 
 
 @bp.get("/<int:placement_id>")
@@ -137,22 +136,12 @@ def show(placement_id: int):
     return _show(_placement(placement_id))
 
 
-class _Report(NamedTuple):
-    """A report on a placement, with an optional file: its form, service, form fields, message and page form."""
-
-    form: type
-    record: Callable
-    fields: tuple[str, ...]
-    success: str
-    page_form: str  # the form's name in _show
-    optional: tuple[str, ...] = ()  # fields given as None when left blank
-
-
-_REPORTS = {
-    "evidence": _Report(EvidenceForm, add_evidence, ("kind", "dated_on", "reference"), _l("Evidence added."),
-                        "evidence_form"),
-    "follow_up": _Report(FollowUpForm, record_follow_up, ("months", "outcome", "checked_on", "reference", "note"),
-                         _l("Follow-up recorded."), "follow_form", optional=("evidence_kind",)),
+_REPORTS = {  # the kind is also the form's name on the page: f"{kind}_form"
+    "evidence": PageForm(EvidenceForm, add_evidence, ("kind", "dated_on", "reference"), _l("Evidence added."),
+                         extra=_upload),
+    "follow_up": PageForm(FollowUpForm, record_follow_up, ("months", "outcome", "checked_on", "reference", "note"),
+                          _l("Follow-up recorded."),
+                          extra=lambda form: {"evidence_kind": form.evidence_kind.data or None, **_upload(form)}),
 }
 
 
@@ -161,13 +150,10 @@ _REPORTS = {
 @roles(*USERS)
 def report(placement_id: int, kind: str):
     """Attach evidence (file or reference number), or record a follow-up's outcome."""
-    entry = _REPORTS[kind]
     placement = _placement(placement_id)
-    form = entry.form()
-    return submit(form, entry.record, fields=entry.fields, placement_id=placement.id,
-                  **{name: form[name].data or None for name in entry.optional}, **_upload(form),
-                  storage_dir=storage_dir(), success=str(entry.success), then=_shown(placement)) \
-        or _show(placement, **{entry.page_form: form})
+    return submit_page_form(_REPORTS[kind], placement_id=placement.id, storage_dir=storage_dir(),
+                            then=lambda _anchor: _shown(placement),
+                            page=lambda form: _show(placement, **{f"{kind}_form": form}))
 
 
 @bp.post("/<int:placement_id>/leave")

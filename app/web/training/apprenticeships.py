@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import NamedTuple
-
 from flask import Blueprint, abort, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -44,6 +41,7 @@ from app.web.access import current_actor, roles
 from app.web.actions import form_status, one_click, render_form, submit
 from app.web.downloads import storage_dir, stored_file
 from app.web.forms import blank_first, occupation_choices, offer_enterprises
+from app.web.page_forms import PageForm, submit_page_form
 from app.web.training.apprenticeship_forms import (
     ApprenticeshipForm,
     ApprenticeshipStatusForm,
@@ -152,33 +150,21 @@ def document(document_id: int):
                      download_name=found.filename)
 
 
-class _Entry(NamedTuple):
-    """A form posted from the apprenticeship page: its form, service, form fields, message and anchor."""
-
-    form: type
-    record: Callable
-    fields: tuple[str, ...]
-    success: str
-    anchor: str | None = None
-
-
 _ENTRIES = {  # the kind is also the form's name on the page: f"{kind}_form"
-    "logbook": _Entry(LogbookForm, add_logbook_entry, ("entry_date", "work_done", "skills", "hours"),
-                      _l("Logbook entry added."), "logbook"),
-    "award": _Entry(AwardForm, award_apprentice_grade, ("awarded_on",), _l("Apprentice grade awarded.")),
-    "status": _Entry(ApprenticeshipStatusForm, change_apprenticeship_status, ("to_status", "reason"),
-                     _l("Status changed.")),
-    "payment": _Entry(PaymentForm, record_subsidy_payment, ("kind", "amount", "paid_on", "reference"),
-                      _l("Payment recorded."), "subsidy"),
+    "logbook": PageForm(LogbookForm, add_logbook_entry, ("entry_date", "work_done", "skills", "hours"),
+                        _l("Logbook entry added."), "logbook"),
+    "award": PageForm(AwardForm, award_apprentice_grade, ("awarded_on",), _l("Apprentice grade awarded.")),
+    "status": PageForm(ApprenticeshipStatusForm, change_apprenticeship_status, ("to_status", "reason"),
+                       _l("Status changed.")),
+    "payment": PageForm(PaymentForm, record_subsidy_payment, ("kind", "amount", "paid_on", "reference"),
+                        _l("Payment recorded."), "subsidy"),
 }
 
 
 def _post(apprenticeship_id: int, kind: str):
-    entry = _ENTRIES[kind]
-    form = entry.form()
-    return submit(form, entry.record, fields=entry.fields, apprenticeship_id=apprenticeship_id,
-                  success=str(entry.success), then=_shown(apprenticeship_id, entry.anchor)) \
-        or _page(apprenticeship_id, **{f"{kind}_form": form})
+    return submit_page_form(_ENTRIES[kind], apprenticeship_id=apprenticeship_id,
+                            then=lambda anchor: _shown(apprenticeship_id, anchor),
+                            page=lambda form: _page(apprenticeship_id, **{f"{kind}_form": form}))
 
 
 @bp.post("/<int:apprenticeship_id>/logbook", endpoint="logbook", defaults={"kind": "logbook"})
