@@ -64,26 +64,19 @@ def _checked(form: CheckForm) -> CheckOutcome:
                             channel="public", organisation_id=requesting_organisation())
 
 
-@bp.post("/verify")
+@bp.post("/verify", endpoint="check", defaults={"pdf": False})
+@bp.post("/verify/pdf", endpoint="check_pdf", defaults={"pdf": True})
 @public
 @public_limit
-def check():
-    """Check a number and name; only a match shows the certificate."""
+def check(pdf: bool):
+    """Check a number and name; only a match shows the certificate, on the page or as a one-page PDF."""
     form = CheckForm()
     if not form.validate_on_submit():
+        if pdf:
+            abort(400)
         return render_template("verify/check.html", form=form), 400
-    return _page(_checked(form), channel="public", form=form)
-
-
-@bp.post("/verify/pdf")
-@public
-@public_limit
-def check_pdf():
-    """The result of a fresh check as a one-page PDF stamped with the check time."""
-    form = CheckForm()
-    if not form.validate_on_submit():
-        abort(400)
-    return _pdf(_checked(form), "public")
+    outcome = _checked(form)
+    return _pdf(outcome, "public") if pdf else _page(outcome, channel="public", form=form)
 
 
 def _token_outcome(token: str) -> CheckOutcome:
