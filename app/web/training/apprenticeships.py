@@ -56,10 +56,6 @@ from app.web.training.apprenticeship_forms import (
 bp = Blueprint("apprenticeships", __name__, url_prefix="/apprenticeships")
 
 
-def _record(apprenticeship_id: int):
-    return get_apprenticeship(db.session, actor=current_actor(), apprenticeship_id=apprenticeship_id)
-
-
 @bp.get("")
 @roles(*READERS)
 def index():
@@ -96,9 +92,9 @@ def new():
 
 def _page(apprenticeship_id: int, **forms):
     """The apprenticeship page; forms passed in (refused ones) keep their input and set the status."""
-    record = _record(apprenticeship_id)
-    today = utcnow().date()
     actor = current_actor()
+    record = get_apprenticeship(db.session, actor=actor, apprenticeship_id=apprenticeship_id)
+    today = utcnow().date()
     context = {
         "record": record, "today": today, "award": apprentice_grade_award(db.session, record),
         "certificate": certificates_by_source(db.session, source_type="apprenticeship",
