@@ -250,3 +250,16 @@ def test_appointment_refusal_is_shown_on_the_form(client, session, world):
         "occupation_id": world.occupation(session, WELDER).id, "nomination": "unit"})
     assert response.status_code == 422
     assert "高建华在焊工的现有等级为无等级，须取得高级技师方可参评特级技师" in response.get_data(as_text=True)
+
+
+def test_a_room_without_date_or_time_is_a_refused_form_not_a_crash(client, session, world):
+    plan, _registrations = registered_plan(session, world)
+    close(session, world, plan)
+    session.commit()
+    login(client, world.staff.username)
+    url = f"/assessment/plans/{plan.id}/sessions"
+    response = post_form(client, url, {"component": "practical", "room": "实训车间 A", "day": "", "start": "",
+                                       "duration_minutes": "120"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "is-invalid" in html and 'value="实训车间 A"' in html  # what was typed is kept

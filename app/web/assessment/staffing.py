@@ -65,8 +65,11 @@ def new_session(plan_id: int):
     """Open a room for a component with every (or the next N) unplaced candidates."""
     form = SessionForm()
     form.component.choices = _components(get_plan(db.session, actor=current_actor(), plan_id=plan_id))
-    return submit(form, create_session, fields=("component", "room", "duration_minutes", "max_candidates"),
-                  plan_id=plan_id, starts_at=local_datetime(form.day.data, form.start.data),
+    # A lambda: the start is built from the date and time only once the form has checked they were given.
+    return submit(form, lambda: create_session(
+        db.session, actor=current_actor(), now=utcnow(), plan_id=plan_id, component=form.component.data,
+        room=form.room.data, duration_minutes=form.duration_minutes.data, max_candidates=form.max_candidates.data,
+        starts_at=local_datetime(form.day.data, form.start.data)),
                   success=lambda sitting: _("Room opened with %(n)s candidates.", n=len(sitting.candidates)),
                   then=lambda sitting: _room_url(sitting.id)) or _sessions_page(plan_id, form)
 
