@@ -52,17 +52,10 @@ def _components(plan):
     return choices((c.component, COMPONENT_LABELS[c.component]) for c in plan.components)
 
 
-@bp.get("/plans/<int:plan_id>/sessions")
+@bp.route("/plans/<int:plan_id>/sessions", methods=["GET", "POST"])
 @roles(STAFF)
 def sessions(plan_id: int):
-    """A plan's rooms with their staffing status."""
-    return _sessions_page(plan_id)
-
-
-@bp.post("/plans/<int:plan_id>/sessions")
-@roles(STAFF)
-def new_session(plan_id: int):
-    """Open a room for a component with every (or the next N) unplaced candidates."""
+    """A plan's rooms with their staffing status; the form opens a room for a component's unplaced candidates."""
     form = SessionForm()
     form.component.choices = _components(get_plan(db.session, actor=current_actor(), plan_id=plan_id))
     # A lambda: the start is built from the date and time only once the form has checked they were given.
@@ -71,7 +64,8 @@ def new_session(plan_id: int):
         room=form.room.data, duration_minutes=form.duration_minutes.data, max_candidates=form.max_candidates.data,
         starts_at=local_datetime(form.day.data, form.start.data)),
                   success=lambda sitting: _("Room opened with %(n)s candidates.", n=len(sitting.candidates)),
-                  then=lambda sitting: _room_url(sitting.id)) or _sessions_page(plan_id, form)
+                  then=lambda sitting: _room_url(sitting.id)) \
+        or _sessions_page(plan_id, form if form.is_submitted() else None)
 
 
 def _sitting(sitting_id: int):
