@@ -17,7 +17,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 
 from app.errors import ValidationFailed
-from app.translation import N_, Message, Translate, render
+from app.translation import N_, Message, Translate, english, render
 
 MAX_ROWS = 50_000
 
@@ -128,12 +128,9 @@ def parse_date_cell(value: object) -> date:
 ERROR_FILL = PatternFill("solid", start_color="FFF4CCCC", end_color="FFF4CCCC")
 
 
-def _same(text: str) -> str:
-    return text
-
 
 def error_workbook(headers: Sequence[str], rows: Sequence[SheetRow], errors: Sequence[CellError],
-                   translate: Translate = _same) -> bytes:
+                   translate: Translate = english) -> bytes:
     """The uploaded rows with an explanation column and bad cells in red, plus a sheet listing every error.
 
     Sheet names, headers and messages are in the language `translate` gives (the edge passes gettext).

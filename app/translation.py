@@ -22,7 +22,8 @@ Translate = Callable[[str], str]
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 
 
-def _same(text: str) -> str:
+def english(text: str) -> str:
+    """The `translate` that keeps the English message ids (the default wherever a caller may pass gettext)."""
     return text
 
 
@@ -40,7 +41,7 @@ class Message(str):
         message.params = params
         return message
 
-    def render(self, translate: Translate = _same) -> str:
+    def render(self, translate: Translate = english) -> str:
         """The text in the language `translate` gives, parameters that are messages translated too."""
         template = translate(self.template)
         if not self.params:
@@ -56,7 +57,7 @@ def N_(template: str, /, **params: Any) -> Message:  # noqa: N802  (the gettext 
     return Message(template, params)
 
 
-def render(value: Any, translate: Translate = _same) -> Any:
+def render(value: Any, translate: Translate = english) -> Any:
     """A marked message in the language `translate` gives; anything else unchanged."""
     return value.render(translate) if isinstance(value, Message) else value
 

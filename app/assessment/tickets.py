@@ -22,7 +22,7 @@ from app.catalog.models import COMPONENT_LABELS
 from app.errors import InvalidTransition, NotFound
 from app.idnumbers import ID_TYPE_LABELS
 from app.spreadsheets import simple_workbook
-from app.translation import N_, Translate, in_chinese, joined, render
+from app.translation import N_, Translate, english, in_chinese, joined, render
 
 _MAX_PHOTO = 2 * 1024 * 1024
 # Longest value per printed field; the design is tested at these lengths to stay on one A5 sheet.
@@ -137,11 +137,8 @@ REGISTRATION_HEADERS = (N_("Ticket number"), N_("Candidate name"), N_("ID type")
                         N_("Retained scores"))
 
 
-def _same(text: str) -> str:
-    return text
 
-
-def registration_workbook(plan: AssessmentPlan, translate: Translate = _same) -> bytes:
+def registration_workbook(plan: AssessmentPlan, translate: Translate = english) -> bytes:
     """The plan's registration list as an Excel workbook, ID numbers masked.
 
     Headers, labels and the sheet name are in the language `translate` gives (the web edge passes gettext).

@@ -29,7 +29,7 @@ from app.people.vocabulary import (
     SCHOOL_TYPE_LABELS,
     target_group_text,
 )
-from app.translation import N_, Translate, in_chinese, render
+from app.translation import N_, Translate, english, in_chinese, render
 
 ERROR_FILL = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
 HEADER_FILL = PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7")
@@ -62,11 +62,8 @@ def _needs_cells(values: Iterable) -> bool:
     return any(isinstance(v, str) and v.startswith("=") or isinstance(v, datetime | date) for v in values)
 
 
-def _same(text: str) -> str:
-    return text
 
-
-def error_workbook(original_rows: list[tuple], errors: list[RowError], translate: Translate = _same) -> bytes:
+def error_workbook(original_rows: list[tuple], errors: list[RowError], translate: Translate = english) -> bytes:
     """The uploaded rows with an explanation column and bad cells filled red, plus a sheet listing every error."""
     book = Workbook(write_only=True)
     data = book.create_sheet(render(N_("Imported data"), translate))
@@ -103,7 +100,7 @@ def error_workbook(original_rows: list[tuple], errors: list[RowError], translate
     return _save(book)
 
 
-def template_workbook(translate: Translate = _same) -> bytes:
+def template_workbook(translate: Translate = english) -> bytes:
     """The import template: header row, one example row, drop-down lists, ID and phone columns as text.
 
     The header words and drop-down values are the Chinese ones offices use (the import reads them); the
@@ -158,7 +155,7 @@ EXPORT_HEADERS = (N_("Full name"), N_("ID type"), N_("ID number (masked)"), N_("
                   N_("Registered at"))
 
 
-def export_people_workbook(people: Iterable[Person], translate: Translate = _same) -> bytes:
+def export_people_workbook(people: Iterable[Person], translate: Translate = english) -> bytes:
     """A list of people for download, with masked ID and phone numbers only (nothing is decrypted)."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(render(N_("People list"), translate))

@@ -12,18 +12,14 @@ from app.placement.matching import Candidate
 from app.placement.models import Placement
 from app.placement.vocabulary import INVITATION_STATUSES, PLACEMENT_STATUSES
 from app.spreadsheets import simple_workbook
-from app.translation import N_, Message, Translate, render
-
-
-def _same(text: str) -> str:
-    return text
+from app.translation import N_, Message, Translate, english, render
 
 
 def _workbook(title: Message, headers: Sequence[Message], rows: list[list[object]], translate: Translate) -> bytes:
     return simple_workbook(render(title, translate), [render(h, translate) for h in headers], rows)
 
 
-def placements_workbook(placements: Sequence[Placement], translate: Translate = _same) -> bytes:
+def placements_workbook(placements: Sequence[Placement], translate: Translate = english) -> bytes:
     """Placements: person, enterprise, job, start, contract months, monthly wage, status."""
     rows = [[p.person.name, p.enterprise.name, p.job_title, p.start_date.isoformat(), p.contract_months,
              p.monthly_wage, render(PLACEMENT_STATUSES.get(p.status, p.status), translate)] for p in placements]
@@ -31,7 +27,7 @@ def placements_workbook(placements: Sequence[Placement], translate: Translate = 
                                         N_("Contract months"), N_("Monthly wage"), N_("Status")], rows, translate)
 
 
-def follow_ups_workbook(due: Sequence[DueFollowUp], translate: Translate = _same) -> bytes:
+def follow_ups_workbook(due: Sequence[DueFollowUp], translate: Translate = english) -> bytes:
     """Follow-ups due: person, enterprise, months after the start, due date, overdue."""
     overdue = render(N_("Overdue"), translate)
     rows = [[d.placement.person.name, d.placement.enterprise.name, d.follow_up.months, d.follow_up.due_on.isoformat(),
@@ -40,7 +36,7 @@ def follow_ups_workbook(due: Sequence[DueFollowUp], translate: Translate = _same
                                         N_("Overdue")], rows, translate)
 
 
-def candidates_workbook(candidates: Sequence[Candidate], translate: Translate = _same) -> bytes:
+def candidates_workbook(candidates: Sequence[Candidate], translate: Translate = english) -> bytes:
     """Ranked candidates for a demand: score, name, masked ID, reasons, invitation status."""
     rows = [[c.score, c.name, c.id_masked, render(c.reasons_text, translate),
              render(INVITATION_STATUSES[c.invitation_status], translate) if c.invitation_status else ""]

@@ -13,7 +13,7 @@ from app.reporting.employment import ClassEmployment
 from app.reporting.funnel import FunnelStep
 from app.reporting.ladder import LadderRow
 from app.spreadsheets import simple_workbook
-from app.translation import N_, Message, Translate, render
+from app.translation import N_, Message, Translate, english, render
 
 # Report names (sheet titles), defined once; the web pages use them too.
 REPORT_NAMES: dict[str, Message] = {
@@ -23,9 +23,6 @@ REPORT_NAMES: dict[str, Message] = {
     "movement": N_("Level changes"),
 }
 
-
-def _same(text: str) -> str:
-    return text
 
 
 def _percent(value: float | None) -> str:
@@ -39,14 +36,14 @@ def _workbook(title: Message | str, headers: Sequence[object], rows: Sequence[Se
                            [[render(value, translate) for value in row] for row in rows])
 
 
-def funnel_workbook(steps: Sequence[FunnelStep], translate: Translate = _same) -> bytes:
+def funnel_workbook(steps: Sequence[FunnelStep], translate: Translate = english) -> bytes:
     """The funnel steps with conversions."""
     headers = [N_("Step"), N_("Number of people"), N_("Conversion from the step before")]
     return _workbook(REPORT_NAMES["funnel"], headers,
                      [[s.label, s.count, _percent(s.conversion)] for s in steps], translate)
 
 
-def classes_workbook(rows: Sequence[ClassEmployment], window_months: int, translate: Translate = _same) -> bytes:
+def classes_workbook(rows: Sequence[ClassEmployment], window_months: int, translate: Translate = english) -> bytes:
     """Per-class employment within the window and the subsidy tier."""
     headers = [N_("Training institution"), N_("Project"), N_("Class"), N_("Completion date"),
                N_("End of the {months}-month window", months=window_months), N_("Trainees started"), N_("Employed"),
@@ -57,14 +54,14 @@ def classes_workbook(rows: Sequence[ClassEmployment], window_months: int, transl
          N_("Yes") if r.window_open else N_("No")] for r in rows], translate)
 
 
-def ladder_workbook(rows: Sequence[LadderRow], dimension_label: str, translate: Translate = _same) -> bytes:
+def ladder_workbook(rows: Sequence[LadderRow], dimension_label: str, translate: Translate = english) -> bytes:
     """People at each of the eight grades per row."""
     headers = [dimension_label, *(g.name for g in GRADES), N_("Total people")]
     return _workbook(REPORT_NAMES["ladder"], headers,
                      [[r.label, *(r.counts[g.key] for g in GRADES), r.total] for r in rows], translate)
 
 
-def movement_workbook(table: dict[str, dict[str, int]], translate: Translate = _same) -> bytes:
+def movement_workbook(table: dict[str, dict[str, int]], translate: Translate = english) -> bytes:
     """New awards per quarter and grade."""
     headers = [N_("Quarter"), *(g.name for g in GRADES), N_("Total people")]
     return _workbook(REPORT_NAMES["movement"], headers,
@@ -72,6 +69,6 @@ def movement_workbook(table: dict[str, dict[str, int]], translate: Translate = _
 
 
 def rows_workbook(title: str, headers: Sequence[str], rows: Sequence[Sequence[object]],
-                  translate: Translate = _same) -> bytes:
+                  translate: Translate = english) -> bytes:
     """Any other table (placements, follow-ups, claims)."""
     return _workbook(title, headers, rows, translate)

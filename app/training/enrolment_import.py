@@ -28,18 +28,15 @@ from app.spreadsheets import (
 from app.training.enrolments import active_count, enrol_found, find_registered_person, refusal_for
 from app.training.models import Enrolment
 from app.training.projects import class_for_change
-from app.translation import N_, Message, Translate, in_chinese, render
+from app.translation import N_, Message, Translate, english, in_chinese, render
 
 # The sheet's columns by field, with their marked headers.
 COLUMN_LABELS: dict[str, Message] = {"name": N_("Full name"), "id_type": N_("ID type"), "id_number": N_("ID number")}
 COLUMNS = tuple(in_chinese(label) for label in COLUMN_LABELS.values())  # the Chinese headers: 姓名, 证件类型, 证件号码
 
 
-def _same(text: str) -> str:
-    return text
 
-
-def template_workbook(translate: Translate = _same) -> bytes:
+def template_workbook(translate: Translate = english) -> bytes:
     """The enrolment sheet to fill in: headers and sheet name in the language `translate` gives, one example."""
     example = ("张三", render(ID_TYPE_LABELS[RESIDENT], translate), "11010519491231002X")
     return simple_workbook(render(N_("Enrolment list"), translate),

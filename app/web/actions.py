@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from flask import Flask, flash, redirect, render_template, request
+from flask import Flask, flash, redirect, render_template
 from flask_babel import gettext
 
 from app.database import utcnow
@@ -66,15 +66,12 @@ class Outcome:
 def show_refusal(error: DomainError, form=None) -> None:
     """Put a service's refusal on the field it names, or flash it when no field of `form` fits."""
     message = localize(error.message)
+    if form is not None:
+        form.refused = True
     field = getattr(form, error.field, None) if form is not None and error.field else None
     if field is not None and hasattr(field, "errors"):
-        if isinstance(field.errors, tuple):
-            field.errors = list(field.errors)
-        field.errors.append(message)
-        form.refused = True
+        field.errors = [*field.errors, message]  # WTForms may hold a tuple
     else:
-        if form is not None:
-            form.refused = True
         flash(message, "danger")
 
 
@@ -101,44 +98,53 @@ def _made(value, result):
     return value(result) if callable(value) else value
 
 
-def _action(form, call: Callable[..., T], fields: tuple[str, ...] | None, extra: dict[str, Any]) -> Callable[[], T]:
+FormExtra = Callable[[Any], dict[str, Any]] | None  # keywords made from the form once it passed its checks
+
+
+def _action(form, call: Callable[..., T], fields: tuple[str, ...] | None, form_extra: FormExtra,
+            extra: dict[str, Any]) -> Callable[[], T]:
     """The action to run: `call` itself, or the service `call` given the session, actor, time, fields and extra."""
-    if fields is None and not extra:
+    if fields is None and form_extra is None and not extra:
         return call
 
     def run() -> T:
         values = {name: form[name].data for name in fields or ()}
-        return call(db.session, actor=current_actor(), now=utcnow(), **values, **extra)
+        made = form_extra(form) if form_extra else {}
+        return call(db.session, actor=current_actor(), now=utcnow(), **values, **made, **extra)
 
     return run
 
 
-def submit(form, call: Callable[..., T], *, success: Success, then: Target,
-           fields: tuple[str, ...] | None = None, **extra):
-    """Run the action for a submitted, valid `form`: on success flash `success` and redirect to `then`.
-
-    The action is `call()`, or, with `fields` or other keywords, the service `call` given the session, the
-    actor, the time, the named form fields and the other keywords (see the module's docstring).
-
-    `success` and `then` may be callables given the action's result (the new record, say). Returns None when
-    the form was not submitted, failed its shape checks or was refused (the message is on its field, or
-    flashed): the view then shows its page again with `form_status(form)`.
-    """
-    action = _action(form, call, fields, extra)
-    if not form.validate_on_submit():
-        return None
-    with attempt(form) as done:
-        result = action()
-    if not done:
-        return None
+def _finish(success: Success, then: Target, result):
+    """Flash what was done and redirect to where the action leads."""
     message = _made(success, result)
     if message:
         flash(message, "success")
     return redirect(_made(then, result))
 
 
+def submit(form, call: Callable[..., T], *, success: Success, then: Target,
+           fields: tuple[str, ...] | None = None, form_extra: FormExtra = None, **extra):
+    """Run the action for a submitted, valid `form`: on success flash `success` and redirect to `then`.
+
+    The action is `call()`, or, with `fields` or other keywords, the service `call` given the session, the
+    actor, the time, the named form fields, `form_extra(form)` (keywords built from the checked form: an upload
+    read, a date and time combined) and the other keywords (see the module's docstring).
+
+    `success` and `then` may be callables given the action's result (the new record, say). Returns None when
+    the form was not submitted, failed its shape checks or was refused (the message is on its field, or
+    flashed): the view then shows its page again with `form_status(form)`.
+    """
+    action = _action(form, call, fields, form_extra, extra)
+    if not form.validate_on_submit():
+        return None
+    with attempt(form) as done:
+        result = action()
+    return _finish(success, then, result) if done else None
+
+
 def one_click(form, call: Callable[..., T], *, success: Success, then: Target, back: str | None = None,
-              fields: tuple[str, ...] | None = None, **extra):
+              fields: tuple[str, ...] | None = None, form_extra: FormExtra = None, **extra):
     """A one-click step (a confirmation, a small inline form): run the action when `form` is valid, then redirect.
 
     The action is given as to `submit`: `call()`, or the service `call` with `fields` and other keywords.
@@ -146,15 +152,12 @@ def one_click(form, call: Callable[..., T], *, success: Success, then: Target, b
     On success `success` is flashed and the answer goes to `then` (a URL or a callable given the result);
     a refusal is flashed and the answer goes to `back` (default: `then`, which must then be a URL).
     """
-    action = _action(form, call, fields, extra)
+    action = _action(form, call, fields, form_extra, extra)
     if form.validate_on_submit():
         with attempt() as done:
             result = action()
         if done:
-            message = _made(success, result)
-            if message:
-                flash(message, "success")
-            return redirect(_made(then, result))
+            return _finish(success, then, result)
     return redirect(back if back is not None else then)
 
 
@@ -178,7 +181,7 @@ def init_actions(app: Flask) -> None:
     @app.errorhandler(NotFound)
     def _not_found(error: NotFound):
         db.session.rollback()
-        return render_error(404, localize(error.message) if request.blueprint == "api" else None)
+        return render_error(404)  # the API answers its own NotFound (app.api), with the message
 
     @app.errorhandler(NotAllowed)
     def _not_allowed(error: NotAllowed):

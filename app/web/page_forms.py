@@ -23,6 +23,5 @@ class PageForm(NamedTuple):
 def submit_page_form(posted: PageForm, *, then: Callable[[str | None], str], page: Callable[[Any], Any], **given):
     """`submit` the posted form with the `given` keywords, going to `then(anchor)`; a refused form is `page(form)`."""
     form = posted.form()
-    extra = posted.extra(form) if posted.extra else {}
-    return submit(form, posted.call, fields=posted.fields, success=str(posted.success), then=then(posted.anchor),
-                  **given, **extra) or page(form)
+    return submit(form, posted.call, fields=posted.fields, form_extra=posted.extra, success=str(posted.success),
+                  then=then(posted.anchor), **given) or page(form)

@@ -6,7 +6,6 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
-from flask_babel import get_locale
 from jinja2 import pass_eval_context
 from jinja2.filters import do_join
 
@@ -18,7 +17,7 @@ from app.certification.models import STATUS_LABELS as CERTIFICATE_STATUS_LABELS
 from app.idnumbers import ID_TYPE_LABELS
 from app.people.models import LEVEL_ROUTES
 from app.people.vocabulary import ACCESS_REASONS, EDUCATION_LABELS, GENDER_LABELS, target_group_text
-from app.regions import city_name as _city_name
+from app.regions import city_name
 from app.reporting.models import CLAIM_STATUSES, SCHEME_KINDS
 from app.translation import Message
 from app.web.actions import localize
@@ -49,8 +48,7 @@ def _join(eval_ctx, value, separator: str = "", attribute=None):
 
 def init_templating(app: Flask) -> None:
     """Register filters and globals; marked messages print in the request's language."""
-    app.jinja_options = {**app.jinja_options, "finalize": _finalize}
-    app.jinja_env.finalize = _finalize  # the environment exists already (extensions touched it): set it there too
+    app.jinja_env.finalize = _finalize  # on the environment itself: extensions have created it already
     app.add_template_filter(datetime_local, "datetime_local")
     app.add_template_filter(_join, "join")
     app.add_template_global(level_label, "level_label")
@@ -67,16 +65,7 @@ def init_templating(app: Flask) -> None:
     app.add_template_global(lambda s: CLAIM_STATUSES.get(s, s), "claim_status_label")
     app.add_template_global(lambda k: SCHEME_KINDS.get(k, k), "scheme_kind_label")
     app.add_template_global(action_label, "audit_action_label")
-
-    @app.template_filter("city_label")
-    def _city_label(code: str) -> str:
-        return _city_name(code, english=str(get_locale()).startswith("en"))
-
-    @app.context_processor
-    def _labels() -> dict:
-        english = str(get_locale()).startswith("en")
-        return {
-            "org_kind_label": lambda k: ORG_KIND_LABELS.get(k, k),
-            "role_label": lambda r: ROLE_LABELS.get(r, r),
-            "city_name": lambda c: _city_name(c, english=english),
-        }
+    app.add_template_global(lambda k: ORG_KIND_LABELS.get(k, k), "org_kind_label")
+    app.add_template_global(lambda r: ROLE_LABELS.get(r, r), "role_label")
+    app.add_template_global(city_name, "city_name")  # a marked label, printed in the user's language
+    app.add_template_filter(city_name, "city_label")

@@ -35,14 +35,11 @@ from app.web.forms import choices
 STAFF = Role.EVALUATION_STAFF
 
 
-def _sessions_page(plan_id: int, form=None):
-    plan = get_plan(db.session, actor=current_actor(), plan_id=plan_id)
-    shown = form or SessionForm(formdata=None)
-    shown.component.choices = _components(plan)
+def _sessions_page(plan, form):
     sittings = list_sessions(db.session, plan_id=plan.id)
     unplaced = {c.component: len(unplaced_registrations(db.session, plan_id=plan.id, plan_component_id=c.id))
                 for c in plan.components}
-    return render_template("assessment/sessions.html", plan=plan, sittings=sittings, form=shown, unplaced=unplaced,
+    return render_template("assessment/sessions.html", plan=plan, sittings=sittings, form=form, unplaced=unplaced,
                            problems={s.id: session_problems(s) for s in sittings}, statuses=SESSION_STATUSES,
                            labels=COMPONENT_LABELS, roles=ASSIGNMENT_ROLES,
                            plan_statuses=PLAN_STATUSES), form_status(form)
@@ -56,16 +53,14 @@ def _components(plan):
 @roles(STAFF)
 def sessions(plan_id: int):
     """A plan's rooms with their staffing status; the form opens a room for a component's unplaced candidates."""
+    plan = get_plan(db.session, actor=current_actor(), plan_id=plan_id)
     form = SessionForm()
-    form.component.choices = _components(get_plan(db.session, actor=current_actor(), plan_id=plan_id))
-    # A lambda: the start is built from the date and time only once the form has checked they were given.
-    return submit(form, lambda: create_session(
-        db.session, actor=current_actor(), now=utcnow(), plan_id=plan_id, component=form.component.data,
-        room=form.room.data, duration_minutes=form.duration_minutes.data, max_candidates=form.max_candidates.data,
-        starts_at=local_datetime(form.day.data, form.start.data)),
+    form.component.choices = _components(plan)
+    return submit(form, create_session, fields=("component", "room", "duration_minutes", "max_candidates"),
+                  form_extra=lambda f: {"starts_at": local_datetime(f.day.data, f.start.data)}, plan_id=plan_id,
                   success=lambda sitting: _("Room opened with %(n)s candidates.", n=len(sitting.candidates)),
                   then=lambda sitting: _room_url(sitting.id)) \
-        or _sessions_page(plan_id, form if form.is_submitted() else None)
+        or _sessions_page(plan, form)
 
 
 def _sitting(sitting_id: int):
