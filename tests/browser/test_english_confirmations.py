@@ -52,3 +52,43 @@ def test_cancel_a_plan_in_english_on_a_phone(live_server, browser, session, tmp_
         page.screenshot(path=str(tmp_path / "cancelled-on-a-phone.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_close_a_demand_in_chinese_then_switch_to_english(live_server, browser, session, tmp_path):
+    """HR closes a standing demand: a blank reason is refused in Chinese, then in English, then a reason closes it."""
+    from app.accounts.models import User
+    from app.demand.models import JobDemand
+
+    hr = session.scalar(select(User).where(User.username == "hr_sy"))
+    demand = session.scalar(select(JobDemand).where(JobDemand.enterprise_id == hr.organisation_id,
+                                                    JobDemand.status == "open").order_by(JobDemand.id))
+    assert demand is not None, "the demo has an open demand for hr_sy"
+    demand_id = demand.id
+    session.rollback()
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    try:
+        log_in(page, live_server, "hr_sy")
+        page.goto(f"{live_server}/demands/{demand_id}")
+        page.click("#demand-closed summary")
+        page.fill("#demand-closed-reason", "  ")
+        page.locator("#demand-closed form button[type=submit]").click()
+        page.wait_for_load_state()
+        assert "请填写提前关闭岗位需求的原因" in page.locator("#demand-closed .invalid-feedback").inner_text()
+        page.screenshot(path=str(tmp_path / "refused-zh.png"), full_page=True)
+
+        page.goto(f"{live_server}/lang/en?next=/demands/{demand_id}")
+        page.click("#demand-closed summary")
+        page.fill("#demand-closed-reason", " ")
+        page.locator("#demand-closed form button[type=submit]").click()
+        page.wait_for_load_state()
+        error = page.locator("#demand-closed .invalid-feedback").inner_text()
+        assert "reason" in error and not CJK.search(error)
+        page.fill("#demand-closed-reason", "The post was cancelled by the board.")
+        page.locator("#demand-closed form button[type=submit]").click()
+        page.wait_for_load_state()
+        assert "Status changed." in page.locator("body").inner_text()
+        page.screenshot(path=str(tmp_path / "closed-en.png"), full_page=True)
+        session.rollback()
+        assert session.get(JobDemand, demand_id).status == "closed"
+    finally:
+        page.close()
