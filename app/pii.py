@@ -105,3 +105,17 @@ def blind_index(kind: str, value: str) -> str:
     """HMAC-SHA256 of ``kind:normalised value`` as hex: equal inputs match, the value cannot be read back."""
     message = f"{kind}:{normalize_text(value)}".encode()
     return hmac.new(_current().hash_key, message, hashlib.sha256).hexdigest()
+
+
+def encrypt_bytes(data: bytes) -> bytes:
+    """Encrypt a file's bytes (an upload kept between two steps): nonce | ciphertext+tag, new nonce every call."""
+    nonce = os.urandom(_NONCE_BYTES)
+    return nonce + _current().cipher.encrypt(nonce, data, _AAD + b":file")
+
+
+def decrypt_bytes(sealed: bytes) -> bytes:
+    """Decrypt bytes produced by encrypt_bytes()."""
+    try:
+        return _current().cipher.decrypt(sealed[:_NONCE_BYTES], sealed[_NONCE_BYTES:], _AAD + b":file")
+    except (InvalidTag, ValueError) as exc:
+        raise PiiDecryptError("sealed file does not match the key (tampered or wrong key)") from exc

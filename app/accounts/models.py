@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.roles import OrgKind, Role
@@ -167,3 +167,18 @@ class ApiToken(Entity):
     revoked_at: Mapped[datetime | None] = stamp()
 
     user: Mapped[User] = relationship()
+
+
+class SavedMapping(Entity):
+    """An organisation's chosen mapping of its own sheet's column headers to an import's fields, reused on its
+    next upload: {folded header: field key, or "" for a column it leaves out}."""
+
+    __tablename__ = "saved_mappings"
+
+    organisation_id: Mapped[int] = ref("organisations.id", ondelete="CASCADE")
+    kind: Mapped[str] = mapped_column(String(30), nullable=False)  # the import: people, enrolments …
+    mapping: Mapped[dict[str, str]] = mapped_column(JSON, nullable=False, default=dict)
+    updated_by_id: Mapped[int | None] = ref("users.id", ondelete="SET NULL")
+    updated_at: Mapped[datetime] = stamp()
+
+    __table_args__ = (UniqueConstraint("organisation_id", "kind"),)

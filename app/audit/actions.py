@@ -59,6 +59,7 @@ ACTION_LABELS: dict[str, Message] = {
     "enrolment.create": N_("Trainee enrolled"),
     "enrolment.status": N_("Enrolment status changed"),
     "holiday.add": N_("Holiday added"),
+    "import_mapping.save": N_("Column mapping of an import saved"),
     "holiday.remove": N_("Holiday removed"),
     "invitation.create": N_("Candidate invited"),
     "invitation.status": N_("Invitation status changed"),

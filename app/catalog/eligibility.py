@@ -64,6 +64,20 @@ class WorkPeriod:
 
 
 @dataclass(frozen=True)
+class DeclaredWork:
+    """Work years as the person declared them (从业年限, the signed work-years declaration), without dates:
+    counted as declared, from the day of the declaration on."""
+
+    months: int
+    declared_on: date
+    occupation_code: str | None = None
+    related: bool = False
+
+    def __post_init__(self) -> None:
+        _require(self.months > 0, f"declared work of {self.months} months")
+
+
+@dataclass(frozen=True)
 class Education:
     """A completed education (学历) and whether its major matches the occupation."""
 
@@ -132,10 +146,11 @@ class Applicant:
     certificates: tuple[HeldCertificate, ...] = ()
     apprenticeships: tuple[CompletedApprenticeship, ...] = ()
     titles: tuple[ProfessionalTitle, ...] = ()
+    declared: tuple[DeclaredWork, ...] = ()
 
     def __post_init__(self) -> None:
         # Frozen and hashable even when a caller hands in lists.
-        for name in ("work", "education", "schools", "certificates", "apprenticeships", "titles"):
+        for name in ("work", "education", "schools", "certificates", "apprenticeships", "titles", "declared"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
 
 
@@ -194,7 +209,10 @@ def _check_work(req: MinWork, ctx: _Context) -> Message | None:
             continue
         end = ctx.as_of if period.end is None else min(inclusive_end(period.end), ctx.as_of)
         ranges.append((period.start, end))
-    months = worked_months(ranges)
+    # Declared years have no dates, so they cannot be merged with dated periods: they are added as declared.
+    months = worked_months(ranges) + sum(
+        d.months for d in ctx.applicant.declared
+        if d.declared_on <= ctx.as_of and ctx.in_scope(d.occupation_code, d.related, req.scope))
     if months >= req.total_months:
         return None
     if req.scope == RELATED:

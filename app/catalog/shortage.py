@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -16,12 +16,38 @@ from app.catalog.models import ShortageCatalogue, ShortageEntry
 from app.catalog.occupations import require_catalogue_admin, validate_occupation_code
 from app.errors import ValidationFailed
 from app.regions import city_code_for_name
-from app.spreadsheets import CellError, SheetRow, cell_text, require_headers
+from app.spreadsheets import (
+    CellError,
+    Field,
+    Layout,
+    SheetRow,
+    Table,
+    Vocabulary,
+    data_rows,
+    folded_text,
+    lay_out,
+)
 from app.translation import N_
 
 QUARTER_RE = re.compile(r"^(20\d{2})Q([1-4])$")
-COLUMNS = ("排名", "职业编码", "职业名称", "工种", "缺口数", "需求城市", "上期排名", "是否新增")
-REQUIRED = ("排名", "职业编码", "职业名称", "缺口数")
+KIND = "shortage"
+FIELDS = (
+    Field("rank", "排名", N_("Rank"), ("序号", "排序", "名次", "Rank"), required=True, example="1", width=6),
+    Field("code", "职业编码", N_("Occupation code"), ("职业代码", "职业（工种）编码", "Occupation code"), required=True,
+          example="6-18-02-04", text_format=True, width=12),
+    Field("name", "职业名称", N_("Occupation"), ("职业", "职业（工种）名称", "Occupation"), required=True, example="焊工"),
+    Field("trade", "工种", N_("Trade or direction"), ("工种名称", "职业方向", "工种（职业方向）", "Trade or direction"),
+          example=""),
+    Field("gap", "缺口数", N_("Shortage"), ("缺口人数", "需求人数", "缺口", "Shortage"), required=True, example="4620",
+          width=8),
+    Field("cities", "需求城市", N_("Cities in need"), ("需求地区", "急需城市", "城市", "Cities in need"),
+          example="沈阳、大连", width=20),
+    Field("previous_rank", "上期排名", N_("Previous rank"), ("上季度排名", "Previous rank"), example="1", width=8),
+    Field("is_new", "是否新增", N_("New this quarter"), ("新增", "是否新增职业", "New this quarter"), example="否",
+          width=8),
+)
+VOCABULARY = Vocabulary(FIELDS)
+COLUMNS = tuple(f.header for f in FIELDS)
 MAX_NUMBER = 10_000_000  # far above any real rank or gap, well inside the INTEGER columns
 
 
@@ -31,6 +57,7 @@ class ImportOutcome:
 
     catalogue: ShortageCatalogue | None
     errors: list[CellError]
+    layout: Layout | None = None
 
 
 def quarter_period(quarter: str) -> tuple[date, date]:
@@ -48,53 +75,54 @@ def _yes(text: str) -> bool:
     return text.strip().lower() in ("是", "新增", "y", "yes", "1", "true", "√")
 
 
-def _int(text: str, column: str, errors: list[CellError], row: int, *, required: bool) -> int | None:
+def _int(row: SheetRow, key: str, errors: list[CellError], *, required: bool) -> int | None:
+    text = folded_text(row.get(key)).replace(",", "")
     if not text:
         if required:
-            errors.append(CellError(row, column, N_("Must not be empty.")))
+            errors.append(row.error(key, N_("Must not be empty.")))
         return None
     try:
-        value = int(text.replace(",", ""))
+        value = int(text)
     except ValueError:
-        errors.append(CellError(row, column, N_("“{text}” is not a whole number.", text=text)))
+        errors.append(row.error(key, N_("“{text}” is not a whole number.", text=text)))
         return None
-    if value < (1 if column != "缺口数" else 0):
-        errors.append(CellError(row, column, N_("The number is too small.")))
+    if value < (0 if key == "gap" else 1):
+        errors.append(row.error(key, N_("The number is too small.")))
         return None
     if value > MAX_NUMBER:
-        errors.append(CellError(row, column, N_("The number is too large (at most {limit}).", limit=MAX_NUMBER)))
+        errors.append(row.error(key, N_("The number is too large (at most {limit}).", limit=MAX_NUMBER)))
         return None
     return value
 
 
 def _entry_from_row(row: SheetRow, errors: list[CellError]) -> ShortageEntry | None:
-    values = {c: cell_text(row.values.get(c)) for c in COLUMNS}
     before = len(errors)
-    rank = _int(values["排名"], "排名", errors, row.number, required=True)
-    gap = _int(values["缺口数"], "缺口数", errors, row.number, required=True)
-    previous = _int(values["上期排名"], "上期排名", errors, row.number, required=False)
+    rank = _int(row, "rank", errors, required=True)
+    gap = _int(row, "gap", errors, required=True)
+    previous = _int(row, "previous_rank", errors, required=False)
     try:
-        code = validate_occupation_code(values["职业编码"])
+        code = validate_occupation_code(folded_text(row.get("code")))
     except ValidationFailed as exc:
-        errors.append(CellError(row.number, "职业编码", exc.message))
+        errors.append(row.error("code", exc.message))
         code = None
-    if not values["职业名称"]:
-        errors.append(CellError(row.number, "职业名称", N_("Must not be empty.")))
+    name = row.text("name")
+    if not name:
+        errors.append(row.error("name", N_("Must not be empty.")))
     cities = []
-    for name in re.split(r"[、，,；;\s]+", values["需求城市"]):
-        if not name:
+    for city_name in re.split(r"[、，,；;\s]+", row.text("cities")):
+        if not city_name:
             continue
-        city = city_code_for_name(name)
+        city = city_code_for_name(city_name)
         if city is None:
-            errors.append(CellError(row.number, "需求城市", N_("“{name}” is not a prefecture-level city of Liaoning.",
-                                                                   name=name)))
+            errors.append(row.error("cities", N_("“{name}” is not a prefecture-level city of Liaoning.",
+                                                 name=city_name)))
         else:
             cities.append(city)
     if len(errors) > before:
         return None
     return ShortageEntry(
-        occupation_code=code, occupation_name=values["职业名称"], trade_name=values["工种"] or None, gap=gap,
-        cities=cities, rank=rank, previous_rank=previous, is_new=_yes(values["是否新增"]),
+        occupation_code=code, occupation_name=name, trade_name=row.text("trade") or None, gap=gap,
+        cities=cities, rank=rank, previous_rank=previous, is_new=_yes(row.text("is_new")),
     )
 
 
@@ -104,32 +132,35 @@ def import_shortage_catalogue(
     actor: User | None,
     now: datetime,
     quarter: str,
-    headers: list[str],
-    rows: Iterable[SheetRow],
+    table: Table,
+    mapping: Mapping[str, str | None] | None = None,
+    ignore_unmapped: bool = False,
     title: str | None = None,
     replace: bool = False,
 ) -> ImportOutcome:
     """Import a quarter's list, all or nothing; every bad row is reported with its column."""
     require_catalogue_admin(actor)
     valid_from, valid_until = quarter_period(quarter)
-    require_headers(headers, REQUIRED)
+    layout = lay_out(table.rows, VOCABULARY, mapping=mapping, ignore_unmapped=ignore_unmapped)
+    if layout.errors:
+        return ImportOutcome(None, layout.errors, layout)
     errors: list[CellError] = []
     entries: list[ShortageEntry] = []
     seen: dict[tuple[str, str | None], int] = {}
-    for row in rows:
+    for row in data_rows(table, layout):
         entry = _entry_from_row(row, errors)
         if entry is None:
             continue
         key = (entry.occupation_code, entry.trade_name)
         if key in seen:
-            errors.append(CellError(row.number, "职业编码", N_("Repeats row {row}.", row=seen[key])))
+            errors.append(row.error("code", N_("Repeats row {row}.", row=seen[key])))
             continue
         seen[key] = row.number
         entries.append(entry)
     if not entries and not errors:
         raise ValidationFailed(N_("The file has no data rows."), field="file")
     if errors:
-        return ImportOutcome(None, errors)
+        return ImportOutcome(None, errors, layout)
     existing = session.scalar(select(ShortageCatalogue).where(ShortageCatalogue.quarter == quarter))
     if existing is not None:
         if not replace:
@@ -147,7 +178,7 @@ def import_shortage_catalogue(
         session, actor=actor, now=now, action="shortage.import", object_type="shortage_catalogue",
         object_id=catalogue.id, new={"quarter": quarter, "entries": len(entries), "replaced": existing is not None},
     )
-    return ImportOutcome(catalogue, [])
+    return ImportOutcome(catalogue, [], layout)
 
 
 def list_catalogues(session: Session) -> list[ShortageCatalogue]:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.catalog.seed import seed_catalog
 from app.catalog.shortage import COLUMNS, import_shortage_catalogue
-from app.spreadsheets import SheetRow
+from app.spreadsheets import Table
 
 SHORTAGE_2026Q4 = [
     (1, "6-18-02-04", "焊工", "", 4620, "沈阳、大连、鞍山、营口", 1, "否"),
@@ -25,6 +25,6 @@ SHORTAGE_2026Q4 = [
 def load_catalog(session: Session, *, now: datetime) -> dict[str, int]:
     """Seed occupations and import 2026Q4's shortage list."""
     created = seed_catalog(session, now=now)
-    rows = [SheetRow(i + 2, dict(zip(COLUMNS, values, strict=True))) for i, values in enumerate(SHORTAGE_2026Q4)]
-    import_shortage_catalogue(session, actor=None, now=now, quarter="2026Q4", headers=list(COLUMNS), rows=rows)
-    return {"occupations": created, "shortage entries": len(rows)}
+    table = Table([COLUMNS, *SHORTAGE_2026Q4], "xlsx")
+    import_shortage_catalogue(session, actor=None, now=now, quarter="2026Q4", table=table)
+    return {"occupations": created, "shortage entries": len(SHORTAGE_2026Q4)}

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from app.errors import ValidationFailed
 from app.idnumbers import ID_TYPE_LABELS, RESIDENT
-from app.people.import_columns import COLUMN_BY_KEY, WORK_KEYS, HeaderMap, RowError
-from app.people.tabular import cell_date, cell_text, is_blank, is_blank_row
+from app.people.import_columns import VOCABULARY, WORK_KEYS
 from app.people.validation import (
     Identity,
     check_identity,
@@ -35,6 +35,7 @@ from app.people.vocabulary import (
     split_target_groups,
     target_group_text,
 )
+from app.spreadsheets import CellError, Layout, Table, cell_date, cell_decimal, cell_text, data_rows, is_blank
 from app.translation import N_, Message
 
 # Fields named by ValidationFailed → import column keys.
@@ -49,13 +50,15 @@ class WorkDraft:
     employer_name: str
     occupation_code: str | None
     occupation_name: str
-    start_date: date
+    start_date: date | None
     end_date: date | None
+    declared_years: Decimal | None = None  # years in the occupation as the person declares them (从业年限)
 
     @property
     def key(self) -> tuple:
         """What makes two work periods the same one."""
-        return (self.employer_name, self.occupation_code, self.occupation_name, self.start_date, self.end_date)
+        return (self.employer_name, self.occupation_code, self.occupation_name, self.start_date, self.end_date,
+                self.declared_years)
 
 
 @dataclass
@@ -77,23 +80,22 @@ class PersonDraft:
 class _Row:
     """Cell access and error collection for one spreadsheet row."""
 
-    def __init__(self, number: int, cells: tuple, header_map: HeaderMap, errors: list[RowError]) -> None:
-        self.number, self.cells, self.map, self.errors = number, cells, header_map, errors
+    def __init__(self, number: int, cells: tuple, layout: Layout, errors: list[CellError]) -> None:
+        self.number, self.cells, self.map, self.errors = number, cells, layout, errors
         self.identity: Identity | None = None
 
     def raw(self, key: str) -> object:
-        place = self.map.positions.get(key)
-        return self.cells[place] if place is not None and place < len(self.cells) else None
+        return self.map.value(self.cells, key)
 
     def text(self, key: str) -> str:
         return cell_text(self.raw(key))
 
     def error(self, key: str, message: Message) -> None:
-        self.errors.append(RowError(self.number, self.map.header(key), message, self.map.positions.get(key)))
+        self.errors.append(CellError(self.number, self.map.header(key), message, self.map.positions.get(key)))
 
     def failure(self, exc: ValidationFailed, default_key: str) -> None:
         key = _FIELD_COLUMN.get(exc.field or "", exc.field or default_key)
-        self.error(key if key in COLUMN_BY_KEY else default_key, exc.message)
+        self.error(key if key in VOCABULARY.by_key else default_key, exc.message)
 
     def date(self, key: str) -> date | None:
         value = self.raw(key)
@@ -153,8 +155,9 @@ def _person_values(row: _Row, today: date) -> dict[str, object]:
     name = row.text("name")
     values["name"] = _checked(row, "name", lambda: check_name(name)) if name else None
     values["phone"] = _checked(row, "phone", lambda: check_phone(row.text("phone")))
-    values["speciality"] = _checked(row, "speciality", lambda: check_text(
-        row.text("speciality"), field="speciality", what=N_("speciality"), max_length=100))
+    for key, what, longest in _TEXTS:
+        values[key] = _checked(row, key, lambda key=key, what=what, longest=longest: check_text(
+            row.text(key), field=key, what=what, max_length=longest))
     values["education"] = _choice(row, "education", education_key, EDUCATION_LABELS, N_("Education"))
     values["school_type"] = _choice(row, "school_type", school_type_key, SCHOOL_TYPE_LABELS, N_("School type"))
     graduated = row.date("graduated_on")
@@ -167,6 +170,12 @@ def _person_values(row: _Row, today: date) -> dict[str, object]:
                                                   field="target_groups").message)
     values["target_groups"] = keys or None
     return values
+
+
+_TEXTS = (("speciality", N_("speciality"), 100), ("ethnicity", N_("ethnic group"), 20),
+          ("household_place", N_("household registration"), 100), ("school_name", N_("school"), 100))
+MAX_DECLARED_YEARS = Decimal(60)
+WORKING_AGE = 16
 
 
 def _checked(row: _Row, key: str, check):
@@ -189,16 +198,51 @@ def _work(row: _Row, identity: Identity | None, today: date) -> WorkDraft | None
         required=True))
     code = _checked(row, "occupation_code", lambda: check_occupation_code(row.text("occupation_code")))
     start, end = row.date("work_start"), row.date("work_end")
-    if is_blank(row.raw("work_start")):
-        row.error("work_start", N_("Enter the work start date with the work record."))
-    if len(row.errors) > before or start is None or identity is None:
+    years = _declared_years(row, identity, today)
+    if is_blank(row.raw("work_start")) and is_blank(row.raw("work_years")):
+        if "work_years" in row.map.positions:
+            row.error("work_start", N_("Enter the work start date or the years worked ({years}) with the work "
+                                       "record.", years=row.map.header("work_years")))
+        else:
+            row.error("work_start", N_("Enter the work start date with the work record."))
+    elif end is not None and start is None:
+        row.error("work_end", N_("A work end date needs the work start date; give both dates, or the years worked "
+                                 "only."))
+    if len(row.errors) > before or identity is None:
+        return None
+    if start is not None:
+        try:
+            check_work_dates(start, end, born=identity.birth_date, today=today)
+        except ValidationFailed as exc:
+            row.failure(exc, "work_start")
+            return None
+    return WorkDraft(row.number, employer, code, occupation, start, end, years)
+
+
+def _declared_years(row: _Row, identity: Identity | None, today: date) -> Decimal | None:
+    """Years worked as declared (从业年限): more than 0, one decimal at most, not more than the years since 16."""
+    value = row.raw("work_years")
+    if is_blank(value):
         return None
     try:
-        check_work_dates(start, end, born=identity.birth_date, today=today)
-    except ValidationFailed as exc:
-        row.failure(exc, "work_start")
+        years = cell_decimal(value, unit="年")
+    except ValidationFailed:
+        row.error("work_years", N_("“{text}” is not a number of years; write it like 5 or 5.5.",
+                                   text=cell_text(value)))
         return None
-    return WorkDraft(row.number, employer, code, occupation, start, end)
+    if years != years.quantize(Decimal("0.1")) or years <= 0 or years > MAX_DECLARED_YEARS:
+        row.error("work_years", N_("The years worked must be more than 0 and at most {most}, with one decimal at "
+                                   "most (e.g. 5 or 5.5); “{text}” is not.", most=MAX_DECLARED_YEARS,
+                                   text=cell_text(value)))
+        return None
+    if identity is not None:
+        possible = Decimal(max((today - identity.birth_date).days / 365.25 - WORKING_AGE, 0)).quantize(Decimal("0.1"))
+        if years > possible:
+            row.error("work_years", N_("{years} years worked is more than is possible since the age of {age} "
+                                       "({possible} years); check the number.", years=years, age=WORKING_AGE,
+                                       possible=possible))
+            return None
+    return years.quantize(Decimal("0.1"))
 
 
 def _describe(key: str, value: object) -> object:
@@ -232,15 +276,12 @@ def _merge(draft: PersonDraft, row: _Row, values: dict[str, object], work: WorkD
         draft.work.append(work)
 
 
-def validate_rows(rows: list[tuple], header_map: HeaderMap, *, today: date) -> tuple[list[PersonDraft], list[RowError]]:
+def validate_rows(table: Table, layout: Layout, *, today: date) -> tuple[list[PersonDraft], list[CellError]]:
     """Check every data row below the header; group rows by ID number; collect every error."""
-    errors: list[RowError] = []
+    errors: list[CellError] = []
     people: dict[tuple[str, str], PersonDraft] = {}
-    for index in range(header_map.row_index + 1, len(rows)):
-        cells = rows[index]
-        if is_blank_row(cells):
-            continue
-        row = _Row(index + 1, cells, header_map, errors)
+    for sheet_row in data_rows(table, layout):
+        row = _Row(sheet_row.number, sheet_row.cells, layout, errors)
         identity = row.identity = _identity(row, today)
         values = _person_values(row, today)
         if identity is not None and identity.gender is not None:
@@ -255,9 +296,9 @@ def validate_rows(rows: list[tuple], header_map: HeaderMap, *, today: date) -> t
         _merge(draft, row, values, work)
     for draft in people.values():
         if not draft.values.get("name"):
-            errors.append(RowError(draft.row, header_map.header("name"), N_("Enter the name."),
-                                   header_map.positions.get("name")))
+            errors.append(CellError(draft.row, layout.header("name"), N_("Enter the name."),
+                                   layout.positions.get("name")))
     if not people and not errors:
-        errors.append(RowError(header_map.row_number + 1, "", N_("The sheet has no data rows.")))
+        errors.append(CellError(layout.row_number + 1, "", N_("The sheet has no data rows.")))
     errors.sort(key=lambda error: (error.row, error.col if error.col is not None else -1))
     return list(people.values()), errors

@@ -8,9 +8,9 @@ index in chunked IN queries and written with chunked bulk INSERTs, never row by 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
@@ -19,37 +19,40 @@ from sqlalchemy.orm import Session
 from app import pii
 from app.accounts.models import User
 from app.audit.services import record_event
+from app.catalog.models import Occupation
 from app.errors import Conflict
 from app.people.access import require_editor
-from app.people.import_columns import COLUMNS, HeaderMap, RowError, map_headers
-from app.people.import_rows import PersonDraft, validate_rows
+from app.people.import_columns import FIELDS, VOCABULARY
+from app.people.import_rows import PersonDraft, WorkDraft, validate_rows
 from app.people.models import Person, PersonAccess, WorkRecord
 from app.people.services import ID_KIND, duplicate_message, sealed_id, sealed_phone
-from app.people.tabular import read_table
 from app.people.workbooks import error_workbook, export_people_workbook, template_workbook
+from app.spreadsheets import CellError, Layout, Table, lay_out, read_table
 from app.translation import N_
 
 __all__ = [
-    "COLUMNS",
+    "FIELDS",
     "ImportResult",
-    "RowError",
     "error_workbook",
     "export_people_workbook",
     "import_people",
+    "preview_people",
     "template_workbook",
 ]
 
 CHUNK = 500
 # Person fields an import may fill in on an existing record when they are still empty there.
-_FILLABLE = ("gender", "education", "school_type", "speciality", "graduated_on")
+_FILLABLE = ("gender", "ethnicity", "household_place", "education", "school_name", "school_type", "speciality",
+             "graduated_on")
 
 
 @dataclass
 class ImportResult:
     """What an import did, or why it did nothing; ``rows`` are the uploaded rows for error_workbook."""
 
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=list)
     rows: list[tuple] = field(default_factory=list)
+    layout: Layout | None = None
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -67,24 +70,38 @@ def _chunks(items: Sequence, size: int = CHUNK) -> Iterator[Sequence]:
         yield items[start:start + size]
 
 
+def preview_people(table: Table, *, mapping: Mapping[str, str | None] | None = None) -> Layout:
+    """Which column of the sheet holds which field (the user's mapping first, then the header words)."""
+    return lay_out(table.rows, VOCABULARY, mapping=mapping)
+
+
 def import_people(
-    session: Session, *, actor: User, now: datetime, data: bytes, filename: str = ""
+    session: Session, *, actor: User, now: datetime, data: bytes | None = None, filename: str = "",
+    table: Table | None = None, mapping: Mapping[str, str | None] | None = None, ignore_unmapped: bool = False,
 ) -> ImportResult:
-    """Validate a whole people sheet, then create or complete every person in it, or import nothing."""
+    """Validate a whole people sheet, then create or complete every person in it, or import nothing.
+
+    `mapping` (column header → field key, or "" / None to leave the column out) comes before the header words;
+    a column that neither places refuses the sheet unless `ignore_unmapped`. Pass the file's bytes or a
+    `table` already read.
+    """
     require_editor(actor)
-    table = read_table(data, filename)
+    table = table if table is not None else read_table(data or b"", filename)
+    filename = filename or table.filename
     result = ImportResult(rows=table.rows, encoding=table.encoding)
-    header_map, result.errors = map_headers(table.rows)
-    if header_map is None or result.errors:
+    layout = result.layout = lay_out(table.rows, VOCABULARY, mapping=mapping, ignore_unmapped=ignore_unmapped)
+    if layout.errors:
+        result.errors = layout.errors
         return result
-    drafts, result.errors = validate_rows(table.rows, header_map, today=now.date())
+    drafts, result.errors = validate_rows(table, layout, today=now.date())
     if result.errors:
         return result
     hashes = {draft.key: pii.blind_index(ID_KIND, draft.identity.number) for draft in drafts}
     existing = _existing_people(session, hashes)
-    result.errors = _name_mismatches(drafts, hashes, existing, header_map)
+    result.errors = _name_mismatches(drafts, hashes, existing, layout)
     if result.errors:
         return result
+    _fill_occupation_codes(session, drafts)
     new = [draft for draft in drafts if (draft.identity.id_type, hashes[draft.key]) not in existing]
     created_ids = _insert_people(session, actor=actor, now=now, drafts=new)
     result.created = len(created_ids)
@@ -94,8 +111,8 @@ def import_people(
     session.flush()
     record_event(
         session, actor=actor, now=now, action="person.import", object_type="person_import",
-        object_id=hashlib.sha256(data).hexdigest()[:16],
-        new={"filename": filename, "rows": len(table.rows) - header_map.row_number,
+        object_id=hashlib.sha256(repr(table.rows).encode()).hexdigest()[:16],
+        new={"filename": filename, "rows": len(table.rows) - layout.row_number, "mapping": layout.mapping(),
              "created": result.created, "updated": result.updated, "unchanged": result.unchanged,
              "work_records_added": result.work_records_added, "created_ids": created_ids, "updated_ids": updated_ids},
     )
@@ -112,18 +129,18 @@ def _existing_people(session: Session, hashes: dict[tuple[str, str], str]) -> di
 
 
 def _name_mismatches(
-    drafts: list[PersonDraft], hashes: dict, existing: dict[tuple[str, str], Person], header_map: HeaderMap
-) -> list[RowError]:
+    drafts: list[PersonDraft], hashes: dict, existing: dict[tuple[str, str], Person], layout: Layout
+) -> list[CellError]:
     """A known ID number under a different name is most likely a typo in the number: refuse it."""
     errors = []
     for draft in drafts:
         person = existing.get((draft.identity.id_type, hashes[draft.key]))
         if person is not None and person.name != draft.values["name"]:
-            errors.append(RowError(
-                draft.rows.get("name", draft.row), header_map.header("name"),
+            errors.append(CellError(
+                draft.rows.get("name", draft.row), layout.header("name"),
                 N_("{duplicate}, which differs from the name on this row, “{name}”; check the ID number.",
                    duplicate=duplicate_message(person), name=draft.values["name"]),
-                header_map.positions.get("name"),
+                layout.positions.get("name"),
             ))
     return errors
 
@@ -156,6 +173,8 @@ def _person_row(draft: PersonDraft, organisation_id: int, now: datetime) -> dict
     return {
         "name": values["name"], "id_type": identity.id_type, "gender": identity.gender,
         "birth_date": identity.birth_date, "education": values.get("education"),
+        "ethnicity": values.get("ethnicity"), "household_place": values.get("household_place"),
+        "school_name": values.get("school_name"),
         "school_type": values.get("school_type"), "speciality": values.get("speciality"),
         "graduated_on": values.get("graduated_on"), "target_groups": values.get("target_groups") or [],
         "employer_org_id": None, "photo_path": None, "photo_sha256": None,
@@ -164,11 +183,35 @@ def _person_row(draft: PersonDraft, organisation_id: int, now: datetime) -> dict
     }
 
 
+def _fill_occupation_codes(session: Session, drafts: list[PersonDraft]) -> None:
+    """Give a work period without a code the code of the catalogue occupation of exactly that name, if one."""
+    names = {w.occupation_name for d in drafts for w in d.work if w.occupation_code is None}
+    if not names:
+        return
+    codes: dict[str, set[str]] = {}
+    for chunk in _chunks(sorted(names)):
+        for name, code in session.execute(select(Occupation.name, Occupation.code).where(
+                Occupation.name.in_(chunk), Occupation.active.is_(True))):
+            codes.setdefault(name, set()).add(code)
+    for draft in drafts:
+        draft.work = [_with_code(w, codes.get(w.occupation_name, set())) for w in draft.work]
+
+
+def _with_code(work: WorkDraft, codes: set[str]) -> WorkDraft:
+    if work.occupation_code is not None or len(codes) != 1:
+        return work
+    return WorkDraft(work.row, work.employer_name, next(iter(codes)), work.occupation_name, work.start_date,
+                     work.end_date, work.declared_years)
+
+
 def _insert_work(session: Session, now: datetime, work: list[tuple[int, list]]) -> int:
     """Bulk-insert work periods for (person id, periods) pairs; returns how many."""
+    declared_on: date = now.date()
     rows = [
         {"person_id": pid, "employer_name": w.employer_name, "occupation_code": w.occupation_code,
-         "occupation_name": w.occupation_name, "start_date": w.start_date, "end_date": w.end_date, "created_at": now}
+         "occupation_name": w.occupation_name, "start_date": w.start_date, "end_date": w.end_date,
+         "declared_years": w.declared_years, "declared_on": declared_on if w.declared_years is not None else None,
+         "created_at": now}
         for pid, periods in work for w in periods
     ]
     for chunk in _chunks(rows):
@@ -189,8 +232,8 @@ def _complete_existing(
     with_access: set[int] = set()
     for chunk in _chunks(ids):
         for w in session.scalars(select(WorkRecord).where(WorkRecord.person_id.in_(chunk))):
-            known_work[w.person_id].add(
-                (w.employer_name, w.occupation_code, w.occupation_name, w.start_date, w.end_date))
+            known_work[w.person_id].add((w.employer_name, w.occupation_code, w.occupation_name, w.start_date,
+                                         w.end_date, w.declared_years))
         with_access.update(session.scalars(select(PersonAccess.person_id).where(
             PersonAccess.organisation_id == actor.organisation_id, PersonAccess.person_id.in_(chunk))))
     new_work, updated = [], []

@@ -7,6 +7,7 @@ blind index for lookups (``*_hash``) and a masked form for lists (``*_masked``),
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import (
     JSON,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     Date,
     Index,
     Integer,
+    Numeric,
     String,
     UniqueConstraint,
 )
@@ -54,6 +56,9 @@ class Person(Entity):
     phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     phone_masked: Mapped[str | None] = mapped_column(String(20))
     education: Mapped[str | None] = mapped_column(String(20))
+    ethnicity: Mapped[str | None] = mapped_column(String(20))  # 民族
+    household_place: Mapped[str | None] = mapped_column(String(100))  # 户籍所在地
+    school_name: Mapped[str | None] = mapped_column(String(100))  # 毕业学校
     school_type: Mapped[str | None] = mapped_column(String(30))
     speciality: Mapped[str | None] = mapped_column(String(100))
     graduated_on: Mapped[date | None] = mapped_column(Date)
@@ -109,8 +114,11 @@ class WorkRecord(Entity):
     employer_name: Mapped[str] = mapped_column(String(200), nullable=False)
     occupation_code: Mapped[str | None] = mapped_column(String(10))
     occupation_name: Mapped[str] = mapped_column(String(100), nullable=False)
-    start_date: Mapped[date] = mapped_column(Date, nullable=False)
+    start_date: Mapped[date | None] = mapped_column(Date)  # None when only years were declared
     end_date: Mapped[date | None] = mapped_column(Date)
+    # 从业年限 as the person declares it (the signed work-years declaration), and when it was declared.
+    declared_years: Mapped[Decimal | None] = mapped_column(Numeric(4, 1))
+    declared_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = stamp()
 
     person: Mapped[Person] = relationship(back_populates="work_records")
@@ -118,6 +126,10 @@ class WorkRecord(Entity):
     __table_args__ = (
         CheckConstraint(_OCCUPATION_CODE_CHECK, name="occupation_code_length"),
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates"),
+        CheckConstraint("start_date IS NOT NULL OR (declared_years IS NOT NULL AND declared_on IS NOT NULL)",
+                        name="dated_or_declared"),
+        CheckConstraint("declared_years IS NULL OR (declared_years > 0 AND declared_on IS NOT NULL)",
+                        name="declared_years"),
     )
 
 

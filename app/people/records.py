@@ -186,9 +186,16 @@ def applicant_for(
     def is_related(code: str | None) -> bool:
         return code is not None and code != occupation_code and code in related
 
+    records = list(session.scalars(select(WorkRecord).where(WorkRecord.person_id == person.id)))
+    # A record with dates counts by its dates; one with declared years only (从业年限) counts as declared.
     work = tuple(
         eligibility.WorkPeriod(r.start_date, r.end_date, r.occupation_code, is_related(r.occupation_code))
-        for r in session.scalars(select(WorkRecord).where(WorkRecord.person_id == person.id))
+        for r in records if r.start_date is not None
+    )
+    declared = tuple(
+        eligibility.DeclaredWork(round(r.declared_years * 12), r.declared_on, r.occupation_code,
+                                 is_related(r.occupation_code))
+        for r in records if r.start_date is None and r.declared_years
     )
     held = {
         (c.occupation_code, c.level_digit, c.issue_date)
@@ -216,5 +223,5 @@ def applicant_for(
     )
     return eligibility.Applicant(
         birth_date=person.birth_date, work=work, education=education, schools=schools,
-        certificates=certificates, titles=titles,
+        certificates=certificates, titles=titles, declared=declared,
     )

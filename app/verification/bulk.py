@@ -1,24 +1,27 @@
-"""Bulk check for enterprises: an Excel sheet of (certificate number, name) comes back with a status column.
+"""Bulk check for enterprises: a sheet (.xlsx or .csv) of certificate numbers and names comes back as an .xlsx
+with every column of the user's own kept and a status and a time column added.
 
-One query finds every number of the sheet; bad rows are marked in the sheet, never fatal.
+One query finds every number of the sheet; bad rows are marked in the sheet, never fatal. The header row may
+sit below a title; the number and name columns are found by the words offices use (证书编号, 持证人姓名 …).
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from openpyxl import load_workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl import Workbook
+from openpyxl.styles import PatternFill
+from openpyxl.utils import get_column_letter
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from app.errors import ValidationFailed
-from app.spreadsheets import FORMULA_STARTS, cell_text, normalise_header
-from app.translation import N_, Message, in_chinese
+from app.spreadsheets import Field, Vocabulary, data_rows, lay_out, read_table, template_workbook
+from app.spreadsheets.workbooks import BOLD, save, text_cell
+from app.translation import CLAUSE_SEPARATOR, N_, Message, Translate, english, in_chinese, joined
 from app.verification.checks import (
     LOCAL_ZONE,
     MAX_NAME,
@@ -32,8 +35,14 @@ from app.verification.models import VerificationLog
 
 MAX_ROWS = 5000
 MAX_BYTES = 10 * 1024 * 1024
-NUMBER_HEADERS = ("证书编号", "证书号", "证书号码", "certificatenumber", "number")
-NAME_HEADERS = ("姓名", "持证人", "持证人姓名", "name", "holdername")
+FIELDS = (
+    Field("number", "证书编号", N_("Certificate number"),
+          ("证书号", "证书号码", "职业技能等级证书编号", "证书编码", "Certificate number", "Number"), required=True,
+          example="S000021000101264000001", text_format=True, width=26),
+    Field("name", "姓名", N_("Holder's name"), ("持证人", "持证人姓名", "员工姓名", "Holder's name", "Holder name", "Name"),
+          required=True, example="王建华", width=12),
+)
+VOCABULARY = Vocabulary(FIELDS)
 STATUS_HEADER, CHECKED_HEADER = N_("Verification result"), N_("Checked at")
 FILLS = {
     "valid": PatternFill("solid", start_color="FFD9EAD3", end_color="FFD9EAD3"),
@@ -66,14 +75,6 @@ class BulkResult:
         return sum(1 for r in self.rows if r.code == code)
 
 
-def _column(headers: list[str], names: tuple[str, ...]) -> int | None:
-    folded = [h.lower() for h in headers]
-    for name in names:
-        if name in folded:
-            return folded.index(name)
-    return None
-
-
 def _status(code: str, facts=None) -> Message:
     if code == "valid":
         return N_("Valid: {kind} {what} ({issuer})", kind=facts.kind_label,
@@ -92,17 +93,11 @@ def _status(code: str, facts=None) -> Message:
     return MISS_TEXT
 
 
-def _load(data: bytes, filename: str):
-    if not filename.lower().endswith(".xlsx"):
-        raise ValidationFailed(N_("Upload an Excel file in .xlsx format (save an old .xls file as .xlsx first)."),
-                               field="file")
-    if len(data) > MAX_BYTES:
-        raise ValidationFailed(N_("The file is larger than 10 MB."), field="file")
-    try:
-        return load_workbook(io.BytesIO(data), data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise ValidationFailed(N_("This Excel file cannot be read; make sure it is an undamaged .xlsx file."),
-                               field="file") from exc
+def template(translate: Translate = english) -> bytes:
+    """The bulk-check sheet to fill in: certificate number and holder's name, numbers formatted as text."""
+    return template_workbook(N_("Certificates to check"), FIELDS, translate=translate, general=N_(
+        "Other columns of your own (employee number, department …) may stay in the sheet: they come back "
+        "unchanged beside the result. At most 5,000 rows per sheet."))
 
 
 def check_workbook(session: Session, *, data: bytes, filename: str, now: datetime, organisation_id: int | None,
@@ -111,24 +106,13 @@ def check_workbook(session: Session, *, data: bytes, filename: str, now: datetim
 
     `translate` puts the added headers and statuses in the user's language (Chinese unless the edge says).
     """
-    workbook = _load(data, filename)
-    sheet = workbook.worksheets[0]
-    if sheet.max_row - 1 > MAX_ROWS:
-        raise ValidationFailed(N_("At most {maximum} rows can be checked at once; this sheet has {rows}.",
-                                  maximum=MAX_ROWS, rows=sheet.max_row - 1), field="file")
-    headers = [normalise_header(c.value) for c in sheet[1]] if sheet.max_row >= 1 else []
-    number_col, name_col = _column(headers, NUMBER_HEADERS), _column(headers, NAME_HEADERS)
-    if number_col is None or name_col is None:
-        raise ValidationFailed(N_("Row 1 must hold the headers, with a certificate number column and a name column."),
-                               field="file")
-    raw: list[tuple[int, str, str]] = []
-    for cells in sheet.iter_rows(min_row=2):
-        values = [c.value for c in cells]
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-            continue
-        number = cell_text(values[number_col]) if number_col < len(values) else ""
-        name = cell_text(values[name_col]) if name_col < len(values) else ""
-        raw.append((cells[0].row, number, name))
+    if len(data) > MAX_BYTES:
+        raise ValidationFailed(N_("The file is larger than 10 MB."), field="file")
+    table = read_table(data, filename, max_rows=MAX_ROWS)
+    layout = lay_out(table.rows, VOCABULARY, keep_unmapped=True)
+    if layout.errors:
+        raise ValidationFailed(joined([e.message for e in layout.errors], CLAUSE_SEPARATOR), field="file")
+    raw = [(row.number, row.text("number"), row.text("name")) for row in data_rows(table, layout)]
     formats = {r: number_format(normalise_number(n)) for r, n, _ in raw}
     wanted = sorted({normalise_number(n) for r, n, _ in raw if formats[r] in ("current", "local")})
     found = rows_by_number(session, wanted)
@@ -152,26 +136,27 @@ def check_workbook(session: Session, *, data: bytes, filename: str, now: datetim
                      "organisation_id": organisation_id, "share_link_id": None})
     if logs:
         session.execute(insert(VerificationLog), logs)
-    return BulkResult(results, _annotated(workbook, sheet, results, now, translate))
+    return BulkResult(results, _annotated(table.rows, layout.row_number, results, now, translate))
 
 
-def _annotated(workbook, sheet, results: list[BulkRow], now: datetime, translate: Callable[[Any], Any]) -> bytes:
-    column = sheet.max_column + 1
-    header = sheet.cell(row=1, column=column, value=translate(STATUS_HEADER))
-    header.font = Font(bold=True)
-    sheet.cell(row=1, column=column + 1, value=translate(CHECKED_HEADER)).font = Font(bold=True)
+def _annotated(rows: list[tuple], header_row: int, results: list[BulkRow], now: datetime,
+               translate: Callable[[Any], Any]) -> bytes:
+    """Every row and column of the user's sheet as uploaded, with the result and the time added on the right."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(str(translate(N_("Verification results"))))
+    width = max((len(row) for row in rows), default=0)
+    by_row = {result.row: result for result in results}
     stamp = now.astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M")
-    for result in results:
-        cell = sheet.cell(row=result.row, column=column, value=str(translate(result.status)))
-        cell.data_type = "s"
-        cell.fill = FILLS["valid" if result.code == "valid" else "other" if result.code == "legacy" else "problem"]
-        sheet.cell(row=result.row, column=column + 1, value=stamp)
-    sheet.column_dimensions[header.column_letter].width = 48
-    # Uploaded text such as "=HYPERLINK(…)" goes back as text, never as a live formula.
-    for row in sheet.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
-                cell.data_type = "s"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    sheet.column_dimensions[get_column_letter(width + 1)].width = 48
+    for number, row in enumerate(rows, start=1):
+        cells = [text_cell(sheet, v, font=BOLD if number == header_row else None)
+                 for v in list(row) + [None] * (width - len(row))]
+        if number == header_row:
+            cells += [text_cell(sheet, str(translate(STATUS_HEADER)), font=BOLD),
+                      text_cell(sheet, str(translate(CHECKED_HEADER)), font=BOLD)]
+        elif number in by_row:
+            result = by_row[number]
+            fill = FILLS["valid" if result.code == "valid" else "other" if result.code == "legacy" else "problem"]
+            cells += [text_cell(sheet, str(translate(result.status)), fill=fill), text_cell(sheet, stamp)]
+        sheet.append(cells)
+    return save(book)

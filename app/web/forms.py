@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms.fields.choices import SelectChoice
 
 from app.catalog.occupations import list_occupations
@@ -40,3 +42,12 @@ def offer_enterprises(form, offered: bool) -> None:
         form.enterprise_id.choices = blank_first((o.id, o.name) for o in enterprises(db.session))
     else:
         del form.enterprise_id
+
+
+def sheet_file() -> FileField:
+    """The upload field of every import: .xlsx, or CSV / tab-separated text (an old .xls gets its how-to from
+    the reader, so it is let through here)."""
+    return FileField(_l("Excel or CSV file"), validators=[
+        FileRequired(_l("Choose the file to upload.")),
+        FileAllowed(["xlsx", "xlsm", "csv", "txt", "tsv", "xls"],
+                    _l("Upload an Excel (.xlsx) or CSV file; other kinds of file cannot be read."))])

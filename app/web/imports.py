@@ -1,73 +1,236 @@
-"""The one way a view runs an all-or-nothing import: every row is kept, or none and every bad row is reported.
+"""The one way a view runs an all-or-nothing import: upload, check the column mapping, then import or report.
 
-    imported = import_table(form, lambda headers, rows: import_enrolments(db.session, ..., headers=headers,
-                                                                           rows=rows),
-                            error_name=_("enrolment-errors.xlsx"))
+    imported = run_import(form, ENROLMENTS, lambda table, mapping: import_enrolments(
+        db.session, actor=current_actor(), now=utcnow(), class_id=class_id, table=table, mapping=mapping))
     if imported.done:
         ...flash and redirect...
-    return page(form, errors=imported.errors, error_url=imported.error_url)
+    return page(form, imported=imported)   # the page includes _macros/imports.html's import_panel(imported)
 
-The service checks every row and reports the bad ones in `result.errors`; when there are any, nothing it wrote
-is kept (the session is rolled back), the form is marked refused (422) and the sheet with its problems marked
-is stashed for download once. A refusal of the whole upload (an unreadable file) is shown as by `attempt`.
+Step 1 (the form's file is posted): the sheet is read and kept for the user, encrypted, for two hours; the page
+shows a preview — every column of the sheet beside the field it maps to (the organisation's saved mapping
+first, then the header words), unrecognised columns marked — and nothing is written.
+Step 2 (the preview's form is posted): the user's choices are the mapping; the service checks every row and
+reports the bad ones in `result.errors`. When there are any, nothing it wrote is kept (the session is rolled
+back), the preview is shown again with the problems, and the sheet with its problems marked can be
+downloaded once. Otherwise it commits, with the mapping saved for the organisation when asked.
+A refusal of the whole upload (an unreadable file) is shown on the file field as by `attempt`.
 """
 
 from __future__ import annotations
 
+import json
+import re
+import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from flask import flash
+from flask import request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, SelectField, SubmitField
+from wtforms.validators import Optional
 
+from app import pii
+from app.accounts.mappings import save_mapping, saved_mapping
+from app.database import utcnow
+from app.errors import ValidationFailed
 from app.extensions import db
-from app.spreadsheets import error_workbook, read_table
-from app.web.actions import attempt
-from app.web.downloads import XLSX, stash_download
+from app.spreadsheets import IGNORE, Layout, Table, Vocabulary, error_workbook, lay_out, read_table
+from app.translation import N_
+from app.web.access import current_actor
+from app.web.actions import attempt, localize
+from app.web.downloads import TOKEN_RE, XLSX, stash_download, storage_dir
+
+PENDING_LIFETIME = 2 * 3600
+LEAVE_OUT = "-"  # the preview's choice for "leave this column out"
+Run = Callable[[Table, dict[str, str]], Any]
+_LONG_DIGITS = re.compile(r"\d{6,}")
+
+
+@dataclass(frozen=True)
+class SheetImport:
+    """An import as the web offers it: its name for saved mappings, its fields, the error sheet's name."""
+
+    kind: str
+    vocabulary: Vocabulary
+    error_name: Callable[[], str]
 
 
 @dataclass
 class Imported:
-    """What became of an import: `done` when every row was kept."""
+    """What became of an import request."""
 
     result: Any = None  # the service's answer, once it ran
-    errors: list = field(default_factory=list)  # the bad rows' problems (then nothing was kept)
+    errors: list = field(default_factory=list)  # the problems (then nothing was kept)
     error_url: str | None = None  # the uploaded rows with their problems marked, to download
+    layout: Layout | None = None  # the columns of the uploaded sheet, for the preview
+    mapping_form: FlaskForm | None = None
+    filename: str = ""
     done: bool = False
 
+    @property
+    def previewing(self) -> bool:
+        """True while the user is to check the mapping (a file is kept and not yet imported)."""
+        return self.mapping_form is not None and not self.done
 
-def import_upload(form, call: Callable[[Any], Any], *, error_sheet: Callable[[Any], bytes],
-                  error_name: str) -> Imported:
-    """For a submitted, valid `form`, run `call(form.file.data)`: commit when it reports no bad row, else roll
-    back and stash `error_sheet(result)` as `error_name`."""
+    def preview(self) -> list[dict]:
+        """The sheet's columns for the preview: letter, header, a few values (long numbers masked), the choice."""
+        return [{"letter": c.letter, "header": c.header, "unmapped": c.source == "unmapped",
+                 "samples": [_masked(v) for v in c.samples], "choice": self.mapping_form[f"column_{c.index}"]}
+                for c in self.layout.columns if f"column_{c.index}" in self.mapping_form]
+
+    @property
+    def to_resolve(self) -> list:
+        """What stops the sheet being read as mapped (missing, repeated or unrecognised columns)."""
+        return self.layout.errors if self.layout is not None else []
+
+
+def _masked(value: str) -> str:
+    """A sample value with long digit runs (ID, phone numbers) masked: 210102199003071233 → 210…33."""
+    return _LONG_DIGITS.sub(lambda m: m.group()[:3] + "…" + m.group()[-2:], value)[:40]
+
+
+class MappingForm(FlaskForm):
+    """The preview's form: the kept upload, a choice per column (added per sheet), save the mapping or not."""
+
+    pending = HiddenField()
+    remember = BooleanField(_l("Save this column mapping for my organisation's next upload"), default=True)
+    confirm = SubmitField(_l("Import"))
+
+
+def _choices(vocabulary: Vocabulary) -> list[tuple[str, str]]:
+    return [("", _("— choose —")), (LEAVE_OUT, _("Leave this column out"))] + [
+        (f.key, localize(f.label)) for f in vocabulary.fields]
+
+
+def _mapping_form(layout: Layout, vocabulary: Vocabulary, token: str, *, formdata=None) -> FlaskForm:
+    """A form with one select per column of the sheet, preset to what the layout found."""
+    fields = {
+        f"column_{c.index}": SelectField(c.label, choices=_choices(vocabulary), validators=[Optional()],
+                                         default=c.field or (LEAVE_OUT if c.source == "ignored" else ""))
+        for c in layout.columns
+    }
+    form_class = type("SheetMappingForm", (MappingForm,), fields)
+    form = form_class(formdata=formdata, pending=token) if formdata is not None else form_class(pending=token)
+    form.pending.data = token
+    return form
+
+
+def _chosen_mapping(form: FlaskForm, layout: Layout) -> dict[str, str]:
+    """The user's choices as a mapping; a column left on "choose" stays out of it (so it is still unmapped)."""
+    mapping = {}
+    for column in layout.columns:
+        choice = form[f"column_{column.index}"].data or ""
+        if choice == LEAVE_OUT:
+            mapping[column.key] = IGNORE
+        elif choice:
+            mapping[column.key] = choice
+    return mapping
+
+
+def _pending_folder() -> Path:
+    folder = storage_dir() / "pending-imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    now = time.time()
+    for old in folder.glob("*.json"):
+        if now - old.stat().st_mtime > PENDING_LIFETIME:
+            old.unlink(missing_ok=True)
+            old.with_suffix(".bin").unlink(missing_ok=True)
+    return folder
+
+
+def keep_upload(data: bytes, filename: str, kind: str, fields: dict | None = None) -> str:
+    """Keep an upload (and the upload form's other fields) for the current user between the two steps,
+    encrypted (it holds ID numbers)."""
+    folder = _pending_folder()
+    token = secrets.token_urlsafe(18)
+    (folder / f"{token}.bin").write_bytes(pii.encrypt_bytes(data))
+    meta = {"user_id": current_actor().id, "filename": filename, "kind": kind, "fields": fields or {}}
+    (folder / f"{token}.json").write_text(json.dumps(meta), encoding="utf-8")
+    return token
+
+
+def kept_upload(token: str, kind: str) -> tuple[bytes, str, dict]:
+    """The kept upload of the current user (bytes, name, form fields), or a refusal saying to upload it again."""
+    folder = _pending_folder()
+    meta_path = folder / f"{token}.json"
+    if TOKEN_RE.fullmatch(token or "") and meta_path.exists():
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        if meta["user_id"] == current_actor().id and meta["kind"] == kind:
+            return pii.decrypt_bytes((folder / f"{token}.bin").read_bytes()), meta["filename"], meta["fields"]
+    raise ValidationFailed(N_("The uploaded file is no longer kept (after two hours it is deleted); upload it "
+                              "again."), field="file")
+
+
+def drop_upload(token: str) -> None:
+    """Delete a kept upload once it is imported."""
+    folder = _pending_folder()
+    if TOKEN_RE.fullmatch(token or ""):
+        (folder / f"{token}.bin").unlink(missing_ok=True)
+        (folder / f"{token}.json").unlink(missing_ok=True)
+
+
+def run_import(form: FlaskForm, sheet: SheetImport, run: Run) -> Imported:
+    """Step 1 or step 2 of an import (see the module's docstring), by what was posted."""
     imported = Imported()
+    if request.method != "POST":
+        return imported
+    if request.form.get("pending"):
+        return _confirm(form, sheet, run, imported)
     if not form.validate_on_submit():
         return imported
     with attempt(form, commit=False) as done:
-        imported.result = call(form.file.data)
-    if done and imported.result.errors:
-        db.session.rollback()
-        form.refused, imported.errors = True, imported.result.errors
-        imported.error_url = stash_download(error_sheet(imported.result), error_name, XLSX)
-    elif done:
-        db.session.commit()
-        imported.done = True
+        upload = form.file.data
+        data, imported.filename = upload.read(), upload.filename or ""
+        table = read_table(data, imported.filename)
+        mapping = saved_mapping(db.session, organisation_id=current_actor().organisation_id, kind=sheet.kind)
+        imported.layout = lay_out(table.rows, sheet.vocabulary, mapping=mapping)
+        token = keep_upload(data, imported.filename, sheet.kind, _other_fields(form))
+    if done:
+        imported.mapping_form = _mapping_form(imported.layout, sheet.vocabulary, token)
     return imported
 
 
-def import_table(form, call: Callable[[list[str], list], Any], *, error_name: str) -> Imported:
-    """`import_upload` for a service given the uploaded table's headers and rows; bad rows are also flashed."""
-    table: dict[str, list] = {}
+def _other_fields(form: FlaskForm) -> dict:
+    """The upload form's fields besides the file (a quarter, a title …), kept with the upload for step 2."""
+    return {name: f.data for name, f in form._fields.items()
+            if f.type not in ("FileField", "CSRFTokenField", "SubmitField") and isinstance(f.data, str | bool | int | None)}
 
-    def run(upload):
-        headers, rows = read_table(upload.read(), upload.filename)
-        table.update(headers=headers, rows=list(rows))
-        return call(table["headers"], table["rows"])
 
-    imported = import_upload(form, run, error_name=error_name,
-                             error_sheet=lambda result: error_workbook(table["headers"], table["rows"],
-                                                                       result.errors, _))
-    if imported.errors:
-        flash(_("Nothing was imported: %(n)s problems found.", n=len(imported.errors)), "danger")
+def _confirm(form: FlaskForm, sheet: SheetImport, run: Run, imported: Imported) -> Imported:
+    token = request.form["pending"]
+    with attempt(form, commit=False) as done:
+        data, imported.filename, fields = kept_upload(token, sheet.kind)
+        form.process(formdata=None, data=fields)  # the upload form as it was sent in step 1
+        table = read_table(data, imported.filename)
+    if not done:
+        return imported
+    # The columns as step 1 listed them (the saved mapping may be what found the header row).
+    saved = saved_mapping(db.session, organisation_id=current_actor().organisation_id, kind=sheet.kind)
+    layout = lay_out(table.rows, sheet.vocabulary, mapping=saved, ignore_unmapped=True)
+    mapping_form = imported.mapping_form = _mapping_form(layout, sheet.vocabulary, token, formdata=request.form)
+    if not mapping_form.validate_on_submit():
+        imported.layout = layout
+        return imported
+    mapping = _chosen_mapping(mapping_form, layout)
+    with attempt(form, commit=False) as done:
+        imported.result = run(table, mapping)
+        if not imported.result.errors and mapping_form.remember.data:
+            save_mapping(db.session, actor=current_actor(), now=utcnow(), kind=sheet.kind,
+                         mapping=imported.result.layout.mapping())
+    imported.layout = getattr(imported.result, "layout", None) or layout
+    if done and imported.result.errors:
+        db.session.rollback()
+        form.refused, imported.errors = True, imported.result.errors
+        imported.error_url = stash_download(
+            error_workbook(table.rows, imported.errors, header_row=imported.layout.row_number, translate=_),
+            sheet.error_name(), XLSX)
+    elif done:
+        db.session.commit()
+        drop_upload(token)
+        imported.done = True
     return imported

@@ -3,14 +3,12 @@
 import io
 from datetime import date
 
-import pytest
 from babel.support import Translations
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from app import pii
-from app.errors import ValidationFailed
-from app.spreadsheets import SheetRow, error_workbook, read_table, simple_workbook
+from app.spreadsheets import Table, error_workbook, read_table, simple_workbook
 from app.training.enrolment_import import COLUMNS, import_enrolments, template_workbook
 from app.training.enrolments import NAME_MISMATCH, NOT_REGISTERED, enrol_person
 from app.training.models import Enrolment
@@ -20,8 +18,8 @@ from tests.people.factories import resident_id
 from tests.training.factories import institution_staff, make_class, trainee
 
 
-def rows(*values):
-    return [SheetRow(i + 2, dict(zip(COLUMNS, v, strict=True))) for i, v in enumerate(values)]
+def rows(*values, headers=COLUMNS):
+    return Table([tuple(headers), *values], "xlsx")
 
 
 def number(_session, person) -> str:
@@ -40,8 +38,7 @@ def test_a_clean_sheet_enrols_everyone(session):
     b = trainee(session, institution_staff(session), name="李四", id_number=resident_id())  # other institution's
     data = simple_workbook("名单", COLUMNS, [("张三", "居民身份证", number(session, a)),
                                               ("李四", "身份证", number(session, b))], text_columns=[2])
-    headers, sheet = read_table(data, "名单.xlsx")
-    outcome = import_enrolments(session, actor=staff, now=NOW, class_id=klass.id, headers=headers, rows=list(sheet))
+    outcome = import_enrolments(session, actor=staff, now=NOW, class_id=klass.id, table=read_table(data, "名单.xlsx"))
     assert outcome.errors == [] and {e.person_id for e in outcome.enrolments} == {a.id, b.id}
 
 
@@ -62,7 +59,7 @@ def test_any_bad_row_means_nothing_is_enrolled(session):
         ("张三", "军官证", "123"),
         ("张三", "", number(session, good)),
     )
-    outcome = import_enrolments(session, actor=staff, now=NOW, class_id=klass.id, headers=list(COLUMNS), rows=sheet)
+    outcome = import_enrolments(session, actor=staff, now=NOW, class_id=klass.id, table=sheet)
     found = [(e.row, e.column, e.message.template) for e in outcome.errors]
     assert found[0] == (3, "姓名", NAME_MISMATCH.template)
     assert found[1] == (4, "证件号码", NOT_REGISTERED.template)
@@ -87,7 +84,7 @@ def test_capacity_is_checked_for_the_whole_file(session):
     enrol_person(session, actor=staff, now=NOW, class_id=klass.id, person_id=trainee(session, staff).id)
     people = [trainee(session, staff, name=f"学员{n}") for n in "甲乙丙"]
     sheet = rows(*[(p.name, "居民身份证", number(session, p)) for p in people])
-    outcome = import_enrolments(session, actor=staff, now=NOW, class_id=klass.id, headers=list(COLUMNS), rows=sheet)
+    outcome = import_enrolments(session, actor=staff, now=NOW, class_id=klass.id, table=sheet)
     assert [(e.row, e.column) for e in outcome.errors] == [(4, "姓名")]
     assert outcome.errors[0].message.params == {"capacity": 3, "taken": 1, "adding": 3, "over": 1}
     assert enrolled(session, klass) == 1
@@ -97,27 +94,28 @@ def test_error_sheet_marks_the_rows(session):
     staff = institution_staff(session)
     klass = make_class(session, staff)
     sheet = rows(("无名", "居民身份证", resident_id()))
-    outcome = import_enrolments(session, actor=staff, now=NOW, class_id=klass.id, headers=list(COLUMNS), rows=sheet)
-    book = load_workbook(io.BytesIO(error_workbook(list(COLUMNS), sheet, outcome.errors, chinese)))
-    assert book["数据"]["D2"].value.startswith("证件号码：")
-    assert book["错误清单"]["A2"].value == 2
+    outcome = import_enrolments(session, actor=staff, now=NOW, class_id=klass.id, table=sheet)
+    book = load_workbook(io.BytesIO(error_workbook(sheet.rows, outcome.errors, translate=chinese)))
+    assert book["导入数据"]["D2"].value.startswith("证件号码：")
+    assert book["导入数据"]["C2"].fill.fgColor.rgb.endswith("FFC7CE")
+    assert book["错误列表"]["A2"].value == 2
 
 
 def test_missing_columns_are_refused(session):
     staff = institution_staff(session)
     klass = make_class(session, staff)
-    with pytest.raises(ValidationFailed) as refused:
-        import_enrolments(session, actor=staff, now=NOW, class_id=klass.id, headers=["姓名", "证件类型"], rows=[])
-    assert refused.value.field == "file" and "证件号码" in refused.value.message
+    outcome = import_enrolments(session, actor=staff, now=NOW, class_id=klass.id,
+                                table=rows(("张三", "居民身份证"), headers=["姓名", "证件类型"]))
+    assert [(e.row, e.column) for e in outcome.errors] == [(1, "证件号码")]
+    assert "身份证号码" in str(outcome.errors[0].message)
 
 
 def test_a_sheet_with_english_headers_is_accepted(session):
     staff = institution_staff(session)
     klass = make_class(session, staff)
     person = trainee(session, staff, name="张三")
-    headers = ["Fullname", "IDtype", "IDnumber"]  # as read_table normalises "Full name", "ID type", "ID number"
-    sheet = [SheetRow(2, dict(zip(headers, ("张三", "", number(session, person)), strict=True)))]
-    outcome = import_enrolments(session, actor=staff, now=NOW, class_id=klass.id, headers=headers, rows=sheet)
+    sheet = rows(("张三", "", number(session, person)), headers=["Full name", "ID type", "ID number"])
+    outcome = import_enrolments(session, actor=staff, now=NOW, class_id=klass.id, table=sheet)
     assert outcome.errors == [] and [e.person_id for e in outcome.enrolments] == [person.id]
 
 
@@ -128,5 +126,17 @@ def test_the_template_speaks_the_users_language():
     zh = Translations.load(str(TRANSLATIONS_DIR), ["zh"]).gettext
     chinese = load_workbook(io.BytesIO(template_workbook(zh))).active
     assert chinese.title == "报名名单" and [c.value for c in chinese[1]] == list(COLUMNS)
-    headers, sheet = read_table(template_workbook(), "template.xlsx")
-    assert headers == ["Fullname", "IDtype", "IDnumber"] and next(sheet).values["Fullname"] == "张三"
+    assert read_table(template_workbook(), "template.xlsx").rows[1][0] == "张三"
+
+
+def test_a_roster_with_its_own_columns_enrols_once_they_are_accounted_for(session):
+    staff = institution_staff(session)
+    klass = make_class(session, staff)
+    person = trainee(session, staff, name="张三")
+    sheet = rows(("1", "张三", number(session, person), "13800000000"),
+                 headers=["序号", "学员姓名", "身份证号码", "联系电话"])
+    refused = import_enrolments(session, actor=staff, now=NOW, class_id=klass.id, table=sheet)
+    assert sorted(e.column for e in refused.errors) == ["序号", "联系电话"] and enrolled(session, klass) == 0
+    outcome = import_enrolments(session, actor=staff, now=NOW, class_id=klass.id, table=sheet,
+                                mapping={"序号": "", "联系电话": None})
+    assert outcome.errors == [] and [e.person_id for e in outcome.enrolments] == [person.id]

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from app.catalog.durations import add_months, format_span, merge_periods, whole_months, worked_months
 from app.catalog.eligibility import (
+    DeclaredWork,
     Applicant,
     CompletedApprenticeship,
     Education,
@@ -510,6 +511,18 @@ def test_occupation_scope_excludes_related_records() -> None:
     result = check(rules, 4, applicant)
     assert zh(result.reasons) == ("本职业工作年限 0 个月，需满 2 年", "未持有本职业五级及以上证书")
     assert zh(check(rules, 1, applicant).reasons) == ("未持有一级证书",)
+
+
+def test_declared_work_years_count_as_declared_and_add_to_dated_work() -> None:
+    rules = {4: (Route("O-1", (MinWork(2, scope=OCCUPATION),)),), 1: (Route("O-3", (MinCertificate(1),)),)}
+    declared = DeclaredWork(months=18, declared_on=date(2025, 1, 1), occupation_code=OCC)
+    assert zh(check(rules, 4, person(declared=[declared])).reasons) == ("本职业工作年限 1 年 6 个月，需满 2 年",)
+    dated = work(date(2024, 12, 1), date(2025, 5, 31))  # six months with dates
+    assert check(rules, 4, person(declared=[declared], work=[dated])).route == "O-1"
+    # Declared after the day of the check, or in another occupation: not counted.
+    assert not check(rules, 4, person(declared=[declared]), as_of=date(2024, 12, 31)).eligible
+    other = DeclaredWork(months=60, declared_on=date(2025, 1, 1), occupation_code=OTHER)
+    assert not check(rules, 4, person(declared=[other])).eligible
 
 
 # ---------------------------------------------------------------- levels a standard lacks

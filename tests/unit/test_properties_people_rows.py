@@ -10,15 +10,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from app.people import tabular
-from app.people.import_columns import COLUMNS, map_headers
+from app.people.import_columns import FIELDS, VOCABULARY
 from app.people.import_rows import validate_rows
 from app.people.vocabulary import EDUCATION_LABELS, TARGET_GROUP_LABELS, split_target_groups
+from app.spreadsheets import Table, is_blank_row, lay_out, read_table
 from app.translation import in_chinese
 from tests.unit.test_idnumbers_properties import build_resident_id
 
 TODAY = date(2026, 11, 24)
-HEADERS = tuple(column.header for column in COLUMNS)
+HEADERS = tuple(f.header for f in FIELDS)
 cell_values = st.one_of(st.none(), st.text(st.characters(blacklist_categories=("Cs",)), max_size=25),
                         st.integers(-10**20, 10**20), st.floats(allow_nan=False), st.dates(), st.booleans())
 
@@ -26,10 +26,10 @@ cell_values = st.one_of(st.none(), st.text(st.characters(blacklist_categories=("
 @given(st.lists(st.lists(cell_values, min_size=0, max_size=len(HEADERS) + 2).map(tuple), min_size=1, max_size=6))
 def test_any_rows_parse_or_every_error_names_a_row_and_a_column(rows):
     table = [HEADERS, *rows]
-    header_map, header_errors = map_headers(table)
-    assert header_map is not None and header_errors == []
-    drafts, errors = validate_rows(table, header_map, today=TODAY)
-    data_rows = {index + 1 for index, row in enumerate(table) if index and not tabular.is_blank_row(row)}
+    layout = lay_out(table, VOCABULARY, ignore_unmapped=True)
+    assert layout.errors == []
+    drafts, errors = validate_rows(Table(table, "xlsx"), layout, today=TODAY)
+    data_rows = {index + 1 for index, row in enumerate(table) if index and not is_blank_row(row)}
     for error in errors:
         assert error.row in data_rows or (not data_rows and error.row == 2)
         assert error.message
@@ -52,7 +52,7 @@ def person_rows(draw):
         "证件号码": draw(st.sampled_from([number, number.lower(), f" {number} "])),
         "手机号码": draw(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True)),
         # The Chinese labels: the words offices write in their sheets.
-        "学历": draw(st.sampled_from(sorted(in_chinese(label) for label in EDUCATION_LABELS.values()))),
+        "文化程度": draw(st.sampled_from(sorted(in_chinese(label) for label in EDUCATION_LABELS.values()))),
         "目标群体": "、".join(draw(st.lists(st.sampled_from(sorted(in_chinese(label) for label in
                                                                TARGET_GROUP_LABELS.values())), unique=True,
                                              max_size=2))),
@@ -84,9 +84,8 @@ def _xlsx(table: list[tuple]) -> bytes:
 def test_valid_rows_round_trip_to_the_people_they_describe(generated, through_xlsx):
     table = _as_table([values for values, *_ in generated])
     if through_xlsx:
-        table = tabular.read_table(_xlsx(table), "people.xlsx").rows
-    header_map, _ = map_headers(table)
-    drafts, errors = validate_rows(table, header_map, today=TODAY)
+        table = read_table(_xlsx(table), "people.xlsx").rows
+    drafts, errors = validate_rows(Table(table, "xlsx"), lay_out(table, VOCABULARY), today=TODAY)
     assert errors == []
     assert len(drafts) == len(generated)
     for draft, (values, number, born, start) in zip(drafts, generated, strict=True):
@@ -104,8 +103,7 @@ def test_spoiling_one_required_cell_reports_exactly_that_cell(generated, column,
     if column == "证件类型" and bad == "":
         return  # blank means resident ID, which is valid
     table = _as_table([values])
-    header_map, _ = map_headers(table)
-    drafts, errors = validate_rows(table, header_map, today=TODAY)
+    drafts, errors = validate_rows(Table(table, "xlsx"), lay_out(table, VOCABULARY), today=TODAY)
     assert errors and {(e.row, e.column) for e in errors} == {(2, column)}
 
 

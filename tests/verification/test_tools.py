@@ -118,11 +118,35 @@ def test_bulk_check_refuses_files_it_cannot_use(session, issued):
         check_workbook(session, data=_sheet([(1, "x")], headers=("序号", "编号")), filename="a.xlsx", now=NOW,
                        organisation_id=None)
     assert refused.value.field == "file"
-    with pytest.raises(ValidationFailed, match="xlsx"):
-        check_workbook(session, data=b"a,b", filename="a.csv", now=NOW, organisation_id=None)
+    with pytest.raises(ValidationFailed, match="xls"):
+        check_workbook(session, data=b"\xd0\xcf\x11\xe0" + b"\0" * 100, filename="a.xls", now=NOW,
+                       organisation_id=None)
     with pytest.raises(ValidationFailed, match="5000"):
         check_workbook(session, data=_sheet([(i, "S", "x") for i in range(5001)]), filename="a.xlsx", now=NOW,
                        organisation_id=None)
+
+
+def test_bulk_check_takes_a_gbk_csv_with_a_title_row_and_keeps_the_users_columns(session, issued):
+    lines = ["员工证书核验,,,", "工号,持证人姓名,证书号码,部门", f"A001,王建华,{issued.valid.number},焊接车间",
+             "A002,李四,S000021000101264999999,装配"]
+    result = check_workbook(session, data="\r\n".join(lines).encode("gbk"), filename="核验.csv", now=NOW,
+                            organisation_id=None, translate=lambda m: m)
+    assert [r.code for r in result.rows] == ["valid", "miss"] and [r.row for r in result.rows] == [3, 4]
+    sheet = load_workbook(io.BytesIO(result.workbook)).active
+    assert [c.value for c in sheet[1]][:1] == ["员工证书核验"]
+    assert [c.value for c in sheet[2]] == ["工号", "持证人姓名", "证书号码", "部门", "Verification result", "Checked at"]
+    assert [c.value for c in sheet[3]][:4] == ["A001", "王建华", issued.valid.number, "焊接车间"]
+    assert sheet.cell(row=3, column=5).value.startswith("Valid")
+
+
+def test_bulk_template_reads_back_as_a_bulk_sheet(session, issued):
+    from app.verification.bulk import template
+
+    book = load_workbook(io.BytesIO(template()))
+    sheet = book.worksheets[0]
+    assert [c.value for c in sheet[1]] == ["证书编号", "姓名"] and sheet["A2"].number_format == "@"
+    result = check_workbook(session, data=template(), filename="t.xlsx", now=NOW, organisation_id=None)
+    assert [r.code for r in result.rows] == ["miss"]
 
 
 def test_bulk_page_shows_the_table_and_offers_the_download(client, issued):

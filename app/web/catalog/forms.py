@@ -7,11 +7,10 @@ import json
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DecimalField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from app.web.forms import choices
+from app.web.forms import choices, sheet_file
 
 
 class OccupationForm(FlaskForm):
@@ -68,6 +67,6 @@ class ShortageImportForm(FlaskForm):
     quarter = StringField(_l("Quarter"), validators=[DataRequired(), Regexp(r"^20\d{2}Q[1-4]$",
                           message=_l("Write the quarter as 2026Q4"))])
     title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
-    file = FileField(_l("Excel or CSV file"), validators=[FileRequired(), FileAllowed(["xlsx", "csv"])])
+    file = sheet_file()
     replace = BooleanField(_l("Replace the quarter if it was already imported"))
     submit = SubmitField(_l("Import"))

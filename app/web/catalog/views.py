@@ -18,16 +18,17 @@ from app.catalog.occupations import (
     list_occupations,
     update_occupation,
 )
-from app.catalog.shortage import COLUMNS, import_shortage_catalogue, list_catalogues
+from app.catalog.shortage import FIELDS, KIND, VOCABULARY, import_shortage_catalogue, list_catalogues
 from app.catalog.standards import get_standard, update_component, update_standard_rules
 from app.database import utcnow
 from app.extensions import db
-from app.spreadsheets import simple_workbook
+from app.spreadsheets import template_workbook
+from app.translation import N_
 from app.web.access import authenticated, current_actor, roles
 from app.web.actions import form_status, one_click, render_form, submit
 from app.web.catalog.forms import ComponentForm, OccupationForm, RulesForm, ShortageImportForm, VariantForm
 from app.web.downloads import send_workbook
-from app.web.imports import import_table
+from app.web.imports import SheetImport, run_import
 
 bp = Blueprint("catalog", __name__, url_prefix="/catalog")
 
@@ -121,6 +122,9 @@ def edit_component(component_id: int):
     return answer
 
 
+SHORTAGE_SHEET = SheetImport(KIND, VOCABULARY, lambda: _("shortage-import-errors.xlsx"))
+
+
 @bp.route("/shortage", methods=["GET", "POST"])
 @authenticated
 def shortage():
@@ -128,15 +132,14 @@ def shortage():
     form = ShortageImportForm()
     if request.method == "POST" and not current_actor().has_role(Role.ADMIN):
         abort(403)
-    imported = import_table(form, lambda headers, rows: import_shortage_catalogue(
-        db.session, actor=current_actor(), now=utcnow(), quarter=form.quarter.data, headers=headers,
-        rows=rows, title=form.title.data, replace=form.replace.data,
-    ), error_name=_("shortage-import-errors-%(quarter)s.xlsx", quarter=form.quarter.data))
+    imported = run_import(form, SHORTAGE_SHEET, lambda table, mapping: import_shortage_catalogue(
+        db.session, actor=current_actor(), now=utcnow(), quarter=form.quarter.data, table=table, mapping=mapping,
+        title=form.title.data, replace=form.replace.data))
     if imported.done:
         flash(_("Imported %(n)s entries.", n=len(imported.result.catalogue.entries)), "success")
         return redirect(url_for("catalog.shortage"))
     return render_template("catalog/shortage.html", catalogues=list_catalogues(db.session), form=form,
-                           errors=imported.errors, error_url=imported.error_url), form_status(form)
+                           imported=imported), form_status(form)
 
 
 @bp.get("/shortage/template.xlsx")
@@ -144,6 +147,5 @@ def shortage():
 def shortage_template():
     """An empty shortage-catalogue sheet with one example row."""
     # The column headers and the example row are the import's own format, which stays as the province writes it.
-    data = simple_workbook(_("Shortage list"), COLUMNS,
-                           [(1, "6-18-02-04", "焊工", "", 3200, "沈阳、大连", 2, "否")], text_columns=[1])
-    return send_workbook(data, _("shortage-catalogue-template.xlsx"))
+    return send_workbook(template_workbook(N_("Shortage list"), FIELDS, translate=_),
+                         _("shortage-catalogue-template.xlsx"))

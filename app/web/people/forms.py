@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from app.idnumbers import ID_TYPE_LABELS
 from app.people.vocabulary import EDUCATION_LABELS, GENDER_LABELS, SCHOOL_TYPE_LABELS, TARGET_GROUP_LABELS
 from app.web.accounts.forms import MultiCheckboxField
-from app.web.forms import blank_first, choices
+from app.web.forms import blank_first, choices, sheet_file
 
 
 class PersonForm(FlaskForm):
@@ -77,7 +77,7 @@ class PhotoForm(FlaskForm):
 class ImportForm(FlaskForm):
     """Upload a people sheet."""
 
-    file = FileField(_l("Excel or CSV file"), validators=[FileRequired(), FileAllowed(["xlsx", "csv"])])
+    file = sheet_file()
     submit = SubmitField(_l("Import"))
 
 

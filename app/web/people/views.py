@@ -10,16 +10,17 @@ from app.accounts.roles import PII_REVEAL_ROLES
 from app.database import utcnow
 from app.extensions import db
 from app.people.access import EDITOR_ROLES
+from app.people.import_columns import KIND, VOCABULARY
 from app.people.importing import import_people
 from app.people.levels import level_history
 from app.people.photos import set_photo
 from app.people.records import add_held_certificate, add_work_record
 from app.people.services import count_people, get_person, list_people, register_person, reveal_person
-from app.people.workbooks import error_workbook, export_people_workbook, template_workbook
+from app.people.workbooks import export_people_workbook, template_workbook
 from app.web.access import authenticated, current_actor, roles
 from app.web.actions import attempt, form_status, render_form, submit
 from app.web.downloads import send_workbook, storage_dir, stored_file
-from app.web.imports import import_upload
+from app.web.imports import SheetImport, run_import
 from app.web.page_forms import PageForm, submit_page_form
 from app.web.people.forms import HeldCertificateForm, ImportForm, PersonForm, PhotoForm, RevealForm, WorkForm
 
@@ -140,22 +141,22 @@ def photo(person_id: int):
     return send_file(stored_file(person.photo_path), mimetype=mimetype, max_age=0)
 
 
+PEOPLE_SHEET = SheetImport(KIND, VOCABULARY, lambda: _("people-import-errors.xlsx"))
+
+
 @bp.route("/import", methods=["GET", "POST"])
 @roles(*EDITORS)
 def import_sheet():
     """Import people with work history from Excel or CSV: all rows or none, every bad row reported."""
     form = ImportForm()
-    imported = import_upload(form, lambda upload: import_people(
-        db.session, actor=current_actor(), now=utcnow(), data=upload.read(), filename=upload.filename,
-    ), error_sheet=lambda result: error_workbook(result.rows, result.errors, _),
-        error_name=_("people-import-errors.xlsx"))
+    imported = run_import(form, PEOPLE_SHEET, lambda table, mapping: import_people(
+        db.session, actor=current_actor(), now=utcnow(), table=table, mapping=mapping))
     result = imported.result
     if imported.done:
         flash(_("Imported: %(c)s new, %(u)s completed, %(n)s unchanged, %(w)s work records added.",
                 c=result.created, u=result.updated, n=result.unchanged, w=result.work_records_added), "success")
         return redirect(url_for("people.index"))
-    return render_template("people/import.html", form=form, result=result, error_url=imported.error_url), \
-        form_status(form)
+    return render_template("people/import.html", form=form, imported=imported), form_status(form)
 
 
 @bp.get("/import/template.xlsx")

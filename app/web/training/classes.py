@@ -17,13 +17,13 @@ from app.training.attendance import (
     record_attendance,
     session_sheet,
 )
-from app.training.enrolment_import import import_enrolments, template_workbook
+from app.training.enrolment_import import KIND, VOCABULARY, import_enrolments, template_workbook
 from app.training.enrolments import change_enrolment_status, enrol_by_identity, get_enrolment
 from app.training.projects import add_session
 from app.web.access import current_actor, roles
 from app.web.actions import form_status, render_form, submit
 from app.web.downloads import send_workbook
-from app.web.imports import import_table
+from app.web.imports import SheetImport, run_import
 from app.web.training.forms import (
     AttendanceSheetForm,
     EnrolForm,
@@ -34,6 +34,7 @@ from app.web.training.forms import (
 
 bp = Blueprint("classes", __name__, url_prefix="/classes")
 STAFF = Role.INSTITUTION_STAFF
+ENROLMENT_SHEET = SheetImport(KIND, VOCABULARY, lambda: _("enrolment-errors.xlsx"))
 
 
 def _page(class_id: int, **context):
@@ -78,13 +79,12 @@ def enrol(class_id: int):
 def import_sheet(class_id: int):
     """Enrol everyone on a sheet (姓名, 证件类型, 证件号码), or nobody, with every problem listed."""
     form = EnrolImportForm()
-    imported = import_table(form, lambda headers, rows: import_enrolments(
-        db.session, actor=current_actor(), now=utcnow(), class_id=class_id, headers=headers, rows=rows,
-    ), error_name=_("enrolment-errors.xlsx"))
+    imported = run_import(form, ENROLMENT_SHEET, lambda table, mapping: import_enrolments(
+        db.session, actor=current_actor(), now=utcnow(), class_id=class_id, table=table, mapping=mapping))
     if imported.done:
         flash(_("%(n)s people enrolled.", n=len(imported.result.enrolments)), "success")
         return redirect(_shown(class_id, "roster"))
-    return _page(class_id, import_form=form, import_errors=imported.errors, error_url=imported.error_url)
+    return _page(class_id, import_form=form, imported=imported)
 
 
 @bp.get("/import-template.xlsx")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     DateField,
     DecimalField,
@@ -25,7 +24,7 @@ from app.idnumbers import ID_TYPE_LABELS
 from app.training.vocabulary import ATTENDANCE_STATUSES, PROJECT_TYPES
 from app.web.accounts.forms import MultiCheckboxField
 from app.web.demand.forms import optional_int
-from app.web.forms import choices
+from app.web.forms import choices, sheet_file
 
 
 class ProjectForm(FlaskForm):
@@ -90,7 +89,7 @@ class EnrolForm(FlaskForm):
 class EnrolImportForm(FlaskForm):
     """Enrol a list of people from a sheet."""
 
-    file = FileField(_l("Excel or CSV file"), validators=[FileRequired(), FileAllowed(["xlsx", "csv"])])
+    file = sheet_file()
     submit = SubmitField(_l("Import"))
 
 

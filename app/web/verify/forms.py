@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from app.verification.models import NATIONAL_RESULT_LABELS
-from app.web.forms import choices
+from app.web.forms import choices, sheet_file
 
 
 class CheckForm(FlaskForm):
@@ -23,11 +23,9 @@ class CheckForm(FlaskForm):
 
 
 class BulkForm(FlaskForm):
-    """An Excel sheet with a certificate number column and a name column."""
+    """A sheet (.xlsx or .csv) with a certificate number column and a name column."""
 
-    file = FileField(_l("Excel file (.xlsx)"), validators=[FileRequired()],
-                     description=_l("First row: headers with a certificate number column and a name column (\"number\" and "
-                                     "\"name\", or their Chinese names); at most 5,000 rows"))
+    file = sheet_file()
     submit = SubmitField(_l("Check all"))
 
 

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from app.accounts.roles import Role
 from app.database import utcnow
 from app.extensions import db
-from app.verification.bulk import MAX_ROWS, check_workbook
+from app.verification.bulk import MAX_ROWS, check_workbook, template
 from app.verification.models import CHANNEL_LABELS, CHANNELS, NATIONAL_RESULT_LABELS
 from app.verification.national import (
     NATIONAL_SITE,
@@ -29,7 +29,7 @@ from app.verification.sharing import (
 from app.verification.statistics import check_counts
 from app.web.access import current_actor, roles
 from app.web.actions import attempt, localize, render_form, submit
-from app.web.downloads import XLSX, stash_download, storage_dir, stored_file
+from app.web.downloads import XLSX, send_workbook, stash_download, storage_dir, stored_file
 from app.web.redirects import safe_next
 from app.web.verify.blueprint import bp
 from app.web.verify.forms import BulkForm, NationalCheckForm, ShareForm, WithdrawForm
@@ -53,6 +53,13 @@ def bulk():
             stem = Path(upload.filename or "sheet").stem[:60]
             download = stash_download(result.workbook, _("%(name)s-verification-results.xlsx", name=stem), XLSX)
     return render_form("verify/bulk.html", form, result=result, download=download, max_rows=MAX_ROWS)
+
+
+@bp.get("/verify/bulk/template.xlsx")
+@roles(*BULK_ROLES)
+def bulk_template():
+    """The bulk-check sheet: certificate number (formatted as text) and holder's name."""
+    return send_workbook(template(_), _("verification-template.xlsx"))
 
 
 def _back() -> str:

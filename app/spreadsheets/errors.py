@@ -1,0 +1,17 @@
+"""A problem found in an uploaded sheet: the row as Excel numbers it, the column as headed in the user's file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.translation import Message
+
+
+@dataclass(frozen=True)
+class CellError:
+    """What is wrong, and where; ``col`` is the 0-based column when known (the error workbook marks that cell)."""
+
+    row: int
+    column: str  # the header as written in the file (data), "" for the whole row
+    message: Message | str
+    col: int | None = None
