@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 import shutil
 from pathlib import Path
 
@@ -123,3 +124,56 @@ def post_form(client, url: str, data: dict, *, form_url: str | None = None, **kw
 def login(client, username: str, password: str = "Jiangcai2026!", **kwargs):
     """Log in through the real form."""
     return post_form(client, "/login", {"username": username, "password": password}, **kwargs)
+
+
+class _PreviewForm(HTMLParser):
+    """The import preview's form: its action, hidden fields and each select's chosen option."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.action, self.fields, self.inside, self.select = None, {}, False, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and self.action is None:
+            self.inside, self.form_action = True, attrs.get("action", "")
+        elif tag == "form":
+            self.inside = False
+        if not self.inside:
+            return
+        if tag == "input" and attrs.get("type") == "hidden":
+            self.fields[attrs["name"]] = attrs.get("value", "")
+            if attrs["name"] == "pending":
+                self.action = self.form_action
+        elif tag == "input" and attrs.get("type") == "checkbox" and "checked" in attrs:
+            self.fields[attrs["name"]] = attrs.get("value", "y")
+        elif tag == "select":
+            self.select = attrs["name"]
+            self.fields.setdefault(self.select, "")
+        elif tag == "option" and self.select and "selected" in attrs:
+            self.fields[self.select] = attrs.get("value", "")
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self.select = None
+        elif tag == "form" and self.action is None:
+            self.inside, self.fields = False, {}
+        elif tag == "form":
+            self.inside = False
+
+
+def preview_form(html: str) -> tuple[str, dict]:
+    """The action and the values (as preset) of an import's preview form on a page."""
+    parser = _PreviewForm()
+    parser.feed(html)
+    assert parser.action is not None, "page shows no import preview"
+    return parser.action, parser.fields
+
+
+def confirm_import(client, step1, choices: dict | None = None, *, remember: bool = True):
+    """Post an import's preview form as it was preset, with `choices` ({"column_3": "-"}) changed."""
+    action, fields = preview_form(step1.get_data(as_text=True))
+    fields.update(choices or {})
+    if not remember:
+        fields.pop("remember", None)
+    return client.post(action, data=fields)

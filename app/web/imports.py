@@ -42,8 +42,9 @@ from app.extensions import db
 from app.spreadsheets import IGNORE, Layout, Table, Vocabulary, error_workbook, lay_out, read_table
 from app.translation import N_
 from app.web.access import current_actor
-from app.web.actions import attempt, localize
+from app.web.actions import attempt
 from app.web.downloads import TOKEN_RE, XLSX, stash_download, storage_dir
+from app.web.forms import choices
 
 PENDING_LIFETIME = 2 * 3600
 LEAVE_OUT = "-"  # the preview's choice for "leave this column out"
@@ -102,9 +103,9 @@ class MappingForm(FlaskForm):
     confirm = SubmitField(_l("Import"))
 
 
-def _choices(vocabulary: Vocabulary) -> list[tuple[str, str]]:
-    return [("", _("— choose —")), (LEAVE_OUT, _("Leave this column out"))] + [
-        (f.key, localize(f.label)) for f in vocabulary.fields]
+def _choices(vocabulary: Vocabulary) -> list:
+    return choices([("", N_("— choose —")), (LEAVE_OUT, N_("Leave this column out")),
+                    *((f.key, f.label) for f in vocabulary.fields)])
 
 
 def _mapping_form(layout: Layout, vocabulary: Vocabulary, token: str, *, formdata=None) -> FlaskForm:

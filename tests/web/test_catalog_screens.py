@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.catalog.models import Occupation, ShortageCatalogue
 from app.catalog.seed import seed_catalog
 from app.spreadsheets import simple_workbook
-from tests.conftest import csrf_token_from, login, post_form
+from tests.conftest import confirm_import, csrf_token_from, login, post_form
 from tests.factories import NOW, make_user
 
 HEADERS = ["排名", "职业编码", "职业名称", "工种", "缺口数", "需求城市", "上期排名", "是否新增"]
@@ -73,9 +73,10 @@ def test_institution_staff_can_read_but_not_edit_the_catalogue(client, session):
 def upload(client, rows, quarter="2026Q4", name="list.xlsx"):
     page = client.get("/catalog/shortage")
     data = simple_workbook("目录", HEADERS, rows)
-    return client.post("/catalog/shortage", data={
+    step1 = client.post("/catalog/shortage", data={
         "csrf_token": csrf_token_from(page.get_data(as_text=True)), "quarter": quarter,
         "file": (io.BytesIO(data), name)}, content_type="multipart/form-data")
+    return confirm_import(client, step1)
 
 
 def test_shortage_import_with_errors_reports_rows_and_offers_marked_sheet(client, session):
@@ -88,10 +89,10 @@ def test_shortage_import_with_errors_reports_rows_and_offers_marked_sheet(client
     link = html.split('href="/downloads/')[1].split('"')[0]
     with client.get(f"/downloads/{link}") as download:
         workbook = load_workbook(io.BytesIO(download.data))
-    sheet = workbook["数据"]
+    sheet = workbook["导入数据"]
     assert sheet.cell(row=1, column=9).value == "错误说明"
     assert "职业编码" in sheet.cell(row=3, column=9).value
-    assert sheet.cell(row=3, column=2).fill.start_color.rgb.endswith("F4CCCC")
+    assert sheet.cell(row=3, column=2).fill.start_color.rgb.endswith("FFC7CE")
     other = client.application.test_client()
     assert other.get(f"/downloads/{link}").status_code == 302  # anonymous: to login, never the file
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.people.models import Person
-from tests.conftest import csrf_token_from, login, post_form
+from tests.conftest import confirm_import, csrf_token_from, login, post_form
 from tests.factories import make_org, make_user
 from tests.people.factories import make_person, photo_bytes, resident_id
 
@@ -99,10 +99,13 @@ def test_photo_upload_checks_background(client, session):
         assert served.status_code == 200 and served.mimetype == "image/jpeg"
 
 
-def upload(client, data: bytes, name="people.xlsx"):
+def upload(client, data: bytes, name="people.xlsx", choices=None):
+    """Upload a sheet, then confirm the preview's column mapping (as preset, or with `choices`)."""
     page = client.get("/people/import")
-    return client.post("/people/import", content_type="multipart/form-data", data={
+    step1 = client.post("/people/import", content_type="multipart/form-data", data={
         "csrf_token": csrf_token_from(page.get_data(as_text=True)), "file": (io.BytesIO(data), name)})
+    assert step1.status_code == 200 and 'id="import-preview"' in step1.get_data(as_text=True)
+    return confirm_import(client, step1, choices)
 
 
 def test_import_template_round_trip_and_error_sheet(client, session):

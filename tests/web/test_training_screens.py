@@ -14,7 +14,7 @@ from app.training.apprenticeship_models import Apprenticeship
 from app.training.enrolment_import import COLUMNS
 from app.training.models import Attendance, Enrolment, TrainingClass, TrainingProject
 from app.training.subsidies import seed_subsidy_rates
-from tests.conftest import csrf_token_from, login, post_form
+from tests.conftest import confirm_import, csrf_token_from, login, post_form
 from tests.factories import NOW, make_org, make_user
 from tests.training.factories import (
     make_apprenticeship,
@@ -191,9 +191,8 @@ def test_enrolment_import_reports_rows_and_offers_the_error_sheet(client, sessio
                                              ("无名氏", "居民身份证", "11010519491231002X")], text_columns=[2])
     url = f"/classes/{klass.id}"
     page = client.get(url).get_data(as_text=True)
-    response = client.post(f"{url}/import", data={"csrf_token": csrf_token_from(page),
-                                                  "file": (io.BytesIO(data), "名单.xlsx")},
-                           content_type="multipart/form-data")
+    response = confirm_import(client, client.post(f"{url}/import", data={
+        "csrf_token": csrf_token_from(page), "file": (io.BytesIO(data), "名单.xlsx")}, content_type="multipart/form-data"))
     html = response.get_data(as_text=True)
     assert "该人员尚未登记，请先登记人员信息" in html and 'id="import-errors"' in html
     session.rollback()
@@ -201,12 +200,11 @@ def test_enrolment_import_reports_rows_and_offers_the_error_sheet(client, sessio
     sheet_url = re.search(r'href="(/downloads/[^"]+)" id="error-sheet"', html).group(1)
     with client.get(sheet_url) as download:
         book = load_workbook(io.BytesIO(download.data))
-    assert book["错误清单"]["C2"].value == "该人员尚未登记，请先登记人员信息"
+    assert book["错误列表"]["C2"].value == "该人员尚未登记，请先登记人员信息"
     data = simple_workbook("名单", COLUMNS, [("吴一", "居民身份证", pii.decrypt(person.id_number_enc))],
                            text_columns=[2])
-    response = client.post(f"{url}/import", data={"csrf_token": csrf_token_from(page),
-                                                  "file": (io.BytesIO(data), "名单.xlsx")},
-                           content_type="multipart/form-data")
+    response = confirm_import(client, client.post(f"{url}/import", data={
+        "csrf_token": csrf_token_from(page), "file": (io.BytesIO(data), "名单.xlsx")}, content_type="multipart/form-data"))
     assert response.status_code == 302
     session.rollback()
     assert len(session.scalars(select(Enrolment)).all()) == 1
