@@ -28,11 +28,11 @@ FIELDS: tuple[Field, ...] = (
         example="男", width=6),
     Field("birth_date", "出生日期", N_("Birth date"), ("出生年月日", "Birth date"), note=N_(
         "Required when the document is a passport; read from the number for other documents."), width=12),
-    Field("ethnicity", "民族", N_("Ethnic group"), ("Ethnic group",), note=N_("Optional, e.g. 汉族, 满族."),
+    Field("ethnicity", "民族", N_("Ethnic group"), ("Ethnic group",), note=N_("Optional, e.g. Han or Manchu, as on the identity card."),
           example="汉族", width=8),
     Field("household_place", "户籍所在地", N_("Household registration"),
           ("户籍地", "户口所在地", "户籍", "户口", "Household registration"),
-          note=N_("Optional. Where the household is registered (户籍)."), example="辽宁省沈阳市", width=16),
+          note=N_("Optional. Where the household (hukou) is registered."), example="辽宁省沈阳市", width=16),
     Field("education", "文化程度", N_("Education"), ("学历", "最高学历", "学历层次", "Education"),
           note=N_("Optional, but the eligibility rules use it. One of: {choices}.",
                   choices=joined(EDUCATION_LABELS.values())), example="高中/中专", width=12),

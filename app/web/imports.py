@@ -116,7 +116,7 @@ def _mapping_form(layout: Layout, vocabulary: Vocabulary, token: str, *, formdat
         for c in layout.columns
     }
     form_class = type("SheetMappingForm", (MappingForm,), fields)
-    form = form_class(formdata=formdata, pending=token) if formdata is not None else form_class(pending=token)
+    form = form_class(formdata=formdata, pending=token)  # formdata None: as preset, not from the upload's post
     form.pending.data = token
     return form
 
