@@ -114,6 +114,9 @@ def register_person(
     graduated_on: date | None = None,
     target_groups: list[str] | tuple[str, ...] = (),
     employer_org_id: int | None = None,
+    ethnicity: str | None = None,
+    household_place: str | None = None,
+    school_name: str | None = None,
 ) -> Person:
     """Register a person after checking the ID (age ≥ 16 today) and phone; the actor's organisation gets access."""
     require_editor(actor)
@@ -138,6 +141,10 @@ def register_person(
         education=check_education(education),
         school_type=check_school_type(school_type),
         speciality=check_text(speciality, field="speciality", what=N_("speciality"), max_length=100),
+        ethnicity=check_text(ethnicity, field="ethnicity", what=N_("ethnic group"), max_length=20),
+        household_place=check_text(household_place, field="household_place", what=N_("household registration"),
+                                   max_length=100),
+        school_name=check_text(school_name, field="school_name", what=N_("school"), max_length=100),
         graduated_on=graduated_on,
         target_groups=check_target_groups(target_groups),
         employer_org_id=_check_employer(session, employer_org_id),
@@ -168,6 +175,9 @@ def _audit_view(person: Person) -> dict[str, Any]:
         "education": person.education,
         "school_type": person.school_type,
         "speciality": person.speciality,
+        "school_name": person.school_name,
+        "ethnicity": person.ethnicity,
+        "household_place": person.household_place,
         "graduated_on": person.graduated_on.isoformat() if person.graduated_on else None,
         "target_groups": list(person.target_groups or []),
         "employer_org_id": person.employer_org_id,

@@ -143,3 +143,17 @@ def test_assessor_has_no_people_pages(client, session):
     session.commit()
     login(client, "judge")
     assert client.get("/people").status_code == 403
+
+
+def test_registration_keeps_the_registration_form_fields(client, session):
+    staff(session)
+    login(client, "teacher")
+    response = post_form(client, "/people/new", {"name": "何丽", "id_type": "resident_id", "id_number": resident_id(),
+                                                 "ethnicity": "满族", "household_place": "辽宁省抚顺市",
+                                                 "school_name": "抚顺市技师学院", "education": "senior_secondary"})
+    assert response.status_code == 302
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "满族" in html and "辽宁省抚顺市" in html and "抚顺市技师学院" in html
+    session.rollback()
+    person = session.scalars(select(Person)).one()
+    assert (person.ethnicity, person.household_place, person.school_name) == ("满族", "辽宁省抚顺市", "抚顺市技师学院")

@@ -30,6 +30,9 @@ class PersonForm(FlaskForm):
     school_type = SelectField(_l("School type"), choices=blank_first(SCHOOL_TYPE_LABELS.items()),
                               validators=[Optional()])
     speciality = StringField(_l("Speciality"), validators=[Optional(), Length(max=100)])
+    school_name = StringField(_l("School graduated from"), validators=[Optional(), Length(max=100)])
+    ethnicity = StringField(_l("Ethnic group"), validators=[Optional(), Length(max=20)])
+    household_place = StringField(_l("Household registration"), validators=[Optional(), Length(max=100)])
     graduated_on = DateField(_l("Graduation date"), validators=[Optional()])
     target_groups = MultiCheckboxField(_l("Target groups"), choices=choices(TARGET_GROUP_LABELS.items()))
     submit = SubmitField(_l("Register"))

@@ -55,6 +55,8 @@ def new():
                   phone=form.phone.data or None, gender=form.gender.data or None,
                   education=form.education.data or None, school_type=form.school_type.data or None,
                   speciality=form.speciality.data or None, target_groups=form.target_groups.data or [],
+                  school_name=form.school_name.data or None, ethnicity=form.ethnicity.data or None,
+                  household_place=form.household_place.data or None,
                   success=_("Person registered."), then=lambda person: url_for("people.show", person_id=person.id)) \
         or render_form("people/new.html", form)
 
