@@ -15,6 +15,7 @@ from app.idnumbers import ID_TYPE_LABELS, RESIDENT
 from app.people.import_columns import VOCABULARY, WORK_KEYS
 from app.people.validation import (
     Identity,
+    check_declared_years,
     check_identity,
     check_name,
     check_occupation_code,
@@ -174,8 +175,6 @@ def _person_values(row: _Row, today: date) -> dict[str, object]:
 
 _TEXTS = (("speciality", N_("speciality"), 100), ("ethnicity", N_("ethnic group"), 20),
           ("household_place", N_("household registration"), 100), ("school_name", N_("school"), 100))
-MAX_DECLARED_YEARS = Decimal(60)
-WORKING_AGE = 16
 
 
 def _checked(row: _Row, key: str, check):
@@ -230,19 +229,10 @@ def _declared_years(row: _Row, identity: Identity | None, today: date) -> Decima
         row.error("work_years", N_("“{text}” is not a number of years; write it like 5 or 5.5.",
                                    text=cell_text(value)))
         return None
-    if years != years.quantize(Decimal("0.1")) or years <= 0 or years > MAX_DECLARED_YEARS:
-        row.error("work_years", N_("The years worked must be more than 0 and at most {most}, with one decimal at "
-                                   "most (e.g. 5 or 5.5); “{text}” is not.", most=MAX_DECLARED_YEARS,
-                                   text=cell_text(value)))
+    if identity is None:
         return None
-    if identity is not None:
-        possible = Decimal(max((today - identity.birth_date).days / 365.25 - WORKING_AGE, 0)).quantize(Decimal("0.1"))
-        if years > possible:
-            row.error("work_years", N_("{years} years worked is more than is possible since the age of {age} "
-                                       "({possible} years); check the number.", years=years, age=WORKING_AGE,
-                                       possible=possible))
-            return None
-    return years.quantize(Decimal("0.1"))
+    return _checked(row, "work_years", lambda: check_declared_years(
+        years, born=identity.birth_date, today=today, shown=cell_text(value)))
 
 
 def _describe(key: str, value: object) -> object:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,7 +24,13 @@ from app.people.models import (
     ProfessionalTitle,
     WorkRecord,
 )
-from app.people.validation import check_occupation_code, check_text, check_work_dates, invalid_choice
+from app.people.validation import (
+    check_declared_years,
+    check_occupation_code,
+    check_text,
+    check_work_dates,
+    invalid_choice,
+)
 from app.people.vocabulary import PRIMARY, TITLE_LEVEL_LABELS
 from app.translation import N_
 
@@ -36,28 +43,41 @@ def add_work_record(
     person_id: int,
     employer_name: str,
     occupation_name: str,
-    start_date: date,
+    start_date: date | None = None,
     end_date: date | None = None,
     occupation_code: str | None = None,
+    declared_years: Decimal | None = None,
 ) -> WorkRecord:
-    """Add a stretch of work (end_date None while ongoing); it counts towards eligibility."""
+    """Add a stretch of work (end_date None while ongoing), or the years worked in an occupation as the person
+    declares them (从业年限, kept as declared today); either counts towards eligibility."""
     person = person_for_change(session, actor=actor, person_id=person_id)
     employer = check_text(employer_name, field="employer_name", what=N_("employer"), max_length=200, required=True)
     occupation = check_text(occupation_name, field="occupation_name", what=N_("occupation worked in"), max_length=100,
                             required=True)
     code = check_occupation_code(occupation_code)
-    check_work_dates(start_date, end_date, born=person.birth_date, today=now.date())
+    if start_date is None and declared_years is None:
+        raise ValidationFailed(N_("Enter the start date, or the years worked as the person declares them."),
+                               field="start_date")
+    if start_date is None and end_date is not None:
+        raise ValidationFailed(N_("A work end date needs the work start date; give both dates, or the years worked "
+                                  "only."), field="end_date")
+    if start_date is not None:
+        check_work_dates(start_date, end_date, born=person.birth_date, today=now.date())
+    if declared_years is not None:
+        declared_years = check_declared_years(declared_years, born=person.birth_date, today=now.date())
     record = WorkRecord(
         person_id=person.id, employer_name=employer, occupation_code=code, occupation_name=occupation,
-        start_date=start_date, end_date=end_date, created_at=now,
+        start_date=start_date, end_date=end_date, declared_years=declared_years,
+        declared_on=now.date() if declared_years is not None else None, created_at=now,
     )
     session.add(record)
     session.flush()
     record_event(
         session, actor=actor, now=now, action="person.add_work", object_type="person", object_id=person.id,
         new={"work_record_id": record.id, "employer_name": employer, "occupation_code": code,
-             "occupation_name": occupation, "start_date": start_date.isoformat(),
-             "end_date": end_date.isoformat() if end_date else None},
+             "occupation_name": occupation, "start_date": start_date.isoformat() if start_date else None,
+             "end_date": end_date.isoformat() if end_date else None,
+             "declared_years": str(declared_years) if declared_years is not None else None},
     )
     return record
 

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from app.errors import ValidationFailed
 from app.idnumbers import ID_TYPE_LABELS, IdNumberError, parse_id, validate_mobile
@@ -213,3 +214,22 @@ def check_work_dates(
         if end > today:
             raise ValidationFailed(N_("The work end date {end} is after today; leave it blank while still employed.",
                                       end=end.isoformat()), field=end_field)
+
+
+MAX_DECLARED_YEARS = Decimal(60)
+
+
+def check_declared_years(years: Decimal, *, born: date, today: date, shown: str | None = None,
+                         field: str = "declared_years") -> Decimal:
+    """Years worked as declared (从业年限): more than 0, at most 60, one decimal at most, and not more than the
+    years since the person reached working age; returned with one decimal."""
+    text = shown if shown is not None else str(years)
+    if years != years.quantize(Decimal("0.1")) or years <= 0 or years > MAX_DECLARED_YEARS:
+        raise ValidationFailed(N_("The years worked must be more than 0 and at most {most}, with one decimal at most "
+                                  "(e.g. 5 or 5.5); “{text}” is not.", most=MAX_DECLARED_YEARS, text=text), field=field)
+    possible = Decimal(max((today - born).days / 365.25 - MIN_WORKING_AGE, 0)).quantize(Decimal("0.1"))
+    if years > possible:
+        raise ValidationFailed(N_("{years} years worked is more than is possible since the age of {age} "
+                                  "({possible} years); check the number.", years=years, age=MIN_WORKING_AGE,
+                                  possible=possible), field=field)
+    return years.quantize(Decimal("0.1"))

@@ -176,6 +176,23 @@ def test_applicant_for_feeds_the_eligibility_rules(session, staff, person):
     assert result.eligible, result.reasons
 
 
+def test_declared_work_years_are_kept_as_declared_and_counted(session, staff, person):
+    from decimal import Decimal
+
+    record = add_work_record(session, actor=staff, now=NOW, person_id=person.id, employer_name="沈阳机床厂",
+                             occupation_name="电工", occupation_code=ELECTRICIAN, declared_years=Decimal("6.5"))
+    assert (record.start_date, record.declared_years, record.declared_on) == (None, Decimal("6.5"), NOW.date())
+    applicant = applicant_for(session, person, occupation_code=ELECTRICIAN)
+    assert applicant.work == () and [(d.months, d.occupation_code) for d in applicant.declared] == [(78, ELECTRICIAN)]
+    for values, field in (({}, "start_date"), ({"end_date": date(2020, 1, 1), "declared_years": Decimal(2)}, "end_date"),
+                          ({"declared_years": Decimal("2.25")}, "declared_years"),
+                          ({"declared_years": Decimal(40)}, "declared_years")):
+        with pytest.raises(ValidationFailed) as refused:
+            add_work_record(session, actor=staff, now=NOW, person_id=person.id, employer_name="x",
+                            occupation_name="电工", **values)
+        assert refused.value.field == field
+
+
 def test_applicant_for_uses_education_school_titles_and_level_awards(session, staff, person):
     from app.people.services import update_person
 

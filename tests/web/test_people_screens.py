@@ -157,3 +157,17 @@ def test_registration_keeps_the_registration_form_fields(client, session):
     session.rollback()
     person = session.scalars(select(Person)).one()
     assert (person.ethnicity, person.household_place, person.school_name) == ("满族", "辽宁省抚顺市", "抚顺市技师学院")
+
+
+def test_work_may_be_recorded_as_declared_years(client, session):
+    user = staff(session)
+    person = make_person(session, user)
+    session.commit()
+    login(client, "teacher")
+    url = f"/people/{person.id}"
+    refused = post_form(client, f"{url}/work", {"employer_name": "沈阳机床厂", "occupation_name": "电工"}, form_url=url)
+    assert refused.status_code == 422 and "本人申报的从业年限" in refused.get_data(as_text=True)
+    done = post_form(client, f"{url}/work", {"employer_name": "沈阳机床厂", "occupation_name": "电工",
+                                             "declared_years": "6.5"}, form_url=url)
+    assert done.status_code == 302
+    assert "6.5 年（" in client.get(url).get_data(as_text=True)

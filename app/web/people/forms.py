@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField
+from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.idnumbers import ID_TYPE_LABELS
@@ -51,8 +51,11 @@ class WorkForm(FlaskForm):
     employer_name = StringField(_l("Employer"), validators=[DataRequired(), Length(max=200)])
     occupation_name = StringField(_l("Occupation"), validators=[DataRequired(), Length(max=100)])
     occupation_code = StringField(_l("Occupation code"), validators=[Optional(), Length(max=20)])
-    start_date = DateField(_l("From"), validators=[DataRequired()])
+    start_date = DateField(_l("From"), validators=[Optional()])
     end_date = DateField(_l("Until"), validators=[Optional()], description=_l("Leave empty while ongoing"))
+    declared_years = DecimalField(_l("Or: years worked, as declared"), places=1, validators=[Optional()],
+                                  description=_l("Instead of the dates, the years in this occupation the person "
+                                                 "declares (e.g. 5.5); kept as declared today."))
     submit = SubmitField(_l("Add work record"))
 
 

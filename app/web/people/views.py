@@ -101,7 +101,8 @@ def _occupation_code(form) -> dict:
 
 
 _RECORDS = {  # the kind is also the form's name on the page: f"{kind}_form"
-    "work": PageForm(WorkForm, add_work_record, ("employer_name", "occupation_name", "start_date", "end_date"),
+    "work": PageForm(WorkForm, add_work_record, ("employer_name", "occupation_name", "start_date", "end_date",
+                                                 "declared_years"),
                      _l("Work record added."), "work", _occupation_code),
     "certificate": PageForm(HeldCertificateForm, add_held_certificate,
                             ("number", "occupation_name", "level_digit", "issue_date", "issuer_name"),
