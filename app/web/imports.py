@@ -220,7 +220,7 @@ def _confirm(form: FlaskForm, sheet: SheetImport, run: Run, imported: Imported) 
     mapping = _chosen_mapping(mapping_form, layout)
     with attempt(form, commit=False) as done:
         imported.result = run(table, mapping)
-        if not imported.result.errors and mapping_form.remember.data:
+        if not imported.result.errors and mapping_form.remember.data and current_actor().organisation_id:
             save_mapping(db.session, actor=current_actor(), now=utcnow(), kind=sheet.kind,
                          mapping=imported.result.layout.mapping())
     imported.layout = getattr(imported.result, "layout", None) or layout
