@@ -144,3 +144,14 @@ def test_an_old_xls_file_gets_the_how_to(client, session):
     login(client, "teacher")
     refused = upload(client, b"\xd0\xcf\x11\xe0" + b"\0" * 600, name="名单.xls")
     assert refused.status_code == 422 and "另存为" in refused.get_data(as_text=True)
+
+
+def test_a_refusal_of_the_whole_import_is_shown_on_the_preview(client, session):
+    make_user(session, "admin", username="boss")
+    session.commit()
+    login(client, "boss")
+    data = sheet([[1, "6-18-02-04", "焊工", 3200]], headers=["排名", "职业编码", "职业名称", "缺口数"])
+    assert confirm_import(client, upload(client, data, url="/catalog/shortage", quarter="2026Q3")).status_code == 302
+    again = confirm_import(client, upload(client, data, url="/catalog/shortage", quarter="2026Q3"))
+    html = again.get_data(as_text=True)
+    assert again.status_code == 422 and 'id="upload-refusal"' in html and "替换" in html
