@@ -251,7 +251,7 @@ def _place_fields(layout: Layout) -> None:
         if len(held) > 1:
             name = layout.vocabulary.by_key[key].label
             errors.append(CellError(number, held[1].label, N_(
-                "The columns {columns} all hold “{field}”; keep one and mark the others ignored.",
+                "The columns {columns} all hold “{field}”; keep one and leave the others out.",
                 columns=joined(f"“{c.label}”" for c in held), field=name), held[1].index))
     for f in layout.missing:
         errors.append(CellError(number, f.header, N_(
@@ -259,6 +259,6 @@ def _place_fields(layout: Layout) -> None:
             column=f.header, words="、".join(f.aliases) or "—")))
     for column in layout.unmapped:
         errors.append(CellError(number, column.label, N_(
-            "The column “{column}” is not recognised; map it to a field or mark it ignored, so that nothing in the "
-            "sheet is left out unseen.", column=column.label), column.index))
+            "The column “{column}” is not recognised; choose the field it holds or leave it out, so that nothing in "
+            "the sheet is left out unseen.", column=column.label), column.index))
     errors.sort(key=lambda e: e.col if e.col is not None else -1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
@@ -33,6 +34,13 @@ def datetime_local(value: datetime | date | None, fmt: str = "%Y-%m-%d %H:%M") -
     return value.strftime("%Y-%m-%d")
 
 
+def plain_number(value: Decimal | float | int | None) -> str:
+    """A number without trailing zeros: Decimal("8.0") → 8, Decimal("5.5") → 5.5 (declared years, amounts)."""
+    if value is None:
+        return ""
+    return format(Decimal(str(value)).normalize(), "f")
+
+
 def _finalize(value: object) -> object:
     # Every {{ expression }} that yields a marked message (a vocabulary label, a refusal) is shown translated.
     return localize(value) if isinstance(value, Message) else value
@@ -51,6 +59,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.finalize = _finalize  # on the environment itself: extensions have created it already
     app.add_template_filter(datetime_local, "datetime_local")
     app.add_template_filter(_join, "join")
+    app.add_template_filter(plain_number, "plain_number")
     app.add_template_global(level_label, "level_label")
     app.add_template_global(level_name, "level_name")
     app.add_template_global(lambda t: ID_TYPE_LABELS.get(t, t or ""), "id_type_label")
