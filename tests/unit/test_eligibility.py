@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from app.catalog.durations import add_months, format_span, merge_periods, whole_months, worked_months
 from app.catalog.eligibility import (
-    DeclaredWork,
     Applicant,
     CompletedApprenticeship,
+    DeclaredWork,
     Education,
     EligibilityResult,
     HeldCertificate,
