@@ -126,6 +126,99 @@ def verify_pdf(path: str) -> None:
     click.echo("OK: this is an issued certificate, unaltered.")
 
 
+people_cli = AppGroup("people", help="People (实名制) records.")
+
+
+def _parse_mapping(entries: tuple[str, ...], mapping_file: Path | None) -> dict[str, str] | None:
+    """The mapping file's object, then each --map "HEADER=field" ("HEADER=" leaves the column out)."""
+    from app.errors import ValidationFailed
+    from app.spreadsheets import mapping_from_json
+
+    mapping: dict[str, str] = {}
+    if mapping_file is not None:
+        try:
+            mapping.update(mapping_from_json(mapping_file.read_text(encoding="utf-8-sig")))
+        except (ValidationFailed, UnicodeDecodeError) as error:
+            raise click.BadParameter(str(error), param_hint="--mapping-file") from error
+    for entry in entries:
+        header, equals, key = entry.rpartition("=")
+        if not equals or not header.strip():
+            raise click.BadParameter(f"{entry!r} should be written HEADER=field, or HEADER= to leave the column "
+                                     "out.", param_hint="--map")
+        mapping[header] = key.strip()
+    return mapping or None
+
+
+def _shell_word(text: str) -> str:
+    """A word to paste into a shell: in double quotes unless it holds a character they do not protect."""
+    import shlex
+
+    return shlex.quote(text) if set(text) & set('"$`\\!') else f'"{text}"'
+
+
+def _echo_refusal(result) -> None:
+    """Every problem as `row N, column “X”: message` (English), then how to map unrecognised columns."""
+    from app.people.import_columns import FIELDS
+    from app.translation import render
+
+    for error in result.errors:
+        where = f"row {error.row}, column “{error.column}”" if error.column else f"row {error.row}"
+        click.echo(f"{where}: {render(error.message)}", err=True)
+    unmapped = result.layout.unmapped if result.layout is not None else []
+    if unmapped:
+        click.echo(f"Unrecognised columns: {', '.join(f'“{c.label}”' for c in unmapped)}. Map each one to a field "
+                   "or leave it out, then run the command again with:", err=True)
+        for column in unmapped:
+            click.echo(f"  --map {_shell_word(column.label + '=FIELD')}   or   --map {_shell_word(column.label + '=')}"
+                       "   (leave it out)", err=True)
+        click.echo("  or --ignore-unmapped to leave out every unrecognised column.", err=True)
+        click.echo(f"FIELD is one of: {', '.join(f.key for f in FIELDS)}.", err=True)
+
+
+@people_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--as", "username", required=True,
+              help="Login of the user importing (staff who may register people); their organisation gets access.")
+@click.option("--map", "entries", multiple=True, metavar="HEADER=FIELD",
+              help='Read a column as a field, e.g. --map "受教育程度=education"; --map "备注=" leaves the column '
+                   "out. Repeatable; overrides the mapping file, and both come before the header words.")
+@click.option("--mapping-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help='A JSON object of column headers and field keys, e.g. {"备注": null}; null leaves a column out.')
+@click.option("--ignore-unmapped", is_flag=True, help="Leave out every column that no mapping or header word places.")
+@click.option("--dry-run", is_flag=True, help="Check the whole sheet and show what it would do, then write nothing.")
+def people_import(file: Path, username: str, entries: tuple[str, ...], mapping_file: Path | None,
+                  ignore_unmapped: bool, dry_run: bool) -> None:
+    """Import people with work history from an Excel or CSV sheet: every row, or nothing and every problem."""
+    from app.accounts.models import User
+    from app.errors import DomainError
+    from app.people.importing import import_people
+    from app.spreadsheets import nothing_imported
+
+    mapping = _parse_mapping(entries, mapping_file)
+    with write_intent():
+        actor = db.session.scalar(db.select(User).where(User.username == username))
+        if actor is None:
+            raise click.ClickException(f"There is no user {username!r}.")
+        try:
+            result = import_people(db.session, actor=actor, now=utcnow(), data=file.read_bytes(), filename=file.name,
+                                   mapping=mapping, ignore_unmapped=ignore_unmapped)
+        except DomainError as error:
+            db.session.rollback()
+            raise click.ClickException(f"Refused ({error.code}): {error.field or 'input'}: {error.message}") from error
+        if result.errors:
+            db.session.rollback()
+            _echo_refusal(result)
+            raise click.ClickException(str(nothing_imported(len(result.errors))))
+        counts = (f"{result.created} new, {result.updated} completed, {result.unchanged} unchanged, "
+                  f"{result.work_records_added} work records added")
+        if dry_run:
+            db.session.rollback()
+            click.echo(f"Dry run of {file.name}: {counts}. Rolled back: nothing was written.")
+            return
+        db.session.commit()
+    click.echo(f"Imported {file.name}: {counts}.")
+
+
 ops_cli = AppGroup("ops", help="Backups and restores.")
 
 
@@ -216,5 +309,6 @@ def register_cli(app: Flask) -> None:
     """Attach every command group to the app."""
     app.cli.add_command(demo_cli)
     app.cli.add_command(certificates_cli)
+    app.cli.add_command(people_cli)
     app.cli.add_command(ops_cli)
     app.cli.add_command(reports_cli)

@@ -18,13 +18,14 @@ ROUTES: list[dict[str, Any]] = []  # collected by `documented` for the OpenAPI d
 
 
 def documented(path: str, method: str, *, summary: str, tag: str, responses: dict | None = None,
-               request_body: dict | None = None, parameters: list | None = None) -> Callable:
-    """Record an endpoint's contract for /api/v1/openapi.json."""
+               request_body: dict | None = None, parameters: list | None = None,
+               request_type: str = "application/json") -> Callable:
+    """Record an endpoint's contract for /api/v1/openapi.json (`request_type`: the body's media type)."""
 
     def decorate(view: Callable) -> Callable:
         ROUTES.append({"path": path, "method": method.lower(), "summary": summary, "tag": tag,
                        "responses": responses or {}, "request_body": request_body, "parameters": parameters or [],
-                       "view": view})
+                       "request_type": request_type, "view": view})
         return view
 
     return decorate
@@ -70,6 +71,7 @@ def init_api(app: Flask) -> None:
         demand,
         openapi,
         people,
+        people_import,
         placement,
         training,
         verify,

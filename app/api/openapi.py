@@ -88,7 +88,7 @@ def _operation(route: dict) -> dict:
         operation["parameters"] = parameters
     if route["request_body"]:
         operation["requestBody"] = {"required": True,
-                                    "content": {"application/json": {"schema": route["request_body"]}}}
+                                    "content": {route["request_type"]: {"schema": route["request_body"]}}}
     extra = []
     if route["request_body"]:
         extra += ["400", "404", "422"]  # 404: a record the body refers to does not exist or is out of scope

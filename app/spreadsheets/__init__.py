@@ -18,8 +18,17 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from app.spreadsheets.cells import cell_date, cell_decimal, cell_text, folded_text, is_blank, is_blank_row
-from app.spreadsheets.columns import IGNORE, Field, Layout, SheetColumn, Vocabulary, fold_header, lay_out
-from app.spreadsheets.errors import CellError
+from app.spreadsheets.columns import (
+    IGNORE,
+    Field,
+    Layout,
+    SheetColumn,
+    Vocabulary,
+    fold_header,
+    lay_out,
+    mapping_from_json,
+)
+from app.spreadsheets.errors import CellError, nothing_imported
 from app.spreadsheets.reading import MAX_ROWS, Table, decode_text, read_table
 from app.spreadsheets.workbooks import (
     FORMULA_STARTS,
@@ -31,8 +40,8 @@ from app.spreadsheets.workbooks import (
 __all__ = [
     "FORMULA_STARTS", "IGNORE", "MAX_ROWS", "CellError", "Field", "Layout", "SheetColumn", "SheetRow", "Table",
     "Vocabulary", "cell_date", "cell_decimal", "cell_text", "data_rows", "decode_text", "error_workbook",
-    "fold_header", "folded_text", "is_blank", "is_blank_row", "lay_out", "read_table", "simple_workbook",
-    "template_workbook",
+    "fold_header", "folded_text", "is_blank", "is_blank_row", "lay_out", "mapping_from_json", "nothing_imported",
+    "read_table", "simple_workbook", "template_workbook",
 ]
 
 

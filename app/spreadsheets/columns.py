@@ -11,6 +11,7 @@ brackets, case and required-marks (＊证件号码（必填） is 证件号码; 
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -163,6 +164,21 @@ def normalise_mapping(mapping: Mapping[str, str | None] | None, vocabulary: Voca
         name = column.strip()
         clean[name if name.startswith("#") else fold_header(name)] = key
     return clean
+
+
+def mapping_from_json(text: str) -> dict[str, str]:
+    """A mapping sent as JSON text (an API form field, a mapping file): an object of column → field key or null.
+
+    Only the shape is checked here; `lay_out` checks the field keys."""
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        value = None
+    if not isinstance(value, dict) or not all(v is None or isinstance(v, str) for v in value.values()):
+        raise ValidationFailed(N_("The mapping must be a JSON object of column headers and field keys (null leaves "
+                                  "the column out), such as {example}.",
+                                  example='{"备注": null, "受教育程度": "education"}'), field="mapping")
+    return {column: key or IGNORE for column, key in value.items()}
 
 
 def _header_row(rows: Sequence[Sequence], vocabulary: Vocabulary, mapping: Mapping[str, str]) -> int:
