@@ -111,6 +111,9 @@ class Config:
 
     # Processes rendering certificate PDFs in a batch (rendering is CPU-bound; one per core).
     CERT_RENDER_PROCESSES = int(_env("CERT_RENDER_PROCESSES", "2"))
+    # A running batch writes a heartbeat at every step; one silent for this long is taken as dead (its worker
+    # was killed) and resumed by the next worker's recovery check, which runs every minute.
+    CERT_JOB_LEASE_SECONDS = int(_env("CERT_JOB_LEASE_SECONDS", "300"))
 
     @classmethod
     def validate(cls) -> None:

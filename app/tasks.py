@@ -9,13 +9,13 @@ HUEY_IMMEDIATE=1 tasks run inline in the calling process (tests, quick local use
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import Flask, current_app
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 
-from app.certification.batch_runs import Progress, run_batch
+from app.certification.batch_runs import Progress, claim_stalled_jobs, run_batch
 from app.certification.issuing import IssuingContext
 from app.certification.signing import keyring_from_config
 from app.database import utcnow, write_intent
@@ -59,6 +59,11 @@ def register_tasks(app: Flask, huey: Huey) -> None:
     def issue_batch(job_id: int) -> None:
         run_certificate_job(_task_app(app), job_id)
 
+    @huey.periodic_task(crontab(minute="*"), name="certificates.recover_batches")
+    def recover_batches() -> None:
+        for job_id in run_batch_recovery(_task_app(app)):
+            issue_batch(job_id)
+
     @huey.periodic_task(crontab(minute=f"*/{app.config['FUNNEL_FACTS_REFRESH_MINUTES']}"),
                         name="reporting.refresh_funnel_facts")
     def refresh_funnel() -> None:
@@ -69,7 +74,16 @@ def register_tasks(app: Flask, huey: Huey) -> None:
         run_demand_expiry(_task_app(app))
 
     app.extensions["huey_tasks"] = {"issue_batch": issue_batch, "refresh_funnel_facts": refresh_funnel,
-                                    "expire_demands": expire_stale_demands}
+                                    "expire_demands": expire_stale_demands, "recover_batches": recover_batches}
+
+
+def run_batch_recovery(app: Flask, *, now: datetime | None = None) -> list[int]:
+    """Claim the batches whose worker died (no heartbeat within CERT_JOB_LEASE_SECONDS); their ids, to resume."""
+    with app.app_context(), write_intent():
+        claimed = claim_stalled_jobs(db.session, now=now or utcnow(),
+                                     lease=timedelta(seconds=app.config["CERT_JOB_LEASE_SECONDS"]))
+        db.session.commit()
+        return claimed
 
 
 def run_demand_expiry(app: Flask) -> int:

@@ -53,6 +53,7 @@ ACTION_LABELS: dict[str, Message] = {
     "certificate.revoke": N_("Certificate revoked"),
     "certificate.supersede": N_("Certificate superseded"),
     "certificate_job.create": N_("Certificate batch started"),
+    "certificate_job.resume": N_("Certificate batch resumed after its worker stopped"),
     "demand.create": N_("Job demand created"),
     "demand.status": N_("Job demand status changed"),
     "demand.update": N_("Job demand changed"),

@@ -8,18 +8,23 @@ at any moment leaves only whole certificates and a job that can be resumed (see 
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing
+import os
+import signal
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.accounts.roles import Role
+from app.audit.services import record_event
 from app.certification.batches import create_job, finish_job, pending_chunk, record_chunk, start_job
 from app.certification.issuing import CertificateDraft, IssuingContext, PreparedCertificate, render_and_store
 from app.certification.models import CertificateJob
@@ -31,6 +36,7 @@ from app.translation import N_
 Progress = Callable[[int, int], None]
 BATCH_RUNNERS = (Role.EVALUATION_STAFF, Role.INSTITUTION_STAFF)  # staff of the issuing organisation; 人社 any
 UNFINISHED = ("queued", "running")
+PR_SET_PDEATHSIG = 1
 
 
 class BatchStart(NamedTuple):
@@ -89,11 +95,23 @@ class _InlineExecutor(Executor):
         return future
 
 
+def _die_with_parent() -> None:
+    """In a render process: be killed when the worker that started it dies (Linux), never left running."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the pool's own shutdown is all there is
+        return
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(1)
+
+
 def _pool(processes: int) -> Executor:
     if processes <= 1:
         return _InlineExecutor()
     # spawn: a fresh interpreter per worker, never a fork of a process holding database connections
-    return ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"))
+    return ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_die_with_parent)
 
 
 def run_batch(session: Session, *, job_id: int, ctx: IssuingContext, processes: int, chunk_size: int = 16,
@@ -115,6 +133,7 @@ def run_batch(session: Session, *, job_id: int, ctx: IssuingContext, processes: 
             if not exhausted and len(in_flight) <= window_size // 2:
                 busy = {(draft.source_type, draft.source_id) for draft, _p, _f in in_flight}
                 window = pending_chunk(session, job=job, ctx=ctx, size=window_size, exclude=busy)
+                job.heartbeat_at = clock()
                 session.commit()
                 exhausted = not window
                 in_flight.extend((draft, prepared, pool.submit(render_and_store, prepared, ctx.storage_dir))
@@ -142,3 +161,25 @@ def run_batch(session: Session, *, job_id: int, ctx: IssuingContext, processes: 
         raise
     finally:
         pool.shutdown(cancel_futures=True)
+
+
+def claim_stalled_jobs(session: Session, *, now: datetime, lease: timedelta) -> list[int]:
+    """Running jobs whose worker stopped writing its heartbeat for longer than `lease` (it was killed, or its
+    machine went down): claim each one (only one recovering worker can, the heartbeat is compared and set) and
+    return their ids to resume. Resuming is safe at any point: numbers stay reserved, certificates already
+    recorded are skipped, and a PDF rendered but not recorded is rendered again to the same path (adopted)."""
+    cutoff = now - lease
+    stale = or_(CertificateJob.heartbeat_at < cutoff,
+                CertificateJob.heartbeat_at.is_(None) & (CertificateJob.started_at < cutoff))
+    claimed = []
+    for job_id, seen in session.execute(select(CertificateJob.id, CertificateJob.heartbeat_at).where(
+            CertificateJob.status == "running", stale)).all():
+        taken = session.execute(update(CertificateJob).where(
+            CertificateJob.id == job_id, CertificateJob.status == "running",
+            CertificateJob.heartbeat_at.is_(None) if seen is None else CertificateJob.heartbeat_at == seen,
+        ).values(heartbeat_at=now))
+        if taken.rowcount == 1:
+            claimed.append(job_id)
+            record_event(session, actor=None, now=now, action="certificate_job.resume", object_type="certificate_job",
+                         object_id=job_id, new={"last_heartbeat": seen.isoformat() if seen else None})
+    return claimed

@@ -76,7 +76,7 @@ def start_job(session: Session, *, job_id: int, now: datetime) -> tuple[Certific
         if existing_certificate(session, kind=draft.kind, source_type=draft.source_type,
                                 source_id=draft.source_id) is None:
             reserve_number(session, draft=draft, now=now, job_id=job.id)
-    job.status, job.started_at, job.error = "running", job.started_at or now, None
+    job.status, job.started_at, job.error, job.heartbeat_at = "running", job.started_at or now, None, now
     job.total = len(drafts)
     job.done = _issued_count(session, drafts)
     session.flush()
@@ -114,6 +114,7 @@ def record_chunk(session: Session, *, actor: User | None, now: datetime, job: Ce
         record_certificate(session, actor=actor, now=now, draft=draft, prepared=prepared, pdf_path=path,
                            pdf_sha256=digest)
     job.done = min(job.total, job.done + len(rendered))
+    job.heartbeat_at = now
     session.flush()
     return job.done
 

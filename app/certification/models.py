@@ -139,6 +139,8 @@ class CertificateJob(Entity):
     created_at: Mapped[datetime] = stamp()
     started_at: Mapped[datetime | None] = stamp()
     finished_at: Mapped[datetime | None] = stamp()
+    # Written by the runner at every committed step: a running job silent past the lease has lost its worker.
+    heartbeat_at: Mapped[datetime | None] = stamp()
 
     __table_args__ = (
         CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),

@@ -75,3 +75,81 @@ def test_sigkill_during_a_batch_then_resume(app, session, job_setup, tmp_path): 
     assert run_certificate_job(app, job_id, processes=0) == (PEOPLE, PEOPLE)
     issued, reserved = check_invariants(session, storage_dir)
     assert issued == list(range(1, PEOPLE + 1)) and reserved == []
+
+
+def _children_of(pid: int) -> list[int]:
+    """Processes whose parent is `pid` (Linux /proc), e.g. a worker's render processes."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+def test_a_batch_whose_worker_died_is_resumed_by_the_next_worker_without_a_command(app, session, job_setup,  # noqa: F811
+                                                                                   monkeypatch):
+    from datetime import timedelta
+
+    from app.certification.models import CertificateJob
+    from app.database import utcnow
+    from app.tasks import run_batch_recovery
+
+    org, job_id = job_setup
+    staff = session.scalars(select(User).where(User.organisation_id == org.id)).first()
+    for _ in range(PEOPLE - 6):
+        make_person(session, staff)
+    session.commit()
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "tests.certification.batch_worker", app.config["SQLALCHEMY_DATABASE_URI"],
+         str(app.config["INSTANCE_DIR"]), str(job_id)], cwd=ROOT, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    renderers: list[int] = []
+    while time.monotonic() < deadline and worker.poll() is None:
+        session.rollback()
+        renderers = _children_of(worker.pid)
+        if session.scalar(select(func.count()).select_from(Certificate)) >= 3 and len(renderers) >= 2:
+            break
+        time.sleep(0.05)
+    assert worker.poll() is None and renderers
+    os.kill(worker.pid, signal.SIGKILL)  # the worker alone, as the OOM killer or a crash would
+    worker.wait(timeout=10)
+    gone = time.monotonic() + 10
+    while time.monotonic() < gone and any(_alive(pid) for pid in renderers):
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in renderers), "render processes outlived their worker"
+    session.rollback()
+    job = session.get(CertificateJob, job_id)
+    assert job.status == "running" and 3 <= job.done < PEOPLE
+    # Within the lease the job is left alone: its worker might only be slow.
+    assert run_batch_recovery(app, now=utcnow()) == []
+    later = utcnow() + timedelta(seconds=app.config["CERT_JOB_LEASE_SECONDS"] + 1)
+    # Past it, the next worker's minutely check claims it and resumes it: no command needed. (The check runs
+    # here with the lease shortened, since the test cannot wait five minutes; HUEY_IMMEDIATE runs it inline.)
+    monkeypatch.setitem(app.config, "CERT_JOB_LEASE_SECONDS", 0)
+    time.sleep(0.01)
+    app.extensions["huey_tasks"]["recover_batches"]()
+    assert run_batch_recovery(app, now=later) == []  # claimed once only, and now finished
+    session.rollback()
+    job = session.get(CertificateJob, job_id)
+    assert (job.status, job.done, job.total) == ("done", PEOPLE, PEOPLE)
+    storage_dir = issuing_context(app).storage_dir
+    issued, reserved = check_invariants(session, storage_dir)
+    assert issued == list(range(1, PEOPLE + 1)) and reserved == []
+    # Every PDF on disk belongs to a certificate: one rendered but not recorded before the kill was adopted.
+    on_disk = {str(p.relative_to(storage_dir)) for p in (storage_dir / "certificates").rglob("*.pdf")}
+    assert on_disk == set(session.scalars(select(Certificate.pdf_path)))
