@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import abort, current_app, jsonify, send_file
+from flask import current_app, jsonify
 
 from app.accounts.roles import CERTIFICATE_ISSUERS as ISSUERS
 from app.api import bp, documented, json_body
@@ -19,6 +17,7 @@ from app.extensions import db
 from app.tasks import enqueue
 from app.translation import N_
 from app.web.access import authenticated, current_actor, roles
+from app.web.certificate_files import send_certificate_pdf
 
 register_schema("Certificate", {
     "type": "object",
@@ -78,17 +77,16 @@ def certificates_show(certificate_id: int):
 
 @bp.get("/certificates/<int:certificate_id>/pdf")
 @authenticated
-@documented("/certificates/{certificate_id}/pdf", "get", summary="The stored PDF", tag="certificates",
-            parameters=ID_PARAM,
+@documented("/certificates/{certificate_id}/pdf", "get",
+            summary="The stored PDF for roles that may see full ID numbers (audited), else a masked copy",
+            tag="certificates", parameters=ID_PARAM,
             responses={"200": {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
                        "404": None})
 def certificates_pdf(certificate_id: int):
-    """The stored PDF of the current print, byte for byte."""
+    """As stored (audited) for roles that may see full ID numbers, else masked; X-Certificate-Copy: issued|masked."""
     certificate = _certificate(certificate_id)
-    path = Path(current_app.config["FILE_STORAGE_DIR"]) / certificate.pdf_path
-    if not path.exists():
-        abort(404)
-    return send_file(path, mimetype="application/pdf", download_name=f"{certificate.number}.pdf")
+    return send_certificate_pdf(certificate, print_serial=certificate.print_serial, pdf_path=certificate.pdf_path,
+                                channel="api", download_name=f"{certificate.number}.pdf")
 
 
 @bp.post("/certificates/<int:certificate_id>/revoke")

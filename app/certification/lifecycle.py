@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import String, and_, cast, exists, or_, select
 from sqlalchemy.orm import Session
 
 from app import pii
 from app.accounts.models import Organisation, User
-from app.accounts.roles import Role
+from app.accounts.roles import Role, scope_by_role
+from app.assessment.models import SessionAssignment, SessionCandidate
+from app.assessment.result_models import AssessmentResult
 from app.audit.services import record_event
 from app.certification.issuing import (
     CertificateDraft,
@@ -35,14 +37,21 @@ ISSUER_ROLES = frozenset({Role.ADMIN, Role.EVALUATION_STAFF, Role.INSTITUTION_ST
 
 
 def visible_clause(actor: User):
-    """Certificates the actor may see: all for administrators; else issued by or held by people in scope."""
-    if actor.has_role(Role.ADMIN):
-        return Certificate.id.is_not(None)
-    return or_(
+    """Certificates in scope: all for admins, the organisation's for staff and HR, assessors' own sessions'."""
+    organisation = or_(
         Certificate.issuer_org_id == actor.organisation_id,
         exists().where(PersonAccess.person_id == Certificate.person_id,
                        PersonAccess.organisation_id == actor.organisation_id),
     )
+    # An assessor works in an evaluation organisation but sees only the sessions assigned to them (DESIGN rule 7).
+    assessed = (select(cast(AssessmentResult.id, String))
+                .join(SessionCandidate, SessionCandidate.registration_id == AssessmentResult.registration_id)
+                .join(SessionAssignment, SessionAssignment.session_id == SessionCandidate.session_id)
+                .where(SessionAssignment.user_id == actor.id))
+    return scope_by_role(actor, {
+        Role.EVALUATION_STAFF: organisation, Role.INSTITUTION_STAFF: organisation, Role.ENTERPRISE_HR: organisation,
+        Role.ASSESSOR: and_(Certificate.source_type == "assessment_result", Certificate.source_id.in_(assessed)),
+    })
 
 
 def get_certificate(session: Session, *, actor: User, certificate_id: int) -> Certificate:

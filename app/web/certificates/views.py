@@ -23,6 +23,7 @@ from app.accounts.roles import CERTIFICATE_ISSUERS as ISSUERS
 from app.accounts.roles import Role
 from app.certification import batch_runs
 from app.certification.batches import job_drafts
+from app.certification.copies import masked_copy, record_batch_release, releases_full_id
 from app.certification.lifecycle import (
     get_certificate,
     list_certificates,
@@ -32,11 +33,12 @@ from app.certification.lifecycle import (
 )
 from app.certification.models import KIND_LABELS, STATUS_LABELS, Certificate, CertificatePrint
 from app.certification.sources import issue_for_apprenticeship, issue_for_enrolment, issue_for_result
-from app.database import utcnow
+from app.database import utcnow, write_intent
 from app.extensions import db
 from app.tasks import enqueue, issuing_context
 from app.web.access import authenticated, current_actor, roles
 from app.web.actions import attempt, form_status, one_click, submit
+from app.web.certificate_files import send_certificate_pdf
 from app.web.certificates.forms import BatchForm, CorrectionForm, IssueForm, ReasonForm
 from app.web.downloads import stored_file
 from app.web.redirects import safe_next
@@ -95,22 +97,22 @@ def _shown(certificate_id: int) -> str:
 @bp.get("/<int:certificate_id>/pdf")
 @authenticated
 def pdf(certificate_id: int):
-    """The stored PDF of the current print (never re-rendered)."""
+    """The stored PDF of the current print for roles that may see full ID numbers (audited), else a masked copy."""
     certificate = _certificate(certificate_id)
-    return send_file(stored_file(certificate.pdf_path), mimetype="application/pdf", as_attachment=False,
-                     download_name=f"{certificate.number}.pdf", max_age=0)
+    return send_certificate_pdf(certificate, print_serial=certificate.print_serial, pdf_path=certificate.pdf_path,
+                                channel="web", download_name=f"{certificate.number}.pdf")
 
 
 @bp.get("/prints/<int:print_id>/pdf")
 @authenticated
 def print_pdf(print_id: int):
-    """The stored PDF of an earlier print."""
+    """The stored PDF of an earlier print, on the same terms as the current one."""
     printed = db.session.get(CertificatePrint, print_id)
     if printed is None:
         abort(404)
     certificate = _certificate(printed.certificate_id)
-    return send_file(stored_file(printed.pdf_path), mimetype="application/pdf",
-                     download_name=f"{certificate.number}-{printed.print_serial}.pdf", max_age=0)
+    return send_certificate_pdf(certificate, print_serial=printed.print_serial, pdf_path=printed.pdf_path,
+                                channel="web", download_name=f"{certificate.number}-{printed.print_serial}.pdf")
 
 
 @bp.post("/<int:certificate_id>/revoke")
@@ -200,16 +202,30 @@ def job_status(job_id: int):
 @bp.get("/jobs/<int:job_id>/certificates.zip")
 @roles(*ISSUERS)
 def job_zip(job_id: int):
-    """Every stored PDF of a batch's scope in one ZIP."""
+    """Every stored PDF of a batch's scope in one ZIP (audited as one release); masked copies for other roles."""
     job = _job(job_id)
     sources = [(d.source_type, d.source_id) for d in job_drafts(db.session, job)]
+    certificates = [c for c in (db.session.scalar(select(Certificate).where(
+        Certificate.kind == job.kind, Certificate.source_type == source_type, Certificate.source_id == source_id,
+        Certificate.status == "valid")) for source_type, source_id in sources) if c is not None]
+    actor = current_actor()
+    full = releases_full_id(actor)
+    ctx = None if full else issuing_context(current_app)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
-        for source_type, source_id in sources:
-            certificate = db.session.scalar(select(Certificate).where(
-                Certificate.kind == job.kind, Certificate.source_type == source_type, Certificate.source_id == source_id,
-                Certificate.status == "valid"))
-            if certificate is not None:
-                archive.write(stored_file(certificate.pdf_path), f"{certificate.number}-{certificate.holder_name}.pdf")
+        for certificate in certificates:
+            path = stored_file(certificate.pdf_path) if full else masked_copy(
+                certificate, print_serial=certificate.print_serial, ctx=ctx)
+            archive.write(path, f"{certificate.number}-{certificate.holder_name}.pdf")
+    if full:
+        released = [(c.id, c.person_id) for c in certificates]
+        db.session.commit()  # end this GET's read transaction: the audit event is written in one of its own
+        with write_intent():
+            record_batch_release(db.session, actor=actor, now=utcnow(), job_id=job_id, certificates=released,
+                                 channel="web")
+            db.session.commit()
     buffer.seek(0)
-    return send_file(buffer, mimetype="application/zip", as_attachment=True, download_name=f"certificates-job-{job.id}.zip")
+    response = send_file(buffer, mimetype="application/zip", as_attachment=True,
+                         download_name=f"certificates-job-{job_id}.zip")
+    response.headers["Cache-Control"] = "no-store"
+    return response
