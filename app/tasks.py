@@ -21,6 +21,7 @@ from app.certification.signing import keyring_from_config
 from app.database import utcnow, write_intent
 from app.demand.services import expire_demands
 from app.extensions import db
+from app.keptfiles import purge_expired
 from app.reporting.facts import refresh_funnel_facts
 
 
@@ -73,8 +74,18 @@ def register_tasks(app: Flask, huey: Huey) -> None:
     def expire_stale_demands() -> None:
         run_demand_expiry(_task_app(app))
 
+    @huey.periodic_task(crontab(minute="*/10"), name="files.purge_kept_files")
+    def purge_kept_files() -> None:
+        run_kept_files_purge(_task_app(app))
+
     app.extensions["huey_tasks"] = {"issue_batch": issue_batch, "refresh_funnel_facts": refresh_funnel,
-                                    "expire_demands": expire_stale_demands, "recover_batches": recover_batches}
+                                    "expire_demands": expire_stale_demands, "recover_batches": recover_batches,
+                                    "purge_kept_files": purge_kept_files}
+
+
+def run_kept_files_purge(app: Flask, *, now: float | None = None) -> int:
+    """Delete one-off downloads and pending uploads past their lifetime (app/keptfiles.py); how many went."""
+    return purge_expired(Path(app.config["FILE_STORAGE_DIR"]), now=now)
 
 
 def run_batch_recovery(app: Flask, *, now: datetime | None = None) -> list[int]:

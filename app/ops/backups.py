@@ -29,6 +29,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import OperationalError
 
+from app.keptfiles import LIFETIMES
 from app.ops.pgtools import ClientToolError, check_client_version, run_tool
 
 FORMAT = 1
@@ -37,6 +38,9 @@ DUMP_NAMES = {"sqlite": "database/jiangcai.sqlite3", "postgresql": "database/jia
 FILES_PREFIX = "files/"
 STAGING_PREFIX = ".restore-"
 CHUNK = 1024 * 1024
+# Under FILE_STORAGE_DIR but never archived: kept files purged within hours, and the masked copies of
+# certificates that app/certification/copies.py renders again on demand.
+TRANSIENT_FOLDERS = frozenset({*LIFETIMES, "certificate-copies"})
 
 
 class BackupError(RuntimeError):
@@ -197,6 +201,8 @@ def _stored_files(storage_dir: Path) -> Iterator[tuple[str, Path]]:
         relative = path.relative_to(storage_dir)
         if relative.parts[0].startswith(STAGING_PREFIX) or path.name.endswith(".tmp"):
             continue  # a restore in progress, or a PDF being written
+        if relative.parts[0] in TRANSIENT_FOLDERS:
+            continue  # personal data kept for an hour or two (app/keptfiles.py) must not outlive it in an archive
         if path.is_file() and not path.is_symlink():
             yield relative.as_posix(), path
 

@@ -1,22 +1,19 @@
 """Files a page hands out: stored files (photos, evidence, PDFs), workbooks made for the request, and one-off
-downloads (error sheets of imports, list exports) kept for a day for the user who made them."""
+downloads (error sheets of imports, list exports) kept encrypted for an hour for the user who made them
+(app/keptfiles.py)."""
 
 from __future__ import annotations
 
 import io
-import json
-import re
-import secrets
-import time
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, redirect, send_file, url_for
 
+from app import keptfiles
 from app.web.access import authenticated, current_actor
 
 bp = Blueprint("downloads", __name__)
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
-LIFETIME = 24 * 3600
+TOKEN_RE = keptfiles.TOKEN_RE
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -43,39 +40,22 @@ def workbook_download(data: bytes, filename: str):
     return redirect(stash_download(data, filename, XLSX))
 
 
-def _folder() -> Path:
-    folder = storage_dir() / "downloads"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def stash_download(data: bytes, filename: str, mimetype: str) -> str:
-    """Keep bytes for the current user and return the URL that serves them."""
-    folder = _folder()
-    now = time.time()
-    for old in folder.glob("*.json"):
-        if now - old.stat().st_mtime > LIFETIME:
-            old.unlink(missing_ok=True)
-            old.with_suffix(".bin").unlink(missing_ok=True)
-    token = secrets.token_urlsafe(18)
-    (folder / f"{token}.bin").write_bytes(data)
-    meta = {"user_id": current_actor().id, "filename": filename, "mimetype": mimetype}
-    (folder / f"{token}.json").write_text(json.dumps(meta), encoding="utf-8")
+    """Keep bytes (encrypted, for an hour) for the current user and return the URL that serves them."""
+    token = keptfiles.keep(storage_dir(), keptfiles.DOWNLOADS, data,
+                           {"user_id": current_actor().id, "filename": filename, "mimetype": mimetype})
     return url_for("downloads.fetch", token=token)
 
 
 @bp.get("/downloads/<token>")
 @authenticated
 def fetch(token: str):
-    """Serve a stashed file to the user it was made for."""
-    if not TOKEN_RE.fullmatch(token):
+    """Serve a stashed file to the user it was made for, while it is kept."""
+    found = keptfiles.kept(storage_dir(), keptfiles.DOWNLOADS, token)
+    if found is None or found[1]["user_id"] != current_actor().id:
         abort(404)
-    folder = _folder()
-    meta_path = folder / f"{token}.json"
-    if not meta_path.exists():
-        abort(404)
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    if meta["user_id"] != current_actor().id:
-        abort(404)
-    return send_file(folder / f"{token}.bin", mimetype=meta["mimetype"], as_attachment=True,
-                     download_name=meta["filename"])
+    data, meta = found
+    response = send_file(io.BytesIO(data), mimetype=meta["mimetype"], as_attachment=True,
+                         download_name=meta["filename"])
+    response.headers["Cache-Control"] = "no-store"
+    return response

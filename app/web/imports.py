@@ -18,13 +18,9 @@ A refusal of the whole upload (an unreadable file) is shown on the file field as
 
 from __future__ import annotations
 
-import json
 import re
-import secrets
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from flask import request
@@ -34,7 +30,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, SubmitField
 from wtforms.validators import Optional
 
-from app import pii
+from app import keptfiles
 from app.accounts.mappings import save_mapping, saved_mapping
 from app.database import utcnow
 from app.errors import ValidationFailed
@@ -43,10 +39,9 @@ from app.spreadsheets import IGNORE, Layout, Table, Vocabulary, error_workbook, 
 from app.translation import N_
 from app.web.access import current_actor
 from app.web.actions import attempt
-from app.web.downloads import TOKEN_RE, XLSX, stash_download, storage_dir
+from app.web.downloads import XLSX, stash_download, storage_dir
 from app.web.forms import choices
 
-PENDING_LIFETIME = 2 * 3600
 LEAVE_OUT = "-"  # the preview's choice for "leave this column out"
 Run = Callable[[Table, dict[str, str]], Any]
 _LONG_DIGITS = re.compile(r"\d{6,}")
@@ -133,46 +128,27 @@ def _chosen_mapping(form: FlaskForm, layout: Layout) -> dict[str, str]:
     return mapping
 
 
-def _pending_folder() -> Path:
-    folder = storage_dir() / "pending-imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    now = time.time()
-    for old in folder.glob("*.json"):
-        if now - old.stat().st_mtime > PENDING_LIFETIME:
-            old.unlink(missing_ok=True)
-            old.with_suffix(".bin").unlink(missing_ok=True)
-    return folder
-
-
 def keep_upload(data: bytes, filename: str, kind: str, fields: dict | None = None) -> str:
     """Keep an upload (and the upload form's other fields) for the current user between the two steps,
-    encrypted (it holds ID numbers)."""
-    folder = _pending_folder()
-    token = secrets.token_urlsafe(18)
-    (folder / f"{token}.bin").write_bytes(pii.encrypt_bytes(data))
-    meta = {"user_id": current_actor().id, "filename": filename, "kind": kind, "fields": fields or {}}
-    (folder / f"{token}.json").write_text(json.dumps(meta), encoding="utf-8")
-    return token
+    encrypted (it holds ID numbers) and for two hours at most (app/keptfiles.py)."""
+    return keptfiles.keep(storage_dir(), keptfiles.PENDING_IMPORTS, data,
+                          {"user_id": current_actor().id, "filename": filename, "kind": kind, "fields": fields or {}})
 
 
 def kept_upload(token: str, kind: str) -> tuple[bytes, str, dict]:
     """The kept upload of the current user (bytes, name, form fields), or a refusal saying to upload it again."""
-    folder = _pending_folder()
-    meta_path = folder / f"{token}.json"
-    if TOKEN_RE.fullmatch(token or "") and meta_path.exists():
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    found = keptfiles.kept(storage_dir(), keptfiles.PENDING_IMPORTS, token)
+    if found is not None:
+        data, meta = found
         if meta["user_id"] == current_actor().id and meta["kind"] == kind:
-            return pii.decrypt_bytes((folder / f"{token}.bin").read_bytes()), meta["filename"], meta["fields"]
+            return data, meta["filename"], meta["fields"]
     raise ValidationFailed(N_("The uploaded file is no longer kept (after two hours it is deleted); upload it "
                               "again."), field="file")
 
 
 def drop_upload(token: str) -> None:
     """Delete a kept upload once it is imported."""
-    folder = _pending_folder()
-    if TOKEN_RE.fullmatch(token or ""):
-        (folder / f"{token}.bin").unlink(missing_ok=True)
-        (folder / f"{token}.json").unlink(missing_ok=True)
+    keptfiles.drop(storage_dir(), keptfiles.PENDING_IMPORTS, token)
 
 
 def run_import(form: FlaskForm, sheet: SheetImport, run: Run) -> Imported:
