@@ -41,6 +41,7 @@ def test_enterprise_hr_gets_a_masked_copy_and_the_original_stays_as_issued(app, 
     stored = Path(app.config["FILE_STORAGE_DIR"]) / certificate.pdf_path
     assert full in squeeze(pdf_text(stored.read_bytes()))  # the issued PDF does print the full number
     login(client, "hrreader")
+    assert 'id="masked-copy-note"' in client.get(f"/certificates/{certificate.id}").get_data(as_text=True)
     for url in (f"/certificates/{certificate.id}/pdf", f"/certificates/prints/{certificate.prints[0].id}/pdf"):
         with client.get(url) as response:
             assert response.status_code == 200 and response.mimetype == "application/pdf"
@@ -58,6 +59,7 @@ def test_staff_get_the_issued_pdf_and_every_download_is_audited(app, client, ses
     _org, staff, certificate = issued(app, session)
     full, _masked = _full_and_masked(session, certificate)
     login(client, "evalstaff")
+    assert 'id="masked-copy-note"' not in client.get(f"/certificates/{certificate.id}").get_data(as_text=True)
     for _ in range(2):
         with client.get(f"/certificates/{certificate.id}/pdf") as response:
             assert response.headers["X-Certificate-Copy"] == "issued"

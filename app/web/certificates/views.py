@@ -82,7 +82,8 @@ def _show(certificate_id: int, **forms):
     can_manage = actor.has_role(Role.ADMIN) or (actor.organisation_id == certificate.issuer_org_id
                                                  and actor.has_role(*ISSUERS))
     return render_template(
-        "certificates/show.html", certificate=certificate, can_manage=can_manage, kind_labels=KIND_LABELS,
+        "certificates/show.html", certificate=certificate, can_manage=can_manage, full_copy=releases_full_id(actor),
+        kind_labels=KIND_LABELS,
         status_labels=STATUS_LABELS, revoke_form=forms.get("revoke_form") or ReasonForm(formdata=None),
         reprint_form=forms.get("reprint_form") or ReasonForm(formdata=None, prefix="reprint"),
         correction_form=forms.get("correction_form") or CorrectionForm(formdata=None,
