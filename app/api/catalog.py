@@ -8,6 +8,7 @@ from app.api import bp, documented
 from app.catalog.models import Occupation, ShortageCatalogue
 from app.catalog.occupations import find_occupation, list_occupations
 from app.catalog.shortage import catalogue_in_force
+from app.clock import local_date
 from app.database import utcnow
 from app.extensions import db
 from app.web.access import authenticated
@@ -86,7 +87,7 @@ def catalogue_json(catalogue: ShortageCatalogue) -> dict:
             responses={"200": {"$ref": "#/components/schemas/ShortageCatalogue"}, "404": None})
 def shortage_current():
     """The catalogue in force today."""
-    catalogue = catalogue_in_force(db.session, on=utcnow().date())
+    catalogue = catalogue_in_force(db.session, on=local_date(utcnow()))
     if catalogue is None:
         abort(404)
     return jsonify(catalogue_json(catalogue))

@@ -10,6 +10,7 @@ from app.api import bp, documented, json_body
 from app.api.fields import day, integer, query_choice, text
 from app.api.openapi import register_schema
 from app.catalog.occupations import find_occupation
+from app.clock import local_date
 from app.database import utcnow
 from app.demand.models import DEMAND_STATUSES, JobDemand
 from app.demand.pipeline import demand_pipeline_counts
@@ -61,7 +62,7 @@ NEW_DEMAND = {
 
 def demand_json(demand: JobDemand, *, detail: bool = False) -> dict:
     """A demand as JSON; status is what users see (an open demand past its date is expired)."""
-    today = utcnow().date()
+    today = local_date(utcnow())
     data = {
         "id": demand.id, "enterprise": {"id": demand.enterprise_id, "name": demand.enterprise.name},
         "title": demand.title, "occupation_code": demand.occupation.code, "occupation_name": demand.occupation.name,
@@ -93,7 +94,7 @@ def occupation_id_for(code: str | None, field: str = "occupation_code") -> int:
             responses={"200": {"$ref": "#/components/schemas/JobDemandList"}, "403": None})
 def demands_index():
     """Enterprises: their own; institutions: open demands; administrators: all."""
-    items = list_demands(db.session, actor=current_actor(), today=utcnow().date(),
+    items = list_demands(db.session, actor=current_actor(), today=local_date(utcnow()),
                          status=query_choice(request.args, "status", STATUSES), city_code=request.args.get("city") or None)
     return jsonify({"items": [demand_json(d) for d in items]})
 
@@ -126,5 +127,5 @@ def demands_create():
             responses={"200": {"$ref": "#/components/schemas/JobDemandDetail"}, "403": None, "404": None})
 def demands_show(demand_id: int):
     """A demand in scope, with shortage status today and people trained against it."""
-    demand = get_demand(db.session, actor=current_actor(), demand_id=demand_id, today=utcnow().date())
+    demand = get_demand(db.session, actor=current_actor(), demand_id=demand_id, today=local_date(utcnow()))
     return jsonify(demand_json(demand, detail=True))

@@ -8,6 +8,7 @@ from app.accounts.roles import Role
 from app.api import bp, documented, json_body
 from app.api.fields import day, integer, query_choice, query_integer, text
 from app.api.openapi import register_schema
+from app.clock import local_date
 from app.database import utcnow
 from app.extensions import db
 from app.placement.followups import due_follow_ups, record_follow_up
@@ -158,7 +159,7 @@ def placements_follow_up(placement_id: int):
             responses={"200": {"$ref": "#/components/schemas/FollowUpDueList"}, "403": None})
 def follow_ups_due():
     """Due list of the caller's scope, overdue first."""
-    due = due_follow_ups(db.session, actor=current_actor(), today=utcnow().date())
+    due = due_follow_ups(db.session, actor=current_actor(), today=local_date(utcnow()))
     return jsonify({"items": [{"placement_id": d.placement.id, "person": d.placement.person.name,
                                "enterprise": d.placement.enterprise.name, "months": d.follow_up.months,
                                "due_on": d.follow_up.due_on.isoformat(), "overdue": d.overdue} for d in due]})
@@ -182,7 +183,7 @@ def report_funnel():
     as_of = fresh_funnel_facts()
     steps = report_for(db.session, actor=actor, filters=filters)
     classes = class_employment_from_facts(
-        db.session, scoped_filters(actor, filters), window_months=window, today=utcnow().date(),
+        db.session, scoped_filters(actor, filters), window_months=window, today=local_date(utcnow()),
         tiers=parse_tiers(current_app.config["EMPLOYMENT_SUBSIDY_TIERS"]))
     return jsonify({
         "filters": {k: v for k, v in vars(scoped_filters(actor, filters)).items() if v is not None},
@@ -202,7 +203,7 @@ def report_funnel():
             responses={"200": {"$ref": "#/components/schemas/LadderReport"}, "403": None})
 def report_ladder():
     """Counts at the eight grades by occupation, enterprise or city; movement over the last five quarters."""
-    actor, today = current_actor(), utcnow().date()
+    actor, today = current_actor(), local_date(utcnow())
     by = query_choice(request.args, "by", tuple(DIMENSIONS)) or "occupation"
     rows = ladder(db.session, actor=actor, by=by, as_of=today)
     return jsonify({"by": by, "rows": [{"key": r.key, "label": r.label, "counts": r.counts, "total": r.total}

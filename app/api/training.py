@@ -10,6 +10,7 @@ from app.api import bp, documented, json_body
 from app.api.demand import occupation_id_for
 from app.api.fields import day, decimal, integer, integer_list, query_integer, text
 from app.api.openapi import register_schema
+from app.clock import local_date
 from app.database import utcnow
 from app.extensions import db
 from app.training.attendance import class_roster
@@ -168,7 +169,7 @@ def classes_create():
 
 
 def _roster_json(class_id: int) -> dict:
-    roster = class_roster(db.session, actor=current_actor(), class_id=class_id, today=utcnow().date())
+    roster = class_roster(db.session, actor=current_actor(), class_id=class_id, today=local_date(utcnow()))
     data = class_json(roster.training_class)
     data["taken"] = roster.taken
     data["enrolments"] = [enrolment_json(line.enrolment, line.progress) for line in roster.lines]

@@ -23,12 +23,13 @@ from sqlalchemy.orm import Session
 from app.accounts.models import User
 from app.accounts.roles import Role
 from app.assessment.result_models import EnterpriseAppointment
-from app.assessment.scope import check_reason, local_date
+from app.assessment.scope import check_reason
 from app.assessment.vocabulary import APPOINTMENT_GRADES, APPOINTMENT_STATUSES, NOMINATIONS
 from app.assessment.workdays import notice_end_for
 from app.audit.services import record_event
 from app.catalog.ladder import CHIEF_TECHNICIAN, PRINCIPAL_TECHNICIAN, SENIOR_TECHNICIAN, grade_by_key
 from app.catalog.models import Occupation
+from app.clock import local_date
 from app.errors import InvalidTransition, NotAllowed, NotFound, ValidationFailed
 from app.people.access import person_in_scope, visible_clause
 from app.people.levels import current_levels, record_level_award

@@ -14,7 +14,6 @@ from app.assessment.models import AssessmentPlan, PlanComponent
 from app.assessment.scope import (
     check_reason,
     is_admin,
-    local_date,
     plan_for_staff,
     plan_visible,
     require_staff,
@@ -23,6 +22,7 @@ from app.assessment.vocabulary import PLAN_STATUSES, PLAN_TRANSITIONS
 from app.audit.services import record_event
 from app.catalog.ladder import level_label
 from app.catalog.models import COMPONENT_LABELS, Occupation
+from app.clock import local_date
 from app.errors import InvalidTransition, NotFound, ValidationFailed
 from app.translation import N_, in_chinese, joined
 

@@ -13,7 +13,7 @@ from app.accounts.models import User
 from app.accounts.roles import Role
 from app.assessment.models import AssessmentPlan, CarriedComponent, Registration
 from app.assessment.result_models import AssessmentResult, ResultComponent
-from app.assessment.scope import check_reason, local_date, plan_for_staff, plan_visible
+from app.assessment.scope import check_reason, plan_for_staff, plan_visible
 from app.assessment.vocabulary import PLAN_STATUSES, REGISTRATION_SOURCES, REGISTRATION_STATUSES
 from app.audit.services import record_event
 from app.catalog.durations import add_months
@@ -21,6 +21,7 @@ from app.catalog.eligibility import CompletedApprenticeship, EligibilityResult
 from app.catalog.ladder import level_label
 from app.catalog.models import COMPONENT_LABELS, Occupation
 from app.catalog.standards import check_eligibility
+from app.clock import local_date
 from app.database import get_or_not_found
 from app.errors import Conflict, InvalidTransition, NotAllowed, NotFound, ValidationFailed
 from app.idnumbers import ID_TYPE_LABELS, IdNumberError, parse_id

@@ -24,7 +24,7 @@ from app.assessment.models import (
     SessionCandidate,
 )
 from app.assessment.result_models import AssessmentResult, Objection, ResultComponent, Score
-from app.assessment.scope import check_reason, local_date, plan_for_staff, plan_visible
+from app.assessment.scope import check_reason, plan_for_staff, plan_visible
 from app.assessment.scoring import panel_mean, parse_score
 from app.assessment.staffing import mode_of
 from app.assessment.vocabulary import PLAN_STATUSES
@@ -32,6 +32,7 @@ from app.assessment.workdays import notice_end_for
 from app.audit.services import record_event
 from app.catalog.ladder import grade_for_digit
 from app.catalog.models import COMPONENT_LABELS
+from app.clock import local_date
 from app.database import get_or_not_found
 from app.errors import InvalidTransition, NotFound, ValidationFailed
 from app.people.levels import record_level_award

@@ -7,24 +7,18 @@ anything outside the actor's scope "does not exist" (NotFound), so probing ids r
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.accounts.roles import Role
 from app.assessment.models import AssessmentPlan
+from app.clock import LOCAL_ZONE
 from app.errors import NotAllowed, NotFound, ValidationFailed
 from app.translation import N_, Message
 
-LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 MIN_REASON = 5  # characters a written reason (override, correction, cancellation) needs at least
 PLAN_NOT_FOUND = N_("The assessment plan does not exist or is outside your data scope.")
-
-
-def local_date(now: datetime) -> date:
-    """The calendar date in China for an aware datetime."""
-    return now.astimezone(LOCAL_ZONE).date()
 
 
 def local_datetime(day: date, at: time) -> datetime:

@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 from app.accounts.models import User
 from app.assessment.models import AssessmentPlan, Registration, SessionCandidate
 from app.assessment.registration import eligibility_summary, plan_heading
-from app.assessment.scope import LOCAL_ZONE, plan_visible
+from app.assessment.scope import plan_visible
 from app.assessment.vocabulary import REGISTRATION_SOURCES, REGISTRATION_STATUSES
 from app.catalog.ladder import level_label
 from app.catalog.models import COMPONENT_LABELS
+from app.clock import LOCAL_ZONE
 from app.errors import InvalidTransition, NotFound
 from app.idnumbers import ID_TYPE_LABELS
 from app.spreadsheets import simple_workbook

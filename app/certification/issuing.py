@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,13 +31,13 @@ from app.certification.rendering import (
 )
 from app.certification.seal import make_seal_svg
 from app.certification.signing import KeyRing, SignedPayload, new_token, verification_url
+from app.clock import local_date
 from app.errors import ValidationFailed
 from app.filestore import write_atomically
 from app.idnumbers import ID_TYPE_LABELS
 from app.people.models import Person
 from app.translation import N_, in_chinese
 
-LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 LOCAL_PREFIX = {"training": "PX", "apprenticeship": "XT"}
 
 
@@ -80,11 +79,6 @@ class PreparedCertificate:
     signature: str
     issue_date: date
     printed: Mapping[str, str]
-
-
-def local_date(now: datetime) -> date:
-    """The calendar date in China for an aware datetime."""
-    return now.astimezone(LOCAL_ZONE).date()
 
 
 def existing_certificate(session: Session, *, kind: str, source_type: str, source_id: str) -> Certificate | None:

@@ -15,6 +15,7 @@ from app.audit.services import record_event
 from app.catalog.ladder import level_label
 from app.catalog.models import Occupation
 from app.catalog.shortage import shortage_entry_for
+from app.clock import local_date
 from app.demand.models import DEMAND_STATUSES, JobDemand
 from app.demand.wording import check_wording
 from app.errors import InvalidTransition, NotAllowed, NotFound, ValidationFailed
@@ -142,10 +143,10 @@ def create_demand(
     """Record a demand for the actor's enterprise (administrators: for the enterprise named)."""
     _require_recorder(actor)
     enterprise = _enterprise_for(session, actor, enterprise_id)
-    values = _checked(session, details, now.date())
+    values = _checked(session, details, local_date(now))
     demand = JobDemand(enterprise_id=enterprise.id, status="open", created_by_id=actor.id, created_at=now,
                        updated_at=now, status_changed_at=now, **values)
-    _mark_shortage(session, demand, session.get(Occupation, values["occupation_id"]).code, now.date())
+    _mark_shortage(session, demand, session.get(Occupation, values["occupation_id"]).code, local_date(now))
     session.add(demand)
     session.flush()
     record_event(session, actor=actor, now=now, action="demand.create", object_type="job_demand",
@@ -168,18 +169,18 @@ def _demand_for_change(session: Session, actor: User, demand_id: int, today: dat
 
 def update_demand(session: Session, *, actor: User, now: datetime, demand_id: int, details: DemandDetails) -> JobDemand:
     """Change an open demand; the shortage flag is recomputed if the occupation changes."""
-    demand = _demand_for_change(session, actor, demand_id, now.date())
-    status = demand.effective_status(now.date())
+    demand = _demand_for_change(session, actor, demand_id, local_date(now))
+    status = demand.effective_status(local_date(now))
     if status != "open":
         raise InvalidTransition(N_("Only an open job demand can be changed (status now: {status}).",
                                    status=DEMAND_STATUSES[status]))
-    values = _checked(session, details, now.date())
+    values = _checked(session, details, local_date(now))
     old = _audit_view(demand)
     occupation_changed = values["occupation_id"] != demand.occupation_id
     for key, value in values.items():
         setattr(demand, key, value)
     if occupation_changed:
-        _mark_shortage(session, demand, session.get(Occupation, values["occupation_id"]).code, now.date())
+        _mark_shortage(session, demand, session.get(Occupation, values["occupation_id"]).code, local_date(now))
     demand.updated_at = now
     session.flush()
     session.refresh(demand, ["occupation"])
@@ -195,8 +196,8 @@ def change_demand_status(
 
     Closing a demand that still stands (open or filled) needs a reason, kept with the audit event.
     """
-    demand = _demand_for_change(session, actor, demand_id, now.date())
-    current = demand.effective_status(now.date())
+    demand = _demand_for_change(session, actor, demand_id, local_date(now))
+    current = demand.effective_status(local_date(now))
     if to_status not in DEMAND_STATUSES:
         raise ValidationFailed(N_("Unknown status: {status}.", status=to_status), field="status")
     if to_status not in TRANSITIONS[current]:
@@ -204,7 +205,7 @@ def change_demand_status(
             N_("A job demand cannot change from “{old}” to “{new}”.", old=DEMAND_STATUSES[current],
                new=DEMAND_STATUSES[to_status]), field="status"
         )
-    if to_status == "open" and demand.valid_until < now.date():
+    if to_status == "open" and demand.valid_until < local_date(now):
         raise InvalidTransition(N_("The demand has expired: change its valid-until date before opening it again."),
                                 field="status")
     reason = (reason or "").strip()[:300] or None
@@ -225,7 +226,7 @@ def _set_status(session: Session, demand: JobDemand, to_status: str, *, actor: U
 def expire_demands(session: Session, *, now: datetime) -> int:
     """Mark every open demand past its valid-until date as expired; returns how many changed."""
     stale = session.scalars(
-        select(JobDemand).where(JobDemand.status == "open", JobDemand.valid_until < now.date())
+        select(JobDemand).where(JobDemand.status == "open", JobDemand.valid_until < local_date(now))
     ).all()
     for demand in stale:
         _set_status(session, demand, "expired", actor=None, now=now, old="open")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import Organisation, User
 from app.catalog.models import Occupation
+from app.clock import local_date
 from app.demo.people import demo_id_number
 from app.idnumbers import RESIDENT
 from app.people.models import Person, PersonAccess
@@ -93,7 +94,7 @@ def _advance(session: Session, admin: User, record, when: date) -> None:
 def load_apprenticeships(session: Session, *, now: datetime, users: dict[str, User],
                          orgs: dict[str, Organisation], codes: dict[str, Occupation]) -> dict[str, int]:
     """Five apprenticeships, one at each stage, with documents, logbook, grade and subsidy ledger."""
-    today, storage, admin = now.date(), _storage_dir(), users["admin"]
+    today, storage, admin = local_date(now), _storage_dir(), users["admin"]
     inst = {"sy": orgs["沈阳匠心职业技能培训学校"], "dl": orgs["大连滨海职业技能培训学校"]}
     plans = [
         # key, hr, enterprise, institution, occupation, trade, target, mentor (name, level), teacher, start, months

@@ -21,6 +21,7 @@ from app.assessment.scoring import save_score, sign_off_session
 from app.assessment.staffing import assign_assessor, confirm_session, create_session
 from app.assessment.workdays import add_holiday
 from app.catalog.models import Occupation
+from app.clock import local_date
 from app.idnumbers import RESIDENT, resident_id_check_char
 from app.people.models import Person
 from app.people.records import add_work_record
@@ -114,7 +115,7 @@ def _appointments(session: Session, hr: User, now: datetime) -> int:
                      occupation_id=lathe.id, nomination="unit")
     review_appointment(session, actor=hr, now=earlier, appointment_id=first.id, passed=True,
                        note="岗位考核合格，车间评议同意聘为学徒工")
-    start = (now - timedelta(days=15)).date()
+    start = local_date(now - timedelta(days=15))
     appoint(session, actor=hr, now=now - timedelta(days=15), appointment_id=first.id, term_start=start,
             term_end=start.replace(year=start.year + 2))
     nominate(session, actor=hr, now=now, person_id=employees[1].id, grade_key="apprentice", occupation_id=lathe.id,
@@ -124,7 +125,7 @@ def _appointments(session: Session, hr: User, now: datetime) -> int:
 
 def _sat_plan(session, staff, users, people, code, name, *, now, days_ago, scores) -> AssessmentPlan:
     """A plan made `days_ago` days before now for people who worked in the occupation, sat 16 days later."""
-    start, today = now - timedelta(days=days_ago), now.date()
+    start, today = now - timedelta(days=days_ago), local_date(now)
     theory, practical = today - timedelta(days=days_ago - 15), today - timedelta(days=days_ago - 16)
     _worked(session, people, code, name, start)
     plan = _plan(session, staff, code, now=start, deadline=today - timedelta(days=days_ago - 10), theory=theory,
@@ -145,7 +146,7 @@ def load_assessment(session: Session, *, now: datetime) -> dict[str, int]:
                              level_digit=digit)
     for day in NATIONAL_DAY_2026:
         add_holiday(session, actor=None, now=now, day=day, name="国庆节、中秋节")
-    today = now.date()
+    today = local_date(now)
 
     # A finalised plan: results final and passing ones ready for certificates.
     final = _sat_plan(session, staff, users, _people(session, 4, skip=0), ELECTRICIAN, "电工", now=now, days_ago=100,

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Organisation, User
+from app.clock import local_date
 from app.idnumbers import RESIDENT, format_certificate_number, resident_id_check_char
 from app.people.access import add_access
 from app.people.records import add_held_certificate, add_work_record
@@ -71,10 +72,10 @@ def load_people(session: Session, *, now: datetime) -> dict[str, int]:
 def _work_history(session, rng, actor, now, person_id, birth) -> int:
     start = date(max(birth.year + 18, 1990), rng.randint(1, 12), 1)
     count = 0
-    while start < now.date() - timedelta(days=200) and count < 3:
+    while start < local_date(now) - timedelta(days=200) and count < 3:
         years = rng.randint(1, 8)
         end = date(start.year + years, start.month, 1) - timedelta(days=1)
-        ongoing = end >= now.date()
+        ongoing = end >= local_date(now)
         code, job = rng.choice(JOBS)
         add_work_record(session, actor=actor, now=now, person_id=person_id, employer_name=rng.choice(EMPLOYERS),
                         occupation_name=job, occupation_code=code, start_date=start,

@@ -18,6 +18,7 @@ from app.accounts.models import User
 from app.assessment.models import AssessmentPlan, Registration
 from app.assessment.result_models import AssessmentResult
 from app.catalog.models import Occupation
+from app.clock import local_date
 from app.demand.models import JobDemand
 from app.people.models import LevelAward, Person, PersonAccess
 from app.placement.invitations import advance_invitation, invite_candidate
@@ -160,7 +161,7 @@ def _subsidies(session: Session, now: datetime, admin: User, staff: User) -> int
     awards = session.scalars(select(LevelAward).join(PersonAccess, PersonAccess.person_id == LevelAward.person_id)
                              .where(PersonAccess.organisation_id == staff.organisation_id,
                                     LevelAward.level_digit.in_((5, 4, 3)), LevelAward.route == "exam",
-                                    LevelAward.awarded_on >= now.date() - timedelta(days=330))
+                                    LevelAward.awarded_on >= local_date(now) - timedelta(days=330))
                              .order_by(LevelAward.awarded_on).limit(6)).all()
     made = 0
     for index, award in enumerate(awards):
@@ -177,7 +178,7 @@ def _subsidies(session: Session, now: datetime, admin: User, staff: User) -> int
 
 def load_placement(session: Session, *, now: datetime) -> dict[str, int]:
     """Four quarters of outcomes, invitations on an open demand, ladder targets and the subsidy ledger."""
-    rng, today = random.Random(8), now.date()
+    rng, today = random.Random(8), local_date(now)
     users = {u.username: u for u in session.scalars(select(User))}
     orgs = {key: users[login].organisation for key, login in (("ent_sy", "hr_sy"), ("ent_dl", "hr_dl"),
                                                               ("ent_as", "hr_as"), ("eval", "eval"))}

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import Organisation, User
 from app.catalog.models import Occupation
+from app.clock import local_date
 from app.demand.services import DemandDetails, change_demand_status, create_demand
 from app.demo.apprenticeships import load_apprenticeships
 from app.people.models import Person, PersonAccess
@@ -60,11 +61,11 @@ def _demands(session: Session, users: dict[str, User], codes: dict[str, Occupati
     for username, title, code, trade, level, heads, city, wage, days, requirements in DEMANDS:
         made[title] = create_demand(session, actor=users[username], now=now, details=DemandDetails(
             occupation_id=codes[code].id, title=title, headcount=heads, city_code=city, wage_min=wage[0],
-            wage_max=wage[1], valid_until=now.date() + timedelta(days=days), variant_name=trade,
+            wage_max=wage[1], valid_until=local_date(now) + timedelta(days=days), variant_name=trade,
             min_level_digit=level, requirements=requirements))
     old = create_demand(session, actor=users["hr_dl"], now=now, details=DemandDetails(
         occupation_id=codes["6-18-02-04"].id, title="管道焊工（上半年）", headcount=6, city_code="2102",
-        wage_min=7000, wage_max=9000, valid_until=now.date() + timedelta(days=5)))
+        wage_min=7000, wage_max=9000, valid_until=local_date(now) + timedelta(days=5)))
     change_demand_status(session, actor=users["hr_dl"], now=now, demand_id=old.id, to_status="filled")
     return made
 
@@ -100,7 +101,7 @@ def _run_class(session, staff: User, klass, days: list[date], people: list[Perso
 def load_training(session: Session, *, now: datetime) -> dict[str, int]:
     """Open demands, two projects (one class finished, one running, one upcoming) and five apprenticeships."""
     rng = random.Random(4)
-    today = now.date()
+    today = local_date(now)
     users = {u.username: u for u in session.scalars(select(User))}
     orgs = {o.name: o for o in session.scalars(select(Organisation))}
     codes = {o.code: o for o in session.scalars(select(Occupation))}

@@ -20,6 +20,7 @@ from app import pii
 from app.accounts.models import User
 from app.audit.services import record_event
 from app.catalog.models import Occupation
+from app.clock import local_date
 from app.errors import Conflict
 from app.people.access import require_editor
 from app.people.import_columns import FIELDS, VOCABULARY
@@ -93,7 +94,7 @@ def import_people(
     if layout.errors:
         result.errors = layout.errors
         return result
-    drafts, result.errors = validate_rows(table, layout, today=now.date())
+    drafts, result.errors = validate_rows(table, layout, today=local_date(now))
     if result.errors:
         return result
     hashes = {draft.key: pii.blind_index(ID_KIND, draft.identity.number) for draft in drafts}
@@ -206,7 +207,7 @@ def _with_code(work: WorkDraft, codes: set[str]) -> WorkDraft:
 
 def _insert_work(session: Session, now: datetime, work: list[tuple[int, list]]) -> int:
     """Bulk-insert work periods for (person id, periods) pairs; returns how many."""
-    declared_on: date = now.date()
+    declared_on: date = local_date(now)
     rows = [
         {"person_id": pid, "employer_name": w.employer_name, "occupation_code": w.occupation_code,
          "occupation_name": w.occupation_name, "start_date": w.start_date, "end_date": w.end_date,

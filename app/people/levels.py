@@ -11,6 +11,7 @@ from app.accounts.models import Organisation, User
 from app.accounts.roles import Role
 from app.audit.services import record_event
 from app.catalog.ladder import grade_by_key
+from app.clock import local_date
 from app.errors import NotAllowed, ValidationFailed
 from app.people.access import person_in_scope
 from app.people.models import LEVEL_ROUTES, LevelAward
@@ -60,7 +61,7 @@ def record_level_award(
     code = check_occupation_code(occupation_code)
     if code is None:
         raise ValidationFailed(N_("Enter the occupation code."), field="occupation_code")
-    if awarded_on > now.date():
+    if awarded_on > local_date(now):
         raise ValidationFailed(N_("The date obtained {date} is after today.", date=awarded_on.isoformat()),
                                field="awarded_on")
     if term_until is not None:

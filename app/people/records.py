@@ -13,6 +13,7 @@ from app.accounts.models import User
 from app.audit.services import record_event
 from app.catalog import eligibility
 from app.catalog.ladder import level_name
+from app.clock import local_date
 from app.errors import ValidationFailed
 from app.idnumbers import CertificateNumber, IdNumberError, parse_any_certificate_number
 from app.people.access import person_for_change
@@ -62,13 +63,13 @@ def add_work_record(
         raise ValidationFailed(N_("A work end date needs the work start date; give both dates, or the years worked "
                                   "only."), field="end_date")
     if start_date is not None:
-        check_work_dates(start_date, end_date, born=person.birth_date, today=now.date())
+        check_work_dates(start_date, end_date, born=person.birth_date, today=local_date(now))
     if declared_years is not None:
-        declared_years = check_declared_years(declared_years, born=person.birth_date, today=now.date())
+        declared_years = check_declared_years(declared_years, born=person.birth_date, today=local_date(now))
     record = WorkRecord(
         person_id=person.id, employer_name=employer, occupation_code=code, occupation_name=occupation,
         start_date=start_date, end_date=end_date, declared_years=declared_years,
-        declared_on=now.date() if declared_years is not None else None, created_at=now,
+        declared_on=local_date(now) if declared_years is not None else None, created_at=now,
     )
     session.add(record)
     session.flush()
@@ -124,7 +125,7 @@ def add_held_certificate(
     if isinstance(level_digit, bool) or level_digit not in (1, 2, 3, 4, 5):
         raise ValidationFailed(N_("The level should be 1–5 (Level 5 … Level 1); it is {value}.",
                                   value=repr(level_digit)), field="level_digit")
-    if issue_date > now.date():
+    if issue_date > local_date(now):
         raise ValidationFailed(N_("The issue date {date} is after today.", date=issue_date.isoformat()), field="issue_date")
     if source not in CERTIFICATE_SOURCES:
         raise ValidationFailed(N_("Unknown certificate source: {source}.", source=source), field="source")
@@ -171,7 +172,7 @@ def add_professional_title(
     person = person_for_change(session, actor=actor, person_id=person_id)
     if level not in TITLE_LEVEL_LABELS:
         raise invalid_choice(N_("Title level"), level, TITLE_LEVEL_LABELS, field="level")
-    if obtained_on > now.date():
+    if obtained_on > local_date(now):
         raise ValidationFailed(N_("The date obtained {date} is after today.", date=obtained_on.isoformat()),
                                field="obtained_on")
     title = ProfessionalTitle(

@@ -12,6 +12,7 @@ from app import pii
 from app.accounts.models import Organisation, User
 from app.accounts.roles import PII_REVEAL_ROLES, OrgKind
 from app.audit.services import record_event
+from app.clock import local_date
 from app.errors import NotAllowed, ValidationFailed
 from app.idnumbers import (
     HMT_PERMIT,
@@ -120,7 +121,7 @@ def register_person(
 ) -> Person:
     """Register a person after checking the ID (age ≥ 16 today) and phone; the actor's organisation gets access."""
     require_editor(actor)
-    today = now.date()
+    today = local_date(now)
     name = check_name(name)
     identity = check_identity(id_type, id_number, today=today, birth_date=birth_date, gender=gender)
     phone = check_phone(phone)
@@ -217,7 +218,7 @@ def update_person(
     if speciality is not KEEP:
         person.speciality = check_text(speciality, field="speciality", what=N_("speciality"), max_length=100)
     if graduated_on is not KEEP:
-        if graduated_on is not None and graduated_on > now.date():
+        if graduated_on is not None and graduated_on > local_date(now):
             raise ValidationFailed(N_("The graduation date {date} is after today.", date=graduated_on.isoformat()),
                                    field="graduated_on")
         person.graduated_on = graduated_on

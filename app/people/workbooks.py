@@ -9,11 +9,11 @@ even when it starts with '=' (uploaded data is echoed back in the error report).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from app.clock import LOCAL_ZONE
 from app.idnumbers import ID_TYPE_LABELS
 from app.people.import_columns import CHOICES, FIELDS
 from app.people.models import Person
@@ -28,7 +28,6 @@ from app.spreadsheets.workbooks import error_workbook as sheet_errors
 from app.spreadsheets.workbooks import template_workbook as fields_template
 from app.translation import N_, Translate, english, render
 
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 GENERAL_NOTE = N_(
     "A person with several jobs takes several rows with the same ID number; the other personal details may be "
     "filled in on the first row only. Your own sheet may be uploaded as it is: its columns are matched by name "
@@ -67,7 +66,7 @@ def export_people_workbook(people: Iterable[Person], translate: Translate = engl
             GENDER_LABELS.get(person.gender or "", ""), person.phone_masked or "",
             EDUCATION_LABELS.get(person.education or "", ""), SCHOOL_TYPE_LABELS.get(person.school_type or "", ""),
             person.speciality or "", person.graduated_on, target_group_text(person.target_groups or []),
-            person.created_at.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M"),
+            person.created_at.astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M"),
         ]
         sheet.append([text_cell(sheet, render(v, translate)) for v in values])
     return save(book)

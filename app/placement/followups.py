@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.audit.services import record_event
+from app.clock import local_date
 from app.errors import InvalidTransition, NotFound, ValidationFailed
 from app.placement.models import FollowUp, Placement
 from app.placement.placements import add_evidence
@@ -42,7 +43,7 @@ def record_follow_up(
         raise ValidationFailed(N_("Choose the follow-up outcome: {first}, {second} or {third}.",
                                   first=FOLLOW_UP_OUTCOMES["retained"], second=FOLLOW_UP_OUTCOMES["left"],
                                   third=FOLLOW_UP_OUTCOMES["unknown"]), field="outcome")
-    if checked_on > now.date() or checked_on < placement.start_date:
+    if checked_on > local_date(now) or checked_on < placement.start_date:
         raise ValidationFailed(N_("The follow-up date must lie between the start date and today."),
                                field="checked_on")
     has_evidence = bool((reference or "").strip() or data)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.accounts.models import User
 from app.accounts.roles import Role, sees_organisation
 from app.audit.services import record_event
+from app.clock import local_date
 from app.database import get_or_not_found
 from app.demand.services import get_demand
 from app.errors import Conflict, InvalidTransition, NotAllowed, NotFound, ValidationFailed
@@ -31,10 +32,10 @@ def invite_candidate(session: Session, *, actor: User, now: datetime, demand_id:
                      reason: str | None = None) -> Invitation:
     """Invite a person for a demand; the enterprise may then see the person's record."""
     _require_enterprise(actor)
-    demand = get_demand(session, actor=actor, demand_id=demand_id, today=now.date())
+    demand = get_demand(session, actor=actor, demand_id=demand_id, today=local_date(now))
     if not sees_organisation(actor, demand.enterprise_id):
         raise NotAllowed(N_("You may invite candidates only for your own enterprise's job demands."))
-    if demand.effective_status(now.date()) != "open":
+    if demand.effective_status(local_date(now)) != "open":
         raise InvalidTransition(N_("The job demand is no longer open."))
     person = get_or_not_found(session, Person, person_id, N_("The person does not exist."))
     if session.scalar(select(Invitation.id).where(Invitation.demand_id == demand.id,
@@ -65,7 +66,7 @@ def advance_invitation(session: Session, *, actor: User, now: datetime, invitati
                        note: str | None = None) -> Invitation:
     """Move an invitation to interview, offer or declined (hired goes through hire_candidate)."""
     _require_enterprise(actor)
-    invitation = get_invitation(session, actor=actor, invitation_id=invitation_id, today=now.date())
+    invitation = get_invitation(session, actor=actor, invitation_id=invitation_id, today=local_date(now))
     if to_status not in INVITATION_STATUSES:
         raise ValidationFailed(N_("Unknown status: {status}.", status=to_status), field="status")
     if to_status == "hired":
@@ -93,7 +94,7 @@ def hire_candidate(session: Session, *, actor: User, now: datetime, invitation_i
                    contract_months: int, monthly_wage: int) -> Placement:
     """Record an offered candidate's start of work against the demand; the invitation becomes hired."""
     _require_enterprise(actor)
-    invitation = get_invitation(session, actor=actor, invitation_id=invitation_id, today=now.date())
+    invitation = get_invitation(session, actor=actor, invitation_id=invitation_id, today=local_date(now))
     if invitation.status != "offer":
         raise InvalidTransition(N_("Only an invitation with an offer can be hired (now: {status}).",
                                    status=INVITATION_STATUSES[invitation.status]), field="status")

@@ -13,6 +13,7 @@ from app.accounts.models import Organisation, User
 from app.accounts.organisations import chosen_enterprise, own_enterprise
 from app.accounts.roles import Role
 from app.audit.services import record_event
+from app.clock import local_date
 from app.demand.models import JobDemand
 from app.demand.services import change_demand_status, get_demand
 from app.errors import Conflict, InvalidTransition, ValidationFailed
@@ -82,7 +83,7 @@ def placed_count(session: Session, demand_id: int) -> int:
 def record_placement(session: Session, *, actor: User, now: datetime, details: PlacementDetails) -> Placement:
     """Record a start of work, schedule the 3/6/12-month follow-ups and close a demand whose headcount is met."""
     require_recorder(actor)
-    today = now.date()
+    today = local_date(now)
     person = person_in_scope(session, actor=actor, person_id=details.person_id)
     enterprise = _enterprise(session, actor, details.enterprise_id)
     demand = _demand(session, actor, details.demand_id, enterprise, today)
@@ -133,7 +134,7 @@ def add_evidence(
     if reference is None and not data:
         raise ValidationFailed(N_("Upload a file or enter the document's number (at least one of them)."),
                                field="reference")
-    if dated_on > now.date():
+    if dated_on > local_date(now):
         raise ValidationFailed(N_("The document date {day} is after today.", day=dated_on.isoformat()),
                                field="dated_on")
     stored = store_document(data, storage_dir=storage_dir, folder="placements") if data else None
@@ -157,7 +158,7 @@ def record_leaving(session: Session, *, actor: User, now: datetime, placement_id
     placement = get_placement(session, actor=actor, placement_id=placement_id)
     if placement.status != "active":
         raise InvalidTransition(N_("Only a placement of someone at work can record leaving."), field="left_on")
-    if left_on < placement.start_date or left_on > now.date():
+    if left_on < placement.start_date or left_on > local_date(now):
         raise ValidationFailed(N_("The leaving date must lie between the start date and today."), field="left_on")
     placement.status, placement.left_on = "left", left_on
     session.flush()

@@ -13,6 +13,7 @@ from app.accounts.models import Organisation, User
 from app.accounts.roles import Role
 from app.audit.services import record_event
 from app.catalog.shortage import shortage_entry_for
+from app.clock import local_date
 from app.database import get_or_not_found
 from app.errors import InvalidTransition, NotAllowed, NotFound, ValidationFailed
 from app.people.access import person_in_scope, visible_clause
@@ -150,14 +151,14 @@ def create_claim(session: Session, *, actor: User, now: datetime, scheme_id: int
     if award is None or award.level_digit is None:
         raise NotFound(N_("There is no such certificate level record."))
     person_in_scope(session, actor=actor, person_id=award.person_id)
-    refusals = refusals_for(session, scheme=scheme, award=award, claimed_on=now.date())
+    refusals = refusals_for(session, scheme=scheme, award=award, claimed_on=local_date(now))
     if refusals:
         raise ValidationFailed(refusals_message(refusals), field="level_award_id")
     base, uplift = amounts_for(session, scheme=scheme, award=award)
     claim = SubsidyClaim(scheme_id=scheme.id, person_id=award.person_id, organisation_id=actor.organisation_id,
                          level_award_id=award.id, kind=scheme.kind, occupation_code=award.occupation_code,
                          occupation_name=award.occupation_name, level_digit=award.level_digit,
-                         certificate_date=award.awarded_on, claimed_on=now.date(), base_amount=base,
+                         certificate_date=award.awarded_on, claimed_on=local_date(now), base_amount=base,
                          uplift_amount=uplift, amount=base + uplift, status="draft", status_changed_at=now,
                          created_by_id=actor.id, created_at=now)
     session.add(claim)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.audit.services import record_event
+from app.clock import local_date
 from app.database import get_or_not_found
 from app.errors import InvalidTransition, ValidationFailed
 from app.people.levels import record_level_award
@@ -100,7 +101,7 @@ def add_logbook_entry(
     if record.status != "in_training":
         raise InvalidTransition(N_("Only an apprenticeship under way keeps a logbook (now: {status}).",
                                    status=APPRENTICESHIP_STATUSES[record.status]), field="entry_date")
-    if entry_date > now.date():
+    if entry_date > local_date(now):
         raise ValidationFailed(N_("The logbook date {day} is after today.", day=entry_date.isoformat()),
                                field="entry_date")
     if entry_date < record.planned_start:
@@ -156,7 +157,7 @@ def award_apprentice_grade(
     if apprentice_grade_award(session, record) is not None:
         raise ValidationFailed(N_("{name} already holds the apprentice grade from this apprenticeship.",
                                   name=record.person.name), field="awarded_on")
-    awarded_on = awarded_on or now.date()
+    awarded_on = awarded_on or local_date(now)
     if awarded_on < record.contract_start:
         raise ValidationFailed(N_("The award date is before the labour contract's start {start}.",
                                   start=record.contract_start.isoformat()), field="awarded_on")

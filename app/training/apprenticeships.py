@@ -13,6 +13,7 @@ from app.accounts.roles import OrgKind, Role, scope_by_role, sees_organisation
 from app.audit.services import record_event
 from app.catalog.ladder import level_label
 from app.catalog.models import Occupation
+from app.clock import local_date
 from app.errors import InvalidTransition, NotAllowed, NotFound, ValidationFailed
 from app.people.access import person_in_scope
 from app.people.validation import age_on, check_name
@@ -217,7 +218,7 @@ def change_apprenticeship_status(
                                    old=APPRENTICESHIP_STATUSES[current], new=APPRENTICESHIP_STATUSES[to_status]),
                                 field="status")
     reason = (reason or "").strip()[:300] or None
-    today = now.date()
+    today = local_date(now)
     _refuse_unless_ready(record, to_status, today, reason)
     if to_status == "filed":
         record.filed_at = now

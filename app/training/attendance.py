@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.audit.services import record_event
+from app.clock import local_date
 from app.database import get_or_not_found
 from app.errors import ValidationFailed
 from app.training.enrolments import start_if_enrolled
@@ -74,7 +75,7 @@ def record_attendance(
     """Record or correct a session's attendance sheet, all lines or none; first attendance starts training."""
     row = get_session(session, actor=actor, session_id=session_id)
     klass = class_for_change(session, actor=actor, class_id=row.class_id)
-    if row.session_date > now.date():
+    if row.session_date > local_date(now):
         raise ValidationFailed(N_("The session is on {day}, which has not come yet: attendance cannot be recorded.",
                                   day=row.session_date.isoformat()), field="session")
     enrolments = {e.id: e for e in klass.enrolments}

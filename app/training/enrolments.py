@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app import pii
 from app.accounts.models import User
 from app.audit.services import record_event
+from app.clock import local_date
 from app.database import get_or_not_found
 from app.errors import InvalidTransition, ValidationFailed
 from app.idnumbers import ID_TYPE_LABELS, IdNumberError, parse_id
@@ -96,7 +97,7 @@ def find_registered_person(session: Session, *, name: str, id_type: str, id_numb
     if id_type not in ID_TYPE_LABELS:
         raise ValidationFailed(N_("Unsupported ID type: {id_type}.", id_type=id_type), field="id_type")
     try:
-        parsed = parse_id(id_type, id_number, today=now.date())
+        parsed = parse_id(id_type, id_number, today=local_date(now))
     except IdNumberError as exc:
         raise ValidationFailed(exc.message, field="id_number") from exc
     name = check_name(name)
@@ -162,7 +163,7 @@ def change_enrolment_status(
         if shortfall is not None:
             raise ValidationFailed(N_("{name}: {problem}", name=enrolment.person.name, problem=shortfall),
                                    field="status")
-        enrolment.completed_on = now.date()
+        enrolment.completed_on = local_date(now)
     if to_status == "withdrawn":
         enrolment.withdrawal_reason = reason
     _set_status(session, enrolment, to_status, actor=actor, now=now, note=reason)

@@ -14,6 +14,7 @@ from app.accounts.roles import Role
 from app.audit.services import record_event
 from app.catalog.ladder import level_label
 from app.catalog.models import Occupation
+from app.clock import local_date
 from app.demand.models import JobDemand
 from app.demand.services import get_demand
 from app.errors import NotAllowed, NotFound, ValidationFailed
@@ -54,7 +55,7 @@ def _linked_demands(session: Session, actor: User, now: datetime, occupation: Oc
     kept = {d.id: d for d in already}
     demands = []
     for demand_id in dict.fromkeys(demand_ids):
-        demand = kept.get(demand_id) or get_demand(session, actor=actor, demand_id=demand_id, today=now.date())
+        demand = kept.get(demand_id) or get_demand(session, actor=actor, demand_id=demand_id, today=local_date(now))
         if demand.occupation_id != occupation.id:
             raise ValidationFailed(
                 N_("Job demand “{demand}” is for {demand_occupation}, not the project's occupation {occupation}.",

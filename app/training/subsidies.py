@@ -19,6 +19,7 @@ from app.accounts.models import Organisation, User
 from app.accounts.roles import Role
 from app.audit.services import record_event
 from app.catalog.ladder import level_label
+from app.clock import local_date
 from app.errors import NotAllowed, ValidationFailed
 from app.people.models import LevelAward
 from app.regions import LIAONING_CITIES, city_name
@@ -200,7 +201,7 @@ def record_subsidy_payment(
     if kind not in PAYMENT_KINDS:
         raise ValidationFailed(N_("Unknown payment kind: {kind}.", kind=kind), field="kind")
     amount = _amount(amount)
-    if paid_on > now.date():
+    if paid_on > local_date(now):
         raise ValidationFailed(N_("The payment date cannot be after today."), field="paid_on")
     position = subsidy_position(session, record)
     allowed = {"advance": position.advance_payable, "final": position.final_payable,

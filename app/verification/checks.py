@@ -11,7 +11,6 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, aliased
@@ -20,10 +19,10 @@ from app.catalog.ladder import level_label
 from app.certification.issuing import qr_payload
 from app.certification.models import KIND_LABELS, STATUS_LABELS, Certificate
 from app.certification.signing import KeyRing, parse_verification_query
+from app.clock import LOCAL_ZONE
 from app.idnumbers import is_certificate_number
 from app.verification.fastpath import Checks, check_lookup, look_up_and_log, write_log
 
-LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 FOUND, MISS, LEGACY = "found", "miss", "legacy"
 _LOCAL_NUMBER = re.compile(r"(PX|XT)\d{13}", re.ASCII)
 _LEGACY_NUMBER = re.compile(r"\d{16}", re.ASCII)

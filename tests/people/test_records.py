@@ -1,6 +1,6 @@
 """Work history, certificates held, titles, the level ladder history, and the eligibility input built from them."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -208,3 +208,20 @@ def test_applicant_for_uses_education_school_titles_and_level_awards(session, st
     assert [(s.school_type, s.graduated_on) for s in applicant.schools] == [("technician_college", date(2006, 7, 1))]
     assert [t.level for t in applicant.titles] == ["junior"]
     assert [(c.level, c.issued_on) for c in applicant.certificates] == [(3, date(2020, 1, 1))]
+
+
+def test_today_is_the_date_in_beijing_between_16_and_24_utc(session, staff, person):
+    """At 18:33 UTC it is already the next day in Liaoning: that local date is not 'after today', the day after is."""
+    evening = datetime(2026, 10, 7, 18, 33, tzinfo=UTC)
+    kept = record_level_award(session, actor=staff, now=evening, person_id=person.id, occupation_code=ELECTRICIAN,
+                              occupation_name="电工", grade_key="junior", route="exam", awarded_on=date(2026, 10, 8))
+    assert kept.awarded_on == date(2026, 10, 8)
+    with pytest.raises(ValidationFailed) as error:
+        record_level_award(session, actor=staff, now=evening, person_id=person.id, occupation_code=ELECTRICIAN,
+                           occupation_name="电工", grade_key="intermediate", route="exam",
+                           awarded_on=date(2026, 10, 9))
+    assert error.value.field == "awarded_on"
+    with pytest.raises(ValidationFailed) as error:
+        add_work_record(session, actor=staff, now=evening, person_id=person.id, employer_name="沈阳机床厂",
+                        occupation_name="电工", start_date=date(2026, 10, 9))
+    assert error.value.field == "start_date"

@@ -14,11 +14,11 @@ from app.assessment.qualifications import (
     relations_for,
 )
 from app.assessment.registration import find_person_by_id_number
-from app.assessment.scope import local_date
 from app.assessment.vocabulary import RELATION_KINDS
 from app.assessment.workdays import add_holiday, list_holidays, remove_holiday
 from app.catalog.ladder import level_label
 from app.catalog.occupations import list_occupations
+from app.clock import local_date
 from app.database import utcnow
 from app.extensions import db
 from app.web.access import current_actor, roles

@@ -9,6 +9,7 @@ from app.accounts.roles import ENTERPRISE_READERS as READERS
 from app.accounts.roles import ENTERPRISE_RECORDERS as RECORDERS
 from app.accounts.roles import Role
 from app.catalog.occupations import list_occupations
+from app.clock import local_date
 from app.database import utcnow
 from app.demand.pipeline import demand_pipeline_counts
 from app.demand.services import (
@@ -53,7 +54,7 @@ def index():
     status = request.args.get("status") or None
     city = request.args.get("city") or None
     occupation_id = request.args.get("occupation_id", type=int)
-    today = utcnow().date()
+    today = local_date(utcnow())
     demands = list_demands(db.session, actor=current_actor(), today=today, status=status, city_code=city,
                            occupation_id=occupation_id)
     return render_template("demand/index.html", demands=demands, today=today, status=status or "", city=city or "",
@@ -86,7 +87,7 @@ def show(demand_id: int):
 
 
 def _show(demand_id: int, status_form: DemandStatusForm | None = None):
-    today = utcnow().date()
+    today = local_date(utcnow())
     demand = get_demand(db.session, actor=current_actor(), demand_id=demand_id, today=today)
     return render_template(
         "demand/show.html", demand=demand, today=today, status=demand.effective_status(today),
@@ -100,7 +101,7 @@ def _show(demand_id: int, status_form: DemandStatusForm | None = None):
 @roles(*RECORDERS)
 def edit(demand_id: int):
     """Change an open demand."""
-    demand = get_demand(db.session, actor=current_actor(), demand_id=demand_id, today=utcnow().date())
+    demand = get_demand(db.session, actor=current_actor(), demand_id=demand_id, today=local_date(utcnow()))
     # The enterprise of a demand never changes, so the edit form has no enterprise field.
     form = _prepare(DemandForm(obj=demand) if request.method == "GET" else DemandForm(), with_enterprise=False)
     return submit(form, lambda: update_demand(db.session, actor=current_actor(), now=utcnow(), demand_id=demand.id,

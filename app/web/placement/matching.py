@@ -6,6 +6,7 @@ from flask import render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.accounts.roles import Role
+from app.clock import local_date
 from app.database import utcnow
 from app.demand.services import get_demand
 from app.extensions import db
@@ -32,7 +33,7 @@ ENTERPRISE = (Role.ENTERPRISE_HR, Role.ADMIN)
 @roles(*ENTERPRISE)
 def candidates(demand_id: int):
     """Ranked candidates for an open demand, with reasons, and the invitations made so far."""
-    today = utcnow().date()
+    today = local_date(utcnow())
     demand = get_demand(db.session, actor=current_actor(), demand_id=demand_id, today=today)
     found = []
     with attempt(commit=False):  # a demand that cannot be matched (closed, expired) says why
@@ -57,7 +58,7 @@ def invite(demand_id: int):
 def invitation_status(invitation_id: int):
     """Record an interview, an offer or a decline."""
     demand_id = get_invitation(db.session, actor=current_actor(), invitation_id=invitation_id,
-                               today=utcnow().date()).demand_id
+                               today=local_date(utcnow())).demand_id
     return one_click(InvitationStatusForm(), advance_invitation, fields=("to_status",), invitation_id=invitation_id,
                      success=_("Invitation updated."), then=url_for("placement.candidates", demand_id=demand_id))
 
@@ -66,10 +67,10 @@ def invitation_status(invitation_id: int):
 @roles(*ENTERPRISE)
 def hire(invitation_id: int):
     """Record the offered candidate's start of work (creates the placement)."""
-    invitation = get_invitation(db.session, actor=current_actor(), invitation_id=invitation_id, today=utcnow().date())
+    invitation = get_invitation(db.session, actor=current_actor(), invitation_id=invitation_id, today=local_date(utcnow()))
     form = HireForm()
     if not form.is_submitted():
-        form.start_date.data, form.contract_months.data = utcnow().date(), 12
+        form.start_date.data, form.contract_months.data = local_date(utcnow()), 12
         form.monthly_wage.data = invitation.demand.wage_min
     return submit(form, hire_candidate, fields=("start_date", "contract_months", "monthly_wage"),
                   invitation_id=invitation.id, success=_("Start of work recorded."),
@@ -82,5 +83,5 @@ def hire(invitation_id: int):
 def person_demands(person_id: int):
     """Open demands that fit a person."""
     person = person_in_scope(db.session, actor=current_actor(), person_id=person_id)
-    fits = demands_for_person(db.session, actor=current_actor(), person_id=person.id, today=utcnow().date())
+    fits = demands_for_person(db.session, actor=current_actor(), person_id=person.id, today=local_date(utcnow()))
     return render_template("placement/person_demands.html", person=person, fits=fits)

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.accounts.roles import Role
+from app.clock import local_date
 from app.database import utcnow
 from app.demand.services import list_demands
 from app.extensions import db
@@ -39,7 +40,7 @@ bp = Blueprint("placement", __name__, url_prefix="/placements")
 
 def _dashboard_counts() -> dict:
     """Registration reminders and follow-ups due for the logged-in user's dashboard card."""
-    actor, today = current_actor(), utcnow().date()
+    actor, today = current_actor(), local_date(utcnow())
     reminders = registration_reminders(db.session, actor=actor, today=today)
     due = due_follow_ups(db.session, actor=actor, today=today)
     return {"registrations": len(reminders), "registrations_overdue": sum(r.overdue for r in reminders),
@@ -58,7 +59,7 @@ def _placement(placement_id: int):
 @roles(*USERS)
 def index():
     """Placements in scope, with the employment-registration reminders and follow-ups due."""
-    actor, today = current_actor(), utcnow().date()
+    actor, today = current_actor(), local_date(utcnow())
     status = request.args.get("status") or None
     placements = list_placements(db.session, actor=actor, status=status)
     if request.args.get("export") == "xlsx":
@@ -69,7 +70,7 @@ def index():
 
 
 def _prepare(form: PlacementForm) -> PlacementForm:
-    actor, today = current_actor(), utcnow().date()
+    actor, today = current_actor(), local_date(utcnow())
     people = db.session.execute(select(Person.id, Person.name, Person.id_masked).where(visible_clause(actor))
                                 .order_by(Person.id.desc()).limit(500)).all()
     form.person_id.choices = blank_first((p.id, f"{p.name} {p.id_masked}") for p in people)
@@ -92,7 +93,7 @@ def new():
         form.person_id.data = request.args.get("person_id", type=int)
         if form.demand_id is not None:
             form.demand_id.data = request.args.get("demand_id", type=int)
-        form.start_date.data, form.contract_months.data = utcnow().date(), 12
+        form.start_date.data, form.contract_months.data = local_date(utcnow()), 12
     return submit(form, lambda: record_placement(db.session, actor=current_actor(), now=utcnow(),
                                                  details=_details(form)),
                   success=_("Placement recorded; follow-ups are scheduled at 3, 6 and 12 months."),
@@ -117,7 +118,7 @@ def _upload(form) -> dict:
 
 
 def _show(placement, *, evidence_form=None, follow_up_form=None, leave_form=None):
-    today = utcnow().date()
+    today = local_date(utcnow())
     if evidence_form is None:
         evidence_form = EvidenceForm(formdata=None)
         evidence_form.dated_on.data = today
@@ -182,7 +183,7 @@ def evidence_file(placement_id: int, evidence_id: int):
 @roles(*USERS)
 def follow_ups():
     """Follow-ups due in the next 30 days or overdue, for the institution's trainees or the enterprise's hires."""
-    today = utcnow().date()
+    today = local_date(utcnow())
     due = due_follow_ups(db.session, actor=current_actor(), today=today)
     if request.args.get("export") == "xlsx":
         return workbook_download(follow_ups_workbook(due, _), "follow-ups.xlsx")

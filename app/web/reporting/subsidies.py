@@ -8,6 +8,7 @@ from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.accounts.roles import Role
+from app.clock import local_date
 from app.database import utcnow
 from app.extensions import db
 from app.reporting.exports import rows_workbook
@@ -61,7 +62,7 @@ def _ledger(actor, form: SchemeForm):
     scheme_id = request.args.get("scheme_id", type=int)
     candidates = []
     if scheme_id:
-        candidates = claim_candidates(db.session, actor=actor, scheme_id=scheme_id, today=utcnow().date())
+        candidates = claim_candidates(db.session, actor=actor, scheme_id=scheme_id, today=local_date(utcnow()))
     total = sum((c.amount for c in claims if c.status != "withdrawn"), Decimal(0))
     return render_template("reports/subsidies.html", schemes=list_schemes(db.session), claims=claims, form=form,
                            status=status or "", scheme_id=scheme_id, candidates=candidates, total=total,

@@ -11,6 +11,7 @@ from app.accounts.models import Organisation
 from app.accounts.roles import OrgKind, Role
 from app.catalog.ladder import GRADES
 from app.catalog.occupations import list_occupations
+from app.clock import local_date
 from app.database import utcnow
 from app.extensions import db
 from app.regions import LIAONING_CITIES
@@ -49,7 +50,7 @@ def _window() -> int:
 @roles(Role.ADMIN, Role.INSTITUTION_STAFF)
 def funnel():
     """Demand → … → retained at 6 months, per-class employment rate and subsidy tier; SVG chart, Excel export."""
-    actor, today = current_actor(), utcnow().date()
+    actor, today = current_actor(), local_date(utcnow())
     filters, window = _filters(), _window()
     tiers = parse_tiers(current_app.config["EMPLOYMENT_SUBSIDY_TIERS"])
     with attempt(commit=False) as done:  # filters the report cannot use are flashed and dropped
@@ -84,7 +85,7 @@ def funnel():
 @roles(Role.ADMIN, Role.ENTERPRISE_HR)
 def ladder_report():
     """Workers at each of the eight grades by occupation, enterprise or city; movement per quarter; targets."""
-    actor, today = current_actor(), utcnow().date()
+    actor, today = current_actor(), local_date(utcnow())
     by = request.args.get("by") if request.args.get("by") in DIMENSIONS else "occupation"
     form = TargetForm()
     if request.method == "GET":

@@ -10,6 +10,7 @@ from app.accounts.roles import ENTERPRISE_READERS as READERS
 from app.accounts.roles import ENTERPRISE_RECORDERS as KEEPERS
 from app.accounts.roles import Role
 from app.certification.lifecycle import certificates_by_source
+from app.clock import local_date
 from app.database import utcnow
 from app.extensions import db
 from app.people.services import list_people
@@ -94,7 +95,7 @@ def _page(apprenticeship_id: int, **forms):
     """The apprenticeship page; forms passed in (refused ones) keep their input and set the status."""
     actor = current_actor()
     record = get_apprenticeship(db.session, actor=actor, apprenticeship_id=apprenticeship_id)
-    today = utcnow().date()
+    today = local_date(utcnow())
     context = {
         "record": record, "today": today, "award": apprentice_grade_award(db.session, record),
         "certificate": certificates_by_source(db.session, source_type="apprenticeship",

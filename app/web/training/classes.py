@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 
 from app.accounts.roles import Role
 from app.certification.lifecycle import certificates_by_source
+from app.clock import local_date
 from app.database import utcnow
 from app.extensions import db
 from app.training.attendance import (
@@ -39,18 +40,18 @@ ENROLMENT_SHEET = SheetImport(KIND, VOCABULARY, lambda: _("enrolment-errors.xlsx
 
 def _page(class_id: int, **context):
     """The class page; forms passed in (refused ones) keep their input and set the status."""
-    roster = class_roster(db.session, actor=current_actor(), class_id=class_id, today=utcnow().date())
+    roster = class_roster(db.session, actor=current_actor(), class_id=class_id, today=local_date(utcnow()))
     submitted = [form for form in context.values() if isinstance(form, FlaskForm)]
     context.setdefault("enrol_form", EnrolForm(formdata=None))
     context.setdefault("import_form", EnrolImportForm(formdata=None))
-    context.setdefault("session_form", SessionForm(formdata=None, session_date=utcnow().date()))
+    context.setdefault("session_form", SessionForm(formdata=None, session_date=local_date(utcnow())))
     context.setdefault("status_form", EnrolmentStatusForm(formdata=None))
     context.setdefault("refused_enrolment", None)
     certificates = certificates_by_source(db.session, source_type="enrolment",
                                           source_ids=[line.enrolment.id for line in roster.lines])
     return render_template("training/class.html", roster=roster, klass=roster.training_class,
                            certificates=certificates, blank_status_form=EnrolmentStatusForm(formdata=None),
-                           today=utcnow().date(), **context), form_status(*submitted)
+                           today=local_date(utcnow()), **context), form_status(*submitted)
 
 
 def _shown(class_id: int, anchor: str) -> str:
@@ -140,4 +141,4 @@ def attendance(session_id: int):
                   success=_("Attendance saved."), then=_shown(row.class_id, "timetable")) \
         or render_form("training/attendance.html", form, session_row=row, people={str(e.id): e for e in trainees},
                        closed=[e for e in trainees if e.status not in OPEN_STATES], records=records,
-                       today=utcnow().date())
+                       today=local_date(utcnow()))

@@ -11,6 +11,7 @@ from app.accounts.roles import TRAINING_READERS as READERS
 from app.accounts.roles import Role
 from app.accounts.services import list_users
 from app.catalog.ladder import level_label
+from app.clock import local_date
 from app.database import utcnow
 from app.demand.services import list_demands
 from app.extensions import db
@@ -36,7 +37,7 @@ def _project(project_id: int):
 
 
 def _demand_choices(occupation_id: int | None = None, linked=()) -> list:
-    demands = {d.id: d for d in list_demands(db.session, actor=current_actor(), today=utcnow().date(), status="open")}
+    demands = {d.id: d for d in list_demands(db.session, actor=current_actor(), today=local_date(utcnow()), status="open")}
     demands.update({d.id: d for d in linked})
     return choices((d.id, f"{d.title} · {d.enterprise.name} · {d.occupation.name} · {d.headcount}")
                    for d in demands.values() if occupation_id is None or d.occupation_id == occupation_id)
@@ -47,7 +48,7 @@ def _demand_choices(occupation_id: int | None = None, linked=()) -> list:
 def projects():
     """The institution's projects (人社: every institution's)."""
     return render_template("training/projects.html", projects=list_projects(db.session, actor=current_actor()),
-                           today=utcnow().date())
+                           today=local_date(utcnow()))
 
 
 @bp.route("/projects/new", methods=["GET", "POST"])
@@ -81,7 +82,7 @@ def project(project_id: int):
     """A project: its level and hours, the demands it trains for, its classes."""
     found = _project(project_id)
     return render_template("training/project.html", project=found, link_form=_link_form(found),
-                           today=utcnow().date(), level=level_label(found.target_level_digit))
+                           today=local_date(utcnow()), level=level_label(found.target_level_digit))
 
 
 @bp.post("/projects/<int:project_id>/demands")
@@ -114,6 +115,6 @@ def new_class(project_id: int):
 @roles(Role.ADMIN)
 def overview():
     """Open demands by city and occupation, projects, classes, enrolments, apprenticeships, subsidies."""
-    today = utcnow().date()
+    today = local_date(utcnow())
     return render_template("training/overview.html", today=today,
                            overview=training_overview(db.session, actor=current_actor(), today=today))
