@@ -86,9 +86,12 @@ class Config:
     CERT_VERIFY_ONLY_KEYS = _env("CERT_VERIFY_ONLY_KEYS", "")
     PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
-    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host headers are trusted (0: none)
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host headers are trusted (0: none) …
     PROXY_HOPS = int(_env("PROXY_HOPS", "0"))
-    # /metrics answers requests from loopback addresses, or with "Authorization: Bearer <METRICS_TOKEN>"
+    # … and only on requests whose direct peer (REMOTE_ADDR) is one of these addresses or CIDRs (the nginx hosts)
+    TRUSTED_PROXIES = _env("TRUSTED_PROXIES", "127.0.0.0/8,::1")
+    # /metrics answers requests made straight from a loopback address (not through a proxy), or with
+    # "Authorization: Bearer <METRICS_TOKEN>"
     METRICS_TOKEN = _env("METRICS_TOKEN")
 
     # Task queue: huey on SQLite by default, Redis in production
@@ -130,6 +133,7 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     HUEY_IMMEDIATE = True
     PROXY_HOPS = 0
+    TRUSTED_PROXIES = "127.0.0.0/8,::1"
     METRICS_TOKEN = None
     # Redis for the multi-process deployment test (its own database number; the test empties it)
     TEST_REDIS_URL = _env("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from config import BASE_DIR, Config, load_config
+from config import BASE_DIR, Config, ConfigError, load_config
 
 
 def create_app(config_class: type[Config] | None = None) -> Flask:
@@ -46,13 +46,17 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     init_api(app)
     init_tasks(app)
     register_cli(app)
-    _trust_proxies(app, app.config.get("PROXY_HOPS", 0))
+    _trust_proxies(app, app.config.get("PROXY_HOPS", 0), app.config.get("TRUSTED_PROXIES", ""))
     return app
 
 
-def _trust_proxies(app: Flask, hops: int) -> None:
-    """Take the client address, scheme and host from the headers set by `hops` reverse proxies."""
+def _trust_proxies(app: Flask, hops: int, trusted: str) -> None:
+    """Take the client address, scheme and host from the headers of `hops` proxies, if sent by a trusted one."""
     if hops > 0:
-        from werkzeug.middleware.proxy_fix import ProxyFix
+        from app.web.proxies import TrustedProxyFix, parse_networks
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        try:
+            networks = parse_networks(trusted)
+        except ValueError as exc:
+            raise ConfigError(f"TRUSTED_PROXIES: {exc}") from exc
+        app.wsgi_app = TrustedProxyFix(app.wsgi_app, trusted=networks, hops=hops)

@@ -12,7 +12,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from config import Config  # noqa: E402  (the one reader of the environment)
 
-# Behind nginx on the same host; bind a private address instead when nginx runs elsewhere.
+# Behind nginx on the same host; bind a private address instead when nginx runs elsewhere (and name nginx's
+# address in TRUSTED_PROXIES: proxy headers from any other peer are ignored).
 bind = "127.0.0.1:8000"
 
 # Rate-limit counters and request metrics are shared between processes only through Redis; without it
@@ -35,8 +36,8 @@ accesslog = "-"
 errorlog = "-"
 access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 
-# Werkzeug's ProxyFix (PROXY_HOPS) decides what to trust from the proxy; gunicorn's own handling is left
-# at its default of trusting only 127.0.0.1.
+# The app (app/web/proxies.py: PROXY_HOPS, TRUSTED_PROXIES) decides what to trust from the proxy; gunicorn's
+# own handling is left at its default of trusting only 127.0.0.1.
 
 # gunicorn ≥ 24 opens a control socket in the home directory; two instances on one host would share it.
 control_socket_disable = True

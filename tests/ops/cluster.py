@@ -163,18 +163,19 @@ class Browser:
     client_address: str
     user_agent: str = "Mozilla/5.0 (ops test)"
     cookies: dict[str, str] = field(default_factory=dict)
+    proxied: bool = True  # False: straight to gunicorn, as a local Prometheus scrape, without proxy headers
 
     def request(self, port: int, method: str, path: str, form: dict | None = None,
                 headers: dict | None = None) -> Response:
         """One request to 127.0.0.1:port with the proxy headers of one nginx hop."""
-        sent = {
-            "Host": f"127.0.0.1:{port}",
-            "X-Forwarded-For": self.client_address,
-            "X-Forwarded-Proto": "https",
-            "X-Forwarded-Host": PUBLIC_HOST,
-            "User-Agent": self.user_agent,
-            "Referer": f"https://{PUBLIC_HOST}/",
-        }
+        sent = {"Host": f"127.0.0.1:{port}", "User-Agent": self.user_agent}
+        if self.proxied:
+            sent.update({
+                "X-Forwarded-For": self.client_address,
+                "X-Forwarded-Proto": "https",
+                "X-Forwarded-Host": PUBLIC_HOST,
+                "Referer": f"https://{PUBLIC_HOST}/",
+            })
         if self.cookies:
             sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None

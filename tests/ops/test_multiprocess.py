@@ -154,7 +154,7 @@ def test_a_batch_queued_through_one_process_runs_in_the_worker_and_shows_progres
 
 
 def test_metrics_count_requests_from_every_process(cluster):
-    browser = Browser("127.0.0.1")
+    browser = Browser("127.0.0.1", proxied=False)  # a local scrape, straight to gunicorn
 
     def requests_total(port: int) -> int:
         body = browser.request(port, "GET", "/metrics").body
@@ -168,5 +168,6 @@ def test_metrics_count_requests_from_every_process(cluster):
     metrics = browser.request(cluster["b"], "GET", "/metrics")
     assert metrics.headers["Content-Type"].startswith("text/plain; version=0.0.4")
     assert re.search(r"^jiangcai_queue_pending \d+$", metrics.body, re.M)
-    # An outside client (per X-Forwarded-For) without the metrics token is refused.
+    # A client through the proxy without the metrics token is refused, even one claiming to be loopback.
     assert Browser("203.0.113.50").request(cluster["a"], "GET", "/metrics").status == 403
+    assert Browser("127.0.0.1").request(cluster["a"], "GET", "/metrics").status == 403

@@ -21,6 +21,7 @@ from app.ops.metrics import (
     request_metric,
 )
 from app.web.access import public
+from app.web.proxies import is_forwarded, peer_address
 
 bp = Blueprint("ops", __name__)
 log = logging.getLogger(__name__)
@@ -50,8 +51,12 @@ def _may_read_metrics() -> bool:
     scheme, _, given = request.headers.get("Authorization", "").partition(" ")
     if token and scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode()):
         return True
+    # Judged by the real peer only: a request through a proxy (nginx on this host is loopback too) or one
+    # naming a forwarded address is never taken for a local scrape.
+    if is_forwarded(request.environ):
+        return False
     try:
-        return ipaddress.ip_address(request.remote_addr or "").is_loopback
+        return ipaddress.ip_address(peer_address(request.environ) or "").is_loopback
     except ValueError:
         return False
 
@@ -60,7 +65,7 @@ def _may_read_metrics() -> bool:
 @public
 @limiter.exempt
 def metrics():
-    """Prometheus text format; only for loopback clients or holders of METRICS_TOKEN."""
+    """Prometheus text format; only for direct loopback clients (no proxy) or holders of METRICS_TOKEN."""
     if not _may_read_metrics():
         abort(403)
     families = [request_metric(current_app.extensions["request_counter"].snapshot())]
