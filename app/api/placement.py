@@ -141,7 +141,7 @@ def placements_show(placement_id: int):
 @roles(*USERS)
 @documented("/placements/{placement_id}/follow-ups", "post", summary="Record a follow-up outcome", tag="placement",
             parameters=ID_PATH, request_body=FOLLOW_UP,
-            responses={"200": {"$ref": "#/components/schemas/Placement"}, "404": None, "422": None})
+            responses={"200": {"$ref": "#/components/schemas/Placement"}, "403": None, "404": None, "422": None})
 def placements_follow_up(placement_id: int):
     """Retained needs a social-insurance, wage or contract reference; left ends the placement."""
     data = json_body()

@@ -15,7 +15,7 @@ from app.clock import local_date
 from app.errors import InvalidTransition, NotFound, ValidationFailed
 from app.placement.models import FollowUp, Placement
 from app.placement.placements import add_evidence
-from app.placement.scope import get_placement, require_recorder, scope_clause
+from app.placement.scope import get_placement_to_maintain, scope_clause
 from app.placement.vocabulary import FOLLOW_UP_OUTCOMES
 from app.translation import N_
 
@@ -29,8 +29,7 @@ def record_follow_up(
     filename: str | None = None, storage_dir: Path | None = None, note: str | None = None,
 ) -> FollowUp:
     """Record a follow-up's outcome; "retained" needs social-insurance, wage or contract evidence, "left" ends it."""
-    require_recorder(actor)
-    placement = get_placement(session, actor=actor, placement_id=placement_id)
+    placement = get_placement_to_maintain(session, actor=actor, placement_id=placement_id)
     follow_up = next((f for f in placement.follow_ups if f.months == months), None)
     if follow_up is None:
         raise NotFound(N_("There is no {months}-month follow-up.", months=months))

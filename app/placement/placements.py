@@ -19,7 +19,12 @@ from app.demand.services import change_demand_status, get_demand
 from app.errors import Conflict, InvalidTransition, ValidationFailed
 from app.people.access import grant_person_access, person_in_scope
 from app.placement.models import FollowUp, Placement, PlacementEvidence
-from app.placement.scope import add_months, get_placement, require_recorder, scope_clause
+from app.placement.scope import (
+    add_months,
+    get_placement_to_maintain,
+    require_recorder,
+    scope_clause,
+)
 from app.placement.vocabulary import EVIDENCE_KINDS, FOLLOW_UP_MONTHS, REGISTRATION_DUE_DAYS
 from app.training.storage import store_document
 from app.translation import N_
@@ -124,8 +129,7 @@ def add_evidence(
     storage_dir: Path | None = None, follow_up_id: int | None = None,
 ) -> PlacementEvidence:
     """Attach a contract, social-insurance or wage record, or the employment registration (a file or a reference)."""
-    require_recorder(actor)
-    placement = get_placement(session, actor=actor, placement_id=placement_id)
+    placement = get_placement_to_maintain(session, actor=actor, placement_id=placement_id)
     if kind not in EVIDENCE_KINDS:
         raise ValidationFailed(N_("Unknown kind of evidence: {kind}.", kind=kind), field="kind")
     reference = (reference or "").strip() or None
@@ -154,8 +158,7 @@ def add_evidence(
 
 def record_leaving(session: Session, *, actor: User, now: datetime, placement_id: int, left_on: date) -> Placement:
     """Mark an active placement as ended on a date."""
-    require_recorder(actor)
-    placement = get_placement(session, actor=actor, placement_id=placement_id)
+    placement = get_placement_to_maintain(session, actor=actor, placement_id=placement_id)
     if placement.status != "active":
         raise InvalidTransition(N_("Only a placement of someone at work can record leaving."), field="left_on")
     if left_on < placement.start_date or left_on > local_date(now):
@@ -189,7 +192,7 @@ class RegistrationReminder:
 
 
 def registration_reminders(session: Session, *, actor: User, today: date) -> list[RegistrationReminder]:
-    """Active placements without employment-registration evidence, soonest due first."""
+    """Active placements in scope without employment-registration evidence, soonest due first."""
     registered = select(PlacementEvidence.placement_id).where(PlacementEvidence.kind == "employment_registration")
     rows = session.scalars(select(Placement).where(
         scope_clause(actor), Placement.status == "active", Placement.id.not_in(registered),

@@ -1,4 +1,10 @@
-"""Who sees which placements: an enterprise its own hires, an institution its trainees', 人社 everything."""
+"""Who sees and who maintains which placements.
+
+Seeing: an enterprise its own hires, an institution its trainees' (wherever they work), 人社 everything.
+Maintaining (follow-ups, evidence, leaving — the figures employment rates and subsidies are computed from):
+only the enterprise named on the placement, the institution whose user recorded it, or 人社 administrators.
+An institution that trained someone may not change the record another institution or the employer keeps.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +22,8 @@ from app.training.models import Enrolment, TrainingClass, TrainingProject
 from app.translation import N_
 
 RECORDER_ROLES = (Role.ADMIN, Role.ENTERPRISE_HR, Role.INSTITUTION_STAFF)
+MAINTAINERS_ONLY = N_("Only the employer named on this placement, the training institution that recorded it or "
+                      "HR & social security administrators may record its follow-ups, evidence or leaving.")
 
 
 def add_months(day: date, months: int) -> date:
@@ -52,4 +60,30 @@ def get_placement(session: Session, *, actor: User, placement_id: int) -> Placem
     placement = session.scalar(select(Placement).where(Placement.id == placement_id, scope_clause(actor)))
     if placement is None:
         raise NotFound(N_("The placement does not exist or is outside your data scope."))
+    return placement
+
+
+def recorded_by_colleague(organisation_id: int) -> ColumnElement[bool]:
+    """The placement was recorded by a user of the organisation."""
+    return Placement.created_by_id.in_(select(User.id).where(User.organisation_id == organisation_id))
+
+
+def maintainer_clause(actor: User) -> ColumnElement[bool]:
+    """Placements whose follow-ups, evidence and leaving the actor may record."""
+    return scope_by_role(actor, {Role.ENTERPRISE_HR: Placement.enterprise_id == actor.organisation_id,
+                                 Role.INSTITUTION_STAFF: recorded_by_colleague(actor.organisation_id)})
+
+
+def may_maintain(session: Session, *, actor: User, placement: Placement) -> bool:
+    """True when the actor may record follow-ups, evidence or leaving on this placement."""
+    return session.scalar(select(Placement.id).where(Placement.id == placement.id, maintainer_clause(actor))) \
+        is not None
+
+
+def get_placement_to_maintain(session: Session, *, actor: User, placement_id: int) -> Placement:
+    """A placement the actor may maintain: NotFound outside their view, NotAllowed if they may only view it."""
+    require_recorder(actor)
+    placement = get_placement(session, actor=actor, placement_id=placement_id)
+    if not may_maintain(session, actor=actor, placement=placement):
+        raise NotAllowed(MAINTAINERS_ONLY)
     return placement

@@ -121,7 +121,7 @@ def test_follow_up_retained_needs_evidence_and_left_ends_the_placement(session, 
     with pytest.raises(InvalidTransition):
         record_follow_up(session, actor=chain.hr, now=NOW, placement_id=placement.id, months=3, outcome="left",
                          checked_on=date(2026, 5, 2))
-    record_follow_up(session, actor=chain.staff, now=NOW, placement_id=placement.id, months=6, outcome="left",
+    record_follow_up(session, actor=chain.hr, now=NOW, placement_id=placement.id, months=6, outcome="left",
                      checked_on=date(2026, 8, 3))
     assert (placement.status, placement.left_on) == ("left", date(2026, 8, 3))
     assert due_follow_ups(session, actor=chain.hr, today=TODAY) == []

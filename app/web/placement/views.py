@@ -27,7 +27,7 @@ from app.placement.placements import (
     record_placement,
     registration_reminders,
 )
-from app.placement.scope import get_placement
+from app.placement.scope import get_placement, get_placement_to_maintain, may_maintain
 from app.web.access import current_actor, roles
 from app.web.actions import form_status, render_form, submit
 from app.web.downloads import storage_dir, stored_file, workbook_download
@@ -125,8 +125,10 @@ def _show(placement, *, evidence_form=None, follow_up_form=None, leave_form=None
     if follow_up_form is None:
         follow_up_form = FollowUpForm(formdata=None)
         follow_up_form.checked_on.data = today
+    maintainable = may_maintain(db.session, actor=current_actor(), placement=placement)
     return render_template("placement/show.html", placement=placement, today=today, evidence_form=evidence_form,
-                           follow_up_form=follow_up_form, leave_form=leave_form or LeaveForm(formdata=None)), \
+                           follow_up_form=follow_up_form, leave_form=leave_form or LeaveForm(formdata=None),
+                           maintainable=maintainable), \
         form_status(evidence_form, follow_up_form, leave_form)
 
 
@@ -150,8 +152,8 @@ _REPORTS = {  # the kind is also the form's name on the page: f"{kind}_form"
 @bp.post("/<int:placement_id>/follow-up", endpoint="follow_up", defaults={"kind": "follow_up"})
 @roles(*USERS)
 def report(placement_id: int, kind: str):
-    """Attach evidence (file or reference number), or record a follow-up's outcome."""
-    placement = _placement(placement_id)
+    """Attach evidence (file or reference number), or record a follow-up's outcome (maintainers only: 403)."""
+    placement = get_placement_to_maintain(db.session, actor=current_actor(), placement_id=placement_id)
     return submit_page_form(_REPORTS[kind], placement_id=placement.id, storage_dir=storage_dir(),
                             then=lambda _anchor: _shown(placement),
                             page=lambda form: _show(placement, **{f"{kind}_form": form}))
@@ -160,8 +162,8 @@ def report(placement_id: int, kind: str):
 @bp.post("/<int:placement_id>/leave")
 @roles(*USERS)
 def leave(placement_id: int):
-    """Record that the person left."""
-    placement = _placement(placement_id)
+    """Record that the person left (maintainers only: 403)."""
+    placement = get_placement_to_maintain(db.session, actor=current_actor(), placement_id=placement_id)
     form = LeaveForm()
     return submit(form, record_leaving, fields=("left_on",), placement_id=placement.id,
                   success=_("Leaving recorded."), then=_shown(placement)) or _show(placement, leave_form=form)
