@@ -14,6 +14,8 @@ DEV_SECRET_KEY = "jiangcai-development-secret-key-not-for-production-use"
 DEV_PII_KEY = "ZGV2LW9ubHktcGlpLWtleS1kby1ub3QtdXNlLTMyYiE="  # base64 of a 32-byte dev key
 DEV_PII_HASH_KEY = "dev-only-pii-hash-key-do-not-use-in-production"
 DEV_SIGNING_KEYS = "dev1:7FdXcYbPl1I9h4SOpo1qb4BzBrvdl8YY1dBk3gxl3m8"
+# The demo logins' password (app/demo/accounts.py), published in the README: refused for real accounts in production.
+DEMO_PASSWORD = "Jiangcai2026!"
 KNOWN_DEFAULT_SECRETS = frozenset(
     {DEV_SECRET_KEY, "dev", "secret", "changeme", "change-me", "development", "test-secret-key"}
 )
@@ -26,6 +28,11 @@ class ConfigError(RuntimeError):
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
     return value if value not in (None, "") else default
+
+
+def _env_list(name: str) -> tuple[str, ...]:
+    """A comma-separated environment value as a tuple of its non-empty items."""
+    return tuple(item for item in (_env(name) or "").split(",") if item.strip())
 
 
 def _sqlite_url(path: Path) -> str:
@@ -76,6 +83,13 @@ class Config:
     LOGIN_LIMIT_PER_ADDRESS = _env("LOGIN_LIMIT_PER_ADDRESS", "30 per minute")
     PUBLIC_LIMIT = _env("PUBLIC_LIMIT", "30 per minute")  # per address, over all public verification routes
     SHARE_LINK_DEFAULT_DAYS = 30
+
+    # Passwords refused besides app/accounts/common_passwords.txt (comma-separated), e.g. the organisation's name
+    # with a year. Production adds the demo password, which is published in the README and printed by demo load.
+    PASSWORD_REFUSED_EXTRA = _env_list("PASSWORD_REFUSED_EXTRA")
+    # API tokens: lifetime given to a new token unless its owner chooses one, and the longest allowed (days)
+    API_TOKEN_DAYS = int(_env("API_TOKEN_DAYS", "90"))
+    API_TOKEN_MAX_DAYS = int(_env("API_TOKEN_MAX_DAYS", "365"))
 
     # Personal data protection (ID and phone numbers)
     PII_ENCRYPTION_KEY = _env("PII_ENCRYPTION_KEY", DEV_PII_KEY)
@@ -159,6 +173,7 @@ class ProductionConfig(Config):
     DEBUG = _env("FLASK_DEBUG", "0") not in ("0", "false", "False")
     # One reverse proxy (nginx) in front of gunicorn by default
     PROXY_HOPS = int(_env("PROXY_HOPS", "1"))
+    PASSWORD_REFUSED_EXTRA = (DEMO_PASSWORD, *_env_list("PASSWORD_REFUSED_EXTRA"))
     # Connections that died while idle (database restart, failover) are replaced, not handed to a request
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 

@@ -33,7 +33,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     from app.web.converters import IntegerConverter
 
     install_sqlite_listeners()
-    passwords.configure(app.config.get("PASSWORD_HASH_PROFILE", "default"))
+    passwords.configure(app.config.get("PASSWORD_HASH_PROFILE", "default"), app.config.get("PASSWORD_REFUSED_EXTRA", ()))
     pii.configure(app.config["PII_ENCRYPTION_KEY"], app.config["PII_HASH_KEY"])
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True)

@@ -19,13 +19,17 @@ demo_cli = AppGroup("demo", help="Demo data.")
 @click.option("--with-certificates", is_flag=True,
               help="Also issue the finalised plans' certificates (renders PDFs; `make run` uses it).")
 def demo_load(quiet: bool, with_certificates: bool) -> None:
-    """Load the demo data set into an empty database (does nothing otherwise)."""
+    """Load the demo data set into an empty database (does nothing otherwise; refused under production)."""
     from flask import current_app
 
     from app.demo import DEMO_LOGINS, DEMO_PASSWORD, database_is_empty, load_demo
     from app.demo.certificates import issue_demo_certificates
     from app.tasks import issuing_context
 
+    if current_app.config.get("ENV_NAME") == "production":
+        raise click.ClickException(
+            "demo load refuses to run under the production configuration (JIANGCAI_CONFIG=production): it creates "
+            "logins whose password is published. Load demo data only into a development or test database.")
     example = None
     with write_intent():
         if not database_is_empty(db.session):

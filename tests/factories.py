@@ -6,6 +6,7 @@ import itertools
 from datetime import UTC, datetime
 
 from app.accounts.services import create_api_token, create_organisation, create_user, set_evaluation_filing
+from app.database import utcnow
 from app.idnumbers import uscc_check_char
 
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
@@ -15,7 +16,7 @@ _seq = itertools.count(1)
 
 def bearer_headers(session, user, *, name: str = "test") -> dict[str, str]:
     """A new API token of the user, committed, as request headers."""
-    _row, token = create_api_token(session, actor=user, now=NOW, name=name)
+    _row, token = create_api_token(session, actor=user, now=utcnow(), name=name)
     session.commit()
     return {"Authorization": f"Bearer {token}"}
 

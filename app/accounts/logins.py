@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.accounts import passwords
-from app.accounts.models import LoginSession, User
+from app.accounts.models import ApiToken, LoginSession, User
 from app.audit.services import record_event
 from app.errors import ValidationFailed
 from app.translation import N_
@@ -72,6 +72,17 @@ def revoke_all_sessions(session: Session, *, user_id: int, now: datetime) -> Non
     )
 
 
+def revoke_all_api_tokens(session: Session, *, user_id: int, now: datetime) -> int:
+    """Revoke every live API token of a user (changed password); returns how many."""
+    result = session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session="fetch")
+    )
+    return result.rowcount or 0
+
+
 def change_password(
     session: Session,
     *,
@@ -81,7 +92,8 @@ def change_password(
     new_password: str,
     lifetime: timedelta,
 ) -> str:
-    """Change the actor's password, end all their sessions and return a fresh session token."""
+    """Change the actor's password, end all their sessions, revoke their API tokens and return a fresh session
+    token."""
     if not passwords.verify_password(actor.password_hash, current_password):
         raise ValidationFailed(N_("The current password is not correct."), field="current_password")
     if current_password == new_password:
@@ -90,6 +102,8 @@ def change_password(
     actor.password_hash = passwords.hash_password(new_password)
     actor.password_changed_at = now
     revoke_all_sessions(session, user_id=actor.id, now=now)
+    revoked = revoke_all_api_tokens(session, user_id=actor.id, now=now)
     session.flush()
-    record_event(session, actor=actor, now=now, action="user.change_password", object_type="user", object_id=actor.id)
+    record_event(session, actor=actor, now=now, action="user.change_password", object_type="user", object_id=actor.id,
+                 new={"api_tokens_revoked": revoked})
     return open_login_session(session, user=actor, now=now, lifetime=lifetime)

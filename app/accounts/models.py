@@ -164,6 +164,7 @@ class ApiToken(Entity):
     token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
     prefix: Mapped[str] = mapped_column(String(12), nullable=False)  # shown in lists to tell tokens apart
     created_at: Mapped[datetime] = stamp()
+    expires_at: Mapped[datetime] = stamp()
     revoked_at: Mapped[datetime | None] = stamp()
 
     user: Mapped[User] = relationship()

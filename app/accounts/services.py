@@ -6,6 +6,8 @@ Each sub-feature has its own module: `organisations`, `filings` (evaluation fili
 
 from app.accounts.api_tokens import (
     API_TOKEN_PREFIX,
+    TokenCheck,
+    check_api_token,
     create_api_token,
     list_api_tokens,
     revoke_api_token,
@@ -29,8 +31,10 @@ from app.accounts.users import create_user, list_users, set_user_active
 
 __all__ = [
     "API_TOKEN_PREFIX",
+    "TokenCheck",
     "authenticate",
     "change_password",
+    "check_api_token",
     "close_login_session",
     "create_api_token",
     "create_organisation",

@@ -53,7 +53,7 @@ def register_schema(name: str, schema: dict) -> None:
 
 DESCRIPTIONS = {"200": "OK", "201": "Created", "202": "Accepted: the job runs in the background",
                 "400": "Malformed request: the body is not a JSON object, or the request cannot be read",
-                "401": "Missing, unknown or revoked bearer token", "403": "The token's user may not do this",
+                "401": "Missing, unknown, expired or revoked bearer token", "403": "The token's user may not do this",
                 "404": "Not found, or outside the caller's scope",
                 "409": "Conflict: someone changed the record since you read it, or it already exists",
                 "422": "Refused by a rule or a field of the wrong type or form; `field` names the field",

@@ -6,14 +6,16 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
 from app.accounts.models import User
-from app.accounts.services import user_for_api_token, user_for_token
+from app.accounts.services import check_api_token, user_for_token
 from app.database import reset_write_intent, set_write_intent, utcnow
 from app.extensions import db, login_manager
+from app.translation import N_, render
 
 PUBLIC = "public"
 AUTHENTICATED = "authenticated"
@@ -99,9 +101,15 @@ def _authenticate_api_request() -> None:
     # The API authenticates by bearer token only, never by the browser session, so it needs no CSRF token.
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
-    user = user_for_api_token(db.session, token=token.strip()) if scheme.lower() == "bearer" else None
+    if scheme.lower() == "bearer":
+        check = check_api_token(db.session, token=token.strip(), now=utcnow())
+        user, refusal = check.user, check.refusal
+    else:
+        user, refusal = None, N_("Send an API token: Authorization: Bearer <token>.")
     if user is None:
-        raise Unauthorized(www_authenticate=WWWAuthenticate("bearer", {"realm": "jiangcai"}))
+        refused = Unauthorized(www_authenticate=WWWAuthenticate("bearer", {"realm": "jiangcai"}))
+        refused.detail = render(refusal, gettext)  # shown in the JSON body (see app/web/security.py)
+        raise refused
     g._login_user = user  # Flask-Login's slot for current_user
 
 

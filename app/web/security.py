@@ -56,7 +56,7 @@ def init_security(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
-        body, code = render_error(error.code or 500)
+        body, code = render_error(error.code or 500, getattr(error, "detail", None))
         response = app.make_response((body, code))
         # Keep headers the exception carries (Retry-After on 429, Allow on 405, WWW-Authenticate).
         for name, value in error.get_headers():

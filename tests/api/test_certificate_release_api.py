@@ -10,15 +10,16 @@ from app.accounts.services import create_api_token
 from app.assessment.results import finalise_plan, publish_results
 from app.audit.models import AuditEvent
 from app.certification.models import Certificate
+from app.database import utcnow
 from app.people.models import Person
 from tests.assessment.conftest import world  # noqa: F401  (fixture)
 from tests.assessment.test_results import AFTER_NOTICE, PUBLISHED, run_exams
 from tests.certificates.helpers import pdf_text, squeeze
-from tests.factories import NOW, make_user
+from tests.factories import make_user
 
 
 def _bearer(session, user) -> dict:
-    _row, token = create_api_token(session, actor=user, now=NOW, name="test")
+    _row, token = create_api_token(session, actor=user, now=utcnow(), name="test")
     return {"Authorization": f"Bearer {token}"}
 
 

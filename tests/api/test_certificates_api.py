@@ -4,18 +4,19 @@ import hashlib
 
 from app.accounts.services import create_api_token
 from app.assessment.results import finalise_plan, publish_results
+from app.database import utcnow
 from tests.assessment.conftest import world  # noqa: F401  (fixture)
 from tests.assessment.test_results import AFTER_NOTICE, PUBLISHED, run_exams
-from tests.factories import NOW, make_user
+from tests.factories import make_user
 
 
 def test_batch_then_read_download_and_revoke(client, session, world):  # noqa: F811
     plan, _regs = run_exams(session, world, theory=["72", "75"], practical=["80", "80"], people=2)
     publish_results(session, actor=world.staff, now=PUBLISHED, plan_id=plan.id)
     finalise_plan(session, actor=world.staff, now=AFTER_NOTICE, plan_id=plan.id)
-    _row, token = create_api_token(session, actor=world.staff, now=NOW, name="test")
+    _row, token = create_api_token(session, actor=world.staff, now=utcnow(), name="test")
     outsider = make_user(session, "enterprise_hr")
-    _row, outsider_token = create_api_token(session, actor=outsider, now=NOW, name="test")
+    _row, outsider_token = create_api_token(session, actor=outsider, now=utcnow(), name="test")
     session.commit()
     headers = {"Authorization": f"Bearer {token}"}
     job = client.post("/api/v1/certificate-jobs", headers=headers,

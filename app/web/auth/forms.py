@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import IntegerField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 
 class LoginForm(FlaskForm):
@@ -38,6 +38,7 @@ class ApiTokenForm(FlaskForm):
     """Name a new API token."""
 
     name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)])
+    days = IntegerField(_l("Valid for (days)"), validators=[Optional()])
     submit = SubmitField(_l("Create token"))
 
 

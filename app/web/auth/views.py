@@ -108,10 +108,14 @@ def tokens():
     new_token = None
     if form.validate_on_submit():
         with attempt(form) as done:
-            _row, new_token = create_api_token(db.session, actor=current_actor(), now=utcnow(), name=form.name.data)
+            _row, new_token = create_api_token(
+                db.session, actor=current_actor(), now=utcnow(), name=form.name.data, days=form.days.data,
+                default_days=current_app.config["API_TOKEN_DAYS"], max_days=current_app.config["API_TOKEN_MAX_DAYS"])
         if done:
             form = ApiTokenForm(formdata=None)
-    return render_template("auth/tokens.html", form=form, new_token=new_token, revoke=RevokeForm(),
+    if form.days.data is None:
+        form.days.data = current_app.config["API_TOKEN_DAYS"]
+    return render_template("auth/tokens.html", form=form, new_token=new_token, revoke=RevokeForm(), now=utcnow(),
                            tokens=list_api_tokens(db.session, actor=current_actor())), form_status(form)
 
 
