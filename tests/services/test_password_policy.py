@@ -14,7 +14,7 @@ from app.accounts.logins import change_password
 from app.accounts.models import User
 from app.demo.accounts import DEMO_PASSWORD
 from app.errors import ValidationFailed
-from config import DEMO_PASSWORD as REFUSED_IN_PRODUCTION
+from app.extensions import db
 from config import ProductionConfig, TestConfig
 from tests.conftest import make_config
 from tests.factories import NOW, PASSWORD, make_user
@@ -73,6 +73,8 @@ def test_decent_passwords_are_accepted(password):
 
 
 def test_the_demo_password_is_refused_only_where_configured(restore_policy):
+    from config import DEMO_PASSWORD as REFUSED_IN_PRODUCTION
+
     assert REFUSED_IN_PRODUCTION == DEMO_PASSWORD  # one published password, named in both places
     assert REFUSED_IN_PRODUCTION in ProductionConfig.PASSWORD_REFUSED_EXTRA
     passwords.configure("test")
@@ -85,24 +87,27 @@ def test_the_demo_password_is_refused_only_where_configured(restore_policy):
         passwords.check_policy("  jiangcai2026!  ", username="admin")  # case and surrounding spaces do not help
 
 
-def _production_app(app, tmp_path):
+@pytest.fixture
+def production(app, tmp_path, restore_policy):
+    """The test database under ProductionConfig (with production-grade keys)."""
     bound = make_config(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path)
     settings = {name: getattr(bound, name) for name in ("SQLALCHEMY_DATABASE_URI", "INSTANCE_DIR", "FILE_STORAGE_DIR")}
     config = type("Production", (ProductionConfig,), {**GOOD, **settings, "PASSWORD_HASH_PROFILE": "test",
                                                       "RATELIMIT_STORAGE_URI": "memory://"})
-    return create_app(config)
+    production_app = create_app(config)
+    yield production_app
+    with production_app.app_context():
+        db.engine.dispose()
 
 
-def test_production_refuses_the_demo_password_for_a_real_account(app, tmp_path, restore_policy):
-    production = _production_app(app, tmp_path)
+def test_production_refuses_the_demo_password_for_a_real_account(production):
     result = production.test_cli_runner().invoke(args=[
         "ops", "init-site", "--organisation", "辽宁省人力资源和社会保障厅", "--uscc", "112100000000123458",
         "--username", "hrss_admin", "--name", "张三", "--password", DEMO_PASSWORD])
     assert result.exit_code == 1 and "common or published" in result.output
 
 
-def test_demo_load_refuses_the_production_configuration(app, session, tmp_path, restore_policy):
-    production = _production_app(app, tmp_path)
+def test_demo_load_refuses_the_production_configuration(production, session):
     result = production.test_cli_runner().invoke(args=["demo", "load"])
     assert result.exit_code != 0
     assert "refuses to run under the production configuration" in result.output

@@ -8,7 +8,7 @@ import pytest
 from flask import request
 
 from app import create_app
-from app.extensions import limiter
+from app.extensions import db, limiter
 from app.web.access import public
 from config import Config, ConfigError
 from tests.conftest import make_config
@@ -30,7 +30,9 @@ def proxied_app(app, tmp_path):
     proxied.add_url_rule("/probe", "probe", probe)
     with proxied.app_context():
         limiter.reset()
-    return proxied
+    yield proxied
+    with proxied.app_context():
+        db.engine.dispose()
 
 
 def test_default_trusted_proxies_are_loopback_only():
@@ -47,7 +49,7 @@ def test_a_bad_trusted_proxies_entry_stops_the_app(app, tmp_path):
     config = type("Bad", (make_config(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path),),
                   {"PROXY_HOPS": 1, "TRUSTED_PROXIES": "127.0.0.1,nginx.local"})
     with pytest.raises(ConfigError, match="TRUSTED_PROXIES"):
-        create_app(config)
+        create_app(config)  # raised before the database is touched
 
 
 def test_forwarded_headers_from_an_untrusted_peer_are_ignored(proxied_app):
