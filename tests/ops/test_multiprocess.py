@@ -55,7 +55,9 @@ def cluster(tmp_path_factory):
         LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS="50 per minute",
     )
     run_flask(env, "db", "upgrade")
-    run_flask(env, "demo", "load", "--quiet")
+    # `demo load` refuses the production configuration: seed the scratch database under the development one,
+    # with the same database and keys (config.py reads them from the environment either way).
+    run_flask({**env, "JIANGCAI_CONFIG": "development"}, "demo", "load", "--quiet")
     port_a, port_b = free_port(), free_port()
     processes = [start_gunicorn("gunicorn-a", port_a, env, base),
                  start_gunicorn("gunicorn-b", port_b, env, base),
