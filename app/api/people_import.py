@@ -139,7 +139,7 @@ def people_import():
     if is_long(rows):
         handed = hand_over(data, filename, rows=rows, mapping=dict(mapping or {}), ignore_unmapped=ignore_unmapped,
                            channel="api")
-        job = get_import_job(db.session, actor=current_actor(), job_id=handed.job_id)
+        job = db.session.get(PeopleImportJob, handed.job_id)  # the caller's own, just recorded
         return jsonify(_job_json(job)), 202, {"Location": _job_url(job.id)}
     result = import_people(db.session, actor=current_actor(), now=utcnow(), table=table, filename=filename,
                            mapping=mapping, ignore_unmapped=ignore_unmapped)
