@@ -10,15 +10,17 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app import keptfiles
+from app import create_app, keptfiles
 from app.audit.models import AuditEvent
 from app.database import utcnow
 from app.errors import NotAllowed
+from app.extensions import db
 from app.people import import_jobs, import_rows
 from app.people.import_jobs import import_problems, start_import_job
 from app.people.models import PeopleImportJob, Person
 from app.spreadsheets import read_table
-from app.tasks import run_import_recovery, run_people_import_job
+from app.tasks import run_import_recovery, run_people_import_job, start_people_import
+from tests.conftest import make_config
 from tests.factories import NOW, make_user
 from tests.people.factories import phone, resident_id
 
@@ -158,3 +160,16 @@ def test_only_editors_may_start_a_job(app, session):
     user = make_user(session, "assessor")
     with pytest.raises(NotAllowed):
         start_import_job(session, actor=user, now=NOW, upload_token="x" * 24, filename="a.xlsx", total=5, mapping={})
+
+
+def test_with_redis_unreachable_starting_a_job_runs_it_at_once(app, session, tmp_path):
+    config = type("RedisDown", (make_config(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path),), {
+        "REDIS_URL": "redis://127.0.0.1:1/0", "HUEY_IMMEDIATE": False})
+    redis_down = create_app(config)
+    job_id, _token = queue_job(redis_down, session, sheet(good_rows(4)))
+    assert start_people_import(redis_down, job_id) is False  # not queued: it ran here
+    session.rollback()
+    job = session.get(PeopleImportJob, job_id)
+    assert (job.status, job.created) == ("done", 4)
+    with redis_down.app_context():
+        db.engine.dispose()
