@@ -74,6 +74,12 @@ def get_import_job(session: Session, *, actor: User | None, job_id: int) -> Peop
     return job
 
 
+def recent_import_jobs(session: Session, *, actor: User, limit: int = 5) -> list[PeopleImportJob]:
+    """The actor's own latest long imports, newest first (so a page left while one ran can be found again)."""
+    return list(session.scalars(select(PeopleImportJob).where(PeopleImportJob.created_by_id == actor.id)
+                                .order_by(PeopleImportJob.id.desc()).limit(limit)))
+
+
 def run_import_job(session: Session, *, job_id: int, storage_dir: Path,
                    clock: Callable[[], datetime] = utcnow) -> PeopleImportJob | None:
     """Run a queued (or resumed) import job to its outcome: done, invalid (nothing imported) or failed."""

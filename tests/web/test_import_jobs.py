@@ -71,6 +71,8 @@ def test_a_large_upload_goes_to_a_job_page_that_shows_progress_then_the_outcome(
     assert people(session) == 5
     job = session.get(PeopleImportJob, job_id)
     assert job.status == "done" and job.upload_token is None and job.channel == "web"
+    listed = client.get("/people/import").get_data(as_text=True)  # found again from the import page
+    assert 'id="import-jobs"' in listed and f'href="/people/imports/{job_id}"' in listed
 
 
 def test_only_the_uploader_and_administrators_see_the_job(app, client, session, held):

@@ -11,7 +11,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.people.access import EDITOR_ROLES
 from app.people.import_columns import KIND, VOCABULARY
-from app.people.import_jobs import UNFINISHED, get_import_job, import_problems
+from app.people.import_jobs import UNFINISHED, get_import_job, import_problems, recent_import_jobs
 from app.people.importing import import_people
 from app.people.levels import level_history
 from app.people.photos import set_photo
@@ -163,7 +163,8 @@ def import_sheet():
         flash(_("Imported: %(c)s new, %(u)s completed, %(n)s unchanged, %(w)s work records added.",
                 c=result.created, u=result.updated, n=result.unchanged, w=result.work_records_added), "success")
         return redirect(url_for("people.index"))
-    return render_template("people/import.html", form=form, imported=imported), form_status(form)
+    jobs = recent_import_jobs(db.session, actor=current_actor()) if not imported.previewing else []
+    return render_template("people/import.html", form=form, imported=imported, jobs=jobs), form_status(form)
 
 
 def _queue_if_long(confirmed: Confirmed) -> str | None:
