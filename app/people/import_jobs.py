@@ -5,8 +5,8 @@
 as an interactive import and owns its transactions: while the rows are checked it commits how many are done
 (nothing is written yet), then it writes all rows or none in one transaction, with the outcome. A refused
 sheet's problems are kept for the user, encrypted, for an hour (the marked workbook and the list); the upload
-is deleted whatever the outcome. A worker killed mid-run has written nothing but progress, so
-`claim_stalled_import_jobs` hands its job to the next worker to run again from the start.
+is deleted whatever the outcome. A worker killed mid-run has written nothing but progress, and a task lost
+before any worker ran it left its job queued: `claim_stalled_import_jobs` finds both and queues them again.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app import keptfiles
@@ -83,12 +83,15 @@ def recent_import_jobs(session: Session, *, actor: User, limit: int = 5) -> list
 def run_import_job(session: Session, *, job_id: int, storage_dir: Path,
                    clock: Callable[[], datetime] = utcnow) -> PeopleImportJob | None:
     """Run a queued (or resumed) import job to its outcome: done, invalid (nothing imported) or failed."""
-    job = session.get(PeopleImportJob, job_id)
-    if job is None or job.status not in UNFINISHED:
-        return job  # delivered twice, or already finished inline
-    job.status, job.done = "running", 0
-    job.started_at = job.heartbeat_at = clock()
+    now = clock()
+    # Claimed by compare-and-set: a task delivered twice (a lost task queued again) runs once.
+    taken = session.execute(update(PeopleImportJob).where(
+        PeopleImportJob.id == job_id, PeopleImportJob.status == "queued",
+    ).values(status="running", done=0, started_at=now, heartbeat_at=now))
     session.commit()
+    job = session.get(PeopleImportJob, job_id)
+    if taken.rowcount != 1:
+        return job  # running elsewhere, or already finished
     translate = translation_for(job.locale)
     try:
         _run(session, job, storage_dir, clock, translate)
@@ -187,22 +190,23 @@ def translation_for(locale: str) -> Translate:
 
 
 def claim_stalled_import_jobs(session: Session, *, now: datetime, lease: timedelta) -> list[int]:
-    """Running imports whose worker stopped reporting for longer than `lease`: claim each (compare-and-set on
-    the heartbeat, so only one recovering worker does) and return their ids to run again. Safe: a run writes
-    people only in its last transaction, so a killed one left nothing but its progress."""
+    """Imports stuck for longer than `lease`: running ones whose worker stopped reporting (killed, its machine
+    down) and queued ones no worker took (their task was lost). Each is claimed once (compare-and-set on the
+    heartbeat), put back in the queue state and returned, to be queued again. Safe: a run writes people only in
+    its last transaction, so a killed one left nothing but its progress, and a run starts only from "queued"."""
     cutoff = now - lease
-    stale = or_(PeopleImportJob.heartbeat_at < cutoff,
-                PeopleImportJob.heartbeat_at.is_(None) & (PeopleImportJob.started_at < cutoff))
+    seen_at = func.coalesce(PeopleImportJob.heartbeat_at, PeopleImportJob.started_at, PeopleImportJob.created_at)
     claimed = []
-    for job_id, seen in session.execute(select(PeopleImportJob.id, PeopleImportJob.heartbeat_at).where(
-            PeopleImportJob.status == "running", stale)).all():
+    for job_id, status, seen in session.execute(select(
+            PeopleImportJob.id, PeopleImportJob.status, PeopleImportJob.heartbeat_at).where(
+            PeopleImportJob.status.in_(UNFINISHED), seen_at < cutoff).order_by(PeopleImportJob.id)).all():
         taken = session.execute(update(PeopleImportJob).where(
-            PeopleImportJob.id == job_id, PeopleImportJob.status == "running",
+            PeopleImportJob.id == job_id, PeopleImportJob.status == status,
             PeopleImportJob.heartbeat_at.is_(None) if seen is None else PeopleImportJob.heartbeat_at == seen,
         ).values(heartbeat_at=now, status="queued"))
         if taken.rowcount == 1:
             claimed.append(job_id)
             record_event(session, actor=None, now=now, action="person_import_job.resume",
                          object_type="person_import_job", object_id=job_id,
-                         new={"last_heartbeat": seen.isoformat() if seen else None})
+                         new={"was": status, "last_heartbeat": seen.isoformat() if seen else None})
     return claimed

@@ -147,6 +147,22 @@ def test_a_job_whose_worker_died_is_claimed_once_and_run_again(app, session):
     assert len(events(session, "person_import_job.resume")) == 1
 
 
+def test_a_job_whose_task_was_lost_is_queued_again_and_runs_once(app, session):
+    job_id, _token = queue_job(app, session, sheet(good_rows(4)))
+    job = session.get(PeopleImportJob, job_id)
+    job.created_at = utcnow() - timedelta(hours=1)  # queued an hour ago, never taken by a worker
+    session.commit()
+    assert run_import_recovery(app) == [job_id]
+    assert run_import_recovery(app) == []
+    run_people_import_job(app, job_id)  # the task queued again…
+    run_people_import_job(app, job_id)  # …and the original one, delivered late after all
+    session.rollback()
+    job = session.get(PeopleImportJob, job_id)
+    assert (job.status, job.created) == ("done", 4)
+    assert len(events(session, "person_import_job.finish")) == 1
+    assert [e.new_value["was"] for e in events(session, "person_import_job.resume")] == ["queued"]
+
+
 def test_a_finished_job_delivered_again_changes_nothing(app, session):
     job_id, _token = queue_job(app, session, sheet(good_rows(4)))
     run_people_import_job(app, job_id)
