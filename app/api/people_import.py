@@ -21,7 +21,7 @@ from app.people.models import PeopleImportJob
 from app.spreadsheets import mapping_from_json, nothing_imported, read_table
 from app.translation import N_, render
 from app.web.access import current_actor, roles
-from app.web.people.import_queue import hand_over, is_long, rows_to_import
+from app.web.people.import_queue import hand_over, rows_for_queue
 
 FLAGS = {"true": True, "false": False}
 IMPORT_UPLOAD = {
@@ -135,8 +135,8 @@ def people_import():
     ignore_unmapped = _flag("ignore_unmapped")
     data, filename = upload.read(), upload.filename or ""
     table = read_table(data, filename)
-    rows = rows_to_import(table, mapping, ignore_unmapped=ignore_unmapped)
-    if is_long(rows):
+    rows = rows_for_queue(table, mapping, ignore_unmapped=ignore_unmapped)
+    if rows is not None:
         handed = hand_over(data, filename, rows=rows, mapping=dict(mapping or {}), ignore_unmapped=ignore_unmapped,
                            channel="api")
         job = db.session.get(PeopleImportJob, handed.job_id)  # the caller's own, just recorded

@@ -30,16 +30,12 @@ class HandedOver(NamedTuple):
     queued: bool
 
 
-def rows_to_import(table: Table, mapping: dict | None, *, ignore_unmapped: bool = False) -> int | None:
-    """The sheet's data rows when it may go to the queue: its columns are all placed; None otherwise (an
-    undecided column is reported at once by the inline import)."""
+def rows_for_queue(table: Table, mapping: dict | None, *, ignore_unmapped: bool = False) -> int | None:
+    """The sheet's data rows when it goes to the task queue: more than PEOPLE_IMPORT_INTERACTIVE_ROWS, every
+    column placed; None when it runs in the request (a column still undecided is reported there at once)."""
     layout = lay_out(table.rows, VOCABULARY, mapping=mapping, ignore_unmapped=ignore_unmapped)
-    return None if layout.errors else data_row_count(table, layout)
-
-
-def is_long(rows: int | None) -> bool:
-    """True for more rows than PEOPLE_IMPORT_INTERACTIVE_ROWS."""
-    return rows is not None and rows > current_app.config["PEOPLE_IMPORT_INTERACTIVE_ROWS"]
+    rows = data_row_count(table, layout)
+    return rows if not layout.errors and rows > current_app.config["PEOPLE_IMPORT_INTERACTIVE_ROWS"] else None
 
 
 def hand_over(data: bytes, filename: str, *, rows: int, mapping: dict, ignore_unmapped: bool = False,

@@ -24,7 +24,7 @@ from app.web.downloads import send_workbook, storage_dir, stored_file
 from app.web.imports import Confirmed, Imported, SheetImport, run_import
 from app.web.page_forms import PageForm, submit_page_form
 from app.web.people.forms import HeldCertificateForm, ImportForm, PersonForm, PhotoForm, RevealForm, WorkForm
-from app.web.people.import_queue import hand_over, is_long, rows_to_import
+from app.web.people.import_queue import hand_over, rows_for_queue
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 PAGE = 50
@@ -169,8 +169,8 @@ def import_sheet():
 
 def _queue_if_long(confirmed: Confirmed) -> str | None:
     """A sheet of more rows than PEOPLE_IMPORT_INTERACTIVE_ROWS goes to the task queue: its job's page."""
-    rows = rows_to_import(confirmed.table, confirmed.mapping)
-    if not is_long(rows):
+    rows = rows_for_queue(confirmed.table, confirmed.mapping)
+    if rows is None:
         return None
     handed = hand_over(confirmed.data, confirmed.filename, rows=rows, mapping=confirmed.mapping,
                        remember=confirmed.remember, pending=confirmed.token)
