@@ -117,14 +117,17 @@ def _run(session: Session, job: PeopleImportJob, storage_dir: Path, clock: Calla
         raise DomainError(N_("The uploaded file is no longer kept (after two hours it is deleted); upload it "
                              "again."))
     data, _meta = found
-    table = read_table(data, job.filename)
+    total, filename, mapping, ignore_unmapped = job.total, job.filename, job.mapping, job.ignore_unmapped
+    # No transaction stays open while the sheet is read and checked: on SQLite it would hold the write lock.
+    session.commit()
+    table = read_table(data, filename)
 
     def checked(rows: int) -> None:
-        job.done, job.heartbeat_at = min(rows, job.total), clock()
+        job.done, job.heartbeat_at = min(rows, total), clock()
         session.commit()  # only progress: the import writes nothing before every row is checked
 
-    result = import_people(session, actor=actor, now=clock(), table=table, mapping=job.mapping,
-                           ignore_unmapped=job.ignore_unmapped, progress=checked)
+    result = import_people(session, actor=actor, now=clock(), table=table, mapping=mapping,
+                           ignore_unmapped=ignore_unmapped, progress=checked)
     if result.errors:
         session.rollback()
         _keep_problems(storage_dir, job, result, translate)
