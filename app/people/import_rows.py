@@ -269,6 +269,11 @@ def _merge(draft: PersonDraft, row: _Row, values: dict[str, object], work: WorkD
         draft.work.append(work)
 
 
+def data_row_count(table: Table, layout: Layout) -> int:
+    """How many rows lie below the header row (what decides whether an import runs on the task queue)."""
+    return max(len(table.rows) - layout.row_index - 1, 0)
+
+
 def validate_rows(table: Table, layout: Layout, *, today: date, progress: Callable[[int], None] | None = None,
                   every: int | None = None) -> tuple[list[PersonDraft], list[CellError]]:
     """Check every data row below the header; group rows by ID number; collect every error.
@@ -304,5 +309,5 @@ def validate_rows(table: Table, layout: Layout, *, today: date, progress: Callab
         errors.append(CellError(layout.row_number + 1, "", N_("The sheet has no data rows.")))
     errors.sort(key=lambda error: (error.row, error.col if error.col is not None else -1))
     if progress is not None:
-        progress(len(table.rows) - layout.row_index - 1)
+        progress(data_row_count(table, layout))
     return list(people.values()), errors

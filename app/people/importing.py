@@ -24,7 +24,7 @@ from app.clock import local_date
 from app.errors import Conflict
 from app.people.access import require_editor
 from app.people.import_columns import FIELDS, VOCABULARY
-from app.people.import_rows import PersonDraft, WorkDraft, validate_rows
+from app.people.import_rows import PersonDraft, WorkDraft, data_row_count, validate_rows
 from app.people.models import Person, PersonAccess, WorkRecord
 from app.people.services import ID_KIND, duplicate_message, sealed_id, sealed_phone
 from app.people.workbooks import error_workbook, export_people_workbook, template_workbook
@@ -75,11 +75,6 @@ def _chunks(items: Sequence, size: int = CHUNK) -> Iterator[Sequence]:
 def preview_people(table: Table, *, mapping: Mapping[str, str | None] | None = None) -> Layout:
     """Which column of the sheet holds which field (the user's mapping first, then the header words)."""
     return lay_out(table.rows, VOCABULARY, mapping=mapping)
-
-
-def data_row_count(table: Table, layout: Layout) -> int:
-    """How many rows lie below the header row (what decides whether an import runs on the task queue)."""
-    return max(len(table.rows) - layout.row_index - 1, 0)
 
 
 def import_people(
