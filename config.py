@@ -132,6 +132,12 @@ class Config:
     # was killed) and resumed by the next worker's recovery check, which runs every minute.
     CERT_JOB_LEASE_SECONDS = int(_env("CERT_JOB_LEASE_SECONDS", "300"))
 
+    # A people import of more data rows than this runs on the task queue, with a progress page (issue 16);
+    # smaller ones run inside the request. A running import silent for PEOPLE_IMPORT_LEASE_SECONDS lost its
+    # worker and is run again by the next worker's recovery check (it wrote nothing: all rows or none).
+    PEOPLE_IMPORT_INTERACTIVE_ROWS = int(_env("PEOPLE_IMPORT_INTERACTIVE_ROWS", "1000"))
+    PEOPLE_IMPORT_LEASE_SECONDS = int(_env("PEOPLE_IMPORT_LEASE_SECONDS", "600"))
+
     @classmethod
     def validate(cls) -> None:
         """Accept any development configuration."""

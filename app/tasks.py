@@ -1,7 +1,7 @@
 """Queue wiring: background jobs on huey (SQLite storage by default, Redis when REDIS_URL is set).
 
 Each task opens the app's context and hands over to the feature that does the work (certificate batches:
-app/certification/batch_runs.py).
+app/certification/batch_runs.py; people imports larger than the interactive size: app/people/import_jobs.py).
 
 Run a worker with: `.venv/bin/huey_consumer app.worker.huey -w 2` (see app/worker.py). With
 HUEY_IMMEDIATE=1 tasks run inline in the calling process (tests, quick local use).
@@ -9,6 +9,7 @@ HUEY_IMMEDIATE=1 tasks run inline in the calling process (tests, quick local use
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -22,7 +23,10 @@ from app.database import utcnow, write_intent
 from app.demand.services import expire_demands
 from app.extensions import db
 from app.keptfiles import purge_expired
+from app.people.import_jobs import claim_stalled_import_jobs, run_import_job
 from app.reporting.facts import refresh_funnel_facts
+
+log = logging.getLogger(__name__)
 
 
 def make_huey(config: dict) -> Huey:
@@ -78,9 +82,46 @@ def register_tasks(app: Flask, huey: Huey) -> None:
     def purge_kept_files() -> None:
         run_kept_files_purge(_task_app(app))
 
+    @huey.task(name="people.import_sheet")
+    def import_people_sheet(job_id: int) -> None:
+        run_people_import_job(_task_app(app), job_id)
+
+    @huey.periodic_task(crontab(minute="*"), name="people.recover_imports")
+    def recover_imports() -> None:
+        for job_id in run_import_recovery(_task_app(app)):
+            import_people_sheet(job_id)
+
     app.extensions["huey_tasks"] = {"issue_batch": issue_batch, "refresh_funnel_facts": refresh_funnel,
                                     "expire_demands": expire_stale_demands, "recover_batches": recover_batches,
-                                    "purge_kept_files": purge_kept_files}
+                                    "purge_kept_files": purge_kept_files, "import_people": import_people_sheet,
+                                    "recover_imports": recover_imports}
+
+
+def run_people_import_job(app: Flask, job_id: int) -> None:
+    """Run a people import job (app/people/import_jobs.py) with this app's database and file store."""
+    with app.app_context(), write_intent():
+        run_import_job(db.session, job_id=job_id, storage_dir=Path(app.config["FILE_STORAGE_DIR"]))
+
+
+def run_import_recovery(app: Flask, *, now: datetime | None = None) -> list[int]:
+    """Claim the people imports whose worker died (silent past PEOPLE_IMPORT_LEASE_SECONDS); their ids, to rerun."""
+    with app.app_context(), write_intent():
+        claimed = claim_stalled_import_jobs(db.session, now=now or utcnow(),
+                                            lease=timedelta(seconds=app.config["PEOPLE_IMPORT_LEASE_SECONDS"]))
+        db.session.commit()
+        return claimed
+
+
+def start_people_import(app: Flask, job_id: int) -> bool:
+    """Queue a recorded people import; when the queue cannot be reached, run it here and now instead (so no
+    job waits for a queue that is down). True when it was queued, False when it ran inline."""
+    try:
+        enqueue(app, "import_people", job_id)
+        return True
+    except Exception:  # Redis (or the queue file) unreachable: whatever the client library raises
+        log.warning("task queue unreachable; running people import job %s inline", job_id, exc_info=True)
+    run_people_import_job(app, job_id)
+    return False
 
 
 def run_kept_files_purge(app: Flask, *, now: float | None = None) -> int:

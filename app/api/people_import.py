@@ -3,7 +3,9 @@ column mapping may name."""
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from pathlib import Path
+
+from flask import current_app, jsonify, request, url_for
 from flask_babel import gettext
 
 from app.api import bp, documented
@@ -13,10 +15,13 @@ from app.database import utcnow
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.people.import_columns import FIELDS
+from app.people.import_jobs import get_import_job, import_problems
 from app.people.importing import ImportResult, import_people
-from app.spreadsheets import mapping_from_json, nothing_imported
+from app.people.models import PeopleImportJob
+from app.spreadsheets import mapping_from_json, nothing_imported, read_table
 from app.translation import N_, render
 from app.web.access import current_actor, roles
+from app.web.people.import_queue import hand_over, rows_for_queue
 
 FLAGS = {"true": True, "false": False}
 IMPORT_UPLOAD = {
@@ -60,6 +65,25 @@ register_schema("PeopleImportRefusal", {"allOf": [{"$ref": "#/components/schemas
         "mapping": {"type": "object", "additionalProperties": {"type": "string"}},
     },
 }]})
+register_schema("PeopleImportJob", {
+    "type": "object",
+    "required": ["id", "status", "done", "total", "url"],
+    "description": "A sheet of more rows than the interactive size (PEOPLE_IMPORT_INTERACTIVE_ROWS), imported by "
+                   "the task queue: `done` counts the rows checked; nothing is written until every row is right.",
+    "properties": {
+        "id": {"type": "integer"}, "status": {"enum": ["queued", "running", "done", "invalid", "failed"]},
+        "done": {"type": "integer"}, "total": {"type": "integer"}, "url": {"type": "string"},
+        "created": {"type": ["integer", "null"]}, "updated": {"type": ["integer", "null"]},
+        "unchanged": {"type": ["integer", "null"]}, "work_records_added": {"type": ["integer", "null"]},
+        "error": {"type": ["string", "null"], "description": "Why nothing was imported (invalid or failed)."},
+        "error_count": {"type": ["integer", "null"]},
+        "errors": {"type": "array", "description": "When invalid: every problem, as in the 422 answer (kept for "
+                                                   "an hour after the import).", "items": {
+            "type": "object", "required": ["row", "column", "message", "col"],
+            "properties": {"row": {"type": "integer"}, "column": {"type": "string"}, "message": {"type": "string"},
+                           "col": {"type": ["integer", "null"]}}}},
+    },
+})
 register_schema("PeopleImportFields", {"type": "object", "required": ["items"], "properties": {"items": {
     "type": "array", "items": {
         "type": "object", "required": ["key", "header", "label", "aliases", "required"],
@@ -96,18 +120,29 @@ def _refusal(result: ImportResult):
 @roles(*EDITORS)
 @documented("/people/import", "post", summary="Import people with work history from a sheet", tag="people",
             request_body=IMPORT_UPLOAD, request_type="multipart/form-data",
-            responses={"200": {"$ref": "#/components/schemas/PeopleImportResult"}, "403": None,
+            responses={"200": {"$ref": "#/components/schemas/PeopleImportResult"},
+                       "202": {"$ref": "#/components/schemas/PeopleImportJob"}, "403": None,
                        "422": {"$ref": "#/components/schemas/PeopleImportRefusal"}})
 def people_import():
     """Check the whole sheet, then create or complete every person in it; any problem imports nothing (422 with
-    every problem by row and column). Importing the same sheet again creates no duplicates."""
+    every problem by row and column). Importing the same sheet again creates no duplicates. A sheet of more rows
+    than the interactive size goes to the task queue: 202 with the job to follow."""
     upload = request.files.get("file")
     if upload is None:
         raise ValidationFailed(N_("Choose the file to upload."), field="file")
     raw_mapping = request.form.get("mapping")
     mapping = mapping_from_json(raw_mapping) if raw_mapping not in (None, "") else None
-    result = import_people(db.session, actor=current_actor(), now=utcnow(), data=upload.read(),
-                           filename=upload.filename or "", mapping=mapping, ignore_unmapped=_flag("ignore_unmapped"))
+    ignore_unmapped = _flag("ignore_unmapped")
+    data, filename = upload.read(), upload.filename or ""
+    table = read_table(data, filename)
+    rows = rows_for_queue(table, mapping, ignore_unmapped=ignore_unmapped)
+    if rows is not None:
+        handed = hand_over(data, filename, rows=rows, mapping=dict(mapping or {}), ignore_unmapped=ignore_unmapped,
+                           channel="api")
+        job = db.session.get(PeopleImportJob, handed.job_id)  # the caller's own, just recorded
+        return jsonify(_job_json(job)), 202, {"Location": _job_url(job.id)}
+    result = import_people(db.session, actor=current_actor(), now=utcnow(), table=table, filename=filename,
+                           mapping=mapping, ignore_unmapped=ignore_unmapped)
     if result.errors:
         db.session.rollback()
         return _refusal(result)
@@ -127,3 +162,31 @@ def people_import_fields():
         {"key": f.key, "header": f.header, "label": render(f.label, gettext), "aliases": list(f.aliases),
          "required": f.required, "note": render(f.note, gettext) if f.note is not None else None}
         for f in FIELDS]})
+
+
+def _job_url(job_id: int) -> str:
+    return url_for("api.people_import_job", job_id=job_id)
+
+
+def _job_json(job: PeopleImportJob) -> dict:
+    """A long import's progress and outcome; a refused sheet's problems while they are kept."""
+    body = {"id": job.id, "status": job.status, "done": job.done, "total": job.total, "url": _job_url(job.id),
+            "created": job.created, "updated": job.updated, "unchanged": job.unchanged,
+            "work_records_added": job.work_records_added, "error": job.error, "error_count": job.error_count}
+    if job.status == "invalid":
+        body["error"] = render(nothing_imported(job.error_count or 0), gettext)
+        problems = import_problems(Path(current_app.config["FILE_STORAGE_DIR"]), job) or []
+        body["errors"] = [{"row": e.row, "column": e.column, "message": render(e.message, gettext), "col": e.col}
+                          for e in problems]
+    return body
+
+
+@bp.get("/people/imports/<int:job_id>")
+@roles(*EDITORS)
+@documented("/people/imports/{job_id}", "get", summary="Progress and outcome of a long people import", tag="people",
+            parameters=[{"name": "job_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            responses={"200": {"$ref": "#/components/schemas/PeopleImportJob"}, "403": None, "404": None})
+def people_import_job(job_id: int):
+    """A long import's progress (rows checked of all rows) and, once finished, its counts or every problem; only
+    for the user who started it and administrators."""
+    return jsonify(_job_json(get_import_job(db.session, actor=current_actor(), job_id=job_id)))

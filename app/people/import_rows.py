@@ -6,6 +6,7 @@ no row has an error.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -38,6 +39,8 @@ from app.people.vocabulary import (
 )
 from app.spreadsheets import CellError, Layout, Table, cell_date, cell_decimal, cell_text, data_rows, is_blank
 from app.translation import N_, Message
+
+PROGRESS_EVERY = 500  # rows between two progress reports of a long import
 
 # Fields named by ValidationFailed → import column keys.
 _FIELD_COLUMN = {"start_date": "work_start", "end_date": "work_end"}
@@ -266,11 +269,25 @@ def _merge(draft: PersonDraft, row: _Row, values: dict[str, object], work: WorkD
         draft.work.append(work)
 
 
-def validate_rows(table: Table, layout: Layout, *, today: date) -> tuple[list[PersonDraft], list[CellError]]:
-    """Check every data row below the header; group rows by ID number; collect every error."""
+def data_row_count(table: Table, layout: Layout) -> int:
+    """How many rows lie below the header row (what decides whether an import runs on the task queue)."""
+    return max(len(table.rows) - layout.row_index - 1, 0)
+
+
+def validate_rows(table: Table, layout: Layout, *, today: date, progress: Callable[[int], None] | None = None,
+                  every: int | None = None) -> tuple[list[PersonDraft], list[CellError]]:
+    """Check every data row below the header; group rows by ID number; collect every error.
+
+    `progress`, when given, is told how many rows below the header have been checked, every `every` rows
+    (PROGRESS_EVERY) and once at the end; it is called before anything is written, so a runner may commit it.
+    """
+    every = every or PROGRESS_EVERY
     errors: list[CellError] = []
     people: dict[tuple[str, str], PersonDraft] = {}
+    reported = 0
     for sheet_row in data_rows(table, layout):
+        if progress is not None and (checked := sheet_row.number - layout.row_index - 2) - reported >= every:
+            progress(reported := checked)
         row = _Row(sheet_row.number, sheet_row.cells, layout, errors)
         identity = row.identity = _identity(row, today)
         values = _person_values(row, today)
@@ -291,4 +308,6 @@ def validate_rows(table: Table, layout: Layout, *, today: date) -> tuple[list[Pe
     if not people and not errors:
         errors.append(CellError(layout.row_number + 1, "", N_("The sheet has no data rows.")))
     errors.sort(key=lambda error: (error.row, error.col if error.col is not None else -1))
+    if progress is not None:
+        progress(data_row_count(table, layout))
     return list(people.values()), errors

@@ -8,7 +8,7 @@ index in chunked IN queries and written with chunked bulk INSERTs, never row by 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -24,7 +24,7 @@ from app.clock import local_date
 from app.errors import Conflict
 from app.people.access import require_editor
 from app.people.import_columns import FIELDS, VOCABULARY
-from app.people.import_rows import PersonDraft, WorkDraft, validate_rows
+from app.people.import_rows import PersonDraft, WorkDraft, data_row_count, validate_rows
 from app.people.models import Person, PersonAccess, WorkRecord
 from app.people.services import ID_KIND, duplicate_message, sealed_id, sealed_phone
 from app.people.workbooks import error_workbook, export_people_workbook, template_workbook
@@ -34,6 +34,7 @@ from app.translation import N_
 __all__ = [
     "FIELDS",
     "ImportResult",
+    "data_row_count",
     "error_workbook",
     "export_people_workbook",
     "import_people",
@@ -79,12 +80,14 @@ def preview_people(table: Table, *, mapping: Mapping[str, str | None] | None = N
 def import_people(
     session: Session, *, actor: User, now: datetime, data: bytes | None = None, filename: str = "",
     table: Table | None = None, mapping: Mapping[str, str | None] | None = None, ignore_unmapped: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Validate a whole people sheet, then create or complete every person in it, or import nothing.
 
     `mapping` (column header → field key, or "" / None to leave the column out) comes before the header words;
     a column that neither places refuses the sheet unless `ignore_unmapped`. Pass the file's bytes or a
-    `table` already read.
+    `table` already read. `progress` is told how many rows have been checked (see validate_rows), always
+    before anything is written.
     """
     require_editor(actor)
     table = table if table is not None else read_table(data or b"", filename)
@@ -94,7 +97,7 @@ def import_people(
     if layout.errors:
         result.errors = layout.errors
         return result
-    drafts, result.errors = validate_rows(table, layout, today=local_date(now))
+    drafts, result.errors = validate_rows(table, layout, today=local_date(now), progress=progress)
     if result.errors:
         return result
     hashes = {draft.key: pii.blind_index(ID_KIND, draft.identity.number) for draft in drafts}

@@ -44,6 +44,21 @@ from app.web.forms import choices
 
 LEAVE_OUT = "-"  # the preview's choice for "leave this column out"
 Run = Callable[[Table, dict[str, str]], Any]
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    """A confirmed upload, as a view's `defer` sees it before the import runs."""
+
+    data: bytes
+    filename: str
+    table: Table
+    mapping: dict[str, str]
+    token: str  # the kept upload
+    remember: bool  # save the mapping for the organisation once imported
+
+
+Defer = Callable[[Confirmed], str | None]  # a job page's URL when the import was handed to the task queue
 _LONG_DIGITS = re.compile(r"\d{6,}")
 
 
@@ -67,6 +82,7 @@ class Imported:
     mapping_form: FlaskForm | None = None
     filename: str = ""
     done: bool = False
+    job_url: str | None = None  # the import went to the task queue: its progress page
 
     @property
     def previewing(self) -> bool:
@@ -151,13 +167,17 @@ def drop_upload(token: str) -> None:
     keptfiles.drop(storage_dir(), keptfiles.PENDING_IMPORTS, token)
 
 
-def run_import(form: FlaskForm, sheet: SheetImport, run: Run) -> Imported:
-    """Step 1 or step 2 of an import (see the module's docstring), by what was posted."""
+def run_import(form: FlaskForm, sheet: SheetImport, run: Run, *, defer: Defer | None = None) -> Imported:
+    """Step 1 or step 2 of an import (see the module's docstring), by what was posted.
+
+    `defer`, when given, sees the confirmed upload first; if it hands the import to the task queue it returns
+    the job's page, which becomes `imported.job_url`, and nothing runs here.
+    """
     imported = Imported()
     if request.method != "POST":
         return imported
     if request.form.get("pending"):
-        return _confirm(form, sheet, run, imported)
+        return _confirm(form, sheet, run, imported, defer)
     if not form.validate_on_submit():
         return imported
     with attempt(form, commit=False) as done:
@@ -178,7 +198,7 @@ def _other_fields(form: FlaskForm) -> dict:
             if f.type not in ("FileField", "CSRFTokenField", "SubmitField") and isinstance(f.data, str | bool | int | None)}
 
 
-def _confirm(form: FlaskForm, sheet: SheetImport, run: Run, imported: Imported) -> Imported:
+def _confirm(form: FlaskForm, sheet: SheetImport, run: Run, imported: Imported, defer: Defer | None) -> Imported:
     token = request.form["pending"]
     with attempt(form, commit=False) as done:
         data, imported.filename, fields = kept_upload(token, sheet.kind)
@@ -194,6 +214,12 @@ def _confirm(form: FlaskForm, sheet: SheetImport, run: Run, imported: Imported) 
         imported.layout = layout
         return imported
     mapping = _chosen_mapping(mapping_form, layout)
+    if defer is not None:
+        with attempt(form, commit=False) as done:
+            imported.job_url = defer(Confirmed(data, imported.filename, table, mapping, token,
+                                               bool(mapping_form.remember.data)))
+        if not done or imported.job_url:
+            return imported
     with attempt(form, commit=False) as done:
         imported.result = run(table, mapping)
         if not imported.result.errors and mapping_form.remember.data and current_actor().organisation_id:

@@ -11,6 +11,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.people.access import EDITOR_ROLES
 from app.people.import_columns import KIND, VOCABULARY
+from app.people.import_jobs import UNFINISHED, get_import_job, import_problems, recent_import_jobs
 from app.people.importing import import_people
 from app.people.levels import level_history
 from app.people.photos import set_photo
@@ -20,9 +21,10 @@ from app.people.workbooks import export_people_workbook, template_workbook
 from app.web.access import authenticated, current_actor, roles
 from app.web.actions import attempt, form_status, render_form, submit
 from app.web.downloads import send_workbook, storage_dir, stored_file
-from app.web.imports import SheetImport, run_import
+from app.web.imports import Confirmed, Imported, SheetImport, run_import
 from app.web.page_forms import PageForm, submit_page_form
 from app.web.people.forms import HeldCertificateForm, ImportForm, PersonForm, PhotoForm, RevealForm, WorkForm
+from app.web.people.import_queue import hand_over, rows_for_queue
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 PAGE = 50
@@ -153,13 +155,42 @@ def import_sheet():
     """Import people with work history from Excel or CSV: all rows or none, every bad row reported."""
     form = ImportForm()
     imported = run_import(form, PEOPLE_SHEET, lambda table, mapping: import_people(
-        db.session, actor=current_actor(), now=utcnow(), table=table, mapping=mapping))
+        db.session, actor=current_actor(), now=utcnow(), table=table, mapping=mapping), defer=_queue_if_long)
     result = imported.result
+    if imported.job_url:
+        return redirect(imported.job_url)
     if imported.done:
         flash(_("Imported: %(c)s new, %(u)s completed, %(n)s unchanged, %(w)s work records added.",
                 c=result.created, u=result.updated, n=result.unchanged, w=result.work_records_added), "success")
         return redirect(url_for("people.index"))
-    return render_template("people/import.html", form=form, imported=imported), form_status(form)
+    jobs = recent_import_jobs(db.session, actor=current_actor()) if not imported.previewing else []
+    return render_template("people/import.html", form=form, imported=imported, jobs=jobs), form_status(form)
+
+
+def _queue_if_long(confirmed: Confirmed) -> str | None:
+    """A sheet of more rows than PEOPLE_IMPORT_INTERACTIVE_ROWS goes to the task queue: its job's page."""
+    rows = rows_for_queue(confirmed.table, confirmed.mapping)
+    if rows is None:
+        return None
+    handed = hand_over(confirmed.data, confirmed.filename, rows=rows, mapping=confirmed.mapping,
+                       remember=confirmed.remember, pending=confirmed.token)
+    if not handed.queued:
+        flash(_("The task queue could not be reached, so the import ran here instead."), "warning")
+    return url_for("people.import_job", job_id=handed.job_id)
+
+
+@bp.get("/imports/<int:job_id>")
+@roles(*EDITORS)
+def import_job(job_id: int):
+    """A long import's page: progress while it runs (the page reloads itself), then its outcome."""
+    job = get_import_job(db.session, actor=current_actor(), job_id=job_id)
+    imported = Imported()
+    if job.status == "invalid":
+        imported.errors = import_problems(storage_dir(), job) or []
+        if imported.errors and job.created_by_id == current_actor().id:
+            imported.error_url = url_for("downloads.fetch", token=job.report_token)
+    return render_template("people/import_job.html", job=job, imported=imported,
+                           refresh=job.status in UNFINISHED)
 
 
 @bp.get("/import/template.xlsx")
