@@ -1,7 +1,7 @@
 """people import jobs: an import larger than the interactive size runs on the task queue, with progress
 
 Revision ID: e4b1c7a9d2f6
-Revises: c3a9e5d17f20
+Revises: e4b7c1a9d2f6
 Create Date: 2026-12-06 20:04:17
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = 'e4b1c7a9d2f6'
-down_revision = 'c3a9e5d17f20'
+down_revision = 'e4b7c1a9d2f6'
 branch_labels = None
 depends_on = None
 
