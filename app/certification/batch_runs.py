@@ -12,6 +12,7 @@ import ctypes
 import ctypes.util
 import multiprocessing
 import os
+import re
 import signal
 from collections import deque
 from collections.abc import Callable
@@ -36,6 +37,7 @@ from app.translation import N_
 Progress = Callable[[int, int], None]
 BATCH_RUNNERS = (Role.EVALUATION_STAFF, Role.INSTITUTION_STAFF)  # staff of the issuing organisation; 人社 any
 UNFINISHED = ("queued", "running")
+SCOPE_ID = re.compile(r"[0-9]{1,18}", re.ASCII)
 PR_SET_PDEATHSIG = 1
 
 
@@ -59,7 +61,7 @@ def start_batch(session: Session, *, actor: User | None, now: datetime, scope_ty
                 scope_id: str | int) -> BatchStart:
     """Queue a batch for a plan or class the actor may issue for; reuse the job already under way for it."""
     scope_id = str(scope_id).strip()
-    if not scope_id.isdigit():
+    if not SCOPE_ID.fullmatch(scope_id):  # ASCII digits that fit a database id (as the `<int:…>` converter)
         raise ValidationFailed(N_("Give the number of the plan or class to issue certificates for."),
                                field="scope_id")
     organisation_id = scope_organisation_id(session, scope_type, scope_id)

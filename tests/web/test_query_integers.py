@@ -14,8 +14,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from app.web.access import public
 from app.web.query import INT64_MAX, parse_integer
-from tests.conftest import login
+from tests.conftest import csrf_token_from, login
 from tests.factories import bearer_headers, make_user
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -131,3 +132,34 @@ def test_anything_else_is_absent_or_a_bounded_plain_number(raw):
 @pytest.mark.parametrize("raw", ["-1", "+1", "1e5", "１２", "٣", "0x10", "", " 7", "7 ", "7\n", "1_000", None])
 def test_signs_exponents_full_width_digits_and_spaces_are_absent(raw):
     assert parse_integer(raw) is None
+
+
+@pytest.mark.parametrize(("url", "field"), [("/certificates/issue/enrolment", "source_id"),
+                                            ("/certificates/issue/apprenticeship", "source_id"),
+                                            ("/certificates/jobs", "scope_id")])
+def test_a_huge_posted_id_is_refused_not_a_500(app, client, session, url, field):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    staff = make_user(session, "institution_staff")
+    session.commit()
+    login(client, staff.username)
+    token = csrf_token_from(client.get("/dashboard").get_data(as_text=True))
+    data = {"csrf_token": token, "source_id": "9" * 25, "scope_type": "training_class", "scope_id": "9" * 25}
+    data[field] = "9" * 25
+    response = client.post(url, data=data)
+    assert response.status_code in (302, 400, 404, 422)
+    assert response.headers["Content-Security-Policy"]
+
+
+def test_a_number_too_large_for_the_database_is_a_400_page(app, client, session):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.get("/test-overflow")
+    @public
+    def overflow():
+        from app.accounts.models import User
+        from app.extensions import db
+
+        return str(db.session.get(User, 10**30))
+
+    response = client.get("/test-overflow")
+    assert response.status_code == 400 and response.headers["Content-Security-Policy"]
