@@ -15,6 +15,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 from huey import Huey, RedisHuey, SqliteHuey, crontab
+from redis import ConnectionPool
 from redis.exceptions import RedisError
 
 from app.certification.batch_runs import Progress, claim_stalled_jobs, run_batch
@@ -27,13 +28,17 @@ from app.keptfiles import purge_expired
 from app.reporting.facts import refresh_funnel_facts
 
 log = logging.getLogger(__name__)
+REDIS_CONNECT_TIMEOUT = 3  # seconds
 
 
 def make_huey(config: dict) -> Huey:
     """The task queue for this configuration."""
     immediate = bool(config.get("HUEY_IMMEDIATE"))
     if config.get("REDIS_URL"):
-        return RedisHuey("jiangcai", url=config["REDIS_URL"], immediate=immediate)
+        # A bounded connect: with the Redis host unreachable, starting a batch or a scrape waits seconds, not the
+        # system's TCP timeout (minutes). Reads keep no timeout: the worker's blocking pop waits by design.
+        pool = ConnectionPool.from_url(config["REDIS_URL"], socket_connect_timeout=REDIS_CONNECT_TIMEOUT)
+        return RedisHuey("jiangcai", connection_pool=pool, immediate=immediate)
     path = Path(config["INSTANCE_DIR"]) / "huey.db"
     path.parent.mkdir(parents=True, exist_ok=True)
     return SqliteHuey("jiangcai", filename=str(path), immediate=immediate)

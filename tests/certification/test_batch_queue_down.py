@@ -136,3 +136,8 @@ def test_two_workers_never_run_one_job(app, session, klass):
     # A running job is not "waiting": the requeue leaves it to the heartbeat lease.
     assert claim_stalled_jobs(session, now=now + timedelta(seconds=1), lease=timedelta(hours=1),
                               requeue=timedelta(seconds=0)) == []
+
+
+def test_connecting_to_the_queue_gives_up_within_seconds(queue_down):
+    # An unreachable Redis host (no refusal, packets dropped) must not hold a request for the TCP timeout.
+    assert queue_down.extensions["huey"].storage.pool.connection_kwargs["socket_connect_timeout"] <= 5
