@@ -131,6 +131,10 @@ class Config:
     # A running batch writes a heartbeat at every step; one silent for this long is taken as dead (its worker
     # was killed) and resumed by the next worker's recovery check, which runs every minute.
     CERT_JOB_LEASE_SECONDS = int(_env("CERT_JOB_LEASE_SECONDS", "300"))
+    # A batch still waiting this long was never picked up (the queue was unreachable when it was started, or its
+    # task was lost): the same recovery check queues it again. Two tasks for one batch are harmless: the first
+    # to start it claims it (compare-and-set), the other finds it taken and stops.
+    CERT_JOB_REQUEUE_SECONDS = int(_env("CERT_JOB_REQUEUE_SECONDS", "120"))
 
     # A people import of more data rows than this runs on the task queue, with a progress page (issue 16);
     # smaller ones run inside the request. A running import silent for PEOPLE_IMPORT_LEASE_SECONDS lost its

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from flask import Flask, current_app
 from huey import Huey, RedisHuey, SqliteHuey, crontab
+from redis import ConnectionPool
+from redis.exceptions import RedisError
 
 from app.certification.batch_runs import Progress, claim_stalled_jobs, run_batch
 from app.certification.issuing import IssuingContext
@@ -27,13 +29,17 @@ from app.people.import_jobs import claim_stalled_import_jobs, run_import_job
 from app.reporting.facts import refresh_funnel_facts
 
 log = logging.getLogger(__name__)
+REDIS_CONNECT_TIMEOUT = 3  # seconds
 
 
 def make_huey(config: dict) -> Huey:
     """The task queue for this configuration."""
     immediate = bool(config.get("HUEY_IMMEDIATE"))
     if config.get("REDIS_URL"):
-        return RedisHuey("jiangcai", url=config["REDIS_URL"], immediate=immediate)
+        # A bounded connect: with the Redis host unreachable, starting a batch or a scrape waits seconds, not the
+        # system's TCP timeout (minutes). Reads keep no timeout: the worker's blocking pop waits by design.
+        pool = ConnectionPool.from_url(config["REDIS_URL"], socket_connect_timeout=REDIS_CONNECT_TIMEOUT)
+        return RedisHuey("jiangcai", connection_pool=pool, immediate=immediate)
     path = Path(config["INSTANCE_DIR"]) / "huey.db"
     path.parent.mkdir(parents=True, exist_ok=True)
     return SqliteHuey("jiangcai", filename=str(path), immediate=immediate)
@@ -49,12 +55,16 @@ def issuing_context(app: Flask) -> IssuingContext:
 
 
 def run_certificate_job(app: Flask, job_id: int, *, processes: int | None = None, chunk_size: int = 16,
-                        window_size: int = 128, progress: Progress | None = None) -> tuple[int, int]:
-    """Run a certificate batch (app/certification/batch_runs.py) with this app's storage, keys and database."""
+                        window_size: int = 128, progress: Progress | None = None,
+                        claim: bool = False) -> tuple[int, int]:
+    """Run a certificate batch (app/certification/batch_runs.py) with this app's storage, keys and database.
+
+    `claim`: a queued task only runs a job it claims (waiting → running); a second task for it stops at once.
+    """
     processes = app.config.get("CERT_RENDER_PROCESSES", 2) if processes is None else processes
     with app.app_context(), write_intent():
         return run_batch(db.session, job_id=job_id, ctx=issuing_context(app), processes=processes,
-                         chunk_size=chunk_size, window_size=window_size, progress=progress)
+                         chunk_size=chunk_size, window_size=window_size, progress=progress, claim=claim)
 
 
 def register_tasks(app: Flask, huey: Huey) -> None:
@@ -62,12 +72,12 @@ def register_tasks(app: Flask, huey: Huey) -> None:
 
     @huey.task(name="certificates.issue_batch")
     def issue_batch(job_id: int) -> None:
-        run_certificate_job(_task_app(app), job_id)
+        run_certificate_job(_task_app(app), job_id, claim=True)
 
     @huey.periodic_task(crontab(minute="*"), name="certificates.recover_batches")
     def recover_batches() -> None:
         for job_id in run_batch_recovery(_task_app(app)):
-            issue_batch(job_id)
+            enqueue(_task_app(app), "issue_batch", job_id)
 
     @huey.periodic_task(crontab(minute=f"*/{app.config['FUNNEL_FACTS_REFRESH_MINUTES']}"),
                         name="reporting.refresh_funnel_facts")
@@ -116,10 +126,11 @@ def start_people_import(app: Flask, job_id: int) -> bool:
     """Queue a recorded people import; when the queue cannot be reached, run it here and now instead (so no
     job waits for a queue that is down). True when it was queued, False when it ran inline."""
     try:
-        enqueue(app, "import_people", job_id)
-        return True
-    except Exception:  # Redis (or the queue file) unreachable: whatever the client library raises
-        log.warning("task queue unreachable; running people import job %s inline", job_id, exc_info=True)
+        if enqueue(app, "import_people", job_id):
+            return True
+        log.warning("task queue unreachable; running people import job %s inline", job_id)
+    except Exception:  # the queue's storage failed in a way enqueue() does not expect: run it here all the same
+        log.warning("task queue failed; running people import job %s inline", job_id, exc_info=True)
     run_people_import_job(app, job_id)
     return False
 
@@ -130,10 +141,12 @@ def run_kept_files_purge(app: Flask, *, now: float | None = None) -> int:
 
 
 def run_batch_recovery(app: Flask, *, now: datetime | None = None) -> list[int]:
-    """Claim the batches whose worker died (no heartbeat within CERT_JOB_LEASE_SECONDS); their ids, to resume."""
+    """Claim the batches whose worker died (no heartbeat within CERT_JOB_LEASE_SECONDS) and those never picked
+    up (waiting longer than CERT_JOB_REQUEUE_SECONDS); their ids, to queue again."""
     with app.app_context(), write_intent():
         claimed = claim_stalled_jobs(db.session, now=now or utcnow(),
-                                     lease=timedelta(seconds=app.config["CERT_JOB_LEASE_SECONDS"]))
+                                     lease=timedelta(seconds=app.config["CERT_JOB_LEASE_SECONDS"]),
+                                     requeue=timedelta(seconds=app.config["CERT_JOB_REQUEUE_SECONDS"]))
         db.session.commit()
         return claimed
 
@@ -169,6 +182,24 @@ def init_tasks(app: Flask) -> None:
     register_tasks(app, huey)
 
 
-def enqueue(app: Flask, name: str, *args) -> None:
-    """Queue a task by name (runs inline when HUEY_IMMEDIATE is set)."""
-    app.extensions["huey_tasks"][name](*args)
+def enqueue(app: Flask, name: str, *args) -> bool:
+    """Queue a task by name (runs inline when HUEY_IMMEDIATE is set); False when the queue is unreachable.
+
+    Callers record their work before queueing it, so a task that could not be queued is not lost: certificate
+    batches left waiting are queued again by the recovery check (run_batch_recovery) once the queue is back.
+    """
+    try:
+        app.extensions["huey_tasks"][name](*args)
+    except (RedisError, OSError) as exc:
+        log.warning("task queue unreachable, %s%r not queued now: %s", name, args, type(exc).__name__)
+        return False
+    return True
+
+
+def queue_reachable(app: Flask) -> bool:
+    """True when the task queue's storage answers."""
+    try:
+        app.extensions["huey"].pending_count()
+    except (RedisError, OSError):
+        return False
+    return True

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from app.errors import ValidationFailed
 from app.translation import N_
+from app.web.query import parse_integer
 
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1  # the database's INTEGER columns
-_INTEGER = re.compile(r"-?[0-9]{1,18}", re.ASCII)
 
 
 def _given(data: dict, key: str, *, required: bool, blank: bool):
@@ -84,9 +83,9 @@ def query_integer(args, key: str, *, default: int | None = None, minimum: int | 
     raw = args.get(key)
     if raw is None:
         return default
-    if not _INTEGER.fullmatch(raw):
+    value = parse_integer(raw)  # the web's shape (app/web/query.py): 1-18 ASCII digits, no sign
+    if value is None:
         raise ValidationFailed(N_("The query parameter {field} must be an integer.", field=key), field=key)
-    value = int(raw)
     minimum = INT32_MIN if minimum is None else minimum
     maximum = INT32_MAX if maximum is None else maximum
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):

@@ -64,7 +64,8 @@ def failure_label(failure: dict) -> Message | str:
     return from_json(failure.get("label", failure["route_label"]))
 
 
-def _next_ticket(session: Session, plan: AssessmentPlan) -> str:
+def next_ticket_number(session: Session, plan: AssessmentPlan) -> str:
+    """The plan's next admission ticket number (year, plan, sequence)."""
     # An atomic increment: concurrent registrations serialise on the plan row and never share a number.
     session.execute(update(AssessmentPlan).where(AssessmentPlan.id == plan.id)
                     .values(ticket_seq=AssessmentPlan.ticket_seq + 1).execution_options(synchronize_session=False))
@@ -127,7 +128,7 @@ def register_candidate(
         checked_as_of=plan.registration_deadline, created_by_id=actor.id if actor else None, created_at=now,
     )
     if result.eligible:
-        registration.ticket_number = _next_ticket(session, plan)
+        registration.ticket_number = next_ticket_number(session, plan)
     session.add(registration)
     session.flush()
     _grant_access(session, person_id=person.id, organisation_id=plan.organisation_id, now=now)
@@ -207,7 +208,7 @@ def override_registration(
                                   count=OVERRIDE_MIN), field="reason")
     registration.status, registration.override_reason = "overridden", text[:1000]
     registration.overridden_by_id, registration.overridden_at = actor.id, now
-    registration.ticket_number = _next_ticket(session, plan)
+    registration.ticket_number = next_ticket_number(session, plan)
     session.flush()
     record_event(
         session, actor=actor, now=now, action="assessment.override", object_type="assessment_registration",

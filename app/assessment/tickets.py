@@ -7,6 +7,7 @@ Tickets are official documents and always Chinese (`in_chinese`); the workbook i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -14,9 +15,10 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.assessment.models import AssessmentPlan, Registration, SessionCandidate
-from app.assessment.registration import eligibility_summary, plan_heading
-from app.assessment.scope import plan_visible
+from app.assessment.registration import eligibility_summary, next_ticket_number, plan_heading
+from app.assessment.scope import plan_for_staff, plan_visible
 from app.assessment.vocabulary import REGISTRATION_SOURCES, REGISTRATION_STATUSES
+from app.audit.services import record_event
 from app.catalog.ladder import level_label
 from app.catalog.models import COMPONENT_LABELS
 from app.clock import LOCAL_ZONE
@@ -120,17 +122,56 @@ def ticket_view(session: Session, registration: Registration, *, storage_dir: Pa
     )
 
 
+def unnumbered(plan: AssessmentPlan) -> list[Registration]:
+    """Admitted registrations without a ticket number (recorded before numbering at admission, or imported)."""
+    return sorted((r for r in plan.registrations if r.admitted and not r.ticket_number), key=lambda r: r.id)
+
+
+def assign_ticket_numbers(session: Session, plan: AssessmentPlan) -> list[Registration]:
+    """Give every admitted registration of the plan lacking one the next ticket number, in registration order."""
+    registrations = unnumbered(plan)
+    for registration in registrations:
+        registration.ticket_number = next_ticket_number(session, plan)
+    session.flush()
+    return registrations
+
+
+def number_tickets(session: Session, *, actor: User, now: datetime, plan_id: int) -> int:
+    """Staff of the plan's organisation number the admitted candidates who have no ticket number; how many."""
+    plan = plan_for_staff(session, actor=actor, plan_id=plan_id)
+    if plan.status == "cancelled":
+        raise InvalidTransition(N_("The assessment plan is cancelled: its candidates need no admission tickets."))
+    numbered = assign_ticket_numbers(session, plan)
+    if numbered:
+        record_event(session, actor=actor, now=now, action="assessment.number_tickets",
+                     object_type="assessment_plan", object_id=plan.id,
+                     new={"tickets": {str(r.id): r.ticket_number for r in numbered}})
+    return len(numbered)
+
+
 def plan_tickets(session: Session, *, actor: User, plan_id: int, registration_id: int | None = None,
                  storage_dir: Path | None = None) -> list[AdmissionTicketView]:
-    """Tickets of a plan's admitted candidates (or of one registration), in ticket order."""
+    """Tickets of a plan's admitted candidates (or of one registration), in ticket order.
+
+    Refused while an admitted candidate has no ticket number: a set of tickets silently missing someone would
+    be printed and handed out as complete.
+    """
     plan = plan_visible(session, actor=actor, plan_id=plan_id)
-    registrations = [r for r in plan.registrations if r.admitted and r.ticket_number]  # numbered at close
+    admitted = [r for r in plan.registrations if r.admitted]
     if registration_id is not None:
-        registrations = [r for r in registrations if r.id == registration_id]
-        if not registrations:
+        admitted = [r for r in admitted if r.id == registration_id]
+        if not admitted:
             raise NotFound(N_("This candidate has no admission ticket."))
-    registrations.sort(key=lambda r: r.ticket_number or "")
-    return [ticket_view(session, r, storage_dir=storage_dir) for r in registrations]
+    missing = [r for r in admitted if not r.ticket_number]
+    if missing and registration_id is not None:
+        raise InvalidTransition(N_("{name} has no ticket number yet, so the admission ticket cannot be printed: "
+                                   "give ticket numbers on the plan page first.", name=missing[0].person.name))
+    if missing:
+        raise InvalidTransition(N_("Admitted candidates without a ticket number: {count}. The admission tickets "
+                                   "cannot be printed until they are given numbers on the plan page.",
+                                   count=len(missing)))
+    admitted.sort(key=lambda r: r.ticket_number or "")
+    return [ticket_view(session, r, storage_dir=storage_dir) for r in admitted]
 
 
 REGISTRATION_HEADERS = (N_("Ticket number"), N_("Candidate name"), N_("ID type"), N_("ID number"), N_("Registration source"),

@@ -12,6 +12,7 @@ import ctypes
 import ctypes.util
 import multiprocessing
 import os
+import re
 import signal
 from collections import deque
 from collections.abc import Callable
@@ -19,7 +20,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
@@ -36,6 +37,7 @@ from app.translation import N_
 Progress = Callable[[int, int], None]
 BATCH_RUNNERS = (Role.EVALUATION_STAFF, Role.INSTITUTION_STAFF)  # staff of the issuing organisation; 人社 any
 UNFINISHED = ("queued", "running")
+SCOPE_ID = re.compile(r"[0-9]{1,18}", re.ASCII)
 PR_SET_PDEATHSIG = 1
 
 
@@ -59,7 +61,7 @@ def start_batch(session: Session, *, actor: User | None, now: datetime, scope_ty
                 scope_id: str | int) -> BatchStart:
     """Queue a batch for a plan or class the actor may issue for; reuse the job already under way for it."""
     scope_id = str(scope_id).strip()
-    if not scope_id.isdigit():
+    if not SCOPE_ID.fullmatch(scope_id):  # ASCII digits that fit a database id (as the `<int:…>` converter)
         raise ValidationFailed(N_("Give the number of the plan or class to issue certificates for."),
                                field="scope_id")
     organisation_id = scope_organisation_id(session, scope_type, scope_id)
@@ -114,15 +116,32 @@ def _pool(processes: int) -> Executor:
                                initializer=_die_with_parent)
 
 
+def claim_job(session: Session, *, job_id: int, now: datetime) -> bool:
+    """Take a waiting job for this worker (waiting → running, compare-and-set): False when another has it."""
+    taken = session.execute(update(CertificateJob).where(
+        CertificateJob.id == job_id, CertificateJob.status == "queued",
+    ).values(status="running", heartbeat_at=now).execution_options(synchronize_session=False))
+    return taken.rowcount == 1
+
+
 def run_batch(session: Session, *, job_id: int, ctx: IssuingContext, processes: int, chunk_size: int = 16,
               window_size: int = 128, progress: Progress | None = None,
-              clock: Callable[[], datetime] = utcnow) -> tuple[int, int]:
+              clock: Callable[[], datetime] = utcnow, claim: bool = False) -> tuple[int, int]:
     """Reserve, render (in parallel processes) and record a job's certificates; returns (done, total).
 
     The runner keeps up to two windows of certificates with the renderers: it prepares the next window
     (numbers, signatures, views) and records finished certificates while the renderers work, so they
     never wait for it. Memory stays flat whatever the size of the batch.
+
+    With `claim` (a task from the queue) the job runs only if this call takes it from waiting; a duplicate
+    task (the batch was queued again while its first task was still waiting) returns without touching it.
     """
+    if claim:
+        taken = claim_job(session, job_id=job_id, now=clock())
+        session.commit()
+        if not taken:
+            job = session.get(CertificateJob, job_id)
+            return (job.done, job.total) if job is not None else (0, 0)
     job, _total = start_job(session, job_id=job_id, now=clock())
     session.commit()
     pool = _pool(processes)
@@ -163,23 +182,33 @@ def run_batch(session: Session, *, job_id: int, ctx: IssuingContext, processes: 
         pool.shutdown(cancel_futures=True)
 
 
-def claim_stalled_jobs(session: Session, *, now: datetime, lease: timedelta) -> list[int]:
-    """Running jobs whose worker stopped writing its heartbeat for longer than `lease` (it was killed, or its
-    machine went down): claim each one (only one recovering worker can, the heartbeat is compared and set) and
-    return their ids to resume. Resuming is safe at any point: numbers stay reserved, certificates already
-    recorded are skipped, and a PDF rendered but not recorded is rendered again to the same path (adopted)."""
+def claim_stalled_jobs(session: Session, *, now: datetime, lease: timedelta,
+                       requeue: timedelta | None = None) -> list[int]:
+    """Jobs to queue again: running jobs whose worker stopped writing its heartbeat for longer than `lease` (it
+    was killed, or its machine went down), and, with `requeue`, jobs still waiting that long (the queue was
+    unreachable when they were started, or their task was lost). Each is claimed by compare-and-set on its
+    heartbeat, so only one recovering worker gets it; a stalled job goes back to waiting, and the task that
+    claims it from there (claim_job) is the only one to run it. Resuming is safe at any point: numbers stay
+    reserved, certificates already recorded are skipped, and a PDF rendered but not recorded is rendered again
+    to the same path (adopted)."""
     cutoff = now - lease
     stale = or_(CertificateJob.heartbeat_at < cutoff,
                 CertificateJob.heartbeat_at.is_(None) & (CertificateJob.started_at < cutoff))
+    candidates = [(job_id, seen, "running") for job_id, seen in session.execute(
+        select(CertificateJob.id, CertificateJob.heartbeat_at).where(CertificateJob.status == "running", stale))]
+    if requeue is not None:
+        waited = func.coalesce(CertificateJob.heartbeat_at, CertificateJob.created_at) < now - requeue
+        candidates += [(job_id, seen, "queued") for job_id, seen in session.execute(
+            select(CertificateJob.id, CertificateJob.heartbeat_at).where(CertificateJob.status == "queued", waited))]
     claimed = []
-    for job_id, seen in session.execute(select(CertificateJob.id, CertificateJob.heartbeat_at).where(
-            CertificateJob.status == "running", stale)).all():
+    for job_id, seen, status in sorted(candidates):
         taken = session.execute(update(CertificateJob).where(
-            CertificateJob.id == job_id, CertificateJob.status == "running",
+            CertificateJob.id == job_id, CertificateJob.status == status,
             CertificateJob.heartbeat_at.is_(None) if seen is None else CertificateJob.heartbeat_at == seen,
-        ).values(heartbeat_at=now))
+        ).values(status="queued", heartbeat_at=now).execution_options(synchronize_session=False))
         if taken.rowcount == 1:
             claimed.append(job_id)
-            record_event(session, actor=None, now=now, action="certificate_job.resume", object_type="certificate_job",
+            action = "certificate_job.resume" if status == "running" else "certificate_job.requeue"
+            record_event(session, actor=None, now=now, action=action, object_type="certificate_job",
                          object_id=job_id, new={"last_heartbeat": seen.isoformat() if seen else None})
     return claimed

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.assessment.models import AssessmentPlan, Registration
+from app.assessment.registration import next_ticket_number
 from app.assessment.result_models import AssessmentResult
 from app.catalog.models import Occupation
 from app.clock import local_date
@@ -95,6 +96,7 @@ def _class_history(session: Session, rng: random.Random, today: date, spec, user
         passed = roll < 0.72
         registration = Registration(plan_id=plan.id, person_id=person.id, source="individual", status="eligible",
                                     eligible=True, failures=[], checked_as_of=end, created_at=_at(end))
+        registration.ticket_number = next_ticket_number(session, plan)  # as registering an eligible candidate does
         session.add(registration)
         session.flush()
         session.add(AssessmentResult(registration_id=registration.id, plan_id=plan.id, person_id=person.id,

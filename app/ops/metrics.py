@@ -93,6 +93,13 @@ def request_metric(counts: dict[tuple[str, str], int]) -> Metric:
                   samples)
 
 
+def source_metric(up: dict[str, bool]) -> Metric:
+    """Whether each source the figures are read from answered this scrape (1) or not (0)."""
+    return Metric("jiangcai_metrics_source_up", "gauge",
+                  "Whether a source of these metrics answered this scrape (1) or was unreachable (0).",
+                  [({"source": name}, 1.0 if ok else 0.0) for name, ok in sorted(up.items())])
+
+
 def queue_metric(pending: int) -> Metric:
     """Tasks waiting in the queue."""
     return Metric("jiangcai_queue_pending", "gauge", "Tasks waiting in the task queue.", [({}, float(pending))])

@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 
 from flask import Flask, flash, redirect, render_template
 from flask_babel import gettext
+from sqlalchemy.exc import DataError
 
 from app.database import utcnow
 from app.errors import Conflict, DomainError, NotAllowed, NotFound
@@ -187,6 +188,15 @@ def init_actions(app: Flask) -> None:
     def _not_allowed(error: NotAllowed):
         db.session.rollback()
         return render_error(403, localize(error.message))
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def _out_of_range(error: Exception):
+        # A number too large for the database (a tampered hidden field, a crafted request) is bad input, not a
+        # crash; forms and query strings bound their numbers, this catches whatever still slips through.
+        db.session.rollback()
+        app.logger.warning("value out of range for the database: %s", type(error).__name__, exc_info=error)
+        return render_error(400, gettext("A number in the request is too large."))
 
     @app.errorhandler(DomainError)
     def _refused(error: DomainError):

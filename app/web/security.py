@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+import logging
+
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -40,10 +46,38 @@ ERROR_TITLES = {
 
 
 def render_error(code: int, detail: str | None = None):
-    title = str(ERROR_TITLES.get(code, _l("Error")))
+    """The error page in the app's layout (JSON under /api); it never fails itself (see _fallback_page)."""
+    try:
+        title = str(ERROR_TITLES.get(code, _l("Error")))
+    except Exception:  # no translations to be had: the page still answers
+        title = "Error"
     if request.blueprint == "api" or request.path.startswith("/api/"):
         return jsonify({"error": title, "detail": detail, "status": code}), code
-    return render_template("errors/error.html", code=code, title=title, detail=detail), code
+    try:
+        return render_template("errors/error.html", code=code, title=title, detail=detail), code
+    except Exception:
+        log.exception("the error page for %s failed; answering with the plain layout", code)
+        return _fallback_page(code, title, detail), code
+
+
+def _fallback_page(code: int, title: str, detail: str | None) -> str:
+    """The error page without the signed-in user's menu: what failed may be the user's own record (a
+    detached or expired ORM object after a rollback), so the layout is drawn as for a visitor."""
+    from app.extensions import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # the database itself may be what failed
+        log.warning("rollback before the fallback error page failed", exc_info=True)
+    try:
+        return render_template("errors/error.html", code=code, title=title, detail=detail,
+                               current_user=AnonymousUserMixin())
+    except Exception:
+        log.exception("the fallback error page failed too; answering with plain HTML")
+        home = escape(current_app.config.get("APPLICATION_ROOT") or "/")
+        return (f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{code}</title></head>'
+                f'<body><main><h1>{code}</h1><p>{escape(title)}</p><p><a href="{home}">Jiangcai</a></p>'
+                "</main></body></html>")
 
 
 def init_security(app: Flask) -> None:
@@ -66,6 +100,13 @@ def init_security(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
-        # Logged with its traceback for operators; the user sees a plain page.
+        # Logged with its traceback for operators; the user sees a plain page. The transaction is ended first:
+        # the page must not read through a session the failure left broken.
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        try:
+            from app.extensions import db
+
+            db.session.rollback()
+        except Exception:
+            app.logger.warning("rollback after an unhandled error failed", exc_info=True)
         return render_error(500)

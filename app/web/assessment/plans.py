@@ -27,7 +27,7 @@ from app.assessment.registration import (
     withdraw_registration,
 )
 from app.assessment.sources import register_from_training, source_candidates
-from app.assessment.tickets import plan_tickets, registration_workbook
+from app.assessment.tickets import number_tickets, plan_tickets, registration_workbook, unnumbered
 from app.assessment.vocabulary import PLAN_STATUSES, REGISTRATION_SOURCES, REGISTRATION_STATUSES
 from app.catalog.ladder import level_label
 from app.catalog.models import COMPONENT_LABELS
@@ -35,7 +35,7 @@ from app.certification.rendering import photo_data_uri, render_design_pdf
 from app.database import utcnow
 from app.extensions import db
 from app.web.access import current_actor, roles
-from app.web.actions import attempt, form_status, localize, render_form, submit
+from app.web.actions import attempt, form_status, localize, one_click, render_form, submit
 from app.web.assessment.blueprint import bp, notice_days, occupation_label, retake_months
 from app.web.assessment.forms import (
     ConfirmForm,
@@ -113,6 +113,7 @@ def _plan_page(plan_id: int, *, status_form=None, register_form=None, training_f
         "summary": eligibility_summary, "failure_label": failure_label, "failure_reasons": failure_reasons,
         "localize": localize, "statuses": PLAN_STATUSES, "reg_statuses": REGISTRATION_STATUSES,
         "sources_labels": REGISTRATION_SOURCES, "component_labels": COMPONENT_LABELS,
+        "unnumbered": len(unnumbered(plan)),
     }
     return render_template("assessment/plan.html", **context), form_status(status_form, register_form, training_form,
                                                                             row_form)
@@ -210,8 +211,11 @@ def registrations_export(plan_id: int):
 
 
 def _tickets_pdf(plan_id: int, registration_id: int | None, name: str):
-    views = plan_tickets(db.session, actor=current_actor(), plan_id=plan_id, registration_id=registration_id,
-                         storage_dir=storage_dir())
+    with attempt(commit=False) as done:  # a candidate without a ticket number: flashed, back to the plan
+        views = plan_tickets(db.session, actor=current_actor(), plan_id=plan_id, registration_id=registration_id,
+                             storage_dir=storage_dir())
+    if not done:
+        return redirect(_plan_url(plan_id, "registrations"))
     if not views:
         flash(_("No admitted candidate has a ticket yet."), "warning")
         return redirect(_plan_url(plan_id, "registrations"))
@@ -233,3 +237,13 @@ def ticket(registration_id: int):
     """One candidate's admission ticket."""
     reg = get_registration(db.session, actor=current_actor(), registration_id=registration_id)
     return _tickets_pdf(reg.plan_id, reg.id, _("admission-ticket-%(number)s.pdf", number=reg.ticket_number or reg.id))
+
+
+@bp.post("/plans/<int:plan_id>/tickets/number")
+@roles(STAFF)
+def number_plan_tickets(plan_id: int):
+    """Give ticket numbers to the admitted candidates who have none (recorded before numbering at admission)."""
+    return one_click(ConfirmForm(), number_tickets, plan_id=plan_id,
+                     success=lambda count: _("Ticket numbers given: %(num)s.", num=count) if count
+                     else _("Every admitted candidate already has a ticket number."),
+                     then=_plan_url(plan_id, "registrations"))

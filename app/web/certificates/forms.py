@@ -27,7 +27,7 @@ class CorrectionForm(FlaskForm):
 class IssueForm(FlaskForm):
     """Issue one certificate, or start a batch for a scope."""
 
-    source_id = HiddenField(validators=[DataRequired(), Regexp(r"^\d+$")])
+    source_id = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9]{1,18}$")])  # fits a database id
     submit = SubmitField(_l("Issue certificate"))
 
 

@@ -35,7 +35,7 @@ from app.certification.models import KIND_LABELS, STATUS_LABELS, Certificate, Ce
 from app.certification.sources import issue_for_apprenticeship, issue_for_enrolment, issue_for_result
 from app.database import utcnow, write_intent
 from app.extensions import db
-from app.tasks import enqueue, issuing_context
+from app.tasks import enqueue, issuing_context, queue_reachable
 from app.web.access import authenticated, current_actor, roles
 from app.web.actions import attempt, form_status, one_click, submit
 from app.web.certificate_files import send_certificate_pdf
@@ -189,7 +189,10 @@ def _job(job_id: int):
 @roles(*ISSUERS)
 def job(job_id: int):
     """A batch's progress page (updates itself)."""
-    return render_template("certificates/job.html", job=_job(job_id))
+    job = _job(job_id)
+    # A waiting batch whose queue does not answer will be queued again by the recovery check: say so.
+    queue_down = job.status == "queued" and not queue_reachable(current_app)
+    return render_template("certificates/job.html", job=job, queue_down=queue_down)
 
 
 @bp.get("/jobs/<int:job_id>.json")

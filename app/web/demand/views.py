@@ -28,6 +28,7 @@ from app.web.access import current_actor, roles
 from app.web.actions import form_status, render_form, submit
 from app.web.demand.forms import DemandForm, DemandStatusForm
 from app.web.forms import occupation_choices, offer_enterprises
+from app.web.query import query_integer
 
 bp = Blueprint("demand", __name__, url_prefix="/demands")
 
@@ -53,7 +54,7 @@ def index():
     """Demands in the actor's scope, filtered by status, city or occupation."""
     status = request.args.get("status") or None
     city = request.args.get("city") or None
-    occupation_id = request.args.get("occupation_id", type=int)
+    occupation_id = query_integer("occupation_id")
     today = local_date(utcnow())
     demands = list_demands(db.session, actor=current_actor(), today=today, status=status, city_code=city,
                            occupation_id=occupation_id)

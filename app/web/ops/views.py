@@ -19,6 +19,7 @@ from app.ops.metrics import (
     render,
     request_labels,
     request_metric,
+    source_metric,
 )
 from app.web.access import public
 from app.web.proxies import is_forwarded, peer_address
@@ -68,12 +69,27 @@ def metrics():
     """Prometheus text format; only for direct loopback clients (no proxy) or holders of METRICS_TOKEN."""
     if not _may_read_metrics():
         abort(403)
-    families = [request_metric(current_app.extensions["request_counter"].snapshot())]
-    families += collect(db.session)
+    # Each source is read on its own: one that is down is reported as such, never a failed scrape.
+    families, up = [], {}
+    try:
+        families.append(request_metric(current_app.extensions["request_counter"].snapshot()))
+        counter_ok = True
+    except Exception as exc:
+        log.warning("metrics: request counter unreadable: %s", type(exc).__name__)
+        counter_ok = False
+    try:
+        families += collect(db.session)
+        up["database"] = True
+    except Exception as exc:
+        log.warning("metrics: database unreadable: %s", type(exc).__name__)
+        up["database"] = False
     db.session.rollback()
     _check, pending = check_queue(_pending_tasks)
     if pending is not None:
         families.append(queue_metric(pending))
+    if current_app.config.get("REDIS_URL"):  # the request counter and the queue live there
+        up["redis"] = counter_ok and pending is not None
+    families.append(source_metric(up))
     return render(families), 200, {"Content-Type": CONTENT_TYPE}
 
 

@@ -25,6 +25,7 @@ from app.web.imports import Confirmed, Imported, SheetImport, run_import
 from app.web.page_forms import PageForm, submit_page_form
 from app.web.people.forms import HeldCertificateForm, ImportForm, PersonForm, PhotoForm, RevealForm, WorkForm
 from app.web.people.import_queue import hand_over, rows_for_queue
+from app.web.query import query_page
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 PAGE = 50
@@ -40,7 +41,7 @@ def _person(person_id: int):
 def index():
     """People in the actor's scope, searchable by name, ID number or phone."""
     search = request.args.get("q", "").strip() or None
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = query_page()
     actor = current_actor()
     people = list_people(db.session, actor=actor, search=search, limit=PAGE, offset=(page - 1) * PAGE)
     total = count_people(db.session, actor=actor, search=search)

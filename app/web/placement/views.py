@@ -34,6 +34,7 @@ from app.web.downloads import storage_dir, stored_file, workbook_download
 from app.web.forms import blank_first, offer_enterprises
 from app.web.page_forms import PageForm, submit_page_form
 from app.web.placement.forms import EvidenceForm, FollowUpForm, LeaveForm, PlacementForm
+from app.web.query import query_integer
 
 bp = Blueprint("placement", __name__, url_prefix="/placements")
 
@@ -90,9 +91,9 @@ def new():
     """Record a start of work; a refused form keeps what was typed."""
     form = _prepare(PlacementForm())
     if request.method == "GET":
-        form.person_id.data = request.args.get("person_id", type=int)
+        form.person_id.data = query_integer("person_id")
         if form.demand_id is not None:
-            form.demand_id.data = request.args.get("demand_id", type=int)
+            form.demand_id.data = query_integer("demand_id")
         form.start_date.data, form.contract_months.data = local_date(utcnow()), 12
     return submit(form, lambda: record_placement(db.session, actor=current_actor(), now=utcnow(),
                                                  details=_details(form)),

@@ -25,6 +25,7 @@ from app.reporting.subsidies import (
 from app.web.access import current_actor, roles
 from app.web.actions import form_status, localize, one_click, submit
 from app.web.downloads import workbook_download
+from app.web.query import query_integer
 from app.web.reporting.forms import ClaimForm, ClaimStatusForm, SchemeForm
 from app.web.reporting.views import bp
 
@@ -59,7 +60,7 @@ def _ledger(actor, form: SchemeForm):
         headers = [_("Number"), _("Full name"), _("Policy"), _("Occupation"), _("Level"), _("Certificate date"),
                    _("Base amount"), _("Shortage uplift"), _("Amount"), _("Status")]
         return workbook_download(rows_workbook(_("Subsidy ledger"), headers, rows), "subsidy-claims.xlsx")
-    scheme_id = request.args.get("scheme_id", type=int)
+    scheme_id = query_integer("scheme_id")
     candidates = []
     if scheme_id:
         candidates = claim_candidates(db.session, actor=actor, scheme_id=scheme_id, today=local_date(utcnow()))

@@ -27,6 +27,7 @@ from app.training.models import TrainingProject
 from app.web.access import current_actor, roles
 from app.web.actions import attempt, form_status, localize, submit
 from app.web.downloads import workbook_download
+from app.web.query import query_integer
 from app.web.reporting.forms import TargetForm
 from app.web.reporting.freshness import fresh_funnel_facts
 
@@ -36,13 +37,13 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 def _filters() -> FunnelFilters:
     args = request.args
     return FunnelFilters(quarter=args.get("quarter") or None, city_code=args.get("city") or None,
-                         occupation_id=args.get("occupation_id", type=int),
-                         institution_id=args.get("institution_id", type=int),
-                         project_id=args.get("project_id", type=int))
+                         occupation_id=query_integer("occupation_id"),
+                         institution_id=query_integer("institution_id"),
+                         project_id=query_integer("project_id"))
 
 
 def _window() -> int:
-    requested = request.args.get("window", type=int)
+    requested = query_integer("window")
     return requested if requested in (2, 6) else current_app.config["EMPLOYMENT_WINDOW_MONTHS"]
 
 
@@ -78,7 +79,8 @@ def funnel():
                            window=window,
                            tiers=tiers, filters=filters, quarters=recent_quarters(today, 8), cities=LIAONING_CITIES,
                            occupations=list_occupations(db.session, active_only=True), institutions=institutions,
-                           projects=list(projects))
+                           projects=list(projects),
+                           filter_args={k: v for k, v in request.args.items() if k != "export"})
 
 
 @bp.route("/ladder", methods=["GET", "POST"])

@@ -27,6 +27,7 @@ from app.web.access import current_actor, roles
 from app.web.actions import one_click, render_form, submit
 from app.web.demand.forms import LEVEL_CHOICES
 from app.web.forms import choices, occupation_choices
+from app.web.query import query_integer
 from app.web.training.forms import ClassForm, DemandLinkForm, ProjectForm
 
 bp = Blueprint("training", __name__, url_prefix="/training")
@@ -61,8 +62,8 @@ def new_project():
     form.demand_ids.choices = _demand_choices()
     if request.method == "GET":
         form.target_level_digit.data = 4
-        if request.args.get("demand_id", type=int):
-            form.demand_ids.data = [request.args.get("demand_id", type=int)]
+        if query_integer("demand_id"):
+            form.demand_ids.data = [query_integer("demand_id")]
     return submit(form, create_project, fields=("name", "project_type", "occupation_id", "target_level_digit"),
                   variant_name=form.variant_name.data or None, demand_ids=form.demand_ids.data or [],
                   description=form.description.data or None, success=_("Training project created."),
