@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -46,6 +46,12 @@ def render_error(code: int, detail: str | None = None):
     return render_template("errors/error.html", code=code, title=title, detail=detail), code
 
 
+def _too_large() -> str:
+    """What a refused oversized upload may be instead (the request never reached its form)."""
+    return _("Files of at most %(limit)s MB can be uploaded; make the file smaller or split it, and upload it "
+             "again.", limit=current_app.config["MAX_UPLOAD_MB"])
+
+
 def init_security(app: Flask) -> None:
     """Register response headers and error handlers."""
     app.after_request(_headers)
@@ -56,7 +62,7 @@ def init_security(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
-        body, code = render_error(error.code or 500)
+        body, code = render_error(error.code or 500, _too_large() if error.code == 413 else None)
         response = app.make_response((body, code))
         # Keep headers the exception carries (Retry-After on 429, Allow on 405, WWW-Authenticate).
         for name, value in error.get_headers():
