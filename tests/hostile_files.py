@@ -8,12 +8,14 @@ repeated: a 1 MB run of rows deflated once with a full flush compresses to the s
 
 from __future__ import annotations
 
+import io
 import struct
 import time
 import tracemalloc
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cache
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -218,6 +220,77 @@ def bzip2_part() -> bytes:
     """A workbook whose sheet claims a compression Excel never uses (bzip2)."""
     sheet = sheet_of_rows(2, "A1:B3")
     return workbook_of(Part(sheet.name, sheet.packed, sheet.crc, sheet.size, method=12))
+
+
+# The imports' upload pages, for the web tests and bench/hostile_uploads.py.
+
+@dataclass(frozen=True)
+class Upload:
+    """An import's page: where it posts, which form fields beside the file, its row cap and size limit."""
+
+    name: str
+    cap: int
+    megabytes: int = 20
+    fields: tuple = ()
+
+
+IMPORTS = {
+    "people": Upload("people", 10_000),
+    "enrolment": Upload("enrolment", 1_000),
+    "shortage": Upload("shortage", 3_000, fields=(("quarter", "2031Q2"), ("title", "二〇三一年第二季度急需紧缺目录"))),
+    "bulk": Upload("bulk", 5_000, megabytes=10),
+}
+
+
+def open_import(client, session, name: str) -> str:
+    """Log in as someone who may use the import and give the URL its form posts to."""
+    from app.catalog.seed import seed_catalog
+    from app.database import utcnow
+    from tests.conftest import login
+    from tests.factories import NOW, make_user
+    from tests.training.factories import make_class, occupation
+
+    if name == "people":
+        make_user(session, "institution_staff", username="people_staff")
+        session.commit()
+        login(client, "people_staff")
+        return "/people/import"
+    if name == "enrolment":
+        staff = make_user(session, "institution_staff", username="class_staff")
+        occupation(session)
+        klass = make_class(session, staff, start_date=utcnow().date() - timedelta(days=1),
+                           end_date=utcnow().date() + timedelta(days=20))
+        session.commit()
+        login(client, "class_staff")
+        return f"/classes/{klass.id}/import"
+    if name == "shortage":
+        make_user(session, "admin", username="boss")
+        seed_catalog(session, now=NOW)
+        session.commit()
+        login(client, "boss")
+        return "/catalog/shortage"
+    make_user(session, "enterprise_hr", username="hr1")
+    session.commit()
+    login(client, "hr1")
+    return "/verify/bulk"
+
+
+def _form_url(url: str) -> str:
+    return url.removesuffix("/import") if url.startswith("/classes/") else url
+
+
+def post_upload(client, url: str, upload: Upload, data: bytes, filename: str):
+    """Post the file (and the import's other fields) as the upload form does; the response."""
+    from werkzeug.datastructures import FileStorage, MultiDict
+    from werkzeug.test import encode_multipart
+
+    from tests.conftest import csrf_token_from
+
+    token = csrf_token_from(client.get(_form_url(url)).get_data(as_text=True))
+    # Encoded here, in memory: the test client would spool a large body to a temporary file it never closes.
+    boundary, body = encode_multipart(MultiDict(
+        {"csrf_token": token, **dict(upload.fields), "file": FileStorage(io.BytesIO(data), filename)}))
+    return client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")
 
 
 @dataclass
