@@ -210,6 +210,27 @@ def empty_rows(rows: int) -> bytes:
     return workbook_of(sheet_of_rows(rows, row=lambda n: f'<row r="{n}" s="1" customFormat="1"/>'))
 
 
+@cache
+def shared_strings_flood(count: int = 1_300_000) -> bytes:
+    """About 5 MB whose table of texts holds `count` short different texts (27 MB unpacked, 6× compressed:
+    within the size, ratio and unpacked bounds of the people import)."""
+    import random
+
+    rng = random.Random(16)
+    types = CONTENT_TYPES.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                                  b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+
+    def chunks():
+        yield f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN}">'.encode()
+        for start in range(0, count, 10_000):
+            yield "".join(f"<si><t>{rng.randrange(16 ** 5):x}</t></si>"
+                          for _ in range(min(10_000, count - start))).encode()
+        yield b"</sst>"
+    return zip_of([deflated("[Content_Types].xml", [types]), deflated("_rels/.rels", [ROOT_RELS]),
+                   deflated("xl/workbook.xml", [WORKBOOK]), deflated("xl/_rels/workbook.xml.rels", [WORKBOOK_RELS]),
+                   sheet_of_rows(2, "A1:B3"), deflated("xl/sharedStrings.xml", chunks(), level=9)])
+
+
 def many_parts(parts: int = 1_001) -> bytes:
     """A workbook with `parts` extra tiny parts."""
     extra = [Part(f"xl/media/p{n}.bin", b"", 0, 0, method=0) for n in range(parts)]

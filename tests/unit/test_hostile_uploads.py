@@ -96,6 +96,14 @@ def test_a_flood_of_empty_rows_is_refused_but_some_formatted_rows_are_dropped():
     assert read_table(hostile.empty_rows(5_000), "名单.xlsx", max_rows=ENROLMENT).rows == [("姓名", "证件号码")]
 
 
+@pytest.mark.parametrize("cap", CAPS)
+def test_a_flood_of_shared_texts_is_refused_while_it_is_streamed(cap):
+    error = refused(hostile.shared_strings_flood(), "名单.xlsx", cap)
+    says(error, f"{cap} rows")  # smaller caps refuse it from the zip directory already: it unpacks to 27 MB
+    if cap == PEOPLE:
+        says(error, f"more than {32 * cap + 50_000} different texts")
+
+
 def test_too_many_zip_parts_are_refused():
     says(refused(hostile.many_parts(), "名单.xlsx", PEOPLE), "more than 1000 parts")
 
