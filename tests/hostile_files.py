@@ -231,6 +231,21 @@ def shared_strings_flood(count: int = 1_300_000) -> bytes:
                    sheet_of_rows(2, "A1:B3"), deflated("xl/sharedStrings.xml", chunks(), level=9)])
 
 
+def bloated_styles(formats: int = 100_000) -> bytes:
+    """A styles part declaring `formats` cell formats (Excel stops at 64,000)."""
+    import random
+
+    rng = random.Random(64)
+
+    def chunks():
+        yield f'<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{MAIN}"><cellXfs count="{formats}">'.encode()
+        for start in range(0, formats, 10_000):
+            yield "".join(f'<xf numFmtId="{rng.randrange(50)}" fontId="0" fillId="0" borderId="0"/>'
+                          for _ in range(min(10_000, formats - start))).encode()
+        yield b"</cellXfs></styleSheet>"
+    return workbook_of(sheet_of_rows(2, "A1:B3"), deflated("xl/styles.xml", chunks(), level=9))
+
+
 def many_parts(parts: int = 1_001) -> bytes:
     """A workbook with `parts` extra tiny parts."""
     extra = [Part(f"xl/media/p{n}.bin", b"", 0, 0, method=0) for n in range(parts)]

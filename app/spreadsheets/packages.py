@@ -23,11 +23,11 @@ from collections.abc import Iterator
 from xml.etree.ElementTree import iterparse
 
 from openpyxl.reader.excel import ExcelReader
-from openpyxl.styles.stylesheet import apply_stylesheet
+from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._reader import CELL_TAG, DATA_TAG, ROW_TAG, WorkSheetParser
-from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
+from openpyxl.xml.constants import ARC_STYLE, SHARED_STRINGS, SHEET_MAIN_NS
 
 from app.errors import ValidationFailed
 from app.spreadsheets.cells import is_blank
@@ -44,7 +44,9 @@ MAX_CELLS = 16_384  # cell elements in one row: Excel's own number of columns
 ROW_SLACK = 10_000  # formatted but empty rows Excel may keep below the data
 SNIFF = 64 * 1024
 STRINGS_PER_ROW, STRINGS_BASE = 32, 50_000  # different texts a workbook may hold: 32 per row of the cap, and some
+MAX_CELL_FORMATS = 65_536  # Excel's own limit is 64,000
 _SI, _T, _R = (f"{{{SHEET_MAIN_NS}}}{tag}" for tag in ("si", "t", "r"))
+_NUM_FMT, _CELL_XFS, _XF = (f"{{{SHEET_MAIN_NS}}}{tag}" for tag in ("numFmt", "cellXfs", "xf"))
 _END_RECORD = struct.Struct("<4sHHHHIIH")
 _END_SIGNATURE = b"PK\x05\x06"
 _DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']")
@@ -80,7 +82,7 @@ def sheet_rows(data: bytes, max_rows: int) -> Iterator[tuple[int, tuple]]:
         reader.read_manifest()
         reader.shared_strings = _shared_strings(reader, max_rows)
         reader.read_workbook()
-        apply_stylesheet(reader.archive, reader.wb)
+        reader.wb._date_formats, reader.wb._timedelta_formats = _date_styles(reader)
         path = _first_sheet(reader)
         with reader.archive.open(path) as source:
             width = _declared_width(source.read(SNIFF), max_rows)
@@ -155,6 +157,44 @@ def _text(item) -> str:
         elif child.tag == _R:
             parts.extend(run.text or "" for run in child if run.tag == _T)
     return "".join(parts).replace("x005F_", "")
+
+
+def _date_styles(reader: ExcelReader) -> tuple[set[int], set[int]]:
+    """Which cell formats (by index) show dates and which durations, from styles.xml streamed: openpyxl's
+    stylesheet reader builds every format as an object, which a bloated styles part turns into seconds."""
+    if ARC_STYLE not in reader.valid_files:
+        return set(), set()
+    custom: dict[int, str] = {}
+    dates: set[int] = set()
+    durations: set[int] = set()
+    index, in_cell_formats, stack = 0, False, []
+    with reader.archive.open(ARC_STYLE) as source:
+        for event, element in iterparse(source, events=("start", "end")):
+            if event == "start":
+                stack.append(element)
+                in_cell_formats = in_cell_formats or element.tag == _CELL_XFS
+                continue
+            stack.pop()
+            if element.tag == _NUM_FMT:
+                custom[int(element.get("numFmtId", "0"))] = element.get("formatCode", "")
+            elif element.tag == _CELL_XFS:
+                in_cell_formats = False
+            elif element.tag == _XF and in_cell_formats:
+                if index >= MAX_CELL_FORMATS:
+                    raise damaged(N_("it declares more than {limit} cell formats", limit=MAX_CELL_FORMATS))
+                code = _format_code(int(element.get("numFmtId", "0")), custom)
+                if is_date_format(code):
+                    dates.add(index)
+                if is_timedelta_format(code):
+                    durations.add(index)
+                index += 1
+            if stack:
+                stack[-1].clear()
+    return dates, durations
+
+
+def _format_code(number: int, custom: dict[int, str]) -> str | None:
+    return custom[number] if number in custom else BUILTIN_FORMATS.get(number)
 
 
 def _first_sheet(reader: ExcelReader) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -57,7 +58,10 @@ def read_table(data: bytes, filename: str = "", *, max_rows: int, max_bytes: int
         raise ValidationFailed(N_("Old Excel files (.xls) are not supported; in Excel choose “Save as”, pick "
                                   "“Excel Workbook (*.xlsx)” and upload that file."), field="file")
     if data.startswith(_ZIP_MAGIC):
-        rows, kind, encoding = _collect(sheet_rows(data, max_rows), max_rows), "xlsx", None
+        # openpyxl warns of what it ignores (dates out of range become errors …); none of it matters here.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            rows, kind, encoding = _collect(sheet_rows(data, max_rows), max_rows), "xlsx", None
     elif filename.lower().endswith((".xlsx", ".xlsm")):
         raise ValidationFailed(N_("The file name ends in .xlsx but the content is not an Excel workbook."), field="file")
     else:

@@ -6,7 +6,11 @@ Python several times over), with a message on the file field that names the limi
 
 from __future__ import annotations
 
+import io
+from datetime import datetime, timedelta
+
 import pytest
+from openpyxl import Workbook
 
 from app.errors import ValidationFailed
 from app.spreadsheets import read_table, simple_workbook
@@ -102,6 +106,20 @@ def test_a_flood_of_shared_texts_is_refused_while_it_is_streamed(cap):
     says(error, f"{cap} rows")  # smaller caps refuse it from the zip directory already: it unpacks to 27 MB
     if cap == PEOPLE:
         says(error, f"more than {32 * cap + 50_000} different texts")
+
+
+def test_a_styles_part_with_more_cell_formats_than_excel_allows_is_refused():
+    says(refused(hostile.bloated_styles(), "名单.xlsx", PEOPLE), "more than 65536 cell formats")
+
+
+def test_dates_and_durations_are_still_read_by_their_cell_formats():
+    book = Workbook()
+    book.active.append(["日期", "学时"])
+    book.active.append([datetime(2024, 3, 1), timedelta(hours=3)])
+    book.active["A2"].number_format = 'yyyy"年"m"月"d"日"'
+    out = io.BytesIO()
+    book.save(out)
+    assert read_table(out.getvalue(), "x.xlsx", max_rows=10).rows[1] == (datetime(2024, 3, 1), timedelta(hours=3))
 
 
 def test_too_many_zip_parts_are_refused():
