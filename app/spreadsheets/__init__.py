@@ -6,7 +6,7 @@ marked error workbook and import templates. Messages are marked (`N_`) and trans
 
 An import reads a sheet in three steps::
 
-    table = read_table(data, filename)
+    table = read_table(data, filename, max_rows=MAX_ROWS)   # each import's own cap; bounded before parsing
     layout = lay_out(table.rows, FIELDS, mapping=mapping, ignore_unmapped=ignore)
     if layout.errors: ...report them, import nothing...
     for row in data_rows(table, layout): ...row.number, row.get("name")...
