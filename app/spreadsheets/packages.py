@@ -44,6 +44,9 @@ MAX_CELLS = 16_384  # cell elements in one row: Excel's own number of columns
 ROW_SLACK = 10_000  # formatted but empty rows Excel may keep below the data
 SNIFF = 64 * 1024
 STRINGS_PER_ROW, STRINGS_BASE = 32, 50_000  # different texts a workbook may hold: 32 per row of the cap, and some
+# Parts openpyxl parses whole (a few kilobytes in any real workbook); every other part read here is streamed.
+WHOLE_PARTS = frozenset({"[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"})
+MAX_WHOLE_PART = 2 * 1024 * 1024
 MAX_CELL_FORMATS = 65_536  # Excel's own limit is 64,000
 _SI, _T, _R = (f"{{{SHEET_MAIN_NS}}}{tag}" for tag in ("si", "t", "r"))
 _NUM_FMT, _CELL_XFS, _XF = (f"{{{SHEET_MAIN_NS}}}{tag}" for tag in ("numFmt", "cellXfs", "xf"))
@@ -107,6 +110,9 @@ def check_package(data: bytes, max_rows: int) -> None:
             raise damaged(N_("it is encrypted or compressed in a way Excel does not use"))
         if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise damaged(N_("a part unpacks to more than {limit} times its packed size", limit=MAX_RATIO))
+        if info.filename in WHOLE_PARTS and info.file_size > MAX_WHOLE_PART:
+            raise damaged(N_("its part {name} is larger than {limit} MB", name=info.filename,
+                             limit=MAX_WHOLE_PART // (1024 * 1024)))
         total += info.file_size
     if total > budget:
         raise ValidationFailed(N_("The workbook unpacks to more than {limit} MB, more than a sheet of {rows} rows "

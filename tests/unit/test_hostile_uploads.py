@@ -7,6 +7,7 @@ Python several times over), with a message on the file field that names the limi
 from __future__ import annotations
 
 import io
+import zlib
 from datetime import datetime, timedelta
 
 import pytest
@@ -120,6 +121,16 @@ def test_dates_and_durations_are_still_read_by_their_cell_formats():
     out = io.BytesIO()
     book.save(out)
     assert read_table(out.getvalue(), "x.xlsx", max_rows=10).rows[1] == (datetime(2024, 3, 1), timedelta(hours=3))
+
+
+def test_a_part_parsed_whole_is_refused_over_2_mb():
+    padding = b"<!--" + b"x" * (3 * 1024 * 1024) + b"-->"
+    workbook = hostile.WORKBOOK + padding
+    parts = [hostile.deflated("[Content_Types].xml", [hostile.CONTENT_TYPES]),
+             hostile.deflated("_rels/.rels", [hostile.ROOT_RELS]),
+             hostile.Part("xl/workbook.xml", workbook, zlib.crc32(workbook), len(workbook), method=0),
+             hostile.deflated("xl/_rels/workbook.xml.rels", [hostile.WORKBOOK_RELS]), hostile.sheet_of_rows(2, "A1:B3")]
+    says(refused(hostile.zip_of(parts), "名单.xlsx", PEOPLE), "xl/workbook.xml is larger than 2 MB")
 
 
 def test_too_many_zip_parts_are_refused():
