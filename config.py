@@ -63,7 +63,10 @@ class Config:
     # Forms
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = 8 * 3600
-    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    # A file may be 20 MB (app/spreadsheets/reading.py refuses a larger sheet on its form, keeping what was typed);
+    # the request gets 1 MB more for the form's other fields, and beyond that a page that names the 20 MB.
+    MAX_UPLOAD_MB = 20
+    MAX_CONTENT_LENGTH = (MAX_UPLOAD_MB + 1) * 1024 * 1024
 
     # UI
     BABEL_DEFAULT_LOCALE = "zh"

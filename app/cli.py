@@ -197,6 +197,7 @@ def people_import(file: Path, username: str, entries: tuple[str, ...], mapping_f
     from app.errors import DomainError
     from app.people.importing import import_people
     from app.spreadsheets import nothing_imported
+    from app.spreadsheets.reading import MAX_BYTES
 
     mapping = _parse_mapping(entries, mapping_file)
     with write_intent():
@@ -204,7 +205,9 @@ def people_import(file: Path, username: str, entries: tuple[str, ...], mapping_f
         if actor is None:
             raise click.ClickException(f"There is no user {username!r}.")
         try:
-            result = import_people(db.session, actor=actor, now=utcnow(), data=file.read_bytes(), filename=file.name,
+            with file.open("rb") as source:  # one byte over the limit is enough for the reader to refuse it
+                data = source.read(MAX_BYTES + 1)
+            result = import_people(db.session, actor=actor, now=utcnow(), data=data, filename=file.name,
                                    mapping=mapping, ignore_unmapped=ignore_unmapped)
         except DomainError as error:
             db.session.rollback()

@@ -139,6 +139,7 @@ def child(path: Path, db: Path, fresh: bool) -> None:
     from app.accounts.models import User
     from app.accounts.services import create_organisation, create_user
     from app.extensions import db as flask_db
+    from app.people.import_columns import MAX_ROWS
     from app.people.importing import error_workbook, import_people, preview_people
     from app.spreadsheets import read_table
     from config import TestConfig
@@ -161,10 +162,10 @@ def child(path: Path, db: Path, fresh: bool) -> None:
         data = path.read_bytes()
         baseline = peak_rss_mb()
         started = time.perf_counter()
-        preview = preview_people(read_table(data, path.name), mapping=MAPPING)  # step 1: the preview
+        preview = preview_people(read_table(data, path.name, max_rows=MAX_ROWS), mapping=MAPPING)  # step 1: the preview
         assert not preview.unmapped, preview.errors
         preview_seconds = time.perf_counter() - started
-        result = import_people(session, actor=actor, now=NOW, table=read_table(data, path.name), mapping=MAPPING)
+        result = import_people(session, actor=actor, now=NOW, table=read_table(data, path.name, max_rows=MAX_ROWS), mapping=MAPPING)
         session.commit()
         elapsed = time.perf_counter() - started
         report_seconds = None

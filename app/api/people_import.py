@@ -14,7 +14,7 @@ from app.api.people import EDITORS
 from app.database import utcnow
 from app.errors import ValidationFailed
 from app.extensions import db
-from app.people.import_columns import FIELDS
+from app.people.import_columns import FIELDS, MAX_ROWS
 from app.people.import_jobs import get_import_job, import_problems
 from app.people.importing import ImportResult, import_people
 from app.people.models import PeopleImportJob
@@ -134,7 +134,7 @@ def people_import():
     mapping = mapping_from_json(raw_mapping) if raw_mapping not in (None, "") else None
     ignore_unmapped = _flag("ignore_unmapped")
     data, filename = upload.read(), upload.filename or ""
-    table = read_table(data, filename)
+    table = read_table(data, filename, max_rows=MAX_ROWS)
     rows = rows_for_queue(table, mapping, ignore_unmapped=ignore_unmapped)
     if rows is not None:
         handed = hand_over(data, filename, rows=rows, mapping=dict(mapping or {}), ignore_unmapped=ignore_unmapped,

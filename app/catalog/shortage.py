@@ -31,6 +31,7 @@ from app.translation import N_
 
 QUARTER_RE = re.compile(r"^(20\d{2})Q([1-4])$")
 KIND = "shortage"
+MAX_ROWS = 3_000  # data rows per upload: a quarter's catalogue has a few hundred occupations
 FIELDS = (
     Field("rank", "排名", N_("Rank"), ("序号", "排序", "名次", "Rank"), required=True, example="1", width=6),
     Field("code", "职业编码", N_("Occupation code"), ("职业代码", "职业（工种）编码", "Occupation code"), required=True,

@@ -8,6 +8,7 @@ from app.spreadsheets import Field, Vocabulary
 from app.translation import N_, joined
 
 KIND = "people"  # the import's name for saved mappings
+MAX_ROWS = 10_000  # data rows per upload (the benchmark's 10,000 rows import in about 10 s)
 
 FIELDS: tuple[Field, ...] = (
     Field("name", "姓名", N_("Full name"), ("学员姓名", "人员姓名", "Full name", "Name"), required=True,

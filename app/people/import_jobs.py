@@ -29,7 +29,7 @@ from app.audit.services import record_event
 from app.database import utcnow
 from app.errors import DomainError, NotFound
 from app.people.access import require_editor
-from app.people.import_columns import KIND
+from app.people.import_columns import KIND, MAX_ROWS
 from app.people.importing import ImportResult, import_people
 from app.people.models import PeopleImportJob
 from app.people.workbooks import error_workbook
@@ -120,7 +120,7 @@ def _run(session: Session, job: PeopleImportJob, storage_dir: Path, clock: Calla
     total, filename, mapping, ignore_unmapped = job.total, job.filename, job.mapping, job.ignore_unmapped
     # No transaction stays open while the sheet is read and checked: on SQLite it would hold the write lock.
     session.commit()
-    table = read_table(data, filename)
+    table = read_table(data, filename, max_rows=MAX_ROWS)
 
     def checked(rows: int) -> None:
         job.done, job.heartbeat_at = min(rows, total), clock()

@@ -23,7 +23,7 @@ from app.catalog.models import Occupation
 from app.clock import local_date
 from app.errors import Conflict
 from app.people.access import require_editor
-from app.people.import_columns import FIELDS, VOCABULARY
+from app.people.import_columns import FIELDS, MAX_ROWS, VOCABULARY
 from app.people.import_rows import PersonDraft, WorkDraft, data_row_count, validate_rows
 from app.people.models import Person, PersonAccess, WorkRecord
 from app.people.services import ID_KIND, duplicate_message, sealed_id, sealed_phone
@@ -90,7 +90,7 @@ def import_people(
     before anything is written.
     """
     require_editor(actor)
-    table = table if table is not None else read_table(data or b"", filename)
+    table = table if table is not None else read_table(data or b"", filename, max_rows=MAX_ROWS)
     filename = filename or table.filename
     result = ImportResult(rows=table.rows, encoding=table.encoding)
     layout = result.layout = lay_out(table.rows, VOCABULARY, mapping=mapping, ignore_unmapped=ignore_unmapped)

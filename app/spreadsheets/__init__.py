@@ -6,7 +6,7 @@ marked error workbook and import templates. Messages are marked (`N_`) and trans
 
 An import reads a sheet in three steps::
 
-    table = read_table(data, filename)
+    table = read_table(data, filename, max_rows=MAX_ROWS)   # each import's own cap; bounded before parsing
     layout = lay_out(table.rows, FIELDS, mapping=mapping, ignore_unmapped=ignore)
     if layout.errors: ...report them, import nothing...
     for row in data_rows(table, layout): ...row.number, row.get("name")...
@@ -29,7 +29,7 @@ from app.spreadsheets.columns import (
     mapping_from_json,
 )
 from app.spreadsheets.errors import CellError, nothing_imported
-from app.spreadsheets.reading import MAX_ROWS, Table, decode_text, read_table
+from app.spreadsheets.reading import Table, decode_text, read_table
 from app.spreadsheets.workbooks import (
     FORMULA_STARTS,
     error_workbook,
@@ -38,7 +38,7 @@ from app.spreadsheets.workbooks import (
 )
 
 __all__ = [
-    "FORMULA_STARTS", "IGNORE", "MAX_ROWS", "CellError", "Field", "Layout", "SheetColumn", "SheetRow", "Table",
+    "FORMULA_STARTS", "IGNORE", "CellError", "Field", "Layout", "SheetColumn", "SheetRow", "Table",
     "Vocabulary", "cell_date", "cell_decimal", "cell_text", "data_rows", "decode_text", "error_workbook",
     "fold_header", "folded_text", "is_blank", "is_blank_row", "lay_out", "mapping_from_json", "nothing_imported",
     "read_table", "simple_workbook", "template_workbook",

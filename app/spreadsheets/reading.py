@@ -4,6 +4,11 @@ The format is told by content, not by the name: a zip is a workbook, an OLE file
 how to save it as .xlsx), anything else is text in UTF-8 (with or without BOM), UTF-16 (with BOM) or GBK
 (read as GB18030). Rows are kept exactly as read, from row 1, so row numbers in reports match what Excel shows;
 trailing empty rows (Excel reports formatted but empty ones) are dropped.
+
+Every upload is bounded before it is parsed, and each import passes its own row cap (`max_rows`, required):
+the file's size; for a workbook the zip's directory alone (parts, their compression, their unpacked sizes and
+ratios — app/spreadsheets/packages.py) and the sheet's declared dimension; then rows are streamed and the
+reading stops as soon as the cap is passed. No whole sheet, nor a zip part, is unpacked before those checks.
 """
 
 from __future__ import annotations
@@ -12,20 +17,19 @@ import codecs
 import csv
 import io
 import warnings
-import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from app.errors import ValidationFailed
 from app.spreadsheets.cells import is_blank_row
+from app.spreadsheets.packages import MAX_COLUMNS, ROW_SLACK, sheet_rows, too_many_columns, too_many_rows
 from app.translation import N_
 
-MAX_ROWS = 50_000
+MAX_BYTES = 20 * 1024 * 1024  # any upload; bulk checks pass a smaller one
+MAX_LINE = 1024 * 1024  # characters in one line of a text file
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+_CHUNK = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -43,94 +47,123 @@ class Table:
         return max((len(row) for row in self.rows), default=0)
 
 
-def read_table(data: bytes, filename: str = "", *, max_rows: int = MAX_ROWS) -> Table:
-    """Read an .xlsx workbook's first sheet or a CSV / tab-separated file; at most `max_rows` data rows."""
+def read_table(data: bytes, filename: str = "", *, max_rows: int, max_bytes: int = MAX_BYTES) -> Table:
+    """Read an .xlsx workbook's first sheet or a CSV / tab-separated file of at most `max_rows` data rows and
+    `max_bytes` bytes; larger files are refused before anything is parsed."""
     if not data:
         raise ValidationFailed(N_("The uploaded file is empty."), field="file")
+    if len(data) > max_bytes:
+        raise ValidationFailed(N_("The file is larger than {limit} MB.", limit=_megabytes(max_bytes)), field="file")
     if data.startswith(_OLE_MAGIC):
         raise ValidationFailed(N_("Old Excel files (.xls) are not supported; in Excel choose “Save as”, pick "
                                   "“Excel Workbook (*.xlsx)” and upload that file."), field="file")
     if data.startswith(_ZIP_MAGIC):
-        rows, kind, encoding = _read_xlsx(data, max_rows), "xlsx", None
+        # openpyxl warns of what it ignores (dates out of range become errors …); none of it matters here.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            rows, kind, encoding = _collect(sheet_rows(data, max_rows), max_rows), "xlsx", None
     elif filename.lower().endswith((".xlsx", ".xlsm")):
         raise ValidationFailed(N_("The file name ends in .xlsx but the content is not an Excel workbook."), field="file")
     else:
-        text, encoding = decode_text(data)
-        rows, kind = _read_csv(text, max_rows), "csv"
+        encoding, codec = _text_encoding(data)
+        rows, kind = _read_csv(data, codec, max_rows), "csv"
     if not rows:
         raise ValidationFailed(N_("The uploaded file is empty."), field="file")
     return Table(rows, kind, filename, encoding)
 
 
-def _too_many(max_rows: int) -> ValidationFailed:
-    return ValidationFailed(N_("At most {limit} rows can be imported at once; split the file.", limit=max_rows),
-                            field="file")
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):g}"
 
 
-def _read_xlsx(data: bytes, max_rows: int) -> list[tuple]:
-    try:
-        # openpyxl warns about styles and extensions it ignores; none of them matter for reading values.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            try:
-                return _collect(book.worksheets[0].iter_rows(values_only=True), max_rows)
-            finally:
-                book.close()
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, IndexError):
-        raise ValidationFailed(N_("The Excel file cannot be read; it may be damaged or not an .xlsx file. Open it in "
-                                  "Excel, save it again as .xlsx and upload that file."), field="file") from None
+def _unknown_encoding() -> ValidationFailed:
+    return ValidationFailed(N_("The CSV file's encoding is not recognised; save it as “CSV UTF-8” or as GBK "
+                               "(Excel's plain “CSV”)."), field="file")
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
     """Decode text bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else GBK (read as GB18030)."""
+    encoding, codec = _text_encoding(data)
+    return data.decode(codec), encoding
+
+
+def _text_encoding(data: bytes) -> tuple[str, str]:
+    """The encoding's name as reported and the codec that reads it (a BOM is left to the codec), checked by
+    decoding in chunks so that nothing the size of the file is held."""
     if data.startswith(codecs.BOM_UTF8):
-        try:
-            return data[len(codecs.BOM_UTF8):].decode("utf-8"), "UTF-8"
-        except UnicodeDecodeError:
-            pass
+        candidates = [("UTF-8", "utf-8-sig")]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16"), "UTF-16"
-        except UnicodeDecodeError:
-            pass
+        candidates = [("UTF-16", "utf-16")]
     else:
-        try:
-            return data.decode("utf-8"), "UTF-8"
-        except UnicodeDecodeError:
-            pass
-        try:
-            return data.decode("gb18030"), "GBK"
-        except UnicodeDecodeError:
-            pass
-    raise ValidationFailed(N_("The CSV file's encoding is not recognised; save it as “CSV UTF-8” or as GBK "
-                              "(Excel's plain “CSV”)."), field="file")
+        candidates = [("UTF-8", "utf-8"), ("GBK", "gb18030")]
+    for encoding, codec in candidates:
+        if _decodes(data, codec):
+            return encoding, codec
+    raise _unknown_encoding()
 
 
-def _read_csv(text: str, max_rows: int) -> list[tuple]:
-    first = text.split("\n", 1)[0]
-    delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+def _decodes(data: bytes, codec: str) -> bool:
+    decoder = codecs.getincrementaldecoder(codec)()
+    view = memoryview(data)
     try:
-        return _collect(reader, max_rows)
+        for start in range(0, len(data), _CHUNK):
+            decoder.decode(view[start:start + _CHUNK])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _read_csv(data: bytes, codec: str, max_rows: int) -> list[tuple]:
+    text = io.TextIOWrapper(io.BytesIO(data), encoding=codec, newline="")
+    first = text.readline(MAX_LINE)
+    text.seek(0)
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    reader = csv.reader(_bounded_lines(text), delimiter=delimiter)
+    try:
+        return _collect(enumerate(reader, 1), max_rows)
     except csv.Error as exc:
         raise ValidationFailed(N_("The CSV file is malformed at line {line}: {problem}", line=reader.line_num,
                                   problem=str(exc)), field="file") from None
 
 
-def _collect(raw_rows: Iterable[Sequence], max_rows: int) -> list[tuple]:
-    """The rows up to the last non-blank one (Excel reports formatted but empty rows; they are never held)."""
+def _bounded_lines(text: io.TextIOWrapper) -> Iterator[str]:
+    """The file's lines, refusing one so long that it cannot be a row of a table."""
+    number = 0
+    while line := text.readline(MAX_LINE + 1):
+        number += 1
+        if len(line) > MAX_LINE:
+            raise ValidationFailed(N_("Line {line} of the file is longer than {limit} characters; it is not a "
+                                      "table that can be imported.", line=number, limit=MAX_LINE), field="file")
+        yield line
+
+
+def _collect(numbered: Iterable[tuple[int, Sequence]], max_rows: int) -> list[tuple]:
+    """The rows up to the last non-blank one, numbered as Excel (or the line count) numbers them.
+
+    Refused as soon as there are more than `max_rows` filled rows below a header, or the rows (empty ones too)
+    run past `max_rows` + ROW_SLACK; formatted but empty rows at the end are never held.
+    """
     rows: list[tuple] = []
-    blanks = 0
     filled = 0
-    for raw in raw_rows:
+    for number, raw in numbered:
+        if number > max_rows + ROW_SLACK:
+            raise too_many_rows(max_rows)
+        if len(raw) > MAX_COLUMNS:
+            raw = _narrowed(raw)
         if is_blank_row(raw):
-            blanks += 1
             continue
         filled += 1
         if filled > max_rows + 1:
-            raise _too_many(max_rows)
-        rows.extend([()] * blanks)
-        blanks = 0
+            raise too_many_rows(max_rows)
+        rows.extend([()] * (number - 1 - len(rows)))
         rows.append(tuple(raw))
     return rows
+
+
+def _narrowed(raw: Sequence) -> Sequence:
+    """A row cut to MAX_COLUMNS; refused when anything is written beyond."""
+    if not is_blank_row(raw[MAX_COLUMNS:]):
+        raise too_many_columns()
+    return raw[:MAX_COLUMNS]
+

@@ -34,6 +34,7 @@ from app.training.projects import class_for_change
 from app.translation import N_, Translate, english, in_chinese, render
 
 KIND = "enrolments"
+MAX_ROWS = 1_000  # data rows per upload: a class, not a register
 # The people import's words for name, ID type and number (姓名, 证件类型, 证件号码, 身份证号码 …).
 FIELDS = tuple(PEOPLE.by_key[key] for key in ("name", "id_type", "id_number"))
 VOCABULARY = Vocabulary(FIELDS)

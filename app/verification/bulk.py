@@ -106,9 +106,7 @@ def check_workbook(session: Session, *, data: bytes, filename: str, now: datetim
 
     `translate` puts the added headers and statuses in the user's language (Chinese unless the edge says).
     """
-    if len(data) > MAX_BYTES:
-        raise ValidationFailed(N_("The file is larger than 10 MB."), field="file")
-    table = read_table(data, filename, max_rows=MAX_ROWS)
+    table = read_table(data, filename, max_rows=MAX_ROWS, max_bytes=MAX_BYTES)
     layout = lay_out(table.rows, VOCABULARY, keep_unmapped=True)
     if layout.errors:
         raise ValidationFailed(joined([e.message for e in layout.errors], CLAUSE_SEPARATOR), field="file")

@@ -69,6 +69,7 @@ class SheetImport:
     kind: str
     vocabulary: Vocabulary
     error_name: Callable[[], str]
+    max_rows: int  # the import's cap on data rows per upload
 
 
 @dataclass
@@ -183,7 +184,7 @@ def run_import(form: FlaskForm, sheet: SheetImport, run: Run, *, defer: Defer | 
     with attempt(form, commit=False) as done:
         upload = form.file.data
         data, imported.filename = upload.read(), upload.filename or ""
-        table = read_table(data, imported.filename)
+        table = read_table(data, imported.filename, max_rows=sheet.max_rows)
         mapping = saved_mapping(db.session, organisation_id=current_actor().organisation_id, kind=sheet.kind)
         imported.layout = lay_out(table.rows, sheet.vocabulary, mapping=mapping)
         token = keep_upload(data, imported.filename, sheet.kind, _other_fields(form))
@@ -203,7 +204,7 @@ def _confirm(form: FlaskForm, sheet: SheetImport, run: Run, imported: Imported, 
     with attempt(form, commit=False) as done:
         data, imported.filename, fields = kept_upload(token, sheet.kind)
         form.process(formdata=None, data=fields)  # the upload form as it was sent in step 1
-        table = read_table(data, imported.filename)
+        table = read_table(data, imported.filename, max_rows=sheet.max_rows)
     if not done:
         return imported
     # The columns as step 1 listed them (the saved mapping may be what found the header row).

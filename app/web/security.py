@@ -80,6 +80,12 @@ def _fallback_page(code: int, title: str, detail: str | None) -> str:
                 "</main></body></html>")
 
 
+def _too_large() -> str:
+    """What a refused oversized upload may be instead (the request never reached its form)."""
+    return _("Files of at most %(limit)s MB can be uploaded; make the file smaller or split it, and upload it "
+             "again.", limit=current_app.config["MAX_UPLOAD_MB"])
+
+
 def init_security(app: Flask) -> None:
     """Register response headers and error handlers."""
     app.after_request(_headers)
@@ -90,7 +96,7 @@ def init_security(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
-        body, code = render_error(error.code or 500, getattr(error, "detail", None))
+        body, code = render_error(error.code or 500, _too_large() if error.code == 413 else getattr(error, "detail", None))
         response = app.make_response((body, code))
         # Keep headers the exception carries (Retry-After on 429, Allow on 405, WWW-Authenticate).
         for name, value in error.get_headers():

@@ -187,3 +187,24 @@ def test_both_endpoints_are_in_the_openapi_document(client):
     assert upload_operation["responses"]["422"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/PeopleImportRefusal"}
     assert "get" in document["paths"]["/people/import/fields"]
+
+
+@pytest.mark.parametrize("case", ["million_rows_xlsx", "zip_bomb_xlsx", "million_rows_csv"])
+def test_a_hostile_file_is_refused_on_the_file_within_2_s_and_100_mb(client, session, api_user, case):
+    from werkzeug.datastructures import FileStorage, MultiDict
+    from werkzeug.test import encode_multipart
+
+    from tests import hostile_files as hostile
+
+    _user, headers = api_user("institution_staff")
+    data = getattr(hostile, case)()
+    name = "名单.csv" if case.endswith("csv") else "名单.xlsx"
+    # Encoded here, in memory: the test client would spool a large body to a temporary file it never closes.
+    boundary, body = encode_multipart(MultiDict({"file": FileStorage(io.BytesIO(data), name)}))
+    figures = hostile.measure(lambda: client.post("/api/v1/people/import", data=body, headers={
+        **headers, "Accept-Language": "en", "Content-Type": f"multipart/form-data; boundary={boundary}"}))
+    answer = figures.outcome
+    assert answer.status_code == 422 and answer.get_json()["field"] == "file"
+    assert "10000 rows" in answer.get_json()["error"] or "100 times" in answer.get_json()["error"]
+    assert figures.seconds < 2 and figures.peak_mb < 100, figures
+    assert count(session, Person) == 0

@@ -109,3 +109,19 @@ def test_only_a_known_user_who_may_register_people_can_import(app, session, tmp_
     refused = flask(app, path, "--as", "examiner")
     assert refused.exit_code == 1 and "Refused (not_allowed)" in refused.output
     assert count(session, Person) == 0
+
+
+def test_a_hostile_or_oversized_file_is_refused_before_it_is_read_whole(app, session, staff, tmp_path):
+    from tests import hostile_files as hostile
+
+    bomb = tmp_path / "名单.xlsx"
+    bomb.write_bytes(hostile.zip_bomb_xlsx())
+    result = flask(app, bomb, "--as", "teacher")
+    assert result.exit_code == 1 and "more than 100 times its packed size" in result.output
+    huge = tmp_path / "名单.csv"
+    with huge.open("wb") as out:  # 64 MB on disk; the command reads 20 MB and a byte of it
+        out.truncate(64 * 1024 * 1024)
+    result = flask(app, huge, "--as", "teacher")
+    assert result.exit_code == 1 and "larger than 20 MB" in result.output
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(Person)) == 0

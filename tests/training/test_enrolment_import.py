@@ -38,7 +38,7 @@ def test_a_clean_sheet_enrols_everyone(session):
     b = trainee(session, institution_staff(session), name="李四", id_number=resident_id())  # other institution's
     data = simple_workbook("名单", COLUMNS, [("张三", "居民身份证", number(session, a)),
                                               ("李四", "身份证", number(session, b))], text_columns=[2])
-    outcome = import_enrolments(session, actor=staff, now=NOW, class_id=klass.id, table=read_table(data, "名单.xlsx"))
+    outcome = import_enrolments(session, actor=staff, now=NOW, class_id=klass.id, table=read_table(data, "名单.xlsx", max_rows=1000))
     assert outcome.errors == [] and {e.person_id for e in outcome.enrolments} == {a.id, b.id}
 
 
@@ -126,7 +126,7 @@ def test_the_template_speaks_the_users_language():
     zh = Translations.load(str(TRANSLATIONS_DIR), ["zh"]).gettext
     chinese = load_workbook(io.BytesIO(template_workbook(zh))).active
     assert chinese.title == "报名名单" and [c.value for c in chinese[1]] == list(COLUMNS)
-    assert read_table(template_workbook(), "template.xlsx").rows[1][0] == "张三"
+    assert read_table(template_workbook(), "template.xlsx", max_rows=1000).rows[1][0] == "张三"
 
 
 def test_a_roster_with_its_own_columns_enrols_once_they_are_accounted_for(session):

@@ -84,7 +84,7 @@ def _xlsx(table: list[tuple]) -> bytes:
 def test_valid_rows_round_trip_to_the_people_they_describe(generated, through_xlsx):
     table = _as_table([values for values, *_ in generated])
     if through_xlsx:
-        table = read_table(_xlsx(table), "people.xlsx").rows
+        table = read_table(_xlsx(table), "people.xlsx", max_rows=10_000).rows
     drafts, errors = validate_rows(Table(table, "xlsx"), lay_out(table, VOCABULARY), today=TODAY)
     assert errors == []
     assert len(drafts) == len(generated)

@@ -18,7 +18,14 @@ from app.catalog.occupations import (
     list_occupations,
     update_occupation,
 )
-from app.catalog.shortage import FIELDS, KIND, VOCABULARY, import_shortage_catalogue, list_catalogues
+from app.catalog.shortage import (
+    FIELDS,
+    KIND,
+    MAX_ROWS,
+    VOCABULARY,
+    import_shortage_catalogue,
+    list_catalogues,
+)
 from app.catalog.standards import get_standard, update_component, update_standard_rules
 from app.database import utcnow
 from app.extensions import db
@@ -122,7 +129,7 @@ def edit_component(component_id: int):
     return answer
 
 
-SHORTAGE_SHEET = SheetImport(KIND, VOCABULARY, lambda: _("shortage-import-errors.xlsx"))
+SHORTAGE_SHEET = SheetImport(KIND, VOCABULARY, lambda: _("shortage-import-errors.xlsx"), MAX_ROWS)
 
 
 @bp.route("/shortage", methods=["GET", "POST"])

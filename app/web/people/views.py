@@ -10,7 +10,7 @@ from app.accounts.roles import PII_REVEAL_ROLES
 from app.database import utcnow
 from app.extensions import db
 from app.people.access import EDITOR_ROLES
-from app.people.import_columns import KIND, VOCABULARY
+from app.people.import_columns import KIND, MAX_ROWS, VOCABULARY
 from app.people.import_jobs import UNFINISHED, get_import_job, import_problems, recent_import_jobs
 from app.people.importing import import_people
 from app.people.levels import level_history
@@ -147,7 +147,7 @@ def photo(person_id: int):
     return send_file(stored_file(person.photo_path), mimetype=mimetype, max_age=0)
 
 
-PEOPLE_SHEET = SheetImport(KIND, VOCABULARY, lambda: _("people-import-errors.xlsx"))
+PEOPLE_SHEET = SheetImport(KIND, VOCABULARY, lambda: _("people-import-errors.xlsx"), MAX_ROWS)
 
 
 @bp.route("/import", methods=["GET", "POST"])

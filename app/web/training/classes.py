@@ -18,7 +18,7 @@ from app.training.attendance import (
     record_attendance,
     session_sheet,
 )
-from app.training.enrolment_import import KIND, VOCABULARY, import_enrolments, template_workbook
+from app.training.enrolment_import import KIND, MAX_ROWS, VOCABULARY, import_enrolments, template_workbook
 from app.training.enrolments import change_enrolment_status, enrol_by_identity, get_enrolment
 from app.training.projects import add_session
 from app.web.access import current_actor, roles
@@ -35,7 +35,7 @@ from app.web.training.forms import (
 
 bp = Blueprint("classes", __name__, url_prefix="/classes")
 STAFF = Role.INSTITUTION_STAFF
-ENROLMENT_SHEET = SheetImport(KIND, VOCABULARY, lambda: _("enrolment-errors.xlsx"))
+ENROLMENT_SHEET = SheetImport(KIND, VOCABULARY, lambda: _("enrolment-errors.xlsx"), MAX_ROWS)
 
 
 def _page(class_id: int, **context):
