@@ -301,8 +301,10 @@ def validate_rows(table: Table, layout: Layout, *, today: date, progress: Callab
             draft = PersonDraft(row.number, identity, {}, {})
             people[draft.key] = draft
         _merge(draft, row, values, work)
+    # A name already refused in its own cell (digits, too long) is not reported a second time as missing.
+    name_refused = {error.row for error in errors if error.column == layout.header("name")}
     for draft in people.values():
-        if not draft.values.get("name"):
+        if not draft.values.get("name") and draft.row not in name_refused:
             errors.append(CellError(draft.row, layout.header("name"), N_("Enter the name."),
                                    layout.positions.get("name")))
     if not people and not errors:

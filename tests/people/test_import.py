@@ -453,3 +453,10 @@ def test_a_person_registered_meanwhile_is_a_conflict_not_a_crash(session, staff,
         run(session, staff, xlsx([row("张伟", number)]))
     assert error.value.field == "file"
     session.rollback()
+
+
+def test_a_refused_name_is_reported_once_not_also_as_missing(session, staff):
+    result = run(session, staff, xlsx([row("测试0001"), row("")]))
+    assert [(e.row, e.column) for e in result.errors] == [(2, "姓名"), (3, "姓名")]
+    assert "数字" in in_chinese(result.errors[0].message)
+    assert in_chinese(result.errors[1].message) == "请填写姓名"
