@@ -122,7 +122,7 @@ def test_api_refuses_a_follow_up_from_an_institution_that_did_not_record_the_pla
     headers = bearer_headers(session, world["chain"].staff)
     placement_id = world["by_enterprise"].id
     assert client.get(f"/api/v1/placements/{placement_id}", headers=headers).status_code == 200
-    refused = client.post(f"/api/v1/placements/{placement_id}/follow-ups", headers=headers, json={
+    refused = client.post(f"/api/v1/placements/{placement_id}/follow-ups", headers={**headers, "Accept-Language": "en"}, json={
         "months": 3, "outcome": "left", "checked_on": TODAY.isoformat()})
     assert refused.status_code == 403 and "employer" in refused.get_json()["error"]
     session.rollback()
