@@ -15,9 +15,9 @@ from app.database import utcnow
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.people.import_columns import FIELDS, MAX_ROWS
+from app.people.import_job_models import PeopleImportJob
 from app.people.import_jobs import get_import_job, import_problems
 from app.people.importing import ImportResult, import_people
-from app.people.models import PeopleImportJob
 from app.spreadsheets import mapping_from_json, nothing_imported, read_table
 from app.translation import N_, render
 from app.web.access import current_actor, roles

@@ -30,8 +30,8 @@ from app.database import utcnow
 from app.errors import DomainError, NotFound
 from app.people.access import require_editor
 from app.people.import_columns import KIND, MAX_ROWS
+from app.people.import_job_models import PeopleImportJob
 from app.people.importing import ImportResult, import_people
-from app.people.models import PeopleImportJob
 from app.people.workbooks import error_workbook
 from app.spreadsheets import CellError, read_table
 from app.translation import N_, Message, Translate, chinese, english, render

@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
-from app.people.models import PeopleImportJob, Person
+from app.people.import_job_models import PeopleImportJob
+from app.people.models import Person
 from app.tasks import run_people_import_job
 from tests.api.test_people_import import BAD_ID, OFFICE_HEADERS, sheet, upload
 from tests.people.factories import phone, resident_id

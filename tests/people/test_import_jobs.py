@@ -18,8 +18,9 @@ from app.errors import NotAllowed
 from app.extensions import db
 from app.people import import_jobs, import_rows
 from app.people.import_columns import MAX_ROWS
+from app.people.import_job_models import PeopleImportJob
 from app.people.import_jobs import import_problems, start_import_job
-from app.people.models import PeopleImportJob, Person
+from app.people.models import Person
 from app.spreadsheets import read_table
 from app.tasks import run_import_recovery, run_people_import_job, start_people_import
 from tests.conftest import IS_POSTGRES, make_config

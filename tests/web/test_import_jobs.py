@@ -6,7 +6,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from app.people.models import PeopleImportJob, Person
+from app.people.import_job_models import PeopleImportJob
+from app.people.models import Person
 from app.tasks import run_people_import_job
 from tests.conftest import confirm_import, login
 from tests.factories import make_user
