@@ -202,47 +202,65 @@ def applicant_for(
     related one; it is a reviewer's judgement, so the caller supplies it. Level awards that carry a digit
     count as held certificates of that level. Completed apprenticeships are recorded by a later stage.
     """
+    return applicants_for(session, [person], occupation_code=occupation_code, related_codes=related_codes,
+                          speciality_matches=speciality_matches)[person.id]
+
+
+def applicants_for(
+    session: Session,
+    persons: Collection[Person],
+    *,
+    occupation_code: str,
+    related_codes: Collection[str] = (),
+    speciality_matches: bool = False,
+) -> dict[int, eligibility.Applicant]:
+    """The eligibility input of many people at once (one query per kind of record), by person id."""
     related = frozenset(related_codes)
+    ids = [person.id for person in persons]
 
     def is_related(code: str | None) -> bool:
         return code is not None and code != occupation_code and code in related
 
-    records = list(session.scalars(select(WorkRecord).where(WorkRecord.person_id == person.id)))
-    # A record with dates counts by its dates; one with declared years only (从业年限) counts as declared.
-    work = tuple(
-        eligibility.WorkPeriod(r.start_date, r.end_date, r.occupation_code, is_related(r.occupation_code))
-        for r in records if r.start_date is not None
-    )
-    declared = tuple(
-        eligibility.DeclaredWork(round(r.declared_years * 12), r.declared_on, r.occupation_code,
-                                 is_related(r.occupation_code))
-        for r in records if r.start_date is None and r.declared_years
-    )
-    held = {
-        (c.occupation_code, c.level_digit, c.issue_date)
-        for c in session.scalars(select(HeldCertificate).where(HeldCertificate.person_id == person.id))
-    }
-    held |= {
-        (a.occupation_code, a.level_digit, a.awarded_on)
-        for a in session.scalars(
-            select(LevelAward).where(LevelAward.person_id == person.id, LevelAward.level_digit.is_not(None))
+    def rows(model):
+        stmt = select(model).where(model.person_id.in_(ids)).order_by(model.id)
+        if model is LevelAward:
+            stmt = stmt.where(LevelAward.level_digit.is_not(None))
+        found: dict[int, list] = {pid: [] for pid in ids}
+        for row in session.scalars(stmt):
+            found[row.person_id].append(row)
+        return found
+
+    work_rows, cert_rows, award_rows, title_rows = (rows(m) for m in (WorkRecord, HeldCertificate, LevelAward,
+                                                                         ProfessionalTitle))
+    applicants = {}
+    for person in persons:
+        records = work_rows[person.id]
+        # A record with dates counts by its dates; one with declared years only (从业年限) counts as declared.
+        work = tuple(
+            eligibility.WorkPeriod(r.start_date, r.end_date, r.occupation_code, is_related(r.occupation_code))
+            for r in records if r.start_date is not None
         )
-    }
-    certificates = tuple(
-        eligibility.HeldCertificate(code, digit, issued, is_related(code))
-        for code, digit, issued in sorted(held, key=lambda item: (item[2], item[1], item[0] or ""))
-    )
-    education = ()
-    if person.education and person.education != PRIMARY:
-        education = (eligibility.Education(person.education, speciality_matches),)
-    schools = ()
-    if person.school_type and person.graduated_on:
-        schools = (eligibility.SchoolGraduation(person.school_type, speciality_matches, person.graduated_on),)
-    titles = tuple(
-        eligibility.ProfessionalTitle(t.level, t.obtained_on, t.in_speciality)
-        for t in session.scalars(select(ProfessionalTitle).where(ProfessionalTitle.person_id == person.id))
-    )
-    return eligibility.Applicant(
-        birth_date=person.birth_date, work=work, education=education, schools=schools,
-        certificates=certificates, titles=titles, declared=declared,
-    )
+        declared = tuple(
+            eligibility.DeclaredWork(round(r.declared_years * 12), r.declared_on, r.occupation_code,
+                                     is_related(r.occupation_code))
+            for r in records if r.start_date is None and r.declared_years
+        )
+        held = {(c.occupation_code, c.level_digit, c.issue_date) for c in cert_rows[person.id]}
+        held |= {(a.occupation_code, a.level_digit, a.awarded_on) for a in award_rows[person.id]}
+        certificates = tuple(
+            eligibility.HeldCertificate(code, digit, issued, is_related(code))
+            for code, digit, issued in sorted(held, key=lambda item: (item[2], item[1], item[0] or ""))
+        )
+        education = ()
+        if person.education and person.education != PRIMARY:
+            education = (eligibility.Education(person.education, speciality_matches),)
+        schools = ()
+        if person.school_type and person.graduated_on:
+            schools = (eligibility.SchoolGraduation(person.school_type, speciality_matches, person.graduated_on),)
+        titles = tuple(eligibility.ProfessionalTitle(t.level, t.obtained_on, t.in_speciality)
+                       for t in title_rows[person.id])
+        applicants[person.id] = eligibility.Applicant(
+            birth_date=person.birth_date, work=work, education=education, schools=schools,
+            certificates=certificates, titles=titles, declared=declared,
+        )
+    return applicants

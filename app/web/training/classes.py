@@ -21,8 +21,9 @@ from app.training.attendance import (
 from app.training.enrolment_import import KIND, MAX_ROWS, VOCABULARY, import_enrolments, template_workbook
 from app.training.enrolments import change_enrolment_status, enrol_by_identity, get_enrolment
 from app.training.projects import add_session
+from app.training.readiness import class_readiness
 from app.web.access import current_actor, roles
-from app.web.actions import form_status, render_form, submit
+from app.web.actions import form_status, localize, render_form, submit
 from app.web.downloads import send_workbook
 from app.web.imports import SheetImport, run_import
 from app.web.training.forms import (
@@ -49,7 +50,10 @@ def _page(class_id: int, **context):
     context.setdefault("refused_enrolment", None)
     certificates = certificates_by_source(db.session, source_type="enrolment",
                                           source_ids=[line.enrolment.id for line in roster.lines])
-    return render_template("training/class.html", roster=roster, klass=roster.training_class,
+    readiness = class_readiness(db.session, actor=current_actor(), class_id=class_id, as_of=local_date(utcnow()))
+    return render_template("training/class.html", roster=roster, klass=roster.training_class, readiness=readiness,
+                           target_level=localize(readiness.level),
+                           eligibility={check.person.id: check.result for check in readiness.checks},
                            certificates=certificates, blank_status_form=EnrolmentStatusForm(formdata=None),
                            today=local_date(utcnow()), **context), form_status(*submitted)
 

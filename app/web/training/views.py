@@ -23,6 +23,7 @@ from app.training.projects import (
     list_projects,
     set_project_demands,
 )
+from app.training.readiness import project_readiness
 from app.web.access import current_actor, roles
 from app.web.actions import one_click, render_form, submit
 from app.web.demand.forms import LEVEL_CHOICES
@@ -82,8 +83,10 @@ def _link_form(project, form: DemandLinkForm | None = None) -> DemandLinkForm:
 def project(project_id: int):
     """A project: its level and hours, the demands it trains for, its classes."""
     found = _project(project_id)
+    readiness = project_readiness(db.session, project=found, as_of=local_date(utcnow()))
     return render_template("training/project.html", project=found, link_form=_link_form(found),
-                           today=local_date(utcnow()), level=level_label(found.target_level_digit))
+                           today=local_date(utcnow()), level=level_label(found.target_level_digit),
+                           eligibility_warning=readiness.warning())
 
 
 @bp.post("/projects/<int:project_id>/demands")
