@@ -1,6 +1,7 @@
 """Import every feature's models so that the metadata (and Alembic autogenerate) sees all tables."""
 
 import app.accounts.models  # noqa: F401
+import app.assessment.exception_models  # noqa: F401
 import app.assessment.models  # noqa: F401
 import app.assessment.result_models  # noqa: F401
 import app.audit.models  # noqa: F401
