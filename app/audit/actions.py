@@ -26,6 +26,8 @@ ACTION_LABELS: dict[str, Message] = {
     "assessment.objection_upheld": N_("Objection upheld"),
     "assessment.objection_dismissed": N_("Objection dismissed"),
     "assessment.override": N_("Eligibility overridden"),
+    "assessment.exception_request": N_("Eligibility exception requested"),
+    "assessment.exception_decide": N_("Eligibility exception decided"),
     "assessment.publish": N_("Assessment results published"),
     "assessment.register": N_("Registered for an assessment"),
     "assessment.score_entry": N_("Score entered"),

@@ -9,6 +9,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.accounts.roles import Role
+from app.assessment.exception_models import EXCEPTION_STATUSES
+from app.assessment.exceptions import latest_requests
 from app.assessment.plans import (
     create_plan,
     get_plan,
@@ -114,6 +116,8 @@ def _plan_page(plan_id: int, *, status_form=None, register_form=None, training_f
         "localize": localize, "statuses": PLAN_STATUSES, "reg_statuses": REGISTRATION_STATUSES,
         "sources_labels": REGISTRATION_SOURCES, "component_labels": COMPONENT_LABELS,
         "unnumbered": len(unnumbered(plan)),
+        "exceptions": latest_requests(db.session, [r.id for r in plan.registrations]),
+        "exception_statuses": EXCEPTION_STATUSES,
     }
     return render_template("assessment/plan.html", **context), form_status(status_form, register_form, training_form,
                                                                             row_form)

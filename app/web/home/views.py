@@ -7,6 +7,8 @@ from flask_login import current_user
 
 from app.accounts.roles import Role
 from app.accounts.services import list_users, organisation_counts
+from app.assessment.exceptions import pending_requests
+from app.assessment.registration import eligibility_summary
 from app.audit.services import list_events
 from app.extensions import db
 from app.web.access import authenticated, current_actor, public
@@ -42,5 +44,7 @@ def dashboard():
     if role == Role.ADMIN:
         context["org_counts"] = organisation_counts(db.session)
         context["recent_events"] = list_events(db.session, limit=10)
+        context["exception_requests"] = pending_requests(db.session, actor=actor)
+        context["eligibility_summary"] = eligibility_summary
     context["colleagues"] = list_users(db.session, actor=actor)
     return render_template("home/dashboard.html", **context)
