@@ -17,8 +17,7 @@ from app.assessment.registration import OVERRIDE_MIN, REGISTRATION_NOT_FOUND, ov
 from app.assessment.scope import check_reason, plan_for_staff
 from app.assessment.vocabulary import PLAN_STATUSES, REGISTRATION_STATUSES
 from app.audit.services import record_event
-from app.database import get_or_not_found
-from app.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
+from app.errors import Conflict, InvalidTransition, NotAllowed, NotFound, ValidationFailed
 from app.translation import N_
 
 REQUEST_NOT_FOUND = N_("The exception request does not exist.")
@@ -29,7 +28,10 @@ def request_exception(
     session: Session, *, actor: User, now: datetime, registration_id: int, reason: str
 ) -> ExceptionRequest:
     """Evaluation staff ask the administrator to admit an ineligible candidate of their own plan (audited)."""
-    registration = get_or_not_found(session, Registration, registration_id, REGISTRATION_NOT_FOUND)
+    # The row lock serialises two requests for one registration on PostgreSQL (SQLite: POSTs begin IMMEDIATE).
+    registration = session.scalar(select(Registration).where(Registration.id == registration_id).with_for_update())
+    if registration is None:
+        raise NotFound(REGISTRATION_NOT_FOUND)
     plan = plan_for_staff(session, actor=actor, plan_id=registration.plan_id)
     if registration.status != "ineligible":
         raise InvalidTransition(N_('The registration is "{status}": it needs no exception.',
@@ -59,7 +61,10 @@ def decide_exception(
     """The administrator approves (admitting the candidate by override) or refuses a pending request (audited)."""
     if not actor.has_role(Role.ADMIN):
         raise NotAllowed(DECIDES)
-    request = get_or_not_found(session, ExceptionRequest, request_id, REQUEST_NOT_FOUND)
+    # Locked so that two administrators deciding at once cannot both act on it.
+    request = session.scalar(select(ExceptionRequest).where(ExceptionRequest.id == request_id).with_for_update())
+    if request is None:
+        raise NotFound(REQUEST_NOT_FOUND)
     if request.status != "pending":
         raise InvalidTransition(N_("The exception request has already been decided."))
     if approve:

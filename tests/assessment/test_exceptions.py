@@ -6,9 +6,9 @@ from sqlalchemy import select
 from app.assessment.exceptions import decide_exception, latest_requests, pending_requests, request_exception
 from app.assessment.registration import register_individual
 from app.audit.models import AuditEvent
-from app.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
-from tests.assessment.factories import make_plan
-from tests.factories import NOW
+from app.errors import Conflict, InvalidTransition, NotAllowed, NotFound, ValidationFailed
+from tests.assessment.factories import eligible_person, make_plan
+from tests.factories import NOW, make_evaluation_org, make_user
 from tests.people.factories import make_person
 
 REASON = "退役军人技能提升专项，已在部队从事电工工作多年"
@@ -65,3 +65,14 @@ def test_a_request_needs_a_reason_and_an_ineligible_registration(session, world,
         request_exception(session, actor=world.admin, now=NOW, registration_id=refused.id, reason=REASON)
     with pytest.raises(NotAllowed):
         pending_requests(session, actor=world.staff)
+
+
+def test_another_organisation_cannot_ask_and_an_eligible_registration_needs_none(session, world, refused):
+    other = make_user(session, "evaluation_staff", org=make_evaluation_org(session, site_code="210099"))
+    with pytest.raises(NotFound):
+        request_exception(session, actor=other, now=NOW, registration_id=refused.id, reason=REASON)
+    person = eligible_person(session, world, name="孙平")
+    fine = register_individual(session, actor=world.staff, now=NOW, plan_id=refused.plan_id, person_id=person.id)
+    assert fine.status == "eligible"
+    with pytest.raises(InvalidTransition):
+        request_exception(session, actor=world.staff, now=NOW, registration_id=fine.id, reason=REASON)
