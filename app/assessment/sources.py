@@ -86,3 +86,13 @@ def register_from_training(
     return [register_candidate(session, actor=actor, now=now, plan=plan, person=person, source=source,
                                source_id=source_id)
             for source, source_id, person in picks]
+
+
+def plan_for_class(session: Session, class_id: int) -> AssessmentPlan | None:
+    """The latest plan the class's trainees were registered for from their enrolments, if any."""
+    return session.scalar(
+        select(AssessmentPlan).join(Registration, Registration.plan_id == AssessmentPlan.id)
+        .join(Enrolment, Enrolment.id == Registration.source_id)
+        .where(Registration.source == "enrolment", Enrolment.class_id == class_id)
+        .order_by(AssessmentPlan.id.desc()).limit(1)
+    )

@@ -83,11 +83,12 @@ def _apprenticeships(session: Session, person_ids: Collection[int]) -> dict[int,
     return {pid: tuple(items) for pid, items in found.items()}
 
 
-def check_people(session: Session, *, project: TrainingProject, persons: Collection[Person], as_of: date
-                 ) -> Readiness:
-    """Run the project's target level on each person's records as of a date."""
+def check_people(session: Session, *, project: TrainingProject, persons: Collection[Person], as_of: date,
+                 level_digit: int | None = None) -> Readiness:
+    """Run the project's target level (or the given one) on each person's records as of a date."""
     standard = project_standard(session, project)
-    level = level_name(project.target_level_digit)
+    level_digit = level_digit or project.target_level_digit
+    level = level_name(level_digit)
     if standard is None:
         return Readiness(level, (), ())
     persons = list(persons)
@@ -98,10 +99,9 @@ def check_people(session: Session, *, project: TrainingProject, persons: Collect
     for person in persons:
         applicant = applicants[person.id]
         applicant = replace(applicant, apprenticeships=applicant.apprenticeships + apprenticeships[person.id])
-        checks.append(TraineeCheck(person, check_eligibility(standard, level_digit=project.target_level_digit,
+        checks.append(TraineeCheck(person, check_eligibility(standard, level_digit=level_digit,
                                                              applicant=applicant, as_of=as_of)))
-    routes = tuple(route.label for route in
-                   rules_from_json(standard.eligibility_rules).get(project.target_level_digit, ()))
+    routes = tuple(route.label for route in rules_from_json(standard.eligibility_rules).get(level_digit, ()))
     return Readiness(level, tuple(checks), routes)
 
 
@@ -118,8 +118,10 @@ def project_readiness(session: Session, *, project: TrainingProject, as_of: date
     return check_people(session, project=project, persons=persons, as_of=as_of)
 
 
-def class_readiness(session: Session, *, actor: User, class_id: int, as_of: date) -> Readiness:
-    """A class's trainees (in the actor's scope) against its project's target level."""
+def class_readiness(session: Session, *, actor: User, class_id: int, as_of: date, level_digit: int | None = None
+                    ) -> Readiness:
+    """A class's trainees (in the actor's scope) against its project's target level, or the level of the
+    assessment plan it was registered for (the caller, a later stage, knows that one)."""
     klass = get_class(session, actor=actor, class_id=class_id)
     persons = _trainees(session, TrainingClass.id == klass.id)
-    return check_people(session, project=klass.project, persons=persons, as_of=as_of)
+    return check_people(session, project=klass.project, persons=persons, as_of=as_of, level_digit=level_digit)

@@ -2,10 +2,14 @@
 
 from datetime import date, timedelta
 
+from app.assessment.registration import register_candidate
 from app.database import utcnow
 from app.training.enrolments import enrol_person
+from tests.assessment.factories import make_plan, make_world
+from tests.assessment.training_rows import completed_enrolment
 from tests.conftest import login
 from tests.factories import NOW, make_user
+from tests.people.factories import make_person
 from tests.training.factories import make_class, make_project, occupation, trainee
 
 
@@ -43,3 +47,19 @@ def test_project_page_warns_when_trainees_cannot_reach_the_level(client, session
     html = client.get(f"/training/projects/{project.id}").get_data(as_text=True)
     assert 'id="eligibility-warning"' in html
     assert "No trainees yet. To apply for Level 4 a trainee needs one of:" in html
+
+
+def test_class_registered_for_a_plan_is_checked_at_the_plans_level(client, session):
+    world = make_world(session)
+    plan = make_plan(session, world, level=4)
+    person = make_person(session, world.staff, name="赵铁柱")
+    enrolment = completed_enrolment(session, person, world.occupation(session))
+    enrolment.training_class.project.target_level_digit = 3  # the project aimed higher than the plan
+    register_candidate(session, actor=world.staff, now=NOW, plan=plan, person=person, source="enrolment",
+                       source_id=enrolment.id)
+    session.commit()
+    login(client, world.admin.username)
+    client.get("/lang/en?next=/")
+    html = client.get(f"/classes/{enrolment.class_id}").get_data(as_text=True)
+    assert 'id="eligibility-plan"' in html and "Eligible for Level 4" in html
+    assert f'data-eligible="{person.id}"' in html

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from app.accounts.roles import Role
+from app.assessment.sources import plan_for_class
 from app.certification.lifecycle import certificates_by_source
 from app.clock import local_date
 from app.database import utcnow
@@ -50,9 +51,13 @@ def _page(class_id: int, **context):
     context.setdefault("refused_enrolment", None)
     certificates = certificates_by_source(db.session, source_type="enrolment",
                                           source_ids=[line.enrolment.id for line in roster.lines])
-    readiness = class_readiness(db.session, actor=current_actor(), class_id=class_id, as_of=local_date(utcnow()))
+    plan = plan_for_class(db.session, class_id)
+    # A plan of the project's occupation the class was registered for decides the level that matters.
+    same = plan is not None and plan.occupation_id == roster.training_class.project.occupation_id
+    readiness = class_readiness(db.session, actor=current_actor(), class_id=class_id, as_of=local_date(utcnow()),
+                                level_digit=plan.level_digit if same else None)
     return render_template("training/class.html", roster=roster, klass=roster.training_class, readiness=readiness,
-                           target_level=localize(readiness.level),
+                           target_level=localize(readiness.level), linked_plan=plan if same else None,
                            eligibility={check.person.id: check.result for check in readiness.checks},
                            certificates=certificates, blank_status_form=EnrolmentStatusForm(formdata=None),
                            today=local_date(utcnow()), **context), form_status(*submitted)
