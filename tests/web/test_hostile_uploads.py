@@ -50,7 +50,7 @@ def test_hostile_upload_is_refused_on_the_page(client, session, name, case):
     response = figures.outcome
     page = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 422, page[:2000]
-    assert figures.seconds < 2, f"took {figures.seconds:.2f} s"
+    assert figures.cpu_seconds < 2, f"took {figures.cpu_seconds:.2f} s of CPU"
     assert figures.peak_mb < 100, f"peak {figures.peak_mb:.1f} MB"
     assert in_chinese(message) in page and limit.split()[0] in in_chinese(message)
     for _field, value in upload.fields:
@@ -67,7 +67,7 @@ def test_an_upload_over_the_request_limit_gets_a_page_that_says_the_limit(client
     response = figures.outcome
     page = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 413 and "20 MB" in page
-    assert figures.seconds < 2 and figures.peak_mb < 100
+    assert figures.cpu_seconds < 2 and figures.peak_mb < 100
     client.set_cookie("jiangcai_lang", "en")
     english = html.unescape(hostile.post_upload(client, url, hostile.IMPORTS["people"], data, "big.csv").get_data(as_text=True))
     assert "The upload is too large" in english and "Files of at most 20 MB can be uploaded" in english
