@@ -58,6 +58,7 @@ class Score(Entity):
     session: Mapped[AssessmentSession] = relationship()
     registration: Mapped[Registration] = relationship()
     marker: Mapped[User | None] = relationship(foreign_keys=[marker_id])
+    updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
 
     __table_args__ = (
         # A theory score has no marker; the service creates exactly one per candidate and session.

@@ -105,7 +105,7 @@ def save_score(
     if old is not None and old == new:
         return score
     kind = "entry" if old is None else "correction"
-    why = check_reason(reason, what=N_("the reason for the correction")) if kind == "correction" else None
+    why = _reason_needed(score, actor, kind, reason)
     # Compare-and-set in one statement: of two edits from the same version exactly one matches a row.
     outcome = session.execute(
         update(Score).where(Score.id == score.id, Score.version == expected_version)
@@ -125,31 +125,81 @@ def save_score(
     return score
 
 
+def _reason_needed(score: Score, actor: User, kind: str, reason: str | None) -> str | None:
+    """A correction needs a reason, and so does the 考评组长 entering a panel member's mark for them."""
+    if score.marker_id is not None and score.marker_id != actor.id:
+        return check_reason(reason, what=N_("the reason for entering another examiner's mark"))
+    if kind != "entry":
+        return check_reason(reason, what=N_("the reason for the correction"))
+    return None
+
+
 def _stale(score: Score, expected: int) -> Conflict:
     shown = N_("not entered") if score.value is None else str(score.value)
-    return Conflict(N_("Someone else changed this score (now {value}, version {version}; you opened version "
-                       "{expected}): check it and save again.", value=shown, version=score.version, expected=expected),
-                    field="value")
+    who = score.updated_by.display_name if score.updated_by else N_("someone else")
+    return Conflict(N_("{who} changed this score meanwhile (now {value}, version {version}; you opened version "
+                       "{expected}): check it and save again.", who=who, value=shown, version=score.version,
+                       expected=expected), field="value")
+
+
+def clear_score(
+    session: Session, *, actor: User, now: datetime, score_id: int, expected_version: int, reason: str | None = None,
+) -> Score:
+    """Clear a mark entered by mistake before sign-off (audited); a stale version is refused (Conflict)."""
+    score = get_or_not_found(session, Score, score_id, N_("The score does not exist."))
+    sitting = session_visible(session, actor=actor, sitting_id=score.session_id)
+    if not can_edit(sitting, score, actor):
+        raise NotAllowed(N_("You may not enter or change this score."))
+    _require_open_for_scores(sitting)
+    if score.version != expected_version:
+        raise _stale(score, expected_version)
+    old = score.value
+    if old is None:
+        return score
+    why = _reason_needed(score, actor, "clear", reason)
+    outcome = session.execute(
+        update(Score).where(Score.id == score.id, Score.version == expected_version)
+        .values(value=None, version=Score.version + 1, updated_at=now, updated_by_id=actor.id)
+        .execution_options(synchronize_session=False)
+    )
+    if outcome.rowcount != 1:
+        session.refresh(score)
+        raise _stale(score, expected_version)
+    session.flush()
+    session.refresh(score)
+    record_event(session, actor=actor, now=now, action="assessment.score_cleared", object_type="assessment_score",
+                 object_id=score.id, old={"value": str(old)}, new={"value": None, "version": score.version}, note=why)
+    return score
 
 
 @dataclass(frozen=True)
 class CellInput:
-    """One typed cell of a score sheet, with the version it was shown at."""
+    """One typed cell of a score sheet, with the value and version it was shown at.
+
+    ``original`` is the value the page showed; a cell still holding it was not touched and is left alone, so a
+    sheet saved over another examiner's newer marks never fails on cells this user did not change.
+    """
 
     score_id: int
     value: str
     version: int
     reason: str = ""
+    original: str | None = None
 
 
 @dataclass(frozen=True)
 class CellOutcome:
-    """What happened to one cell: saved, unchanged, conflict or invalid, and the user's typed value."""
+    """What happened to one cell: saved, cleared, unchanged, conflict or invalid, and the user's typed value.
+
+    A conflict also carries the value now stored and who stored it, so the sheet can show both.
+    """
 
     score_id: int
     status: str
     typed: str
     message: Message | str = ""
+    current: str = ""
+    current_by: str = ""
 
 
 def save_sheet(session: Session, *, actor: User, now: datetime, sitting_id: int, cells: Sequence[CellInput]
@@ -165,23 +215,44 @@ def save_sheet(session: Session, *, actor: User, now: datetime, sitting_id: int,
         if score is None or score.session_id != sitting.id or not can_edit(sitting, score, actor):
             outcomes.append(CellOutcome(cell.score_id, "invalid", typed, N_("You may not enter this score.")))
             continue
-        if not typed:
-            status, message = (("unchanged", "") if score.value is None
-                               else ("invalid", N_("A score already entered cannot be cleared.")))
-            outcomes.append(CellOutcome(cell.score_id, status, typed, message))
-            continue
-        before = score.version
-        try:
+        outcomes.append(_save_cell(session, actor=actor, now=now, score=score, cell=cell, typed=typed))
+    return outcomes
+
+
+def _untouched(cell: CellInput, typed: str) -> bool:
+    """True when the cell still holds the value the page showed (compared as numbers where both are numbers)."""
+    if cell.original is None:
+        return False
+    shown = cell.original.strip()
+    if typed == shown:
+        return True
+    try:
+        return Decimal(typed) == Decimal(shown)
+    except InvalidOperation:
+        return False
+
+
+def _save_cell(session: Session, *, actor: User, now: datetime, score: Score, cell: CellInput, typed: str
+               ) -> CellOutcome:
+    if _untouched(cell, typed) or (not typed and score.value is None):
+        return CellOutcome(cell.score_id, "unchanged", typed)
+    before = score.version
+    try:
+        if typed:
             save_score(session, actor=actor, now=now, score_id=score.id, value=typed, expected_version=cell.version,
                        reason=cell.reason)
-        except Conflict as error:
-            outcomes.append(CellOutcome(cell.score_id, "conflict", typed, error.message))
-        except DomainError as error:
-            outcomes.append(CellOutcome(cell.score_id, "invalid", typed, error.message))
         else:
-            changed = session.get(Score, cell.score_id).version != before
-            outcomes.append(CellOutcome(cell.score_id, "saved" if changed else "unchanged", typed))
-    return outcomes
+            clear_score(session, actor=actor, now=now, score_id=score.id, expected_version=cell.version,
+                        reason=cell.reason)
+    except Conflict as error:
+        by = score.updated_by.display_name if score.updated_by else ""
+        return CellOutcome(cell.score_id, "conflict", typed, error.message,
+                           "" if score.value is None else str(score.value), by)
+    except DomainError as error:
+        return CellOutcome(cell.score_id, "invalid", typed, error.message)
+    if score.version == before:
+        return CellOutcome(cell.score_id, "unchanged", typed)
+    return CellOutcome(cell.score_id, "saved" if typed else "cleared", typed)
 
 
 @dataclass(frozen=True)
@@ -197,19 +268,47 @@ class SheetRow:
 
 @dataclass(frozen=True)
 class Sheet:
-    """A session's score sheet as the actor sees it: columns (markers, or None for one score) and rows."""
+    """A session's score sheet as the actor sees it: columns (markers, or None for one score) and rows.
+
+    ``entering`` is the one column being entered (a marker, or None for the single score column); only its
+    cells are editable, so the page's tab order runs down that column. ``choosable`` lists the columns the
+    actor may switch to (the 考评组长: their team's), ``on_behalf`` says whether a reason is then required.
+    """
 
     sitting: AssessmentSession
     columns: tuple[User | None, ...]
     editable: frozenset[int]
     rows: tuple[SheetRow, ...]
+    entering: User | None = None
+    choosable: tuple[User, ...] = ()
+    on_behalf: bool = False
+
+    @property
+    def entering_index(self) -> int | None:
+        """The position of the column being entered, or None when the actor enters nothing."""
+        if not self.editable:
+            return None
+        return self.columns.index(self.entering)
 
 
-def score_sheet(session: Session, *, actor: User, sitting_id: int) -> Sheet:
-    """The sheet of a session; each cell says whether the actor may edit it."""
+def _chosen_column(sitting: AssessmentSession, actor: User, markers: list[User], column: int | None
+                   ) -> tuple[User | None, tuple[User, ...]]:
+    """The column to enter: the one asked for if the actor may enter it, else their own (or none)."""
+    held = _assignment(sitting, actor)
+    choosable = tuple(markers) if held is not None and held.role == "leader" else ()
+    by_id = {m.id: m for m in markers}
+    if column in by_id and (by_id[column] in choosable or column == actor.id):
+        return by_id[column], choosable
+    return by_id.get(actor.id), choosable
+
+
+def score_sheet(session: Session, *, actor: User, sitting_id: int, column: int | None = None) -> Sheet:
+    """The sheet of a session with one column open for entry: the actor's own, or the panel member chosen."""
     sitting = session_visible(session, actor=actor, sitting_id=sitting_id)
     markers = [a.user for a in sitting.assignments if a.role in MARKING_ROLES]
-    columns: list[User | None] = [None] if mode_of(sitting) == "invigilated" else markers
+    invigilated = mode_of(sitting) == "invigilated"
+    columns: list[User | None] = [None] if invigilated else markers
+    entering, choosable = (None, ()) if invigilated else _chosen_column(sitting, actor, markers, column)
     scores = list(session.scalars(select(Score).where(Score.session_id == sitting.id)))
     by_cell = {(s.registration_id, s.marker_id): s for s in scores}
     rows = []
@@ -219,8 +318,11 @@ def score_sheet(session: Session, *, actor: User, sitting_id: int) -> Sheet:
                       if (reg.id, col.id if col else None) in by_cell)
         mean = panel_mean([c.value for c in cells]) if len(cells) == len(columns) else None
         rows.append(SheetRow(reg.id, reg.ticket_number or "", reg.person.name, cells, mean))
-    editable = frozenset(s.id for s in scores if can_edit(sitting, s, actor))
-    return Sheet(sitting, tuple(columns), editable, tuple(rows))
+    wanted = entering.id if entering else None
+    editable = frozenset(s.id for s in scores if s.marker_id == wanted and can_edit(sitting, s, actor)
+                         and (wanted is not None or invigilated))
+    return Sheet(sitting, tuple(columns), editable, tuple(rows), entering, choosable,
+                 entering is not None and entering.id != actor.id)
 
 
 def incomplete_marks(sitting: AssessmentSession, scores: Sequence[Score]) -> list[Message]:
