@@ -59,7 +59,6 @@ def test_tab_and_enter_move_down_the_leaders_own_column(sheet_server, browser, s
     leader = world.assessors[0]
     page = _open(browser, base, leader)
     page.goto(f"{base}/assessment/sessions/{sitting.id}/sheet")
-    assert "孙志刚" in page.locator("#entering").inner_text()
     page.locator(".score-input").first.focus()
     for key in ("85", "Tab", "72.5", "Tab", "91", "Tab", "58", "Enter"):
         page.keyboard.press(key) if key in ("Tab", "Enter") else page.keyboard.type(key)
@@ -68,6 +67,7 @@ def test_tab_and_enter_move_down_the_leaders_own_column(sheet_server, browser, s
     assert _column(session, sitting, leader) == [Decimal("85.0"), Decimal("72.5"), Decimal("91.0"), Decimal("58.0")]
     assert _column(session, sitting, world.assessors[1]) == [None] * 4
     assert _column(session, sitting, world.assessors[2]) == [None] * 4
+    assert "孙志刚" in page.locator("#entering").inner_text()  # the page says whose marks these are
 
     # ↑ and Enter move along the column with the script; Shift+Tab goes back up.
     inputs = page.locator(".score-input")
