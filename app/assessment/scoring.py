@@ -109,7 +109,7 @@ def save_score(
     # Compare-and-set in one statement: of two edits from the same version exactly one matches a row.
     outcome = session.execute(
         update(Score).where(Score.id == score.id, Score.version == expected_version)
-        .values(value=new, version=Score.version + 1, updated_at=now, updated_by_id=actor.id)
+        .values(value=new, absent=False, version=Score.version + 1, updated_at=now, updated_by_id=actor.id)
         .execution_options(synchronize_session=False)
     )
     if outcome.rowcount != 1:
@@ -135,7 +135,7 @@ def _reason_needed(score: Score, actor: User, kind: str, reason: str | None) -> 
 
 
 def _stale(score: Score, expected: int) -> Conflict:
-    shown = N_("not entered") if score.value is None else str(score.value)
+    shown = N_("absent") if score.absent else N_("not entered") if score.value is None else str(score.value)
     who = score.updated_by.display_name if score.updated_by else N_("someone else")
     return Conflict(N_("{who} changed this score meanwhile (now {value}, version {version}; you opened version "
                        "{expected}): check it and save again.", who=who, value=shown, version=score.version,
@@ -154,12 +154,13 @@ def clear_score(
     if score.version != expected_version:
         raise _stale(score, expected_version)
     old = score.value
-    if old is None:
+    if old is None and not score.absent:
         return score
     why = _reason_needed(score, actor, "clear", reason)
+    was = ABSENT if score.absent else str(old)
     outcome = session.execute(
         update(Score).where(Score.id == score.id, Score.version == expected_version)
-        .values(value=None, version=Score.version + 1, updated_at=now, updated_by_id=actor.id)
+        .values(value=None, absent=False, version=Score.version + 1, updated_at=now, updated_by_id=actor.id)
         .execution_options(synchronize_session=False)
     )
     if outcome.rowcount != 1:
@@ -168,7 +169,47 @@ def clear_score(
     session.flush()
     session.refresh(score)
     record_event(session, actor=actor, now=now, action="assessment.score_cleared", object_type="assessment_score",
-                 object_id=score.id, old={"value": str(old)}, new={"value": None, "version": score.version}, note=why)
+                 object_id=score.id, old={"value": was}, new={"value": None, "version": score.version}, note=why)
+    return score
+
+
+ABSENT = "absent"
+ABSENT_WORDS = frozenset({"absent", "abs", "缺考", "缺"})  # what may be typed in a cell to mark 缺考
+
+
+def is_absent_word(text: str) -> bool:
+    """True when the typed text marks the candidate absent (缺考) rather than giving a score."""
+    return text.strip().lower() in ABSENT_WORDS
+
+
+def mark_absent(
+    session: Session, *, actor: User, now: datetime, score_id: int, expected_version: int, reason: str | None = None,
+) -> Score:
+    """Mark a cell's candidate absent (缺考) on purpose, before sign-off (audited); a mark there is cleared."""
+    score = get_or_not_found(session, Score, score_id, N_("The score does not exist."))
+    sitting = session_visible(session, actor=actor, sitting_id=score.session_id)
+    if not can_edit(sitting, score, actor):
+        raise NotAllowed(N_("You may not enter or change this score."))
+    _require_open_for_scores(sitting)
+    if score.version != expected_version:
+        raise _stale(score, expected_version)
+    if score.absent:
+        return score
+    old = score.value
+    why = _reason_needed(score, actor, "entry" if old is None else "absence", reason)
+    outcome = session.execute(
+        update(Score).where(Score.id == score.id, Score.version == expected_version)
+        .values(value=None, absent=True, version=Score.version + 1, updated_at=now, updated_by_id=actor.id)
+        .execution_options(synchronize_session=False)
+    )
+    if outcome.rowcount != 1:
+        session.refresh(score)
+        raise _stale(score, expected_version)
+    session.flush()
+    session.refresh(score)
+    record_event(session, actor=actor, now=now, action="assessment.score_absent", object_type="assessment_score",
+                 object_id=score.id, old={"value": None if old is None else str(old)},
+                 new={"value": ABSENT, "version": score.version}, note=why)
     return score
 
 
@@ -234,11 +275,14 @@ def _untouched(cell: CellInput, typed: str) -> bool:
 
 def _save_cell(session: Session, *, actor: User, now: datetime, score: Score, cell: CellInput, typed: str
                ) -> CellOutcome:
-    if _untouched(cell, typed) or (not typed and score.value is None):
+    if _untouched(cell, typed) or (not typed and score.value is None and not score.absent):
         return CellOutcome(cell.score_id, "unchanged", typed)
     before = score.version
     try:
-        if typed:
+        if is_absent_word(typed):
+            mark_absent(session, actor=actor, now=now, score_id=score.id, expected_version=cell.version,
+                        reason=cell.reason)
+        elif typed:
             save_score(session, actor=actor, now=now, score_id=score.id, value=typed, expected_version=cell.version,
                        reason=cell.reason)
         else:
@@ -246,13 +290,13 @@ def _save_cell(session: Session, *, actor: User, now: datetime, score: Score, ce
                         reason=cell.reason)
     except Conflict as error:
         by = score.updated_by.display_name if score.updated_by else ""
-        return CellOutcome(cell.score_id, "conflict", typed, error.message,
-                           "" if score.value is None else str(score.value), by)
+        now_shown = ABSENT if score.absent else "" if score.value is None else str(score.value)
+        return CellOutcome(cell.score_id, "conflict", typed, error.message, now_shown, by)
     except DomainError as error:
         return CellOutcome(cell.score_id, "invalid", typed, error.message)
     if score.version == before:
         return CellOutcome(cell.score_id, "unchanged", typed)
-    return CellOutcome(cell.score_id, "saved" if typed else "cleared", typed)
+    return CellOutcome(cell.score_id, "absent" if is_absent_word(typed) else "saved" if typed else "cleared", typed)
 
 
 @dataclass(frozen=True)

@@ -121,3 +121,27 @@ def test_nothing_can_be_cleared_after_sign_off(session, world, practical):
     with pytest.raises(InvalidTransition):
         clear_score(session, actor=markers[1], now=NOW, score_id=cell.id, expected_version=1, reason="录入到了错误的考生")
     assert cell.value == Decimal("80.0")
+
+
+@pytest.mark.parametrize("word", ["缺考", "absent"])
+def test_absence_is_marked_explicitly_and_audited(session, world, practical, word):
+    sitting, _regs = practical
+    examiner = world.assessors[1]
+    cells = _column(session, sitting, examiner)
+    save_score(session, actor=examiner, now=NOW, score_id=cells[1].id, value="60", expected_version=0)
+    outcomes = save_sheet(session, actor=examiner, now=NOW, sitting_id=sitting.id, cells=[
+        CellInput(cells[0].id, word, 0, "", original=""),
+        CellInput(cells[1].id, word, 1, "", original="60.0"),  # a mark turned into absence is a correction
+    ])
+    assert [o.status for o in outcomes] == ["absent", "invalid"]
+    assert (cells[0].absent, cells[0].value, cells[0].version) == (True, None, 1)
+    assert (cells[1].absent, cells[1].value) == (False, Decimal("60.0"))
+    event = session.scalars(select(AuditEvent).where(AuditEvent.action == "assessment.score_absent")).one()
+    assert (event.object_id, event.old_value, event.new_value) == (str(cells[0].id), {"value": None},
+                                                                    {"value": "absent", "version": 1})
+    # Shown again as absent, the untouched cell stays so; a score typed over it lifts the absence.
+    again = save_sheet(session, actor=examiner, now=NOW, sitting_id=sitting.id,
+                       cells=[CellInput(cells[0].id, word, 0, "", original=word)])
+    assert again[0].status == "unchanged" and cells[0].absent
+    save_score(session, actor=examiner, now=NOW, score_id=cells[0].id, value="55", expected_version=1)
+    assert (cells[0].absent, cells[0].value) == (False, Decimal("55.0"))

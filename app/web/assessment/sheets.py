@@ -113,7 +113,7 @@ def save_sheet_view(sitting_id: int):
     if not done:
         return _render_sheet(sitting_id, reason=reason, status=done.status, column=column)
     refused = {o.score_id: o for o in results if o.status in ("conflict", "invalid")}
-    saved = sum(o.status in ("saved", "cleared") for o in results)
+    saved = sum(o.status in ("saved", "cleared", "absent") for o in results)
     if refused:
         flash(_("%(saved)s saved; %(refused)s not saved — see the marked rows.", saved=saved, refused=len(refused)),
               "warning")
