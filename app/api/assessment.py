@@ -19,7 +19,8 @@ from app.assessment.registration import (
 )
 from app.assessment.result_models import AssessmentResult, Score
 from app.assessment.results import finalise_plan, list_results, publish_results
-from app.assessment.scoring import can_edit, save_score, score_sheet
+from app.assessment.score_sheets import score_sheet
+from app.assessment.scoring import can_edit, save_score
 from app.database import utcnow
 from app.errors import ValidationFailed
 from app.extensions import db

@@ -6,14 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from app.assessment.result_models import Score, ScoreEvent
-from app.assessment.scoring import (
-    CellInput,
-    clear_score,
-    save_score,
-    save_sheet,
-    score_sheet,
-    sign_off_session,
-)
+from app.assessment.score_sheets import CellInput, save_sheet, score_sheet
+from app.assessment.scoring import clear_score, save_score, sign_off_session
 from app.audit.models import AuditEvent
 from app.errors import InvalidTransition
 from tests.assessment.factories import close, practical_session, registered_plan

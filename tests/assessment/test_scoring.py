@@ -7,13 +7,11 @@ from sqlalchemy import delete, select
 
 from app.assessment.models import SessionAssignment
 from app.assessment.result_models import Score, ScoreEvent
+from app.assessment.score_sheets import CellInput, save_sheet, score_sheet
 from app.assessment.scoring import (
-    CellInput,
     panel_mean,
     parse_score,
     save_score,
-    save_sheet,
-    score_sheet,
     session_visible,
     sign_off_session,
 )

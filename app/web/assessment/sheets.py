@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 
 from app.accounts.roles import Role
 from app.assessment.qualifications import declare_relation
-from app.assessment.scoring import CellInput, CellOutcome, save_sheet, score_sheet, sign_off_session
+from app.assessment.score_sheets import CellInput, CellOutcome, save_sheet, score_sheet
+from app.assessment.scoring import sign_off_session
 from app.assessment.staffing import mode_of, sessions_of_assessor
 from app.assessment.vocabulary import ASSIGNMENT_ROLES, SESSION_STATUSES
 from app.catalog.models import COMPONENT_LABELS
