@@ -1,8 +1,9 @@
-"""Score entry: who may enter which cell, versioned edits refused when stale, score sheets, supervisor sign-off.
+"""Score entry: who may enter which cell, versioned edits refused when stale, clearing, absence, sign-off.
 
 Who enters what: theory (and other invigilated components) is entered by the evaluation organisation's
 staff from the marked papers; practical and review components are marked by each assigned examiner or
-panel member, and the 考评组长 may also enter the marks of their team from its paper marking sheets.
+panel member, and the 考评组长 may also enter the marks of their team from its paper marking sheets, with a
+recorded reason. Until sign-off a mark can be cleared or a cell marked absent (缺考), each audited.
 A component's score is the mean of its panel's marks, rounded to one decimal, once every member has marked.
 """
 
