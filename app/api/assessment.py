@@ -19,7 +19,8 @@ from app.assessment.registration import (
 )
 from app.assessment.result_models import AssessmentResult, Score
 from app.assessment.results import finalise_plan, list_results, publish_results
-from app.assessment.scoring import can_edit, save_score, score_sheet
+from app.assessment.score_sheets import score_sheet
+from app.assessment.scoring import can_edit, save_score
 from app.database import utcnow
 from app.errors import ValidationFailed
 from app.extensions import db
@@ -95,7 +96,8 @@ NEW_REGISTRATION = {"type": "object", "properties": {
     "person_id": _ID, "id_type": {"type": "string"}, "id_number": {"type": "string"}}}
 SCORE_EDIT = {"type": "object", "required": ["value", "version"], "properties": {
     "value": {"type": ["string", "number"]}, "version": {"type": "integer", "minimum": 0},
-    "reason": {"type": ["string", "null"], "description": "required when changing a score already entered"}}}
+    "reason": {"type": ["string", "null"], "description": "required when changing a score already entered, and when the team leader "
+                                                         "enters a panel member's mark"}}}
 PLAN_ID = [{"name": "plan_id", "in": "path", "required": True, "schema": _ID}]
 
 
@@ -224,10 +226,12 @@ def registrations_create(plan_id: int):
             responses={"200": {"$ref": "#/components/schemas/AssessmentScoreSheet"}, "404": None})
 def session_scores(sitting_id: int):
     """Every cell of a session visible to the caller (assigned assessors, plan staff)."""
-    sheet = score_sheet(db.session, actor=current_actor(), sitting_id=sitting_id)
+    actor = current_actor()
+    sheet = score_sheet(db.session, actor=actor, sitting_id=sitting_id)
     cells = [cell for row in sheet.rows for cell in row.cells]
-    return jsonify({"session_id": sheet.sitting.id, "component": sheet.sitting.component,
-                    "status": sheet.sitting.status, "items": [score_json(c, c.id in sheet.editable) for c in cells]})
+    # Every cell the caller may enter, not just the one column the web sheet opens.
+    return jsonify({"session_id": sheet.sitting.id, "component": sheet.sitting.component, "status": sheet.sitting.status,
+                    "items": [score_json(c, can_edit(sheet.sitting, c, actor)) for c in cells]})
 
 
 @bp.put("/scores/<int:score_id>")

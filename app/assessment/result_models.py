@@ -51,6 +51,7 @@ class Score(Entity):
     registration_id: Mapped[int] = ref("assessment_registrations.id", index=True)
     marker_id: Mapped[int | None] = ref("users.id")
     value: Mapped[Decimal | None] = mapped_column(Numeric(4, 1))
+    absent: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)  # 缺考, marked on purpose
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     updated_at: Mapped[datetime | None] = stamp()
     updated_by_id: Mapped[int | None] = actor_ref()
@@ -58,11 +59,13 @@ class Score(Entity):
     session: Mapped[AssessmentSession] = relationship()
     registration: Mapped[Registration] = relationship()
     marker: Mapped[User | None] = relationship(foreign_keys=[marker_id])
+    updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
 
     __table_args__ = (
         # A theory score has no marker; the service creates exactly one per candidate and session.
         UniqueConstraint("session_id", "registration_id", "marker_id", name="uq_assessment_scores_cell"),
         CheckConstraint(_SCORE, name="value"),
+        CheckConstraint("NOT absent OR value IS NULL", name="absent_unscored"),
         CheckConstraint("version >= 0", name="version"),
     )
 

@@ -1,15 +1,15 @@
-"""Score entry: who may enter which cell, versioned edits refused when stale, score sheets, supervisor sign-off.
+"""Score entry: who may enter which cell, versioned edits refused when stale, clearing, absence, sign-off.
 
 Who enters what: theory (and other invigilated components) is entered by the evaluation organisation's
 staff from the marked papers; practical and review components are marked by each assigned examiner or
-panel member, and the 考评组长 may also enter the marks of their team from its paper marking sheets.
+panel member, and the 考评组长 may also enter the marks of their team from its paper marking sheets, with a
+recorded reason. Until sign-off a mark can be cleared or a cell marked absent (缺考), each audited.
 A component's score is the mean of its panel's marks, rounded to one decimal, once every member has marked.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -22,10 +22,9 @@ from app.assessment.models import AssessmentSession, SessionAssignment
 from app.assessment.result_models import Score, ScoreEvent
 from app.assessment.scope import check_reason, is_admin
 from app.assessment.staffing import mode_of, require_staffed
-from app.assessment.vocabulary import MARKING_ROLES
 from app.audit.services import record_event
 from app.database import get_or_not_found
-from app.errors import Conflict, DomainError, InvalidTransition, NotAllowed, NotFound, ValidationFailed
+from app.errors import Conflict, InvalidTransition, NotAllowed, NotFound, ValidationFailed
 from app.translation import CLAUSE_SEPARATOR, N_, Message, joined
 
 TENTH = Decimal("0.1")
@@ -52,7 +51,8 @@ def panel_mean(marks: Sequence[Decimal | None]) -> Decimal | None:
     return (sum(marks, Decimal(0)) / len(marks)).quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
-def _assignment(sitting: AssessmentSession, user: User) -> SessionAssignment | None:
+def assignment_of(sitting: AssessmentSession, user: User) -> SessionAssignment | None:
+    """The user's assignment to the session, if any."""
     return next((a for a in sitting.assignments if a.user_id == user.id), None)
 
 
@@ -64,7 +64,7 @@ def is_plan_staff(sitting: AssessmentSession, actor: User) -> bool:
 def session_visible(session: Session, *, actor: User, sitting_id: int) -> AssessmentSession:
     """A session the actor may see: plan staff, administrators, or an assessor assigned to it (else NotFound)."""
     sitting = session.get(AssessmentSession, sitting_id)
-    if sitting is None or not (is_admin(actor) or is_plan_staff(sitting, actor) or _assignment(sitting, actor)):
+    if sitting is None or not (is_admin(actor) or is_plan_staff(sitting, actor) or assignment_of(sitting, actor)):
         raise NotFound(N_("The room does not exist or is not assigned to you."))
     return sitting
 
@@ -75,11 +75,12 @@ def can_edit(sitting: AssessmentSession, score: Score, actor: User) -> bool:
         return score.marker_id is None and is_plan_staff(sitting, actor)
     if score.marker_id == actor.id:
         return True
-    held = _assignment(sitting, actor)
+    held = assignment_of(sitting, actor)
     return held is not None and held.role == "leader"
 
 
-def _require_open_for_scores(sitting: AssessmentSession) -> None:
+def require_open_for_scores(sitting: AssessmentSession) -> None:
+    """Refuse score changes unless the room is confirmed and not yet signed off."""
     if sitting.status == "signed_off":
         raise InvalidTransition(N_("The quality supervisor has signed this room's scores off and locked them: they can "
                                    "no longer be changed."))
@@ -96,7 +97,7 @@ def save_score(
     sitting = session_visible(session, actor=actor, sitting_id=score.session_id)
     if not can_edit(sitting, score, actor):
         raise NotAllowed(N_("You may not enter or change this score."))
-    _require_open_for_scores(sitting)
+    require_open_for_scores(sitting)
     require_staffed(sitting)
     new = parse_score(value)
     if score.version != expected_version:
@@ -105,11 +106,11 @@ def save_score(
     if old is not None and old == new:
         return score
     kind = "entry" if old is None else "correction"
-    why = check_reason(reason, what=N_("the reason for the correction")) if kind == "correction" else None
+    why = _reason_needed(score, actor, kind, reason)
     # Compare-and-set in one statement: of two edits from the same version exactly one matches a row.
     outcome = session.execute(
         update(Score).where(Score.id == score.id, Score.version == expected_version)
-        .values(value=new, version=Score.version + 1, updated_at=now, updated_by_id=actor.id)
+        .values(value=new, absent=False, version=Score.version + 1, updated_at=now, updated_by_id=actor.id)
         .execution_options(synchronize_session=False)
     )
     if outcome.rowcount != 1:
@@ -125,102 +126,92 @@ def save_score(
     return score
 
 
+def _reason_needed(score: Score, actor: User, kind: str, reason: str | None) -> str | None:
+    """A correction needs a reason, and so does the 考评组长 entering a panel member's mark for them."""
+    if score.marker_id is not None and score.marker_id != actor.id:
+        return check_reason(reason, what=N_("the reason for entering another examiner's mark"))
+    if kind != "entry":
+        return check_reason(reason, what=N_("the reason for the correction"))
+    return None
+
+
 def _stale(score: Score, expected: int) -> Conflict:
-    shown = N_("not entered") if score.value is None else str(score.value)
-    return Conflict(N_("Someone else changed this score (now {value}, version {version}; you opened version "
-                       "{expected}): check it and save again.", value=shown, version=score.version, expected=expected),
-                    field="value")
+    shown = N_("absent") if score.absent else N_("not entered") if score.value is None else str(score.value)
+    who = score.updated_by.display_name if score.updated_by else N_("someone else")
+    return Conflict(N_("{who} changed this score meanwhile (now {value}, version {version}; you opened version "
+                       "{expected}): check it and save again.", who=who, value=shown, version=score.version,
+                       expected=expected), field="value")
 
 
-@dataclass(frozen=True)
-class CellInput:
-    """One typed cell of a score sheet, with the version it was shown at."""
-
-    score_id: int
-    value: str
-    version: int
-    reason: str = ""
-
-
-@dataclass(frozen=True)
-class CellOutcome:
-    """What happened to one cell: saved, unchanged, conflict or invalid, and the user's typed value."""
-
-    score_id: int
-    status: str
-    typed: str
-    message: Message | str = ""
-
-
-def save_sheet(session: Session, *, actor: User, now: datetime, sitting_id: int, cells: Sequence[CellInput]
-               ) -> list[CellOutcome]:
-    """Apply every changed cell of a sheet in the caller's transaction; refused cells are reported per row."""
-    sitting = session_visible(session, actor=actor, sitting_id=sitting_id)
-    _require_open_for_scores(sitting)
-    require_staffed(sitting)
-    outcomes = []
-    for cell in cells:
-        score = session.get(Score, cell.score_id)
-        typed = cell.value.strip()
-        if score is None or score.session_id != sitting.id or not can_edit(sitting, score, actor):
-            outcomes.append(CellOutcome(cell.score_id, "invalid", typed, N_("You may not enter this score.")))
-            continue
-        if not typed:
-            status, message = (("unchanged", "") if score.value is None
-                               else ("invalid", N_("A score already entered cannot be cleared.")))
-            outcomes.append(CellOutcome(cell.score_id, status, typed, message))
-            continue
-        before = score.version
-        try:
-            save_score(session, actor=actor, now=now, score_id=score.id, value=typed, expected_version=cell.version,
-                       reason=cell.reason)
-        except Conflict as error:
-            outcomes.append(CellOutcome(cell.score_id, "conflict", typed, error.message))
-        except DomainError as error:
-            outcomes.append(CellOutcome(cell.score_id, "invalid", typed, error.message))
-        else:
-            changed = session.get(Score, cell.score_id).version != before
-            outcomes.append(CellOutcome(cell.score_id, "saved" if changed else "unchanged", typed))
-    return outcomes
+def clear_score(
+    session: Session, *, actor: User, now: datetime, score_id: int, expected_version: int, reason: str | None = None,
+) -> Score:
+    """Clear a mark entered by mistake before sign-off (audited); a stale version is refused (Conflict)."""
+    score = get_or_not_found(session, Score, score_id, N_("The score does not exist."))
+    sitting = session_visible(session, actor=actor, sitting_id=score.session_id)
+    if not can_edit(sitting, score, actor):
+        raise NotAllowed(N_("You may not enter or change this score."))
+    require_open_for_scores(sitting)
+    if score.version != expected_version:
+        raise _stale(score, expected_version)
+    old = score.value
+    if old is None and not score.absent:
+        return score
+    why = _reason_needed(score, actor, "clear", reason)
+    was = ABSENT if score.absent else str(old)
+    outcome = session.execute(
+        update(Score).where(Score.id == score.id, Score.version == expected_version)
+        .values(value=None, absent=False, version=Score.version + 1, updated_at=now, updated_by_id=actor.id)
+        .execution_options(synchronize_session=False)
+    )
+    if outcome.rowcount != 1:
+        session.refresh(score)
+        raise _stale(score, expected_version)
+    session.flush()
+    session.refresh(score)
+    record_event(session, actor=actor, now=now, action="assessment.score_cleared", object_type="assessment_score",
+                 object_id=score.id, old={"value": was}, new={"value": None, "version": score.version}, note=why)
+    return score
 
 
-@dataclass(frozen=True)
-class SheetRow:
-    """One candidate's line on a score sheet: their cells in column order and the component score so far."""
-
-    registration_id: int
-    ticket_number: str
-    name: str
-    cells: tuple[Score, ...]
-    mean: Decimal | None
+ABSENT = "absent"
+ABSENT_WORDS = frozenset({"absent", "abs", "缺考", "缺"})  # what may be typed in a cell to mark 缺考
 
 
-@dataclass(frozen=True)
-class Sheet:
-    """A session's score sheet as the actor sees it: columns (markers, or None for one score) and rows."""
-
-    sitting: AssessmentSession
-    columns: tuple[User | None, ...]
-    editable: frozenset[int]
-    rows: tuple[SheetRow, ...]
+def is_absent_word(text: str) -> bool:
+    """True when the typed text marks the candidate absent (缺考) rather than giving a score."""
+    return text.strip().lower() in ABSENT_WORDS
 
 
-def score_sheet(session: Session, *, actor: User, sitting_id: int) -> Sheet:
-    """The sheet of a session; each cell says whether the actor may edit it."""
-    sitting = session_visible(session, actor=actor, sitting_id=sitting_id)
-    markers = [a.user for a in sitting.assignments if a.role in MARKING_ROLES]
-    columns: list[User | None] = [None] if mode_of(sitting) == "invigilated" else markers
-    scores = list(session.scalars(select(Score).where(Score.session_id == sitting.id)))
-    by_cell = {(s.registration_id, s.marker_id): s for s in scores}
-    rows = []
-    for candidate in sorted(sitting.candidates, key=lambda c: (c.registration.ticket_number or "", c.id)):
-        reg = candidate.registration
-        cells = tuple(by_cell[(reg.id, col.id if col else None)] for col in columns
-                      if (reg.id, col.id if col else None) in by_cell)
-        mean = panel_mean([c.value for c in cells]) if len(cells) == len(columns) else None
-        rows.append(SheetRow(reg.id, reg.ticket_number or "", reg.person.name, cells, mean))
-    editable = frozenset(s.id for s in scores if can_edit(sitting, s, actor))
-    return Sheet(sitting, tuple(columns), editable, tuple(rows))
+def mark_absent(
+    session: Session, *, actor: User, now: datetime, score_id: int, expected_version: int, reason: str | None = None,
+) -> Score:
+    """Mark a cell's candidate absent (缺考) on purpose, before sign-off (audited); a mark there is cleared."""
+    score = get_or_not_found(session, Score, score_id, N_("The score does not exist."))
+    sitting = session_visible(session, actor=actor, sitting_id=score.session_id)
+    if not can_edit(sitting, score, actor):
+        raise NotAllowed(N_("You may not enter or change this score."))
+    require_open_for_scores(sitting)
+    if score.version != expected_version:
+        raise _stale(score, expected_version)
+    if score.absent:
+        return score
+    old = score.value
+    why = _reason_needed(score, actor, "entry" if old is None else "absence", reason)
+    outcome = session.execute(
+        update(Score).where(Score.id == score.id, Score.version == expected_version)
+        .values(value=None, absent=True, version=Score.version + 1, updated_at=now, updated_by_id=actor.id)
+        .execution_options(synchronize_session=False)
+    )
+    if outcome.rowcount != 1:
+        session.refresh(score)
+        raise _stale(score, expected_version)
+    session.flush()
+    session.refresh(score)
+    record_event(session, actor=actor, now=now, action="assessment.score_absent", object_type="assessment_score",
+                 object_id=score.id, old={"value": None if old is None else str(old)},
+                 new={"value": ABSENT, "version": score.version}, note=why)
+    return score
 
 
 def incomplete_marks(sitting: AssessmentSession, scores: Sequence[Score]) -> list[Message]:
@@ -241,10 +232,10 @@ def incomplete_marks(sitting: AssessmentSession, scores: Sequence[Score]) -> lis
 def sign_off_session(session: Session, *, actor: User, now: datetime, sitting_id: int) -> AssessmentSession:
     """The session's quality supervisor signs its scores off; they are locked from then on."""
     sitting = session_visible(session, actor=actor, sitting_id=sitting_id)
-    held = _assignment(sitting, actor)
+    held = assignment_of(sitting, actor)
     if held is None or held.role != "supervisor":
         raise NotAllowed(N_("Only this room's quality supervisor may sign its scores off."))
-    _require_open_for_scores(sitting)
+    require_open_for_scores(sitting)
     require_staffed(sitting)
     scores = list(session.scalars(select(Score).where(Score.session_id == sitting.id)))
     problems = incomplete_marks(sitting, scores)

@@ -31,7 +31,8 @@ def _save(uri: str, actor_id: int, score_id: int, value: str, loaded: threading.
             session.get(Score, score_id)  # both read version 0 before either writes
             loaded.wait(timeout=10)
             try:
-                save_score(session, actor=actor, now=NOW, score_id=score_id, value=value, expected_version=0)
+                save_score(session, actor=actor, now=NOW, score_id=score_id, value=value, expected_version=0,
+                           reason="按纸质评分表录入")
                 time.sleep(0.5)  # hold the row lock so the other UPDATE has to wait for this commit
                 session.commit()
                 outcomes[actor_id] = "saved"
@@ -62,7 +63,7 @@ def test_two_examiners_save_the_same_score_from_the_same_version(session, engine
     winners = [uid for uid, outcome in outcomes.items() if outcome == "saved"]
     assert len(winners) == 1
     loser = next(outcome for outcome in outcomes.values() if outcome != "saved")
-    assert loser.template.startswith("Someone else changed this score")
+    assert loser.template.startswith("{who} changed this score meanwhile")
     session.expire_all()
     saved = session.get(Score, cell.id)
     assert saved.version == 1

@@ -7,13 +7,11 @@ from sqlalchemy import delete, select
 
 from app.assessment.models import SessionAssignment
 from app.assessment.result_models import Score, ScoreEvent
+from app.assessment.score_sheets import CellInput, save_sheet, score_sheet
 from app.assessment.scoring import (
-    CellInput,
     panel_mean,
     parse_score,
     save_score,
-    save_sheet,
-    score_sheet,
     session_visible,
     sign_off_session,
 )
@@ -87,9 +85,9 @@ def test_stale_edit_is_refused_and_nothing_changes(session, world, practical):
     save_score(session, actor=examiner, now=NOW, score_id=cell.id, value="80", expected_version=0)
     error = _refused(session, Conflict,
                      lambda: save_score(session, actor=leader, now=NOW, score_id=cell.id, value="85", expected_version=0),
-                     "Someone else changed this score (now {value}, version {version}; you opened version {expected}): "
-                     "check it and save again.", field="value")
-    assert error.message.params == {"value": "80.0", "version": 1, "expected": 0}
+                     "{who} changed this score meanwhile (now {value}, version {version}; you opened version "
+                     "{expected}): check it and save again.", field="value")
+    assert error.message.params == {"who": "周丽娜", "value": "80.0", "version": 1, "expected": 0}
 
 
 def test_examiner_may_not_enter_another_examiners_mark_but_the_leader_may(session, world, practical):
@@ -99,8 +97,14 @@ def test_examiner_may_not_enter_another_examiners_mark_but_the_leader_may(sessio
     _refused(session, NotAllowed,
              lambda: save_score(session, actor=first, now=NOW, score_id=cell.id, value="80", expected_version=0),
              "You may not enter or change this score.")
-    save_score(session, actor=leader, now=NOW, score_id=cell.id, value="80", expected_version=0)
+    _refused(session, ValidationFailed,
+             lambda: save_score(session, actor=leader, now=NOW, score_id=cell.id, value="80", expected_version=0),
+             "Please give {what} (at least {count} characters).", field="reason")
+    save_score(session, actor=leader, now=NOW, score_id=cell.id, value="80", expected_version=0,
+               reason="按纸质评分表代为录入")
     assert cell.updated_by_id == leader.id
+    event = session.scalars(select(ScoreEvent).where(ScoreEvent.score_id == cell.id)).one()
+    assert (event.kind, event.reason) == ("entry", "按纸质评分表代为录入")
 
 
 def test_an_unassigned_assessor_does_not_see_the_session(session, world, practical):
@@ -178,19 +182,22 @@ def test_sheet_applies_good_rows_and_reports_conflicts_keeping_typed_values(sess
     leader, examiner = world.assessors[0], world.assessors[1]
     sheet = score_sheet(session, actor=leader, sitting_id=sitting.id)
     assert [u.display_name for u in sheet.columns] == ["孙志刚", "周丽娜", "吴德明"]
-    assert len(sheet.editable) == 9  # the leader may enter the whole team's marks
+    assert len(sheet.editable) == 3 and sheet.entering == leader  # one column open: the leader's own
+    assert [u.display_name for u in sheet.choosable] == ["孙志刚", "周丽娜", "吴德明"]
     first = sheet.rows[0].cells
     # Meanwhile the examiner saves their own mark for the first candidate.
     save_score(session, actor=examiner, now=NOW, score_id=first[1].id, value="70", expected_version=0)
     outcomes = save_sheet(session, actor=leader, now=NOW, sitting_id=sitting.id, cells=[
-        CellInput(first[0].id, "81", 0), CellInput(first[1].id, "79", 0), CellInput(first[2].id, "101", 0),
+        CellInput(first[0].id, "81", 0), CellInput(first[1].id, "79", 0, "抄录纸质评分表"),
+        CellInput(first[2].id, "101", 0, "抄录纸质评分表"),
         CellInput(sheet.rows[1].cells[0].id, "", 0),
     ])
     assert [(o.status, o.typed) for o in outcomes] == [("saved", "81"), ("conflict", "79"), ("invalid", "101"),
                                                         ("unchanged", "")]
     assert outcomes[1].message.params["value"] == "70.0"
     assert outcomes[2].message.template == "The score must be between 0 and 100, not {value}."
-    assert "现为 70.0" in in_chinese(outcomes[1].message) and "0–100" in in_chinese(outcomes[2].message)
+    assert (outcomes[1].current, outcomes[1].current_by) == ("70.0", "周丽娜")
+    assert "0–100" in in_chinese(outcomes[2].message)
     assert _cell(session, sitting, regs[0], examiner).value == Decimal("70.0")
     own = score_sheet(session, actor=examiner, sitting_id=sitting.id)
     assert len(own.editable) == 3 and own.rows[0].mean is None

@@ -39,8 +39,10 @@ def confirm(page, box: str) -> None:
     page.click(f"#{box} button[type=submit]")
 
 
-def type_sheet(page, values: list[str]) -> None:
-    """Type scores cell after cell with Tab, as a keyboard user does, then save with Enter."""
+def type_sheet(page, values: list[str], reason: str = "") -> None:
+    """Type scores down the open column with Tab, as a keyboard user does, then save with Enter."""
+    if reason:
+        page.fill("#reason", reason)
     page.locator(".score-input").first.focus()
     for value in values:
         page.keyboard.press("Control+A")
@@ -97,20 +99,25 @@ def test_registration_staffing_scores_sign_off_and_publish(live_server, page, br
     assert page.locator(".score-input").nth(0).input_value() == "82.0"
     assert page.locator(".score-input").nth(1).input_value() == "58.5"
 
-    # Practical: an examiner opens the sheet; the leader then enters the whole team's marks from the paper sheets.
+    # Practical: an examiner opens the sheet; the leader enters their own column, then the team's marks from the
+    # paper sheets, member by member and with a reason.
     examiner = as_user(browser, base, "assessor2")
     examiner.goto(practical_url + "/sheet")
     leader = as_user(browser, base, "assessor1")
     leader.goto(f"{base}/assessment/my-sessions")
     leader.locator("#my-sessions tr", has_text="数控实训车间 B").locator("a[href$='/sheet']").click()
-    type_sheet(leader, ["80", "84", "83", "90", "88", "86"])
-    assert leader.locator(".score-input").nth(1).input_value() == "84.0"
+    type_sheet(leader, ["80", "90"])
+    for member, marks in (("周丽娜", ["84", "88"]), ("吴德明", ["83", "86"])):
+        leader.locator("#sheet-columns a", has_text=member).click()
+        type_sheet(leader, marks, reason="按纸质评分表代为录入")
+    leader.locator("#sheet-columns a", has_text="周丽娜").click()
+    assert leader.locator(".score-input").nth(0).input_value() == "84.0"
     leader.screenshot(path=str(tmp_path / "assessment-sheet.png"), full_page=True)
 
-    # The examiner's stale sheet: the save is refused for that row, keeping what they typed.
+    # The examiner's stale sheet: the save is refused for those cells, showing both values and keeping the typed.
     type_sheet(examiner, ["79", "91"])
     messages = examiner.locator(".row-message").all_inner_texts()
-    assert len(messages) == 2 and "该成绩已被他人修改（现为 84.0" in messages[0]
+    assert len(messages) == 2 and "84.0" in messages[0] and "孙志刚" in messages[0] and "79" in messages[0]
     assert examiner.locator(".score-input").nth(0).input_value() == "79"
     examiner.screenshot(path=str(tmp_path / "assessment-sheet-conflict.png"), full_page=True)
 

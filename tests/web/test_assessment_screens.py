@@ -168,23 +168,25 @@ def test_sheet_conflict_keeps_typed_values_and_saves_the_rest(client, session, w
     leader, examiner = world.assessors[0], world.assessors[1]
     login(client, leader.username)
     url = f"/assessment/sessions/{sitting.id}/sheet"
-    page = client.get(url).get_data(as_text=True)
+    page = client.get(f"{url}?column={examiner.id}").get_data(as_text=True)
     cells = {(c.registration_id, c.marker_id): c for c in session.scalars(select(Score))}
-    mine, theirs = cells[(regs[0].id, leader.id)], cells[(regs[0].id, examiner.id)]
+    first, second = cells[(regs[0].id, examiner.id)], cells[(regs[1].id, examiner.id)]
     session.rollback()
     with write_intent():  # meanwhile the examiner saves their own mark, as another request would
-        save_score(session, actor=examiner, now=NOW, score_id=theirs.id, value="70", expected_version=0)
+        save_score(session, actor=examiner, now=NOW, score_id=first.id, value="70", expected_version=0)
         session.commit()
-    response = client.post(url, data={"csrf_token": csrf_token_from(page), f"value-{mine.id}": "81.5",
-                                      f"version-{mine.id}": "0", f"value-{theirs.id}": "79",
-                                      f"version-{theirs.id}": "0", "reason": ""})
+    response = client.post(url, data={"csrf_token": csrf_token_from(page), "column": str(examiner.id),
+                                      f"value-{second.id}": "81.5", f"version-{second.id}": "0",
+                                      f"original-{second.id}": "", f"value-{first.id}": "79",
+                                      f"version-{first.id}": "0", f"original-{first.id}": "",
+                                      "reason": "按纸质评分表代为录入"})
     html = response.get_data(as_text=True)
     assert response.status_code == 409
-    assert f'name="value-{theirs.id}"' in html and 'value="79"' in html and "现为 70.0" in html
-    assert f'name="version-{theirs.id}" value="1"' in html  # saving again, after reading, applies
+    assert f'name="value-{first.id}"' in html and 'value="79"' in html and "70.0" in html
+    assert f'name="version-{first.id}" value="1"' in html  # saving again, after reading, applies
     session.rollback()
-    assert session.get(Score, mine.id).value == pytest.approx(81.5)
-    assert session.get(Score, theirs.id).value == pytest.approx(70)
+    assert session.get(Score, second.id).value == pytest.approx(81.5)
+    assert session.get(Score, first.id).value == pytest.approx(70)
 
 
 def test_supervisor_signs_off_and_the_sheet_is_locked(client, session, world):

@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 
 from app.accounts.roles import Role
 from app.assessment.qualifications import declare_relation
-from app.assessment.scoring import CellInput, CellOutcome, save_sheet, score_sheet, sign_off_session
+from app.assessment.score_sheets import CellInput, CellOutcome, save_sheet, score_sheet
+from app.assessment.scoring import sign_off_session
 from app.assessment.staffing import mode_of, sessions_of_assessor
 from app.assessment.vocabulary import ASSIGNMENT_ROLES, SESSION_STATUSES
 from app.catalog.models import COMPONENT_LABELS
@@ -18,6 +19,7 @@ from app.web.actions import REFUSED, attempt, one_click, render_form, submit
 from app.web.assessment.blueprint import bp
 from app.web.assessment.forms import ConfirmForm, RelationForm
 from app.web.forms import choices
+from app.web.query import parse_integer, query_integer
 
 MARKERS = (Role.ASSESSOR, Role.EVALUATION_STAFF, Role.ADMIN)
 
@@ -63,9 +65,10 @@ def _own_candidate(form: RelationForm) -> int:
     return form.person_id.data
 
 
-def _render_sheet(sitting_id: int, outcomes: dict[int, CellOutcome] | None = None, reason: str = "", status=200):
+def _render_sheet(sitting_id: int, outcomes: dict[int, CellOutcome] | None = None, reason: str = "", status=200,
+                  column: int | None = None):
     actor = current_actor()
-    sheet = score_sheet(db.session, actor=actor, sitting_id=sitting_id)
+    sheet = score_sheet(db.session, actor=actor, sitting_id=sitting_id, column=column)
     is_supervisor = any(a.user_id == actor.id and a.role == "supervisor" for a in sheet.sitting.assignments)
     return render_template("assessment/sheet.html", sheet=sheet, sitting=sheet.sitting, outcomes=outcomes or {},
                            reason=reason, labels=COMPONENT_LABELS, roles=ASSIGNMENT_ROLES, statuses=SESSION_STATUSES,
@@ -76,12 +79,12 @@ def _render_sheet(sitting_id: int, outcomes: dict[int, CellOutcome] | None = Non
 @bp.get("/sessions/<int:sitting_id>/sheet")
 @roles(*MARKERS)
 def sheet(sitting_id: int):
-    """The score sheet: one row per candidate, the cells I may enter in tab order, each with its version."""
-    return _render_sheet(sitting_id)
+    """The score sheet: one row per candidate; my own column (or the member the leader chose) open in tab order."""
+    return _render_sheet(sitting_id, column=query_integer("column"))
 
 
 def _cells_from_form(form) -> list[CellInput]:
-    """Typed cells from the posted sheet (value-<id>, version-<id>), with the sheet's correction reason."""
+    """Typed cells from the posted sheet (value-, version-, original-<id>), with the sheet's reason."""
     reason = form.get("reason", "").strip()
     cells = []
     for key, value in form.items():
@@ -91,7 +94,7 @@ def _cells_from_form(form) -> list[CellInput]:
             score_id, version = int(key.removeprefix("value-")), int(form.get(f"version-{key[6:]}", ""))
         except ValueError:
             abort(400)  # a tampered sheet: the page always sends whole numbers here
-        cells.append(CellInput(score_id, value, version, reason))
+        cells.append(CellInput(score_id, value, version, reason, form.get(f"original-{score_id}")))
     return cells
 
 
@@ -105,19 +108,20 @@ def save_sheet_view(sitting_id: int):
     """
     cells = _cells_from_form(request.form)
     reason = request.form.get("reason", "")
+    column = parse_integer(request.form.get("column"))
     with attempt() as done:
         results = save_sheet(db.session, actor=current_actor(), now=utcnow(), sitting_id=sitting_id, cells=cells)
     if not done:
-        return _render_sheet(sitting_id, reason=reason, status=done.status)
+        return _render_sheet(sitting_id, reason=reason, status=done.status, column=column)
     refused = {o.score_id: o for o in results if o.status in ("conflict", "invalid")}
-    saved = sum(o.status == "saved" for o in results)
+    saved = sum(o.status in ("saved", "cleared", "absent") for o in results)
     if refused:
         flash(_("%(saved)s saved; %(refused)s not saved — see the marked rows.", saved=saved, refused=len(refused)),
               "warning")
         conflict = any(o.status == "conflict" for o in refused.values())
-        return _render_sheet(sitting_id, refused, reason, status=409 if conflict else REFUSED)
+        return _render_sheet(sitting_id, refused, reason, status=409 if conflict else REFUSED, column=column)
     flash(_("%(n)s scores saved.", n=saved), "success")
-    return redirect(url_for("assessment.sheet", sitting_id=sitting_id))
+    return redirect(url_for("assessment.sheet", sitting_id=sitting_id, column=column))
 
 
 @bp.post("/sessions/<int:sitting_id>/sign-off")
