@@ -139,12 +139,12 @@ def _check_exam_dates(plan: AssessmentPlan, today: date | None = None) -> None:
             )
 
 
-def _check_rooms_on(session: Session, item: PlanComponent) -> None:
+def _check_rooms_on(session: Session, item: PlanComponent, exam_on: date | None) -> None:
     """Refuse moving a component's exam day away from rooms already arranged on another day."""
-    if item.exam_on is None:
+    if exam_on is None:
         return
     rooms = session.scalars(select(AssessmentSession).where(AssessmentSession.plan_component_id == item.id))
-    away = [r for r in rooms if local_date(r.starts_at) != item.exam_on]
+    away = [r for r in rooms if local_date(r.starts_at) != exam_on]
     if away:
         raise ValidationFailed(N_("Rooms of {component} are arranged on another day ({rooms}): move or delete them "
                                   "before changing the exam date.", component=COMPONENT_LABELS[item.component],
@@ -166,9 +166,9 @@ def schedule_component(
         raise NotFound(N_("This plan has no such component."), field="component")
     old = {"exam_on": item.exam_on.isoformat() if item.exam_on else None, "exam_time": item.exam_time}
     moved = exam_on != item.exam_on
+    _check_rooms_on(session, item, exam_on)
     item.exam_on, item.exam_time = exam_on, ((exam_time or "").strip() or None)
     _check_exam_dates(plan, local_date(now) if moved else None)
-    _check_rooms_on(session, item)
     session.flush()
     record_event(
         session, actor=actor, now=now, action="assessment_plan.schedule", object_type="assessment_plan",
