@@ -97,3 +97,23 @@ def test_only_an_empty_room_is_deleted_after_the_confirmation_step(client, sessi
     assert deleted.status_code == 302 and deleted.location.endswith(f"/assessment/plans/{plan.id}/sessions")
     session.rollback()
     assert session.get(AssessmentSession, sitting_id) is None
+
+
+def test_candidate_is_moved_to_another_room_on_the_page(client, session, world):
+    plan, regs = registered_plan(session, world, people=2)
+    close(session, world, plan)
+    first = create_session(session, actor=world.staff, now=NOW, plan_id=plan.id, component="practical",
+                           room="实训车间 A", starts_at=at(PRACTICAL_DAY, 9), max_candidates=1)
+    second = create_session(session, actor=world.staff, now=NOW, plan_id=plan.id, component="practical",
+                            room="实训车间 B", starts_at=at(PRACTICAL_DAY, 9))
+    session.commit()
+    ids, moved = (first.id, second.id), second.candidates[0].registration_id
+    login(client, world.staff.username)
+    page_url = f"/assessment/sessions/{ids[1]}"
+    assert f'id="move-candidate-{moved}"' in client.get(page_url).get_data(as_text=True)
+    response = post_form(client, f"{page_url}/candidates/{moved}/move", {"to_sitting_id": ids[0]}, form_url=page_url)
+    assert response.status_code == 302
+    session.rollback()
+    assert sorted(c.registration_id for c in session.get(AssessmentSession, ids[0]).candidates) == \
+        sorted(r.id for r in regs)
+    assert session.get(AssessmentSession, ids[1]).candidates == []

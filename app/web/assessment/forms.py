@@ -109,6 +109,13 @@ class RoomForm(FlaskForm):
     submit = SubmitField(_l("Save room"))
 
 
+class MoveForm(FlaskForm):
+    """Move a candidate to another room of the same component."""
+
+    to_sitting_id = SelectField(_l("Move to room"), coerce=int, validate_choice=False)
+    submit = SubmitField(_l("Move"))
+
+
 class AssignForm(FlaskForm):
     """Assign an assessor to a session."""
 
