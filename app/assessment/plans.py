@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import EvaluationFiling, FilingScope, User
-from app.assessment.models import AssessmentPlan, PlanComponent
+from app.assessment.models import AssessmentPlan, AssessmentSession, PlanComponent
 from app.assessment.scope import (
     check_reason,
     is_admin,
@@ -112,7 +112,7 @@ def create_plan(
                       exam_on=dates.get(c.component))
         for c in standard_level.components
     ]
-    _check_exam_dates(plan)
+    _check_exam_dates(plan, local_date(now))
     session.add(plan)
     session.flush()
     record_event(
@@ -125,14 +125,31 @@ def create_plan(
     return plan
 
 
-def _check_exam_dates(plan: AssessmentPlan) -> None:
+def _check_exam_dates(plan: AssessmentPlan, today: date | None = None) -> None:
     for component in plan.components:
+        if today is not None and component.exam_on is not None and component.exam_on < today:
+            raise ValidationFailed(N_("The exam date of {component}, {day}, is before today.",
+                                      component=COMPONENT_LABELS[component.component],
+                                      day=component.exam_on.isoformat()), field="exam_on")
         if component.exam_on is not None and component.exam_on <= plan.registration_deadline:
             raise ValidationFailed(
                 N_("The exam date of {component}, {day}, must be after the registration deadline {deadline}.",
                    component=COMPONENT_LABELS[component.component], day=component.exam_on.isoformat(),
                    deadline=plan.registration_deadline.isoformat()), field="exam_on",
             )
+
+
+def _check_rooms_on(session: Session, item: PlanComponent, exam_on: date | None) -> None:
+    """Refuse moving a component's exam day away from rooms already arranged on another day."""
+    if exam_on is None:
+        return
+    rooms = session.scalars(select(AssessmentSession).where(AssessmentSession.plan_component_id == item.id))
+    away = [r for r in rooms if local_date(r.starts_at) != exam_on]
+    if away:
+        raise ValidationFailed(N_("Rooms of {component} are arranged on another day ({rooms}): move or delete them "
+                                  "before changing the exam date.", component=COMPONENT_LABELS[item.component],
+                                  rooms=joined(f"{r.room} {local_date(r.starts_at).isoformat()}" for r in away)),
+                               field="exam_on")
 
 
 def schedule_component(
@@ -148,8 +165,10 @@ def schedule_component(
     if item is None:
         raise NotFound(N_("This plan has no such component."), field="component")
     old = {"exam_on": item.exam_on.isoformat() if item.exam_on else None, "exam_time": item.exam_time}
+    moved = exam_on != item.exam_on
+    _check_rooms_on(session, item, exam_on)
     item.exam_on, item.exam_time = exam_on, ((exam_time or "").strip() or None)
-    _check_exam_dates(plan)
+    _check_exam_dates(plan, local_date(now) if moved else None)
     session.flush()
     record_event(
         session, actor=actor, now=now, action="assessment_plan.schedule", object_type="assessment_plan",

@@ -103,7 +103,7 @@ def compute_results(session: Session, *, actor: User, now: datetime, plan_id: in
                                    status=PLAN_STATUSES[plan.status]))
     sessions = list(session.scalars(select(AssessmentSession).where(AssessmentSession.plan_id == plan.id)))
     pending = [N_("{room} ({component})", room=s.room, component=COMPONENT_LABELS[s.component])
-               for s in sessions if s.status != "signed_off"]
+               for s in sessions if s.status != "signed_off" and s.candidates]  # an empty room has nothing to sign
     if pending:
         raise InvalidTransition(N_("The quality supervisor has not yet signed off the scores of these rooms: {rooms}.",
                                    rooms=joined(pending)))

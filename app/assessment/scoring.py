@@ -20,6 +20,7 @@ from app.accounts.models import User
 from app.accounts.roles import Role
 from app.assessment.models import AssessmentSession, SessionAssignment
 from app.assessment.result_models import Score, ScoreEvent
+from app.assessment.room_times import require_ended, require_started
 from app.assessment.scope import check_reason, is_admin
 from app.assessment.staffing import mode_of, require_staffed
 from app.audit.services import record_event
@@ -98,6 +99,7 @@ def save_score(
     if not can_edit(sitting, score, actor):
         raise NotAllowed(N_("You may not enter or change this score."))
     require_open_for_scores(sitting)
+    require_started(sitting, now)
     require_staffed(sitting)
     new = parse_score(value)
     if score.version != expected_version:
@@ -236,6 +238,7 @@ def sign_off_session(session: Session, *, actor: User, now: datetime, sitting_id
     if held is None or held.role != "supervisor":
         raise NotAllowed(N_("Only this room's quality supervisor may sign its scores off."))
     require_open_for_scores(sitting)
+    require_ended(sitting, now, field="sign_off")
     require_staffed(sitting)
     scores = list(session.scalars(select(Score).where(Score.session_id == sitting.id)))
     problems = incomplete_marks(sitting, scores)

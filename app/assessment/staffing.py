@@ -28,6 +28,7 @@ from app.assessment.models import (
 from app.assessment.qualifications import list_assessors, qualification_of
 from app.assessment.recusal import conflict_message, links_between
 from app.assessment.result_models import Score
+from app.assessment.room_times import check_room_date
 from app.assessment.scope import plan_for_staff
 from app.assessment.vocabulary import (
     ASSIGNMENT_ROLES,
@@ -135,6 +136,7 @@ def create_session(
         raise ValidationFailed(N_("Please enter the room."), field="room")
     if duration_minutes <= 0:
         raise ValidationFailed(N_("The exam must last more than 0 minutes."), field="duration_minutes")
+    check_room_date(item, starts_at)
     chosen = unplaced_registrations(session, plan_id=plan.id, plan_component_id=item.id)
     if registration_ids is not None:
         wanted = set(registration_ids)

@@ -90,18 +90,19 @@ def _sit(session, staff, users, plan, *, now, theory, practical, scores) -> None
     for room in (t_room, p_room):
         confirm_session(session, actor=staff, now=now, sitting_id=room.id)
     regs = sorted((r for r in plan.registrations if r.admitted), key=lambda r: r.ticket_number)
+    marked = _at(practical, 17)  # scores are entered and signed off once both rooms are over (no score before a start)
     for reg, (theory_score, practical_score) in zip(regs, scores, strict=False):
         cells = session.scalars(select(Score).where(Score.registration_id == reg.id)).all()
         for cell in cells:
             if cell.session_id == t_room.id and theory_score is not None:
-                save_score(session, actor=staff, now=now, score_id=cell.id, value=theory_score, expected_version=0)
+                save_score(session, actor=staff, now=marked, score_id=cell.id, value=theory_score, expected_version=0)
             elif cell.session_id == p_room.id and practical_score is not None:
                 marker = next(u for u in users.values() if u.id == cell.marker_id)
                 offset = {"assessor1": 0, "assessor2": 1.5, "assessor3": -1}[marker.username]
                 value = f"{min(100.0, float(practical_score) + offset):.1f}"
-                save_score(session, actor=marker, now=now, score_id=cell.id, value=value, expected_version=0)
+                save_score(session, actor=marker, now=marked, score_id=cell.id, value=value, expected_version=0)
     for room in (t_room, p_room):
-        sign_off_session(session, actor=users["assessor4"], now=now, sitting_id=room.id)
+        sign_off_session(session, actor=users["assessor4"], now=marked, sitting_id=room.id)
 
 
 def _appointments(session: Session, hr: User, now: datetime) -> int:

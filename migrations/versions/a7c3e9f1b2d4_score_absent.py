@@ -1,14 +1,14 @@
 """assessment scores: absent (缺考) marked explicitly on a cell
 
 Revision ID: a7c3e9f1b2d4
-Revises: e4b1c7a9d2f6
+Revises: a17e1c9b3d50
 Create Date: 2026-12-06 21:25:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "a7c3e9f1b2d4"
-down_revision = "e4b1c7a9d2f6"
+down_revision = "a17e1c9b3d50"
 branch_labels = None
 depends_on = None
 

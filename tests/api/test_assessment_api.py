@@ -6,10 +6,12 @@ from unittest import mock
 import pytest
 from sqlalchemy import select
 
+from app.api import assessment as assessment_api
 from app.assessment.plans import transition_plan
 from app.assessment.result_models import Score, ScoreEvent
 from app.assessment.scoring import save_score, sign_off_session
 from tests.assessment.factories import (
+    AFTER_EXAMS,
     WELDER,
     close,
     eligible_person,
@@ -74,7 +76,8 @@ def test_register_through_the_api(client, session, world):
     assert [r["name"] for r in listing] == ["王伟"] and "*" in listing[0]["id_masked"]
 
 
-def test_score_edit_with_a_stale_version_is_409_and_changes_nothing(client, session, world):
+def test_score_edit_with_a_stale_version_is_409_and_changes_nothing(client, session, world, monkeypatch):
+    monkeypatch.setattr(assessment_api, "utcnow", lambda: AFTER_EXAMS)  # scores are entered once the room starts
     plan, regs = registered_plan(session, world, people=2)
     close(session, world, plan)
     sitting = practical_session(session, world, plan)
@@ -110,9 +113,9 @@ def test_publish_then_finalise_through_the_api(client, session, world):
     rooms = [theory_session(session, world, plan), practical_session(session, world, plan)]
     for cell in session.scalars(select(Score)).all():
         actor = world.staff if cell.marker_id is None else next(a for a in world.assessors if a.id == cell.marker_id)
-        save_score(session, actor=actor, now=NOW, score_id=cell.id, value="75", expected_version=0)
+        save_score(session, actor=actor, now=AFTER_EXAMS, score_id=cell.id, value="75", expected_version=0)
     for room in rooms:
-        sign_off_session(session, actor=world.assessors[3], now=NOW, sitting_id=room.id)
+        sign_off_session(session, actor=world.assessors[3], now=AFTER_EXAMS, sitting_id=room.id)
     session.commit()
     headers = bearer_headers(session, world.staff)
     with at_now(datetime(2026, 12, 18, 2, 0, tzinfo=UTC)):

@@ -64,16 +64,16 @@ def run_exams(session, world, theory, practical, people=3):
     for reg, value in zip(regs, theory, strict=True):
         if value is not None:
             cell = session.scalar(select(Score).where(Score.session_id == t_room.id, Score.registration_id == reg.id))
-            save_score(session, actor=world.staff, now=NOW, score_id=cell.id, value=value, expected_version=0)
+            save_score(session, actor=world.staff, now=AFTER_EXAMS, score_id=cell.id, value=value, expected_version=0)
     for reg, value in zip(regs, practical, strict=True):
         if value is not None:
             for examiner in world.assessors[:3]:
                 cell = session.scalar(select(Score).where(Score.session_id == p_room.id,
                                                           Score.registration_id == reg.id,
                                                           Score.marker_id == examiner.id))
-                save_score(session, actor=examiner, now=NOW, score_id=cell.id, value=value, expected_version=0)
+                save_score(session, actor=examiner, now=AFTER_EXAMS, score_id=cell.id, value=value, expected_version=0)
     for room in (t_room, p_room):
-        sign_off_session(session, actor=world.assessors[3], now=NOW, sitting_id=room.id)
+        sign_off_session(session, actor=world.assessors[3], now=AFTER_EXAMS, sitting_id=room.id)
     return plan, regs
 
 
@@ -198,18 +198,18 @@ def test_passed_components_are_carried_over_within_the_retake_window(session, wo
     close(session, world, again)
     with pytest.raises(ValidationFailed) as refused:  # the practical score is kept
         create_session(session, actor=world.staff, now=spring, plan_id=again.id, component="practical",
-                       room="实训车间 B", starts_at=at(date(2027, 3, 30), 9))
+                       room="实训车间 B", starts_at=at(date(2027, 3, 27), 9))
     assert refused.value.field == "room" and refused.value.message.template == "No candidate is waiting for a {component} room."
     transition_plan(session, actor=world.staff, now=spring, plan_id=again.id, action="start")
     theory = create_session(session, actor=world.staff, now=spring, plan_id=again.id, component="theory",
-                            room="理论考场 302", starts_at=at(date(2027, 3, 29), 9))
+                            room="理论考场 302", starts_at=at(date(2027, 3, 26), 9))
     for assessor, role in ((world.assessors[4], "invigilator"), (world.assessors[5], "invigilator"),
                            (world.assessors[3], "supervisor")):
         assign_assessor(session, actor=world.staff, now=spring, sitting_id=theory.id, user_id=assessor.id, role=role)
     confirm_session(session, actor=world.staff, now=spring, sitting_id=theory.id)
     cell = session.scalar(select(Score).where(Score.session_id == theory.id))
-    save_score(session, actor=world.staff, now=spring, score_id=cell.id, value="66", expected_version=0)
-    sign_off_session(session, actor=world.assessors[3], now=spring, sitting_id=theory.id)
+    save_score(session, actor=world.staff, now=at(date(2027, 3, 26), 12), score_id=cell.id, value="66", expected_version=0)
+    sign_off_session(session, actor=world.assessors[3], now=at(date(2027, 3, 26), 12), sitting_id=theory.id)
     result = compute_results(session, actor=world.staff, now=spring, plan_id=again.id)[0]
     practical = next(c for c in result.components if c.component == "practical")
     assert result.passed and practical.carried and practical.carried_from_plan_id == plan.id

@@ -12,9 +12,8 @@ from app.accounts.models import User
 from app.assessment.result_models import Score, ScoreEvent
 from app.assessment.scoring import save_score
 from app.errors import Conflict
-from tests.assessment.factories import close, practical_session, registered_plan
+from tests.assessment.factories import AFTER_EXAMS, close, practical_session, registered_plan
 from tests.conftest import IS_POSTGRES
-from tests.factories import NOW
 
 pytestmark = pytest.mark.skipif(
     not IS_POSTGRES,
@@ -31,7 +30,7 @@ def _save(uri: str, actor_id: int, score_id: int, value: str, loaded: threading.
             session.get(Score, score_id)  # both read version 0 before either writes
             loaded.wait(timeout=10)
             try:
-                save_score(session, actor=actor, now=NOW, score_id=score_id, value=value, expected_version=0,
+                save_score(session, actor=actor, now=AFTER_EXAMS, score_id=score_id, value=value, expected_version=0,
                            reason="按纸质评分表录入")
                 time.sleep(0.5)  # hold the row lock so the other UPDATE has to wait for this commit
                 session.commit()

@@ -17,8 +17,14 @@ from app.assessment.scoring import (
 )
 from app.errors import Conflict, InvalidTransition, NotAllowed, NotFound, ValidationFailed
 from app.translation import in_chinese
-from tests.assessment.factories import close, practical_session, registered_plan, snapshot, theory_session
-from tests.factories import NOW
+from tests.assessment.factories import (
+    AFTER_EXAMS,
+    close,
+    practical_session,
+    registered_plan,
+    snapshot,
+    theory_session,
+)
 
 
 @pytest.fixture
@@ -65,12 +71,12 @@ def test_examiner_enters_and_corrects_their_mark_with_events(session, world, pra
     sitting, regs = practical
     examiner = world.assessors[1]
     cell = _cell(session, sitting, regs[0], examiner)
-    save_score(session, actor=examiner, now=NOW, score_id=cell.id, value="72.5", expected_version=0)
+    save_score(session, actor=examiner, now=AFTER_EXAMS, score_id=cell.id, value="72.5", expected_version=0)
     assert (cell.value, cell.version) == (Decimal("72.5"), 1)
     _refused(session, ValidationFailed,
-             lambda: save_score(session, actor=examiner, now=NOW, score_id=cell.id, value="75", expected_version=1),
+             lambda: save_score(session, actor=examiner, now=AFTER_EXAMS, score_id=cell.id, value="75", expected_version=1),
              "Please give {what} (at least {count} characters).", field="reason")
-    save_score(session, actor=examiner, now=NOW, score_id=cell.id, value="75", expected_version=1,
+    save_score(session, actor=examiner, now=AFTER_EXAMS, score_id=cell.id, value="75", expected_version=1,
                reason="复核焊缝外观评分，漏计一项")
     events = session.scalars(select(ScoreEvent).where(ScoreEvent.score_id == cell.id).order_by(ScoreEvent.id)).all()
     assert [(e.kind, e.old_value, e.new_value, e.version) for e in events] == [
@@ -82,9 +88,9 @@ def test_stale_edit_is_refused_and_nothing_changes(session, world, practical):
     sitting, regs = practical
     leader, examiner = world.assessors[0], world.assessors[1]
     cell = _cell(session, sitting, regs[0], examiner)
-    save_score(session, actor=examiner, now=NOW, score_id=cell.id, value="80", expected_version=0)
+    save_score(session, actor=examiner, now=AFTER_EXAMS, score_id=cell.id, value="80", expected_version=0)
     error = _refused(session, Conflict,
-                     lambda: save_score(session, actor=leader, now=NOW, score_id=cell.id, value="85", expected_version=0),
+                     lambda: save_score(session, actor=leader, now=AFTER_EXAMS, score_id=cell.id, value="85", expected_version=0),
                      "{who} changed this score meanwhile (now {value}, version {version}; you opened version "
                      "{expected}): check it and save again.", field="value")
     assert error.message.params == {"who": "周丽娜", "value": "80.0", "version": 1, "expected": 0}
@@ -95,12 +101,12 @@ def test_examiner_may_not_enter_another_examiners_mark_but_the_leader_may(sessio
     leader, first, second = world.assessors[:3]
     cell = _cell(session, sitting, regs[0], second)
     _refused(session, NotAllowed,
-             lambda: save_score(session, actor=first, now=NOW, score_id=cell.id, value="80", expected_version=0),
+             lambda: save_score(session, actor=first, now=AFTER_EXAMS, score_id=cell.id, value="80", expected_version=0),
              "You may not enter or change this score.")
     _refused(session, ValidationFailed,
-             lambda: save_score(session, actor=leader, now=NOW, score_id=cell.id, value="80", expected_version=0),
+             lambda: save_score(session, actor=leader, now=AFTER_EXAMS, score_id=cell.id, value="80", expected_version=0),
              "Please give {what} (at least {count} characters).", field="reason")
-    save_score(session, actor=leader, now=NOW, score_id=cell.id, value="80", expected_version=0,
+    save_score(session, actor=leader, now=AFTER_EXAMS, score_id=cell.id, value="80", expected_version=0,
                reason="按纸质评分表代为录入")
     assert cell.updated_by_id == leader.id
     event = session.scalars(select(ScoreEvent).where(ScoreEvent.score_id == cell.id)).one()
@@ -114,7 +120,7 @@ def test_an_unassigned_assessor_does_not_see_the_session(session, world, practic
         session_visible(session, actor=outsider, sitting_id=sitting.id)
     cell = _cell(session, sitting, regs[0], world.assessors[1])
     _refused(session, NotFound,
-             lambda: save_score(session, actor=outsider, now=NOW, score_id=cell.id, value="80", expected_version=0),
+             lambda: save_score(session, actor=outsider, now=AFTER_EXAMS, score_id=cell.id, value="80", expected_version=0),
              "The room does not exist or is not assigned to you.")
 
 
@@ -124,9 +130,9 @@ def test_theory_scores_are_entered_by_staff_not_invigilators(session, world):
     sitting = theory_session(session, world, plan)
     cell = _cell(session, sitting, regs[0], None)
     _refused(session, NotAllowed,
-             lambda: save_score(session, actor=world.assessors[4], now=NOW, score_id=cell.id, value="66",
+             lambda: save_score(session, actor=world.assessors[4], now=AFTER_EXAMS, score_id=cell.id, value="66",
                                 expected_version=0), "You may not enter or change this score.")
-    save_score(session, actor=world.staff, now=NOW, score_id=cell.id, value="66", expected_version=0)
+    save_score(session, actor=world.staff, now=AFTER_EXAMS, score_id=cell.id, value="66", expected_version=0)
     assert cell.value == Decimal("66.0")
 
 
@@ -137,7 +143,7 @@ def test_understaffed_session_refuses_scores(session, world, practical):
     session.expire_all()
     cell = _cell(session, sitting, regs[0], world.assessors[1])
     _refused(session, ValidationFailed,
-             lambda: save_score(session, actor=world.assessors[1], now=NOW, score_id=cell.id, value="80",
+             lambda: save_score(session, actor=world.assessors[1], now=AFTER_EXAMS, score_id=cell.id, value="80",
                                 expected_version=0),
              "The staffing does not meet the requirements: {problems}", field="staffing")
 
@@ -147,20 +153,20 @@ def _mark_all(session, world, sitting, regs, values):
         for examiner, value in zip(world.assessors[:3], marks, strict=True):
             if value is not None:
                 cell = _cell(session, sitting, reg, examiner)
-                save_score(session, actor=examiner, now=NOW, score_id=cell.id, value=value, expected_version=0)
+                save_score(session, actor=examiner, now=AFTER_EXAMS, score_id=cell.id, value=value, expected_version=0)
 
 
 def test_supervisor_sign_off_locks_the_sheet(session, world, practical):
     sitting, regs = practical
     _mark_all(session, world, sitting, regs, [("80", "82", "78"), ("55", "58", "57"), (None, None, None)])
     _refused(session, NotAllowed,
-             lambda: sign_off_session(session, actor=world.assessors[0], now=NOW, sitting_id=sitting.id),
+             lambda: sign_off_session(session, actor=world.assessors[0], now=AFTER_EXAMS, sitting_id=sitting.id),
              "Only this room's quality supervisor may sign its scores off.")
-    sign_off_session(session, actor=world.assessors[3], now=NOW, sitting_id=sitting.id)
+    sign_off_session(session, actor=world.assessors[3], now=AFTER_EXAMS, sitting_id=sitting.id)
     assert sitting.status == "signed_off"
     cell = _cell(session, sitting, regs[0], world.assessors[1])
     _refused(session, InvalidTransition,
-             lambda: save_score(session, actor=world.assessors[1], now=NOW, score_id=cell.id, value="90",
+             lambda: save_score(session, actor=world.assessors[1], now=AFTER_EXAMS, score_id=cell.id, value="90",
                                 expected_version=1, reason="复核后更正评分"),
              "The quality supervisor has signed this room's scores off and locked them: they can no longer be "
              "changed.")
@@ -170,7 +176,7 @@ def test_partly_marked_candidates_block_sign_off(session, world, practical):
     sitting, regs = practical
     _mark_all(session, world, sitting, regs, [("80", None, "78"), (None, None, None), (None, None, None)])
     error = _refused(session, ValidationFailed,
-                     lambda: sign_off_session(session, actor=world.assessors[3], now=NOW, sitting_id=sitting.id),
+                     lambda: sign_off_session(session, actor=world.assessors[3], now=AFTER_EXAMS, sitting_id=sitting.id),
                      "The marking is incomplete, so it cannot be signed off: {problems}", field="sign_off")
     assert error.message == "The marking is incomplete, so it cannot be signed off: 王伟 still lacks the marks of 周丽娜."
     # The Chinese catalogue keeps the original wording of the composed message.
@@ -186,8 +192,8 @@ def test_sheet_applies_good_rows_and_reports_conflicts_keeping_typed_values(sess
     assert [u.display_name for u in sheet.choosable] == ["孙志刚", "周丽娜", "吴德明"]
     first = sheet.rows[0].cells
     # Meanwhile the examiner saves their own mark for the first candidate.
-    save_score(session, actor=examiner, now=NOW, score_id=first[1].id, value="70", expected_version=0)
-    outcomes = save_sheet(session, actor=leader, now=NOW, sitting_id=sitting.id, cells=[
+    save_score(session, actor=examiner, now=AFTER_EXAMS, score_id=first[1].id, value="70", expected_version=0)
+    outcomes = save_sheet(session, actor=leader, now=AFTER_EXAMS, sitting_id=sitting.id, cells=[
         CellInput(first[0].id, "81", 0), CellInput(first[1].id, "79", 0, "抄录纸质评分表"),
         CellInput(first[2].id, "101", 0, "抄录纸质评分表"),
         CellInput(sheet.rows[1].cells[0].id, "", 0),
@@ -208,9 +214,9 @@ def test_correcting_a_score_needs_a_written_reason(session, world, practical, re
     sitting, regs = practical
     examiner = world.assessors[1]
     cell = _cell(session, sitting, regs[0], examiner)
-    save_score(session, actor=examiner, now=NOW, score_id=cell.id, value="72.5", expected_version=0)
+    save_score(session, actor=examiner, now=AFTER_EXAMS, score_id=cell.id, value="72.5", expected_version=0)
     _refused(session, ValidationFailed,
-             lambda: save_score(session, actor=examiner, now=NOW, score_id=cell.id, value="75", expected_version=1,
+             lambda: save_score(session, actor=examiner, now=AFTER_EXAMS, score_id=cell.id, value="75", expected_version=1,
                                 reason=reason),
              "Please give {what} (at least {count} characters).", field="reason")
     assert cell.value == Decimal("72.5")

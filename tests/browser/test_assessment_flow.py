@@ -1,10 +1,14 @@
 """The main assessment path in a real browser: registration → staffing → keyboard score sheets → sign-off → publish."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
+from app.clock import local_date
+from app.database import utcnow
 from app.demo.assessment import DEMO_CANDIDATE_IDS
+from app.web import actions as web_actions
+from app.web.assessment import sheets as sheets_views
 from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
@@ -51,8 +55,8 @@ def type_sheet(page, values: list[str], reason: str = "") -> None:
     page.locator(".score-input").last.press("Enter")
 
 
-def test_registration_staffing_scores_sign_off_and_publish(live_server, page, browser, tmp_path):
-    base, today = live_server, date.today()
+def test_registration_staffing_scores_sign_off_and_publish(live_server, page, browser, tmp_path, monkeypatch):
+    base, today = live_server, local_date(utcnow())  # the demo dates its plan by the Beijing calendar
     log_in(page, base, "eval")
     page.goto(f"{base}/assessment/plans")
     page.get_by_text("车工（数控车工）四级/中级工职业技能等级认定").first.click()
@@ -92,6 +96,11 @@ def test_registration_staffing_scores_sign_off_and_publish(live_server, page, br
     page.screenshot(path=str(tmp_path / "assessment-session.png"), full_page=True)
     page.click("#confirm-session")
     practical_url = page.url
+
+    # The exams are over: the pages now read a clock the day after the practical room (no score before a start).
+    after = datetime.combine(today + timedelta(days=22), time(2, 0), tzinfo=UTC)
+    monkeypatch.setattr(web_actions, "utcnow", lambda: after)
+    monkeypatch.setattr(sheets_views, "utcnow", lambda: after)
 
     # Theory scores are entered by the evaluation staff from the marked papers.
     page.goto(theory_url + "/sheet")

@@ -17,7 +17,10 @@ from app.assessment.scoring import save_score
 from app.assessment.staffing import create_session
 from app.database import write_intent
 from app.people.services import register_person
+from app.web import actions as web_actions
+from app.web.assessment import sheets as sheets_views
 from tests.assessment.factories import (
+    AFTER_EXAMS,
     PRACTICAL_DAY,
     WELDER,
     at,
@@ -135,6 +138,13 @@ def test_staffing_refusal_is_shown_on_the_form_and_nothing_is_assigned(client, s
     assert session.get(type(sitting), sitting.id).assignments == []
 
 
+@pytest.fixture
+def after_exams(monkeypatch):
+    """Pages read the clock: score sheets are open once the room has started, sign-off once it has ended."""
+    monkeypatch.setattr(sheets_views, "utcnow", lambda: AFTER_EXAMS)
+    monkeypatch.setattr(web_actions, "utcnow", lambda: AFTER_EXAMS)
+
+
 def _sheet_world(session, world):
     plan, regs = registered_plan(session, world, people=3)
     close(session, world, plan)
@@ -163,7 +173,7 @@ def test_sheet_has_versioned_inputs_in_tab_order(client, session, world):
     assert "style=" not in html and "<script>" not in html  # CSP: no inline styles or scripts
 
 
-def test_sheet_conflict_keeps_typed_values_and_saves_the_rest(client, session, world):
+def test_sheet_conflict_keeps_typed_values_and_saves_the_rest(client, session, world, after_exams):
     sitting, regs = _sheet_world(session, world)
     leader, examiner = world.assessors[0], world.assessors[1]
     login(client, leader.username)
@@ -173,7 +183,7 @@ def test_sheet_conflict_keeps_typed_values_and_saves_the_rest(client, session, w
     first, second = cells[(regs[0].id, examiner.id)], cells[(regs[1].id, examiner.id)]
     session.rollback()
     with write_intent():  # meanwhile the examiner saves their own mark, as another request would
-        save_score(session, actor=examiner, now=NOW, score_id=first.id, value="70", expected_version=0)
+        save_score(session, actor=examiner, now=AFTER_EXAMS, score_id=first.id, value="70", expected_version=0)
         session.commit()
     response = client.post(url, data={"csrf_token": csrf_token_from(page), "column": str(examiner.id),
                                       f"value-{second.id}": "81.5", f"version-{second.id}": "0",
@@ -189,7 +199,7 @@ def test_sheet_conflict_keeps_typed_values_and_saves_the_rest(client, session, w
     assert session.get(Score, first.id).value == pytest.approx(70)
 
 
-def test_supervisor_signs_off_and_the_sheet_is_locked(client, session, world):
+def test_supervisor_signs_off_and_the_sheet_is_locked(client, session, world, after_exams):
     sitting, regs = _sheet_world(session, world)
     supervisor, examiner = world.assessors[3], world.assessors[1]
     cell = session.scalar(select(Score).where(Score.session_id == sitting.id, Score.marker_id == examiner.id))

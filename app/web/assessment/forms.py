@@ -97,6 +97,25 @@ class SessionForm(FlaskForm):
     submit = SubmitField(_l("Open room"))
 
 
+class RoomForm(FlaskForm):
+    """Correct a room's place, date, time and length (with a reason once it has scores)."""
+
+    room = StringField(_l("Room"), validators=[DataRequired(), Length(max=100)])
+    day = DateField(_l("Date"), validators=[DataRequired()])
+    start = TimeField(_l("Start time"), validators=[DataRequired()])
+    duration_minutes = IntegerField(_l("Duration (minutes)"), validators=[DataRequired(), NumberRange(10, 600)])
+    reason = TextAreaField(_l("Reason for the correction"), validators=[Optional(), Length(max=500)],
+                           description=_l("Required once the room has scores; it is recorded with the correction"))
+    submit = SubmitField(_l("Save room"))
+
+
+class MoveForm(FlaskForm):
+    """Move a candidate to another room of the same component."""
+
+    to_sitting_id = SelectField(_l("Move to room"), coerce=int, validate_choice=False)
+    submit = SubmitField(_l("Move"))
+
+
 class AssignForm(FlaskForm):
     """Assign an assessor to a session."""
 

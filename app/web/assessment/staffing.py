@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from app.accounts.roles import Role
 from app.assessment.plans import get_plan
+from app.assessment.rooms import delete_session, move_candidate, scored_cells, update_session
 from app.assessment.scope import local_datetime
 from app.assessment.staffing import (
     add_candidate,
@@ -24,12 +25,13 @@ from app.assessment.staffing import (
 )
 from app.assessment.vocabulary import ASSIGNMENT_ROLES, MODE_ROLES, PLAN_STATUSES, SESSION_STATUSES
 from app.catalog.models import COMPONENT_LABELS
+from app.clock import LOCAL_ZONE
 from app.database import utcnow
 from app.extensions import db
 from app.web.access import current_actor, roles
-from app.web.actions import form_status, one_click, submit
+from app.web.actions import form_status, one_click, render_form, submit
 from app.web.assessment.blueprint import bp
-from app.web.assessment.forms import AssignForm, CandidateForm, ConfirmForm, SessionForm
+from app.web.assessment.forms import AssignForm, CandidateForm, ConfirmForm, MoveForm, RoomForm, SessionForm
 from app.web.forms import choices
 
 STAFF = Role.EVALUATION_STAFF
@@ -77,8 +79,10 @@ def _session_page(sitting_id: int, assign_form=None, candidate_form=None):
     shown_candidate = candidate_form or CandidateForm(formdata=None)
     unplaced = unplaced_registrations(db.session, plan_id=sitting.plan_id, plan_component_id=sitting.plan_component_id)
     shown_candidate.registration_id.choices = choices((r.id, f"{r.ticket_number} {r.person.name}") for r in unplaced)
+    targets = [s for s in list_sessions(db.session, plan_id=sitting.plan_id) if s.id != sitting.id
+               and s.plan_component_id == sitting.plan_component_id and s.status == "planning"]
     return render_template(
-        "assessment/session.html", sitting=sitting, plan=sitting.plan, options=options, assign_form=shown_assign,
+        "assessment/session.html", sitting=sitting, targets=targets, plan=sitting.plan, options=options, assign_form=shown_assign,
         candidate_form=shown_candidate, confirm_form=ConfirmForm(formdata=None), problems=session_problems(sitting),
         roles=ASSIGNMENT_ROLES, labels=COMPONENT_LABELS, statuses=SESSION_STATUSES, mode=mode,
         marking=mode != "invigilated",
@@ -150,3 +154,36 @@ def confirm(sitting_id: int):
     """Lock the room for the exam: ratios and recusal are checked once more."""
     return _confirmed_step(sitting_id, confirm_session, _("Room confirmed; score sheets are open."),
                            sitting_id=sitting_id)
+
+
+@bp.route("/sessions/<int:sitting_id>/edit", methods=["GET", "POST"])
+@roles(STAFF)
+def edit_session(sitting_id: int):
+    """Correct the room's place, date, time and length; once it has scores, only with a written reason."""
+    sitting = _sitting(sitting_id)
+    local = sitting.starts_at.astimezone(LOCAL_ZONE)
+    form = RoomForm(data={"room": sitting.room, "day": local.date(), "start": local.time().replace(tzinfo=None),
+                          "duration_minutes": sitting.duration_minutes})
+    return submit(form, update_session, fields=("room", "duration_minutes", "reason"),
+                  form_extra=lambda f: {"starts_at": local_datetime(f.day.data, f.start.data)}, sitting_id=sitting_id,
+                  success=_("Room saved."), then=_room_url(sitting_id)) \
+        or render_form("assessment/session_form.html", form, sitting=sitting, plan=sitting.plan,
+                       labels=COMPONENT_LABELS, scored=scored_cells(db.session, sitting_id=sitting.id) > 0)
+
+
+@bp.post("/sessions/<int:sitting_id>/delete")
+@roles(STAFF)
+def delete_room(sitting_id: int):
+    """Delete a room without candidates (after the confirmation step)."""
+    plan_id = _sitting(sitting_id).plan_id
+    return one_click(ConfirmForm(), delete_session, sitting_id=sitting_id, success=_("Room deleted."),
+                     then=url_for("assessment.sessions", plan_id=plan_id), back=_room_url(sitting_id))
+
+
+@bp.post("/sessions/<int:sitting_id>/candidates/<int:registration_id>/move")
+@roles(STAFF)
+def move_session_candidate(sitting_id: int, registration_id: int):
+    """Move a candidate without scores to another room of the same component that is still being arranged."""
+    _sitting(sitting_id)
+    return one_click(MoveForm(), move_candidate, fields=("to_sitting_id",), sitting_id=sitting_id,
+                     registration_id=registration_id, success=_("Candidate moved."), then=_room_url(sitting_id))
