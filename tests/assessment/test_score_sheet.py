@@ -10,8 +10,7 @@ from app.assessment.score_sheets import CellInput, save_sheet, score_sheet
 from app.assessment.scoring import clear_score, save_score, sign_off_session
 from app.audit.models import AuditEvent
 from app.errors import InvalidTransition
-from tests.assessment.factories import close, practical_session, registered_plan
-from tests.factories import NOW
+from tests.assessment.factories import AFTER_EXAMS, close, practical_session, registered_plan
 
 REASON = "按纸质评分表代为录入"
 
@@ -35,9 +34,9 @@ def test_untouched_cells_are_ignored_even_when_another_examiner_changed_them(ses
     assert shown.entering == examiner and shown.on_behalf and len(shown.editable) == 3
     cells = _column(session, sitting, examiner)
     # Meanwhile the examiner enters two of their own marks.
-    save_score(session, actor=examiner, now=NOW, score_id=cells[0].id, value="70", expected_version=0)
-    save_score(session, actor=examiner, now=NOW, score_id=cells[1].id, value="75", expected_version=0)
-    outcomes = save_sheet(session, actor=leader, now=NOW, sitting_id=sitting.id, cells=[
+    save_score(session, actor=examiner, now=AFTER_EXAMS, score_id=cells[0].id, value="70", expected_version=0)
+    save_score(session, actor=examiner, now=AFTER_EXAMS, score_id=cells[1].id, value="75", expected_version=0)
+    outcomes = save_sheet(session, actor=leader, now=AFTER_EXAMS, sitting_id=sitting.id, cells=[
         CellInput(cells[0].id, "", 0, REASON, original=""),       # untouched, now 70 in the database
         CellInput(cells[1].id, "", 0, REASON, original=""),       # untouched, now 75
         CellInput(cells[2].id, "66.5", 0, REASON, original=""),   # the one cell the leader typed
@@ -52,8 +51,8 @@ def test_a_real_conflict_reports_the_other_value_and_its_author(session, world, 
     sitting, _regs = practical
     leader, examiner = world.assessors[0], world.assessors[1]
     cells = _column(session, sitting, examiner)
-    save_score(session, actor=examiner, now=NOW, score_id=cells[0].id, value="70", expected_version=0)
-    outcomes = save_sheet(session, actor=leader, now=NOW, sitting_id=sitting.id, cells=[
+    save_score(session, actor=examiner, now=AFTER_EXAMS, score_id=cells[0].id, value="70", expected_version=0)
+    outcomes = save_sheet(session, actor=leader, now=AFTER_EXAMS, sitting_id=sitting.id, cells=[
         CellInput(cells[0].id, "79", 0, REASON, original=""), CellInput(cells[1].id, "88", 0, REASON, original=""),
     ])
     assert [(o.status, o.typed) for o in outcomes] == [("conflict", "79"), ("saved", "88")]
@@ -76,13 +75,13 @@ def test_the_leader_needs_a_reason_to_enter_for_a_panel_member(session, world, p
     sitting, _regs = practical
     leader, examiner = world.assessors[0], world.assessors[1]
     cell = _column(session, sitting, examiner)[0]
-    outcome, = save_sheet(session, actor=leader, now=NOW, sitting_id=sitting.id,
+    outcome, = save_sheet(session, actor=leader, now=AFTER_EXAMS, sitting_id=sitting.id,
                           cells=[CellInput(cell.id, "80", 0, "", original="")])
     assert outcome.status == "invalid" and outcome.message.template == "Please give {what} (at least {count} characters)."
     assert outcome.message.params["what"].template == "the reason for entering another examiner's mark"
     assert cell.value is None
     own = _column(session, sitting, leader)[0]
-    outcome, = save_sheet(session, actor=leader, now=NOW, sitting_id=sitting.id,
+    outcome, = save_sheet(session, actor=leader, now=AFTER_EXAMS, sitting_id=sitting.id,
                           cells=[CellInput(own.id, "80", 0, "", original="")])
     assert outcome.status == "saved"  # their own first mark needs no reason
 
@@ -91,11 +90,11 @@ def test_a_mark_can_be_cleared_before_sign_off_and_the_clearing_is_audited(sessi
     sitting, _regs = practical
     examiner = world.assessors[1]
     cell = _column(session, sitting, examiner)[0]
-    save_score(session, actor=examiner, now=NOW, score_id=cell.id, value="85", expected_version=0)
-    refused, = save_sheet(session, actor=examiner, now=NOW, sitting_id=sitting.id,
+    save_score(session, actor=examiner, now=AFTER_EXAMS, score_id=cell.id, value="85", expected_version=0)
+    refused, = save_sheet(session, actor=examiner, now=AFTER_EXAMS, sitting_id=sitting.id,
                           cells=[CellInput(cell.id, "", 1, "", original="85.0")])
     assert refused.status == "invalid" and cell.value == Decimal("85.0")  # clearing an entered mark needs a reason
-    cleared, = save_sheet(session, actor=examiner, now=NOW, sitting_id=sitting.id,
+    cleared, = save_sheet(session, actor=examiner, now=AFTER_EXAMS, sitting_id=sitting.id,
                           cells=[CellInput(cell.id, "", 1, "录入到了错误的考生", original="85.0")])
     assert cleared.status == "cleared" and cell.value is None and cell.version == 2
     event = session.scalars(select(AuditEvent).where(AuditEvent.action == "assessment.score_cleared")).one()
@@ -109,11 +108,11 @@ def test_nothing_can_be_cleared_after_sign_off(session, world, practical):
     markers = world.assessors[:3]
     for marker in markers:
         for index, cell in enumerate(_column(session, sitting, marker)):
-            save_score(session, actor=marker, now=NOW, score_id=cell.id, value=str(80 + index), expected_version=0)
-    sign_off_session(session, actor=world.assessors[3], now=NOW, sitting_id=sitting.id)
+            save_score(session, actor=marker, now=AFTER_EXAMS, score_id=cell.id, value=str(80 + index), expected_version=0)
+    sign_off_session(session, actor=world.assessors[3], now=AFTER_EXAMS, sitting_id=sitting.id)
     cell = _column(session, sitting, markers[1])[0]
     with pytest.raises(InvalidTransition):
-        clear_score(session, actor=markers[1], now=NOW, score_id=cell.id, expected_version=1, reason="录入到了错误的考生")
+        clear_score(session, actor=markers[1], now=AFTER_EXAMS, score_id=cell.id, expected_version=1, reason="录入到了错误的考生")
     assert cell.value == Decimal("80.0")
 
 
@@ -122,8 +121,8 @@ def test_absence_is_marked_explicitly_and_audited(session, world, practical, wor
     sitting, _regs = practical
     examiner = world.assessors[1]
     cells = _column(session, sitting, examiner)
-    save_score(session, actor=examiner, now=NOW, score_id=cells[1].id, value="60", expected_version=0)
-    outcomes = save_sheet(session, actor=examiner, now=NOW, sitting_id=sitting.id, cells=[
+    save_score(session, actor=examiner, now=AFTER_EXAMS, score_id=cells[1].id, value="60", expected_version=0)
+    outcomes = save_sheet(session, actor=examiner, now=AFTER_EXAMS, sitting_id=sitting.id, cells=[
         CellInput(cells[0].id, word, 0, "", original=""),
         CellInput(cells[1].id, word, 1, "", original="60.0"),  # a mark turned into absence is a correction
     ])
@@ -134,8 +133,8 @@ def test_absence_is_marked_explicitly_and_audited(session, world, practical, wor
     assert (event.object_id, event.old_value, event.new_value) == (str(cells[0].id), {"value": None},
                                                                     {"value": "absent", "version": 1})
     # Shown again as absent, the untouched cell stays so; a score typed over it lifts the absence.
-    again = save_sheet(session, actor=examiner, now=NOW, sitting_id=sitting.id,
+    again = save_sheet(session, actor=examiner, now=AFTER_EXAMS, sitting_id=sitting.id,
                        cells=[CellInput(cells[0].id, word, 0, "", original=word)])
     assert again[0].status == "unchanged" and cells[0].absent
-    save_score(session, actor=examiner, now=NOW, score_id=cells[0].id, value="55", expected_version=1)
+    save_score(session, actor=examiner, now=AFTER_EXAMS, score_id=cells[0].id, value="55", expected_version=1)
     assert (cells[0].absent, cells[0].value) == (False, Decimal("55.0"))
