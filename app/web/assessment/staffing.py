@@ -76,7 +76,7 @@ def _session_page(sitting_id: int, assign_form=None, candidate_form=None):
     shown_assign.role.choices = _roles(mode)
     shown_candidate = candidate_form or CandidateForm(formdata=None)
     unplaced = unplaced_registrations(db.session, plan_id=sitting.plan_id, plan_component_id=sitting.plan_component_id)
-    shown_candidate.registration_id.choices = choices((r.id, f"{r.ticket_number} {r.person.name}") for r in unplaced)
+    shown_candidate.registration_id.choices = choices((r.id, f"{r.ticket_number or '—'} {r.person.name}") for r in unplaced)
     return render_template(
         "assessment/session.html", sitting=sitting, plan=sitting.plan, options=options, assign_form=shown_assign,
         candidate_form=shown_candidate, confirm_form=ConfirmForm(formdata=None), problems=session_problems(sitting),
