@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import text
 
 from app.extensions import db
-from tests.conftest import login
+from tests.conftest import csrf_token_from, login
 from tests.demo_world import close_app, load_demo_world, open_app
 
 pytestmark = pytest.mark.slow
@@ -154,3 +154,28 @@ def test_a_result_whose_candidate_has_no_ticket_number_reads_a_dash_not_none(dem
                                {"t": ticket, "id": registration_id})
             db.session.commit()
             db.session.remove()
+
+
+def test_issuing_all_certificates_of_a_finished_plan_says_why_there_is_nothing_to_issue(demo_app):
+    """The demo's finalised plan has its certificates already: the button explains instead of an empty ZIP."""
+    with demo_app.app_context():
+        plan_id = db.session.scalar(text("SELECT id FROM assessment_plans WHERE status = 'finalised' LIMIT 1"))
+        issued, failed, jobs = (db.session.scalar(text(sql), {"plan": plan_id}) for sql in (
+            "SELECT count(*) FROM certificates c JOIN assessment_results r ON c.source_id = CAST(r.id AS TEXT) "
+            "WHERE c.source_type = 'assessment_result' AND r.plan_id = :plan",
+            "SELECT count(*) FROM assessment_results WHERE plan_id = :plan AND status = 'final' AND NOT passed",
+            "SELECT count(*) FROM certificate_jobs WHERE :plan IS NOT NULL"))
+        db.session.remove()
+    assert issued > 0
+    client = demo_app.test_client()
+    login(client, "eval")
+    client.set_cookie("jiangcai_lang", "en")
+    page = client.get(f"/assessment/plans/{plan_id}/results")
+    response = client.post("/certificates/jobs", data={
+        "csrf_token": csrf_token_from(page.get_data(as_text=True)), "scope_type": "assessment_plan",
+        "scope_id": str(plan_id)}, headers={"Referer": f"/assessment/plans/{plan_id}/results"}, follow_redirects=True)
+    shown = visible_text(response.get_data(as_text=True))
+    assert f"Nothing to issue for this plan: {issued} already have a certificate, {failed} did not pass" in shown
+    with demo_app.app_context():
+        assert db.session.scalar(text("SELECT count(*) FROM certificate_jobs")) == jobs
+        db.session.remove()
