@@ -29,10 +29,13 @@ from app.audit.services import record_event
 from app.certification.batches import create_job, finish_job, pending_chunk, record_chunk, start_job
 from app.certification.issuing import CertificateDraft, IssuingContext, PreparedCertificate, render_and_store
 from app.certification.models import CertificateJob
-from app.certification.sources import scope_organisation_id  # also registers the plan and class scopes
+from app.certification.sources import (  # also registers the plan and class scopes
+    nothing_to_issue,
+    scope_organisation_id,
+)
 from app.database import utcnow
-from app.errors import NotAllowed, NotFound, ValidationFailed
-from app.translation import N_
+from app.errors import InvalidTransition, NotAllowed, NotFound, ValidationFailed
+from app.translation import N_, Message
 
 Progress = Callable[[int, int], None]
 BATCH_RUNNERS = (Role.EVALUATION_STAFF, Role.INSTITUTION_STAFF)  # staff of the issuing organisation; 人社 any
@@ -72,6 +75,9 @@ def start_batch(session: Session, *, actor: User | None, now: datetime, scope_ty
         CertificateJob.status.in_(UNFINISHED)).order_by(CertificateJob.id))
     if running is not None:
         return BatchStart(running, False)
+    shortfall = nothing_to_issue(session, scope_type, scope_id)
+    if shortfall is not None:  # refused with the reasons, rather than a job that ends "0 / 0" with an empty ZIP
+        raise InvalidTransition(shortfall)
     job = create_job(session, actor=actor, now=now, scope_type=scope_type, scope_id=scope_id,
                      organisation_id=organisation_id)
     return BatchStart(job, True)
@@ -83,6 +89,14 @@ def get_batch(session: Session, *, actor: User | None, job_id: int) -> Certifica
     if job is None or not may_run_batches(actor, job.organisation_id):
         raise NotFound(N_("There is no such certificate batch."))
     return job
+
+
+def empty_batch_reason(session: Session, *, job: CertificateJob) -> Message | None:
+    """Why a finished batch issued nothing (counts of its scope now), or None when it has certificates."""
+    if job.status != "done" or job.total:
+        return None
+    return nothing_to_issue(session, job.scope_type, job.scope_id) or N_(
+        "This batch found nothing to issue when it ran; start a new batch to issue what is ready now.")
 
 
 class _InlineExecutor(Executor):

@@ -7,23 +7,29 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.accounts.roles import sees_organisation
-from app.assessment.models import AssessmentPlan
+from app.assessment.models import AssessmentPlan, Registration
 from app.assessment.result_models import AssessmentResult
 from app.assessment.results import final_passing_results, result_for_certificate
+from app.assessment.vocabulary import ADMITTED
 from app.certification.batches import SOURCES, register_source
-from app.certification.issuing import CertificateDraft, IssuingContext, issue_certificate
+from app.certification.issuing import (
+    CertificateDraft,
+    IssuingContext,
+    existing_certificate,
+    issue_certificate,
+)
 from app.certification.models import Certificate
 from app.certification.rendering import chinese_date
 from app.database import get_or_not_found
 from app.errors import InvalidTransition, NotAllowed, NotFound
 from app.training.apprenticeship_models import Apprenticeship
 from app.training.models import Enrolment, TrainingClass
-from app.translation import N_
+from app.translation import N_, Message
 
 
 def draft_for_result(result: AssessmentResult) -> CertificateDraft:
@@ -74,6 +80,52 @@ def class_drafts(session: Session, scope_id: str) -> list[CertificateDraft]:
 
 register_source("assessment_plan", "skill_level", plan_drafts)
 register_source("training_class", "training", class_drafts)
+
+
+def _issued(session: Session, kind: str, source_type: str, source_ids: list[int]) -> int:
+    if not source_ids:
+        return 0
+    return session.scalar(select(func.count(func.distinct(Certificate.source_id))).where(
+        Certificate.kind == kind, Certificate.source_type == source_type,
+        Certificate.source_id.in_([str(i) for i in source_ids]))) or 0
+
+
+def _plan_shortfall(session: Session, scope_id: str) -> Message:
+    plan_id = int(scope_id)
+    results = session.execute(select(AssessmentResult.id, AssessmentResult.status, AssessmentResult.passed).where(
+        AssessmentResult.plan_id == plan_id)).all()
+    with_result = select(AssessmentResult.registration_id).where(AssessmentResult.plan_id == plan_id)
+    missing = session.scalar(select(func.count()).select_from(Registration).where(
+        Registration.plan_id == plan_id, Registration.status.in_(ADMITTED),
+        Registration.id.not_in(with_result))) or 0
+    final = [r for r in results if r.status == "final"]
+    return N_("Nothing to issue for this plan: {issued} already have a certificate, {failed} did not pass, "
+              "{awaiting} results are not final yet (awaiting or under public notice), {missing} candidates "
+              "have no result.",
+              issued=_issued(session, "skill_level", "assessment_result", [r.id for r in final if r.passed]),
+              failed=sum(1 for r in final if not r.passed), awaiting=len(results) - len(final), missing=missing)
+
+
+def _class_shortfall(session: Session, scope_id: str) -> Message:
+    enrolments = session.execute(select(Enrolment.id, Enrolment.status).where(
+        Enrolment.class_id == int(scope_id))).all()
+    completed = [e.id for e in enrolments if e.status == "completed"]
+    return N_("Nothing to issue for this class: {issued} already have a certificate, {unfinished} trainees have "
+              "not completed the class.",
+              issued=_issued(session, "training", "enrolment", completed),
+              unfinished=len(enrolments) - len(completed))
+
+
+SHORTFALLS = {"assessment_plan": _plan_shortfall, "training_class": _class_shortfall}
+
+
+def nothing_to_issue(session: Session, scope_type: str, scope_id: str) -> Message | None:
+    """Why a batch for the scope would issue nothing, with counts (None when it has something to issue)."""
+    kind, source = SOURCES[scope_type]
+    if any(existing_certificate(session, kind=d.kind, source_type=d.source_type, source_id=d.source_id) is None
+           for d in source(session, scope_id)):
+        return None
+    return SHORTFALLS[scope_type](session, scope_id)
 
 
 def _require_issuer_org(actor: User, organisation_id: int) -> None:

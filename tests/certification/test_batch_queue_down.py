@@ -16,7 +16,7 @@ from app.ops.metrics import make_counter
 from app.tasks import enqueue, make_huey, register_tasks, run_batch_recovery
 from tests.conftest import csrf_token_from, login
 from tests.factories import bearer_headers, make_user
-from tests.training.factories import make_class
+from tests.training.factories import completed_trainee, make_class
 
 CLOSED = "redis://127.0.0.1:1/0"
 WARNING = "the task queue is unreachable; the batch will start automatically when it is back"
@@ -41,6 +41,7 @@ def queue_down(app):
 def klass(session):
     staff = make_user(session, "institution_staff")
     training_class = make_class(session, staff)
+    completed_trainee(session, staff, training_class)
     session.commit()
     return training_class, staff
 

@@ -7,13 +7,14 @@ from app.certification.batch_runs import get_batch, start_batch
 from app.certification.models import CertificateJob
 from app.errors import NotAllowed, NotFound, ValidationFailed
 from tests.factories import NOW, make_user
-from tests.training.factories import make_class
+from tests.training.factories import completed_trainee, make_class
 
 
 @pytest.fixture
 def klass(session):
     staff = make_user(session, "institution_staff", username="owner")
     klass = make_class(session, staff)
+    completed_trainee(session, staff, klass)
     session.commit()
     return klass, staff
 

@@ -13,6 +13,7 @@ from app.catalog.seed import seed_catalog
 from app.demand.services import DemandDetails, create_demand
 from app.training.apprenticeship_records import upload_document
 from app.training.apprenticeships import change_apprenticeship_status, create_apprenticeship
+from app.training.models import Enrolment
 from app.training.projects import add_session, create_class, create_project
 from tests.factories import NOW, make_org, make_user
 from tests.people.factories import make_person, resident_id
@@ -104,3 +105,13 @@ def file_apprenticeship(session, hr, record, storage_dir, *, fee: str = "12000")
         upload_document(session, actor=hr, now=NOW, apprenticeship_id=record.id, kind=kind, filename=f"{kind}.pdf",
                         data=pdf_bytes(kind), storage_dir=storage_dir, fee=fee)
     return change_apprenticeship_status(session, actor=hr, now=NOW, apprenticeship_id=record.id, to_status="filed")
+
+
+def completed_trainee(session, staff, klass):
+    """A trainee of the class recorded as completed (a batch for the class has something to issue)."""
+    enrolment = Enrolment(class_id=klass.id, person_id=trainee(session, staff).id, status="completed",
+                          enrolled_at=NOW, status_changed_at=NOW, completed_on=klass.end_date,
+                          enrolled_by_id=staff.id)
+    session.add(enrolment)
+    session.flush()
+    return enrolment

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from app.certification.models import Certificate, CertificateJob
 from tests.conftest import csrf_token_from, login, post_form
 from tests.factories import bearer_headers, make_user
-from tests.training.factories import make_class
+from tests.training.factories import completed_trainee, make_class
 from tests.web.test_certificate_screens import issued
 
 ONLY_ISSUER = "Only the issuing organisation may issue certificates for these records."
@@ -85,12 +85,17 @@ def test_the_cli_needs_an_actor_and_runs_the_batch_as_them(app, session):
     klass = make_class(session, owner)
     session.commit()
     runner = app.test_cli_runner()
+    empty = runner.invoke(args=["certificates", "issue-batch", "--scope-type", "training_class", "--scope-id",
+                                str(klass.id), "--as", "owner", "--processes", "0"])
+    assert empty.exit_code != 0 and "Nothing to issue for this class" in empty.output, empty.output
+    completed_trainee(session, owner, klass)
+    session.commit()
     args = ["certificates", "issue-batch", "--scope-type", "training_class", "--scope-id", str(klass.id)]
     assert runner.invoke(args=args).exit_code == 2  # --as is required
     assert "no user" in runner.invoke(args=[*args, "--as", "ghost"]).output
     result = runner.invoke(args=[*args, "--as", "owner", "--processes", "0"])
     assert result.exit_code == 0, result.output
-    assert "0 of 0 certificates issued" in result.output
+    assert "1 of 1 certificates issued" in result.output
     session.rollback()
     job = session.scalar(select(CertificateJob))
     assert job.status == "done" and job.created_by_id == owner.id

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.web.access import authenticated, current_actor, public
 from tests.conftest import csrf_token_from, login
 from tests.factories import make_user
-from tests.training.factories import make_class
+from tests.training.factories import completed_trainee, make_class
 
 BARE = "The server encountered an internal error"  # Werkzeug's own 500 page
 
@@ -57,6 +57,7 @@ def test_a_failing_error_page_falls_back_to_the_layout_with_headers(failing_app,
 def test_an_unexpected_failure_starting_a_batch_is_a_page_in_the_layout(failing_app, client, session):
     staff = make_user(session, "institution_staff")
     training_class = make_class(session, staff)
+    completed_trainee(session, staff, training_class)
     session.commit()
 
     def exploding(*args):

@@ -14,6 +14,10 @@
         bar.value = job.done;
         label.textContent = job.done + " / " + job.total;
         state.textContent = box.dataset["status_" + job.status] || job.status;
+        if (job.status === "done" && job.total === 0 && !document.getElementById("job-empty")) {
+          window.location.reload();  // the page, rendered again, says why there is nothing to download
+          return;
+        }
         if (job.status === "done" || job.status === "failed") {
           done.classList.remove("d-none");
           if (job.error) { done.textContent = job.error; done.classList.add("text-danger"); }

@@ -43,7 +43,7 @@ def _page(plan_id: int, objection_form=None, refused_resolve=None, objection_id=
     results = list_results(db.session, actor=actor, plan_id=plan.id)
     shown_objection = objection_form or ObjectionForm(formdata=None)
     shown_objection.result_id.choices = choices(
-        (r.id, f"{r.registration.ticket_number} {r.person.name}") for r in results)
+        (r.id, f"{r.registration.ticket_number or '—'} {r.person.name}") for r in results)
     return render_template(
         "assessment/results.html", plan=plan, results=results, objections=list_objections(db.session, plan_id=plan.id),
         objection_form=shown_objection, resolve_form=_resolve_form(plan), refused_resolve=refused_resolve,

@@ -78,7 +78,7 @@ def _session_page(sitting_id: int, assign_form=None, candidate_form=None):
     shown_assign.role.choices = _roles(mode)
     shown_candidate = candidate_form or CandidateForm(formdata=None)
     unplaced = unplaced_registrations(db.session, plan_id=sitting.plan_id, plan_component_id=sitting.plan_component_id)
-    shown_candidate.registration_id.choices = choices((r.id, f"{r.ticket_number} {r.person.name}") for r in unplaced)
+    shown_candidate.registration_id.choices = choices((r.id, f"{r.ticket_number or '—'} {r.person.name}") for r in unplaced)
     targets = [s for s in list_sessions(db.session, plan_id=sitting.plan_id) if s.id != sitting.id
                and s.plan_component_id == sitting.plan_component_id and s.status == "planning"]
     return render_template(

@@ -192,7 +192,8 @@ def job(job_id: int):
     job = _job(job_id)
     # A waiting batch whose queue does not answer will be queued again by the recovery check: say so.
     queue_down = job.status == "queued" and not queue_reachable(current_app)
-    return render_template("certificates/job.html", job=job, queue_down=queue_down)
+    return render_template("certificates/job.html", job=job, queue_down=queue_down,
+                           empty_reason=batch_runs.empty_batch_reason(db.session, job=job))
 
 
 @bp.get("/jobs/<int:job_id>.json")
@@ -208,6 +209,8 @@ def job_status(job_id: int):
 def job_zip(job_id: int):
     """Every stored PDF of a batch's scope in one ZIP (audited as one release); masked copies for other roles."""
     job = _job(job_id)
+    if batch_runs.empty_batch_reason(db.session, job=job) is not None:  # no empty ZIP: the page says why
+        return redirect(url_for("certificates.job", job_id=job_id))
     sources = [(d.source_type, d.source_id) for d in job_drafts(db.session, job)]
     certificates = [c for c in (db.session.scalar(select(Certificate).where(
         Certificate.kind == job.kind, Certificate.source_type == source_type, Certificate.source_id == source_id,
