@@ -13,11 +13,15 @@ from app.accounts.models import User
 from app.accounts.roles import Role
 from app.assessment.exception_models import ExceptionRequest
 from app.assessment.models import AssessmentPlan, Registration
-from app.assessment.registration import OVERRIDE_MIN, REGISTRATION_NOT_FOUND, override_registration
+from app.assessment.registration import (
+    REGISTRATION_NOT_FOUND,
+    exception_reason,
+    override_registration,
+    require_exception_possible,
+)
 from app.assessment.scope import check_reason, plan_for_staff
-from app.assessment.vocabulary import PLAN_STATUSES, REGISTRATION_STATUSES
 from app.audit.services import record_event
-from app.errors import Conflict, InvalidTransition, NotAllowed, NotFound, ValidationFailed
+from app.errors import Conflict, InvalidTransition, NotAllowed, NotFound
 from app.translation import N_
 
 REQUEST_NOT_FOUND = N_("The exception request does not exist.")
@@ -33,18 +37,10 @@ def request_exception(
     if registration is None:
         raise NotFound(REGISTRATION_NOT_FOUND)
     plan = plan_for_staff(session, actor=actor, plan_id=registration.plan_id)
-    if registration.status != "ineligible":
-        raise InvalidTransition(N_('The registration is "{status}": it needs no exception.',
-                                   status=REGISTRATION_STATUSES[registration.status]))
-    if plan.status not in ("open", "closed"):
-        raise InvalidTransition(N_('The assessment plan is "{status}": candidates can no longer be admitted by '
-                                   "exception.", status=PLAN_STATUSES[plan.status]))
+    require_exception_possible(registration, plan)
     if pending_for(session, registration.id) is not None:
         raise Conflict(N_("An exception request for this registration is already awaiting the administrator."))
-    text = (reason or "").strip()
-    if len(text) < OVERRIDE_MIN:
-        raise ValidationFailed(N_("Please give the reason for the exception (at least {count} characters).",
-                                  count=OVERRIDE_MIN), field="reason")
+    text = exception_reason(reason)
     request = ExceptionRequest(registration_id=registration.id, status="pending", reason=text[:1000],
                                requested_by_id=actor.id, requested_at=now)
     session.add(request)

@@ -187,6 +187,25 @@ def register_individual(
     return register_candidate(session, actor=actor, now=now, plan=plan, person=person, source="individual")
 
 
+def require_exception_possible(registration: Registration, plan: AssessmentPlan) -> None:
+    """An exception is for an ineligible registration of a plan still taking candidates."""
+    if registration.status != "ineligible":
+        raise InvalidTransition(N_('The registration is "{status}": it needs no exception.',
+                                   status=REGISTRATION_STATUSES[registration.status]))
+    if plan.status not in ("open", "closed"):
+        raise InvalidTransition(N_('The assessment plan is "{status}": candidates can no longer be admitted by '
+                                   "exception.", status=PLAN_STATUSES[plan.status]))
+
+
+def exception_reason(reason: str | None) -> str:
+    """The written reason an exception needs, trimmed; refused on the field when too short."""
+    text = (reason or "").strip()
+    if len(text) < OVERRIDE_MIN:
+        raise ValidationFailed(N_("Please give the reason for the exception (at least {count} characters).",
+                                  count=OVERRIDE_MIN), field="reason")
+    return text
+
+
 def override_registration(
     session: Session, *, actor: User, now: datetime, registration_id: int, reason: str
 ) -> Registration:
@@ -196,16 +215,8 @@ def override_registration(
                             "application conditions."))
     registration = get_or_not_found(session, Registration, registration_id, REGISTRATION_NOT_FOUND)
     plan = registration.plan
-    if registration.status != "ineligible":
-        raise InvalidTransition(N_('The registration is "{status}": it needs no exception.',
-                                   status=REGISTRATION_STATUSES[registration.status]))
-    if plan.status not in ("open", "closed"):
-        raise InvalidTransition(N_('The assessment plan is "{status}": candidates can no longer be admitted by '
-                                   "exception.", status=PLAN_STATUSES[plan.status]))
-    text = (reason or "").strip()
-    if len(text) < OVERRIDE_MIN:
-        raise ValidationFailed(N_("Please give the reason for the exception (at least {count} characters).",
-                                  count=OVERRIDE_MIN), field="reason")
+    require_exception_possible(registration, plan)
+    text = exception_reason(reason)
     registration.status, registration.override_reason = "overridden", text[:1000]
     registration.overridden_by_id, registration.overridden_at = actor.id, now
     registration.ticket_number = next_ticket_number(session, plan)

@@ -94,12 +94,7 @@ def save_score(
     reason: str | None = None,
 ) -> Score:
     """Enter or correct one score from the version the user saw; a stale version is refused (Conflict)."""
-    score = get_or_not_found(session, Score, score_id, N_("The score does not exist."))
-    sitting = session_visible(session, actor=actor, sitting_id=score.session_id)
-    if not can_edit(sitting, score, actor):
-        raise NotAllowed(N_("You may not enter or change this score."))
-    require_open_for_scores(sitting)
-    require_started(sitting, now)
+    score, sitting = _cell_to_change(session, actor=actor, now=now, score_id=score_id)
     require_staffed(sitting)
     new = parse_score(value)
     if score.version != expected_version:
@@ -109,15 +104,7 @@ def save_score(
         return score
     kind = "entry" if old is None else "correction"
     why = _reason_needed(score, actor, kind, reason)
-    # Compare-and-set in one statement: of two edits from the same version exactly one matches a row.
-    outcome = session.execute(
-        update(Score).where(Score.id == score.id, Score.version == expected_version)
-        .values(value=new, absent=False, version=Score.version + 1, updated_at=now, updated_by_id=actor.id)
-        .execution_options(synchronize_session=False)
-    )
-    if outcome.rowcount != 1:
-        session.refresh(score)
-        raise _stale(score, expected_version)
+    _compare_and_set(session, score, expected_version, actor=actor, now=now, value=new, absent=False)
     session.add(ScoreEvent(score_id=score.id, kind=kind, old_value=old, new_value=new, version=expected_version + 1,
                            reason=why, actor_id=actor.id, actor_name=actor.username, at=now))
     session.flush()
@@ -126,6 +113,31 @@ def save_score(
                  object_id=score.id, old={"value": None if old is None else str(old)},
                  new={"value": str(new), "version": score.version}, note=why)
     return score
+
+
+def _cell_to_change(session: Session, *, actor: User, now: datetime, score_id: int) -> tuple[Score, AssessmentSession]:
+    """The score cell and its room, once the actor may change it: room open for scores and already started."""
+    score = get_or_not_found(session, Score, score_id, N_("The score does not exist."))
+    sitting = session_visible(session, actor=actor, sitting_id=score.session_id)
+    if not can_edit(sitting, score, actor):
+        raise NotAllowed(N_("You may not enter or change this score."))
+    require_open_for_scores(sitting)
+    require_started(sitting, now)
+    return score, sitting
+
+
+def _compare_and_set(session: Session, score: Score, expected_version: int, *, actor: User, now: datetime,
+                     value: Decimal | None, absent: bool) -> None:
+    """Write the cell in one statement from the version the user saw: of two edits from the same version exactly
+    one matches a row; the other is refused as stale (Conflict)."""
+    outcome = session.execute(
+        update(Score).where(Score.id == score.id, Score.version == expected_version)
+        .values(value=value, absent=absent, version=Score.version + 1, updated_at=now, updated_by_id=actor.id)
+        .execution_options(synchronize_session=False)
+    )
+    if outcome.rowcount != 1:
+        session.refresh(score)
+        raise _stale(score, expected_version)
 
 
 def _reason_needed(score: Score, actor: User, kind: str, reason: str | None) -> str | None:
@@ -149,11 +161,7 @@ def clear_score(
     session: Session, *, actor: User, now: datetime, score_id: int, expected_version: int, reason: str | None = None,
 ) -> Score:
     """Clear a mark entered by mistake before sign-off (audited); a stale version is refused (Conflict)."""
-    score = get_or_not_found(session, Score, score_id, N_("The score does not exist."))
-    sitting = session_visible(session, actor=actor, sitting_id=score.session_id)
-    if not can_edit(sitting, score, actor):
-        raise NotAllowed(N_("You may not enter or change this score."))
-    require_open_for_scores(sitting)
+    score, _sitting = _cell_to_change(session, actor=actor, now=now, score_id=score_id)
     if score.version != expected_version:
         raise _stale(score, expected_version)
     old = score.value
@@ -161,14 +169,7 @@ def clear_score(
         return score
     why = _reason_needed(score, actor, "clear", reason)
     was = ABSENT if score.absent else str(old)
-    outcome = session.execute(
-        update(Score).where(Score.id == score.id, Score.version == expected_version)
-        .values(value=None, absent=False, version=Score.version + 1, updated_at=now, updated_by_id=actor.id)
-        .execution_options(synchronize_session=False)
-    )
-    if outcome.rowcount != 1:
-        session.refresh(score)
-        raise _stale(score, expected_version)
+    _compare_and_set(session, score, expected_version, actor=actor, now=now, value=None, absent=False)
     session.flush()
     session.refresh(score)
     record_event(session, actor=actor, now=now, action="assessment.score_cleared", object_type="assessment_score",
@@ -189,25 +190,14 @@ def mark_absent(
     session: Session, *, actor: User, now: datetime, score_id: int, expected_version: int, reason: str | None = None,
 ) -> Score:
     """Mark a cell's candidate absent (缺考) on purpose, before sign-off (audited); a mark there is cleared."""
-    score = get_or_not_found(session, Score, score_id, N_("The score does not exist."))
-    sitting = session_visible(session, actor=actor, sitting_id=score.session_id)
-    if not can_edit(sitting, score, actor):
-        raise NotAllowed(N_("You may not enter or change this score."))
-    require_open_for_scores(sitting)
+    score, _sitting = _cell_to_change(session, actor=actor, now=now, score_id=score_id)
     if score.version != expected_version:
         raise _stale(score, expected_version)
     if score.absent:
         return score
     old = score.value
     why = _reason_needed(score, actor, "entry" if old is None else "absence", reason)
-    outcome = session.execute(
-        update(Score).where(Score.id == score.id, Score.version == expected_version)
-        .values(value=None, absent=True, version=Score.version + 1, updated_at=now, updated_by_id=actor.id)
-        .execution_options(synchronize_session=False)
-    )
-    if outcome.rowcount != 1:
-        session.refresh(score)
-        raise _stale(score, expected_version)
+    _compare_and_set(session, score, expected_version, actor=actor, now=now, value=None, absent=True)
     session.flush()
     session.refresh(score)
     record_event(session, actor=actor, now=now, action="assessment.score_absent", object_type="assessment_score",
