@@ -53,10 +53,14 @@ def test_the_web_says_why_and_starts_no_job(client, session, klass):
 
 def test_the_api_refuses_with_the_reason(client, session, klass):
     training_class, staff = klass
-    response = client.post("/api/v1/certificate-jobs", headers=bearer_headers(session, staff),
+    headers = bearer_headers(session, staff)
+    response = client.post("/api/v1/certificate-jobs", headers={**headers, "Accept-Language": "en"},
                            json={"scope_type": "training_class", "scope_id": training_class.id})
     assert response.status_code == 422
-    assert "2 trainees have not completed the class" in response.get_data(as_text=True)
+    assert "2 trainees have not completed the class" in response.get_json()["error"]
+    chinese = client.post("/api/v1/certificate-jobs", headers={**headers, "Accept-Language": "zh-CN"},
+                          json={"scope_type": "training_class", "scope_id": training_class.id})
+    assert "2 人尚未结业" in chinese.get_json()["error"]
     assert _jobs(session) == 0
 
 
