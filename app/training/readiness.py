@@ -106,9 +106,10 @@ def check_people(session: Session, *, project: TrainingProject, persons: Collect
 
 
 def _trainees(session: Session, *class_filter) -> list[Person]:
-    stmt = (select(Person).join(Enrolment, Enrolment.person_id == Person.id)
-            .join(TrainingClass, Enrolment.class_id == TrainingClass.id)
-            .where(Enrolment.status.in_(COUNTED), *class_filter).distinct().order_by(Person.id))
+    # IN (subquery) rather than DISTINCT: PostgreSQL cannot compare the people table's JSON column.
+    enrolled = (select(Enrolment.person_id).join(TrainingClass, Enrolment.class_id == TrainingClass.id)
+                .where(Enrolment.status.in_(COUNTED), *class_filter))
+    stmt = select(Person).where(Person.id.in_(enrolled)).order_by(Person.id)
     return list(session.scalars(stmt))
 
 
