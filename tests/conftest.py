@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from html.parser import HTMLParser
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from flask_migrate import upgrade
 from hypothesis import HealthCheck, settings
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.orm import Session
 
 from app import create_app
@@ -22,7 +23,25 @@ settings.register_profile(
 )
 settings.load_profile("jiangcai")
 
-DATABASE_URL = TestConfig.SQLALCHEMY_DATABASE_URI
+
+def worker_database(url: str) -> str:
+    """The database of this test process: under pytest-xdist (`make test` runs one worker per core) each worker
+    has a PostgreSQL database of its own, `<name>_<worker>`, created here if missing; SQLite tests copy a
+    template into their own temporary folder already."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not url.startswith("postgresql"):
+        return url
+    parsed = make_url(url)
+    name = f"{parsed.database}_{worker}"
+    engine = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+DATABASE_URL = TestConfig.SQLALCHEMY_DATABASE_URI = worker_database(TestConfig.SQLALCHEMY_DATABASE_URI)
 IS_POSTGRES = DATABASE_URL.startswith("postgresql")
 
 
