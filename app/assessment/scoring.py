@@ -115,14 +115,18 @@ def save_score(
     return score
 
 
-def _cell_to_change(session: Session, *, actor: User, now: datetime, score_id: int) -> tuple[Score, AssessmentSession]:
-    """The score cell and its room, once the actor may change it: room open for scores and already started."""
+def _cell_to_change(session: Session, *, actor: User, now: datetime, score_id: int,
+                    expected_version: int | None = None) -> tuple[Score, AssessmentSession]:
+    """The score cell and its room, once the actor may change it: room open for scores and already started; with
+    `expected_version`, also still at the version the user saw (Conflict otherwise)."""
     score = get_or_not_found(session, Score, score_id, N_("The score does not exist."))
     sitting = session_visible(session, actor=actor, sitting_id=score.session_id)
     if not can_edit(sitting, score, actor):
         raise NotAllowed(N_("You may not enter or change this score."))
     require_open_for_scores(sitting)
     require_started(sitting, now)
+    if expected_version is not None and score.version != expected_version:
+        raise _stale(score, expected_version)
     return score, sitting
 
 
@@ -161,9 +165,8 @@ def clear_score(
     session: Session, *, actor: User, now: datetime, score_id: int, expected_version: int, reason: str | None = None,
 ) -> Score:
     """Clear a mark entered by mistake before sign-off (audited); a stale version is refused (Conflict)."""
-    score, _sitting = _cell_to_change(session, actor=actor, now=now, score_id=score_id)
-    if score.version != expected_version:
-        raise _stale(score, expected_version)
+    score, _sitting = _cell_to_change(session, actor=actor, now=now, score_id=score_id,
+                                      expected_version=expected_version)
     old = score.value
     if old is None and not score.absent:
         return score
@@ -190,9 +193,8 @@ def mark_absent(
     session: Session, *, actor: User, now: datetime, score_id: int, expected_version: int, reason: str | None = None,
 ) -> Score:
     """Mark a cell's candidate absent (缺考) on purpose, before sign-off (audited); a mark there is cleared."""
-    score, _sitting = _cell_to_change(session, actor=actor, now=now, score_id=score_id)
-    if score.version != expected_version:
-        raise _stale(score, expected_version)
+    score, _sitting = _cell_to_change(session, actor=actor, now=now, score_id=score_id,
+                                      expected_version=expected_version)
     if score.absent:
         return score
     old = score.value

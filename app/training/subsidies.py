@@ -232,6 +232,11 @@ def _over_message(kind: str, amount: Decimal, allowed: Decimal, position: Subsid
     return N_("The recovery of {amount} yuan exceeds the {allowed} yuan to recover.", amount=amount, allowed=allowed)
 
 
+def _total(name: str, doc: str) -> property:
+    """A property summing one field of every position."""
+    return property(lambda self: sum((getattr(p, name) for p in self.positions), ZERO), doc=doc)
+
+
 @dataclass
 class EnterpriseSubsidy:
     """Totals for one enterprise."""
@@ -239,28 +244,10 @@ class EnterpriseSubsidy:
     enterprise: Organisation
     positions: list[SubsidyPosition] = field(default_factory=list)
 
-    def _sum(self, name: str) -> Decimal:
-        return sum((getattr(p, name) for p in self.positions), ZERO)
-
-    @property
-    def due(self) -> Decimal:
-        """Entitlement of every apprenticeship."""
-        return self._sum("due")
-
-    @property
-    def advanced(self) -> Decimal:
-        """Advances paid."""
-        return self._sum("advanced")
-
-    @property
-    def outstanding(self) -> Decimal:
-        """Entitlement not yet paid."""
-        return self._sum("outstanding")
-
-    @property
-    def to_recover(self) -> Decimal:
-        """Money to claw back from terminated apprenticeships."""
-        return self._sum("to_recover")
+    due = _total("due", "Entitlement of every apprenticeship.")
+    advanced = _total("advanced", "Advances paid.")
+    outstanding = _total("outstanding", "Entitlement not yet paid.")
+    to_recover = _total("to_recover", "Money to claw back from terminated apprenticeships.")
 
 
 def subsidy_summary(session: Session, *, actor: User) -> list[EnterpriseSubsidy]:
