@@ -341,15 +341,18 @@ class Measured:
     peak_mb: float = 0.0
 
 
-def measure(action: Callable[[], object], *, timed: bool = True) -> Measured:
+def measure(action: Callable[[], object], *, timed: bool = True, traced: bool = True) -> Measured:
     """Run `action` twice: timed alone (tracemalloc slows Python several times over), then under tracemalloc
     for the peak of memory it allocates. The outcome is the traced run's. Untimed (tests: times are the
-    benchmark's to report, not a test's to assert), only the traced run happens."""
+    benchmark's to report, not a test's to assert), only the traced run happens; untraced, no peak is taken."""
     figures = Measured()
     if timed:
         started, cpu = time.perf_counter(), time.process_time()
         _outcome(action)
         figures.seconds, figures.cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
+    if not traced:
+        figures.outcome = _outcome(action)
+        return figures
     tracemalloc.start()
     try:
         figures.outcome = _outcome(action)
