@@ -18,12 +18,16 @@ run: setup db
 worker: setup db
 	$(VENV)/bin/huey_consumer app.worker.huey -k thread -w 2
 
+# One test process per core (pytest-xdist); each PostgreSQL worker uses a database of its own, <name>_gw<n>.
+# TEST_WORKERS=0 runs the suite in this process.
+TEST_WORKERS ?= auto
+
 test: setup
 	@echo "== test suite on SQLite =="
-	env -u TEST_DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
+	env -u TEST_DATABASE_URL $(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== test suite on $$TEST_DATABASE_URL =="; \
-		$(PY) -m pytest $(PYTEST_ARGS); \
+		$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS); \
 	fi
 
 setup: system-deps $(DEPS_STAMP) $(MO) $(CERT_FONT)
