@@ -21,7 +21,8 @@ from app.web.assessment.forms import ConfirmForm, RelationForm
 from app.web.forms import choices
 from app.web.query import parse_integer, query_integer
 
-MARKERS = (Role.ASSESSOR, Role.EVALUATION_STAFF, Role.ADMIN)
+MARKERS = (Role.ASSESSOR, Role.DEPT_SUPERVISOR, Role.EVALUATION_STAFF, Role.ADMIN)
+ASSIGNED = (Role.ASSESSOR, Role.DEPT_SUPERVISOR)  # people placed in rooms: assessors and department supervisors
 
 
 def _relation_form(assigned, form=None) -> RelationForm:
@@ -34,12 +35,14 @@ def _relation_form(assigned, form=None) -> RelationForm:
 
 
 @bp.get("/my-sessions")
-@roles(Role.ASSESSOR)
+@roles(*ASSIGNED)
 def my_sessions():
-    """The sessions assigned to me, with my role and where to enter scores."""
-    assigned = sessions_of_assessor(db.session, actor=current_actor())
+    """The sessions assigned to me, with my role and where to enter scores or sign off."""
+    actor = current_actor()
+    assigned = sessions_of_assessor(db.session, actor=actor)
     return render_template("assessment/my_sessions.html", assigned=assigned, roles=ASSIGNMENT_ROLES,
-                           labels=COMPONENT_LABELS, statuses=SESSION_STATUSES, form=_relation_form(assigned))
+                           labels=COMPONENT_LABELS, statuses=SESSION_STATUSES, form=_relation_form(assigned),
+                           can_declare=actor.has_role(Role.ASSESSOR))
 
 
 @bp.post("/my-sessions/relations")
@@ -55,7 +58,7 @@ def declare_own_relation():
                   success=_("Relation declared; you will not be assigned to assess this person."),
                   then=url_for("assessment.my_sessions")) \
         or render_form("assessment/my_sessions.html", form, assigned=assigned, roles=ASSIGNMENT_ROLES,
-                       labels=COMPONENT_LABELS, statuses=SESSION_STATUSES)
+                       labels=COMPONENT_LABELS, statuses=SESSION_STATUSES, can_declare=True)
 
 
 def _own_candidate(form: RelationForm) -> int:
@@ -125,7 +128,7 @@ def save_sheet_view(sitting_id: int):
 
 
 @bp.post("/sessions/<int:sitting_id>/sign-off")
-@roles(Role.ASSESSOR)
+@roles(*ASSIGNED)
 def sign_off(sitting_id: int):
     """The session's quality supervisor signs the scores off (after the confirmation step); they are locked."""
     return one_click(ConfirmForm(), sign_off_session, sitting_id=sitting_id,
