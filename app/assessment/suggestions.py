@@ -109,12 +109,12 @@ def _needs(sitting: AssessmentSession) -> list[tuple[str, int]]:
         need = max(standard.practical_min_examiners, math.ceil(candidates / standard.practical_candidates_per_examiner))
         need = need if need % 2 else need + 1
         have = counts["examiner"] + counts["leader"]
-        more = need - have if have < need else have % 2
+        more = need - have if have < need else 1 - have % 2  # one more to make it odd
         if more:
             needs.append(("examiner", more))
     else:
         have, need = counts["reviewer"], standard.review_min_panel
-        more = need - have if have < need else have % 2
+        more = need - have if have < need else 1 - have % 2  # one more to make it odd
         if more:
             needs.append(("reviewer", more))
     return needs

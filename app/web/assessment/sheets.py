@@ -41,14 +41,13 @@ def my_sessions():
     actor = current_actor()
     assigned = sessions_of_assessor(db.session, actor=actor)
     return render_template("assessment/my_sessions.html", assigned=assigned, roles=ASSIGNMENT_ROLES,
-                           labels=COMPONENT_LABELS, statuses=SESSION_STATUSES, form=_relation_form(assigned),
-                           can_declare=actor.has_role(Role.ASSESSOR))
+                           labels=COMPONENT_LABELS, statuses=SESSION_STATUSES, form=_relation_form(assigned))
 
 
 @bp.post("/my-sessions/relations")
-@roles(Role.ASSESSOR)
+@roles(*ASSIGNED)
 def declare_own_relation():
-    """An assessor declares a relation with a candidate of one of their sessions (回避申报)."""
+    """An assessor or department supervisor declares a relation with a candidate of one of their sessions."""
     actor = current_actor()
     assigned = sessions_of_assessor(db.session, actor=actor)
     form = _relation_form(assigned, RelationForm())
@@ -58,7 +57,7 @@ def declare_own_relation():
                   success=_("Relation declared; you will not be assigned to assess this person."),
                   then=url_for("assessment.my_sessions")) \
         or render_form("assessment/my_sessions.html", form, assigned=assigned, roles=ASSIGNMENT_ROLES,
-                       labels=COMPONENT_LABELS, statuses=SESSION_STATUSES, can_declare=True)
+                       labels=COMPONENT_LABELS, statuses=SESSION_STATUSES)
 
 
 def _own_candidate(form: RelationForm) -> int:
