@@ -21,7 +21,15 @@ from app.assessment.supervisors import (
 from app.audit.models import AuditEvent
 from app.errors import Conflict, InvalidTransition, NotAllowed, NotFound, ValidationFailed
 from app.translation import in_chinese
-from tests.assessment.factories import AFTER_EXAMS, PRACTICAL_DAY, at, close, make_world, registered_plan, snapshot
+from tests.assessment.factories import (
+    AFTER_EXAMS,
+    PRACTICAL_DAY,
+    at,
+    close,
+    make_world,
+    registered_plan,
+    snapshot,
+)
 from tests.factories import NOW, make_evaluation_org, make_user
 
 
