@@ -9,6 +9,7 @@ from app.assessment.models import AssessmentSession, SessionAssignment
 from app.assessment.qualifications import declare_relation
 from app.assessment.staffing import assign_assessor, create_session
 from app.assessment.supervisor_models import SupervisorRequest
+from app.assessment.supervisors import department_supervisors
 from app.audit.models import AuditEvent
 from app.web import actions as web_actions
 from app.web.assessment import sheets as sheets_views
@@ -183,3 +184,21 @@ def test_a_time_clash_is_shown_on_the_room_page_and_not_offered(client, session)
     client.set_cookie("jiangcai_lang", "zh")
     refused = post_form(client, f"{room}/assign", {"user_id": busy.id, "role": "examiner"}, form_url=room)
     assert "同一时间已安排在考场 实训车间 A" in refused.get_data(as_text=True)
+
+
+def test_the_administrator_adds_a_department_supervisor_to_the_pool(client, session, four):
+    world, _plan, _sitting, _supervisor = four
+    _as(client, world.admin.username)
+    form = client.get("/admin/users/new").get_data(as_text=True)
+    assert 'value="dept_supervisor"' in form and "Department quality supervisor" in form
+    response = post_form(client, "/admin/users/new", {
+        "organisation_id": world.admin.organisation_id, "username": "dept_sup2", "display_name": "林秀英",
+        "password": "Jiangcai2026!long", "roles": "dept_supervisor"})
+    assert response.status_code == 302
+    session.rollback()
+    assert {u.display_name for u in department_supervisors(session)} == {"林秀英", "高志远"}
+    # The role belongs to the department: it cannot be given to an evaluation organisation's user.
+    refused = post_form(client, "/admin/users/new", {
+        "organisation_id": world.org.id, "username": "dept_sup3", "display_name": "错配",
+        "password": "Jiangcai2026!long", "roles": "dept_supervisor"}, form_url="/admin/users/new")
+    assert refused.status_code == 422
