@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import User, UserRole
 from app.accounts.roles import Role, require_admin
-from app.assessment.models import AssessmentPlan, AssessmentSession
+from app.assessment.models import AssessmentPlan, AssessmentSession, SessionAssignment
 from app.assessment.scope import check_reason, plan_for_staff
 from app.assessment.supervisor_models import SupervisorAppointment, SupervisorRequest
 from app.audit.services import record_event
@@ -135,6 +135,34 @@ def decline_request(session: Session, *, actor: User, now: datetime, request_id:
                  object_type="assessment_supervisor_request", object_id=request.id, old={"status": "pending"},
                  new={"status": "declined", "plan_id": request.plan_id}, note=text)
     return request
+
+
+def revoke_appointment(session: Session, *, actor: User, now: datetime, appointment_id: int) -> None:
+    """The administrator withdraws an appointment, until the supervisor is placed in one of the plan's rooms."""
+    require_admin(actor)
+    appointment = session.scalar(select(SupervisorAppointment).where(SupervisorAppointment.id == appointment_id)
+                                 .with_for_update())
+    if appointment is None:
+        raise NotFound(N_("The appointment does not exist."))
+    placed = session.scalar(select(AssessmentSession.room).join(SessionAssignment).where(
+        AssessmentSession.plan_id == appointment.plan_id, SessionAssignment.user_id == appointment.user_id).limit(1))
+    if placed is not None:
+        raise InvalidTransition(N_("{user} is already the supervisor of room {room}: take them off the room first.",
+                                   user=appointment.user.display_name, room=placed))
+    old = {"plan_id": appointment.plan_id, "user_id": appointment.user_id}
+    session.delete(appointment)
+    session.flush()
+    record_event(session, actor=actor, now=now, action="assessment.supervisor_revoke",
+                 object_type="assessment_supervisor_appointment", object_id=appointment_id, old=old)
+
+
+def current_appointments(session: Session, *, actor: User) -> list[SupervisorAppointment]:
+    """The administrator's list: appointments to plans whose rooms are still to be supervised, newest first."""
+    require_admin(actor)
+    stmt = (select(SupervisorAppointment).join(AssessmentPlan, SupervisorAppointment.plan_id == AssessmentPlan.id)
+            .where(AssessmentPlan.status.in_(REQUESTABLE_STATUSES))
+            .order_by(SupervisorAppointment.appointed_at.desc(), SupervisorAppointment.id.desc()))
+    return list(session.scalars(stmt))
 
 
 def pending_request(session: Session, plan_id: int) -> SupervisorRequest | None:

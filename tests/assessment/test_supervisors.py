@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.assessment.qualifications import declare_relation
 from app.assessment.scoring import sign_off_session
-from app.assessment.staffing import assign_assessor, confirm_session, create_session
+from app.assessment.staffing import assign_assessor, confirm_session, create_session, unassign_assessor
 from app.assessment.suggestions import assessor_options, external_options, staffing_gaps
 from app.assessment.supervisor_models import SupervisorAppointment, SupervisorRequest
 from app.assessment.supervisors import (
@@ -16,6 +16,7 @@ from app.assessment.supervisors import (
     decline_request,
     pending_supervisor_requests,
     request_supervisors,
+    revoke_appointment,
     withdraw_request,
 )
 from app.audit.models import AuditEvent
@@ -232,3 +233,25 @@ def test_permissions(session, four):
     appoint_supervisors(session, actor=world.admin, now=NOW, request_id=request.id, user_ids=[pool_member.id])
     assert session.scalars(select(SupervisorAppointment.user_id)).all() == [pool_member.id]
     assert session.get(SupervisorRequest, request.id).status == "appointed"
+
+
+def test_an_appointment_is_withdrawn_until_the_supervisor_is_placed(session, four):
+    world, plan, sitting = four
+    supervisor = _appointed(session, world, plan)
+    appointment = session.scalar(select(SupervisorAppointment))
+    assert revoke_appointment_placed(session, world, sitting, supervisor, appointment) is None
+    with pytest.raises(NotAllowed):
+        revoke_appointment(session, actor=world.staff, now=NOW, appointment_id=appointment.id)
+    revoke_appointment(session, actor=world.admin, now=NOW, appointment_id=appointment.id)
+    assert appointed_supervisors(session, plan.id) == []
+    assert "assessment.supervisor_revoke" in set(session.scalars(select(AuditEvent.action)))
+
+
+def revoke_appointment_placed(session, world, sitting, supervisor, appointment):
+    """Placed in a room, the appointment stays (refused in English and Chinese); off the room, it can go."""
+    held = assign_assessor(session, actor=world.staff, now=NOW, sitting_id=sitting.id, user_id=supervisor.id,
+                           role="supervisor", external=True)
+    _refused(session, InvalidTransition,
+             lambda: revoke_appointment(session, actor=world.admin, now=NOW, appointment_id=appointment.id),
+             "高志远 is already the supervisor of room 实训车间 A", "高志远已是考场 实训车间 A 的督导员")
+    unassign_assessor(session, actor=world.staff, now=NOW, assignment_id=held.id)

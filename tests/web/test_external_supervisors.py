@@ -88,7 +88,9 @@ def test_the_finding_through_the_pages(client, session, four, monkeypatch):
     response = post_form(client, f"/assessment/supervisor-requests/{request.id}/appoint",
                          {"user_ids": str(supervisor.id), "note": "委派高志远"}, form_url="/dashboard")
     assert response.status_code == 302
-    assert f'id="supervisor-request-{request.id}"' not in client.get("/dashboard").get_data(as_text=True)
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert f'id="supervisor-request-{request.id}"' not in dashboard
+    assert 'id="supervisor-appointments"' in dashboard and "/revoke" in dashboard  # withdrawable until placed
     # Staff now see the appointed supervisor as the only external choice, and assign them.
     _as(client, world.staff.username)
     page = client.get(room).get_data(as_text=True)

@@ -12,6 +12,7 @@ from app.assessment.supervisors import (
     appoint_supervisors,
     decline_request,
     request_supervisors,
+    revoke_appointment,
     withdraw_request,
 )
 from app.extensions import db
@@ -61,3 +62,11 @@ def decline_supervisor_request(request_id: int):
     """Decline a request, with the reason the evaluation organisation reads."""
     return one_click(ReasonForm(), decline_request, fields=("reason",), request_id=request_id,
                      success=_("Request declined."), then=url_for("home.dashboard", _anchor=QUEUE))
+
+
+@bp.post("/supervisor-appointments/<int:appointment_id>/revoke")
+@roles(Role.ADMIN)
+def revoke_supervisor_appointment(appointment_id: int):
+    """Withdraw an appointment before the supervisor is placed in a room of the plan."""
+    return one_click(ConfirmForm(), revoke_appointment, appointment_id=appointment_id,
+                     success=_("Appointment withdrawn."), then=url_for("home.dashboard", _anchor=QUEUE))

@@ -9,7 +9,11 @@ from app.accounts.roles import Role
 from app.accounts.services import list_users, organisation_counts
 from app.assessment.exceptions import pending_requests
 from app.assessment.registration import eligibility_summary
-from app.assessment.supervisors import department_supervisors, pending_supervisor_requests
+from app.assessment.supervisors import (
+    current_appointments,
+    department_supervisors,
+    pending_supervisor_requests,
+)
 from app.audit.services import list_events
 from app.extensions import db
 from app.web.access import authenticated, current_actor, public
@@ -50,5 +54,6 @@ def dashboard():
         context["eligibility_summary"] = eligibility_summary
         context["supervisor_requests"] = pending_supervisor_requests(db.session, actor=actor)
         context["supervisor_pool"] = department_supervisors(db.session)
+        context["supervisor_appointments"] = current_appointments(db.session, actor=actor)
     context["colleagues"] = list_users(db.session, actor=actor)
     return render_template("home/dashboard.html", **context)
