@@ -139,7 +139,7 @@ class AppointSupervisorsForm(FlaskForm):
 
     user_ids = SelectMultipleField(_l("Department quality supervisors"), coerce=int, validate_choice=False)
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=1000)])
-    submit = SubmitField(_l("Appoint"))
+    submit = SubmitField(_l("Appoint supervisors"))
 
 
 class CandidateForm(FlaskForm):
