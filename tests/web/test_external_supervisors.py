@@ -65,6 +65,15 @@ def test_the_finding_through_the_pages(client, session, four, monkeypatch):
     assert "不能由本机构考评员担任" in refused.get_data(as_text=True)
     assert "还需 1 名与考生无回避关系的质量督导员。" in client.get(room).get_data(as_text=True)
     client.set_cookie("jiangcai_lang", "en")
+    # A department supervisor not appointed to the plan is refused too.
+    refused = post_form(client, f"{room}/assign-external", {"user_id": supervisor.id, "role": "supervisor"},
+                        form_url=room)
+    assert refused.status_code == 422 and "高志远 is not appointed to this plan" in refused.get_data(as_text=True)
+    client.set_cookie("jiangcai_lang", "zh")
+    refused = post_form(client, f"{room}/assign-external", {"user_id": supervisor.id, "role": "supervisor"},
+                        form_url=room)
+    assert "高志远未被委派到本考核计划" in refused.get_data(as_text=True)
+    client.set_cookie("jiangcai_lang", "en")
     # Staff request one for the plan.
     plan_url = f"/assessment/plans/{plan.id}/sessions"
     assert 'id="supervisor-request-form"' in client.get(plan_url).get_data(as_text=True)
@@ -97,7 +106,8 @@ def test_the_finding_through_the_pages(client, session, four, monkeypatch):
     external = page.split('id="external-user"')[1].split("</select>")[0]
     assert "高志远" in external and world.assessors[3].display_name not in external
     assert "高志远" not in page.split('id="user_id"')[1].split("</select>")[0]
-    response = post_form(client, f"{room}/assign", {"user_id": supervisor.id, "role": "supervisor", "external": "y"},
+    assert f'action="{room}/assign-external"' in page
+    response = post_form(client, f"{room}/assign-external", {"user_id": supervisor.id, "role": "supervisor"},
                          form_url=room)
     assert response.status_code == 302
     assert post_form(client, f"{room}/confirm", {}, form_url=room).status_code == 302

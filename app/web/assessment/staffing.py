@@ -134,6 +134,17 @@ def assign(sitting_id: int):
         or _session_page(sitting_id, assign_form=form)
 
 
+@bp.post("/sessions/<int:sitting_id>/assign-external")
+@roles(STAFF)
+def assign_external(sitting_id: int):
+    """Make a department supervisor appointed to the plan the room's external quality supervisor."""
+    form = AssignForm()
+    form.role.choices = _roles(mode_of(_sitting(sitting_id)))
+    return submit(form, assign_assessor, fields=("user_id",), sitting_id=sitting_id, role="supervisor", external=True,
+                  success=_("Assessor assigned."), then=_room_url(sitting_id)) \
+        or _session_page(sitting_id, assign_form=form)
+
+
 @bp.post("/sessions/<int:sitting_id>/candidates")
 @roles(STAFF)
 def add_session_candidate(sitting_id: int):
