@@ -1,8 +1,10 @@
 """Sessions per component and room, their candidates and staff: qualification, recusal and ratio checks.
 
-Hard blocks: an assessor without the level the session needs, any recusal link with a candidate, and —
-when the session is confirmed for the exam and again when scores are entered — staffing below the
-ratios of the plan's skill standard (numbers from the standard, never constants).
+Hard blocks: an assessor without the level the session needs, any recusal link with a candidate, a time
+clash with another room, and — when the session is confirmed for the exam and again when scores are
+entered — staffing below the ratios of the plan's skill standard (numbers from the standard, never
+constants). Staff are the organisation's assessors; a room's external quality supervisor is a department
+quality supervisor the administrator appointed to the plan (app/assessment/supervisors.py).
 """
 
 from __future__ import annotations
@@ -264,7 +266,7 @@ def clashing_room(session: Session, sitting: AssessmentSession, user: User) -> A
 
 
 def clash_message(user: User, other: AssessmentSession) -> Message:
-    """'周丽娜 is already placed in room 实训车间 B at the same time (16 Dec 09:00–11:00).'"""
+    """'周丽娜 is already placed in room 实训车间 B at the same time (2026-12-16 09:00–11:00).'"""
     ends = other.starts_at + timedelta(minutes=other.duration_minutes)
     start, end = other.starts_at.astimezone(LOCAL_ZONE), ends.astimezone(LOCAL_ZONE)
     return N_("{user} is already placed in room {room} at the same time ({day} {start}–{end}).",
