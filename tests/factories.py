@@ -52,6 +52,7 @@ ROLE_KIND = {
     "evaluation_staff": "evaluation",
     "assessor": "evaluation",
     "enterprise_hr": "enterprise",
+    "dept_supervisor": "hrss",
 }
 
 

@@ -32,6 +32,7 @@ class Role(StrEnum):
     EVALUATION_STAFF = "evaluation_staff"
     ASSESSOR = "assessor"
     ENTERPRISE_HR = "enterprise_hr"
+    DEPT_SUPERVISOR = "dept_supervisor"  # 人社部门质量督导员: the department's pool of external supervisors
 
 
 # The one definition of these labels: forms, templates and messages all use them.
@@ -48,6 +49,7 @@ ROLE_LABELS: dict[Role, Message] = {
     Role.EVALUATION_STAFF: N_("Evaluation organisation staff"),
     Role.ASSESSOR: N_("Assessor"),
     Role.ENTERPRISE_HR: N_("Enterprise HR"),
+    Role.DEPT_SUPERVISOR: N_("Department quality supervisor"),
 }
 
 # A role only makes sense inside one kind of organisation.
@@ -57,6 +59,7 @@ ROLE_ORG_KIND = {
     Role.EVALUATION_STAFF: OrgKind.EVALUATION,
     Role.ASSESSOR: OrgKind.EVALUATION,
     Role.ENTERPRISE_HR: OrgKind.ENTERPRISE,
+    Role.DEPT_SUPERVISOR: OrgKind.HRSS,
 }
 
 # Roles allowed to see full ID and phone numbers of people in their scope (each reveal is audited).

@@ -21,9 +21,9 @@ from app.people.validation import check_occupation_code
 from app.translation import N_
 
 
-def _assessor(session: Session, user_id: int) -> User:
+def _assessor(session: Session, user_id: int, *roles: Role) -> User:
     user = session.get(User, user_id)
-    if user is None or not user.has_role(Role.ASSESSOR):
+    if user is None or not user.has_role(*(roles or (Role.ASSESSOR,))):
         raise NotFound(N_("The assessor does not exist."), field="user_id")
     return user
 
@@ -92,7 +92,8 @@ def declare_relation(
     note: str | None = None,
 ) -> DeclaredRelation:
     """Record a relation requiring recusal: an assessor declares their own, staff those of their organisation."""
-    assessor = _assessor(session, assessor_id)
+    # Department quality supervisors (external, no organisation staff over them) declare their own.
+    assessor = _assessor(session, assessor_id, Role.ASSESSOR, Role.DEPT_SUPERVISOR)
     own = actor.id == assessor.id
     staff = actor.has_role(Role.EVALUATION_STAFF) and assessor.organisation_id == actor.organisation_id
     if not (own or staff):

@@ -1,8 +1,10 @@
 """Sessions per component and room, their candidates and staff: qualification, recusal and ratio checks.
 
-Hard blocks: an assessor without the level the session needs, any recusal link with a candidate, and —
-when the session is confirmed for the exam and again when scores are entered — staffing below the
-ratios of the plan's skill standard (numbers from the standard, never constants).
+Hard blocks: an assessor without the level the session needs, any recusal link with a candidate, a time
+clash with another room, and — when the session is confirmed for the exam and again when scores are
+entered — staffing below the ratios of the plan's skill standard (numbers from the standard, never
+constants). Staff are the organisation's assessors; a room's external quality supervisor is a department
+quality supervisor the administrator appointed to the plan (app/assessment/supervisors.py).
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -25,11 +26,12 @@ from app.assessment.models import (
     SessionAssignment,
     SessionCandidate,
 )
-from app.assessment.qualifications import list_assessors, qualification_of
+from app.assessment.qualifications import qualification_of
 from app.assessment.recusal import conflict_message, links_between
 from app.assessment.result_models import Score
 from app.assessment.room_times import check_room_date
 from app.assessment.scope import plan_for_staff
+from app.assessment.supervisors import appointed_ids
 from app.assessment.vocabulary import (
     ASSIGNMENT_ROLES,
     COMPONENT_MODES,
@@ -40,6 +42,7 @@ from app.assessment.vocabulary import (
 from app.audit.services import record_event
 from app.catalog.ladder import level_label
 from app.catalog.models import COMPONENT_LABELS, SkillStandard
+from app.clock import LOCAL_ZONE
 from app.database import get_or_not_found
 from app.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from app.translation import CLAUSE_SEPARATOR, N_, Message, joined
@@ -249,15 +252,55 @@ def check_qualification(session: Session, sitting: AssessmentSession, user: User
                                   needed=level_label(needed), role=role_name), field="user_id")
 
 
-def _check_double_booking(session: Session, sitting: AssessmentSession, user: User) -> None:
+def clashing_room(session: Session, sitting: AssessmentSession, user: User) -> AssessmentSession | None:
+    """Another room the user is placed in whose time overlaps this one's, if any."""
     ends = sitting.starts_at + timedelta(minutes=sitting.duration_minutes)
     others = session.scalars(select(AssessmentSession).join(SessionAssignment).where(
-        SessionAssignment.user_id == user.id, AssessmentSession.id != sitting.id))
+        SessionAssignment.user_id == user.id, AssessmentSession.id != sitting.id)
+        .order_by(AssessmentSession.starts_at, AssessmentSession.id))
     for other in others:
         other_ends = other.starts_at + timedelta(minutes=other.duration_minutes)
         if other.starts_at < ends and sitting.starts_at < other_ends:
-            raise Conflict(N_("{user} is already placed in room {room} at the same time.", user=user.display_name,
-                                  room=other.room), field="user_id")
+            return other
+    return None
+
+
+def clash_message(user: User, other: AssessmentSession) -> Message:
+    """'周丽娜 is already placed in room 实训车间 B at the same time (2026-12-16 09:00–11:00).'"""
+    ends = other.starts_at + timedelta(minutes=other.duration_minutes)
+    start, end = other.starts_at.astimezone(LOCAL_ZONE), ends.astimezone(LOCAL_ZONE)
+    return N_("{user} is already placed in room {room} at the same time ({day} {start}–{end}).",
+              user=user.display_name, room=other.room, day=start.date().isoformat(), start=start.strftime("%H:%M"),
+              end=end.strftime("%H:%M"))
+
+
+def _check_double_booking(session: Session, sitting: AssessmentSession, user: User) -> None:
+    other = clashing_room(session, sitting, user)
+    if other is not None:
+        raise Conflict(clash_message(user, other), field="user_id")
+
+
+def _check_person(session: Session, sitting: AssessmentSession, user: User | None, role: str, external: bool) -> None:
+    """Who may fill the slot: the organisation's assessors, or for the external supervisor a department
+    supervisor appointed to the plan."""
+    if user is not None and user.active and user.has_role(Role.DEPT_SUPERVISOR) and not user.has_role(Role.ASSESSOR):
+        if role != "supervisor" or not external:
+            raise ValidationFailed(N_("{user} is a department quality supervisor: they can only be a room's external "
+                                      "quality supervisor.", user=user.display_name), field="role")
+        if user.id not in appointed_ids(session, sitting.plan_id):
+            raise ValidationFailed(N_("{user} is not appointed to this plan: the administrator appoints department "
+                                      "quality supervisors to a plan on the organisation's request.",
+                                      user=user.display_name), field="user_id")
+        return
+    if user is None or not user.active or not user.has_role(Role.ASSESSOR):
+        raise NotFound(N_("The assessor does not exist or is deactivated."), field="user_id")
+    if external:
+        raise ValidationFailed(N_("An external quality supervisor is a department quality supervisor appointed to "
+                                  "this plan by the administrator, not one of the organisation's assessors; request "
+                                  "one for the plan."), field="external")
+    if role == "supervisor" and user.organisation_id != sitting.plan.organisation_id:
+        raise ValidationFailed(N_("An internal quality supervisor must be one of the organisation's own assessors."),
+                               field="user_id")
 
 
 def assign_assessor(
@@ -267,14 +310,13 @@ def assign_assessor(
     sitting = session_for_staff(session, actor=actor, sitting_id=sitting_id)
     _require_planning(sitting)
     user = session.get(User, user_id)
-    if user is None or not user.active or not user.has_role(Role.ASSESSOR):
-        raise NotFound(N_("The assessor does not exist or is deactivated."), field="user_id")
     mode = mode_of(sitting)
     if role not in MODE_ROLES[mode]:
         raise ValidationFailed(N_("A {component} room takes: {roles}.", component=COMPONENT_LABELS[sitting.component],
                                   roles=joined(ASSIGNMENT_ROLES[r] for r in MODE_ROLES[mode])), field="role")
     if external and role != "supervisor":
         raise ValidationFailed(N_("Only a quality supervisor is either external or internal."), field="external")
+    _check_person(session, sitting, user, role, external)
     held = next((a for a in sitting.assignments if a.user_id == user.id), None)
     if held is not None:
         raise Conflict(N_("{user} already acts as {role} in this room.", user=user.display_name,
@@ -350,32 +392,3 @@ def sessions_of_assessor(session: Session, *, actor: User) -> list[tuple[Assessm
     stmt = (select(AssessmentSession, SessionAssignment).join(SessionAssignment)
             .where(SessionAssignment.user_id == actor.id).order_by(AssessmentSession.starts_at))
     return [(s, a) for s, a in session.execute(stmt).all()]
-
-
-@dataclass(frozen=True)
-class AssessorOption:
-    """An assessor as the staffing form shows them: level, whether they may mark, and what blocks them."""
-
-    user: User
-    level_digit: int | None
-    marking_block: Message | None
-    conflicts: tuple[Message, ...]
-    assigned_role: str | None
-
-
-def assessor_options(session: Session, *, sitting: AssessmentSession) -> list[AssessorOption]:
-    """Every active assessor with the hard blocks that would refuse them in this session."""
-    people = [c.registration.person for c in sitting.candidates]
-    held = {a.user_id: a.role for a in sitting.assignments}
-    options = []
-    for user in list_assessors(session):
-        qualification = qualification_of(session, user_id=user.id, occupation_code=sitting.plan.occupation.code)
-        try:
-            check_qualification(session, sitting, user, "examiner")
-            block = None
-        except ValidationFailed as error:
-            block = error.message
-        conflicts = tuple(link.description for link in links_between(session, assessor=user, people=people))
-        options.append(AssessorOption(user, qualification.level_digit if qualification else None, block, conflicts,
-                                      held.get(user.id)))
-    return options

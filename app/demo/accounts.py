@@ -42,6 +42,8 @@ USERS = [
     ("assessor2", "eval", "周丽娜", [Role.ASSESSOR]),
     ("assessor3", "eval", "吴德明", [Role.ASSESSOR]),
     ("assessor4", "eval", "郑春生", [Role.ASSESSOR]),
+    ("supervisor1", "hrss", "高志远", [Role.DEPT_SUPERVISOR]),
+    ("supervisor2", "hrss", "林秀英", [Role.DEPT_SUPERVISOR]),
     ("hr_sy", "ent_sy", "刘洋", [Role.ENTERPRISE_HR]),
     ("hr_dl", "ent_dl", "杨帆", [Role.ENTERPRISE_HR]),
     ("hr_as", "ent_as", "黄静", [Role.ENTERPRISE_HR]),
@@ -53,6 +55,7 @@ DEMO_LOGINS = [
     ("inst_sy", "培训机构 / training institution staff"),
     ("eval", "评价机构 / evaluation organisation staff"),
     ("assessor1", "考评员 / assessor"),
+    ("supervisor1", "人社部门质量督导员 / department quality supervisor"),
     ("hr_sy", "企业人力资源 / enterprise HR"),
 ]
 

@@ -19,6 +19,7 @@ from app.assessment.results import finalise_plan, lodge_objection, publish_resul
 from app.assessment.scope import local_datetime
 from app.assessment.scoring import save_score, sign_off_session
 from app.assessment.staffing import assign_assessor, confirm_session, create_session
+from app.assessment.supervisors import appoint_supervisors, request_supervisors
 from app.assessment.workdays import add_holiday
 from app.catalog.models import Occupation
 from app.clock import local_date
@@ -81,12 +82,17 @@ def _sit(session, staff, users, plan, *, now, theory, practical, scores) -> None
                             room="理论考场 301", starts_at=_at(theory))
     p_room = create_session(session, actor=staff, now=now, plan_id=plan.id, component="practical",
                             room="实训车间 A", starts_at=_at(practical))
+    # The practical room's external supervisor is a department supervisor the administrator appointed on request.
+    request = request_supervisors(session, actor=staff, now=now, plan_id=plan.id, sitting_ids=[p_room.id],
+                                  note="实操考场需外派质量督导员")
+    appoint_supervisors(session, actor=users["admin"], now=now, request_id=request.id,
+                        user_ids=[users["supervisor1"].id])
     for user, role, room in (("assessor1", "invigilator", t_room), ("assessor2", "invigilator", t_room),
                              ("assessor4", "supervisor", t_room), ("assessor1", "leader", p_room),
                              ("assessor2", "examiner", p_room), ("assessor3", "examiner", p_room),
-                             ("assessor4", "supervisor", p_room)):
+                             ("supervisor1", "supervisor", p_room)):
         assign_assessor(session, actor=staff, now=now, sitting_id=room.id, user_id=users[user].id, role=role,
-                        external=role == "supervisor" and room is p_room)
+                        external=user == "supervisor1")
     for room in (t_room, p_room):
         confirm_session(session, actor=staff, now=now, sitting_id=room.id)
     regs = sorted((r for r in plan.registrations if r.admitted), key=lambda r: r.ticket_number)
@@ -101,8 +107,8 @@ def _sit(session, staff, users, plan, *, now, theory, practical, scores) -> None
                 offset = {"assessor1": 0, "assessor2": 1.5, "assessor3": -1}[marker.username]
                 value = f"{min(100.0, float(practical_score) + offset):.1f}"
                 save_score(session, actor=marker, now=marked, score_id=cell.id, value=value, expected_version=0)
-    for room in (t_room, p_room):
-        sign_off_session(session, actor=users["assessor4"], now=marked, sitting_id=room.id)
+    sign_off_session(session, actor=users["assessor4"], now=marked, sitting_id=t_room.id)
+    sign_off_session(session, actor=users["supervisor1"], now=marked, sitting_id=p_room.id)
 
 
 def _appointments(session: Session, hr: User, now: datetime) -> int:

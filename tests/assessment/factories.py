@@ -116,7 +116,7 @@ def practical_session(session, world: World, plan: AssessmentPlan, *, staff: boo
         assign_assessor(session, actor=world.staff, now=NOW, sitting_id=sitting.id, user_id=a[1].id, role="examiner")
         assign_assessor(session, actor=world.staff, now=NOW, sitting_id=sitting.id, user_id=a[2].id, role="examiner")
         assign_assessor(session, actor=world.staff, now=NOW, sitting_id=sitting.id, user_id=a[3].id,
-                        role="supervisor", external=True)
+                        role="supervisor")
     if staff and confirm:
         confirm_session(session, actor=world.staff, now=NOW, sitting_id=sitting.id)
     return sitting

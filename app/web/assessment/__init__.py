@@ -8,6 +8,7 @@ from app.web.assessment import (  # noqa: F401 (attach routes)
     results,
     sheets,
     staffing,
+    supervisors,
 )
 from app.web.assessment.blueprint import bp
 

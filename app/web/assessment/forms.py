@@ -125,6 +125,23 @@ class AssignForm(FlaskForm):
     submit = SubmitField(_l("Assign"))
 
 
+class SupervisorRequestForm(FlaskForm):
+    """Ask the administrator for external quality supervisors for a plan: how many, which rooms, a note."""
+
+    count = IntegerField(_l("How many supervisors"), validators=[Optional(), NumberRange(min=1, max=50)])
+    sitting_ids = SelectMultipleField(_l("Rooms meant (optional)"), coerce=int, validate_choice=False)
+    note = TextAreaField(_l("Note for the administrator"), validators=[Optional(), Length(max=1000)])
+    submit = SubmitField(_l("Request external supervisors"))
+
+
+class AppointSupervisorsForm(FlaskForm):
+    """The administrator appoints department quality supervisors to a plan."""
+
+    user_ids = SelectMultipleField(_l("Department quality supervisors"), coerce=int, validate_choice=False)
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=1000)])
+    submit = SubmitField(_l("Appoint supervisors"))
+
+
 class CandidateForm(FlaskForm):
     """Place a candidate in a session."""
 

@@ -21,7 +21,8 @@ from app.web.assessment.forms import ConfirmForm, RelationForm
 from app.web.forms import choices
 from app.web.query import parse_integer, query_integer
 
-MARKERS = (Role.ASSESSOR, Role.EVALUATION_STAFF, Role.ADMIN)
+MARKERS = (Role.ASSESSOR, Role.DEPT_SUPERVISOR, Role.EVALUATION_STAFF, Role.ADMIN)
+ASSIGNED = (Role.ASSESSOR, Role.DEPT_SUPERVISOR)  # people placed in rooms: assessors and department supervisors
 
 
 def _relation_form(assigned, form=None) -> RelationForm:
@@ -34,18 +35,19 @@ def _relation_form(assigned, form=None) -> RelationForm:
 
 
 @bp.get("/my-sessions")
-@roles(Role.ASSESSOR)
+@roles(*ASSIGNED)
 def my_sessions():
-    """The sessions assigned to me, with my role and where to enter scores."""
-    assigned = sessions_of_assessor(db.session, actor=current_actor())
+    """The sessions assigned to me, with my role and where to enter scores or sign off."""
+    actor = current_actor()
+    assigned = sessions_of_assessor(db.session, actor=actor)
     return render_template("assessment/my_sessions.html", assigned=assigned, roles=ASSIGNMENT_ROLES,
                            labels=COMPONENT_LABELS, statuses=SESSION_STATUSES, form=_relation_form(assigned))
 
 
 @bp.post("/my-sessions/relations")
-@roles(Role.ASSESSOR)
+@roles(*ASSIGNED)
 def declare_own_relation():
-    """An assessor declares a relation with a candidate of one of their sessions (回避申报)."""
+    """An assessor or department supervisor declares a relation with a candidate of one of their sessions."""
     actor = current_actor()
     assigned = sessions_of_assessor(db.session, actor=actor)
     form = _relation_form(assigned, RelationForm())
@@ -125,7 +127,7 @@ def save_sheet_view(sitting_id: int):
 
 
 @bp.post("/sessions/<int:sitting_id>/sign-off")
-@roles(Role.ASSESSOR)
+@roles(*ASSIGNED)
 def sign_off(sitting_id: int):
     """The session's quality supervisor signs the scores off (after the confirmation step); they are locked."""
     return one_click(ConfirmForm(), sign_off_session, sitting_id=sitting_id,

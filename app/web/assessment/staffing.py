@@ -11,7 +11,6 @@ from app.assessment.rooms import delete_session, move_candidate, scored_cells, u
 from app.assessment.scope import local_datetime
 from app.assessment.staffing import (
     add_candidate,
-    assessor_options,
     assign_assessor,
     confirm_session,
     create_session,
@@ -23,6 +22,9 @@ from app.assessment.staffing import (
     unassign_assessor,
     unplaced_registrations,
 )
+from app.assessment.suggestions import assessor_options, external_options, staffing_gaps
+from app.assessment.supervisor_models import SUPERVISOR_REQUEST_STATUSES
+from app.assessment.supervisors import appointed_supervisors, plan_requests
 from app.assessment.vocabulary import ASSIGNMENT_ROLES, MODE_ROLES, PLAN_STATUSES, SESSION_STATUSES
 from app.catalog.models import COMPONENT_LABELS
 from app.clock import LOCAL_ZONE
@@ -31,7 +33,15 @@ from app.extensions import db
 from app.web.access import current_actor, roles
 from app.web.actions import form_status, one_click, render_form, submit
 from app.web.assessment.blueprint import bp
-from app.web.assessment.forms import AssignForm, CandidateForm, ConfirmForm, MoveForm, RoomForm, SessionForm
+from app.web.assessment.forms import (
+    AssignForm,
+    CandidateForm,
+    ConfirmForm,
+    MoveForm,
+    RoomForm,
+    SessionForm,
+    SupervisorRequestForm,
+)
 from app.web.forms import choices
 
 STAFF = Role.EVALUATION_STAFF
@@ -41,10 +51,16 @@ def _sessions_page(plan, form):
     sittings = list_sessions(db.session, plan_id=plan.id)
     unplaced = {c.component: len(unplaced_registrations(db.session, plan_id=plan.id, plan_component_id=c.id))
                 for c in plan.components}
+    request_form = SupervisorRequestForm(formdata=None)
+    request_form.sitting_ids.choices = choices((s.id, f"{COMPONENT_LABELS[s.component]} · {s.room}") for s in sittings
+                                               if s.status == "planning")
     return render_template("assessment/sessions.html", plan=plan, sittings=sittings, form=form, unplaced=unplaced,
                            problems={s.id: session_problems(s) for s in sittings}, statuses=SESSION_STATUSES,
-                           labels=COMPONENT_LABELS, roles=ASSIGNMENT_ROLES,
-                           plan_statuses=PLAN_STATUSES), form_status(form)
+                           labels=COMPONENT_LABELS, roles=ASSIGNMENT_ROLES, plan_statuses=PLAN_STATUSES,
+                           request_form=request_form, confirm_form=ConfirmForm(formdata=None),
+                           supervisor_requests=plan_requests(db.session, plan.id),
+                           request_statuses=SUPERVISOR_REQUEST_STATUSES,
+                           appointed=appointed_supervisors(db.session, plan.id)), form_status(form)
 
 
 def _components(plan):
@@ -73,8 +89,9 @@ def _session_page(sitting_id: int, assign_form=None, candidate_form=None):
     sitting = _sitting(sitting_id)
     mode = mode_of(sitting)
     options = assessor_options(db.session, sitting=sitting)
+    externals = external_options(db.session, sitting=sitting)
     shown_assign = assign_form or AssignForm(formdata=None)
-    shown_assign.user_id.choices = choices((o.user.id, o.user.display_name) for o in options if not o.assigned_role)
+    shown_assign.user_id.choices = choices((o.user.id, o.user.display_name) for o in options if o.available)
     shown_assign.role.choices = _roles(mode)
     shown_candidate = candidate_form or CandidateForm(formdata=None)
     unplaced = unplaced_registrations(db.session, plan_id=sitting.plan_id, plan_component_id=sitting.plan_component_id)
@@ -84,6 +101,7 @@ def _session_page(sitting_id: int, assign_form=None, candidate_form=None):
     return render_template(
         "assessment/session.html", sitting=sitting, targets=targets, plan=sitting.plan, options=options, assign_form=shown_assign,
         candidate_form=shown_candidate, confirm_form=ConfirmForm(formdata=None), problems=session_problems(sitting),
+        externals=externals, gaps=staffing_gaps(db.session, sitting=sitting),
         roles=ASSIGNMENT_ROLES, labels=COMPONENT_LABELS, statuses=SESSION_STATUSES, mode=mode,
         marking=mode != "invigilated",
     ), form_status(assign_form, candidate_form)
@@ -107,10 +125,22 @@ def _room_url(sitting_id: int) -> str:
 @bp.post("/sessions/<int:sitting_id>/assign")
 @roles(STAFF)
 def assign(sitting_id: int):
-    """Assign an assessor; refusals (level, recusal, roles filled) come back on the form."""
+    """Assign an assessor (or an appointed department supervisor as external supervisor); refusals (level,
+    recusal, time clash, roles filled, not appointed) come back on the form."""
     form = AssignForm()
     form.role.choices = _roles(mode_of(_sitting(sitting_id)))
     return submit(form, assign_assessor, fields=("user_id", "role", "external"), sitting_id=sitting_id,
+                  success=_("Assessor assigned."), then=_room_url(sitting_id)) \
+        or _session_page(sitting_id, assign_form=form)
+
+
+@bp.post("/sessions/<int:sitting_id>/assign-external")
+@roles(STAFF)
+def assign_external(sitting_id: int):
+    """Make a department supervisor appointed to the plan the room's external quality supervisor."""
+    form = AssignForm()
+    form.role.choices = _roles(mode_of(_sitting(sitting_id)))
+    return submit(form, assign_assessor, fields=("user_id",), sitting_id=sitting_id, role="supervisor", external=True,
                   success=_("Assessor assigned."), then=_room_url(sitting_id)) \
         or _session_page(sitting_id, assign_form=form)
 

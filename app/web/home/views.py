@@ -9,13 +9,19 @@ from app.accounts.roles import Role
 from app.accounts.services import list_users, organisation_counts
 from app.assessment.exceptions import pending_requests
 from app.assessment.registration import eligibility_summary
+from app.assessment.supervisors import (
+    current_appointments,
+    department_supervisors,
+    pending_supervisor_requests,
+)
 from app.audit.services import list_events
 from app.extensions import db
 from app.web.access import authenticated, current_actor, public
 
 bp = Blueprint("home", __name__)
 
-DASHBOARD_ORDER = (Role.ADMIN, Role.INSTITUTION_STAFF, Role.EVALUATION_STAFF, Role.ASSESSOR, Role.ENTERPRISE_HR)
+DASHBOARD_ORDER = (Role.ADMIN, Role.INSTITUTION_STAFF, Role.EVALUATION_STAFF, Role.ASSESSOR, Role.DEPT_SUPERVISOR,
+                   Role.ENTERPRISE_HR)
 
 
 @bp.get("/")
@@ -46,5 +52,8 @@ def dashboard():
         context["recent_events"] = list_events(db.session, limit=10)
         context["exception_requests"] = pending_requests(db.session, actor=actor)
         context["eligibility_summary"] = eligibility_summary
+        context["supervisor_requests"] = pending_supervisor_requests(db.session, actor=actor)
+        context["supervisor_pool"] = department_supervisors(db.session)
+        context["supervisor_appointments"] = current_appointments(db.session, actor=actor)
     context["colleagues"] = list_users(db.session, actor=actor)
     return render_template("home/dashboard.html", **context)
