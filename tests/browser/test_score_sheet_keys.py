@@ -12,21 +12,12 @@ from werkzeug.serving import make_server
 
 from app.assessment.result_models import Score
 from app.database import write_intent
-from app.web import actions as web_actions
-from app.web.assessment import sheets as sheets_views
-from tests.assessment.factories import AFTER_EXAMS, close, make_world, practical_session, registered_plan
+from tests.assessment.factories import close, make_world, practical_session, registered_plan
 from tests.browser.conftest import log_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("after_exams")]
 
 SHOTS = Path("/tmp/sheet-shots")
-
-
-@pytest.fixture(autouse=True)
-def after_exams(monkeypatch):
-    """The pages read the clock: marks are entered once the rooms have started (no score before a start)."""
-    monkeypatch.setattr(sheets_views, "utcnow", lambda: AFTER_EXAMS)
-    monkeypatch.setattr(web_actions, "utcnow", lambda: AFTER_EXAMS)
 
 
 @pytest.fixture

@@ -17,8 +17,6 @@ from app.assessment.scoring import save_score
 from app.assessment.staffing import create_session
 from app.database import write_intent
 from app.people.services import register_person
-from app.web import actions as web_actions
-from app.web.assessment import sheets as sheets_views
 from tests.assessment.factories import (
     AFTER_EXAMS,
     PRACTICAL_DAY,
@@ -136,13 +134,6 @@ def test_staffing_refusal_is_shown_on_the_form_and_nothing_is_assigned(client, s
     assert "考评组长孙志刚与考生李娜存在回避关系：已申报孙志刚与李娜为亲属关系" in response.get_data(as_text=True)
     session.rollback()
     assert session.get(type(sitting), sitting.id).assignments == []
-
-
-@pytest.fixture
-def after_exams(monkeypatch):
-    """Pages read the clock: score sheets are open once the room has started, sign-off once it has ended."""
-    monkeypatch.setattr(sheets_views, "utcnow", lambda: AFTER_EXAMS)
-    monkeypatch.setattr(web_actions, "utcnow", lambda: AFTER_EXAMS)
 
 
 def _sheet_world(session, world):

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from app.assessment.result_models import Score
-from app.web import actions as web_actions
-from app.web.assessment import sheets as sheets_views
-from tests.assessment.factories import AFTER_EXAMS, close, make_world, practical_session, registered_plan
+from tests.assessment.factories import close, make_world, practical_session, registered_plan
 from tests.conftest import login
+
+pytestmark = pytest.mark.usefixtures("after_exams")
 
 
 class _SheetForm(HTMLParser):
@@ -35,13 +35,6 @@ def _form(html: str) -> dict[str, str]:
     parser = _SheetForm()
     parser.feed(html)
     return parser.fields
-
-
-@pytest.fixture(autouse=True)
-def after_exams(monkeypatch):
-    """The pages read the clock: marks are entered once the rooms have started (no score before a start)."""
-    monkeypatch.setattr(sheets_views, "utcnow", lambda: AFTER_EXAMS)
-    monkeypatch.setattr(web_actions, "utcnow", lambda: AFTER_EXAMS)
 
 
 @pytest.fixture
