@@ -161,7 +161,8 @@ def clear_score(
     session: Session, *, actor: User, now: datetime, score_id: int, expected_version: int, reason: str | None = None,
 ) -> Score:
     """Clear a mark entered by mistake before sign-off (audited); a stale version is refused (Conflict)."""
-    score, _sitting = _cell_to_change(session, actor=actor, now=now, score_id=score_id)
+    score, sitting = _cell_to_change(session, actor=actor, now=now, score_id=score_id)
+    require_staffed(sitting)
     if score.version != expected_version:
         raise _stale(score, expected_version)
     old = score.value
@@ -190,7 +191,8 @@ def mark_absent(
     session: Session, *, actor: User, now: datetime, score_id: int, expected_version: int, reason: str | None = None,
 ) -> Score:
     """Mark a cell's candidate absent (缺考) on purpose, before sign-off (audited); a mark there is cleared."""
-    score, _sitting = _cell_to_change(session, actor=actor, now=now, score_id=score_id)
+    score, sitting = _cell_to_change(session, actor=actor, now=now, score_id=score_id)
+    require_staffed(sitting)
     if score.version != expected_version:
         raise _stale(score, expected_version)
     if score.absent:
