@@ -41,6 +41,13 @@ class PlanForm(FlaskForm):
     submit = SubmitField(_l("Create plan"))
 
 
+class DeadlineForm(FlaskForm):
+    """Move the registration deadline (before every exam date)."""
+
+    registration_deadline = DateField(_l("Registration deadline"), validators=[DataRequired()])
+    submit = SubmitField(_l("Save"))
+
+
 class StatusForm(FlaskForm):
     """Move a plan along its states."""
 
