@@ -129,7 +129,7 @@ def test_pages_show_placed_over_capacity_and_refuse_in_both_languages(client, se
     session.commit()
     login(client, world.staff.username)
     listing = client.get(f"/assessment/plans/{plan.id}/sessions").get_data(as_text=True)
-    assert _placed_text(listing) == ["2 / 2", "2"]
+    assert _placed_text(listing) == ["2 / 2", "2"] and 'name="capacity"' in listing
     room_page = client.get(f"/assessment/sessions/{full.id}").get_data(as_text=True)
     assert _placed_text(room_page) == ["2 / 2"] and 'id="room-full"' in room_page
 
