@@ -118,6 +118,18 @@ def session(engine):
 
 
 @pytest.fixture
+def after_exams(monkeypatch):
+    """Pages read the clock: score sheets are open once the rooms have started, sign-off once they have ended
+    (the clock of the score-sheet views and of the one-click actions is pinned to the factories' AFTER_EXAMS)."""
+    from app.web import actions as web_actions
+    from app.web.assessment import sheets as sheets_views
+    from tests.assessment.factories import AFTER_EXAMS
+
+    monkeypatch.setattr(sheets_views, "utcnow", lambda: AFTER_EXAMS)
+    monkeypatch.setattr(web_actions, "utcnow", lambda: AFTER_EXAMS)
+
+
+@pytest.fixture
 def client(app):
     """A test client."""
     return app.test_client()

@@ -20,7 +20,7 @@ from app.assessment.registration import (
 from app.assessment.result_models import AssessmentResult, Score
 from app.assessment.results import finalise_plan, list_results, publish_results
 from app.assessment.score_sheets import score_sheet
-from app.assessment.scoring import can_edit, save_score
+from app.assessment.scoring import can_edit, clear_score, mark_absent, save_score
 from app.database import utcnow
 from app.errors import ValidationFailed
 from app.extensions import db
@@ -64,9 +64,11 @@ register_schema("AssessmentRegistration", {
 register_schema("AssessmentRegistrationList", {"type": "object", "required": ["items"], "properties": {
     "items": {"type": "array", "items": {"$ref": "#/components/schemas/AssessmentRegistration"}}}})
 register_schema("AssessmentScore", {
-    "type": "object", "required": ["id", "session_id", "registration_id", "value", "version", "editable"],
+    "type": "object", "required": ["id", "session_id", "registration_id", "value", "absent", "version", "editable"],
     "properties": {"id": _ID, "session_id": _ID, "registration_id": _ID, "marker_id": {"type": ["integer", "null"]},
-                   "value": _SCORE, "version": {"type": "integer", "minimum": 0}, "editable": {"type": "boolean"}},
+                   "value": _SCORE,
+                   "absent": {"type": "boolean", "description": "the candidate did not sit (缺考); value is then null"},
+                   "version": {"type": "integer", "minimum": 0}, "editable": {"type": "boolean"}},
 })
 register_schema("AssessmentScoreSheet", {"type": "object", "required": ["session_id", "status", "items"], "properties": {
     "session_id": _ID, "component": {"type": "string"}, "status": {"type": "string"},
@@ -94,10 +96,21 @@ NEW_PLAN = {
 }
 NEW_REGISTRATION = {"type": "object", "properties": {
     "person_id": _ID, "id_type": {"type": "string"}, "id_number": {"type": "string"}}}
-SCORE_EDIT = {"type": "object", "required": ["value", "version"], "properties": {
-    "value": {"type": ["string", "number"]}, "version": {"type": "integer", "minimum": 0},
-    "reason": {"type": ["string", "null"], "description": "required when changing a score already entered, and when the team leader "
-                                                         "enters a panel member's mark"}}}
+SCORE_EDIT = {
+    "type": "object", "required": ["version"],
+    "description": "Enter or correct a score (value), mark the candidate absent (缺考: absent true, no value) or clear "
+                   "the cell (value null). A score and absent are exclusive: both together are refused (422).",
+    "properties": {
+        "value": {"type": ["string", "number", "null"],
+                  "description": "0-100, one decimal; null clears the cell (a mark entered by mistake, or an absence)"},
+        "absent": {"type": "boolean", "default": False,
+                   "description": "true marks the candidate absent (缺考); the cell's mark, if any, is cleared"},
+        "version": {"type": "integer", "minimum": 0},
+        "reason": {"type": ["string", "null"], "description": "required when changing or clearing a score already "
+                                                             "entered, and when the team leader enters a panel "
+                                                             "member's mark"}},
+    "anyOf": [{"required": ["value"]}, {"required": ["absent"]}],
+}
 PLAN_ID = [{"name": "plan_id", "in": "path", "required": True, "schema": _ID}]
 
 
@@ -135,8 +148,8 @@ def registration_json(reg: Registration) -> dict:
 def score_json(score: Score, editable: bool) -> dict:
     """A score cell with the version an edit must name."""
     return {"id": score.id, "session_id": score.session_id, "registration_id": score.registration_id,
-            "marker_id": score.marker_id, "value": _text(score.value), "version": score.version,
-            "editable": editable}
+            "marker_id": score.marker_id, "value": _text(score.value), "absent": score.absent,
+            "version": score.version, "editable": editable}
 
 
 def result_json(result: AssessmentResult) -> dict:
@@ -236,20 +249,35 @@ def session_scores(sitting_id: int):
 
 @bp.put("/scores/<int:score_id>")
 @roles(*MARKERS)
-@documented("/scores/{score_id}", "put", summary="Enter or correct a score from the version you read",
+@documented("/scores/{score_id}", "put", summary="Enter, correct or clear a score, or mark the candidate absent "
+            "(缺考), from the version you read",
             tag="assessment", request_body=SCORE_EDIT,
             parameters=[{"name": "score_id", "in": "path", "required": True, "schema": _ID}],
             responses={"200": {"$ref": "#/components/schemas/AssessmentScore"}, "403": None, "404": None,
                        "409": None, "422": None})
 def score_update(score_id: int):
-    """Save a score; 409 when someone changed it since the given version, 422 when the sheet is locked."""
+    """Save a score, mark the candidate absent or clear the cell; 409 when someone changed it since the given
+    version, 422 when the sheet is locked or a score and absent are sent together."""
     data = json_body()
-    value = data.get("value")
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+    value, absent = data.get("value"), data.get("absent", False)
+    if not isinstance(absent, bool):
+        raise ValidationFailed(N_("absent must be true or false."), field="absent")
+    if absent and value not in (None, ""):
+        raise ValidationFailed(N_("A score and absent exclude each other: send either a value or absent true, not "
+                                  "both."), field="absent")
+    if not absent and "value" not in data:
+        raise ValidationFailed(N_("Send a value, absent true, or value null to clear the score."), field="value")
+    if value is not None and (isinstance(value, bool) or not isinstance(value, (str, int, float))):
         raise ValidationFailed(N_("value must be a number or a string of digits."), field="value")
     actor = current_actor()
-    score = save_score(db.session, actor=actor, now=utcnow(), score_id=score_id, value=str(value),
-                       expected_version=integer(data, "version", required=True), reason=text(data, "reason"))
+    edit = {"actor": actor, "now": utcnow(), "score_id": score_id,
+            "expected_version": integer(data, "version", required=True), "reason": text(data, "reason")}
+    if absent:
+        score = mark_absent(db.session, **edit)
+    elif value is None or value == "":
+        score = clear_score(db.session, **edit)
+    else:
+        score = save_score(db.session, value=str(value), **edit)
     db.session.commit()
     return jsonify(score_json(score, can_edit(score.session, score, actor)))
 

@@ -178,6 +178,7 @@ class AssessmentSession(Entity):
     room: Mapped[str] = mapped_column(String(100), nullable=False)
     starts_at: Mapped[datetime] = stamp()
     duration_minutes: Mapped[int] = mapped_column(Integer, nullable=False, default=120)
+    capacity: Mapped[int | None] = mapped_column(Integer)  # seats; None when not limited
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="planning")
     confirmed_at: Mapped[datetime | None] = stamp()
     signed_off_at: Mapped[datetime | None] = stamp()
@@ -192,6 +193,7 @@ class AssessmentSession(Entity):
     __table_args__ = (
         one_of("status", SESSION_STATUSES),
         CheckConstraint("duration_minutes > 0", name="duration"),
+        CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity"),
         CheckConstraint("status != 'signed_off' OR signed_off_at IS NOT NULL", name="sign_off_recorded"),
     )
 

@@ -178,6 +178,41 @@ def schedule_component(
     return item
 
 
+DEADLINE_EDITABLE = ("draft", "open")  # registrations are checked as of the deadline: fixed once registration closes
+
+
+def change_registration_deadline(
+    session: Session, *, actor: User, now: datetime, plan_id: int, registration_deadline: date | None,
+) -> AssessmentPlan:
+    """Move the registration deadline while registration is being prepared or open: not before today, and before
+    every exam date of the plan (the milestones keep their order: deadline, exams, results notice)."""
+    plan = plan_for_staff(session, actor=actor, plan_id=plan_id)
+    if plan.status not in DEADLINE_EDITABLE:
+        raise InvalidTransition(N_('The assessment plan is "{status}": the registration deadline can no longer be '
+                                   "changed.", status=PLAN_STATUSES[plan.status]), field="registration_deadline")
+    if registration_deadline is None:
+        raise ValidationFailed(N_("Please enter the registration deadline."), field="registration_deadline")
+    if registration_deadline < local_date(now):
+        raise ValidationFailed(N_("The registration deadline {deadline} is before today.",
+                                  deadline=registration_deadline.isoformat()), field="registration_deadline")
+    for component in plan.components:
+        if component.exam_on is not None and component.exam_on <= registration_deadline:
+            raise ValidationFailed(
+                N_("The registration deadline {deadline} must be before the exam date of {component}, {day}: move "
+                   "the exam date first, or choose an earlier deadline.", deadline=registration_deadline.isoformat(),
+                   component=COMPONENT_LABELS[component.component], day=component.exam_on.isoformat()),
+                field="registration_deadline")
+    old = plan.registration_deadline
+    if old == registration_deadline:
+        return plan
+    plan.registration_deadline = registration_deadline
+    session.flush()
+    record_event(session, actor=actor, now=now, action="assessment_plan.deadline", object_type="assessment_plan",
+                 object_id=plan.id, old={"registration_deadline": old.isoformat()},
+                 new={"registration_deadline": registration_deadline.isoformat()})
+    return plan
+
+
 def transition_plan(
     session: Session, *, actor: User, now: datetime, plan_id: int, action: str, reason: str | None = None
 ) -> AssessmentPlan:

@@ -24,6 +24,7 @@ from app.assessment.models import (
     SessionCandidate,
 )
 from app.assessment.result_models import AssessmentResult, Objection, ResultComponent, Score
+from app.assessment.room_times import ends_at, local_text
 from app.assessment.scope import check_reason, plan_for_staff, plan_visible
 from app.assessment.scoring import panel_mean, parse_score
 from app.assessment.staffing import mode_of
@@ -134,9 +135,12 @@ def compute_results(session: Session, *, actor: User, now: datetime, plan_id: in
 
 
 def publish_results(session: Session, *, actor: User, now: datetime, plan_id: int) -> AssessmentPlan:
-    """Compute and publish results for a notice (公示) of the plan's working days, skipping holidays."""
+    """Compute and publish results for a notice (公示) of the plan's working days, skipping holidays; only once
+    the plan's exams are over (its last room has ended, its last exam date is past or today)."""
+    plan = plan_for_staff(session, actor=actor, plan_id=plan_id)
+    if plan.status == "in_progress":
+        require_exams_over(session, plan, now)
     results = compute_results(session, actor=actor, now=now, plan_id=plan_id)
-    plan = session.get(AssessmentPlan, plan_id)
     today = local_date(now)
     for result in results:
         result.status, result.published_at = "published", now
@@ -148,6 +152,20 @@ def publish_results(session: Session, *, actor: User, now: datetime, plan_id: in
                  new={"status": "results_published", "published_on": today.isoformat(),
                       "notice_ends_on": plan.notice_ends_on.isoformat(), "passed": sum(r.passed for r in results)})
     return plan
+
+
+def require_exams_over(session: Session, plan: AssessmentPlan, now: datetime) -> None:
+    """Refuse publication before the plan's last exam has ended: every room (even one left without candidates)
+    and every component's exam date."""
+    rooms = session.scalars(select(AssessmentSession).where(AssessmentSession.plan_id == plan.id))
+    last = max(rooms, key=ends_at, default=None)
+    if last is not None and now < ends_at(last):
+        raise InvalidTransition(N_("The plan's last exam, in room {room}, ends at {end}: results can be published "
+                                   "once it has ended.", room=last.room, end=local_text(ends_at(last))))
+    days = [c.exam_on for c in plan.components if c.exam_on is not None]
+    if days and local_date(now) < max(days):
+        raise InvalidTransition(N_("The plan's last exam date is {day}: results can be published once the exams are "
+                                   "over.", day=max(days).isoformat()))
 
 
 def _in_notice(plan: AssessmentPlan, now: datetime) -> None:

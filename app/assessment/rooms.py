@@ -1,14 +1,16 @@
-"""Correcting rooms: edit date, time, room and length until the first score (afterwards only with a written,
+"""Correcting rooms: edit date, time, room, length and capacity until the first score (afterwards only with a written,
 audited reason), delete a room without candidates, move a candidate to another room of the same component."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from types import EllipsisType
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
+from app.assessment.capacity import check_capacity, require_seat
 from app.assessment.models import AssessmentSession
 from app.assessment.recusal import conflict_message, links_between
 from app.assessment.result_models import Score
@@ -30,14 +32,15 @@ def scored_cells(session: Session, *, sitting_id: int, registration_id: int | No
 
 def _room_state(sitting: AssessmentSession) -> dict:
     return {"room": sitting.room, "starts_at": local_text(sitting.starts_at),
-            "duration_minutes": sitting.duration_minutes}
+            "duration_minutes": sitting.duration_minutes, "capacity": sitting.capacity}
 
 
 def update_session(
     session: Session, *, actor: User, now: datetime, sitting_id: int, room: str, starts_at: datetime,
-    duration_minutes: int, reason: str | None = None,
+    duration_minutes: int, reason: str | None = None, capacity: int | None | EllipsisType = ...,
 ) -> AssessmentSession:
-    """Correct a room's date, time, place or length; once it has scores only with a reason (an audited correction)."""
+    """Correct a room's date, time, place, length or capacity (None: no limit; left out: unchanged); once it has
+    scores only with a reason (an audited correction)."""
     sitting = session_for_staff(session, actor=actor, sitting_id=sitting_id)
     if sitting.status == "signed_off":
         raise InvalidTransition(N_("Room {room} has been signed off: it can no longer be changed.", room=sitting.room))
@@ -46,6 +49,8 @@ def update_session(
         raise ValidationFailed(N_("Please enter the room."), field="room")
     if duration_minutes is None or duration_minutes <= 0:
         raise ValidationFailed(N_("The exam must last more than 0 minutes."), field="duration_minutes")
+    seats = sitting.capacity if capacity is ... else check_capacity(capacity, taken=len(sitting.candidates),
+                                                                     room=sitting.room)
     check_room_date(sitting.plan_component, starts_at)
     scored = scored_cells(session, sitting_id=sitting.id) > 0
     why = check_reason(reason, what=N_("the reason for correcting a room that already has scores")) if scored else None
@@ -54,6 +59,7 @@ def update_session(
                                   room=sitting.room), field="day")
     old = _room_state(sitting)
     sitting.room, sitting.starts_at, sitting.duration_minutes = room[:100], starts_at, duration_minutes
+    sitting.capacity = seats
     new = _room_state(sitting)
     if new == old:
         return sitting
@@ -93,6 +99,7 @@ def move_candidate(
     if target.status != "planning":
         raise InvalidTransition(N_("Room {room} is confirmed: candidates can only be moved into a room still being "
                                    "arranged.", room=target.room), field="to_sitting_id")
+    require_seat(target, field="to_sitting_id")
     if sitting.status == "signed_off" or scored_cells(session, sitting_id=sitting.id, registration_id=registration_id):
         raise InvalidTransition(N_("{name} already has scores in room {room}: the candidate can no longer be moved.",
                                    name=row.registration.person.name, room=sitting.room), field="registration_id")

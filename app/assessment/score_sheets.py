@@ -40,7 +40,8 @@ class CellInput:
     """One typed cell of a score sheet, with the value and version it was shown at.
 
     ``original`` is the value the page showed; a cell still holding it was not touched and is left alone, so a
-    sheet saved over another examiner's newer marks never fails on cells this user did not change.
+    sheet saved over another examiner's newer marks never fails on cells this user did not change. ``absent`` is
+    the cell's 缺考 box (ticked: the candidate did not sit, and no score may be typed with it).
     """
 
     score_id: int
@@ -48,6 +49,7 @@ class CellInput:
     version: int
     reason: str = ""
     original: str | None = None
+    absent: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,11 @@ def _untouched(cell: CellInput, typed: str) -> bool:
 
 def _save_cell(session: Session, *, actor: User, now: datetime, score: Score, cell: CellInput, typed: str
                ) -> CellOutcome:
+    if cell.absent and typed and not is_absent_word(typed):
+        return CellOutcome(cell.score_id, "invalid", typed, N_("A score and absent exclude each other: clear the "
+                                                               "score, or untick absent."))
+    if cell.absent and not typed:
+        typed = ABSENT  # the box ticked on an empty cell (a phone's number pad cannot type the word)
     if _untouched(cell, typed) or (not typed and score.value is None and not score.absent):
         return CellOutcome(cell.score_id, "unchanged", typed)
     before = score.version

@@ -94,8 +94,7 @@ def save_score(
     reason: str | None = None,
 ) -> Score:
     """Enter or correct one score from the version the user saw; a stale version is refused (Conflict)."""
-    score, sitting = _cell_to_change(session, actor=actor, now=now, score_id=score_id)
-    require_staffed(sitting)
+    score, _sitting = _cell_to_change(session, actor=actor, now=now, score_id=score_id)
     new = parse_score(value)
     if score.version != expected_version:
         raise _stale(score, expected_version)
@@ -117,7 +116,7 @@ def save_score(
 
 def _cell_to_change(session: Session, *, actor: User, now: datetime, score_id: int,
                     expected_version: int | None = None) -> tuple[Score, AssessmentSession]:
-    """The score cell and its room, once the actor may change it: room open for scores and already started; with
+    """The score cell and its room, once the actor may change it: room open for scores, started and staffed; with
     `expected_version`, also still at the version the user saw (Conflict otherwise)."""
     score = get_or_not_found(session, Score, score_id, N_("The score does not exist."))
     sitting = session_visible(session, actor=actor, sitting_id=score.session_id)
@@ -125,6 +124,7 @@ def _cell_to_change(session: Session, *, actor: User, now: datetime, score_id: i
         raise NotAllowed(N_("You may not enter or change this score."))
     require_open_for_scores(sitting)
     require_started(sitting, now)
+    require_staffed(sitting)
     if expected_version is not None and score.version != expected_version:
         raise _stale(score, expected_version)
     return score, sitting

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.accounts.roles import Role
+from app.assessment.capacity import check_capacity, require_seat
 from app.assessment.models import (
     AssessmentSession,
     PlanComponent,
@@ -125,8 +126,10 @@ def _require_planning(sitting: AssessmentSession) -> None:
 def create_session(
     session: Session, *, actor: User, now: datetime, plan_id: int, component: str, room: str, starts_at: datetime,
     duration_minutes: int = 120, registration_ids: Sequence[int] | None = None, max_candidates: int | None = None,
+    capacity: int | None = None,
 ) -> AssessmentSession:
-    """Open a room for a component; by default every admitted candidate not yet placed (up to max_candidates)."""
+    """Open a room for a component; by default every admitted candidate not yet placed (up to max_candidates and
+    to the room's capacity, its seats, when given)."""
     plan = plan_for_staff(session, actor=actor, plan_id=plan_id)
     if plan.status not in STAFFING_STATUSES:
         raise InvalidTransition(N_('The assessment plan is "{status}": rooms are arranged once registration has '
@@ -139,6 +142,7 @@ def create_session(
         raise ValidationFailed(N_("Please enter the room."), field="room")
     if duration_minutes <= 0:
         raise ValidationFailed(N_("The exam must last more than 0 minutes."), field="duration_minutes")
+    capacity = check_capacity(capacity)
     check_room_date(item, starts_at)
     chosen = unplaced_registrations(session, plan_id=plan.id, plan_component_id=item.id)
     if registration_ids is not None:
@@ -146,11 +150,14 @@ def create_session(
         chosen = [r for r in chosen if r.id in wanted]
     if max_candidates is not None:
         chosen = chosen[:max(max_candidates, 0)]
+    if capacity is not None:
+        chosen = chosen[:capacity]
     if not chosen:
         raise ValidationFailed(N_("No candidate is waiting for a {component} room.", component=COMPONENT_LABELS[component]),
                                field="room")
     sitting = AssessmentSession(plan_id=plan.id, plan_component_id=item.id, room=room[:100], starts_at=starts_at,
-                                duration_minutes=duration_minutes, status="planning", created_at=now)
+                                duration_minutes=duration_minutes, capacity=capacity, status="planning",
+                                created_at=now)
     session.add(sitting)
     session.flush()
     for registration in chosen:
@@ -160,7 +167,8 @@ def create_session(
     session.refresh(sitting, ["candidates"])
     record_event(session, actor=actor, now=now, action="assessment_session.create", object_type="assessment_session",
                  object_id=sitting.id, new={"plan_id": plan.id, "component": component, "room": sitting.room,
-                                            "starts_at": starts_at.isoformat(), "candidates": len(chosen)})
+                                            "starts_at": starts_at.isoformat(), "candidates": len(chosen),
+                                            "capacity": capacity})
     return sitting
 
 
@@ -205,6 +213,7 @@ def add_candidate(session: Session, *, actor: User, now: datetime, sitting_id: i
     if placed is not None:
         raise Conflict(N_("{name} is already placed in room {room}.", name=registration.person.name,
                           room=placed.session.room), field="registration_id")
+    require_seat(sitting, field="registration_id")
     for assignment in sitting.assignments:
         links = links_between(session, assessor=assignment.user, people=[registration.person])
         if links:

@@ -10,6 +10,7 @@ from app.api import assessment as assessment_api
 from app.assessment.plans import transition_plan
 from app.assessment.result_models import Score, ScoreEvent
 from app.assessment.scoring import save_score, sign_off_session
+from app.audit.models import AuditEvent
 from tests.assessment.factories import (
     AFTER_EXAMS,
     WELDER,
@@ -140,3 +141,64 @@ def test_openapi_lists_the_assessment_endpoints(client):
         assert method in document["paths"][path]
     assert "409" in document["paths"]["/scores/{score_id}"]["put"]["responses"]
     assert "AssessmentScore" in document["components"]["schemas"]
+
+
+def test_absence_is_read_and_written_through_the_api(client, session, world, monkeypatch):
+    monkeypatch.setattr(assessment_api, "utcnow", lambda: AFTER_EXAMS)
+    plan, regs = registered_plan(session, world, people=2)
+    close(session, world, plan)
+    sitting = practical_session(session, world, plan)
+    session.commit()
+    examiner = world.assessors[1]
+    headers = {**bearer_headers(session, examiner), "Accept-Language": "en"}
+    mine = [c for c in client.get(f"/api/v1/sessions/{sitting.id}/scores", headers=headers).get_json()["items"]
+            if c["editable"]]
+    assert all(c["absent"] is False and c["value"] is None for c in mine)
+    absent, scored = mine
+    marked = client.put(f"/api/v1/scores/{absent['id']}", headers=headers, json={"absent": True, "version": 0})
+    assert marked.status_code == 200
+    assert (marked.get_json()["absent"], marked.get_json()["value"], marked.get_json()["version"]) == (True, None, 1)
+    entered = client.put(f"/api/v1/scores/{scored['id']}", headers=headers, json={"value": "66", "version": 0})
+    assert entered.status_code == 200 and entered.get_json()["absent"] is False
+
+    # A score and absent are exclusive: both at once are refused and change nothing.
+    both = client.put(f"/api/v1/scores/{scored['id']}", headers=headers,
+                      json={"value": "70", "absent": True, "version": 1, "reason": "复核"})
+    assert both.status_code == 422 and both.get_json()["field"] == "absent"
+    assert "either a value or absent true" in both.get_json()["error"]
+    chinese = client.put(f"/api/v1/scores/{scored['id']}", headers={**headers, "Accept-Language": "zh-CN"},
+                         json={"value": "70", "absent": True, "version": 1, "reason": "复核"})
+    assert chinese.status_code == 422 and "成绩和缺考只能二选一" in chinese.get_json()["error"]
+    odd = client.put(f"/api/v1/scores/{scored['id']}", headers=headers, json={"absent": "yes", "version": 1})
+    assert odd.status_code == 422 and odd.get_json()["field"] == "absent"
+    nothing = client.put(f"/api/v1/scores/{scored['id']}", headers=headers, json={"version": 1})
+    assert nothing.status_code == 422 and nothing.get_json()["field"] == "value"
+
+    # Marking a scored candidate absent is a change of an entered mark: a reason, as on the sheet.
+    unreasoned = client.put(f"/api/v1/scores/{scored['id']}", headers=headers, json={"absent": True, "version": 1})
+    assert unreasoned.status_code == 422 and unreasoned.get_json()["field"] == "reason"
+    stale = client.put(f"/api/v1/scores/{absent['id']}", headers=headers, json={"value": "50", "version": 0})
+    assert stale.status_code == 409 and "absent" in stale.get_json()["error"]
+    # A score typed over the absence lifts it; value null clears the cell.
+    lifted = client.put(f"/api/v1/scores/{absent['id']}", headers=headers,
+                        json={"value": "50", "version": 1, "reason": "考生迟到入场，实际参加考核"})
+    assert lifted.status_code == 200 and (lifted.get_json()["absent"], lifted.get_json()["value"]) == (False, "50.0")
+    cleared = client.put(f"/api/v1/scores/{absent['id']}", headers=headers,
+                         json={"value": None, "version": 2, "reason": "录入错误，应清空"})
+    assert cleared.status_code == 200, cleared.get_json()
+    assert (cleared.get_json()["absent"], cleared.get_json()["value"]) == (False, None)
+    session.rollback()
+    stored = session.get(Score, scored["id"])
+    assert (stored.absent, stored.value) == (False, 66)
+    actions = [e.action for e in session.scalars(select(AuditEvent).order_by(AuditEvent.id))
+               if e.action.startswith("assessment.score")]
+    assert actions == ["assessment.score_absent", "assessment.score_entry", "assessment.score_entry",
+                       "assessment.score_cleared"]
+
+
+def test_openapi_documents_absence_on_scores(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    score = document["components"]["schemas"]["AssessmentScore"]
+    assert "absent" in score["required"] and score["properties"]["absent"]["type"] == "boolean"
+    body = document["paths"]["/scores/{score_id}"]["put"]["requestBody"]["content"]["application/json"]["schema"]
+    assert body["properties"]["absent"]["type"] == "boolean" and "exclusive" in body["description"]

@@ -138,3 +138,23 @@ def test_absence_is_marked_explicitly_and_audited(session, world, practical, wor
     assert again[0].status == "unchanged" and cells[0].absent
     save_score(session, actor=examiner, now=AFTER_EXAMS, score_id=cells[0].id, value="55", expected_version=1)
     assert (cells[0].absent, cells[0].value) == (False, Decimal("55.0"))
+
+
+def test_the_absent_box_marks_absence_and_excludes_a_score(session, world, practical):
+    """The sheet's 缺考 box (a phone's number pad cannot type the word): ticked on an empty cell it marks the
+    candidate absent; ticked with a score typed too it is refused, as the two exclude each other."""
+    sitting, _regs = practical
+    examiner = world.assessors[1]
+    cells = _column(session, sitting, examiner)
+    outcomes = save_sheet(session, actor=examiner, now=AFTER_EXAMS, sitting_id=sitting.id, cells=[
+        CellInput(cells[0].id, "", 0, "", original="", absent=True),
+        CellInput(cells[1].id, "72", 0, "", original="", absent=True),
+        CellInput(cells[2].id, "81", 0, "", original=""),
+    ])
+    assert [o.status for o in outcomes] == ["absent", "invalid", "saved"]
+    assert "exclude each other" in outcomes[1].message.render()
+    assert [(c.absent, c.value) for c in cells] == [(True, None), (False, None), (False, Decimal("81.0"))]
+    # Shown again ticked and untouched, the absent cell stays as it is.
+    again = save_sheet(session, actor=examiner, now=AFTER_EXAMS, sitting_id=sitting.id,
+                       cells=[CellInput(cells[0].id, "缺考", 1, "", original="缺考", absent=True)])
+    assert again[0].status == "unchanged" and cells[0].version == 1

@@ -12,21 +12,12 @@ from werkzeug.serving import make_server
 
 from app.assessment.result_models import Score
 from app.database import write_intent
-from app.web import actions as web_actions
-from app.web.assessment import sheets as sheets_views
-from tests.assessment.factories import AFTER_EXAMS, close, make_world, practical_session, registered_plan
+from tests.assessment.factories import close, make_world, practical_session, registered_plan
 from tests.browser.conftest import log_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("after_exams")]
 
 SHOTS = Path("/tmp/sheet-shots")
-
-
-@pytest.fixture(autouse=True)
-def after_exams(monkeypatch):
-    """The pages read the clock: marks are entered once the rooms have started (no score before a start)."""
-    monkeypatch.setattr(sheets_views, "utcnow", lambda: AFTER_EXAMS)
-    monkeypatch.setattr(web_actions, "utcnow", lambda: AFTER_EXAMS)
 
 
 @pytest.fixture
@@ -119,3 +110,39 @@ def test_on_a_phone_each_candidate_is_one_card_of_the_own_column(sheet_server, b
     box = page.locator(".score-input").first.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["height"] >= 40
     assert "周丽娜" in page.locator("#entering").inner_text()
+
+
+def test_on_a_phone_the_card_marks_a_candidate_absent(sheet_server, browser, session):
+    """A phone's number pad cannot type “缺考”: each card has a 缺考 box, ticked with a tap."""
+    base, world, sitting = sheet_server
+    examiner = world.assessors[1]
+    page = _open(browser, base, examiner, width=390, height=844)
+    page.goto(f"{base}/assessment/sessions/{sitting.id}/sheet")
+    inputs, boxes = page.locator(".score-input"), page.locator(".absent-toggle")
+    assert boxes.count() == 4
+    box = boxes.first.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["width"] >= 20  # big enough to tap
+    assert "缺考" in page.locator("tr.sheet-row").first.inner_text()
+    boxes.first.click()
+    assert inputs.first.input_value() == "缺考" and boxes.first.is_checked()
+    inputs.nth(1).fill("76")
+    # Ticking a card that has a score empties nothing silently: typing a score unticks the box again.
+    boxes.nth(2).click()
+    inputs.nth(2).fill("")
+    inputs.nth(2).type("64")
+    assert not boxes.nth(2).is_checked()
+    page.screenshot(path=str(SHOTS / "sheet-390-absent.png"), full_page=True)
+    page.click("#save-sheet")
+    page.wait_for_selector(".alert-success")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    session.rollback()
+    cells = session.scalars(select(Score).where(Score.session_id == sitting.id, Score.marker_id == examiner.id)).all()
+    by_reg = {c.registration_id: c for c in cells}
+    order = [by_reg[c.registration_id] for c in sorted(sitting.candidates,
+                                                        key=lambda c: (c.registration.ticket_number or "", c.id))]
+    assert [(c.absent, c.value) for c in order] == [(True, None), (False, Decimal("76.0")),
+                                                     (False, Decimal("64.0")), (False, None)]
+    # The saved page shows the card ticked and the box unticks back to an empty cell.
+    assert page.locator(".absent-toggle").first.is_checked()
+    page.locator(".absent-toggle").first.click()
+    assert page.locator(".score-input").first.input_value() == ""

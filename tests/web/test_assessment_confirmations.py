@@ -155,7 +155,8 @@ def test_schedule_refusal_is_shown_on_the_component_row(client, session, world):
     assert 'value="2020-01-01"' in row and "invalid-feedback" in row
 
 
-def test_publish_and_finalise_are_confirmed_steps(client, session, world):
+def test_publish_and_finalise_are_confirmed_steps(client, session, world, after_exams):
+    """Results are published once the exams are over: the pages read the clock after the exams."""
     plan, _regs = run_exams(session, world, theory=["72", "80", "90"], practical=["80", "95", "88"])
     session.commit()
     login(client, world.staff.username)

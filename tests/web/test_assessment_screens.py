@@ -17,8 +17,6 @@ from app.assessment.scoring import save_score
 from app.assessment.staffing import create_session
 from app.database import write_intent
 from app.people.services import register_person
-from app.web import actions as web_actions
-from app.web.assessment import sheets as sheets_views
 from tests.assessment.factories import (
     AFTER_EXAMS,
     PRACTICAL_DAY,
@@ -138,13 +136,6 @@ def test_staffing_refusal_is_shown_on_the_form_and_nothing_is_assigned(client, s
     assert session.get(type(sitting), sitting.id).assignments == []
 
 
-@pytest.fixture
-def after_exams(monkeypatch):
-    """Pages read the clock: score sheets are open once the room has started, sign-off once it has ended."""
-    monkeypatch.setattr(sheets_views, "utcnow", lambda: AFTER_EXAMS)
-    monkeypatch.setattr(web_actions, "utcnow", lambda: AFTER_EXAMS)
-
-
 def _sheet_world(session, world):
     plan, regs = registered_plan(session, world, people=3)
     close(session, world, plan)
@@ -169,7 +160,8 @@ def test_sheet_has_versioned_inputs_in_tab_order(client, session, world):
     inputs = re.findall(r'name="value-(\d+)"', html)
     assert inputs == [str(c.id) for c in cells]  # one input per candidate, in row order
     assert all(f'name="version-{c.id}" value="0"' in html for c in cells)
-    assert "tabindex" not in html and "autofocus" in html
+    # No tab order of its own: only the 缺考 boxes step out of it, so Tab runs down the score inputs.
+    assert re.findall(r'tabindex="([^"]*)"', html) == ["-1"] * len(cells) and "autofocus" in html
     assert "style=" not in html and "<script>" not in html  # CSP: no inline styles or scripts
 
 

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from app.assessment.result_models import Score
-from app.web import actions as web_actions
-from app.web.assessment import sheets as sheets_views
-from tests.assessment.factories import AFTER_EXAMS, close, make_world, practical_session, registered_plan
+from tests.assessment.factories import close, make_world, practical_session, registered_plan
 from tests.conftest import login
+
+pytestmark = pytest.mark.usefixtures("after_exams")
 
 
 class _SheetForm(HTMLParser):
@@ -24,6 +24,8 @@ class _SheetForm(HTMLParser):
         if tag == "form" and attrs.get("id") == "score-sheet":
             self.inside = True
         elif tag == "input" and self.inside and attrs.get("name"):
+            if attrs.get("type") == "checkbox" and "checked" not in attrs:
+                return  # an unticked box is not posted
             self.fields[attrs["name"]] = attrs.get("value") or ""
 
     def handle_endtag(self, tag):
@@ -35,13 +37,6 @@ def _form(html: str) -> dict[str, str]:
     parser = _SheetForm()
     parser.feed(html)
     return parser.fields
-
-
-@pytest.fixture(autouse=True)
-def after_exams(monkeypatch):
-    """The pages read the clock: marks are entered once the rooms have started (no score before a start)."""
-    monkeypatch.setattr(sheets_views, "utcnow", lambda: AFTER_EXAMS)
-    monkeypatch.setattr(web_actions, "utcnow", lambda: AFTER_EXAMS)
 
 
 @pytest.fixture
@@ -119,3 +114,30 @@ def test_a_real_conflict_shows_both_values_and_saves_the_rest(app, session, worl
 
     session.rollback()
     assert [c.value and str(c.value) for c in _cells(session, sitting, examiner)] == ["70.0", "84.0", None]
+
+
+@pytest.mark.parametrize(("lang", "refusal"), [("en", "A score and absent exclude each other"),
+                                               ("zh", "成绩和缺考只能二选一")])
+def test_the_absent_box_without_script_marks_absence_and_refuses_a_score_with_it(app, session, world, sheet, lang,
+                                                                                 refusal):
+    sitting, _regs = sheet
+    examiner = world.assessors[1]
+    url = f"/assessment/sessions/{sitting.id}/sheet"
+    client = app.test_client()
+    login(client, examiner.username)
+    client.set_cookie("jiangcai_lang", lang)
+    page = _form(client.get(url).get_data(as_text=True))
+    cells = _cells(session, sitting, examiner)
+    session.rollback()
+    assert not any(k.startswith("absent-") for k in page)  # no box ticked yet
+    page.update({f"absent-{cells[0].id}": "1", f"value-{cells[1].id}": "68", f"absent-{cells[1].id}": "1",
+                 f"value-{cells[2].id}": "90"})
+    refused = client.post(url, data=page)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and refusal in html
+    assert f'name="absent-{cells[1].id}"' in html and 'value="68"' in html  # what was typed and ticked stays
+    session.rollback()
+    assert [(c.absent, c.value and str(c.value)) for c in _cells(session, sitting, examiner)] == [
+        (True, None), (False, None), (False, "90.0")]
+    shown = _form(client.get(url).get_data(as_text=True))
+    assert shown.get(f"absent-{cells[0].id}") == "1" and f"absent-{cells[2].id}" not in shown

@@ -41,6 +41,13 @@ class PlanForm(FlaskForm):
     submit = SubmitField(_l("Create plan"))
 
 
+class DeadlineForm(FlaskForm):
+    """Move the registration deadline (before every exam date)."""
+
+    registration_deadline = DateField(_l("Registration deadline"), validators=[DataRequired()])
+    submit = SubmitField(_l("Save"))
+
+
 class StatusForm(FlaskForm):
     """Move a plan along its states."""
 
@@ -94,16 +101,21 @@ class SessionForm(FlaskForm):
                                                                                       NumberRange(10, 600)])
     max_candidates = IntegerField(_l("At most this many candidates"), validators=[Optional(), NumberRange(1, 500)],
                                   description=_l("Leave empty to place every candidate not yet in a room"))
+    capacity = IntegerField(_l("Seats (capacity)"), validators=[Optional(), NumberRange(1, 500)],
+                            description=_l("Leave empty when the room has no fixed number of seats; at most this many "
+                                           "candidates are placed in it"))
     submit = SubmitField(_l("Open room"))
 
 
 class RoomForm(FlaskForm):
-    """Correct a room's place, date, time and length (with a reason once it has scores)."""
+    """Correct a room's place, date, time, length and seats (with a reason once it has scores)."""
 
     room = StringField(_l("Room"), validators=[DataRequired(), Length(max=100)])
     day = DateField(_l("Date"), validators=[DataRequired()])
     start = TimeField(_l("Start time"), validators=[DataRequired()])
     duration_minutes = IntegerField(_l("Duration (minutes)"), validators=[DataRequired(), NumberRange(10, 600)])
+    capacity = IntegerField(_l("Seats (capacity)"), validators=[Optional(), NumberRange(1, 500)],
+                            description=_l("Leave empty when the room has no fixed number of seats"))
     reason = TextAreaField(_l("Reason for the correction"), validators=[Optional(), Length(max=500)],
                            description=_l("Required once the room has scores; it is recorded with the correction"))
     submit = SubmitField(_l("Save room"))

@@ -12,6 +12,7 @@ from app.accounts.roles import Role
 from app.assessment.exception_models import EXCEPTION_STATUSES
 from app.assessment.exceptions import latest_requests
 from app.assessment.plans import (
+    change_registration_deadline,
     create_plan,
     get_plan,
     list_plans,
@@ -41,6 +42,7 @@ from app.web.actions import attempt, form_status, localize, one_click, render_fo
 from app.web.assessment.blueprint import bp, notice_days, occupation_label, retake_months
 from app.web.assessment.forms import (
     ConfirmForm,
+    DeadlineForm,
     PlanForm,
     ReasonForm,
     RegisterForm,
@@ -108,7 +110,7 @@ def _plan_page(plan_id: int, *, status_form=None, register_form=None, training_f
     context = {
         "plan": plan, "is_staff": is_staff, "is_admin": actor.has_role(Role.ADMIN), "sources": sources,
         "status_form": status_form or StatusForm(formdata=None), "confirm_form": ConfirmForm(formdata=None),
-        "schedule_form": ScheduleForm(formdata=None),
+        "schedule_form": ScheduleForm(formdata=None), "deadline_form": DeadlineForm(formdata=None),
         "register_form": register_form or RegisterForm(formdata=None),
         "training_form": training_form, "reason_form": ReasonForm(formdata=None),
         "row_kind": row_kind, "row_key": row_key, "row_form": row_form,
@@ -143,6 +145,16 @@ def plan_status(plan_id: int):
     return submit(form, transition_plan, fields=("action", "reason"), plan_id=plan_id,
                   success=lambda _plan: str(STATUS_DONE[form.action.data]), then=_plan_url(plan_id)) \
         or _plan_page(plan_id, status_form=form)
+
+
+@bp.post("/plans/<int:plan_id>/deadline")
+@roles(STAFF)
+def deadline(plan_id: int):
+    """Move the registration deadline; refused on or after an exam date, or before today."""
+    form = DeadlineForm()
+    return submit(form, change_registration_deadline, fields=("registration_deadline",), plan_id=plan_id,
+                  success=_("Registration deadline saved."), then=_plan_url(plan_id)) \
+        or _plan_page(plan_id, row=("deadline", None, form))
 
 
 @bp.post("/plans/<int:plan_id>/schedule")

@@ -68,12 +68,12 @@ def _own_candidate(form: RelationForm) -> int:
 
 
 def _render_sheet(sitting_id: int, outcomes: dict[int, CellOutcome] | None = None, reason: str = "", status=200,
-                  column: int | None = None):
+                  column: int | None = None, ticked: frozenset[int] = frozenset()):
     actor = current_actor()
     sheet = score_sheet(db.session, actor=actor, sitting_id=sitting_id, column=column)
     is_supervisor = any(a.user_id == actor.id and a.role == "supervisor" for a in sheet.sitting.assignments)
     return render_template("assessment/sheet.html", sheet=sheet, sitting=sheet.sitting, outcomes=outcomes or {},
-                           reason=reason, labels=COMPONENT_LABELS, roles=ASSIGNMENT_ROLES, statuses=SESSION_STATUSES,
+                           reason=reason, ticked=ticked, labels=COMPONENT_LABELS, roles=ASSIGNMENT_ROLES, statuses=SESSION_STATUSES,
                            is_supervisor=is_supervisor, panel=mode_of(sheet.sitting) != "invigilated",
                            sign_off_form=ConfirmForm(formdata=None)), status
 
@@ -86,7 +86,7 @@ def sheet(sitting_id: int):
 
 
 def _cells_from_form(form) -> list[CellInput]:
-    """Typed cells from the posted sheet (value-, version-, original-<id>), with the sheet's reason."""
+    """Typed cells from the posted sheet (value-, version-, original-, absent-<id>), with the sheet's reason."""
     reason = form.get("reason", "").strip()
     cells = []
     for key, value in form.items():
@@ -96,7 +96,8 @@ def _cells_from_form(form) -> list[CellInput]:
             score_id, version = int(key.removeprefix("value-")), int(form.get(f"version-{key[6:]}", ""))
         except ValueError:
             abort(400)  # a tampered sheet: the page always sends whole numbers here
-        cells.append(CellInput(score_id, value, version, reason, form.get(f"original-{score_id}")))
+        cells.append(CellInput(score_id, value, version, reason, form.get(f"original-{score_id}"),
+                               absent=bool(form.get(f"absent-{score_id}"))))
     return cells
 
 
@@ -121,7 +122,8 @@ def save_sheet_view(sitting_id: int):
         flash(_("%(saved)s saved; %(refused)s not saved — see the marked rows.", saved=saved, refused=len(refused)),
               "warning")
         conflict = any(o.status == "conflict" for o in refused.values())
-        return _render_sheet(sitting_id, refused, reason, status=409 if conflict else REFUSED, column=column)
+        return _render_sheet(sitting_id, refused, reason, status=409 if conflict else REFUSED, column=column,
+                             ticked=frozenset(c.score_id for c in cells if c.absent))
     flash(_("%(n)s scores saved.", n=saved), "success")
     return redirect(url_for("assessment.sheet", sitting_id=sitting_id, column=column))
 

@@ -74,7 +74,7 @@ def sessions(plan_id: int):
     plan = get_plan(db.session, actor=current_actor(), plan_id=plan_id)
     form = SessionForm()
     form.component.choices = _components(plan)
-    return submit(form, create_session, fields=("component", "room", "duration_minutes", "max_candidates"),
+    return submit(form, create_session, fields=("component", "room", "duration_minutes", "max_candidates", "capacity"),
                   form_extra=lambda f: {"starts_at": local_datetime(f.day.data, f.start.data)}, plan_id=plan_id,
                   success=lambda sitting: _("Room opened with %(n)s candidates.", n=len(sitting.candidates)),
                   then=lambda sitting: _room_url(sitting.id)) \
@@ -189,12 +189,12 @@ def confirm(sitting_id: int):
 @bp.route("/sessions/<int:sitting_id>/edit", methods=["GET", "POST"])
 @roles(STAFF)
 def edit_session(sitting_id: int):
-    """Correct the room's place, date, time and length; once it has scores, only with a written reason."""
+    """Correct the room's place, date, time, length and seats; once it has scores, only with a written reason."""
     sitting = _sitting(sitting_id)
     local = sitting.starts_at.astimezone(LOCAL_ZONE)
     form = RoomForm(data={"room": sitting.room, "day": local.date(), "start": local.time().replace(tzinfo=None),
-                          "duration_minutes": sitting.duration_minutes})
-    return submit(form, update_session, fields=("room", "duration_minutes", "reason"),
+                          "duration_minutes": sitting.duration_minutes, "capacity": sitting.capacity})
+    return submit(form, update_session, fields=("room", "duration_minutes", "capacity", "reason"),
                   form_extra=lambda f: {"starts_at": local_datetime(f.day.data, f.start.data)}, sitting_id=sitting_id,
                   success=_("Room saved."), then=_room_url(sitting_id)) \
         or render_form("assessment/session_form.html", form, sitting=sitting, plan=sitting.plan,
