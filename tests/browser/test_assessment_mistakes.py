@@ -2,7 +2,8 @@
 published, final results and certificates, through the browser only and with no administrator fixing data.
 
 The mistakes: a room typed outside the plan's exam dates, a room opened at the wrong time, a second room that ends
-up empty once its candidate is moved back, marks typed with Tab meant for the next candidates, a typo corrected, two
+up empty once its candidate is moved back, a practical room nobody of the organisation may supervise (four
+assessors, one with a declared relation), marks typed with Tab meant for the next candidates, a typo corrected, two
 examiners saving the same sheet at the same moment, and a sign-off tried before the room has ended.
 """
 
@@ -92,10 +93,19 @@ def test_mistakes_on_the_way_to_final_results_and_certificates(live_server, page
     confirm(page, "action-close")
     confirm(page, "action-start")
 
+    # 郑春生 is 刘春艳's relative: the relation is recorded, so he may assess neither room.
+    page.goto(f"{base}/assessment/assessors")
+    relation = page.locator("form[action$='/assessors/relations']")
+    relation.locator("#assessor_id").select_option(label="郑春生")
+    relation.locator("#id_number").fill(DEMO_CANDIDATE_IDS[1])
+    relation.locator("#kind").select_option("relative")
+    relation.locator("#submit").click()
+    assert "刘春艳" in page.locator("#relations + table").inner_text()
+
     # The theory room, staffed and confirmed.
     page.goto(plan_url + "/sessions")
     open_room(page, "theory", "理论考场 302", today + timedelta(days=20), "09:00")
-    assign(page, [("孙志刚", "invigilator"), ("周丽娜", "invigilator"), ("郑春生", "supervisor")])
+    assign(page, [("孙志刚", "invigilator"), ("周丽娜", "invigilator"), ("吴德明", "supervisor")])
     page.click("#confirm-session")
     theory_url = page.url
 
@@ -134,7 +144,29 @@ def test_mistakes_on_the_way_to_final_results_and_certificates(live_server, page
     page.fill("#start", "13:30")
     page.click("#submit")
     assert "13:30" in page.locator("h1 + div, .text-muted.small").first.inner_text()
-    assign(page, [("孙志刚", "leader"), ("周丽娜", "examiner"), ("吴德明", "examiner"), ("郑春生", "supervisor")])
+    assign(page, [("孙志刚", "leader"), ("周丽娜", "examiner"), ("吴德明", "examiner")])
+
+    # Mistake 4: nobody of the organisation may supervise room A. The room says why and what would unblock it.
+    assert page.locator("#user_id option", has_text="郑春生").count() == 0  # not offered
+    gaps = page.locator("#staffing-gaps").inner_text()
+    assert "还需 1 名与考生无回避关系的质量督导员" in gaps and "回避" in gaps, gaps
+    assert page.locator("#confirm-session").is_disabled()
+    page.screenshot(path=str(tmp_path / "mistakes-room-gaps.png"), full_page=True)
+    page.locator("#staffing-gaps a", has_text="申请").click()  # to the plan's request for a department supervisor
+    request = page.locator("#supervisor-request-form")
+    request.locator("#note").fill("数控实训车间 A 的督导员与考生有亲属关系，需回避")
+    request.locator("#submit").click()
+    assert page.locator(".supervisor-request[data-status=pending]").count() == 1
+    admin = as_user(browser, base, "admin")
+    queue = admin.locator("#supervisor-requests tbody tr").first
+    queue.locator("label", has_text="高志远").click()
+    queue.locator("form.appoint-supervisors button[type=submit]").click()
+    assert admin.locator("#supervisor-requests form.appoint-supervisors").count() == 0  # decided: out of the queue
+    assert "高志远 → " in admin.locator("#supervisor-appointments").inner_text()
+    page.goto(room_a_url)
+    page.locator("#external-form select").select_option(label="高志远")
+    page.locator("#external-form button[type=submit], #external-form input[type=submit]").first.click()
+    assert "高志远" in page.locator("#assignment-table").inner_text()
     page.click("#confirm-session")
     assert "已确认" in page.locator("h1").inner_text()
 
@@ -146,7 +178,7 @@ def test_mistakes_on_the_way_to_final_results_and_certificates(live_server, page
     type_down(leader, ["85", "Enter"])
     assert "13:30" in leader.locator("main").inner_text()
 
-    # Mistake 4: marks for the two candidates typed with Tab. They go down the leader's own column; one is a typo.
+    # Mistake 5: marks for the two candidates typed with Tab. They go down the leader's own column; one is a typo.
     clock.set(practical_day, 15, 0)
     leader.goto(room_a_url + "/sheet")
     type_down(leader, ["85", "Tab", "27", "Enter"])
@@ -165,7 +197,7 @@ def test_mistakes_on_the_way_to_final_results_and_certificates(live_server, page
     corrections = session.scalars(select(AuditEvent).where(AuditEvent.action == "assessment.score_correction")).all()
     assert [e.note for e in corrections] == ["录入时把 72 打成了 27"]
 
-    # Mistake 5: two examiners save the same sheet at the same moment; neither sees an error on cells they left.
+    # Mistake 6: two examiners save the same sheet at the same moment; neither sees an error on cells they left.
     first, second_examiner = as_user(browser, base, "assessor2"), as_user(browser, base, "assessor3")
     for examiner, marks in ((first, ["88", "Tab", "70"]), (second_examiner, ["83", "Tab", "74"])):
         examiner.goto(room_a_url + "/sheet")
@@ -183,16 +215,20 @@ def test_mistakes_on_the_way_to_final_results_and_certificates(live_server, page
     type_down(page, ["82", "Tab", "75", "Enter"])
     page.wait_for_selector(".alert-success")
 
-    # Mistake 6: the supervisor tries to sign the practical room off before it ends (15:30); then after.
-    supervisor = as_user(browser, base, "assessor4")
-    supervisor.goto(room_a_url + "/sheet")
-    confirm(supervisor, "sign-off")
-    assert "15:30" in supervisor.locator("main").inner_text()
+    # Mistake 7: the department supervisor tries to sign room A off before it ends (15:30); then after.
+    external = as_user(browser, base, "supervisor1")
+    external.goto(f"{base}/assessment/my-sessions")
+    external.locator("#my-sessions tr", has_text="数控实训车间 A").locator("a[href$='/sheet']").click()
+    confirm(external, "sign-off")
+    assert "15:30" in external.locator("main").inner_text()
     clock.set(practical_day, 18, 0)
-    for url in (theory_url, room_a_url):
-        supervisor.goto(url + "/sheet")
-        confirm(supervisor, "sign-off")
-        assert supervisor.locator(".score-input").count() == 0
+    external.goto(room_a_url + "/sheet")
+    confirm(external, "sign-off")
+    assert external.locator(".score-input").count() == 0
+    internal = as_user(browser, base, "assessor3")  # 吴德明 supervises the theory room
+    internal.goto(theory_url + "/sheet")
+    confirm(internal, "sign-off")
+    assert internal.locator(".score-input").count() == 0
 
     # Published, then final after the notice; certificates for both candidates.
     page.goto(plan_url + "/results")
