@@ -28,11 +28,16 @@ def _assessor(session: Session, user_id: int, *roles: Role) -> User:
     return user
 
 
-def list_assessors(session: Session) -> list[User]:
-    """Every active user holding the assessor role (external ones included), by name."""
-    stmt = (select(User).join(UserRole).where(UserRole.role == Role.ASSESSOR, User.active.is_(True))
+def active_users_with(session: Session, role: Role) -> list[User]:
+    """Every active user holding the role, by name."""
+    stmt = (select(User).join(UserRole).where(UserRole.role == role, User.active.is_(True))
             .order_by(User.display_name, User.id))
     return list(session.scalars(stmt))
+
+
+def list_assessors(session: Session) -> list[User]:
+    """Every active user holding the assessor role (external ones included), by name."""
+    return active_users_with(session, Role.ASSESSOR)
 
 
 def record_qualification(

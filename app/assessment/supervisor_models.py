@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
+from app.assessment.exception_models import AdministratorDecision
 from app.assessment.models import AssessmentPlan
 from app.database import Entity, actor_ref, one_of, ref, stamp
 from app.translation import N_
@@ -17,25 +18,17 @@ SUPERVISOR_REQUEST_STATUSES = {"pending": N_("Awaiting the administrator"), "app
                                "declined": N_("Declined"), "withdrawn": N_("Withdrawn")}
 
 
-class SupervisorRequest(Entity):
+class SupervisorRequest(AdministratorDecision, Entity):
     """A plan's request for external quality supervisors, with the administrator's decision."""
 
     __tablename__ = "assessment_supervisor_requests"
 
     plan_id: Mapped[int] = ref("assessment_plans.id", index=True)
-    status: Mapped[str] = mapped_column(String(10), nullable=False, default="pending")
     count: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     rooms: Mapped[str | None] = mapped_column(String(500))  # the rooms meant, as the staff named them
     note: Mapped[str | None] = mapped_column(Text)
-    requested_by_id: Mapped[int | None] = actor_ref()
-    requested_at: Mapped[datetime] = stamp(nullable=False)
-    decision_reason: Mapped[str | None] = mapped_column(Text)
-    decided_by_id: Mapped[int | None] = actor_ref()
-    decided_at: Mapped[datetime | None] = stamp()
 
     plan: Mapped[AssessmentPlan] = relationship()
-    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
-    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
 
     __table_args__ = (
         one_of("status", SUPERVISOR_REQUEST_STATUSES),

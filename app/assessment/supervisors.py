@@ -11,9 +11,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.accounts.models import User, UserRole
+from app.accounts.models import User
 from app.accounts.roles import Role, require_admin
 from app.assessment.models import AssessmentPlan, AssessmentSession, SessionAssignment
+from app.assessment.qualifications import active_users_with
 from app.assessment.scope import check_reason, plan_for_staff
 from app.assessment.supervisor_models import SupervisorAppointment, SupervisorRequest
 from app.audit.services import record_event
@@ -87,9 +88,7 @@ def withdraw_request(session: Session, *, actor: User, now: datetime, request_id
 
 def department_supervisors(session: Session) -> list[User]:
     """The department's pool: every active user holding the department quality supervisor role, by name."""
-    stmt = (select(User).join(UserRole).where(UserRole.role == Role.DEPT_SUPERVISOR, User.active.is_(True))
-            .order_by(User.display_name, User.id))
-    return list(session.scalars(stmt))
+    return active_users_with(session, Role.DEPT_SUPERVISOR)
 
 
 def appoint_supervisors(
