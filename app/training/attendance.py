@@ -70,9 +70,11 @@ def get_session(session: Session, *, actor: User, session_id: int) -> ClassSessi
 
 
 def record_attendance(
-    session: Session, *, actor: User, now: datetime, session_id: int, marks: Sequence[AttendanceMark]
+    session: Session, *, actor: User, now: datetime, session_id: int, marks: Sequence[AttendanceMark],
+    method: str = "staff",
 ) -> list[Attendance]:
-    """Record or correct a session's attendance sheet, all lines or none; first attendance starts training."""
+    """Record or correct a session's attendance sheet, all lines or none; first attendance starts training.
+    `method` says how the marks were taken (ATTENDANCE_METHODS): kept on every record written."""
     row = get_session(session, actor=actor, session_id=session_id)
     klass = class_for_change(session, actor=actor, class_id=row.class_id)
     if row.session_date > local_date(now):
@@ -96,9 +98,11 @@ def record_attendance(
         before = None if record is None else f"{record.status}:{hours_text(record.hours)}"
         if record is None:
             record = Attendance(session_id=row.id, enrolment_id=enrolment.id, status=status, hours=hours,
-                                recorded_at=now, recorded_by_id=actor.id)
+                                method=method, recorded_at=now, recorded_by_id=actor.id)
             session.add(record)
         else:
+            if (record.status, record.hours) != (status, hours):
+                record.method = method  # an unchanged line keeps the evidence of how it was first taken
             record.status, record.hours, record.recorded_at, record.recorded_by_id = status, hours, now, actor.id
         after = f"{status}:{hours_text(hours)}"
         if before != after:

@@ -26,7 +26,7 @@ from app.catalog.models import Occupation
 from app.database import Base, Entity, actor_ref, one_of, owned, ref, stamp
 from app.demand.models import JobDemand
 from app.people.models import Person
-from app.training.vocabulary import ATTENDANCE_STATUSES, ENROLMENT_STATUSES, PROJECT_TYPES
+from app.training.vocabulary import ATTENDANCE_METHODS, ATTENDANCE_STATUSES, ENROLMENT_STATUSES, PROJECT_TYPES
 
 DEFAULT_THRESHOLD = Decimal("0.80")
 MIN_WORKING_AGE = 16
@@ -167,6 +167,7 @@ class Attendance(Entity):
     enrolment_id: Mapped[int] = ref("enrolments.id", ondelete="CASCADE")
     status: Mapped[str] = mapped_column(String(10), nullable=False)
     hours: Mapped[Decimal] = mapped_column(Numeric(4, 1), nullable=False)
+    method: Mapped[str] = mapped_column(String(10), nullable=False, default="staff", server_default="staff")
     recorded_at: Mapped[datetime] = stamp()
     recorded_by_id: Mapped[int | None] = actor_ref()
 
@@ -177,6 +178,7 @@ class Attendance(Entity):
         UniqueConstraint("session_id", "enrolment_id", name="uq_attendance_records_session_enrolment"),
         Index("ix_attendance_records_enrolment", "enrolment_id"),
         one_of("status", ATTENDANCE_STATUSES),
+        one_of("method", ATTENDANCE_METHODS),
         CheckConstraint("hours >= 0", name="hours"),
         CheckConstraint("status != 'absent' OR hours = 0", name="absent_hours"),
     )

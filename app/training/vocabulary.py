@@ -19,6 +19,13 @@ ENROLMENT_STATUSES: dict[str, Message] = {
     "withdrawn": N_("Withdrawn"),
 }
 
+# How an attendance record was taken: subsidised training is real-name and keeps this as evidence.
+ATTENDANCE_METHODS: dict[str, Message] = {
+    "staff": N_("Recorded by staff"),
+    "sheet": N_("Sign-in sheet upload"),
+    "self": N_("Trainee's own sign-in"),
+}
+
 ATTENDANCE_STATUSES: dict[str, Message] = {
     "present": N_("Present"),
     "late": N_("Late / left early"),
