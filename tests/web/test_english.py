@@ -17,7 +17,7 @@ from tests.conftest import login
 from tests.demo_world import close_app, load_demo_world, open_app
 from tests.web.english import data_strings, foreign_text, visible_text
 
-ROLES = ("admin", "inst_sy", "eval", "assessor1", "hr_sy")
+ROLES = ("admin", "inst_sy", "eval", "assessor1", "supervisor1", "hr_sy")
 SKIP = ("/logout", "/lang/", "/static/", "/api/", "/downloads/")
 HREF = re.compile(r'href="([^"#]+)')
 PER_SHAPE = 2  # pages of one shape (same path with other ids or queries) that are walked
