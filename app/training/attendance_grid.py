@@ -43,7 +43,7 @@ class MarksRefused(ValidationFailed):
     """Some cells are wrong: nothing was saved; `problems` names each by session and trainee."""
 
     def __init__(self, problems: dict[Key, Message]) -> None:
-        super().__init__(N_("Nothing was saved: {n} marks are wrong (listed below).", n=len(problems)), field="grid")
+        super().__init__(N_("Nothing was saved. Marks to correct: {n} (listed below).", n=len(problems)), field="grid")
         self.problems = problems
 
 

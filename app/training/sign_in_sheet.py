@@ -98,10 +98,9 @@ def import_sign_in_sheet(session: Session, *, actor: User, now: datetime, class_
         id_text = cell_text(values[id_col]) if id_col < len(values) else ""
         found = people.get((name, id_text[-4:].upper()), [])
         if len(found) != 1:
-            outcome.errors.append(CellError(number, headers[name_col], N_(
-                "{name} ({id}) is not a trainee of this class." if not found else
-                "{name} ({id}) matches more than one trainee: give the full ID number.", name=name, id=id_text),
-                name_col))
+            message = (N_("{name} ({id}) is not a trainee of this class.", name=name, id=id_text) if not found
+                       else N_("{name} ({id}) matches more than one trainee of this class.", name=name, id=id_text))
+            outcome.errors.append(CellError(number, headers[name_col], message, name_col))
             continue
         for index, row in columns.items():
             text = cell_text(values[index]) if index < len(values) else ""

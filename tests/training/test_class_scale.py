@@ -79,7 +79,7 @@ def test_grid_refuses_everything_and_names_each_bad_cell(session, setup):
     assert "丙三: “迟” is not an attendance mark" in problems[(lessons[1].id, c.id)]
     assert "甲一: the session has not come yet" in problems[(lessons[3].id, a.id)]
     assert "尚未到来" in in_chinese(refused.value.problems[(lessons[3].id, a.id)])
-    assert in_chinese(refused.value.message) == "未保存任何考勤：有 3 处填写有误（见下方）。"
+    assert in_chinese(refused.value.message) == "未保存任何考勤。需更正的标记：3 处（见下方）。"
     assert _saved(session) == {}
 
 
