@@ -1,16 +1,18 @@
 """Class-scale screens: the week grid, the Excel sign-in sheet, completion in bulk (refusals in English and Chinese)."""
 
 import io
-from datetime import timedelta
+import re
+from datetime import date, timedelta
 
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.database import utcnow
 from app.training.enrolments import enrol_person
 from app.training.models import Attendance, Enrolment
 from tests.conftest import csrf_token_from, post_form
-from tests.training.factories import make_session, trainee
+from tests.people.factories import resident_id
+from tests.training.factories import make_class, make_session, trainee
 from tests.web.test_training_screens import as_user, project_with_class, today
 
 
@@ -160,3 +162,46 @@ def test_bulk_completion_confirms_who_qualifies_and_names_who_was_completed(clie
     assert response.status_code == 422 and "乙二: 4 hours attended" in response.get_data(as_text=True)
     session.rollback()
     assert session.get(Enrolment, b.id).status == "in_training"
+
+
+def test_a_50_trainee_40_session_class_in_few_page_loads(client, session):
+    """Five weeks of eight sessions for 50 trainees: by the week grid about two page loads a week, by the sheet
+    three in all (the sheet page, the download, the upload)."""
+    staff = as_user(client, session, "institution_staff", "teacher")
+    first_monday = today() - timedelta(days=today().weekday() + 35)
+    klass = make_class(session, staff, start_date=first_monday, end_date=today() + timedelta(days=20), capacity=60)
+    for i in range(50):
+        born = date(1990, 1, 1) + timedelta(days=i)
+        person = trainee(session, staff, name="学员" + "甲乙丙丁戊己庚辛壬癸"[i // 10] + "子丑寅卯辰巳午未申酉"[i % 10], id_number=resident_id(born))
+        enrol_person(session, actor=staff, now=utcnow(), class_id=klass.id, person_id=person.id)
+    for w in range(5):
+        for d in range(4):
+            for half in range(2):
+                make_session(session, staff, klass, on=first_monday + timedelta(days=7 * w + d), hours="4",
+                             start=(8 + 5 * half, 0), end=(12 + 5 * half, 0))
+    session.commit()
+    loads = 1  # the class page
+    page = client.get(f"/classes/{klass.id}/attendance/week?week={first_monday.isoformat()}")
+    loads += 1
+    for _week in range(5):
+        html = page.get_data(as_text=True)
+        ticks = {name: "1" for name in re.findall(r'name="(all-\d+)"', html)}
+        saved = client.post(page.request.full_path, data={"csrf_token": csrf_token_from(html), **ticks})
+        assert saved.status_code == 302, saved.get_data(as_text=True)[:2000]
+        loads += 1  # save (the redirect shows the saved week)
+        html = client.get(saved.location).get_data(as_text=True)
+        page = client.get(re.search(r'id="next-week" href="([^"]+)"', html)[1].replace("&amp;", "&"))
+        loads += 1  # next week
+    assert loads <= 12
+    session.rollback()
+    assert session.scalar(select(func.count(Attendance.id))) == 2000
+    session.rollback()
+    # The same class by the sheet: the sheet page, the download, one upload.
+    download = client.get(f"/classes/{klass.id}/sign-in-sheet.xlsx")
+    sheet = [list(r) for r in load_workbook(io.BytesIO(download.data)).active.iter_rows(values_only=True)]
+    assert len(sheet) == 51 and len(sheet[0]) == 42
+    for row in sheet[1:]:
+        row[2:] = ["到"] * 39 + ["3"]
+    assert _upload(client, klass, _sheet(sheet)).status_code == 302
+    session.rollback()
+    assert session.scalar(select(func.count(Attendance.id)).where(Attendance.method == "sheet")) == 50
