@@ -78,7 +78,7 @@ def session_label(row: ClassSession) -> str:
 
 
 def _cell_problem(cell: Cell, row: ClassSession | None, enrolment: Enrolment | None, today: date,
-                  marks: dict[int, list[AttendanceMark]]) -> Message | None:
+                  marks: dict[int, list[AttendanceMark]], recorded: dict[Key, tuple[str, Decimal]]) -> Message | None:
     if row is None:
         return N_("The session is not one of this class's.")
     if enrolment is None:
@@ -93,14 +93,16 @@ def _cell_problem(cell: Cell, row: ClassSession | None, enrolment: Enrolment | N
         return None
     if row.session_date > today:
         return N_("{name}: the session has not come yet, so attendance cannot be recorded.", name=name)
-    if enrolment.status not in OPEN_STATES:
-        return N_("{name} is {status}: attendance can no longer be changed.", name=name,
-                  status=ENROLMENT_STATUSES[enrolment.status])
     mark = AttendanceMark(enrolment.id, mark.status, mark.hours)
     try:
-        checked_hours(mark, row, name)
+        hours = checked_hours(mark, row, name)
     except ValidationFailed as error:
         return error.message
+    if enrolment.status not in OPEN_STATES:
+        if recorded.get((row.id, enrolment.id)) == (mark.status, hours):
+            return None  # a sheet downloaded before the trainee completed repeats what is on record
+        return N_("{name} is {status}: attendance can no longer be changed.", name=name,
+                  status=ENROLMENT_STATUSES[enrolment.status])
     marks.setdefault(row.id, []).append(mark)
     return None
 
@@ -115,9 +117,11 @@ def record_marks(session: Session, *, actor: User, now: datetime, class_id: int,
     today = local_date(now)
     marks: dict[int, list[AttendanceMark]] = {}
     problems: dict[Key, Message] = {}
+    recorded = {(a.session_id, a.enrolment_id): (a.status, a.hours) for a in session.scalars(
+        select(Attendance).join(Enrolment).where(Enrolment.class_id == klass.id, Enrolment.status == "completed"))}
     for cell in cells:
         row = rows.get(cell.session_id)
-        problem = _cell_problem(cell, row, enrolments.get(cell.enrolment_id), today, marks)
+        problem = _cell_problem(cell, row, enrolments.get(cell.enrolment_id), today, marks, recorded)
         if problem is not None:
             where = session_label(row) if row is not None else str(cell.session_id)
             problems[(cell.session_id, cell.enrolment_id)] = N_("{session} · {problem}", session=where,

@@ -177,3 +177,19 @@ def test_withdrawal_without_reason_is_refused(session, setup):
         withdraw_enrolment(session, actor=staff, now=NOW, enrolment_id=a.id, reason="  ")
     assert refused.value.field == "reason"
     assert session.get(Enrolment, a.id).status == "enrolled"
+
+
+def test_a_sheet_repeating_a_completed_trainees_marks_is_accepted_a_change_is_not(session, setup):
+    staff, klass, (a, b, _c), lessons = setup
+    klass.project.reference_hours = 5
+    head = ["姓名", "证件号码", *(f"{s.session_date.isoformat()} 08:00" for s in lessons[:2])]
+    first = [head, ["甲一", a.person.id_masked, "1", "1"], ["乙二", b.person.id_masked, "1", ""]]
+    assert import_sign_in_sheet(session, actor=staff, now=NOW, class_id=klass.id, table=_upload(first)).count == 3
+    complete_in_bulk(session, actor=staff, now=NOW, class_id=klass.id, enrolment_ids=[a.id])
+    again = [head, ["甲一", a.person.id_masked, "√", "到"], ["乙二", b.person.id_masked, "1", "2"]]
+    outcome = import_sign_in_sheet(session, actor=staff, now=NOW, class_id=klass.id, table=_upload(again))
+    assert outcome.errors == [] and outcome.count == 2
+    changed = [head, ["甲一", a.person.id_masked, "0", "1"]]
+    outcome = import_sign_in_sheet(session, actor=staff, now=NOW, class_id=klass.id, table=_upload(changed))
+    assert [(e.row, e.col) for e in outcome.errors] == [(2, 2)]
+    assert "甲一 is Completed: attendance can no longer be changed" in str(outcome.errors[0].message)

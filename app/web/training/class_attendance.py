@@ -76,9 +76,9 @@ def week(class_id: int):
     """A week of attendance at once: every cell typed, one save for all the week's sessions or none."""
     grid = week_grid(db.session, actor=current_actor(), class_id=class_id, week_of=_week(request.args.get("week")))
     form = GridForm()
-    typed, boxes, problems = {}, [], {}
+    typed, boxes = _typed() if request.method == "POST" else (None, [])
+    problems = {}
     if request.method == "POST" and form.validate_on_submit():
-        typed, boxes = _typed()
         with attempt(form) as done:
             count = record_marks(db.session, actor=current_actor(), now=utcnow(), class_id=class_id,
                                  cells=grid_cells(grid, typed, boxes))
@@ -90,7 +90,7 @@ def week(class_id: int):
     today = local_date(utcnow())
     status = 422 if request.method == "POST" else 200
     return render_template("training/attendance_week.html", grid=grid, klass=grid.training_class, form=form,
-                           typed=typed if request.method == "POST" else None, boxes=boxes, problems=problems,
+                           typed=typed, boxes=boxes, problems=problems,
                            today=today, open_states=OPEN_STATES, label=session_label,
                            previous=(grid.monday - timedelta(days=7)).isoformat(),
                            next=(grid.monday + timedelta(days=7)).isoformat(),
