@@ -60,6 +60,11 @@ def _hours_for(mark: AttendanceMark, row: ClassSession, name: str) -> Decimal:
     return hours
 
 
+def checked_hours(mark: AttendanceMark, row: ClassSession, name: str) -> Decimal:
+    """The hours a mark stands for in a session, or the refusal (named by trainee) of a bad mark."""
+    return _hours_for(mark, row, name)
+
+
 def get_session(session: Session, *, actor: User, session_id: int) -> ClassSession:
     """One timetabled session of a class the actor may see."""
     row = get_or_not_found(
