@@ -33,6 +33,10 @@ def _recorded(session: Session, session_id: int) -> tuple[int, Decimal]:
     return count, Decimal(most or 0)
 
 
+def _when(row: ClassSession) -> str:
+    return f"{row.session_date.isoformat()} {row.start_time:%H:%M}"
+
+
 def _values(row: ClassSession) -> dict[str, str | None]:
     return {"date": row.session_date.isoformat(), "time": f"{row.start_time:%H:%M}-{row.end_time:%H:%M}",
             "hours": str(row.hours), "topic": row.topic, "teacher": row.teacher, "venue": row.venue}
@@ -58,7 +62,7 @@ def update_session(session: Session, *, actor: User, now: datetime, session_id: 
     moved = (session_date, start_time, end_time) != (row.session_date, row.start_time, row.end_time)
     if count and moved:
         raise InvalidTransition(N_("Attendance is already recorded for the session on {when}, so it cannot be moved.",
-                                   when=f"{row.session_date.isoformat()} {row.start_time:%H:%M}"),
+                                   when=_when(row)),
                                 field="session_date")
     if count and hours < most:
         raise ValidationFailed(N_("A trainee is recorded with {most} hours in this session; it cannot have fewer.",
@@ -87,7 +91,7 @@ def cancel_session(session: Session, *, actor: User, now: datetime, session_id: 
     if count:
         raise InvalidTransition(N_("Attendance is already recorded for the session on {when} ({n} trainees), so it "
                                    "cannot be cancelled.",
-                                   when=f"{row.session_date.isoformat()} {row.start_time:%H:%M}", n=count))
+                                   when=_when(row), n=count))
     class_id, old = row.class_id, {"session_id": row.id, **_values(row)}
     klass = row.training_class
     klass.sessions.remove(row)

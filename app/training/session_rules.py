@@ -21,6 +21,10 @@ def _when(day: date, start: time, end: time) -> str:
     return f"{day.isoformat()} {start:%H:%M}–{end:%H:%M}"
 
 
+def _hm(moment: time) -> str:
+    return moment.strftime("%H:%M")
+
+
 def _overlapping(session: Session, *, day: date, start: time, end: time, ignore: Collection[int]):
     stmt = select(ClassSession).where(ClassSession.session_date == day, ClassSession.start_time < end,
                                       ClassSession.end_time > start).order_by(ClassSession.start_time)
@@ -41,7 +45,7 @@ def check_fits(session: Session, klass: TrainingClass, *, session_date: date, st
     own = session.scalars(stmt.where(ClassSession.class_id == klass.id)).first()
     if own is not None:
         raise ValidationFailed(N_("{when}: the time overlaps the session “{topic}” from {start} to {end}.", when=when,
-                                  topic=own.topic, start=f"{own.start_time:%H:%M}", end=f"{own.end_time:%H:%M}"),
+                                  topic=own.topic, start=_hm(own.start_time), end=_hm(own.end_time)),
                                field=field)
     if teacher:
         # Teachers are named, not linked to accounts: the same name in another institution is another person.
@@ -51,5 +55,5 @@ def check_fits(session: Session, klass: TrainingClass, *, session_date: date, st
             raise ValidationFailed(
                 N_("{when}: {teacher} already teaches “{topic}” in {class_name} from {start} to {end}.", when=when,
                    teacher=teacher, topic=other.topic, class_name=other.training_class.name,
-                   start=f"{other.start_time:%H:%M}", end=f"{other.end_time:%H:%M}"),
+                   start=_hm(other.start_time), end=_hm(other.end_time)),
                 field="teacher" if field == "start_time" else field)
