@@ -92,12 +92,18 @@ def test_mistakes_land_on_their_fields(client, session):
 
 
 def test_in_chinese(client, session):
-    _staff, klass, start = setup_class(client, session, english=False)
+    staff, klass, start = setup_class(client, session, english=False)
     url = f"/classes/{klass.id}/timetable"
     html = post_form(client, url, pattern(start)).get_data(as_text=True)
-    assert "创建 40 个课次" in html and "学时" in html
+    assert "创建 40 个课次" in html and "比规定的 300 学时少 180 学时" in html
     html = post_form(client, url, pattern(start, blocks="9-12")).get_data(as_text=True)
     assert "“9-12”不是时间段" in html
+    other = make_class(session, staff, name="二期", start_date=start, end_date=start + timedelta(days=60))
+    make_session(session, staff, other, on=start, start=(9, 0), end=(10, 0), hours="1")
+    other.sessions[0].teacher = "王老师"
+    session.commit()
+    html = post_form(client, url, pattern(start)).get_data(as_text=True)
+    assert f"{start.isoformat()} 08:30–11:30：王老师 此时已在二期讲授“安全用电”（09:00 至 10:00），时间冲突。" in html
 
 
 def test_a_session_is_moved_and_cancelled_from_its_row(client, session):
