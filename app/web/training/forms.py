@@ -148,6 +148,11 @@ class TimetableForm(FlaskForm):
                         description=_l("Leave empty for the class's own venue"))
     submit = SubmitField(_l("Preview the sessions"))
 
+    def __init__(self, *args, **kwargs) -> None:
+        # Prefixed: the class page also carries the one-session form, with fields of the same names.
+        kwargs.setdefault("prefix", "pattern")
+        super().__init__(*args, **kwargs)
+
 
 class SessionEditForm(SessionForm):
     """Move or edit one session."""
