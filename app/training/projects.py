@@ -26,7 +26,7 @@ from app.training.models import (
     TrainingClass,
     TrainingProject,
 )
-from app.training.session_rules import check_fits
+from app.training.session_rules import check_fits, hold_timetables
 from app.training.vocabulary import PROJECT_TYPES
 from app.translation import N_, Message
 
@@ -294,6 +294,7 @@ def add_session(
         raise ValidationFailed(N_("{hours} hours exceed the session's length of {span} hours.",
                                   hours=format(hours.normalize(), "f"), span=format(span.normalize(), "f")), field="hours")
     teacher = _text(teacher, field="teacher", what=N_("teacher"), max_length=100, required=False)
+    hold_timetables(session, klass)
     check_fits(session, klass, session_date=session_date, start_time=start_time, end_time=end_time, teacher=teacher)
     row = ClassSession(session_date=session_date, start_time=start_time, end_time=end_time, hours=hours,
                        topic=_text(topic, field="topic", what=N_("topic"), max_length=200),

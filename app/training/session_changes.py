@@ -15,7 +15,7 @@ from app.errors import InvalidTransition, ValidationFailed
 from app.training.models import Attendance, ClassSession
 from app.training.progress import hours_text
 from app.training.projects import _hours_between, _text, class_for_change
-from app.training.session_rules import check_fits
+from app.training.session_rules import check_fits, hold_timetables
 from app.translation import N_
 
 
@@ -68,6 +68,7 @@ def update_session(session: Session, *, actor: User, now: datetime, session_id: 
         raise ValidationFailed(N_("A trainee is recorded with {most} hours in this session; it cannot have fewer.",
                                   most=hours_text(most)), field="hours")
     teacher = _text(teacher, field="teacher", what=N_("teacher"), max_length=100, required=False)
+    hold_timetables(session, klass)
     check_fits(session, klass, session_date=session_date, start_time=start_time, end_time=end_time, teacher=teacher,
                ignore=[row.id])
     old = _values(row)

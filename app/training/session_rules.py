@@ -12,6 +12,7 @@ from datetime import date, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.accounts.models import Organisation
 from app.errors import ValidationFailed
 from app.training.models import ClassSession, TrainingClass, TrainingProject
 from app.translation import N_
@@ -31,6 +32,15 @@ def _overlapping(session: Session, *, day: date, start: time, end: time, ignore:
     if ignore:
         stmt = stmt.where(ClassSession.id.not_in(list(ignore)))
     return stmt
+
+
+def hold_timetables(session: Session, klass: TrainingClass) -> None:
+    """Lock the class's institution row until commit, so two writers cannot both pass the overlap check.
+
+    Teachers are checked within one institution, so its row serialises every timetable change that could clash
+    (PostgreSQL: SELECT ... FOR UPDATE; SQLite: the POST's BEGIN IMMEDIATE already serialises writers).
+    """
+    session.scalar(select(Organisation.id).where(Organisation.id == klass.project.institution_id).with_for_update())
 
 
 def check_fits(session: Session, klass: TrainingClass, *, session_date: date, start_time: time, end_time: time,

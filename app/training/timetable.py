@@ -24,7 +24,7 @@ from app.errors import ValidationFailed
 from app.training.models import ClassSession, TrainingClass
 from app.training.progress import hours_text
 from app.training.projects import _text, class_for_change
-from app.training.session_rules import check_fits
+from app.training.session_rules import check_fits, hold_timetables
 from app.translation import N_, Message
 
 MAX_SESSIONS = 400
@@ -206,6 +206,7 @@ def create_timetable(session: Session, *, actor: User, now: datetime, class_id: 
     topic = _text(topic, field="topic", what=N_("topic"), max_length=200)
     venue = _text(venue, field="venue", what=N_("venue"), max_length=200, required=False)
     teacher = _text(teacher, field="teacher", what=N_("teacher"), max_length=100, required=False)
+    hold_timetables(session, klass)
     plan = _plan(session, klass, weekdays=weekdays, blocks=blocks, first_date=first_date, last_date=last_date,
                  teacher=teacher)
     rows = [ClassSession(class_id=klass.id, session_date=s.session_date, start_time=s.start_time,
