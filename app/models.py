@@ -6,6 +6,7 @@ import app.assessment.models  # noqa: F401
 import app.assessment.result_models  # noqa: F401
 import app.assessment.supervisor_models  # noqa: F401
 import app.audit.models  # noqa: F401
+import app.catalog.calendar  # noqa: F401
 import app.catalog.models  # noqa: F401
 import app.certification.models  # noqa: F401
 import app.certification.numbering  # noqa: F401

@@ -1,4 +1,4 @@
-"""Assessment plans with their components, registrations, sessions and staffing, assessor records, holidays."""
+"""Assessment plans with their components, registrations, sessions and staffing, assessor records."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    Index,
     Integer,
     Numeric,
     String,
@@ -28,6 +27,7 @@ from app.assessment.vocabulary import (
     RELATION_KINDS,
     SESSION_STATUSES,
 )
+from app.catalog.calendar import Holiday  # noqa: F401 -- moved down the chain; kept importable here
 from app.catalog.models import COMPONENTS, Occupation, SkillStandard
 from app.database import Entity, MarkedText, actor_ref, one_of, owned, ref, stamp
 from app.people.models import Person
@@ -281,16 +281,3 @@ class DeclaredRelation(Entity):
         UniqueConstraint("assessor_id", "person_id", "kind", name="uq_assessor_declared_relations_kind"),
         one_of("kind", RELATION_KINDS),
     )
-
-
-class Holiday(Entity):
-    """A public holiday, or a make-up working day (调休) on a weekend, for counting working days."""
-
-    __tablename__ = "holidays"
-
-    day: Mapped[date] = mapped_column(Date, nullable=False, unique=True)
-    name: Mapped[str] = mapped_column(String(50), nullable=False)
-    is_makeup_workday: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    created_at: Mapped[datetime] = stamp()
-
-    __table_args__ = (Index("ix_holidays_workday", "is_makeup_workday", "day"),)

@@ -14,18 +14,11 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.accounts.roles import Role
-from app.assessment.models import Holiday
 from app.audit.services import record_event
+from app.catalog.calendar import Holiday, calendar, is_working_day
 from app.database import get_or_not_found
 from app.errors import NotAllowed, ValidationFailed
 from app.translation import N_
-
-
-def is_working_day(day: date, holidays: Collection[date] = (), makeup_workdays: Collection[date] = ()) -> bool:
-    """Monday to Friday unless a holiday; a weekend day only when it is a make-up working day."""
-    if day in makeup_workdays:
-        return True
-    return day.weekday() < 5 and day not in holidays
 
 
 def notice_end_date(
@@ -44,17 +37,6 @@ def notice_end_date(
         if is_working_day(day, holidays, makeup_workdays):
             counted += 1
     return day
-
-
-def calendar(session: Session, *, start: date, days: int = 400) -> tuple[set[date], set[date]]:
-    """Holidays and make-up working days recorded from ``start`` for the next ``days`` days."""
-    rows = session.scalars(
-        select(Holiday).where(Holiday.day >= start, Holiday.day <= start + timedelta(days=days))
-    )
-    holidays, makeup = set(), set()
-    for row in rows:
-        (makeup if row.is_makeup_workday else holidays).add(row.day)
-    return holidays, makeup
 
 
 def notice_end_for(session: Session, *, published_on: date, working_days: int) -> date:

@@ -111,7 +111,7 @@ class TrainingClass(Entity):
 
 
 class ClassSession(Entity):
-    """One timetabled session of a class: when, how many hours, on what, by whom."""
+    """One timetabled session of a class: when, where, how many hours, on what, by whom."""
 
     __tablename__ = "class_sessions"
 
@@ -122,6 +122,8 @@ class ClassSession(Entity):
     hours: Mapped[Decimal] = mapped_column(Numeric(4, 1), nullable=False)
     topic: Mapped[str] = mapped_column(String(200), nullable=False)
     teacher: Mapped[str | None] = mapped_column(String(100))
+    # Where this session is held when it is not the class's own venue (a workshop, a practice site).
+    venue: Mapped[str | None] = mapped_column(String(200))
 
     training_class: Mapped[TrainingClass] = relationship(back_populates="sessions")
 

@@ -26,6 +26,7 @@ from app.training.models import (
     TrainingClass,
     TrainingProject,
 )
+from app.training.session_rules import check_fits, hold_timetables
 from app.training.vocabulary import PROJECT_TYPES
 from app.translation import N_, Message
 
@@ -279,13 +280,10 @@ def add_session(
     hours: Decimal,
     topic: str,
     teacher: str | None = None,
+    venue: str | None = None,
 ) -> ClassSession:
-    """Add a session to a class's timetable; it must fall within the class dates and not overlap another."""
+    """Add a session to a class's timetable: within the class dates, clear of its class's and its teacher's sessions."""
     klass = class_for_change(session, actor=actor, class_id=class_id)
-    if not klass.start_date <= session_date <= klass.end_date:
-        raise ValidationFailed(N_("The session date must lie within the class period ({start} to {end}).",
-                                  start=klass.start_date.isoformat(), end=klass.end_date.isoformat()),
-                               field="session_date")
     if end_time <= start_time:
         raise ValidationFailed(N_("The session must end after it starts."), field="end_time")
     hours = Decimal(str(hours)).quantize(Decimal("0.1"))
@@ -295,15 +293,13 @@ def add_session(
     if hours > span:
         raise ValidationFailed(N_("{hours} hours exceed the session's length of {span} hours.",
                                   hours=format(hours.normalize(), "f"), span=format(span.normalize(), "f")), field="hours")
-    for other in klass.sessions:
-        if other.session_date == session_date and start_time < other.end_time and other.start_time < end_time:
-            raise ValidationFailed(
-                N_("The time overlaps the session “{topic}” from {start} to {end}.", topic=other.topic,
-                   start=other.start_time.strftime("%H:%M"), end=other.end_time.strftime("%H:%M")), field="start_time"
-            )
+    teacher = _text(teacher, field="teacher", what=N_("teacher"), max_length=100, required=False)
+    hold_timetables(session, klass)
+    check_fits(session, klass, session_date=session_date, start_time=start_time, end_time=end_time, teacher=teacher)
     row = ClassSession(session_date=session_date, start_time=start_time, end_time=end_time, hours=hours,
                        topic=_text(topic, field="topic", what=N_("topic"), max_length=200),
-                       teacher=_text(teacher, field="teacher", what=N_("teacher"), max_length=100, required=False))
+                       teacher=teacher, venue=_text(venue, field="venue", what=N_("venue"), max_length=200,
+                                                    required=False))
     klass.sessions.append(row)
     session.flush()
     record_event(session, actor=actor, now=now, action="training_class.add_session", object_type="training_class",

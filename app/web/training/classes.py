@@ -21,10 +21,12 @@ from app.training.attendance import (
 )
 from app.training.enrolment_import import KIND, MAX_ROWS, VOCABULARY, import_enrolments, template_workbook
 from app.training.enrolments import change_enrolment_status, enrol_by_identity, get_enrolment
-from app.training.projects import add_session
+from app.training.projects import add_session, class_for_change
 from app.training.readiness import class_readiness
+from app.training.session_changes import cancel_session, session_for_change, update_session
+from app.training.timetable import create_timetable, preview_timetable
 from app.web.access import current_actor, roles
-from app.web.actions import form_status, localize, render_form, submit
+from app.web.actions import attempt, form_status, localize, one_click, render_form, submit
 from app.web.downloads import send_workbook
 from app.web.imports import SheetImport, run_import
 from app.web.training.forms import (
@@ -32,7 +34,10 @@ from app.web.training.forms import (
     EnrolForm,
     EnrolImportForm,
     EnrolmentStatusForm,
+    SessionCancelForm,
+    SessionEditForm,
     SessionForm,
+    TimetableForm,
 )
 
 bp = Blueprint("classes", __name__, url_prefix="/classes")
@@ -48,6 +53,7 @@ def _page(class_id: int, **context):
     context.setdefault("import_form", EnrolImportForm(formdata=None))
     context.setdefault("session_form", SessionForm(formdata=None, session_date=local_date(utcnow())))
     context.setdefault("status_form", EnrolmentStatusForm(formdata=None))
+    context.setdefault("timetable_form", _blank_timetable(roster.training_class))
     context.setdefault("refused_enrolment", None)
     certificates = certificates_by_source(db.session, source_type="enrolment",
                                           source_ids=[line.enrolment.id for line in roster.lines])
@@ -112,6 +118,74 @@ def new_session(class_id: int):
     return submit(form, add_session, fields=("session_date", "start_time", "end_time", "hours", "topic"),
                   class_id=class_id, teacher=form.teacher.data or None, success=_("Session added."),
                   then=_shown(class_id, "timetable")) or _page(class_id, session_form=form)
+
+
+def _blank_timetable(klass) -> TimetableForm:
+    """The pattern form, from the class's first to its last day, with the class's first teacher."""
+    first_teacher = next((name.strip() for name in klass.teacher_names.replace("，", ",").replace("、", ",")
+                          .split(",") if name.strip()), None)
+    return TimetableForm(formdata=None, first_date=klass.start_date, last_date=klass.end_date, teacher=first_teacher)
+
+
+TIMETABLE_FIELDS = ("weekdays", "blocks", "first_date", "last_date", "topic", "teacher", "venue")
+
+
+def _timetable_page(class_id: int, form: TimetableForm, plan=None):
+    klass = _class_to_timetable(class_id)
+    return render_template("training/timetable.html", klass=klass, form=form, plan=plan,
+                           summary=localize(plan.summary()) if plan else None), form_status(form)
+
+
+def _class_to_timetable(class_id: int):
+    """The class whose timetable is being made (404 / 403 outside the actor's institution)."""
+    return class_for_change(db.session, actor=current_actor(), class_id=class_id)
+
+
+@bp.route("/<int:class_id>/timetable", methods=["GET", "POST"])
+@roles(STAFF)
+def timetable(class_id: int):
+    """The weekly pattern (GET), or its preview: the sessions, the holidays skipped and the hours (POST)."""
+    if request.method == "GET":
+        return _timetable_page(class_id, _blank_timetable(_class_to_timetable(class_id)))
+    form = TimetableForm()
+    plan = None
+    if form.validate_on_submit():
+        with attempt(form, commit=False) as done:
+            found = preview_timetable(db.session, actor=current_actor(), class_id=class_id,
+                                      **{name: form[name].data for name in TIMETABLE_FIELDS})
+        plan = found if done else None
+    return _timetable_page(class_id, form, plan)
+
+
+@bp.post("/<int:class_id>/timetable/create")
+@roles(STAFF)
+def create_sessions(class_id: int):
+    """Create every session of the previewed pattern, or none (the refusal keeps the pattern as typed)."""
+    form = TimetableForm()
+    return submit(form, create_timetable, fields=TIMETABLE_FIELDS, class_id=class_id,
+                  success=lambda rows: _("%(n)s sessions created.", n=len(rows)),
+                  then=_shown(class_id, "timetable")) or _timetable_page(class_id, form)
+
+
+@bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@roles(STAFF)
+def edit_session(session_id: int):
+    """Move a session to another date or time, or change its hours, topic, teacher or venue."""
+    row = session_for_change(db.session, actor=current_actor(), session_id=session_id)
+    form = SessionEditForm(obj=row) if request.method == "GET" else SessionEditForm()
+    return submit(form, update_session, fields=("session_date", "start_time", "end_time", "hours", "topic"),
+                  session_id=session_id, teacher=form.teacher.data or None, venue=form.venue.data or None,
+                  success=_("Session saved."), then=_shown(row.class_id, "timetable")) \
+        or render_form("training/session_edit.html", form, session_row=row, cancel_form=SessionCancelForm())
+
+
+@bp.post("/sessions/<int:session_id>/cancel")
+@roles(STAFF)
+def cancel(session_id: int):
+    """Cancel a session on which no attendance is recorded (confirmed on the page)."""
+    class_id = session_for_change(db.session, actor=current_actor(), session_id=session_id).class_id
+    return one_click(SessionCancelForm(), cancel_session, session_id=session_id, success=_("Session cancelled."),
+                     then=_shown(class_id, "timetable"))
 
 
 @bp.post("/enrolments/<int:enrolment_id>/status")

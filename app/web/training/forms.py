@@ -127,3 +127,41 @@ class AttendanceSheetForm(FlaskForm):
                 if str(row.form.enrolment_id.data) == enrolment_id:
                     return getattr(row.form, kind)
         raise AttributeError(name)
+
+
+WEEKDAYS = choices([(0, _l("Mon")), (1, _l("Tue")), (2, _l("Wed")), (3, _l("Thu")), (4, _l("Fri")), (5, _l("Sat")),
+            (6, _l("Sun"))])
+
+
+class TimetableForm(FlaskForm):
+    """A weekly pattern that makes a class's timetable in one go (the service checks the rules)."""
+
+    weekdays = MultiCheckboxField(_l("Weekdays"), coerce=int, choices=WEEKDAYS, default=[0, 1, 2, 3, 4])
+    blocks = StringField(_l("Daily time blocks"), default="08:30-11:30, 13:30-16:30",
+                         validators=[Length(max=200)],
+                         description=_l("One or more, separated by commas, e.g. 08:30-11:30, 13:30-16:30"))
+    first_date = DateField(_l("First date"), validators=[InputRequired()])
+    last_date = DateField(_l("Last date"), validators=[InputRequired()])
+    topic = StringField(_l("Topic"), validators=[DataRequired(), Length(max=200)])
+    teacher = StringField(_l("Teacher"), validators=[Optional(), Length(max=100)])
+    venue = StringField(_l("Session venue"), validators=[Optional(), Length(max=200)],
+                        description=_l("Leave empty for the class's own venue"))
+    submit = SubmitField(_l("Preview the sessions"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        # Prefixed: the class page also carries the one-session form, with fields of the same names.
+        kwargs.setdefault("prefix", "pattern")
+        super().__init__(*args, **kwargs)
+
+
+class SessionEditForm(SessionForm):
+    """Move or edit one session."""
+
+    venue = StringField(_l("Session venue"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("Save session"))
+
+
+class SessionCancelForm(FlaskForm):
+    """Cancel one session (confirmed on the page)."""
+
+    submit = SubmitField(_l("Cancel session"))
