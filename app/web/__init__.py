@@ -34,9 +34,10 @@ def register_web(app: Flask) -> None:
     from app.web.demand.views import bp as demand_bp
     from app.web.training.apprenticeships import bp as apprenticeships_bp
     from app.web.training.classes import bp as classes_bp
+    from app.web.training.sign_in import bp as sign_in_bp
     from app.web.training.views import bp as training_bp
 
-    for blueprint in (demand_bp, training_bp, classes_bp, apprenticeships_bp):
+    for blueprint in (demand_bp, training_bp, classes_bp, apprenticeships_bp, sign_in_bp):
         app.register_blueprint(blueprint)
     from app.web.assessment import bp as assessment_bp
 
