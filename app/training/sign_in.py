@@ -182,7 +182,7 @@ def sign_in_trainee(session: Session, *, now: datetime, key: bytes, session_id: 
                                field="id_last4")
     enrolment = found[0]
     if enrolment.status not in OPEN_STATES:
-        raise ValidationFailed(N_("You are {status} in this class: sign-in is closed to you. Ask the staff.",
+        raise ValidationFailed(N_("Sign-in is closed to you: your enrolment in this class is “{status}”. Ask the staff.",
                                   status=ENROLMENT_STATUSES[enrolment.status]), field="name")
     return _record(session, now=now, row=row, enrolment=enrolment)
 

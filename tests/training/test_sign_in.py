@@ -183,7 +183,7 @@ def test_withdrawn_trainee_cannot_sign_in(session, lesson):
     withdraw_enrolment(session, actor=staff, now=NOW, enrolment_id=b.id, reason="找到工作")
     with pytest.raises(ValidationFailed) as refused:
         sign(session, row, b)
-    assert "You are Withdrawn in this class" in refused.value.message.render()
+    assert "your enrolment in this class is “Withdrawn”" in refused.value.message.render()
     assert "已退出" in in_chinese(refused.value.message) or "退" in in_chinese(refused.value.message)
 
 
