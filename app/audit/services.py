@@ -30,14 +30,12 @@ def record_event(
     old: dict | None = None,
     new: dict | None = None,
     note: str | None = None,
-    actor_name: str | None = None,
 ) -> AuditEvent:
-    """Append one audit event; the caller's transaction commits it with the change itself.
-    `actor_name` names who acted when nobody is logged in (a trainee's own sign-in); default "system"."""
+    """Append one audit event; the caller's transaction commits it with the change itself."""
     event = AuditEvent(
         at=now,
         actor_id=actor.id if actor else None,
-        actor_name=actor.username if actor else (actor_name or "system"),
+        actor_name=actor.username if actor else "system",
         organisation_id=actor.organisation_id if actor else None,
         action=action,
         object_type=object_type,

@@ -90,6 +90,7 @@ def test_sign_in_records_the_whole_session_as_self_and_starts_training(session, 
     record = session.scalar(select(Attendance).where(Attendance.enrolment_id == a.id))
     assert (record.status, record.hours, record.method, record.recorded_by_id) == ("present", Decimal("2.0"), "self",
                                                                                    None)
+    session.refresh(a)
     assert a.status == "in_training"
     events = session.scalars(select(AuditEvent).where(AuditEvent.actor_name == "self-sign-in")).all()
     assert {e.action for e in events} == {"attendance.record", "enrolment.status"}
