@@ -204,8 +204,8 @@ def _insert_ignoring_duplicate(session: Session, values: dict) -> bool:
     if dialect in ("sqlite", "postgresql"):
         insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
         statement = insert(Attendance).values(**values).on_conflict_do_nothing(
-            index_elements=["session_id", "enrolment_id"])
-        return session.execute(statement).rowcount == 1
+            index_elements=["session_id", "enrolment_id"]).returning(Attendance.id)
+        return session.execute(statement).scalar_one_or_none() is not None
     session.execute(insert_into(Attendance).values(**values))
     return True
 
