@@ -204,3 +204,24 @@ def test_count_is_of_open_trainees_and_sign_in_page_is_staff_of_the_class(sessio
     assert sign_in_session(session, actor=staff, session_id=row.id).id == row.id
     with pytest.raises(NotFound):
         sign_in_session(session, actor=institution_staff(session), session_id=row.id)
+
+
+def test_marked_absent_then_here_in_person_becomes_present_by_self(session, lesson):
+    staff, _klass, (a, _b, _c), row = lesson
+    record_attendance(session, actor=staff, now=NOW, session_id=row.id, marks=[AttendanceMark(a.id, "absent")])
+    assert not sign(session, row, a).already
+    session.expire_all()
+    record = session.scalar(select(Attendance).where(Attendance.enrolment_id == a.id))
+    assert (record.status, record.hours, record.method, record.recorded_by_id) == ("present", Decimal("2.0"), "self",
+                                                                                   None)
+
+
+def test_a_second_phone_racing_the_first_is_told_already_signed_in(session, lesson):
+    _staff, _klass, (a, _b, _c), row = lesson
+    from app.training.sign_in import _insert_ignoring_duplicate
+
+    values = {"session_id": row.id, "enrolment_id": a.id, "status": "present", "hours": Decimal("2"),
+              "method": "self", "recorded_at": NOW, "recorded_by_id": None}
+    assert _insert_ignoring_duplicate(session, values)
+    assert not _insert_ignoring_duplicate(session, values)  # the unique pair holds; no error, no second row
+    assert len(session.scalars(select(Attendance)).all()) == 1
