@@ -2,7 +2,8 @@
 
 1. Migrates a temporary SQLite file (or the PostgreSQL database named by TEST_DATABASE_URL, emptied first) and
    fills it through the services: an institution, a class of 50 enrolled trainees, a session starting now.
-2. Serves the app with gunicorn (2 workers × 8 threads) on loopback, rate limiting on as in production.
+2. Serves the app with gunicorn (2 workers × 8 threads) on loopback, rate limiting on as in production
+   (RATELIMIT_ENABLED=0 in the environment switches it off, to compare).
 3. 50 client threads, each with its own cookies, GET the sign-in page the QR code opens, wait until all have it,
    then POST their name and ID ending at once; each then opens the page the sign-in lands on.
 
@@ -219,6 +220,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8, help="threads per worker (1: sync workers)")
     args = parser.parse_args()
     load = os.getloadavg()[0]
+    limiting = "off" if os.environ.get("RATELIMIT_ENABLED") in ("0", "false", "False") else "on"
     instance = Path(tempfile.mkdtemp(prefix="bench-sign-in-"))
     url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{instance / 'bench.db'}"
     if url.startswith("postgresql"):
@@ -240,7 +242,7 @@ def main() -> None:
     finally:
         shutil.rmtree(instance, ignore_errors=True)
     print(f"{args.trainees} trainees at once; {url.split(':')[0]}; gunicorn {args.workers} workers × {args.threads} "
-          f"threads; rate limiting on; load average before {load:.1f}")
+          f"threads; rate limiting {limiting}; load average before {load:.1f}")
     print(f"{'request':<14}{'n':>4}{'median ms':>11}{'p95 ms':>9}{'max ms':>9}  answers")
     for step, rows in timings.items():
         ms = [t for t, _ in rows] or [0.0]
