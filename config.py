@@ -85,6 +85,10 @@ class Config:
     LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS = _env("LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS", "5 per minute;20 per hour")
     LOGIN_LIMIT_PER_ADDRESS = _env("LOGIN_LIMIT_PER_ADDRESS", "30 per minute")
     PUBLIC_LIMIT = _env("PUBLIC_LIMIT", "30 per minute")  # per address, over all public verification routes
+    # Trainee self sign-in, per address: every request (a classroom's phones may share one address), and refusals
+    # (a wrong name or ID ending), which stop guessing
+    SIGN_IN_LIMIT = _env("SIGN_IN_LIMIT", "300 per minute")
+    SIGN_IN_REFUSED_LIMIT = _env("SIGN_IN_REFUSED_LIMIT", "20 per minute")
     SHARE_LINK_DEFAULT_DAYS = 30
 
     # Passwords refused besides app/accounts/common_passwords.txt (comma-separated), e.g. the organisation's name

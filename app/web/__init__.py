@@ -35,9 +35,10 @@ def register_web(app: Flask) -> None:
     from app.web.training.apprenticeships import bp as apprenticeships_bp
     from app.web.training.class_attendance import bp as class_attendance_bp
     from app.web.training.classes import bp as classes_bp
+    from app.web.training.sign_in import bp as sign_in_bp
     from app.web.training.views import bp as training_bp
 
-    for blueprint in (demand_bp, training_bp, classes_bp, apprenticeships_bp, class_attendance_bp):
+    for blueprint in (demand_bp, training_bp, classes_bp, apprenticeships_bp, class_attendance_bp, sign_in_bp):
         app.register_blueprint(blueprint)
     from app.web.assessment import bp as assessment_bp
 

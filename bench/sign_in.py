@@ -1,0 +1,257 @@
+"""Benchmark trainee self sign-in: 50 trainees open the scanned page and sign in at the same moment.
+
+1. Migrates a temporary SQLite file (or the PostgreSQL database named by TEST_DATABASE_URL, emptied first) and
+   fills it through the services: an institution, a class of 50 enrolled trainees, a session starting now.
+2. Serves the app with gunicorn (2 workers × 8 threads) on loopback, rate limiting on as in production
+   (RATELIMIT_ENABLED=0 in the environment switches it off, to compare).
+3. 50 client threads, each with its own cookies, GET the sign-in page the QR code opens, wait until all have it,
+   then POST their name and ID ending at once; each then opens the page the sign-in lands on.
+
+Prints per-request figures (median, p95, max, answers) for each step, the records written, and as its last line
+`sign-in p95 <N> ms`, the p95 over the POSTs (target ≤ 100 ms).
+
+    .venv/bin/python bench/sign_in.py [--trainees 50] [--workers 2] [--threads 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from datetime import date, datetime, timedelta
+from datetime import time as clock_time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script from anywhere
+
+SECRET = "bench-sign-in-secret-key-of-at-least-32-bytes"
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀英华慧巧美建国志刚海燕晓东玉兰红梅鑫宇浩然子涵欣怡博文思远佳琪俊峰"
+
+
+def _config(url: str, instance: Path):
+    from config import Config
+
+    return type("BenchConfig", (Config,), {"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_DIR": instance,
+                                           "FILE_STORAGE_DIR": instance / "files", "SECRET_KEY": SECRET})
+
+
+def _empty_postgres(url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def _resident_id(n: int) -> str:
+    from app.idnumbers.resident import resident_id_check_char
+
+    first17 = f"210102{date(1990, 1, 1) + timedelta(days=n * 37):%Y%m%d}{n % 999 + 1:03d}"
+    return first17 + resident_id_check_char(first17)
+
+
+def prepare(url: str, instance: Path, trainees: int) -> tuple[int, list[tuple[str, str]]]:
+    """Migrate and fill: a class of `trainees` enrolled people and a one-hour session starting now."""
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from app.accounts.services import create_organisation, create_user
+    from app.catalog.models import Occupation
+    from app.catalog.seed import seed_catalog
+    from app.clock import LOCAL_ZONE
+    from app.database import utcnow
+    from app.extensions import db
+    from app.idnumbers import uscc_check_char
+    from app.people.services import register_person
+    from app.training.enrolments import enrol_person
+    from app.training.projects import add_session, create_class, create_project
+
+    app = create_app(_config(url, instance))
+    with app.app_context():
+        upgrade()
+        s, now = db.session, utcnow()
+        body = "91210100" + "123456789"
+        org = create_organisation(s, actor=None, now=now, kind="institution", name="沈阳市职业技能培训学校",
+                                  uscc=body + uscc_check_char(body), city_code="2101")
+        staff = create_user(s, actor=None, now=now, organisation_id=org.id, username="bench-staff",
+                            display_name="教务", password="Bench-sign-in-2026!", roles=["institution_staff"])
+        seed_catalog(s, now=now)
+        occupation = s.query(Occupation).filter_by(code="6-31-01-03").one()
+        project = create_project(s, actor=staff, now=now, name="电工培训", project_type="employment_skills",
+                                 occupation_id=occupation.id, target_level_digit=4)
+        local = now.astimezone(LOCAL_ZONE)
+        klass = create_class(s, actor=staff, now=now, project_id=project.id, name="第1期", start_date=local.date(),
+                             end_date=local.date() + timedelta(days=30), capacity=trainees, venue="实训楼201",
+                             teacher_names="王老师")
+        start = clock_time(local.hour, local.minute)
+        end = min(clock_time(23, 59), (datetime.combine(local.date(), start) + timedelta(hours=1)).time()) \
+            if start < clock_time(23, 59) else clock_time(23, 59)
+        if start >= end:  # the last minute of the day: start a minute earlier (still inside the window)
+            start = clock_time(23, 58)
+        row = add_session(s, actor=staff, now=now, class_id=klass.id, session_date=local.date(), start_time=start,
+                          end_time=end, hours=Decimal("1"), topic="安全用电")
+        people = []
+        for i in range(trainees):
+            name = SURNAMES[i % len(SURNAMES)] + GIVEN[(i * 7) % len(GIVEN)] + GIVEN[(i * 13 + 5) % len(GIVEN)]
+            number = _resident_id(i)
+            person = register_person(s, actor=staff, now=now, name=name, id_type="resident_id", id_number=number)
+            enrol_person(s, actor=staff, now=now, class_id=klass.id, person_id=person.id)
+            people.append((name, number[-4:]))
+        s.commit()
+        session_id = row.id
+        db.engine.dispose()
+    return session_id, people
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(url: str, instance: Path, workers: int, threads: int) -> tuple[subprocess.Popen, str]:
+    """Start gunicorn on a free loopback port and wait until it answers."""
+    port = _free_port()
+    env = dict(os.environ, DATABASE_URL=url, JIANGCAI_CONFIG="development", SECRET_KEY=SECRET,
+               JIANGCAI_INSTANCE_DIR=str(instance), PYTHONPATH=str(ROOT), PUBLIC_BASE_URL=f"http://127.0.0.1:{port}")
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    kind = ["-k", "gthread", "--threads", str(threads)] if threads > 1 else ["-k", "sync"]
+    process = subprocess.Popen([gunicorn, "-w", str(workers), *kind,
+                                "-b", f"127.0.0.1:{port}", "--log-level", "warning", "app:create_app()"],
+                               cwd=ROOT, env=env, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            with urllib.request.urlopen(f"{base}/ping", timeout=1) as response:
+                if response.status == 200:
+                    return process, base
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+PASS = re.compile(r'name="form_pass" type="hidden" value="([^"]+)"')
+
+
+def warm_up(base: str, path: str) -> None:
+    """A running server has its templates compiled and its connections open: a few pages and refusals first."""
+    import requests
+
+    for _ in range(6):
+        with requests.Session() as http:
+            page = http.get(base + path)
+            csrf, form_pass = CSRF.search(page.text), PASS.search(page.text)
+            http.post(base + path, data={"csrf_token": csrf.group(1) if csrf else "", "name": "预热",
+                                         "form_pass": form_pass.group(1) if form_pass else "", "id_last4": "0000"})
+
+
+def run_clients(base: str, path: str, people: list[tuple[str, str]]) -> dict[str, list[tuple[float, int]]]:
+    """Every trainee's GET, then all POSTs released together, then the landing page; (ms, status) per request."""
+    import requests
+
+    timings: dict[str, list[tuple[float, int]]] = {"GET page": [], "POST sign-in": [], "GET result": []}
+    lock = threading.Lock()
+    barrier = threading.Barrier(len(people))
+
+    def timed(step: str, call):
+        started = time.perf_counter()
+        response = call()
+        elapsed = (time.perf_counter() - started) * 1000
+        with lock:
+            timings[step].append((elapsed, response.status_code))
+        return response
+
+    def client(name: str, last4: str) -> None:
+        with requests.Session() as http:
+            page = timed("GET page", lambda: http.get(base + path))
+            csrf, form_pass = CSRF.search(page.text), PASS.search(page.text)
+            data = {"csrf_token": csrf.group(1) if csrf else "", "form_pass": form_pass.group(1) if form_pass else "",
+                    "name": name, "id_last4": last4.lower()}
+            barrier.wait()
+            posted = timed("POST sign-in", lambda: http.post(base + path, data=data, allow_redirects=False))
+            if posted.status_code == 302:
+                timed("GET result", lambda: http.get(base + posted.headers["Location"]))
+
+    threads = [threading.Thread(target=client, args=person) for person in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return timings
+
+
+def p95(values: list[float]) -> float:
+    """The 95th percentile (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[max(0, -(-95 * len(ordered) // 100) - 1)]
+
+
+def records_written(url: str, session_id: int) -> int:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        count = conn.execute(text("SELECT count(*) FROM attendance_records WHERE session_id = :s AND method = 'self'"),
+                             {"s": session_id}).scalar_one()
+    engine.dispose()
+    return count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--trainees", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8, help="threads per worker (1: sync workers)")
+    args = parser.parse_args()
+    load = os.getloadavg()[0]
+    limiting = "off" if os.environ.get("RATELIMIT_ENABLED") in ("0", "false", "False") else "on"
+    instance = Path(tempfile.mkdtemp(prefix="bench-sign-in-"))
+    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{instance / 'bench.db'}"
+    if url.startswith("postgresql"):
+        _empty_postgres(url)
+    try:
+        session_id, people = prepare(url, instance, args.trainees)
+        process, base = serve(url, instance, args.workers, args.threads)
+        try:
+            from app.database import utcnow
+            from app.training.sign_in import current_token, derive_key
+
+            path = f"/sign-in/{session_id}/{current_token(derive_key(SECRET), session_id, utcnow())}"
+            warm_up(base, path)
+            timings = run_clients(base, path, people)
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=20)
+        written = records_written(url, session_id)
+    finally:
+        shutil.rmtree(instance, ignore_errors=True)
+    print(f"{args.trainees} trainees at once; {url.split(':')[0]}; gunicorn {args.workers} workers × {args.threads} "
+          f"threads; rate limiting {limiting}; load average before {load:.1f}")
+    print(f"{'request':<14}{'n':>4}{'median ms':>11}{'p95 ms':>9}{'max ms':>9}  answers")
+    for step, rows in timings.items():
+        ms = [t for t, _ in rows] or [0.0]
+        answers = ", ".join(f"{code}×{n}" for code, n in sorted(
+            {code: sum(1 for _, c in rows if c == code) for _, code in rows}.items()))
+        print(f"{step:<14}{len(rows):>4}{statistics.median(ms):>11.1f}{p95(ms):>9.1f}{max(ms):>9.1f}  {answers}")
+    print(f"attendance records with method self: {written} of {args.trainees}")
+    print(f"sign-in p95 {p95([t for t, _ in timings['POST sign-in']] or [0.0]):.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
