@@ -281,6 +281,7 @@ IMPORTS = {
 def open_import(client, session, name: str) -> str:
     """Log in as someone who may use the import and give the URL its form posts to."""
     from app.catalog.seed import seed_catalog
+    from app.clock import local_date
     from app.database import utcnow
     from tests.conftest import login
     from tests.factories import NOW, make_user
@@ -294,8 +295,8 @@ def open_import(client, session, name: str) -> str:
     if name == "enrolment":
         staff = make_user(session, "institution_staff", username="class_staff")
         occupation(session)
-        klass = make_class(session, staff, start_date=utcnow().date() - timedelta(days=1),
-                           end_date=utcnow().date() + timedelta(days=20))
+        klass = make_class(session, staff, start_date=local_date(utcnow()) - timedelta(days=1),
+                           end_date=local_date(utcnow()) + timedelta(days=20))
         session.commit()
         login(client, "class_staff")
         return f"/classes/{klass.id}/import"

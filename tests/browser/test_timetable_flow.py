@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.accounts.models import User
+from app.clock import local_date
 from app.database import utcnow
 from app.training.models import ClassSession, TrainingProject
 from app.training.projects import create_class
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.browser
 def test_forty_sessions_in_three_page_loads(live_server, page, session):
     staff = session.scalar(select(User).where(User.username == "inst_sy"))
     project = session.scalar(select(TrainingProject).where(TrainingProject.institution_id == staff.organisation_id))
-    today = utcnow().date()
+    today = local_date(utcnow())
     start = today + timedelta(days=(7 - today.weekday()) % 7 or 7)  # next Monday
     klass = create_class(session, actor=staff, now=utcnow(), project_id=project.id, name="排课测试班",
                          start_date=start, end_date=start + timedelta(days=40), capacity=50, venue="实训楼",

@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
+from app.clock import local_date
 from app.database import utcnow, write_intent
 from app.demand.models import JobDemand
 from app.demo import load_demo
@@ -17,7 +18,7 @@ from tests.training.factories import make_apprenticeship
 def test_demo_has_demands_classes_and_apprenticeships_at_every_stage(session):
     with write_intent():
         load_demo(session, now=utcnow())
-    today = utcnow().date()
+    today = local_date(utcnow())
     demands = session.scalars(select(JobDemand)).all()
     assert sum(d.effective_status(today) == "open" for d in demands) >= 6 and any(d.is_shortage for d in demands)
     assert any(not d.is_shortage for d in demands)

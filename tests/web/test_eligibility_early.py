@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 from app.assessment.registration import register_candidate
+from app.clock import local_date
 from app.database import utcnow
 from app.training.enrolments import enrol_person
 from tests.assessment.factories import make_plan, make_world
@@ -25,7 +26,7 @@ def _staff(client, session):
 
 def test_class_page_shows_each_trainees_eligibility_and_why_not(client, session):
     staff = _staff(client, session)
-    today = utcnow().date()
+    today = local_date(utcnow())
     klass = make_class(session, staff, make_project(session, staff, level=4), start_date=today,
                        end_date=today + timedelta(days=20))
     people = [trainee(session, staff, born=date(1991 + i, 2, 2)) for i in range(5)]

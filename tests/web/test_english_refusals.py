@@ -16,6 +16,7 @@ from app.accounts.models import Organisation
 from app.assessment.models import AssessmentPlan
 from app.catalog.models import Occupation
 from app.certification.models import Certificate
+from app.clock import local_date
 from app.database import utcnow
 from app.extensions import db
 from app.people.models import Person
@@ -24,7 +25,7 @@ from tests.conftest import csrf_token_from, login
 from tests.demo_world import api_tokens, close_app, load_demo_world, open_app
 from tests.web.english import CJK, data_strings, foreign_text, visible_text
 
-TODAY = utcnow().date()
+TODAY = local_date(utcnow())
 PAST = (TODAY - timedelta(days=30)).isoformat()
 SOON = (TODAY + timedelta(days=20)).isoformat()
 LATER = (TODAY + timedelta(days=400)).isoformat()

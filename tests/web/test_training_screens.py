@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from app import pii
+from app.clock import local_date
 from app.database import utcnow
 from app.spreadsheets import simple_workbook
 from app.training.apprenticeship_models import Apprenticeship
@@ -29,7 +30,7 @@ from tests.training.factories import (
 
 def today():
     """Pages use the real clock, so dates in these tests are relative to it."""
-    return utcnow().date()
+    return local_date(utcnow())
 
 
 def as_user(client, session, role, username, org=None):
