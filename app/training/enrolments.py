@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -48,15 +48,23 @@ def refusal_for(session: Session, klass: TrainingClass, person: Person, *, taken
     if existing is not None:
         return N_("{name} is already enrolled in this class (status: {status}) and cannot enrol twice.",
                   name=person.name, status=ENROLMENT_STATUSES[existing.status])
-    age = age_on(person.birth_date, klass.start_date)
-    if not MIN_WORKING_AGE <= age <= klass.max_age:
-        return N_("{name} is {age} on the class's start date ({start}), outside the working age of {low}–{high}.",
-                  name=person.name, start=klass.start_date.isoformat(), age=age, low=MIN_WORKING_AGE,
-                  high=klass.max_age)
+    refusal = age_refusal(klass, name=person.name, birth_date=person.birth_date)
+    if refusal is not None:
+        return refusal
     taken = active_count(session, klass.id) if taken is None else taken
     if taken >= klass.capacity:
         return N_("The class holds {capacity} people and {taken} are enrolled: no more can enrol.",
                   capacity=klass.capacity, taken=taken)
+    return None
+
+
+def age_refusal(klass: TrainingClass, *, name: str, birth_date: date) -> Message | None:
+    """Why someone born on `birth_date` is outside the class's working age on its start date, or None."""
+    age = age_on(birth_date, klass.start_date)
+    if not MIN_WORKING_AGE <= age <= klass.max_age:
+        return N_("{name} is {age} on the class's start date ({start}), outside the working age of {low}–{high}.",
+                  name=name, start=klass.start_date.isoformat(), age=age, low=MIN_WORKING_AGE,
+                  high=klass.max_age)
     return None
 
 

@@ -87,12 +87,14 @@ def enrol(class_id: int):
 @bp.post("/<int:class_id>/import")
 @roles(STAFF)
 def import_sheet(class_id: int):
-    """Enrol everyone on a sheet (姓名, 证件类型, 证件号码), or nobody, with every problem listed."""
+    """Register the new people on a sheet (the people import's columns) and enrol everyone, or nobody, with every
+    problem listed."""
     form = EnrolImportForm()
     imported = run_import(form, ENROLMENT_SHEET, lambda table, mapping: import_enrolments(
         db.session, actor=current_actor(), now=utcnow(), class_id=class_id, table=table, mapping=mapping))
     if imported.done:
-        flash(_("%(n)s people enrolled.", n=len(imported.result.enrolments)), "success")
+        flash(_("%(n)s people enrolled, %(new)s of them newly registered.", n=len(imported.result.enrolments),
+                new=imported.result.registered), "success")
         return redirect(_shown(class_id, "roster"))
     return _page(class_id, import_form=form, imported=imported)
 
@@ -100,7 +102,7 @@ def import_sheet(class_id: int):
 @bp.get("/import-template.xlsx")
 @roles(STAFF)
 def import_template():
-    """An enrolment sheet with the three columns and one example row."""
+    """The enrolment sheet: the people import's columns (name and ID number required), notes, one example row."""
     return send_workbook(template_workbook(_), _("enrolment-template.xlsx"))
 
 
