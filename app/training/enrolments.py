@@ -206,6 +206,48 @@ def withdraw_enrolment(
                                    reason=reason)
 
 
+PASS_MARK = Decimal(60)  # a completion test scored at least this was passed (百分制)
+
+
+def passed_test(enrolment: Enrolment) -> bool:
+    """Whether a completion test is recorded for the trainee and was passed (what "经考核成绩合格" claims)."""
+    return enrolment.test_score is not None and enrolment.test_score >= PASS_MARK
+
+
+def record_completion_test(
+    session: Session, *, actor: User, now: datetime, enrolment_id: int, score: Decimal | None,
+    tested_on: date | None,
+) -> Enrolment:
+    """Record (or correct) the completion test of one trainee: the score out of 100 and the day it was held."""
+    require_institution_staff(actor)
+    enrolment = get_enrolment(session, actor=actor, enrolment_id=enrolment_id)
+    klass = class_for_change(session, actor=actor, class_id=enrolment.class_id)
+    if enrolment.status == "withdrawn":
+        raise InvalidTransition(N_("{name} left the class; no test can be recorded.", name=enrolment.person.name),
+                                field="test_score")
+    if score is None:
+        raise ValidationFailed(N_("Enter the test score."), field="test_score")
+    if not Decimal(0) <= score <= Decimal(100) or score != score.quantize(Decimal("0.1")):
+        raise ValidationFailed(N_("The test score is out of 100, with one decimal at most (e.g. 86 or 86.5)."),
+                               field="test_score")
+    if tested_on is None:
+        raise ValidationFailed(N_("Enter the date of the test."), field="test_on")
+    if tested_on > local_date(now):
+        raise ValidationFailed(N_("The test date {date} is after today.", date=tested_on.isoformat()),
+                               field="test_on")
+    if tested_on < klass.start_date:
+        raise ValidationFailed(N_("The test date {date} is before the class starts ({start}).",
+                                  date=tested_on.isoformat(), start=klass.start_date.isoformat()), field="test_on")
+    old = {"test_score": str(enrolment.test_score) if enrolment.test_score is not None else None,
+           "test_on": enrolment.test_on.isoformat() if enrolment.test_on else None}
+    enrolment.test_score, enrolment.test_on = score.quantize(Decimal("0.1")), tested_on
+    session.flush()
+    record_event(session, actor=actor, now=now, action="enrolment.test", object_type="enrolment",
+                 object_id=enrolment.id, old=old,
+                 new={"test_score": str(enrolment.test_score), "test_on": tested_on.isoformat()})
+    return enrolment
+
+
 def enrolment_counts(session: Session, *, institution_id: int | None = None) -> dict[str, int]:
     """Enrolments by state, for one institution or all."""
     stmt = select(Enrolment.status, func.count(Enrolment.id)).group_by(Enrolment.status)
