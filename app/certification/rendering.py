@@ -48,6 +48,7 @@ FIELD_CAPS: dict[str, int] = {
     "start_date": 12,
     "end_date": 12,
     "hours": 6,
+    "tested": 3,  # "yes" or "no": not printed, it chooses the statement
     "print_serial": 20,
     "org_name": 40,
     "enterprise_name": 40,

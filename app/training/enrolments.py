@@ -215,8 +215,8 @@ def passed_test(enrolment: Enrolment) -> bool:
 
 
 def record_completion_test(
-    session: Session, *, actor: User, now: datetime, enrolment_id: int, score: Decimal | None,
-    tested_on: date | None,
+    session: Session, *, actor: User, now: datetime, enrolment_id: int, test_score: Decimal | None,
+    test_on: date | None,
 ) -> Enrolment:
     """Record (or correct) the completion test of one trainee: the score out of 100 and the day it was held."""
     require_institution_staff(actor)
@@ -225,6 +225,7 @@ def record_completion_test(
     if enrolment.status == "withdrawn":
         raise InvalidTransition(N_("{name} left the class; no test can be recorded.", name=enrolment.person.name),
                                 field="test_score")
+    score, tested_on = test_score, test_on
     if score is None:
         raise ValidationFailed(N_("Enter the test score."), field="test_score")
     if not Decimal(0) <= score <= Decimal(100) or score != score.quantize(Decimal("0.1")):

@@ -55,8 +55,8 @@ def test_with_a_passed_test_the_certificate_says_so(session, ctx):
     klass = make_class(session, staff)
     enrolment = completed_trainee(session, staff, klass)
     attended(session, staff, klass, enrolment, "8")
-    record_completion_test(session, actor=staff, now=NOW, enrolment_id=enrolment.id, score=Decimal("86.5"),
-                           tested_on=TODAY)
+    record_completion_test(session, actor=staff, now=NOW, enrolment_id=enrolment.id, test_score=Decimal("86.5"),
+                           test_on=TODAY)
     assert enrolment.test_score == Decimal("86.5") and enrolment.test_on == TODAY
     event = session.scalars(select(AuditEvent).where(AuditEvent.action == "enrolment.test")).one()
     assert event.new_value["test_score"] == "86.5"
@@ -68,8 +68,8 @@ def test_a_failed_test_is_not_printed_as_passed(session, ctx):
     staff = institution_staff(session)
     klass = make_class(session, staff)
     enrolment = completed_trainee(session, staff, klass)
-    record_completion_test(session, actor=staff, now=NOW, enrolment_id=enrolment.id, score=Decimal("45"),
-                           tested_on=TODAY)
+    record_completion_test(session, actor=staff, now=NOW, enrolment_id=enrolment.id, test_score=Decimal("45"),
+                           test_on=TODAY)
     text = certificate_text(session, staff, enrolment, ctx)
     assert "0学时" in text and "经考核成绩合格" not in text
 
@@ -87,8 +87,8 @@ def test_wrong_scores_and_dates_are_refused_on_their_field(session, score, teste
     klass = make_class(session, staff)
     enrolment = completed_trainee(session, staff, klass)
     with pytest.raises(ValidationFailed) as refused:
-        record_completion_test(session, actor=staff, now=NOW, enrolment_id=enrolment.id, score=score,
-                               tested_on=tested_on)
+        record_completion_test(session, actor=staff, now=NOW, enrolment_id=enrolment.id, test_score=score,
+                               test_on=tested_on)
     assert refused.value.field == field and english in str(refused.value.message)
     assert chinese in in_chinese(refused.value.message)
     assert enrolment.test_score is None
@@ -101,6 +101,6 @@ def test_no_test_for_someone_who_left(session):
     enrolment.status = "enrolled"
     withdraw_enrolment(session, actor=staff, now=NOW, enrolment_id=enrolment.id, reason="找到工作")
     with pytest.raises(InvalidTransition) as refused:
-        record_completion_test(session, actor=staff, now=NOW, enrolment_id=enrolment.id, score=Decimal("80"),
-                               tested_on=TODAY)
+        record_completion_test(session, actor=staff, now=NOW, enrolment_id=enrolment.id, test_score=Decimal("80"),
+                               test_on=TODAY)
     assert "left the class" in str(refused.value.message) and "已退出" in in_chinese(refused.value.message)

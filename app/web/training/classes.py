@@ -20,7 +20,12 @@ from app.training.attendance import (
     session_sheet,
 )
 from app.training.enrolment_import import KIND, MAX_ROWS, VOCABULARY, import_enrolments, template_workbook
-from app.training.enrolments import change_enrolment_status, enrol_by_identity, get_enrolment
+from app.training.enrolments import (
+    change_enrolment_status,
+    enrol_by_identity,
+    get_enrolment,
+    record_completion_test,
+)
 from app.training.projects import add_session
 from app.training.readiness import class_readiness
 from app.web.access import current_actor, roles
@@ -29,6 +34,7 @@ from app.web.downloads import send_workbook
 from app.web.imports import SheetImport, run_import
 from app.web.training.forms import (
     AttendanceSheetForm,
+    CompletionTestForm,
     EnrolForm,
     EnrolImportForm,
     EnrolmentStatusForm,
@@ -49,6 +55,8 @@ def _page(class_id: int, **context):
     context.setdefault("session_form", SessionForm(formdata=None, session_date=local_date(utcnow())))
     context.setdefault("status_form", EnrolmentStatusForm(formdata=None))
     context.setdefault("refused_enrolment", None)
+    context.setdefault("test_form", None)
+    context.setdefault("refused_test", None)
     certificates = certificates_by_source(db.session, source_type="enrolment",
                                           source_ids=[line.enrolment.id for line in roster.lines])
     plan = plan_for_class(db.session, class_id)
@@ -60,6 +68,7 @@ def _page(class_id: int, **context):
                            target_level=localize(readiness.level), linked_plan=plan if same else None,
                            eligibility={check.person.id: check.result for check in readiness.checks},
                            certificates=certificates, blank_status_form=EnrolmentStatusForm(formdata=None),
+                           blank_test_form=CompletionTestForm(formdata=None, test_on=local_date(utcnow())),
                            today=local_date(utcnow()), **context), form_status(*submitted)
 
 
@@ -125,6 +134,19 @@ def enrolment_status(enrolment_id: int):
     return submit(form, change_enrolment_status, fields=("to_status", "reason"), enrolment_id=enrolment_id,
                   success=_("Status changed."), then=_shown(class_id, "roster")) \
         or _page(class_id, status_form=form, refused_enrolment=enrolment_id)
+
+
+@bp.post("/enrolments/<int:enrolment_id>/test")
+@roles(STAFF)
+def enrolment_test(enrolment_id: int):
+    """Record a trainee's completion test (score and date); what the training certificate may then claim."""
+    class_id = get_enrolment(db.session, actor=current_actor(), enrolment_id=enrolment_id).class_id
+    form = CompletionTestForm()
+    return submit(form, record_completion_test, fields=("test_score", "test_on"), enrolment_id=enrolment_id,
+                  success=lambda e: _("Test recorded for %(name)s: %(score)s.", name=e.person.name,
+                                      score=e.test_score),
+                  then=_shown(class_id, "roster")) \
+        or _page(class_id, test_form=form, refused_test=enrolment_id)
 
 
 def _marks(form: AttendanceSheetForm) -> list[AttendanceMark]:
