@@ -37,9 +37,10 @@ def test_registering_from_a_class_enrols_and_returns_to_the_class(client, sessio
                         form_url=url)
     html = refused.get_data(as_text=True)
     assert refused.status_code == 422 and 'id="register-from-class"' in html
-    form = re.search(r'<form method="post" action="([^"]+)" id="register-from-class".*?</form>', html, re.S)
-    assert form.group(1) == f"/people/new?class_id={klass.id}"
-    prefilled = client.post(form.group(1), data={"csrf_token": csrf_token_from(html), "prefill": "1", "name": "孙新",
+    button = re.search(r'<button [^>]*formaction="([^"]+)"[^>]*id="register-from-class"', html)
+    assert button.group(1) == f"/people/new?class_id={klass.id}"
+    # The enrol box's own fields go with it (the button submits the enrol form elsewhere).
+    prefilled = client.post(button.group(1), data={"csrf_token": csrf_token_from(html), "prefill": "1", "name": "孙新",
                                                 "id_type": "resident_id", "id_number": number})
     page = prefilled.get_data(as_text=True)
     assert prefilled.status_code == 200 and 'value="孙新"' in page and f'value="{number}"' in page
