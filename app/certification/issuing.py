@@ -160,7 +160,8 @@ def build_view(kind: str, printed: Mapping[str, str], *, id_number: str, photo: 
             **common, project_name=printed["project_name"], class_name=printed["class_name"],
             occupation_name=printed["occupation_name"], hours=printed["hours"], start_date=printed["start_date"],
             end_date=printed["end_date"], institution_name=printed["org_name"],
-            seal_svg=make_seal_svg(printed["org_name"]))
+            seal_svg=make_seal_svg(printed["org_name"]),
+            tested=printed.get("tested", "yes"))  # certificates issued before the field said so
     return ApprenticeshipCertificateView(
         **common, enterprise_name=printed["enterprise_name"], institution_name=printed["institution_name"],
         occupation_name=printed["occupation_name"], target_level_label=printed["level_label"],

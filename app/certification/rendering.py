@@ -48,6 +48,7 @@ FIELD_CAPS: dict[str, int] = {
     "start_date": 12,
     "end_date": 12,
     "hours": 6,
+    "tested": 3,  # "yes" or "no": not printed, it chooses the statement
     "print_serial": 20,
     "org_name": 40,
     "enterprise_name": 40,
@@ -114,11 +115,12 @@ class TrainingCertificateView(_PlainView):
     project_name: str
     class_name: str
     occupation_name: str  # may be empty: "--"
-    hours: str
+    hours: str  # the hours the trainee attended
     start_date: str
     end_date: str
     institution_name: str
     seal_svg: str
+    tested: str = "yes"  # "no" when no passed completion test is recorded: no 经考核成绩合格 then
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -6,9 +6,10 @@ Each source turns its records into drafts; batch scopes (a plan, a class) are re
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from app.accounts.models import User
 from app.accounts.roles import sees_organisation
@@ -28,6 +29,7 @@ from app.certification.rendering import chinese_date
 from app.database import get_or_not_found
 from app.errors import InvalidTransition, NotAllowed, NotFound
 from app.training.apprenticeship_models import Apprenticeship
+from app.training.enrolments import attended_hours, passed_test
 from app.training.models import Enrolment, TrainingClass
 from app.translation import N_, Message
 
@@ -41,16 +43,23 @@ def draft_for_result(result: AssessmentResult) -> CertificateDraft:
         source_type="assessment_result", source_id=str(result.id))
 
 
+def printed_hours(hours: Decimal) -> str:
+    """Hours as printed: 252 rather than 252.0, 252.5 as it is."""
+    return str(hours.to_integral_value()) if hours == hours.to_integral_value() else str(hours)
+
+
 def draft_for_enrolment(enrolment: Enrolment) -> CertificateDraft:
-    """A training certificate for a completed enrolment."""
+    """A training certificate for a completed enrolment: the hours the trainee attended, and the passed test
+    claimed only when one is recorded."""
     klass = enrolment.training_class
     project = klass.project
+    hours = attended_hours(object_session(enrolment), enrolment.id)
     return CertificateDraft(
         kind="training", person=enrolment.person, issuer=project.institution, occupation_code=project.occupation.code,
         occupation_name=project.occupation.name, variant_name=project.variant_name, level_digit=None,
         source_type="enrolment", source_id=str(enrolment.id),
-        extra={"project_name": project.name[:40], "class_name": klass.name[:40], "hours": str(project.reference_hours),
-               "start_date": chinese_date(klass.start_date), "end_date": chinese_date(klass.end_date)})
+        extra={"project_name": project.name[:40], "class_name": klass.name[:40], "hours": printed_hours(hours),
+               "tested": "yes" if passed_test(enrolment) else "no", "start_date": chinese_date(klass.start_date), "end_date": chinese_date(klass.end_date)})
 
 
 def draft_for_apprenticeship(apprenticeship: Apprenticeship) -> CertificateDraft:

@@ -238,7 +238,8 @@ def _declared_years(row: _Row, identity: Identity | None, today: date) -> Decima
         years, born=identity.birth_date, today=today, shown=cell_text(value)))
 
 
-def _describe(key: str, value: object) -> object:
+def describe_value(key: str, value: object) -> object:
+    """A field's value as a row error shows it (labels for choices, ISO dates)."""
     if key == "target_groups":
         return target_group_text(value)
     labels = {"education": EDUCATION_LABELS, "school_type": SCHOOL_TYPE_LABELS, "gender": GENDER_LABELS}.get(key)
@@ -264,7 +265,7 @@ def _merge(draft: PersonDraft, row: _Row, values: dict[str, object], work: WorkD
                                   row=draft.rows[key]))
             else:
                 row.error(key, N_("The {column} differs from row {row} (same ID number), which has “{value}”.",
-                                  column=header, row=draft.rows[key], value=_describe(key, known)))
+                                  column=header, row=draft.rows[key], value=describe_value(key, known)))
     if work is not None and all(w.key != work.key for w in draft.work):
         draft.work.append(work)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -48,15 +48,23 @@ def refusal_for(session: Session, klass: TrainingClass, person: Person, *, taken
     if existing is not None:
         return N_("{name} is already enrolled in this class (status: {status}) and cannot enrol twice.",
                   name=person.name, status=ENROLMENT_STATUSES[existing.status])
-    age = age_on(person.birth_date, klass.start_date)
-    if not MIN_WORKING_AGE <= age <= klass.max_age:
-        return N_("{name} is {age} on the class's start date ({start}), outside the working age of {low}–{high}.",
-                  name=person.name, start=klass.start_date.isoformat(), age=age, low=MIN_WORKING_AGE,
-                  high=klass.max_age)
+    refusal = age_refusal(klass, name=person.name, birth_date=person.birth_date)
+    if refusal is not None:
+        return refusal
     taken = active_count(session, klass.id) if taken is None else taken
     if taken >= klass.capacity:
         return N_("The class holds {capacity} people and {taken} are enrolled: no more can enrol.",
                   capacity=klass.capacity, taken=taken)
+    return None
+
+
+def age_refusal(klass: TrainingClass, *, name: str, birth_date: date) -> Message | None:
+    """Why someone born on `birth_date` is outside the class's working age on its start date, or None."""
+    age = age_on(birth_date, klass.start_date)
+    if not MIN_WORKING_AGE <= age <= klass.max_age:
+        return N_("{name} is {age} on the class's start date ({start}), outside the working age of {low}–{high}.",
+                  name=name, start=klass.start_date.isoformat(), age=age, low=MIN_WORKING_AGE,
+                  high=klass.max_age)
     return None
 
 
@@ -196,6 +204,49 @@ def withdraw_enrolment(
     """Record that a trainee left the class, and why (a reason is required)."""
     return change_enrolment_status(session, actor=actor, now=now, enrolment_id=enrolment_id, to_status="withdrawn",
                                    reason=reason)
+
+
+PASS_MARK = Decimal(60)  # a completion test scored at least this was passed (百分制)
+
+
+def passed_test(enrolment: Enrolment) -> bool:
+    """Whether a completion test is recorded for the trainee and was passed (what "经考核成绩合格" claims)."""
+    return enrolment.test_score is not None and enrolment.test_score >= PASS_MARK
+
+
+def record_completion_test(
+    session: Session, *, actor: User, now: datetime, enrolment_id: int, test_score: Decimal | None,
+    test_on: date | None,
+) -> Enrolment:
+    """Record (or correct) the completion test of one trainee: the score out of 100 and the day it was held."""
+    require_institution_staff(actor)
+    enrolment = get_enrolment(session, actor=actor, enrolment_id=enrolment_id)
+    klass = class_for_change(session, actor=actor, class_id=enrolment.class_id)
+    if enrolment.status == "withdrawn":
+        raise InvalidTransition(N_("{name} left the class; no test can be recorded.", name=enrolment.person.name),
+                                field="test_score")
+    score, tested_on = test_score, test_on
+    if score is None:
+        raise ValidationFailed(N_("Enter the test score."), field="test_score")
+    if not Decimal(0) <= score <= Decimal(100) or score != score.quantize(Decimal("0.1")):
+        raise ValidationFailed(N_("The test score is out of 100, with one decimal at most (e.g. 86 or 86.5)."),
+                               field="test_score")
+    if tested_on is None:
+        raise ValidationFailed(N_("Enter the date of the test."), field="test_on")
+    if tested_on > local_date(now):
+        raise ValidationFailed(N_("The test date {date} is after today.", date=tested_on.isoformat()),
+                               field="test_on")
+    if tested_on < klass.start_date:
+        raise ValidationFailed(N_("The test date {date} is before the class starts ({start}).",
+                                  date=tested_on.isoformat(), start=klass.start_date.isoformat()), field="test_on")
+    old = {"test_score": str(enrolment.test_score) if enrolment.test_score is not None else None,
+           "test_on": enrolment.test_on.isoformat() if enrolment.test_on else None}
+    enrolment.test_score, enrolment.test_on = score.quantize(Decimal("0.1")), tested_on
+    session.flush()
+    record_event(session, actor=actor, now=now, action="enrolment.test", object_type="enrolment",
+                 object_id=enrolment.id, old=old,
+                 new={"test_score": str(enrolment.test_score), "test_on": tested_on.isoformat()})
+    return enrolment
 
 
 def enrolment_counts(session: Session, *, institution_id: int | None = None) -> dict[str, int]:

@@ -145,6 +145,8 @@ class Enrolment(Entity):
     status_changed_at: Mapped[datetime] = stamp()
     completed_on: Mapped[date | None] = mapped_column(Date)
     withdrawal_reason: Mapped[str | None] = mapped_column(String(300))
+    test_score: Mapped[Decimal | None] = mapped_column(Numeric(4, 1))  # the completion test, when one was held
+    test_on: Mapped[date | None] = mapped_column(Date)
     enrolled_by_id: Mapped[int | None] = actor_ref()
 
     training_class: Mapped[TrainingClass] = relationship(back_populates="enrolments")

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app import pii
 from app.clock import local_date
 from app.database import utcnow
+from app.people.models import Person
 from app.spreadsheets import simple_workbook
 from app.training.apprenticeship_models import Apprenticeship
 from app.training.enrolment_import import COLUMNS
@@ -17,6 +18,7 @@ from app.training.models import Attendance, Enrolment, TrainingClass, TrainingPr
 from app.training.subsidies import seed_subsidy_rates
 from tests.conftest import confirm_import, csrf_token_from, login, post_form
 from tests.factories import NOW, make_org, make_user
+from tests.people.factories import resident_id
 from tests.training.factories import (
     make_apprenticeship,
     make_class,
@@ -195,20 +197,22 @@ def test_enrolment_import_reports_rows_and_offers_the_error_sheet(client, sessio
     response = confirm_import(client, client.post(f"{url}/import", data={
         "csrf_token": csrf_token_from(page), "file": (io.BytesIO(data), "名单.xlsx")}, content_type="multipart/form-data"))
     html = response.get_data(as_text=True)
-    assert "该人员尚未登记，请先登记人员信息" in html and 'id="import-errors"' in html
+    assert "无名氏 开班时" in html and 'id="import-errors"' in html  # 77 years old on the class's start date
     session.rollback()
     assert session.scalars(select(Enrolment)).all() == []
+    assert session.scalar(select(Person).where(Person.name == "无名氏")) is None
     sheet_url = re.search(r'href="(/downloads/[^"]+)" id="error-sheet"', html).group(1)
     with client.get(sheet_url) as download:
         book = load_workbook(io.BytesIO(download.data))
-    assert book["错误列表"]["C2"].value == "该人员尚未登记，请先登记人员信息"
-    data = simple_workbook("名单", COLUMNS, [("吴一", "居民身份证", pii.decrypt(person.id_number_enc))],
-                           text_columns=[2])
+    assert book["错误列表"]["C2"].value.startswith("无名氏 开班时")
+    data = simple_workbook("名单", COLUMNS, [("吴一", "居民身份证", pii.decrypt(person.id_number_enc)),
+                                             ("新人", "居民身份证", resident_id())], text_columns=[2])
     response = confirm_import(client, client.post(f"{url}/import", data={
         "csrf_token": csrf_token_from(page), "file": (io.BytesIO(data), "名单.xlsx")}, content_type="multipart/form-data"))
     assert response.status_code == 302
     session.rollback()
-    assert len(session.scalars(select(Enrolment)).all()) == 1
+    assert len(session.scalars(select(Enrolment)).all()) == 2  # the new person registered and enrolled
+    assert "已报名 2 人，其中新登记 1 人" in client.get(response.location).get_data(as_text=True)
     with client.get("/classes/import-template.xlsx") as template:
         assert load_workbook(io.BytesIO(template.data)).active["A1"].value == "姓名"
 

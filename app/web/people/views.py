@@ -7,6 +7,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.accounts.roles import PII_REVEAL_ROLES
+from app.assessment.vocabulary import REGISTRATION_STATUSES, RESULT_STATUSES
+from app.certification.models import KIND_LABELS
 from app.database import utcnow
 from app.extensions import db
 from app.people.access import EDITOR_ROLES
@@ -18,6 +20,8 @@ from app.people.photos import set_photo
 from app.people.records import add_held_certificate, add_work_record
 from app.people.services import count_people, get_person, list_people, register_person, reveal_person
 from app.people.workbooks import export_people_workbook, template_workbook
+from app.training.enrolments import enrol_person
+from app.training.projects import get_class
 from app.web.access import authenticated, current_actor, roles
 from app.web.actions import attempt, form_status, render_form, submit
 from app.web.downloads import send_workbook, storage_dir, stored_file
@@ -25,6 +29,7 @@ from app.web.imports import Confirmed, Imported, SheetImport, run_import
 from app.web.page_forms import PageForm, submit_page_form
 from app.web.people.forms import HeldCertificateForm, ImportForm, PersonForm, PhotoForm, RevealForm, WorkForm
 from app.web.people.import_queue import hand_over, rows_for_queue
+from app.web.people.record import person_record
 from app.web.query import query_page
 
 bp = Blueprint("people", __name__, url_prefix="/people")
@@ -49,24 +54,58 @@ def index():
                            search=search or "")
 
 
+_PERSON_FIELDS = ("name", "id_type", "id_number", "birth_date", "graduated_on")
+
+
+def _person_values(form) -> dict:
+    """The optional details of the person form, blank as None."""
+    return {"phone": form.phone.data or None, "gender": form.gender.data or None,
+            "education": form.education.data or None, "school_type": form.school_type.data or None,
+            "speciality": form.speciality.data or None, "target_groups": form.target_groups.data or [],
+            "school_name": form.school_name.data or None, "ethnicity": form.ethnicity.data or None,
+            "household_place": form.household_place.data or None}
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @roles(*EDITORS)
 def new():
-    """Register a person; a refused form keeps everything typed and names the field at fault."""
+    """Register a person; a refused form keeps everything typed and names the field at fault.
+
+    From a class (?class_id=), the person is also enrolled in it, in the same step, and the user lands back on
+    the class; the class page may post its enrol box (`prefill`) to start the form with the name and ID number.
+    """
+    class_id = request.args.get("class_id", type=int)
+    klass = get_class(db.session, actor=current_actor(), class_id=class_id) if class_id else None
+    if request.method == "POST" and request.form.get("prefill"):
+        form = PersonForm(formdata=None, **{key: request.form.get(key, "") for key in ("name", "id_type", "id_number")
+                                           if request.form.get(key)})
+        return render_form("people/new.html", form, klass=klass)
     form = PersonForm()
-    return submit(form, register_person, fields=("name", "id_type", "id_number", "birth_date", "graduated_on"),
-                  phone=form.phone.data or None, gender=form.gender.data or None,
-                  education=form.education.data or None, school_type=form.school_type.data or None,
-                  speciality=form.speciality.data or None, target_groups=form.target_groups.data or [],
-                  school_name=form.school_name.data or None, ethnicity=form.ethnicity.data or None,
-                  household_place=form.household_place.data or None,
-                  success=_("Person registered."), then=lambda person: url_for("people.show", person_id=person.id)) \
-        or render_form("people/new.html", form)
+    if klass is None:
+        return submit(form, register_person, fields=_PERSON_FIELDS, **_person_values(form),
+                      success=_("Person registered."),
+                      then=lambda person: url_for("people.show", person_id=person.id)) \
+            or render_form("people/new.html", form)
+
+    def register_and_enrol():
+        actor, now = current_actor(), utcnow()
+        person = register_person(db.session, actor=actor, now=now, **{key: form[key].data for key in _PERSON_FIELDS},
+                                 **_person_values(form))
+        enrol_person(db.session, actor=actor, now=now, class_id=klass.id, person_id=person.id)
+        return person
+
+    return submit(form, register_and_enrol,
+                  success=lambda person: _("%(name)s registered and enrolled in %(klass)s.", name=person.name,
+                                           klass=klass.name),
+                  then=url_for("classes.show", class_id=klass.id, _anchor="roster")) \
+        or render_form("people/new.html", form, klass=klass)
 
 
 def _show(person, *, revealed=None, **forms):
     context = {
         "person": person, "history": level_history(db.session, person.id), "revealed": revealed,
+        "record": person_record(db.session, actor=current_actor(), person_id=person.id),
+        "registration_labels": REGISTRATION_STATUSES, "result_labels": RESULT_STATUSES, "kind_labels": KIND_LABELS,
         "can_reveal": current_actor().has_role(*PII_REVEAL_ROLES),
         "reveal_form": forms.get("reveal_form") or RevealForm(formdata=None),
         "work_form": forms.get("work_form") or WorkForm(formdata=None),

@@ -20,7 +20,12 @@ from app.training.attendance import (
     session_sheet,
 )
 from app.training.enrolment_import import KIND, MAX_ROWS, VOCABULARY, import_enrolments, template_workbook
-from app.training.enrolments import change_enrolment_status, enrol_by_identity, get_enrolment
+from app.training.enrolments import (
+    change_enrolment_status,
+    enrol_by_identity,
+    get_enrolment,
+    record_completion_test,
+)
 from app.training.projects import add_session, class_for_change
 from app.training.readiness import class_readiness
 from app.training.session_changes import cancel_session, session_for_change, update_session
@@ -31,6 +36,7 @@ from app.web.downloads import send_workbook
 from app.web.imports import SheetImport, run_import
 from app.web.training.forms import (
     AttendanceSheetForm,
+    CompletionTestForm,
     EnrolForm,
     EnrolImportForm,
     EnrolmentStatusForm,
@@ -55,6 +61,8 @@ def _page(class_id: int, **context):
     context.setdefault("status_form", EnrolmentStatusForm(formdata=None))
     context.setdefault("timetable_form", _blank_timetable(roster.training_class))
     context.setdefault("refused_enrolment", None)
+    context.setdefault("test_form", None)
+    context.setdefault("refused_test", None)
     certificates = certificates_by_source(db.session, source_type="enrolment",
                                           source_ids=[line.enrolment.id for line in roster.lines])
     plan = plan_for_class(db.session, class_id)
@@ -66,6 +74,7 @@ def _page(class_id: int, **context):
                            target_level=localize(readiness.level), linked_plan=plan if same else None,
                            eligibility={check.person.id: check.result for check in readiness.checks},
                            certificates=certificates, blank_status_form=EnrolmentStatusForm(formdata=None),
+                           blank_test_form=CompletionTestForm(formdata=None, test_on=local_date(utcnow())),
                            today=local_date(utcnow()), **context), form_status(*submitted)
 
 
@@ -93,12 +102,14 @@ def enrol(class_id: int):
 @bp.post("/<int:class_id>/import")
 @roles(STAFF)
 def import_sheet(class_id: int):
-    """Enrol everyone on a sheet (姓名, 证件类型, 证件号码), or nobody, with every problem listed."""
+    """Register the new people on a sheet (the people import's columns) and enrol everyone, or nobody, with every
+    problem listed."""
     form = EnrolImportForm()
     imported = run_import(form, ENROLMENT_SHEET, lambda table, mapping: import_enrolments(
         db.session, actor=current_actor(), now=utcnow(), class_id=class_id, table=table, mapping=mapping))
     if imported.done:
-        flash(_("%(n)s people enrolled.", n=len(imported.result.enrolments)), "success")
+        flash(_("%(n)s people enrolled, %(new)s of them newly registered.", n=len(imported.result.enrolments),
+                new=imported.result.registered), "success")
         return redirect(_shown(class_id, "roster"))
     return _page(class_id, import_form=form, imported=imported)
 
@@ -106,7 +117,7 @@ def import_sheet(class_id: int):
 @bp.get("/import-template.xlsx")
 @roles(STAFF)
 def import_template():
-    """An enrolment sheet with the three columns and one example row."""
+    """The enrolment sheet: the people import's columns (name and ID number required), notes, one example row."""
     return send_workbook(template_workbook(_), _("enrolment-template.xlsx"))
 
 
@@ -197,6 +208,19 @@ def enrolment_status(enrolment_id: int):
     return submit(form, change_enrolment_status, fields=("to_status", "reason"), enrolment_id=enrolment_id,
                   success=_("Status changed."), then=_shown(class_id, "roster")) \
         or _page(class_id, status_form=form, refused_enrolment=enrolment_id)
+
+
+@bp.post("/enrolments/<int:enrolment_id>/test")
+@roles(STAFF)
+def enrolment_test(enrolment_id: int):
+    """Record a trainee's completion test (score and date); what the training certificate may then claim."""
+    class_id = get_enrolment(db.session, actor=current_actor(), enrolment_id=enrolment_id).class_id
+    form = CompletionTestForm()
+    return submit(form, record_completion_test, fields=("test_score", "test_on"), enrolment_id=enrolment_id,
+                  success=lambda e: _("Test recorded for %(name)s: %(score)s.", name=e.person.name,
+                                      score=e.test_score),
+                  then=_shown(class_id, "roster")) \
+        or _page(class_id, test_form=form, refused_test=enrolment_id)
 
 
 def _marks(form: AttendanceSheetForm) -> list[AttendanceMark]:

@@ -93,6 +93,14 @@ class EnrolImportForm(FlaskForm):
     submit = SubmitField(_l("Import"))
 
 
+class CompletionTestForm(FlaskForm):
+    """The completion test of one trainee: score out of 100 and the day it was held."""
+
+    test_score = DecimalField(_l("Test score"), places=1, validators=[Optional()])
+    test_on = DateField(_l("Test date"), validators=[Optional()])
+    submit = SubmitField(_l("Save test"))
+
+
 class EnrolmentStatusForm(FlaskForm):
     """Complete or withdraw a trainee; a withdrawal says why."""
 
