@@ -268,6 +268,21 @@ def _hours_between(start: time, end: time) -> Decimal:
     return Decimal(minutes) / Decimal(60)
 
 
+def session_hours(start_time: time, end_time: time, hours: Decimal | str | int) -> Decimal:
+    """A session's hours (one decimal), checked against its times: it ends after it starts, and its hours are more
+    than 0 and no more than the time between start and end."""
+    if end_time <= start_time:
+        raise ValidationFailed(N_("The session must end after it starts."), field="end_time")
+    hours = Decimal(str(hours)).quantize(Decimal("0.1"))
+    span = _hours_between(start_time, end_time)
+    if hours <= 0:
+        raise ValidationFailed(N_("Hours must be more than 0."), field="hours")
+    if hours > span:
+        raise ValidationFailed(N_("{hours} hours exceed the session's length of {span} hours.",
+                                  hours=format(hours.normalize(), "f"), span=format(span.normalize(), "f")), field="hours")
+    return hours
+
+
 def add_session(
     session: Session,
     *,
@@ -284,15 +299,7 @@ def add_session(
 ) -> ClassSession:
     """Add a session to a class's timetable: within the class dates, clear of its class's and its teacher's sessions."""
     klass = class_for_change(session, actor=actor, class_id=class_id)
-    if end_time <= start_time:
-        raise ValidationFailed(N_("The session must end after it starts."), field="end_time")
-    hours = Decimal(str(hours)).quantize(Decimal("0.1"))
-    span = _hours_between(start_time, end_time)
-    if hours <= 0:
-        raise ValidationFailed(N_("Hours must be more than 0."), field="hours")
-    if hours > span:
-        raise ValidationFailed(N_("{hours} hours exceed the session's length of {span} hours.",
-                                  hours=format(hours.normalize(), "f"), span=format(span.normalize(), "f")), field="hours")
+    hours = session_hours(start_time, end_time, hours)
     teacher = _text(teacher, field="teacher", what=N_("teacher"), max_length=100, required=False)
     hold_timetables(session, klass)
     check_fits(session, klass, session_date=session_date, start_time=start_time, end_time=end_time, teacher=teacher)

@@ -14,7 +14,7 @@ from app.database import get_or_not_found
 from app.errors import InvalidTransition, ValidationFailed
 from app.training.models import Attendance, ClassSession
 from app.training.progress import hours_text
-from app.training.projects import _hours_between, _text, class_for_change
+from app.training.projects import _text, class_for_change, session_hours
 from app.training.session_rules import check_fits, hold_timetables
 from app.translation import N_
 
@@ -48,16 +48,7 @@ def update_session(session: Session, *, actor: User, now: datetime, session_id: 
     """Move a session (date, times) or edit it; once attendance is recorded only what it covers may change."""
     row = session_for_change(session, actor=actor, session_id=session_id)
     klass = row.training_class
-    if end_time <= start_time:
-        raise ValidationFailed(N_("The session must end after it starts."), field="end_time")
-    hours = Decimal(str(hours)).quantize(Decimal("0.1"))
-    span = _hours_between(start_time, end_time)
-    if hours <= 0:
-        raise ValidationFailed(N_("Hours must be more than 0."), field="hours")
-    if hours > span:
-        raise ValidationFailed(N_("{hours} hours exceed the session's length of {span} hours.",
-                                  hours=format(hours.normalize(), "f"), span=format(span.normalize(), "f")),
-                               field="hours")
+    hours = session_hours(start_time, end_time, hours)
     count, most = _recorded(session, row.id)
     moved = (session_date, start_time, end_time) != (row.session_date, row.start_time, row.end_time)
     if count and moved:

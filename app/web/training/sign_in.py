@@ -7,7 +7,6 @@ its image and its count are for the staff of the institution that runs the class
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, url_for
 from flask_babel import gettext as _
@@ -31,6 +30,7 @@ from app.training.sign_in import (
 )
 from app.web.access import current_actor, public, roles
 from app.web.actions import attempt, render_form, submit
+from app.web.limits import when_limiting
 from app.web.training.sign_in_forms import SignInForm
 
 bp = Blueprint("sign_in", __name__)
@@ -45,15 +45,7 @@ _refusals = limiter.shared_limit(lambda: current_app.config["SIGN_IN_REFUSED_LIM
 
 def sign_in_limit(view: Callable) -> Callable:
     """Put a public sign-in route under the per-address limits (skipped when rate limiting is off)."""
-    limited = _all_requests(_refusals(view))
-
-    @wraps(view)
-    def dispatch(*args, **kwargs):
-        if current_app.config["RATELIMIT_ENABLED"]:
-            return limited(*args, **kwargs)
-        return view(*args, **kwargs)
-
-    return dispatch
+    return when_limiting(view, _all_requests(_refusals(view)))
 
 
 def _key() -> bytes:

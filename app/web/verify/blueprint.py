@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 
 from flask import Blueprint, current_app
 from flask_login import current_user
@@ -11,6 +10,7 @@ from flask_login import current_user
 from app.certification.signing import KeyRing, keyring_from_config
 from app.extensions import limiter
 from app.web.access import is_logged_in
+from app.web.limits import when_limiting
 
 bp = Blueprint("verify", __name__)
 
@@ -30,15 +30,7 @@ def public_limit(view: Callable) -> Callable:
     With rate limiting switched off (RATELIMIT_ENABLED=0, benchmarks only) the view is called directly:
     Flask-Limiter's decorator would otherwise still work out, on every request, that there is nothing to check.
     """
-    limited = _shared_public_limit(view)
-
-    @wraps(view)
-    def dispatch(*args, **kwargs):
-        if current_app.config["RATELIMIT_ENABLED"]:
-            return limited(*args, **kwargs)
-        return view(*args, **kwargs)
-
-    return dispatch
+    return when_limiting(view, _shared_public_limit(view))
 
 
 def keyring() -> KeyRing:
