@@ -17,8 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
-from sqlalchemy import insert as insert_into
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -162,15 +161,31 @@ class SignedIn:
     already: bool
 
 
+# The statements of a sign-in, built once: fifty phones sign in within seconds, and building and keying a
+# statement costs more than running it (bench/sign_in.py). They run on the session's connection, as Core.
+_SESSION_ROW = select(ClassSession.id, ClassSession.class_id, ClassSession.session_date, ClassSession.start_time,
+                      ClassSession.hours).where(ClassSession.id == bindparam("session_id"))
+_CANDIDATES = (select(Enrolment.id, Enrolment.status, Person.name, Person.id_masked, Person.id_number_enc)
+               .join(Person, Enrolment.person_id == Person.id)
+               .where(Enrolment.class_id == bindparam("class_id"), Person.name == bindparam("name")))
+_EXISTING = select(Attendance.id, Attendance.status, Attendance.recorded_at).where(
+    Attendance.session_id == bindparam("session_id"), Attendance.enrolment_id == bindparam("enrolment_id"))
+_MARK_PRESENT = update(Attendance.__table__).where(Attendance.__table__.c.id == bindparam("attendance_id"))
+_START_TRAINING = update(Enrolment.__table__).where(Enrolment.__table__.c.id == bindparam("enrolment_id"),
+                                                    Enrolment.__table__.c.status == "enrolled")
+_AUDIT = AuditEvent.__table__.insert()
+_ATTENDANCE = Attendance.__table__
+# Insert unless the trainee's record exists (two phones at once): one statement on SQLite and PostgreSQL.
+_INSERT_NEW = {name: dialect_insert(_ATTENDANCE).on_conflict_do_nothing(
+    index_elements=["session_id", "enrolment_id"]).returning(_ATTENDANCE.c.id)
+    for name, dialect_insert in (("sqlite", sqlite_insert), ("postgresql", postgresql_insert))}
+
+
 def sign_in_trainee(session: Session, *, now: datetime, key: bytes, session_id: int, form_pass: str,
                     name: str | None, id_last4: str | None) -> SignedIn:
-    """Record one trainee present for the whole session, by their own sign-in; a repeat is no error.
-
-    Fifty phones sign in within seconds, so this reads and writes with a few Core statements, loading no ORM
-    objects (see bench/sign_in.py)."""
-    row = session.execute(select(ClassSession.id, ClassSession.class_id, ClassSession.session_date,
-                                 ClassSession.start_time, ClassSession.hours)
-                          .where(ClassSession.id == session_id)).one_or_none()
+    """Record one trainee present for the whole session, by their own sign-in; a repeat is no error."""
+    conn = session.connection()
+    row = conn.execute(_SESSION_ROW, {"session_id": session_id}).one_or_none()
     if row is None:
         raise NotFound(N_("The session does not exist."))
     if not pass_valid(key, row.id, form_pass, now):
@@ -182,11 +197,8 @@ def sign_in_trainee(session: Session, *, now: datetime, key: bytes, session_id: 
     if len(last4) != 4 or not (last4[:3].isdigit() and (last4[3].isdigit() or last4[3] == "X")):
         raise ValidationFailed(N_("Enter the last four characters of your ID number (digits, or X at the end)."),
                                field="id_last4")
-    found = [e for e in session.execute(
-        select(Enrolment.id, Enrolment.status, Person.name, Person.id_masked, Person.id_number_enc)
-        .join(Person, Enrolment.person_id == Person.id)
-        .where(Enrolment.class_id == row.class_id, Person.name == typed_name))
-        if _last4(e.id_masked, e.id_number_enc) == last4]
+    found = [e for e in conn.execute(_CANDIDATES, {"class_id": row.class_id, "name": typed_name})
+             if _last4(e.id_masked, e.id_number_enc) == last4]
     if not found:
         # Says nothing about who is enrolled: a wrong name and a wrong ending read alike.
         raise ValidationFailed(N_("No trainee of this class has that name and ID number ending. Check both."),
@@ -195,43 +207,35 @@ def sign_in_trainee(session: Session, *, now: datetime, key: bytes, session_id: 
     if enrolment.status not in OPEN_STATES:
         raise ValidationFailed(N_("Sign-in is closed to you: your enrolment in this class is “{status}”. Ask the staff.",
                                   status=ENROLMENT_STATUSES[enrolment.status]), field="name")
-    return _record(session, now=now, row=row, enrolment=enrolment)
+    return _record(conn, now=now, row=row, enrolment=enrolment)
 
 
-def _insert_ignoring_duplicate(session: Session, values: dict) -> bool:
-    """Insert the record unless one exists for the session and trainee (two phones at once); True if written."""
-    dialect = session.get_bind().dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
-        statement = insert(Attendance).values(**values).on_conflict_do_nothing(
-            index_elements=["session_id", "enrolment_id"]).returning(Attendance.id)
-        return session.execute(statement).scalar_one_or_none() is not None
-    session.execute(insert_into(Attendance).values(**values))
-    return True
-
-
-def _record(session: Session, *, now: datetime, row, enrolment) -> SignedIn:
-    existing = session.execute(select(Attendance.id, Attendance.status, Attendance.recorded_at).where(
-        Attendance.session_id == row.id, Attendance.enrolment_id == enrolment.id)).one_or_none()
-    if existing is not None and existing.status != "absent":
-        return SignedIn(enrolment.name, existing.recorded_at, already=True)
+def _record(conn, *, now: datetime, row, enrolment) -> SignedIn:
     values = {"status": "present", "hours": row.hours, "method": "self", "recorded_at": now, "recorded_by_id": None}
-    if existing is None:
-        if not _insert_ignoring_duplicate(session, {"session_id": row.id, "enrolment_id": enrolment.id, **values}):
-            return SignedIn(enrolment.name, now, already=True)
-    else:  # marked absent earlier, but here in person within the window
-        session.execute(update(Attendance).where(Attendance.id == existing.id).values(**values)
-                        .execution_options(synchronize_session=False))
+    insert_new = _INSERT_NEW.get(conn.dialect.name)
+    existing = None
+    if insert_new is not None:  # the usual case: the first sign-in writes the record in one statement
+        written = conn.execute(insert_new, {"session_id": row.id, "enrolment_id": enrolment.id, **values})
+        if written.scalar_one_or_none() is None:
+            existing = conn.execute(_EXISTING, {"session_id": row.id, "enrolment_id": enrolment.id}).one()
+    else:
+        existing = conn.execute(_EXISTING, {"session_id": row.id, "enrolment_id": enrolment.id}).one_or_none()
+        if existing is None:
+            conn.execute(_ATTENDANCE.insert(), {"session_id": row.id, "enrolment_id": enrolment.id, **values})
+    if existing is not None:
+        if existing.status != "absent":
+            return SignedIn(enrolment.name, existing.recorded_at, already=True)
+        # marked absent earlier, but here in person within the window
+        conn.execute(_MARK_PRESENT, {"attendance_id": existing.id, **values})
     events = [_event(now, "attendance.record", "class_session", row.id,
                      {str(enrolment.id): None if existing is None else f"{existing.status}:0"},
                      {str(enrolment.id): f"present:{hours_text(row.hours)}"}, "self")]
     if enrolment.status == "enrolled":
-        session.execute(update(Enrolment).where(Enrolment.id == enrolment.id, Enrolment.status == "enrolled")
-                        .values(status="in_training", status_changed_at=now)
-                        .execution_options(synchronize_session=False))
+        conn.execute(_START_TRAINING, {"enrolment_id": enrolment.id, "status": "in_training",
+                                       "status_changed_at": now})
         events.append(_event(now, "enrolment.status", "enrolment", enrolment.id, {"status": "enrolled"},
                              {"status": "in_training"}, "首次记录考勤（本人签到）"))
-    session.execute(insert_into(AuditEvent), events)
+    conn.execute(_AUDIT, events)
     return SignedIn(enrolment.name, now, already=False)
 
 

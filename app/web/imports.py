@@ -26,7 +26,6 @@ from typing import Any
 from flask import request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, SubmitField
 from wtforms.validators import Optional
 
@@ -39,6 +38,7 @@ from app.spreadsheets import IGNORE, Layout, Table, Vocabulary, error_workbook, 
 from app.translation import N_
 from app.web.access import current_actor
 from app.web.actions import attempt
+from app.web.baseform import Form
 from app.web.downloads import XLSX, stash_download, storage_dir
 from app.web.forms import choices
 
@@ -80,7 +80,7 @@ class Imported:
     errors: list = field(default_factory=list)  # the problems (then nothing was kept)
     error_url: str | None = None  # the uploaded rows with their problems marked, to download
     layout: Layout | None = None  # the columns of the uploaded sheet, for the preview
-    mapping_form: FlaskForm | None = None
+    mapping_form: Form | None = None
     filename: str = ""
     done: bool = False
     job_url: str | None = None  # the import went to the task queue: its progress page
@@ -107,7 +107,7 @@ def _masked(value: str) -> str:
     return _LONG_DIGITS.sub(lambda m: m.group()[:3] + "…" + m.group()[-2:], value)[:40]
 
 
-class MappingForm(FlaskForm):
+class MappingForm(Form):
     """The preview's form: the kept upload, a choice per column (added per sheet), save the mapping or not."""
 
     pending = HiddenField()
@@ -120,7 +120,7 @@ def _choices(vocabulary: Vocabulary) -> list:
                     *((f.key, f.label) for f in vocabulary.fields)])
 
 
-def _mapping_form(layout: Layout, vocabulary: Vocabulary, token: str, *, formdata=None) -> FlaskForm:
+def _mapping_form(layout: Layout, vocabulary: Vocabulary, token: str, *, formdata=None) -> Form:
     """A form with one select per column of the sheet, preset to what the layout found."""
     fields = {
         f"column_{c.index}": SelectField(c.label, choices=_choices(vocabulary), validators=[Optional()],
@@ -133,7 +133,7 @@ def _mapping_form(layout: Layout, vocabulary: Vocabulary, token: str, *, formdat
     return form
 
 
-def _chosen_mapping(form: FlaskForm, layout: Layout) -> dict[str, str]:
+def _chosen_mapping(form: Form, layout: Layout) -> dict[str, str]:
     """The user's choices as a mapping; a column left on "choose" stays out of it (so it is still unmapped)."""
     mapping = {}
     for column in layout.columns:
@@ -168,7 +168,7 @@ def drop_upload(token: str) -> None:
     keptfiles.drop(storage_dir(), keptfiles.PENDING_IMPORTS, token)
 
 
-def run_import(form: FlaskForm, sheet: SheetImport, run: Run, *, defer: Defer | None = None) -> Imported:
+def run_import(form: Form, sheet: SheetImport, run: Run, *, defer: Defer | None = None) -> Imported:
     """Step 1 or step 2 of an import (see the module's docstring), by what was posted.
 
     `defer`, when given, sees the confirmed upload first; if it hands the import to the task queue it returns
@@ -193,13 +193,13 @@ def run_import(form: FlaskForm, sheet: SheetImport, run: Run, *, defer: Defer | 
     return imported
 
 
-def _other_fields(form: FlaskForm) -> dict:
+def _other_fields(form: Form) -> dict:
     """The upload form's fields besides the file (a quarter, a title …), kept with the upload for step 2."""
     return {name: f.data for name, f in form._fields.items()
             if f.type not in ("FileField", "CSRFTokenField", "SubmitField") and isinstance(f.data, str | bool | int | None)}
 
 
-def _confirm(form: FlaskForm, sheet: SheetImport, run: Run, imported: Imported, defer: Defer | None) -> Imported:
+def _confirm(form: Form, sheet: SheetImport, run: Run, imported: Imported, defer: Defer | None) -> Imported:
     token = request.form["pending"]
     with attempt(form, commit=False) as done:
         data, imported.filename, fields = kept_upload(token, sheet.kind)

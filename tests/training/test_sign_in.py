@@ -218,10 +218,13 @@ def test_marked_absent_then_here_in_person_becomes_present_by_self(session, less
 
 def test_a_second_phone_racing_the_first_is_told_already_signed_in(session, lesson):
     _staff, _klass, (a, _b, _c), row = lesson
-    from app.training.sign_in import _insert_ignoring_duplicate
-
-    values = {"session_id": row.id, "enrolment_id": a.id, "status": "present", "hours": Decimal("2"),
-              "method": "self", "recorded_at": NOW, "recorded_by_id": None}
-    assert _insert_ignoring_duplicate(session, values)
-    assert not _insert_ignoring_duplicate(session, values)  # the unique pair holds; no error, no second row
+    # The other phone's record lands between this phone's checks and its insert: the insert meets the unique
+    # (session, trainee) pair, writes nothing and raises nothing, and the answer is "already signed in" with
+    # the other phone's time.
+    earlier = NOW - timedelta(seconds=3)
+    session.execute(Attendance.__table__.insert(), {
+        "session_id": row.id, "enrolment_id": a.id, "status": "present", "hours": Decimal("2"), "method": "self",
+        "recorded_at": earlier, "recorded_by_id": None})
+    result = sign(session, row, a)
+    assert result.already and result.at == earlier
     assert len(session.scalars(select(Attendance)).all()) == 1

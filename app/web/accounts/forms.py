@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
     PasswordField,
@@ -18,6 +17,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.accounts.roles import ORG_KIND_LABELS, ROLE_LABELS
 from app.regions import city_choices
+from app.web.baseform import Form
 from app.web.forms import blank_first, choices
 
 
@@ -28,7 +28,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(Form):
     """Register an organisation."""
 
     kind = SelectField(_l("Kind"), choices=choices((k.value, v) for k, v in ORG_KIND_LABELS.items()))
@@ -42,7 +42,7 @@ class OrganisationForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class FilingForm(FlaskForm):
+class FilingForm(Form):
     """An evaluation organisation's filing and scope."""
 
     org_type = SelectField(
@@ -68,7 +68,7 @@ class FilingForm(FlaskForm):
     submit = SubmitField(_l("Save filing"))
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     """Create a login."""
 
     organisation_id = SelectField(_l("Organisation"), coerce=int)
@@ -79,7 +79,7 @@ class UserForm(FlaskForm):
     submit = SubmitField(_l("Create user"))
 
 
-class ToggleForm(FlaskForm):
+class ToggleForm(Form):
     """Enable or disable a login (CSRF-protected POST)."""
 
     active = HiddenField(validators=[AnyOf(("0", "1"))])

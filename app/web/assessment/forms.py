@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -21,10 +20,11 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from app.assessment.vocabulary import APPOINTMENT_GRADES, NOMINATIONS, RELATION_KINDS
 from app.catalog.models import COMPONENT_LABELS
 from app.idnumbers import ID_TYPE_LABELS
+from app.web.baseform import Form
 from app.web.forms import choices
 
 
-class PlanForm(FlaskForm):
+class PlanForm(Form):
     """Plan an assessment within the organisation's filing."""
 
     scope = SelectField(_l("Occupation and level"), validators=[DataRequired()],
@@ -41,14 +41,14 @@ class PlanForm(FlaskForm):
     submit = SubmitField(_l("Create plan"))
 
 
-class DeadlineForm(FlaskForm):
+class DeadlineForm(Form):
     """Move the registration deadline (before every exam date)."""
 
     registration_deadline = DateField(_l("Registration deadline"), validators=[DataRequired()])
     submit = SubmitField(_l("Save"))
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     """Move a plan along its states."""
 
     action = SelectField(choices=choices([("open", _l("Open registration")), ("close", _l("Close registration")),
@@ -58,7 +58,7 @@ class StatusForm(FlaskForm):
     submit = SubmitField(_l("Apply"))
 
 
-class ScheduleForm(FlaskForm):
+class ScheduleForm(Form):
     """When a component is held."""
 
     component = SelectField(choices=choices(COMPONENT_LABELS.items()))
@@ -67,7 +67,7 @@ class ScheduleForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     """Register a candidate by the ID they present."""
 
     id_type = SelectField(_l("ID type"), choices=choices(ID_TYPE_LABELS.items()))
@@ -75,7 +75,7 @@ class RegisterForm(FlaskForm):
     submit = SubmitField(_l("Register and check eligibility"))
 
 
-class TrainingSourcesForm(FlaskForm):
+class TrainingSourcesForm(Form):
     """Add people from completed classes and apprenticeships."""
 
     enrolment_ids = SelectMultipleField(_l("Completed class members"), coerce=int, validate_choice=False)
@@ -83,14 +83,14 @@ class TrainingSourcesForm(FlaskForm):
     submit = SubmitField(_l("Register the selected people"))
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     """A written reason (override, withdrawal, ending a nomination); the service refuses one too short."""
 
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=1000)])
     submit = SubmitField(_l("Confirm"))
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     """Open a room for a component."""
 
     component = SelectField(_l("Component"), choices=choices(COMPONENT_LABELS.items()))
@@ -107,7 +107,7 @@ class SessionForm(FlaskForm):
     submit = SubmitField(_l("Open room"))
 
 
-class RoomForm(FlaskForm):
+class RoomForm(Form):
     """Correct a room's place, date, time, length and seats (with a reason once it has scores)."""
 
     room = StringField(_l("Room"), validators=[DataRequired(), Length(max=100)])
@@ -121,14 +121,14 @@ class RoomForm(FlaskForm):
     submit = SubmitField(_l("Save room"))
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     """Move a candidate to another room of the same component."""
 
     to_sitting_id = SelectField(_l("Move to room"), coerce=int, validate_choice=False)
     submit = SubmitField(_l("Move"))
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     """Assign an assessor to a session."""
 
     user_id = SelectField(_l("Assessor"), coerce=int, validate_choice=False)
@@ -137,7 +137,7 @@ class AssignForm(FlaskForm):
     submit = SubmitField(_l("Assign"))
 
 
-class SupervisorRequestForm(FlaskForm):
+class SupervisorRequestForm(Form):
     """Ask the administrator for external quality supervisors for a plan: how many, which rooms, a note."""
 
     count = IntegerField(_l("How many supervisors"), validators=[Optional(), NumberRange(min=1, max=50)])
@@ -146,7 +146,7 @@ class SupervisorRequestForm(FlaskForm):
     submit = SubmitField(_l("Request external supervisors"))
 
 
-class AppointSupervisorsForm(FlaskForm):
+class AppointSupervisorsForm(Form):
     """The administrator appoints department quality supervisors to a plan."""
 
     user_ids = SelectMultipleField(_l("Department quality supervisors"), coerce=int, validate_choice=False)
@@ -154,14 +154,14 @@ class AppointSupervisorsForm(FlaskForm):
     submit = SubmitField(_l("Appoint supervisors"))
 
 
-class CandidateForm(FlaskForm):
+class CandidateForm(Form):
     """Place a candidate in a session."""
 
     registration_id = SelectField(_l("Candidate"), coerce=int, validate_choice=False)
     submit = SubmitField(_l("Add to room"))
 
 
-class QualificationForm(FlaskForm):
+class QualificationForm(Form):
     """Record an assessor's own level in an occupation."""
 
     user_id = SelectField(_l("Assessor"), coerce=int, validate_choice=False)
@@ -171,7 +171,7 @@ class QualificationForm(FlaskForm):
     submit = SubmitField(_l("Save qualification"))
 
 
-class RelationForm(FlaskForm):
+class RelationForm(Form):
     """Declare a relation that requires recusal."""
 
     assessor_id = SelectField(_l("Assessor"), coerce=int, validate_choice=False)
@@ -181,7 +181,7 @@ class RelationForm(FlaskForm):
     submit = SubmitField(_l("Declare relation"))
 
 
-class HolidayForm(FlaskForm):
+class HolidayForm(Form):
     """Record a public holiday or a make-up working day."""
 
     day = DateField(_l("Date"), validators=[DataRequired()])
@@ -190,7 +190,7 @@ class HolidayForm(FlaskForm):
     submit = SubmitField(_l("Add"))
 
 
-class ObjectionForm(FlaskForm):
+class ObjectionForm(Form):
     """Record an objection lodged during the notice."""
 
     result_id = SelectField(_l("Result objected to"), coerce=int, validate_choice=False)
@@ -199,7 +199,7 @@ class ObjectionForm(FlaskForm):
     submit = SubmitField(_l("Record objection"))
 
 
-class ResolveForm(FlaskForm):
+class ResolveForm(Form):
     """Uphold (with corrected scores) or dismiss an objection."""
 
     outcome = SelectField(_l("Outcome"), choices=choices([("dismissed", _l("Dismissed")), ("upheld", _l("Upheld"))]))
@@ -210,13 +210,13 @@ class ResolveForm(FlaskForm):
     submit = SubmitField(_l("Resolve"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that changes state (CSRF-protected)."""
 
     submit = SubmitField(_l("Confirm"))
 
 
-class NominateForm(FlaskForm):
+class NominateForm(Form):
     """Nominate an employee for an enterprise grade."""
 
     person_id = SelectField(_l("Employee"), coerce=int, validate_choice=False)
@@ -226,7 +226,7 @@ class NominateForm(FlaskForm):
     submit = SubmitField(_l("Nominate"))
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     """The review (评审/答辩) outcome."""
 
     passed = SelectField(_l("Outcome"), choices=choices([("yes", _l("Passed: start the notice")),
@@ -235,7 +235,7 @@ class ReviewForm(FlaskForm):
     submit = SubmitField(_l("Record review"))
 
 
-class AppointForm(FlaskForm):
+class AppointForm(Form):
     """Appoint with a term after the notice."""
 
     term_start = DateField(_l("Term starts"), validators=[DataRequired()])
@@ -243,7 +243,7 @@ class AppointForm(FlaskForm):
     submit = SubmitField(_l("Appoint"))
 
 
-class StaffRelationForm(FlaskForm):
+class StaffRelationForm(Form):
     """Staff record a relation for one of their assessors, finding the person by ID number."""
 
     assessor_id = SelectField(_l("Assessor"), coerce=int, validate_choice=False)

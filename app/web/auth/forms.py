@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
+from app.web.baseform import Form
 
-class LoginForm(FlaskForm):
+
+class LoginForm(Form):
     """Username and password."""
 
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=60)])
@@ -16,13 +17,13 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Log in"))
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(Form):
     """An empty form, so that logging out is a CSRF-protected POST."""
 
     submit = SubmitField(_l("Log out"))
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     """Change one's own password."""
 
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
@@ -34,7 +35,7 @@ class PasswordForm(FlaskForm):
     submit = SubmitField(_l("Change password"))
 
 
-class ApiTokenForm(FlaskForm):
+class ApiTokenForm(Form):
     """Name a new API token."""
 
     name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)])
@@ -42,7 +43,7 @@ class ApiTokenForm(FlaskForm):
     submit = SubmitField(_l("Create token"))
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     """Revoke a token (CSRF-protected POST)."""
 
     submit = SubmitField(_l("Revoke"))

@@ -6,14 +6,14 @@ import json
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from app.web.baseform import Form
 from app.web.forms import choices, sheet_file
 
 
-class OccupationForm(FlaskForm):
+class OccupationForm(Form):
     """Add or edit an occupation."""
 
     edition = StringField(_l("Dictionary edition"), default="2022", validators=[DataRequired(), Length(max=10)])
@@ -27,7 +27,7 @@ class OccupationForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class VariantForm(FlaskForm):
+class VariantForm(Form):
     """Add a sub-trade or an occupational direction."""
 
     kind = SelectField(_l("Kind"), choices=choices([("trade", _l("Sub-trade")), ("direction", _l("Direction"))]))
@@ -35,7 +35,7 @@ class VariantForm(FlaskForm):
     submit = SubmitField(_l("Add"))
 
 
-class RulesForm(FlaskForm):
+class RulesForm(Form):
     """Edit a standard's eligibility rules as JSON."""
 
     eligibility_rules = TextAreaField(_l("Eligibility rules (JSON)"), validators=[DataRequired()])
@@ -53,7 +53,7 @@ class RulesForm(FlaskForm):
                                           line=exc.lineno, col=exc.colno, msg=exc.msg)) from exc
 
 
-class ComponentForm(FlaskForm):
+class ComponentForm(Form):
     """Change a component's pass mark."""
 
     pass_mark = DecimalField(_l("Pass mark"), places=1, validators=[DataRequired(), NumberRange(0, 100)])
@@ -61,7 +61,7 @@ class ComponentForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class ShortageImportForm(FlaskForm):
+class ShortageImportForm(Form):
     """Upload a quarter's shortage catalogue."""
 
     quarter = StringField(_l("Quarter"), validators=[DataRequired(), Regexp(r"^20\d{2}Q[1-4]$",

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from app.web.baseform import Form
 
-class ReasonForm(FlaskForm):
+
+class ReasonForm(Form):
     """Revoke or reprint with a written reason."""
 
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
     submit = SubmitField(_l("Confirm"))
 
 
-class CorrectionForm(FlaskForm):
+class CorrectionForm(Form):
     """Issue a corrected certificate replacing this one."""
 
     variant_name = StringField(_l("Sub-trade / direction"), validators=[Optional(), Length(max=100)],
@@ -24,14 +25,14 @@ class CorrectionForm(FlaskForm):
     submit = SubmitField(_l("Issue corrected certificate"))
 
 
-class IssueForm(FlaskForm):
+class IssueForm(Form):
     """Issue one certificate, or start a batch for a scope."""
 
     source_id = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9]{1,18}$")])  # fits a database id
     submit = SubmitField(_l("Issue certificate"))
 
 
-class BatchForm(FlaskForm):
+class BatchForm(Form):
     """Start a batch issuance."""
 
     scope_type = HiddenField(validators=[DataRequired()])

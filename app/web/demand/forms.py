@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.catalog.ladder import level_label
 from app.regions import city_choices
+from app.web.baseform import Form
 from app.web.forms import choices
 
 
@@ -20,7 +20,7 @@ def optional_int(value):
 LEVEL_CHOICES = [("", "—")] + [(str(d), level_label(d)) for d in (5, 4, 3, 2, 1)]
 
 
-class DemandForm(FlaskForm):
+class DemandForm(Form):
     """Record or edit a job demand."""
 
     enterprise_id = SelectField(_l("Enterprise"), coerce=optional_int, validators=[Optional()],
@@ -42,7 +42,7 @@ class DemandForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class DemandStatusForm(FlaskForm):
+class DemandStatusForm(Form):
     """Mark a demand filled, closed or open again."""
 
     to_status = HiddenField(validators=[DataRequired()])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -11,10 +10,11 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from app.idnumbers import ID_TYPE_LABELS
 from app.people.vocabulary import EDUCATION_LABELS, GENDER_LABELS, SCHOOL_TYPE_LABELS, TARGET_GROUP_LABELS
 from app.web.accounts.forms import MultiCheckboxField
+from app.web.baseform import Form
 from app.web.forms import blank_first, choices, sheet_file
 
 
-class PersonForm(FlaskForm):
+class PersonForm(Form):
     """Register a person."""
 
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=50)])
@@ -38,14 +38,14 @@ class PersonForm(FlaskForm):
     submit = SubmitField(_l("Register"))
 
 
-class RevealForm(FlaskForm):
+class RevealForm(Form):
     """Ask to see the full numbers (audited)."""
 
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Show full numbers"))
 
 
-class WorkForm(FlaskForm):
+class WorkForm(Form):
     """Add a stretch of work."""
 
     employer_name = StringField(_l("Employer"), validators=[DataRequired(), Length(max=200)])
@@ -59,7 +59,7 @@ class WorkForm(FlaskForm):
     submit = SubmitField(_l("Add work record"))
 
 
-class HeldCertificateForm(FlaskForm):
+class HeldCertificateForm(Form):
     """Record a certificate the person already holds."""
 
     number = StringField(_l("Certificate number"), validators=[DataRequired(), Length(max=40)],
@@ -72,7 +72,7 @@ class HeldCertificateForm(FlaskForm):
     submit = SubmitField(_l("Add certificate"))
 
 
-class PhotoForm(FlaskForm):
+class PhotoForm(Form):
     """Upload a 1-inch photo."""
 
     photo = FileField(_l("1-inch photo (JPEG or PNG, white background)"),
@@ -80,7 +80,7 @@ class PhotoForm(FlaskForm):
     submit = SubmitField(_l("Upload photo"))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     """Upload a people sheet."""
 
     file = sheet_file()

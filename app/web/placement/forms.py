@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from app.placement.vocabulary import EVIDENCE_KINDS, FOLLOW_UP_OUTCOMES
+from app.web.baseform import Form
 from app.web.demand.forms import optional_int
 from app.web.forms import blank_first, choices
 
 EVIDENCE_CHOICES = choices(EVIDENCE_KINDS.items())
 
 
-class PlacementForm(FlaskForm):
+class PlacementForm(Form):
     """Record that someone started work."""
 
     person_id = SelectField(_l("Person"), coerce=optional_int, validators=[InputRequired()])
@@ -31,7 +31,7 @@ class PlacementForm(FlaskForm):
     submit = SubmitField(_l("Record placement"))
 
 
-class EvidenceForm(FlaskForm):
+class EvidenceForm(Form):
     """Attach a contract, social-insurance or wage record, or the employment registration."""
 
     kind = SelectField(_l("Evidence"), choices=EVIDENCE_CHOICES)
@@ -41,7 +41,7 @@ class EvidenceForm(FlaskForm):
     submit = SubmitField(_l("Add evidence"))
 
 
-class FollowUpForm(FlaskForm):
+class FollowUpForm(Form):
     """Record a follow-up's outcome."""
 
     months = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
@@ -56,27 +56,27 @@ class FollowUpForm(FlaskForm):
     submit = SubmitField(_l("Record follow-up"))
 
 
-class LeaveForm(FlaskForm):
+class LeaveForm(Form):
     """Record that the person left."""
 
     left_on = DateField(_l("Left on"), validators=[InputRequired()])
     submit = SubmitField(_l("Record leaving"))
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     """Invite a matched candidate."""
 
     person_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
     reason = HiddenField()
 
 
-class InvitationStatusForm(FlaskForm):
+class InvitationStatusForm(Form):
     """Move an invitation on."""
 
     to_status = HiddenField(validators=[DataRequired()])
 
 
-class HireForm(FlaskForm):
+class HireForm(Form):
     """Record the start of work of an offered candidate."""
 
     start_date = DateField(_l("Start date"), validators=[InputRequired()])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -21,12 +20,13 @@ from wtforms.widgets import HiddenInput
 from app.catalog.ladder import GRADES
 from app.regions import city_choices
 from app.reporting.models import SCHEME_KINDS
+from app.web.baseform import Form
 from app.web.forms import blank_first, choices
 
 CITY_CHOICES = blank_first(city_choices())
 
 
-class TargetForm(FlaskForm):
+class TargetForm(Form):
     """A yearly ladder target."""
 
     target_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
@@ -39,7 +39,7 @@ class TargetForm(FlaskForm):
     submit = SubmitField(_l("Save target"))
 
 
-class SchemeForm(FlaskForm):
+class SchemeForm(Form):
     """A subsidy scheme."""
 
     name = StringField(_l("Scheme name"), validators=[DataRequired(), Length(max=100)])
@@ -67,13 +67,13 @@ class SchemeForm(FlaskForm):
     submit = SubmitField(_l("Save scheme"))
 
 
-class ClaimForm(FlaskForm):
+class ClaimForm(Form):
     """Draft a claim for an award."""
 
     level_award_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
 
 
-class ClaimStatusForm(FlaskForm):
+class ClaimStatusForm(Form):
     """Move a claim on."""
 
     to_status = HiddenField(validators=[DataRequired()])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     DateField,
@@ -19,6 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from app.catalog.ladder import level_label
 from app.regions import city_choices
 from app.training.vocabulary import DOCUMENT_KINDS, PAYMENT_KINDS
+from app.web.baseform import Form
 from app.web.demand.forms import optional_int
 from app.web.forms import choices
 
@@ -26,7 +26,7 @@ TARGET_CHOICES = [(str(d), level_label(d)) for d in (4, 3, 2, 1)]
 ALL_LEVELS = [(str(d), level_label(d)) for d in (5, 4, 3, 2, 1)]
 
 
-class ApprenticeshipForm(FlaskForm):
+class ApprenticeshipForm(Form):
     """Record a planned apprenticeship."""
 
     enterprise_id = SelectField(_l("Enterprise"), coerce=optional_int, validators=[Optional()])
@@ -50,7 +50,7 @@ class ApprenticeshipForm(FlaskForm):
     submit = SubmitField(_l("Record apprenticeship"))
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(Form):
     """Upload one of the three documents."""
 
     kind = SelectField(_l("Document"), choices=choices(DOCUMENT_KINDS.items()))
@@ -61,7 +61,7 @@ class DocumentForm(FlaskForm):
     submit = SubmitField(_l("Upload"))
 
 
-class LogbookForm(FlaskForm):
+class LogbookForm(Form):
     """Add a logbook entry."""
 
     entry_date = DateField(_l("Date"), validators=[InputRequired()])
@@ -71,25 +71,25 @@ class LogbookForm(FlaskForm):
     submit = SubmitField(_l("Add entry"))
 
 
-class ApprenticeshipStatusForm(FlaskForm):
+class ApprenticeshipStatusForm(Form):
     """File, start, complete or terminate."""
 
     to_status = HiddenField(validators=[DataRequired()])
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=300)])
 
 
-class AwardForm(FlaskForm):
+class AwardForm(Form):
     """Award the 学徒工 grade."""
 
     awarded_on = DateField(_l("Awarded on"), validators=[Optional()])
     submit = SubmitField(_l("Award apprentice grade"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A one-button action (sign off, load defaults): only the CSRF token."""
 
 
-class PaymentForm(FlaskForm):
+class PaymentForm(Form):
     """Book a subsidy payment."""
 
     kind = SelectField(_l("Kind"), choices=choices(PAYMENT_KINDS.items()))
@@ -99,7 +99,7 @@ class PaymentForm(FlaskForm):
     submit = SubmitField(_l("Record payment"))
 
 
-class RateForm(FlaskForm):
+class RateForm(Form):
     """Add a subsidy rate row."""
 
     level_digit = SelectField(_l("Level"), coerce=int, choices=choices(TARGET_CHOICES))

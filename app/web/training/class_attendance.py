@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SubmitField
 
 from app.accounts.roles import Role
@@ -31,6 +30,7 @@ from app.training.projects import get_class
 from app.training.sign_in_sheet import MAX_ROWS, import_sign_in_sheet, sheet_workbook
 from app.web.access import current_actor, roles
 from app.web.actions import attempt, localize, submit
+from app.web.baseform import Form
 from app.web.downloads import XLSX, send_workbook, stash_download
 from app.web.forms import sheet_file
 
@@ -40,13 +40,13 @@ _CELL = re.compile(r"^c-(\d{1,9})-(\d{1,9})$")
 _ALL = re.compile(r"^all-(\d{1,9})$")
 
 
-class GridForm(FlaskForm):
+class GridForm(Form):
     """The week grid: its cells are named c-<session>-<enrolment> and read by the view."""
 
     submit = SubmitField()
 
 
-class SignInSheetForm(FlaskForm):
+class SignInSheetForm(Form):
     """Upload a filled-in sign-in sheet."""
 
     file = sheet_file()
@@ -145,7 +145,7 @@ def sheet_upload(class_id: int):
     return redirect(url_for("classes.show", class_id=class_id, _anchor="roster"))
 
 
-class CompleteForm(FlaskForm):
+class CompleteForm(Form):
     """The confirmation of a bulk completion: the trainees are hidden inputs named e."""
 
     submit = SubmitField(_l("Confirm: complete them"))

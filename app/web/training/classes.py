@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 
 from app.accounts.roles import Role
 from app.assessment.sources import plan_for_class
@@ -32,6 +31,7 @@ from app.training.session_changes import cancel_session, session_for_change, upd
 from app.training.timetable import create_timetable, preview_timetable
 from app.web.access import current_actor, roles
 from app.web.actions import attempt, form_status, localize, one_click, render_form, submit
+from app.web.baseform import Form
 from app.web.downloads import send_workbook
 from app.web.imports import SheetImport, run_import
 from app.web.training.forms import (
@@ -54,7 +54,7 @@ ENROLMENT_SHEET = SheetImport(KIND, VOCABULARY, lambda: _("enrolment-errors.xlsx
 def _page(class_id: int, **context):
     """The class page; forms passed in (refused ones) keep their input and set the status."""
     roster = class_roster(db.session, actor=current_actor(), class_id=class_id, today=local_date(utcnow()))
-    submitted = [form for form in context.values() if isinstance(form, FlaskForm)]
+    submitted = [form for form in context.values() if isinstance(form, Form)]
     context.setdefault("enrol_form", EnrolForm(formdata=None))
     context.setdefault("import_form", EnrolImportForm(formdata=None))
     context.setdefault("session_form", SessionForm(formdata=None, session_date=local_date(utcnow())))

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import wtforms
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DecimalField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -23,11 +22,12 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from app.idnumbers import ID_TYPE_LABELS
 from app.training.vocabulary import ATTENDANCE_STATUSES, PROJECT_TYPES
 from app.web.accounts.forms import MultiCheckboxField
+from app.web.baseform import Form
 from app.web.demand.forms import optional_int
 from app.web.forms import choices, sheet_file
 
 
-class ProjectForm(FlaskForm):
+class ProjectForm(Form):
     """Start a training project."""
 
     name = StringField(_l("Project name"), validators=[DataRequired(), Length(max=200)])
@@ -41,14 +41,14 @@ class ProjectForm(FlaskForm):
     submit = SubmitField(_l("Create project"))
 
 
-class DemandLinkForm(FlaskForm):
+class DemandLinkForm(Form):
     """Change which demands a project trains for."""
 
     demand_ids = MultiCheckboxField(_l("Job demands"), coerce=int, choices=[])
     submit = SubmitField(_l("Save links"))
 
 
-class ClassForm(FlaskForm):
+class ClassForm(Form):
     """Open a class under a project."""
 
     name = StringField(_l("Class name"), validators=[DataRequired(), Length(max=200)])
@@ -65,7 +65,7 @@ class ClassForm(FlaskForm):
     submit = SubmitField(_l("Open class"))
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     """Add a session to the timetable."""
 
     session_date = DateField(_l("Date"), validators=[InputRequired()])
@@ -77,7 +77,7 @@ class SessionForm(FlaskForm):
     submit = SubmitField(_l("Add session"))
 
 
-class EnrolForm(FlaskForm):
+class EnrolForm(Form):
     """Enrol one registered person, found by name and ID number."""
 
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=50)])
@@ -86,14 +86,14 @@ class EnrolForm(FlaskForm):
     submit = SubmitField(_l("Enrol"))
 
 
-class EnrolImportForm(FlaskForm):
+class EnrolImportForm(Form):
     """Enrol a list of people from a sheet."""
 
     file = sheet_file()
     submit = SubmitField(_l("Import"))
 
 
-class CompletionTestForm(FlaskForm):
+class CompletionTestForm(Form):
     """The completion test of one trainee: score out of 100 and the day it was held."""
 
     test_score = DecimalField(_l("Test score"), places=1, validators=[Optional()])
@@ -101,7 +101,7 @@ class CompletionTestForm(FlaskForm):
     submit = SubmitField(_l("Save test"))
 
 
-class EnrolmentStatusForm(FlaskForm):
+class EnrolmentStatusForm(Form):
     """Complete or withdraw a trainee; a withdrawal says why."""
 
     to_status = HiddenField(validators=[DataRequired()])
@@ -113,7 +113,7 @@ class EnrolmentStatusForm(FlaskForm):
             raise StopValidation(_l("Give the reason the trainee leaves the class."))
 
 
-class AttendanceRow(Form):
+class AttendanceRow(wtforms.Form):
     """One trainee's line on the sheet (a sub-form: the sheet carries the CSRF token)."""
 
     enrolment_id = HiddenField(validators=[DataRequired()])
@@ -121,7 +121,7 @@ class AttendanceRow(Form):
     hours = DecimalField(_l("Hours"), places=1, validators=[Optional(), NumberRange(0, 12)])
 
 
-class AttendanceSheetForm(FlaskForm):
+class AttendanceSheetForm(Form):
     """A session's attendance: one row per trainee."""
 
     rows = FieldList(FormField(AttendanceRow))
@@ -141,7 +141,7 @@ WEEKDAYS = choices([(0, _l("Mon")), (1, _l("Tue")), (2, _l("Wed")), (3, _l("Thu"
             (6, _l("Sun"))])
 
 
-class TimetableForm(FlaskForm):
+class TimetableForm(Form):
     """A weekly pattern that makes a class's timetable in one go (the service checks the rules)."""
 
     weekdays = MultiCheckboxField(_l("Weekdays"), coerce=int, choices=WEEKDAYS, default=[0, 1, 2, 3, 4])
@@ -169,7 +169,7 @@ class SessionEditForm(SessionForm):
     submit = SubmitField(_l("Save session"))
 
 
-class SessionCancelForm(FlaskForm):
+class SessionCancelForm(Form):
     """Cancel one session (confirmed on the page)."""
 
     submit = SubmitField(_l("Cancel session"))

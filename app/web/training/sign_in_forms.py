@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length
 
+from app.web.baseform import Form
 
-class SignInForm(FlaskForm):
+
+class SignInForm(Form):
     """Name and the ID number's last four, with the pass the scanned code gave the page."""
 
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=50)])

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, IntegerField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from app.verification.models import NATIONAL_RESULT_LABELS
+from app.web.baseform import Form
 from app.web.forms import choices, sheet_file
 
 
-class CheckForm(FlaskForm):
+class CheckForm(Form):
     """Certificate number and holder name; anything typed goes to the check (a bad number is just a miss)."""
 
     # No length or pattern checks here: a malformed number must get exactly the answer of an unknown one.
@@ -22,14 +22,14 @@ class CheckForm(FlaskForm):
     submit = SubmitField(_l("Verify"))
 
 
-class BulkForm(FlaskForm):
+class BulkForm(Form):
     """A sheet (.xlsx or .csv) with a certificate number column and a name column."""
 
     file = sheet_file()
     submit = SubmitField(_l("Check all"))
 
 
-class ShareForm(FlaskForm):
+class ShareForm(Form):
     """Create an expiring share link to one certificate."""
 
     certificate_id = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
@@ -38,13 +38,13 @@ class ShareForm(FlaskForm):
     submit = SubmitField(_l("Create share link"))
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     """Withdraw a share link."""
 
     submit = SubmitField(_l("Withdraw"))
 
 
-class NationalCheckForm(FlaskForm):
+class NationalCheckForm(Form):
     """Record a check made on the national query site."""
 
     number = StringField(_l("Certificate number"), validators=[DataRequired(), Length(max=64)])
