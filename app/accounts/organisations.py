@@ -19,18 +19,9 @@ from app.translation import N_, Message
 M = TypeVar("M")
 
 
-def create_organisation(
-    session: Session,
-    *,
-    actor: User | None,
-    now: datetime,
-    kind: str,
-    name: str,
-    uscc: str,
-    city_code: str | None = None,
-    address: str | None = None,
-    contact_phone: str | None = None,
-) -> Organisation:
+def create_organisation(session: Session, *, actor: User | None, now: datetime, kind: str, name: str, uscc: str,
+                        city_code: str | None = None, address: str | None = None,
+                        contact_phone: str | None = None) -> Organisation:
     """Register an organisation after checking its 统一社会信用代码; actor None = system/demo loader."""
     if actor is not None:
         require_admin(actor)

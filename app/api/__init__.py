@@ -31,6 +31,11 @@ def documented(path: str, method: str, *, summary: str, tag: str, responses: dic
     return decorate
 
 
+def path_id(name: str) -> list[dict]:
+    """The OpenAPI declaration of a route's one integer path parameter, e.g. path_id("plan_id")."""
+    return [{"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}]
+
+
 def domain_error_response(error: DomainError):
     """Map a service's refusal to a JSON error with the field at fault."""
     status = 404 if isinstance(error, NotFound) else 403 if isinstance(error, NotAllowed) else (

@@ -6,7 +6,7 @@ from flask import jsonify, request
 
 from app.accounts.roles import ENTERPRISE_READERS as READERS
 from app.accounts.roles import ENTERPRISE_RECORDERS as KEEPERS
-from app.api import bp, documented, json_body
+from app.api import bp, documented, json_body, path_id
 from app.api.demand import occupation_id_for
 from app.api.fields import day, integer, query_choice, text
 from app.api.openapi import register_schema
@@ -57,7 +57,7 @@ NEW_APPRENTICESHIP = {
 }
 TRANSITION = {"type": "object", "required": ["to"], "properties": {
     "to": {"enum": ["filed", "in_training", "completed", "terminated"]}, "reason": {"type": ["string", "null"]}}}
-ID_PARAM = [{"name": "apprenticeship_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+ID_PARAM = path_id("apprenticeship_id")
 
 
 def apprenticeship_json(record: Apprenticeship, *, detail: bool = False) -> dict:

@@ -6,7 +6,7 @@ from flask import jsonify
 from flask_babel import gettext
 
 from app.accounts.roles import Role
-from app.api import bp, documented, json_body
+from app.api import bp, documented, json_body, path_id
 from app.api.fields import day, decimal, integer, text
 from app.api.openapi import register_schema
 from app.assessment.models import AssessmentPlan, Registration
@@ -111,7 +111,7 @@ SCORE_EDIT = {
                                                              "member's mark"}},
     "anyOf": [{"required": ["value"]}, {"required": ["absent"]}],
 }
-PLAN_ID = [{"name": "plan_id", "in": "path", "required": True, "schema": _ID}]
+PLAN_ID = path_id("plan_id")
 
 
 def _text(value) -> str | None:
@@ -235,7 +235,7 @@ def registrations_create(plan_id: int):
 @bp.get("/sessions/<int:sitting_id>/scores")
 @roles(*MARKERS)
 @documented("/sessions/{sitting_id}/scores", "get", summary="Score cells of a session with their versions",
-            tag="assessment", parameters=[{"name": "sitting_id", "in": "path", "required": True, "schema": _ID}],
+            tag="assessment", parameters=path_id("sitting_id"),
             responses={"200": {"$ref": "#/components/schemas/AssessmentScoreSheet"}, "404": None})
 def session_scores(sitting_id: int):
     """Every cell of a session visible to the caller (assigned assessors, plan staff)."""
@@ -252,7 +252,7 @@ def session_scores(sitting_id: int):
 @documented("/scores/{score_id}", "put", summary="Enter, correct or clear a score, or mark the candidate absent "
             "(缺考), from the version you read",
             tag="assessment", request_body=SCORE_EDIT,
-            parameters=[{"name": "score_id", "in": "path", "required": True, "schema": _ID}],
+            parameters=path_id("score_id"),
             responses={"200": {"$ref": "#/components/schemas/AssessmentScore"}, "403": None, "404": None,
                        "409": None, "422": None})
 def score_update(score_id: int):

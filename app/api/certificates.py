@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, jsonify
 
 from app.accounts.roles import CERTIFICATE_ISSUERS as ISSUERS
-from app.api import bp, documented, json_body
+from app.api import bp, documented, json_body, path_id
 from app.api.fields import integer, text
 from app.api.openapi import register_schema
 from app.certification.batch_runs import get_batch, start_batch
@@ -39,7 +39,7 @@ register_schema("CertificateJob", {"type": "object", "required": ["id", "status"
     "id": {"type": "integer"}, "status": {"enum": ["queued", "running", "done", "failed"]},
     "done": {"type": "integer"}, "total": {"type": "integer"}, "error": {"type": ["string", "null"]}}})
 BATCH_SCOPES = ("assessment_plan", "training_class")
-ID_PARAM = [{"name": "certificate_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+ID_PARAM = path_id("certificate_id")
 
 
 def certificate_json(c: Certificate) -> dict:
@@ -135,7 +135,7 @@ def _job_json(job: CertificateJob) -> dict:
 @bp.get("/certificate-jobs/<int:job_id>")
 @roles(*ISSUERS)
 @documented("/certificate-jobs/{job_id}", "get", summary="Progress of a batch", tag="certificates",
-            parameters=[{"name": "job_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            parameters=path_id("job_id"),
             responses={"200": {"$ref": "#/components/schemas/CertificateJob"}, "404": None})
 def certificate_jobs_show(job_id: int):
     """A batch's progress."""

@@ -6,7 +6,7 @@ from flask import jsonify, request
 
 from app.accounts.roles import ENTERPRISE_READERS as READERS
 from app.accounts.roles import Role
-from app.api import bp, documented, json_body
+from app.api import bp, documented, json_body, path_id
 from app.api.fields import day, integer, query_choice, text
 from app.api.openapi import register_schema
 from app.catalog.occupations import find_occupation
@@ -123,7 +123,7 @@ def demands_create():
 @bp.get("/demands/<int:demand_id>")
 @roles(*READERS)
 @documented("/demands/{demand_id}", "get", summary="One job demand with its pipeline counts", tag="demand",
-            parameters=[{"name": "demand_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            parameters=path_id("demand_id"),
             responses={"200": {"$ref": "#/components/schemas/JobDemandDetail"}, "403": None, "404": None})
 def demands_show(demand_id: int):
     """A demand in scope, with shortage status today and people trained against it."""

@@ -6,7 +6,7 @@ from datetime import date
 
 from flask import abort, jsonify, request
 
-from app.api import bp, documented, json_body
+from app.api import bp, documented, json_body, path_id
 from app.api.fields import query_integer
 from app.api.openapi import register_schema
 from app.database import utcnow
@@ -120,7 +120,7 @@ def people_create():
 @bp.get("/people/<int:person_id>")
 @roles(*EDITORS)
 @documented("/people/{person_id}", "get", summary="One person with current levels", tag="people",
-            parameters=[{"name": "person_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            parameters=path_id("person_id"),
             responses={"200": {"$ref": "#/components/schemas/Person"}, "403": None, "404": None})
 def people_show(person_id: int):
     """One person in scope."""

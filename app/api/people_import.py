@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import current_app, jsonify, request, url_for
 from flask_babel import gettext
 
-from app.api import bp, documented
+from app.api import bp, documented, path_id
 from app.api.openapi import register_schema
 from app.api.people import EDITORS
 from app.database import utcnow
@@ -184,7 +184,7 @@ def _job_json(job: PeopleImportJob) -> dict:
 @bp.get("/people/imports/<int:job_id>")
 @roles(*EDITORS)
 @documented("/people/imports/{job_id}", "get", summary="Progress and outcome of a long people import", tag="people",
-            parameters=[{"name": "job_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            parameters=path_id("job_id"),
             responses={"200": {"$ref": "#/components/schemas/PeopleImportJob"}, "403": None, "404": None})
 def people_import_job(job_id: int):
     """A long import's progress (rows checked of all rows) and, once finished, its counts or every problem; only

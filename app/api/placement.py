@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, jsonify, request
 
 from app.accounts.roles import Role
-from app.api import bp, documented, json_body
+from app.api import bp, documented, json_body, path_id
 from app.api.fields import day, integer, query_choice, query_integer, text
 from app.api.openapi import register_schema
 from app.clock import local_date
@@ -24,7 +24,7 @@ from app.web.access import current_actor, roles
 from app.web.reporting.freshness import fresh_funnel_facts
 
 USERS = (Role.ADMIN, Role.ENTERPRISE_HR, Role.INSTITUTION_STAFF)
-ID_PATH = [{"name": "placement_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+ID_PATH = path_id("placement_id")
 
 register_schema("FollowUp", {"type": "object", "required": ["months", "due_on", "outcome"], "properties": {
     "months": {"enum": [3, 6, 12]}, "due_on": {"type": "string", "format": "date"},

@@ -6,7 +6,7 @@ from flask import jsonify, request
 
 from app.accounts.roles import TRAINING_READERS as READERS
 from app.accounts.roles import Role
-from app.api import bp, documented, json_body
+from app.api import bp, documented, json_body, path_id
 from app.api.demand import occupation_id_for
 from app.api.fields import day, decimal, integer, integer_list, query_integer, text
 from app.api.openapi import register_schema
@@ -75,7 +75,7 @@ NEW_ENROLMENT = {"type": "object", "description": "Either person_id (a person th
                                 "id_type": {"type": "string"}, "id_number": {"type": "string"}}}
 TRANSITION = {"type": "object", "required": ["to"], "properties": {
     "to": {"enum": ["in_training", "completed", "withdrawn"]}, "reason": {"type": ["string", "null"]}}}
-ID_PARAM = [{"name": "class_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+ID_PARAM = path_id("class_id")
 
 
 def project_json(project: TrainingProject) -> dict:
@@ -219,7 +219,7 @@ def enrolments_create(class_id: int):
 @roles(STAFF)
 @documented("/enrolments/{enrolment_id}/transitions", "post", summary="Start, complete or withdraw an enrolment",
             tag="training", request_body=TRANSITION,
-            parameters=[{"name": "enrolment_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            parameters=path_id("enrolment_id"),
             responses={"200": _ref("Enrolment"), "403": None, "404": None, "422": None})
 def enrolment_transition(enrolment_id: int):
     """Illegal transitions and completion below the attendance bar are 422 with the reason."""

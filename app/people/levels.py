@@ -23,24 +23,11 @@ APPOINTMENT = "enterprise_appointment"
 AWARD_ROLES = frozenset({Role.ADMIN, Role.EVALUATION_STAFF, Role.ENTERPRISE_HR})
 
 
-def record_level_award(
-    session: Session,
-    *,
-    actor: User | None,
-    now: datetime,
-    person_id: int,
-    occupation_code: str,
-    occupation_name: str,
-    grade_key: str,
-    route: str,
-    awarded_on: date,
-    level_digit: int | None = None,
-    term_until: date | None = None,
-    awarded_by_org_id: int | None = None,
-    source_type: str | None = None,
-    source_id: str | int | None = None,
-    note: str | None = None,
-) -> LevelAward:
+def record_level_award(session: Session, *, actor: User | None, now: datetime, person_id: int, occupation_code: str,
+                       occupation_name: str, grade_key: str, route: str, awarded_on: date,
+                       level_digit: int | None = None, term_until: date | None = None,
+                       awarded_by_org_id: int | None = None, source_type: str | None = None,
+                       source_id: str | int | None = None, note: str | None = None) -> LevelAward:
     """Append a level award; grades without a digit come only by enterprise appointment, the others never do."""
     if actor is not None and not actor.has_role(*AWARD_ROLES):
         raise NotAllowed(N_("Your role may not record skill levels."))

@@ -36,19 +36,9 @@ from app.people.vocabulary import PRIMARY, TITLE_LEVEL_LABELS
 from app.translation import N_
 
 
-def add_work_record(
-    session: Session,
-    *,
-    actor: User | None,
-    now: datetime,
-    person_id: int,
-    employer_name: str,
-    occupation_name: str,
-    start_date: date | None = None,
-    end_date: date | None = None,
-    occupation_code: str | None = None,
-    declared_years: Decimal | None = None,
-) -> WorkRecord:
+def add_work_record(session: Session, *, actor: User | None, now: datetime, person_id: int, employer_name: str,
+                    occupation_name: str, start_date: date | None = None, end_date: date | None = None,
+                    occupation_code: str | None = None, declared_years: Decimal | None = None) -> WorkRecord:
     """Add a stretch of work (end_date None while ongoing), or the years worked in an occupation as the person
     declares them (从业年限, kept as declared today); either counts towards eligibility."""
     person = person_for_change(session, actor=actor, person_id=person_id)
@@ -106,20 +96,9 @@ def check_certificate_number(number: str, *, level_digit: int, issue_date: date)
     return parsed.text, "national" if isinstance(parsed, CertificateNumber) else "legacy"
 
 
-def add_held_certificate(
-    session: Session,
-    *,
-    actor: User | None,
-    now: datetime,
-    person_id: int,
-    number: str,
-    occupation_name: str,
-    level_digit: int,
-    issue_date: date,
-    issuer_name: str,
-    occupation_code: str | None = None,
-    source: str = "declared",
-) -> HeldCertificate:
+def add_held_certificate(session: Session, *, actor: User | None, now: datetime, person_id: int, number: str,
+                         occupation_name: str, level_digit: int, issue_date: date, issuer_name: str,
+                         occupation_code: str | None = None, source: str = "declared") -> HeldCertificate:
     """Record a certificate the person holds; the number must agree with the level and issue year."""
     person = person_for_change(session, actor=actor, person_id=person_id)
     if isinstance(level_digit, bool) or level_digit not in (1, 2, 3, 4, 5):
@@ -157,17 +136,8 @@ def add_held_certificate(
     return cert
 
 
-def add_professional_title(
-    session: Session,
-    *,
-    actor: User | None,
-    now: datetime,
-    person_id: int,
-    name: str,
-    level: str,
-    obtained_on: date,
-    in_speciality: bool = False,
-) -> ProfessionalTitle:
+def add_professional_title(session: Session, *, actor: User | None, now: datetime, person_id: int, name: str,
+                           level: str, obtained_on: date, in_speciality: bool = False) -> ProfessionalTitle:
     """Record a professional title (职称); some eligibility routes accept it."""
     person = person_for_change(session, actor=actor, person_id=person_id)
     if level not in TITLE_LEVEL_LABELS:
@@ -188,14 +158,8 @@ def add_professional_title(
     return title
 
 
-def applicant_for(
-    session: Session,
-    person: Person,
-    *,
-    occupation_code: str,
-    related_codes: Collection[str] = (),
-    speciality_matches: bool = False,
-) -> eligibility.Applicant:
+def applicant_for(session: Session, person: Person, *, occupation_code: str, related_codes: Collection[str] = (),
+                  speciality_matches: bool = False) -> eligibility.Applicant:
     """The eligibility input for one target occupation, built from the person's records.
 
     ``speciality_matches`` says whether the person's major (所学专业) is the occupation's speciality or a
@@ -206,14 +170,9 @@ def applicant_for(
                           speciality_matches=speciality_matches)[person.id]
 
 
-def applicants_for(
-    session: Session,
-    persons: Collection[Person],
-    *,
-    occupation_code: str,
-    related_codes: Collection[str] = (),
-    speciality_matches: bool = False,
-) -> dict[int, eligibility.Applicant]:
+def applicants_for(session: Session, persons: Collection[Person], *, occupation_code: str,
+                   related_codes: Collection[str] = (),
+                   speciality_matches: bool = False) -> dict[int, eligibility.Applicant]:
     """The eligibility input of many people at once (one query per kind of record), by person id."""
     related = frozenset(related_codes)
     ids = [person.id for person in persons]

@@ -98,27 +98,12 @@ def _check_employer(session: Session, employer_org_id: int | None) -> int | None
     return org.id
 
 
-def register_person(
-    session: Session,
-    *,
-    actor: User,
-    now: datetime,
-    name: str,
-    id_type: str,
-    id_number: str,
-    phone: str | None = None,
-    gender: str | None = None,
-    birth_date: date | None = None,
-    education: str | None = None,
-    school_type: str | None = None,
-    speciality: str | None = None,
-    graduated_on: date | None = None,
-    target_groups: list[str] | tuple[str, ...] = (),
-    employer_org_id: int | None = None,
-    ethnicity: str | None = None,
-    household_place: str | None = None,
-    school_name: str | None = None,
-) -> Person:
+def register_person(session: Session, *, actor: User, now: datetime, name: str, id_type: str, id_number: str,
+                    phone: str | None = None, gender: str | None = None, birth_date: date | None = None,
+                    education: str | None = None, school_type: str | None = None, speciality: str | None = None,
+                    graduated_on: date | None = None, target_groups: list[str] | tuple[str, ...] = (),
+                    employer_org_id: int | None = None, ethnicity: str | None = None,
+                    household_place: str | None = None, school_name: str | None = None) -> Person:
     """Register a person after checking the ID (age ≥ 16 today) and phone; the actor's organisation gets access."""
     require_editor(actor)
     today = local_date(now)
@@ -185,22 +170,10 @@ def _audit_view(person: Person) -> dict[str, Any]:
     }
 
 
-def update_person(
-    session: Session,
-    *,
-    actor: User,
-    now: datetime,
-    person_id: int,
-    name: str = KEEP,
-    phone: str | None = KEEP,
-    gender: str | None = KEEP,
-    education: str | None = KEEP,
-    school_type: str | None = KEEP,
-    speciality: str | None = KEEP,
-    graduated_on: date | None = KEEP,
-    target_groups: list[str] | tuple[str, ...] = KEEP,
-    employer_org_id: int | None = KEEP,
-) -> Person:
+def update_person(session: Session, *, actor: User, now: datetime, person_id: int, name: str = KEEP,
+                  phone: str | None = KEEP, gender: str | None = KEEP, education: str | None = KEEP,
+                  school_type: str | None = KEEP, speciality: str | None = KEEP, graduated_on: date | None = KEEP,
+                  target_groups: list[str] | tuple[str, ...] = KEEP, employer_org_id: int | None = KEEP) -> Person:
     """Change a person's details; arguments left as KEEP are unchanged. The ID number itself never changes."""
     person = person_for_change(session, actor=actor, person_id=person_id)
     old = _audit_view(person)

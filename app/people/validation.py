@@ -64,14 +64,8 @@ def check_name(raw: str | None, field: str = "name") -> str:
     return text
 
 
-def check_identity(
-    id_type: str,
-    id_number: str,
-    *,
-    today: date,
-    birth_date: date | None = None,
-    gender: str | None = None,
-) -> Identity:
+def check_identity(id_type: str, id_number: str, *, today: date, birth_date: date | None = None,
+                   gender: str | None = None) -> Identity:
     """Validate the ID number for its type, reconcile birth date and gender with it, require age ≥ 16."""
     if id_type not in ID_TYPE_LABELS:
         raise ValidationFailed(N_("Unsupported identity document type: {id_type}.", id_type=id_type), field="id_type")
@@ -191,10 +185,8 @@ def check_occupation_code(value: str | None, *, field: str = "occupation_code") 
     return text
 
 
-def check_work_dates(
-    start: date, end: date | None, *, born: date, today: date, start_field: str = "start_date",
-    end_field: str = "end_date",
-) -> None:
+def check_work_dates(start: date, end: date | None, *, born: date, today: date, start_field: str = "start_date",
+                     end_field: str = "end_date") -> None:
     """A work period that starts at working age, not in the future, and ends after it starts."""
     if start > today:
         raise ValidationFailed(N_("The work start date {start} is after today.", start=start.isoformat()),

@@ -118,25 +118,11 @@ def _check_levels(occupation: Occupation, target: int, mentor: int) -> None:
             field="mentor_level_digit")
 
 
-def create_apprenticeship(
-    session: Session,
-    *,
-    actor: User,
-    now: datetime,
-    person_id: int,
-    institution_id: int,
-    occupation_id: int,
-    target_level_digit: int,
-    contract_start: date,
-    contract_end: date,
-    planned_start: date,
-    planned_end: date,
-    mentor_name: str,
-    mentor_level_digit: int,
-    teacher_name: str,
-    variant_name: str | None = None,
-    enterprise_id: int | None = None,
-) -> Apprenticeship:
+def create_apprenticeship(session: Session, *, actor: User, now: datetime, person_id: int, institution_id: int,
+                          occupation_id: int, target_level_digit: int, contract_start: date, contract_end: date,
+                          planned_start: date, planned_end: date, mentor_name: str, mentor_level_digit: int,
+                          teacher_name: str, variant_name: str | None = None,
+                          enterprise_id: int | None = None) -> Apprenticeship:
     """Record a planned apprenticeship for an employee of the enterprise, checking contract, period and levels."""
     enterprise = _enterprise(session, actor, enterprise_id)
     person = person_in_scope(session, actor=actor, person_id=person_id)

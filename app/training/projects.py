@@ -67,19 +67,9 @@ def _linked_demands(session: Session, actor: User, now: datetime, occupation: Oc
     return demands
 
 
-def create_project(
-    session: Session,
-    *,
-    actor: User,
-    now: datetime,
-    name: str,
-    project_type: str,
-    occupation_id: int,
-    target_level_digit: int,
-    variant_name: str | None = None,
-    demand_ids: Collection[int] = (),
-    description: str | None = None,
-) -> TrainingProject:
+def create_project(session: Session, *, actor: User, now: datetime, name: str, project_type: str, occupation_id: int,
+                   target_level_digit: int, variant_name: str | None = None, demand_ids: Collection[int] = (),
+                   description: str | None = None) -> TrainingProject:
     """Start a project of the actor's institution; the level must exist in the occupation's current standard."""
     require_institution_staff(actor)
     name = _text(name, field="name", what=N_("project name"), max_length=200)
@@ -189,22 +179,10 @@ def _teachers(session: Session, institution_id: int, user_ids: Collection[int]) 
     return teachers
 
 
-def create_class(
-    session: Session,
-    *,
-    actor: User,
-    now: datetime,
-    project_id: int,
-    name: str,
-    start_date: date,
-    end_date: date,
-    capacity: int,
-    venue: str,
-    teacher_names: str,
-    teacher_ids: Collection[int] = (),
-    completion_threshold: Decimal | str = DEFAULT_THRESHOLD,
-    max_age: int = DEFAULT_MAX_AGE,
-) -> TrainingClass:
+def create_class(session: Session, *, actor: User, now: datetime, project_id: int, name: str, start_date: date,
+                 end_date: date, capacity: int, venue: str, teacher_names: str, teacher_ids: Collection[int] = (),
+                 completion_threshold: Decimal | str = DEFAULT_THRESHOLD,
+                 max_age: int = DEFAULT_MAX_AGE) -> TrainingClass:
     """Open a class under a project of the actor's institution."""
     project = project_for_change(session, actor=actor, project_id=project_id)
     if end_date < start_date:
@@ -283,20 +261,9 @@ def session_hours(start_time: time, end_time: time, hours: Decimal | str | int) 
     return hours
 
 
-def add_session(
-    session: Session,
-    *,
-    actor: User,
-    now: datetime,
-    class_id: int,
-    session_date: date,
-    start_time: time,
-    end_time: time,
-    hours: Decimal,
-    topic: str,
-    teacher: str | None = None,
-    venue: str | None = None,
-) -> ClassSession:
+def add_session(session: Session, *, actor: User, now: datetime, class_id: int, session_date: date, start_time: time,
+                end_time: time, hours: Decimal, topic: str, teacher: str | None = None,
+                venue: str | None = None) -> ClassSession:
     """Add a session to a class's timetable: within the class dates, clear of its class's and its teacher's sessions."""
     klass = class_for_change(session, actor=actor, class_id=class_id)
     hours = session_hours(start_time, end_time, hours)

@@ -203,24 +203,27 @@ def cancel(session_id: int):
 @roles(STAFF)
 def enrolment_status(enrolment_id: int):
     """Complete or withdraw a trainee (confirmed on the page; a withdrawal gives its reason)."""
-    class_id = get_enrolment(db.session, actor=current_actor(), enrolment_id=enrolment_id).class_id
-    form = EnrolmentStatusForm()
-    return submit(form, change_enrolment_status, fields=("to_status", "reason"), enrolment_id=enrolment_id,
-                  success=_("Status changed."), then=_shown(class_id, "roster")) \
-        or _page(class_id, status_form=form, refused_enrolment=enrolment_id)
+    return _on_enrolment(enrolment_id, EnrolmentStatusForm(), change_enrolment_status, ("to_status", "reason"),
+                         _("Status changed."), form_key="status_form", refused_key="refused_enrolment")
 
 
 @bp.post("/enrolments/<int:enrolment_id>/test")
 @roles(STAFF)
 def enrolment_test(enrolment_id: int):
     """Record a trainee's completion test (score and date); what the training certificate may then claim."""
+    return _on_enrolment(enrolment_id, CompletionTestForm(), record_completion_test, ("test_score", "test_on"),
+                         lambda e: _("Test recorded for %(name)s: %(score)s.", name=e.person.name, score=e.test_score),
+                         form_key="test_form", refused_key="refused_test")
+
+
+def _on_enrolment(enrolment_id: int, form, action, fields: tuple[str, ...], success, *, form_key: str,
+                  refused_key: str):
+    """Run a form about one trainee of a class; back to the roster, or the class page with the refused form
+    open on that trainee's row."""
     class_id = get_enrolment(db.session, actor=current_actor(), enrolment_id=enrolment_id).class_id
-    form = CompletionTestForm()
-    return submit(form, record_completion_test, fields=("test_score", "test_on"), enrolment_id=enrolment_id,
-                  success=lambda e: _("Test recorded for %(name)s: %(score)s.", name=e.person.name,
-                                      score=e.test_score),
+    return submit(form, action, fields=fields, enrolment_id=enrolment_id, success=success,
                   then=_shown(class_id, "roster")) \
-        or _page(class_id, test_form=form, refused_test=enrolment_id)
+        or _page(class_id, **{form_key: form, refused_key: enrolment_id})
 
 
 def _marks(form: AttendanceSheetForm) -> list[AttendanceMark]:
