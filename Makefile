@@ -8,6 +8,7 @@ FLASK := $(VENV)/bin/flask --app app
 DEPS_STAMP := $(VENV)/.deps-stamp
 MO := app/translations/zh/LC_MESSAGES/messages.mo
 CERT_FONT := certificates/fonts/JiangcaiSerif-GB2312.otf
+AXE := node_modules/axe-core/axe.min.js
 
 .PHONY: run test setup system-deps db lint worker docs-screenshots
 
@@ -30,7 +31,7 @@ test: setup
 		$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS); \
 	fi
 
-setup: system-deps $(DEPS_STAMP) $(MO) $(CERT_FONT)
+setup: system-deps $(DEPS_STAMP) $(MO) $(CERT_FONT) $(AXE)
 
 system-deps:
 	@bash scripts/system-deps.sh
@@ -48,6 +49,12 @@ $(MO): app/translations/zh/LC_MESSAGES/messages.po $(DEPS_STAMP)
 
 $(CERT_FONT): app/certification/fonts.py $(DEPS_STAMP)
 	$(PY) -m app.certification.fonts >/dev/null
+
+# axe-core, which the browser tests inject into every key page (tests/browser/test_accessibility.py), pinned by
+# package-lock.json; installed again only when the lock file changes.
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 db: setup
 	@mkdir -p instance

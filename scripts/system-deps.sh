@@ -11,6 +11,10 @@ PACKAGES=(
   wrk                                                                  # load generator of bench/verify_throughput.py
   python3-venv
 )
+# node and npm install axe-core for the accessibility browser tests (make setup runs `npm ci`). Debian's
+# `nodejs` and `npm` packages, unless some other node (NodeSource's nodejs bundles npm) already provides them.
+command -v node >/dev/null || PACKAGES+=(nodejs)
+command -v npm >/dev/null || PACKAGES+=(npm)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
