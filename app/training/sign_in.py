@@ -20,13 +20,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from app import pii
 from app.accounts.models import User
 from app.audit.models import AuditEvent
 from app.clock import LOCAL_ZONE
-from app.database import get_or_not_found
 from app.errors import NotFound, ValidationFailed
 from app.people.models import Person
 from app.training.attendance import OPEN_STATES, get_session
@@ -120,8 +119,13 @@ def _check_window(row: ClassSession, now: datetime) -> None:
 
 
 def public_session(session: Session, session_id: int) -> ClassSession:
-    """A session by id, for the public sign-in pages (they show its class, date and time only)."""
-    return get_or_not_found(session, ClassSession, session_id, N_("The session does not exist."))
+    """A session by id with its class (one query), for the public sign-in pages (they show its class, date and
+    time only)."""
+    row = session.scalars(select(ClassSession).options(joinedload(ClassSession.training_class))
+                          .where(ClassSession.id == session_id)).one_or_none()
+    if row is None:
+        raise NotFound(N_("The session does not exist."))
+    return row
 
 
 EXPIRED = N_("This QR code has expired: scan the code shown in the classroom again.")

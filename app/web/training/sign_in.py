@@ -101,7 +101,7 @@ def sign_in(session_id: int, token: str):
     """The page a scan opens on the trainee's phone: name and the ID number's last four, then confirm."""
     form = SignInForm()
     if not form.is_submitted():
-        with attempt() as opened:
+        with attempt(commit=False) as opened:  # a read: nothing to commit, nothing to expire
             row, form_pass = open_sign_in(db.session, now=utcnow(), key=_key(), session_id=session_id, token=token)
         if not opened:
             return render_template("training/sign_in.html", session_row=public_session(db.session, session_id),
