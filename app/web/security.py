@@ -10,7 +10,7 @@ from flask_babel import format_date, format_time, format_timedelta, to_user_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter.errors import RateLimitExceeded
-from flask_login import AnonymousUserMixin
+from flask_login import AnonymousUserMixin, current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 from app.web.access import is_logged_in
 from app.web.limits import Breach, breach
 from app.web.verify.blueprint import ORG_SCOPE, PUBLIC_SCOPE
+from app.web.verify.manage import BULK_ROLES
 
 log = logging.getLogger(__name__)
 
@@ -128,10 +129,6 @@ def _bulk_link() -> str | None:
     """On the verification pages: bulk checking, for those who may use it or may sign in to it."""
     if request.blueprint != "verify":
         return None
-    from flask_login import current_user
-
-    from app.web.verify.manage import BULK_ROLES
-
     if is_logged_in() and not current_user.has_role(*BULK_ROLES):
         return None
     return url_for("verify.bulk")
@@ -143,8 +140,8 @@ def _rate_limited(_error: RateLimitExceeded):
     found = breach()
     words = breach_words(found)
     if request.blueprint == "api" or request.path.startswith("/api/"):  # the API's own handler answers its routes
-        body = jsonify({"error": rate_limit_message(words), "code": "rate_limited", "retry_after": found.retry_after,
-                        "status": 429})
+        body = jsonify({"error": rate_limit_message(words), "code": "rate_limited", "field": None,
+                        "retry_after": found.retry_after, "status": 429})
     else:
         title = str(ERROR_TITLES[429])
         try:

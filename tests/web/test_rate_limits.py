@@ -25,6 +25,7 @@ from tests.conftest import csrf_token_from, login
 from tests.demo_world import close_app, open_app
 from tests.factories import bearer_headers, make_user
 
+
 @pytest.fixture(scope="module")
 def demo_app(migrated_database, tmp_path_factory):
     """The demo data (hr_sy of 沈阳北方数控, hr_dl of another firm, inst_sy of a training institution) and a
@@ -209,3 +210,16 @@ def test_a_token_that_is_not_valid_spends_the_address_budget_and_is_refused(limi
                 for _ in range(_public_limit(limited))]
     assert statuses == [401] * _public_limit(limited)
     assert client.get("/api/v1/verify?number=Z1&name=x", headers=bad).status_code == 429
+
+
+def test_other_limits_keep_their_429_with_the_retry_time_and_no_bulk_link(limited):
+    client = limited.test_client()
+    client.set_cookie("jiangcai_lang", "en")
+    token = csrf_token_from(client.get("/login").get_data(as_text=True))
+    attempts = [client.post("/login", data={"csrf_token": token, "username": "inst_sy", "password": "wrong"})
+                for _ in range(6)]
+    assert [a.status_code for a in attempts] == [422] * 5 + [429]  # 5 failed logins a minute per account
+    html = attempts[-1].get_data(as_text=True)
+    assert re.search(r"Please try again at \d\d:\d\d:\d\d \(in about \d+ seconds?\)\.", html)
+    assert int(attempts[-1].headers["Retry-After"]) > 0
+    assert 'id="bulk-link"' not in html and 'id="rate-limit"' not in html
