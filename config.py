@@ -85,6 +85,9 @@ class Config:
     LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS = _env("LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS", "5 per minute;20 per hour")
     LOGIN_LIMIT_PER_ADDRESS = _env("LOGIN_LIMIT_PER_ADDRESS", "30 per minute")
     PUBLIC_LIMIT = _env("PUBLIC_LIMIT", "30 per minute")  # per address, over all public verification routes
+    # Checks by signed-in users and API tokens, per organisation (all its users and tokens together), over the same
+    # routes; the empty check form does not count. Instead of PUBLIC_LIMIT, not on top of it.
+    ORG_VERIFY_LIMIT = _env("ORG_VERIFY_LIMIT", "600 per hour")
     # Trainee self sign-in, per address: every request (a classroom's phones may share one address), and refusals
     # (a wrong name or ID ending), which stop guessing
     SIGN_IN_LIMIT = _env("SIGN_IN_LIMIT", "300 per minute")

@@ -7,11 +7,14 @@ from typing import Any
 
 from flask import Blueprint, Flask, jsonify, request
 from flask_babel import gettext
+from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import BadRequest
 
 from app.errors import Conflict, DomainError, NotAllowed, NotFound
 from app.extensions import csrf, db, limiter
 from app.translation import render
+from app.web.limits import breach
+from app.web.security import breach_words, rate_limit_message
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 ROUTES: list[dict[str, Any]] = []  # collected by `documented` for the OpenAPI document
@@ -45,6 +48,17 @@ def domain_error_response(error: DomainError):
                     "status": status}), status
 
 
+def rate_limited_response(_error: RateLimitExceeded):
+    """429 with a Retry-After header and a JSON body: a stable code, the limit and when to try again in the
+    request's language, and the wait in seconds."""
+    found = breach()
+    response = jsonify({"error": rate_limit_message(breach_words(found)), "code": "rate_limited", "field": None,
+                        "retry_after": found.retry_after, "status": 429})
+    response.status_code = 429
+    response.headers["Retry-After"] = str(found.retry_after)
+    return response
+
+
 def json_body() -> dict:
     """The request's JSON object, or a 400 when it is not one."""
     data = request.get_json(silent=True)
@@ -62,6 +76,7 @@ def _token_key() -> str:
 # NotFound and NotAllowed are named too, so that the app-level handlers of the web pages do not take them.
 for _error_class in (DomainError, NotFound, NotAllowed):
     bp.register_error_handler(_error_class, domain_error_response)
+bp.register_error_handler(RateLimitExceeded, rate_limited_response)
 csrf.exempt(bp)
 limiter.limit("600 per minute", key_func=_token_key)(bp)
 

@@ -30,6 +30,12 @@ OCCUPATION = {
 }
 SCHEMAS: dict[str, dict] = {
     "Error": ERROR,
+    "RateLimited": {"allOf": [{"$ref": "#/components/schemas/Error"}, {
+        "type": "object", "required": ["code", "retry_after"],
+        "properties": {"code": {"const": "rate_limited"},
+                       "retry_after": {"type": "integer", "minimum": 1,
+                                       "description": "seconds until one more request is allowed (as Retry-After)"}},
+    }]},
     "Occupation": OCCUPATION,
     "OccupationList": {"type": "object", "required": ["items"],
                        "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Occupation"}}}},
@@ -57,7 +63,8 @@ DESCRIPTIONS = {"200": "OK", "201": "Created", "202": "Accepted: the job runs in
                 "404": "Not found, or outside the caller's scope",
                 "409": "Conflict: someone changed the record since you read it, or it already exists",
                 "422": "Refused by a rule or a field of the wrong type or form; `field` names the field",
-                "429": "Rate limited; retry after the number of seconds in Retry-After"}
+                "429": "Rate limited (the public per network address; a bearer token's calls to /verify per "
+                       "organisation); retry after the number of seconds in Retry-After, also `retry_after` in the body"}
 _PATH_PARAMETER = re.compile(r"{([^}]+)}")
 
 
@@ -103,8 +110,9 @@ def _operation(route: dict) -> dict:
         operation["security"] = [{}, {"bearer": []}]
     if rule[0] == "roles":
         extra.append("403")
-    for code in [*extra, "429"]:
+    for code in extra:
         operation["responses"].setdefault(code, _response(code, None))
+    operation["responses"].setdefault("429", _response("429", {"$ref": "#/components/schemas/RateLimited"}))
     operation["responses"] = dict(sorted(operation["responses"].items()))
     return operation
 

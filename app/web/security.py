@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request, url_for
+from flask_babel import format_date, format_time, format_timedelta, to_user_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import AnonymousUserMixin
+from flask_limiter.errors import RateLimitExceeded
+from flask_login import AnonymousUserMixin, current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
+
+from app.web.access import is_logged_in
+from app.web.limits import Breach, breach
+from app.web.verify.blueprint import ORG_SCOPE, PUBLIC_SCOPE
+from app.web.verify.manage import BULK_ROLES
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +94,67 @@ def _too_large() -> str:
              "again.", limit=current_app.config["MAX_UPLOAD_MB"])
 
 
+def wait_words(seconds: int) -> str:
+    """A wait in the request's language: "25 seconds", "3 minutes" / "25秒", "3分钟"."""
+    return format_timedelta(timedelta(seconds=seconds), threshold=1.5)
+
+
+def breach_words(breach: Breach) -> dict[str, str]:
+    """The limit a request ran into and when to try again, in the request's language."""
+    words = {"retry": _("Please try again at %(time)s (in about %(wait)s).", time=_local_moment(breach),
+                        wait=wait_words(breach.retry_after))}
+    if breach.amount and breach.window_seconds:
+        per = {"count": breach.amount, "window": format_timedelta(timedelta(seconds=breach.window_seconds))}
+        if breach.scope == PUBLIC_SCOPE:
+            words["limit"] = _("Checks from one network address are limited to %(count)s per %(window)s.", **per)
+        elif breach.scope == ORG_SCOPE:
+            words["limit"] = _("Checks by your organisation are limited to %(count)s per %(window)s, shared by all "
+                               "its users and API tokens.", **per)
+    return words
+
+
+def rate_limit_message(words: dict[str, str]) -> str:
+    """The whole refusal in one line (API bodies)."""
+    return " ".join([words.get("limit") or str(ERROR_TITLES[429]), words["retry"]])
+
+
+def _local_moment(breach: Breach) -> str:
+    local = to_user_timezone(breach.reset_at)
+    today = to_user_timezone(breach.reset_at - timedelta(seconds=breach.retry_after)).date()
+    clock = format_time(local, "HH:mm:ss")
+    return clock if local.date() == today else f"{format_date(local, 'yyyy-MM-dd')} {clock}"
+
+
+def _bulk_link() -> str | None:
+    """On the verification pages: bulk checking, for those who may use it or may sign in to it."""
+    if request.blueprint != "verify":
+        return None
+    if is_logged_in() and not current_user.has_role(*BULK_ROLES):
+        return None
+    return url_for("verify.bulk")
+
+
+def _rate_limited(_error: RateLimitExceeded):
+    """429: which limit, when to try again (page and Retry-After header) and, on the verification pages, the
+    way to check many certificates at once."""
+    found = breach()
+    words = breach_words(found)
+    if request.blueprint == "api" or request.path.startswith("/api/"):  # the API's own handler answers its routes
+        body = jsonify({"error": rate_limit_message(words), "code": "rate_limited", "field": None,
+                        "retry_after": found.retry_after, "status": 429})
+    else:
+        title = str(ERROR_TITLES[429])
+        try:
+            body = render_template("errors/429.html", code=429, title=title, words=words, bulk_url=_bulk_link(),
+                                   signed_in=is_logged_in())
+        except Exception:
+            log.exception("the rate-limit page failed; answering with the plain error page")
+            body = _fallback_page(429, title, words["retry"])
+    response = current_app.make_response((body, 429))
+    response.headers["Retry-After"] = str(found.retry_after)
+    return response
+
+
 def init_security(app: Flask) -> None:
     """Register response headers and error handlers."""
     app.after_request(_headers)
@@ -93,6 +162,8 @@ def init_security(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError):
         return render_error(400, _("The form expired or was not sent from this site; please try again."))
+
+    app.register_error_handler(RateLimitExceeded, _rate_limited)
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
