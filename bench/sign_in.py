@@ -22,7 +22,6 @@ import argparse
 import os
 import re
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -30,11 +29,12 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 from decimal import Decimal
 from pathlib import Path
+
+import served  # bench/served.py: gunicorn for a benchmark
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere
@@ -120,12 +120,6 @@ def prepare(url: str, instance: Path, trainees: int) -> tuple[int, list[tuple[st
     return session_id, people
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _redis_url(postgres: bool) -> str | None:
     """The Redis database the benchmark may empty and use (BENCH_REDIS_URL), when a Redis server answers.
 
@@ -152,29 +146,13 @@ def serve(url: str, instance: Path, workers: int | None, threads: int | None,
     With Redis, as in a deployment with Redis, gunicorn runs 2 × cores + 1 workers and the rate-limit counters
     live in Redis; without it one worker with threads keeps them in memory (docs/deployment.md).
     """
-    port = _free_port()
-    env = dict(os.environ, DATABASE_URL=url, JIANGCAI_CONFIG="development", SECRET_KEY=SECRET,
-               JIANGCAI_INSTANCE_DIR=str(instance), PYTHONPATH=str(ROOT), PUBLIC_BASE_URL=f"http://127.0.0.1:{port}")
-    env.pop("REDIS_URL", None)
-    env.pop("RATELIMIT_STORAGE_URI", None)
-    if redis_url:
-        env["REDIS_URL"] = redis_url
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    port = served.free_port()
+    env = {"DATABASE_URL": url, "JIANGCAI_CONFIG": "development", "SECRET_KEY": SECRET,
+           "JIANGCAI_INSTANCE_DIR": str(instance), "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+           "REDIS_URL": redis_url or "", "RATELIMIT_STORAGE_URI": redis_url or "memory://"}
     chosen = ([] if workers is None else ["-w", str(workers)]) + ([] if threads is None else ["--threads", str(threads)])
-    process = subprocess.Popen([gunicorn, "-c", str(ROOT / "deploy/gunicorn.conf.py"), *chosen,
-                                "-b", f"127.0.0.1:{port}", "--log-level", "warning", "--access-logfile", "/dev/null",
-                                "app:create_app()"],
-                               cwd=ROOT, env=env, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            with urllib.request.urlopen(f"{base}/ping", timeout=1) as response:
-                if response.status == 200:
-                    return process, base
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("gunicorn did not start")
+    return served.serve(env, ["-c", str(ROOT / "deploy/gunicorn.conf.py"), *chosen, "--access-logfile", "/dev/null"],
+                        port=port)
 
 
 def _server_shape(process: subprocess.Popen) -> str:
@@ -317,8 +295,7 @@ def main() -> None:
             timings = run_clients(base, path, people)
             shape = _server_shape(process)
         finally:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=20)
+            served.stop(process)
         written = records_written(url, session_id)
     finally:
         shutil.rmtree(instance, ignore_errors=True)

@@ -26,8 +26,6 @@ import os
 import random
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -36,6 +34,8 @@ import urllib.request
 from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import quote, urlencode
+
+import served  # bench/served.py: gunicorn for a benchmark
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere
@@ -173,30 +173,10 @@ def sample_paths(rows: int, count: int = 1000) -> tuple[list[str], list[str]]:
     return api, page
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def serve(url: str, instance: Path, workers: int, gunicorn_args: list[str]) -> tuple[subprocess.Popen, str]:
-    """Start gunicorn on a free loopback port and wait until it answers."""
-    port = _free_port()
-    env = dict(os.environ, DATABASE_URL=url, RATELIMIT_ENABLED="0", JIANGCAI_CONFIG="development",
-               JIANGCAI_INSTANCE_DIR=str(instance), PYTHONPATH=str(ROOT))
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-    process = subprocess.Popen([gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-                                *gunicorn_args, "app:create_app()"], cwd=ROOT, env=env, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            with urllib.request.urlopen(f"{base}/ping", timeout=1) as response:
-                if response.status == 200:
-                    return process, base
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("gunicorn did not start")
+    """Start gunicorn (rate limiting off) on a free loopback port and wait until it answers."""
+    return served.serve({"DATABASE_URL": url, "RATELIMIT_ENABLED": "0", "JIANGCAI_CONFIG": "development",
+                         "JIANGCAI_INSTANCE_DIR": str(instance)}, ["-w", str(workers), *gunicorn_args])
 
 
 LUA = """
@@ -266,8 +246,7 @@ def main() -> None:
             run_wrk(base, paths, 3, args.connections, args.threads)  # warm-up
             results[label] = run_wrk(base, paths, args.duration, args.connections, args.threads)
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
+        served.stop(process)
         shutil.rmtree(instance, ignore_errors=True)
     hello = results["hello world /ping"]["rate"]
     targets = {"hello world /ping": None, "API /api/v1/verify": 0.50, "page /v/<token>": 0.35}
