@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.assessment.models import AssessmentPlan
 from app.assessment.plans import create_plan, transition_plan
-from app.assessment.qualifications import record_qualification
+from app.assessment.qualifications import declare_relation, record_qualification
 from app.assessment.registration import register_individual
 from app.assessment.scope import local_datetime
 from app.assessment.staffing import assign_assessor, confirm_session, create_session
@@ -133,6 +133,22 @@ def theory_session(session, world: World, plan: AssessmentPlan, *, confirm: bool
     if confirm:
         confirm_session(session, actor=world.staff, now=NOW, sitting_id=sitting.id)
     return sitting
+
+
+def room_of_four(session):
+    """Four assessors and a practical room of three candidates: the first three assessors staff it (leader and
+    two examiners), the fourth is related to the first candidate (a declared relative)."""
+    world = make_world(session, assessors=4)
+    plan, regs = registered_plan(session, world, people=3)
+    close(session, world, plan)
+    sitting = create_session(session, actor=world.staff, now=NOW, plan_id=plan.id, component="practical",
+                             room="实训车间 A", starts_at=at(PRACTICAL_DAY, 9))
+    a = world.assessors
+    declare_relation(session, actor=world.staff, now=NOW, assessor_id=a[3].id, person_id=regs[0].person_id,
+                     kind="relative")
+    for user, role in ((a[0], "leader"), (a[1], "examiner"), (a[2], "examiner")):
+        assign_assessor(session, actor=world.staff, now=NOW, sitting_id=sitting.id, user_id=user.id, role=role)
+    return world, plan, sitting
 
 
 def snapshot(session) -> dict[str, list]:

@@ -29,6 +29,7 @@ from tests.assessment.factories import (
     close,
     make_world,
     registered_plan,
+    room_of_four,
     snapshot,
 )
 from tests.factories import NOW, make_evaluation_org, make_user
@@ -37,17 +38,7 @@ from tests.factories import NOW, make_evaluation_org, make_user
 @pytest.fixture
 def four(session):
     """The finding: an organisation with four assessors, a practical room of three candidates, one relation."""
-    world = make_world(session, assessors=4)
-    plan, regs = registered_plan(session, world, people=3)
-    close(session, world, plan)
-    sitting = create_session(session, actor=world.staff, now=NOW, plan_id=plan.id, component="practical",
-                             room="实训车间 A", starts_at=at(PRACTICAL_DAY, 9))
-    a = world.assessors
-    declare_relation(session, actor=world.staff, now=NOW, assessor_id=a[3].id, person_id=regs[0].person_id,
-                     kind="relative")
-    for user, role in ((a[0], "leader"), (a[1], "examiner"), (a[2], "examiner")):
-        assign_assessor(session, actor=world.staff, now=NOW, sitting_id=sitting.id, user_id=user.id, role=role)
-    return world, plan, sitting
+    return room_of_four(session)
 
 
 def _refused(session, error_type, call, english, chinese):

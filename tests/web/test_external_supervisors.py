@@ -6,14 +6,21 @@ import pytest
 from sqlalchemy import select
 
 from app.assessment.models import AssessmentSession, SessionAssignment
-from app.assessment.qualifications import declare_relation
 from app.assessment.staffing import assign_assessor, create_session
 from app.assessment.supervisor_models import SupervisorRequest
 from app.assessment.supervisors import department_supervisors
 from app.audit.models import AuditEvent
 from app.web import actions as web_actions
 from app.web.assessment import sheets as sheets_views
-from tests.assessment.factories import AFTER_EXAMS, PRACTICAL_DAY, at, close, make_world, registered_plan
+from tests.assessment.factories import (
+    AFTER_EXAMS,
+    PRACTICAL_DAY,
+    at,
+    close,
+    make_world,
+    registered_plan,
+    room_of_four,
+)
 from tests.conftest import csrf_token_from, login, post_form
 from tests.factories import NOW, make_evaluation_org, make_user
 
@@ -21,16 +28,7 @@ from tests.factories import NOW, make_evaluation_org, make_user
 @pytest.fixture
 def four(session):
     """Four assessors, a practical room of three candidates, one declared relation; the pool has one supervisor."""
-    world = make_world(session, assessors=4)
-    plan, regs = registered_plan(session, world, people=3)
-    close(session, world, plan)
-    sitting = create_session(session, actor=world.staff, now=NOW, plan_id=plan.id, component="practical",
-                             room="实训车间 A", starts_at=at(PRACTICAL_DAY, 9))
-    a = world.assessors
-    declare_relation(session, actor=world.staff, now=NOW, assessor_id=a[3].id, person_id=regs[0].person_id,
-                     kind="relative")
-    for user, role in ((a[0], "leader"), (a[1], "examiner"), (a[2], "examiner")):
-        assign_assessor(session, actor=world.staff, now=NOW, sitting_id=sitting.id, user_id=user.id, role=role)
+    world, plan, sitting = room_of_four(session)
     supervisor = make_user(session, "dept_supervisor", org=world.admin.organisation, username="dept_sup")
     supervisor.display_name = "高志远"
     session.commit()
