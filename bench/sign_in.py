@@ -168,10 +168,21 @@ CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 PASS = re.compile(r'name="form_pass" type="hidden" value="([^"]+)"')
 
 
-def warm_up(base: str, path: str) -> None:
-    """A running server has its templates compiled and its connections open: a few pages and refusals first."""
+def warm_up(base: str, path: str, clients: int = 40) -> None:
+    """A running server has its templates compiled and its connections open: every worker thread opens the page
+    once (`clients` at a time, so each thread of each worker gets one and opens its database and Redis
+    connections), then a few refused sign-ins run (fewer than the refused-sign-in limit)."""
     import requests
 
+    def one() -> None:
+        with requests.Session() as http:
+            http.get(base + path)
+
+    threads = [threading.Thread(target=one) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
     for _ in range(6):
         with requests.Session() as http:
             page = http.get(base + path)
