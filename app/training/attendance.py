@@ -19,7 +19,7 @@ from app.training.enrolments import start_if_enrolled
 from app.training.models import Attendance, ClassSession, Enrolment, TrainingClass
 from app.training.progress import ZERO, Progress, held_hours, hours_text
 from app.training.projects import class_for_change, get_class
-from app.training.vocabulary import ATTENDANCE_STATUSES, ENROLMENT_STATUSES
+from app.training.vocabulary import ATTENDANCE_STATUSES, ENROLMENT_STATUSES, LEFT
 from app.translation import N_
 
 # Trainees whose attendance may still be recorded or changed.
@@ -150,13 +150,13 @@ def class_roster(session: Session, *, actor: User, class_id: int, today: date) -
         totals[attendance.enrolment_id] = totals.get(attendance.enrolment_id, ZERO) + attendance.hours
     lines = [RosterLine(e, Progress(totals.get(e.id, ZERO), klass.project.reference_hours,
                                     klass.completion_threshold, held)) for e in klass.enrolments]
-    return Roster(klass, lines, held, sum(1 for e in klass.enrolments if e.status != "withdrawn"))
+    return Roster(klass, lines, held, sum(1 for e in klass.enrolments if e.status not in LEFT))
 
 
 def session_sheet(session: Session, *, actor: User, session_id: int) -> tuple[ClassSession, list[Enrolment],
                                                                                dict[int, Attendance]]:
-    """A session, the trainees on its sheet (everyone not withdrawn) and what was recorded for them."""
+    """A session, the trainees on its sheet (everyone who has not left) and what was recorded for them."""
     row = get_session(session, actor=actor, session_id=session_id)
     records = {a.enrolment_id: a for a in session.scalars(select(Attendance).where(Attendance.session_id == row.id))}
-    trainees = [e for e in row.training_class.enrolments if e.status != "withdrawn"]
+    trainees = [e for e in row.training_class.enrolments if e.status not in LEFT]
     return row, trainees, records

@@ -45,7 +45,7 @@ def _reason(enrolment: Enrolment, attended: Decimal, reference: int, threshold: 
 
 def completion_review(session: Session, *, actor: User, class_id: int,
                       enrolment_ids: Sequence[int] | None = None) -> list[CompletionCheck]:
-    """The chosen trainees (None: everyone not completed or withdrawn) with hours and whether they qualify."""
+    """The chosen trainees (None: everyone still in the class) with hours and whether they qualify."""
     klass = get_class(session, actor=actor, class_id=class_id)
     chosen = set(enrolment_ids) if enrolment_ids is not None else None
     enrolments = [e for e in klass.enrolments if (e.id in chosen if chosen is not None

@@ -22,23 +22,28 @@ from app.people.validation import age_on, check_name
 from app.training.models import MIN_WORKING_AGE, Attendance, Enrolment, TrainingClass, TrainingProject
 from app.training.progress import ZERO, completion_shortfall
 from app.training.projects import class_for_change, get_class, require_institution_staff
-from app.training.vocabulary import ENROLMENT_STATUSES
+from app.training.vocabulary import ENROLMENT_STATUSES, LEFT
 from app.translation import N_, Message
 
 NOT_REGISTERED = N_("This person is not registered yet. Register the person first.")
 NAME_MISMATCH = N_("The name differs from the name registered for this ID number.")
 TRANSITIONS: dict[str, frozenset[str]] = {
-    "enrolled": frozenset({"in_training", "withdrawn"}),
-    "in_training": frozenset({"completed", "withdrawn"}),
+    "enrolled": frozenset({"in_training", "withdrawn", "expelled"}),
+    "in_training": frozenset({"completed", "withdrawn", "expelled"}),
     "completed": frozenset(),
     "withdrawn": frozenset(),
+    "expelled": frozenset(),
+}
+REASONS: dict[str, Message] = {  # leaving the class needs its reason, kept on the enrolment and in the log
+    "withdrawn": N_("Give the reason the trainee leaves the class."),
+    "expelled": N_("Give the reason the trainee is expelled (e.g. absences beyond the rules, misconduct)."),
 }
 
 
 def active_count(session: Session, class_id: int) -> int:
-    """Enrolments of a class that take a place (everyone but those who withdrew)."""
+    """Enrolments of a class that take a place (everyone but those who left: withdrew or were expelled)."""
     return session.scalar(select(func.count(Enrolment.id)).where(
-        Enrolment.class_id == class_id, Enrolment.status != "withdrawn")) or 0
+        Enrolment.class_id == class_id, Enrolment.status.notin_(LEFT))) or 0
 
 
 def refusal_for(session: Session, klass: TrainingClass, person: Person, *, taken: int | None = None) -> Message | None:
@@ -150,7 +155,8 @@ def attended_hours(session: Session, enrolment_id: int) -> Decimal:
 def change_enrolment_status(
     session: Session, *, actor: User, now: datetime, enrolment_id: int, to_status: str, reason: str | None = None
 ) -> Enrolment:
-    """Move an enrolment to a new state; completion needs the attendance bar, every change is audited."""
+    """Move an enrolment to a new state; completion needs the attendance bar, leaving (withdrawal, expulsion)
+    needs a reason, every change is audited."""
     require_institution_staff(actor)
     enrolment = get_enrolment(session, actor=actor, enrolment_id=enrolment_id)
     klass = class_for_change(session, actor=actor, class_id=enrolment.class_id)
@@ -163,8 +169,8 @@ def change_enrolment_status(
                new=ENROLMENT_STATUSES[to_status]), field="status"
         )
     reason = (reason or "").strip()[:300] or None
-    if to_status == "withdrawn" and reason is None:
-        raise ValidationFailed(N_("Give the reason the trainee leaves the class."), field="reason")
+    if to_status in REASONS and reason is None:
+        raise ValidationFailed(REASONS[to_status], field="reason")
     if to_status == "completed":
         shortfall = completion_shortfall(attended_hours(session, enrolment.id), klass.project.reference_hours,
                                          klass.completion_threshold)
@@ -172,7 +178,7 @@ def change_enrolment_status(
             raise ValidationFailed(N_("{name}: {problem}", name=enrolment.person.name, problem=shortfall),
                                    field="status")
         enrolment.completed_on = local_date(now)
-    if to_status == "withdrawn":
+    if to_status in LEFT:
         enrolment.withdrawal_reason = reason
     _set_status(session, enrolment, to_status, actor=actor, now=now, note=reason)
     return enrolment
@@ -222,7 +228,7 @@ def record_completion_test(
     require_institution_staff(actor)
     enrolment = get_enrolment(session, actor=actor, enrolment_id=enrolment_id)
     klass = class_for_change(session, actor=actor, class_id=enrolment.class_id)
-    if enrolment.status == "withdrawn":
+    if enrolment.status in LEFT:
         raise InvalidTransition(N_("{name} left the class; no test can be recorded.", name=enrolment.person.name),
                                 field="test_score")
     score, tested_on = test_score, test_on

@@ -19,6 +19,7 @@ from app.spreadsheets import CellError, Table, cell_text, is_blank_row, simple_w
 from app.training.attendance_grid import Cell, MarksRefused, mark_text, record_marks, session_label
 from app.training.models import Attendance, ClassSession, Enrolment
 from app.training.projects import class_for_change, get_class
+from app.training.vocabulary import LEFT
 from app.translation import N_
 
 KIND = "sign_in_sheet"
@@ -32,13 +33,13 @@ def _last4(enrolment: Enrolment) -> str:
 
 
 def sheet_workbook(session: Session, *, actor: User, class_id: int) -> bytes:
-    """The sign-in sheet of a class: one row per trainee not withdrawn, one column per session, marks recorded."""
+    """The sign-in sheet of a class: one row per trainee who has not left, one column per session, marks recorded."""
     klass = get_class(session, actor=actor, class_id=class_id)
     rows = sorted(klass.sessions, key=lambda s: (s.session_date, s.start_time))
     recorded = {(a.session_id, a.enrolment_id): a for a in session.scalars(
         select(Attendance).where(Attendance.session_id.in_([s.id for s in rows])))} if rows else {}
     lines = [[e.person.name, e.person.id_masked, *(mark_text(recorded.get((s.id, e.id))) for s in rows)]
-             for e in klass.enrolments if e.status != "withdrawn"]
+             for e in klass.enrolments if e.status not in LEFT]
     return simple_workbook("签到表", ["姓名", "证件号码", *(session_label(s) for s in rows)], lines,
                            text_columns=list(range(1, 2 + len(rows))))
 

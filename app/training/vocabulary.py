@@ -17,7 +17,10 @@ ENROLMENT_STATUSES: dict[str, Message] = {
     "in_training": N_("In training"),
     "completed": N_("Completed"),
     "withdrawn": N_("Withdrawn"),
+    "expelled": N_("Expelled"),
 }
+# The trainees who left the class (withdrew, or were expelled — 除名): they take no place and sign nothing.
+LEFT = ("withdrawn", "expelled")
 
 # How an attendance record was taken: subsidised training is real-name and keeps this as evidence.
 ATTENDANCE_METHODS: dict[str, Message] = {

@@ -196,3 +196,37 @@ def test_pipeline_counts_trainees_of_linked_projects(session, staff):
     withdraw_enrolment(session, actor=staff, now=NOW, enrolment_id=enrolments[0].id, reason="found a job")
     make_class(session, staff)  # an unlinked project's class does not count
     assert demand_pipeline_counts(session, demand.id) == {"trained": 2, "completed": 0, "assessed": 0, "placed": 0}
+
+
+@pytest.mark.parametrize("reason", [None, "", "   "])
+def test_expulsion_needs_its_own_reason(session, staff, reason):
+    klass = make_class(session, staff)
+    enrolment = enrol_person(session, actor=staff, now=NOW, class_id=klass.id, person_id=trainee(session, staff).id)
+    with pytest.raises(ValidationFailed) as refused:
+        change_enrolment_status(session, actor=staff, now=NOW, enrolment_id=enrolment.id, to_status="expelled",
+                                reason=reason)
+    assert refused.value.field == "reason"
+    assert "expelled" in str(refused.value.message) and "除名原因" in in_chinese(refused.value.message)
+    assert enrolment.status == "enrolled"
+
+
+def test_an_expelled_trainee_has_left_frees_a_place_and_cannot_come_back(session, staff):
+    klass = make_class(session, staff, capacity=1)
+    session_row = make_session(session, staff, klass)
+    first = enrol_person(session, actor=staff, now=NOW, class_id=klass.id, person_id=trainee(session, staff).id)
+    record_attendance(session, actor=staff, now=NOW, session_id=session_row.id,
+                      marks=[AttendanceMark(first.id, "present")])
+    assert first.status == "in_training"
+    change_enrolment_status(session, actor=staff, now=NOW, enrolment_id=first.id, to_status="expelled",
+                            reason="连续缺勤超过规定")
+    assert (first.status, first.withdrawal_reason) == ("expelled", "连续缺勤超过规定")
+    event = session.scalars(select(AuditEvent).where(AuditEvent.action == "enrolment.status")
+                            .order_by(AuditEvent.id.desc())).first()
+    assert (event.old_value, event.new_value, event.note) == (
+        {"status": "in_training"}, {"status": "expelled"}, "连续缺勤超过规定")
+    # The place is free again, and the expelled trainee can neither complete nor withdraw afterwards.
+    enrol_person(session, actor=staff, now=NOW, class_id=klass.id, person_id=trainee(session, staff).id)
+    for to_status, reason in (("completed", None), ("withdrawn", "later")):
+        with pytest.raises(InvalidTransition):
+            change_enrolment_status(session, actor=staff, now=NOW, enrolment_id=first.id, to_status=to_status,
+                                    reason=reason)

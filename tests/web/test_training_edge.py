@@ -76,3 +76,31 @@ def test_a_missing_project_or_document_is_the_apps_404(client, session):
     assert client.get("/training/projects/999999").status_code == 404
     assert client.get("/classes/999999").status_code == 404
     assert client.get("/classes/sessions/999999/attendance").status_code == 404
+
+
+def test_expulsion_is_confirmed_and_needs_its_reason_in_the_users_language(client, session):
+    klass, enrolment = enrolled(client, session)
+    url = f"/classes/{klass.id}"
+    page = client.get(url).get_data(as_text=True)
+    box = page.split(f'id="expel-{enrolment.id}"')[1][:1500]
+    assert "赵退出 将被除名" in box and "除名原因（必填）" in box and 'value="expelled"' in box
+    response = post_form(client, f"/classes/enrolments/{enrolment.id}/status",
+                         {"to_status": "expelled", "reason": ""}, form_url=url)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f'id="expel-{enrolment.id}" open' in html and f'id="withdraw-{enrolment.id}" open' not in html
+    assert html.count("请填写除名原因") == 1
+    session.rollback()
+    assert session.get(Enrolment, enrolment.id).status == "enrolled"
+    client.set_cookie("jiangcai_lang", "en")
+    response = post_form(client, f"/classes/enrolments/{enrolment.id}/status",
+                         {"to_status": "expelled", "reason": " "}, form_url=url)
+    assert "Give the reason the trainee is expelled" in response.get_data(as_text=True)
+    response = post_form(client, f"/classes/enrolments/{enrolment.id}/status",
+                         {"to_status": "expelled", "reason": "严重违反培训纪律"}, form_url=url)
+    assert response.status_code == 302
+    session.rollback()
+    expelled = session.get(Enrolment, enrolment.id)
+    assert (expelled.status, expelled.withdrawal_reason) == ("expelled", "严重违反培训纪律")
+    page = client.get(url).get_data(as_text=True)
+    assert "Expelled" in page and f'id="expel-{enrolment.id}"' not in page and f'id="withdraw-{enrolment.id}"' not in page

@@ -20,8 +20,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation
 
 from app.idnumbers import ID_TYPE_LABELS
+from app.training.enrolments import REASONS
 from app.training.vocabulary import ATTENDANCE_STATUSES, PROJECT_TYPES
 from app.web.accounts.forms import MultiCheckboxField
+from app.web.actions import localize
 from app.web.baseform import Form
 from app.web.demand.forms import optional_int
 from app.web.forms import choices, sheet_file
@@ -102,15 +104,15 @@ class CompletionTestForm(Form):
 
 
 class EnrolmentStatusForm(Form):
-    """Complete or withdraw a trainee; a withdrawal says why."""
+    """Complete, withdraw or expel a trainee; leaving the class says why."""
 
     to_status = HiddenField(validators=[DataRequired()])
     reason = TextAreaField(_l("Reason"), validators=[Length(max=300)])  # not Optional: it would skip the check below
 
     def validate_reason(self, field) -> None:
-        """A withdrawal needs its reason (shape: the field is filled in)."""
-        if self.to_status.data == "withdrawn" and not (field.data or "").strip():
-            raise StopValidation(_l("Give the reason the trainee leaves the class."))
+        """Leaving the class needs its reason (shape: the field is filled in; the service says which)."""
+        if self.to_status.data in REASONS and not (field.data or "").strip():
+            raise StopValidation(localize(REASONS[self.to_status.data]))
 
 
 class AttendanceRow(wtforms.Form):

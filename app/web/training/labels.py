@@ -17,7 +17,7 @@ from app.training.vocabulary import (
 
 STATUS_BADGES = {
     "open": "success", "filled": "primary", "closed": "secondary", "expired": "warning",
-    "enrolled": "info", "in_training": "primary", "completed": "success", "withdrawn": "secondary",
+    "enrolled": "info", "in_training": "primary", "completed": "success", "withdrawn": "secondary", "expelled": "dark",
     "planned": "warning", "filed": "info", "terminated": "danger",
 }
 
