@@ -24,7 +24,7 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 def changes_text(event: AuditEvent, translate: Translate = english) -> str:
     """An event's fields, one line each: "label: old → new", or the one value it has."""
     lines = []
-    for change in changes(event.old_value, event.new_value):
+    for change in changes(event.old_value, event.new_value, translate):
         old, new = render(change.old, translate), render(change.new, translate)
         shown = f"{old or '—'} → {new or '—'}" if event.old_value is not None and event.new_value is not None else (new or old)
         lines.append(f"{render(change.label, translate)}: {shown}")

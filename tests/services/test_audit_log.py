@@ -180,3 +180,11 @@ def test_export_holds_the_filtered_rows_with_headers_in_the_language(session):
     english_rows = list(load_workbook(io.BytesIO(export_events_workbook(
         filtered_events(session, filters=AuditFilter(actor_name="boss")), organisation_names={}))).active.iter_rows(values_only=True))
     assert english_rows[0][0] == "Time" and len(english_rows) == 3
+
+
+def test_stored_marked_messages_and_field_names_show_in_the_language():
+    fields = changes(None, {"eligibility": "Employee of the enterprise", "year": 2026, "name": "王小明"}, chinese)
+    by_key = {f.key: f for f in fields}
+    assert by_key["eligibility"].new == chinese("Employee of the enterprise") != "Employee of the enterprise"
+    assert by_key["name"].new == "王小明" and by_key["year"].new == "2026"
+    assert render(by_key["year"].label, chinese) == "年份"

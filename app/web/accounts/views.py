@@ -121,7 +121,8 @@ def audit():
     actions = sorted(ACTION_LABELS.items(), key=lambda item: localize(item[1]))
     object_types = sorted(OBJECT_TYPE_LABELS.items(), key=lambda item: localize(item[1]))
     return render_template("accounts/audit.html", page=page, filters=filters, problems=problems,
-                           query=filter_args(filters), changes=changes, organisations=organisations,
+                           query=filter_args(filters),
+                           changes=lambda old, new: changes(old, new, _), organisations=organisations,
                            organisation_names={o.id: o.name for o in organisations},
                            users=list_users(db.session, actor=current_actor()), actions=actions,
                            object_types=object_types)
