@@ -65,3 +65,27 @@ def test_audit_log_filters_pages_shows_changes_and_fits_a_phone(live_server, pag
     person_row.scroll_into_view_if_needed()
     _shot(small, "phone-diff", full_page=False)
     phone.close()
+
+
+# A session page is for evaluation staff only (the administrator is refused it), so its link is never shown; the
+# demo world holds no issued certificate yet (tests/web/test_audit_log.py checks the certificate page).
+OBJECT_PAGES = {
+    "person": "/people/1", "training_class": "/classes/1", "assessment_plan": "/assessment/plans/1",
+    "organisation": "/admin/organisations/1",
+}
+
+
+def test_object_pages_link_to_their_own_history(live_server, page):
+    log_in(page, live_server, "admin")
+    page.wait_for_url(f"{live_server}/dashboard")
+    for object_type, path in OBJECT_PAGES.items():
+        page.goto(f"{live_server}{path}")
+        link = page.locator("a.audit-history-link")
+        assert link.count() == 1, path
+        assert link.get_attribute("href") == f"/admin/audit?object_type={object_type}&object_id=1", path
+    page.goto(f"{live_server}/people/1")
+    page.click("a.audit-history-link")
+    page.wait_for_url("**object_type=person&object_id=1")
+    objects = page.locator(".audit-row a[href*='object_type=']").all_inner_texts()
+    assert objects and set(objects) == {"人员 #1"}
+    _shot(page, "person-history", full_page=False)

@@ -141,3 +141,19 @@ def test_dashboard_recent_changes_newest_first_and_labelled(client, session):
     html = client.get("/dashboard").get_data(as_text=True)
     rows = re.findall(r'<tr class="recent-event">(.*?)</tr>', html, re.S)
     assert "撤销证书" in rows[0] and "颁发证书" in rows[-1] and "certificate.revoke" not in html
+
+
+def test_certificate_and_person_pages_link_to_their_history(app, client, session):
+    from tests.web.test_certificate_screens import issued
+
+    _org, _staff, certificate = issued(app, session)
+    make_user(session, "admin", username="boss")
+    session.commit()
+    login(client, "boss")
+    for page, object_type, object_id in ((f"/certificates/{certificate.id}", "certificate", certificate.id),
+                                         (f"/people/{certificate.person_id}", "person", certificate.person_id)):
+        html = client.get(page).get_data(as_text=True)
+        href = re.search(r'class="small audit-history-link" href="([^"]+)"', html)
+        assert href and unescape(href.group(1)) == f"/admin/audit?object_type={object_type}&object_id={object_id}"
+    history = client.get(f"/admin/audit?object_type=certificate&object_id={certificate.id}").get_data(as_text=True)
+    assert "颁发证书" in history and len(EVENT_RE.findall(history)) >= 1
