@@ -134,11 +134,14 @@ class Cursor:
 
     def older(self) -> ColumnElement[bool]:
         """Events after this one in newest-first order."""
-        return or_(AuditEvent.at < self.at, and_(AuditEvent.at == self.at, AuditEvent.id < self.id))
+        # The plain `at <=` lets the planner walk the index on `at` from the cursor instead of filtering a scan.
+        return and_(AuditEvent.at <= self.at,
+                    or_(AuditEvent.at < self.at, and_(AuditEvent.at == self.at, AuditEvent.id < self.id)))
 
     def newer(self) -> ColumnElement[bool]:
         """Events before this one in newest-first order."""
-        return or_(AuditEvent.at > self.at, and_(AuditEvent.at == self.at, AuditEvent.id > self.id))
+        return and_(AuditEvent.at >= self.at,
+                    or_(AuditEvent.at > self.at, and_(AuditEvent.at == self.at, AuditEvent.id > self.id)))
 
 
 @dataclass(frozen=True)
