@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.idnumbers import mask_id, mask_phone
-from app.translation import N_, Message, Translate, english
+from app.translation import N_, Message, Translate, english, render
 
 FIELD_LABELS: dict[str, Message] = {
     "amount": N_("Amount"),
@@ -203,18 +203,24 @@ def _plain(value: Any, translate: Translate) -> str:
     return translate(value) if isinstance(value, str) and value.strip() else str(value)
 
 
-def value_text(value: Any, *, key: str = "", translate: Translate = english) -> str | Message:
-    """A stored value as short readable text: lists joined, dicts as "key: value", nothing as ""."""
+def value_text(value: Any, *, key: str = "", translate: Translate = english,
+               vocabulary: Mapping[str, Message] | None = None) -> str | Message:
+    """A stored value as short readable text: a code by its name in `vocabulary`, lists joined, dicts as
+    "key: value", nothing as ""."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return YES if value else NO
+    if isinstance(value, str) and vocabulary and value in vocabulary:
+        return render(vocabulary[value], translate)
     text = _plain(value, translate)
     return text if key in NOT_PERSONAL else mask_personal(text)
 
 
-def changes(old: Any, new: Any, translate: Translate = english) -> list[FieldChange]:
-    """The fields of an event's old and new values, in the order the new value lists them."""
+def changes(old: Any, new: Any, translate: Translate = english,
+            vocabularies: Mapping[str, Mapping[str, Message]] | None = None) -> list[FieldChange]:
+    """The fields of an event's old and new values, in the order the new value lists them; `vocabularies`
+    names the coded values of some fields (field key → code → label)."""
     if old is None and new is None:
         return []
     if not isinstance(old, Mapping | None) or not isinstance(new, Mapping | None):
@@ -222,9 +228,11 @@ def changes(old: Any, new: Any, translate: Translate = english) -> list[FieldCha
         return [FieldChange("", WHOLE_VALUE, before, after, old is not None and new is not None and old != new)]
     old, new = old or {}, new or {}
     keys = list(new) + [k for k in old if k not in new]
-    both = bool(old) and bool(new)
+    both, vocabularies = bool(old) and bool(new), vocabularies or {}
     return [
-        FieldChange(str(k), field_label(str(k)), value_text(old.get(k), key=str(k), translate=translate),
-                    value_text(new.get(k), key=str(k), translate=translate), both and old.get(k) != new.get(k))
+        FieldChange(str(k), field_label(str(k)),
+                    value_text(old.get(k), key=str(k), translate=translate, vocabulary=vocabularies.get(str(k))),
+                    value_text(new.get(k), key=str(k), translate=translate, vocabulary=vocabularies.get(str(k))),
+                    both and old.get(k) != new.get(k))
         for k in keys
     ]

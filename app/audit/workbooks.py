@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
@@ -13,7 +13,7 @@ from app.audit.changes import changes, mask_personal
 from app.audit.models import AuditEvent
 from app.clock import LOCAL_ZONE
 from app.spreadsheets.workbooks import BOLD, save, text_cell
-from app.translation import N_, Translate, english, render
+from app.translation import N_, Message, Translate, english, render
 
 EXPORT_HEADERS = (N_("Time"), N_("Who"), N_("Organisation"), N_("Action"), N_("Object"), N_("Object no."),
                   N_("Changes"), N_("Note"), N_("Action code"))
@@ -21,10 +21,14 @@ WIDTHS = (18, 14, 24, 26, 18, 10, 70, 30, 28)
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-def changes_text(event: AuditEvent, translate: Translate = english) -> str:
+Vocabularies = Callable[[str], Mapping[str, Mapping[str, Message]]]
+
+
+def changes_text(event: AuditEvent, translate: Translate = english, vocabularies: Vocabularies | None = None) -> str:
     """An event's fields, one line each: "label: old → new", or the one value it has."""
     lines = []
-    for change in changes(event.old_value, event.new_value, translate):
+    named = vocabularies(event.object_type) if vocabularies else None
+    for change in changes(event.old_value, event.new_value, translate, named):
         old, new = render(change.old, translate), render(change.new, translate)
         shown = f"{old or '—'} → {new or '—'}" if event.old_value is not None and event.new_value is not None else (new or old)
         lines.append(f"{render(change.label, translate)}: {shown}")
@@ -32,7 +36,8 @@ def changes_text(event: AuditEvent, translate: Translate = english) -> str:
 
 
 def export_events_workbook(events: Iterable[AuditEvent], *, organisation_names: Mapping[int, str],
-                           translate: Translate = english, cut_short: bool = False) -> bytes:
+                           translate: Translate = english, cut_short: bool = False,
+                           vocabularies: Vocabularies | None = None) -> bytes:
     """The events as one sheet, newest first; a last line says so when the export holds only the newest rows."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(render(N_("Audit log"), translate))
@@ -45,7 +50,7 @@ def export_events_workbook(events: Iterable[AuditEvent], *, organisation_names: 
             event.at.astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M:%S"), event.actor_name,
             organisation_names.get(event.organisation_id, "") if event.organisation_id else "",
             render(action_label(event.action), translate), render(object_type_label(event.object_type), translate),
-            event.object_id or "", changes_text(event, translate), mask_personal(event.note or ""), event.action,
+            event.object_id or "", changes_text(event, translate, vocabularies), mask_personal(event.note or ""), event.action,
         )
         cells = [text_cell(sheet, value) for value in values]
         cells[6].alignment = cells[7].alignment = WRAP

@@ -15,7 +15,7 @@ from app.audit.changes import changes, field_label, mask_personal
 from app.audit.models import AuditEvent
 from app.audit.services import AuditFilter, Cursor, filtered_events, list_events, page_events, record_event
 from app.audit.workbooks import export_events_workbook
-from app.translation import chinese, english, render
+from app.translation import N_, chinese, english, render
 from tests.factories import make_user
 
 T0 = datetime(2026, 9, 17, 12, 0, tzinfo=UTC)
@@ -188,3 +188,11 @@ def test_stored_marked_messages_and_field_names_show_in_the_language():
     assert by_key["eligibility"].new == chinese("Employee of the enterprise") != "Employee of the enterprise"
     assert by_key["name"].new == "王小明" and by_key["year"].new == "2026"
     assert render(by_key["year"].label, chinese) == "年份"
+
+
+def test_coded_values_are_named_by_the_vocabulary_given():
+    vocabularies = {"status": {"draft": N_("Draft"), "open": N_("Registration open")}}
+    status = changes({"status": "draft"}, {"status": "open"}, chinese, vocabularies)[0]
+    assert (status.old, status.new) == ("草稿", chinese("Registration open")) and status.changed
+    unnamed = changes({"status": "draft"}, {"status": "gone"}, english, vocabularies)[0]
+    assert (unnamed.old, unnamed.new) == ("Draft", "gone")

@@ -41,6 +41,11 @@ def test_page_shows_labels_and_readable_changes(client, session):
     assert "assessment.score_correction</" not in html  # the code is only a tooltip
     assert "未到场" in html and "\\u672a" not in html and "王小明" in html
     assert "<del>58</del>" in html and "<ins>61</ins>" in html
+    record_event(session, actor=admin, now=T0, action="assessment_plan.open", object_type="assessment_plan",
+                 object_id=2, old={"status": "draft"}, new={"status": "open"})
+    session.commit()
+    plans = client.get("/admin/audit?object_type=assessment_plan").get_data(as_text=True)
+    assert "<del>草稿</del>" in plans and "draft</del>" not in plans
     assert "210102199003071234" not in html and "2101**********1234" in html
     client.get("/lang/en?next=/")
     english = client.get("/admin/audit").get_data(as_text=True)
@@ -102,7 +107,7 @@ def test_export_matches_the_filter(client, session):
     rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
     assert rows[0][:4] == ("时间", "操作人", "所属机构", "操作")
     assert [r[8] for r in rows[1:]] == ["certificate.revoke"] and rows[1][3] == "撤销证书"
-    assert "valid → revoked" in rows[1][6]
+    assert "有效 → 已撤销" in rows[1][6]  # the status codes by their names
 
 
 def test_only_administrators_read_the_log_or_export_it(client, session):

@@ -24,6 +24,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.web.access import authenticated, current_actor, roles
 from app.web.accounts.audit_log import filter_args, history_link, read_filter
+from app.web.accounts.audit_vocabulary import field_vocabularies
 from app.web.accounts.forms import FilingForm, OrganisationForm, ToggleForm, UserForm
 from app.web.actions import localize, one_click, render_form, submit
 from app.web.downloads import send_workbook
@@ -122,7 +123,7 @@ def audit():
     object_types = sorted(OBJECT_TYPE_LABELS.items(), key=lambda item: localize(item[1]))
     return render_template("accounts/audit.html", page=page, filters=filters, problems=problems,
                            query=filter_args(filters),
-                           changes=lambda old, new: changes(old, new, _), organisations=organisations,
+                           changes=lambda e: changes(e.old_value, e.new_value, _, field_vocabularies(e.object_type)), organisations=organisations,
                            organisation_names={o.id: o.name for o in organisations},
                            users=list_users(db.session, actor=current_actor()), actions=actions,
                            object_types=object_types)
@@ -136,7 +137,7 @@ def audit_export():
     names = {o.id: o.name for o in list_organisations(db.session, actor=current_actor())}
     cut_short = count_events(db.session, filters=filters) > EXPORT_LIMIT
     data = export_events_workbook(filtered_events(db.session, filters=filters), organisation_names=names,
-                                  translate=_, cut_short=cut_short)
+                                  translate=_, cut_short=cut_short, vocabularies=field_vocabularies)
     return send_workbook(data, _("audit-log.xlsx"))
 
 
