@@ -16,12 +16,18 @@ from app.accounts.services import (
     set_evaluation_filing,
     set_user_active,
 )
-from app.audit.services import list_events
+from app.audit.actions import ACTION_LABELS, OBJECT_TYPE_LABELS, object_type_label
+from app.audit.changes import changes, mask_personal
+from app.audit.services import EXPORT_LIMIT, Cursor, count_events, filtered_events, page_events
+from app.audit.workbooks import export_events_workbook
 from app.database import utcnow
 from app.extensions import db
 from app.web.access import authenticated, current_actor, roles
+from app.web.accounts.audit_log import filter_args, history_link, read_filter
+from app.web.accounts.audit_vocabulary import field_vocabularies
 from app.web.accounts.forms import FilingForm, OrganisationForm, ToggleForm, UserForm
-from app.web.actions import one_click, render_form, submit
+from app.web.actions import localize, one_click, render_form, submit
+from app.web.downloads import send_workbook
 from app.web.forms import choices
 
 bp = Blueprint("accounts", __name__, url_prefix="/admin")
@@ -108,5 +114,33 @@ def toggle_user(user_id: int):
 @bp.get("/audit")
 @roles(Role.ADMIN)
 def audit():
-    """The latest audit events."""
-    return render_template("accounts/audit.html", events=list_events(db.session, limit=300))
+    """The audit log, newest first, filtered, one page at a time (keyset cursors in the links)."""
+    filters, problems = read_filter(request.args)
+    page = page_events(db.session, filters=filters, after=Cursor.parse(request.args.get("after")),
+                       before=Cursor.parse(request.args.get("before")))
+    organisations = list_organisations(db.session, actor=current_actor())
+    actions = sorted(ACTION_LABELS.items(), key=lambda item: localize(item[1]))
+    object_types = sorted(OBJECT_TYPE_LABELS.items(), key=lambda item: localize(item[1]))
+    return render_template("accounts/audit.html", page=page, filters=filters, problems=problems,
+                           query=filter_args(filters),
+                           changes=lambda e: changes(e.old_value, e.new_value, _, field_vocabularies(e.object_type)), organisations=organisations,
+                           organisation_names={o.id: o.name for o in organisations},
+                           users=list_users(db.session, actor=current_actor()), actions=actions,
+                           object_types=object_types)
+
+
+@bp.get("/audit/export.xlsx")
+@roles(Role.ADMIN)
+def audit_export():
+    """The events of the audit log's filter as Excel (at most the newest EXPORT_LIMIT)."""
+    filters, _problems = read_filter(request.args)
+    names = {o.id: o.name for o in list_organisations(db.session, actor=current_actor())}
+    cut_short = count_events(db.session, filters=filters) > EXPORT_LIMIT
+    data = export_events_workbook(filtered_events(db.session, filters=filters), organisation_names=names,
+                                  translate=_, cut_short=cut_short, vocabularies=field_vocabularies)
+    return send_workbook(data, _("audit-log.xlsx"))
+
+
+bp.add_app_template_global(history_link, "audit_history_link")
+bp.add_app_template_global(object_type_label, "audit_object_type_label")
+bp.add_app_template_global(mask_personal, "mask_personal")
