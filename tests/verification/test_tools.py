@@ -159,13 +159,13 @@ def test_bulk_page_shows_the_table_and_offers_the_download(client, issued):
             "file": (io.BytesIO(_sheet([(1, issued.valid.number, "王建华"), (2, "bad", "x")])), "员工证书.xlsx")}
     response = client.post("/verify/bulk", data=data, content_type="multipart/form-data")
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and 'id="bulk-results"' in html and "证书编号格式不正确" in html
+    assert response.status_code == 200 and 'id="bulk-results"' in html and "编号格式不正确：" in html
     download = re.search(r'href="(/downloads/[^"]+)" id="bulk-download"', html).group(1)
     fetched = client.get(download)
     data = fetched.data
     fetched.close()
     sheet = load_workbook(io.BytesIO(data)).active
-    assert sheet.cell(row=2, column=4).value.startswith("有效") and sheet.cell(row=3, column=4).value.startswith("证书编号")
+    assert sheet.cell(row=2, column=4).value.startswith("有效") and sheet.cell(row=3, column=4).value.startswith("编号格式不正确")
 
 
 def test_bulk_check_of_five_thousand_rows_uses_one_lookup_per_chunk(session, issued):
