@@ -51,6 +51,9 @@ VERDICT_HEADLINES: dict[str, Message] = {
     QR_MISMATCH: N_("QR code invalid: this paper certificate does not match the register; do not rely on it."),
     LEGACY: N_("Not issued here: a number from before 2020; check it on the national query site."),
 }
+# The sign beside the words (never colour alone: word and sign say it in black and white too).
+VERDICT_SIGNS = {VALID: "✔", REVOKED: "✖", SUPERSEDED: "⚠", NOT_FOUND: "✖", MALFORMED: "⚠", QR_MISMATCH: "✖",
+                 LEGACY: "ℹ"}
 # Told with every malformed verdict: the shapes a number may take (nothing about which numbers exist).
 NUMBER_FORMAT_HINT = N_("A certificate number has 22 characters, e.g. S000021000101264000001; training and "
                         "apprenticeship certificates have PX or XT followed by 13 digits, e.g. PX2100012600001.")

@@ -13,13 +13,11 @@ from app.verification.checks import (
     LOCAL_ZONE,
     QR_MISMATCH,
     VERDICT_HEADLINES,
+    VERDICT_SIGNS,
     VERDICT_WORDS,
     CheckOutcome,
 )
 
-# The sign printed beside the verdict word (never colour alone: the word and the sign say it in black and white).
-VERDICT_SIGNS = {"valid": "✔", "revoked": "✖", "superseded": "⚠", "not_found": "✖", "malformed": "⚠",
-                 "qr_mismatch": "✖", "legacy": "ℹ"}
 SIGNATURE_TEXT = {"valid": "二维码签名验证通过，与证书记录一致",
                   "invalid": "二维码签名无法验证或与证书记录不一致：此纸质证书与登记信息不符，请勿采信",
                   "absent": "未提供二维码签名信息（按证书令牌核验）"}

@@ -18,7 +18,13 @@ from markupsafe import Markup
 
 from app.certification.models import KIND_LABELS, STATUS_LABELS
 from app.extensions import bootstrap
-from app.verification.checks import ISSUER_LABELS, NUMBER_FORMAT_HINT, VERDICT_HEADLINES, VERDICT_WORDS
+from app.verification.checks import (
+    ISSUER_LABELS,
+    NUMBER_FORMAT_HINT,
+    VERDICT_HEADLINES,
+    VERDICT_SIGNS,
+    VERDICT_WORDS,
+)
 from app.web.access import is_logged_in
 from app.web.actions import localize
 
@@ -71,6 +77,7 @@ def _build(locale: str) -> dict:
     words["verdicts"] = {verdict: Markup(localize(word)) for verdict, word in VERDICT_WORDS.items()}
     words["headlines"] = {verdict: Markup(localize(text)) for verdict, text in VERDICT_HEADLINES.items()}
     words["number_format"] = Markup(localize(NUMBER_FORMAT_HINT))
+    words["signs"] = VERDICT_SIGNS
     english = locale.startswith("en")
     other = "zh" if english else "en"
     css = Markup("\n  ").join([bootstrap.load_css(),
