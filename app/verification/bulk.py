@@ -25,6 +25,8 @@ from app.translation import CLAUSE_SEPARATOR, N_, Message, Translate, english, i
 from app.verification.checks import (
     LOCAL_ZONE,
     MAX_NAME,
+    NUMBER_FORMAT_HINT,
+    VERDICT_WORDS,
     facts_of_row,
     normalise_name,
     normalise_number,
@@ -49,7 +51,7 @@ FILLS = {
     "problem": PatternFill("solid", start_color="FFF4CCCC", end_color="FFF4CCCC"),
     "other": PatternFill("solid", start_color="FFFFF2CC", end_color="FFFFF2CC"),
 }
-MISS_TEXT = N_("No matching certificate (number and name must both match).")
+MISS_TEXT = N_("{verdict}: no matching certificate (number and name must both match).", verdict=VERDICT_WORDS["not_found"])
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ class BulkRow:
     row: int
     number: str
     name: str
-    code: str  # valid, revoked, superseded, miss, legacy, malformed, empty
+    code: str  # the check's verdict (valid, revoked, superseded, not_found, legacy, malformed), or empty
     status: Message  # shown in the user's language; the sheet gets it in the language the edge asks for
 
 
@@ -76,20 +78,23 @@ class BulkResult:
 
 
 def _status(code: str, facts=None) -> Message:
+    """The result cell: the verdict's word first (the same words as the page, the PDF and the API), then details."""
     if code == "valid":
-        return N_("Valid: {kind} {what} ({issuer})", kind=facts.kind_label,
+        return N_("{verdict}: {kind} {what} ({issuer})", verdict=VERDICT_WORDS[code], kind=facts.kind_label,
                   what=facts.level_label or facts.occupation_name, issuer=facts.issuer_name)
     if code == "revoked":
-        return N_("Revoked ({date}): {reason}", date=facts.revoked_on, reason=facts.revoked_reason)
+        return N_("{verdict} ({date}): {reason}", verdict=VERDICT_WORDS[code], date=facts.revoked_on,
+                  reason=facts.revoked_reason)
     if code == "superseded":
-        return N_("Superseded by a corrected certificate, new number {number}", number=facts.replaced_by)
+        return N_("{verdict}: replaced by a corrected certificate, new number {number}", verdict=VERDICT_WORDS[code],
+                  number=facts.replaced_by)
     if code == "legacy":
-        return N_("A vocational qualification certificate number from before 2020, not issued by this system; "
-                  "check it on the national query site.")
+        return N_("{verdict}: a vocational qualification certificate number from before 2020, not issued by this "
+                  "system; check it on the national query site.", verdict=VERDICT_WORDS[code])
     if code == "malformed":
-        return N_("The certificate number is malformed (22 characters, e.g. S000021000101264000001).")
+        return N_("{verdict}: {format}", verdict=VERDICT_WORDS[code], format=NUMBER_FORMAT_HINT)
     if code == "empty":
-        return N_("The certificate number or the name is missing.")
+        return N_("Missing: the certificate number or the name is empty; fill in both.")
     return MISS_TEXT
 
 
@@ -122,9 +127,9 @@ def check_workbook(session: Session, *, data: bytes, filename: str, now: datetim
         elif fmt in ("legacy", "malformed"):
             code = log = fmt
         elif len(name) > MAX_NAME or normalised not in found:
-            code, log = "miss", "not_found"
+            code, log = "not_found", "not_found"
         elif normalise_name(found[normalised].holder_name) != normalise_name(name):
-            code, log = "miss", "name_mismatch"
+            code, log = "not_found", "name_mismatch"
         else:
             facts = facts_of_row(found[normalised])
             code = log = facts.status

@@ -1,7 +1,10 @@
 """Checking one certificate by number and holder name, or by its QR token; every check is logged.
 
-A miss never says why: an unknown number, a wrong name and a malformed number give the same outcome,
-so the public pages cannot be used to learn which numbers exist or whose they are.
+Every check ends in one **verdict** (`verdict_of`, the one place that decides it; pages, the printable PDF,
+the API and bulk checks all read it): valid, revoked, superseded, not_found, malformed, qr_mismatch or
+legacy. A miss never says why: an unknown number and a wrong name are both "not_found", so the public pages
+cannot be used to learn which numbers exist or whose they are. "malformed" is decided from the typed
+characters alone (never from the register), so it reveals nothing either.
 """
 
 from __future__ import annotations
@@ -21,9 +24,43 @@ from app.certification.models import KIND_LABELS, STATUS_LABELS, Certificate
 from app.certification.signing import KeyRing, parse_verification_query
 from app.clock import LOCAL_ZONE
 from app.idnumbers import is_certificate_number
+from app.translation import N_, Message
 from app.verification.fastpath import Checks, check_lookup, look_up_and_log, write_log
 
 FOUND, MISS, LEGACY = "found", "miss", "legacy"
+VALID, REVOKED, SUPERSEDED, NOT_FOUND, MALFORMED, QR_MISMATCH = (
+    "valid", "revoked", "superseded", "not_found", "malformed", "qr_mismatch")
+VERDICTS = (VALID, REVOKED, SUPERSEDED, NOT_FOUND, MALFORMED, QR_MISMATCH, LEGACY)
+# The word of each verdict, the same on the page, in the PDF, in the API's message and in a bulk sheet.
+VERDICT_WORDS: dict[str, Message] = {
+    VALID: N_("Valid"),
+    REVOKED: N_("Certificate revoked"),
+    SUPERSEDED: N_("Superseded"),
+    NOT_FOUND: N_("Not found"),
+    MALFORMED: N_("Not a certificate number"),
+    QR_MISMATCH: N_("QR code invalid"),
+    LEGACY: N_("Not issued here"),
+}
+# The headline under the word: what the verdict means for the reader, and what to do.
+VERDICT_HEADLINES: dict[str, Message] = {
+    VALID: N_("Valid: this certificate is in the register and in force."),
+    REVOKED: N_("Certificate revoked: the issuer has revoked it; it is no longer valid."),
+    SUPERSEDED: N_("Superseded: a corrected certificate replaces this one; check the new number."),
+    NOT_FOUND: N_("Not found: no certificate in the register matches this number and name."),
+    MALFORMED: N_("Not a certificate number: check the number as printed and type it again."),
+    QR_MISMATCH: N_("QR code invalid: this paper certificate does not match the register; do not rely on it."),
+    LEGACY: N_("Not issued here: a number from before 2020; check it on the national query site."),
+}
+# The sign beside the words (never colour alone: word and sign say it in black and white too).
+VERDICT_SIGNS = {VALID: "✔", REVOKED: "✖", SUPERSEDED: "⚠", NOT_FOUND: "✖", MALFORMED: "⚠", QR_MISMATCH: "✖",
+                 LEGACY: "ℹ"}
+# Told with every malformed verdict: the shapes a number may take (nothing about which numbers exist).
+NUMBER_FORMAT_HINT = N_("A certificate number has 22 characters, e.g. S000021000101264000001; training and "
+                        "apprenticeship certificates have PX or XT followed by 13 digits, e.g. PX2100012600001.")
+# Who issued a certificate, named by what kind of certificate it is.
+ISSUER_LABELS: dict[str, Message] = {"skill_level": N_("Evaluation organisation"),
+                                     "training": N_("Training institution"),
+                                     "apprenticeship": N_("Employer (issuing enterprise)")}
 _LOCAL_NUMBER = re.compile(r"(PX|XT)\d{13}", re.ASCII)
 _LEGACY_NUMBER = re.compile(r"\d{16}", re.ASCII)
 _TOKEN = re.compile(r"[A-Za-z0-9_\-]{16,64}", re.ASCII)
@@ -49,6 +86,7 @@ class CertificateFacts:
     number: str
     kind: str
     kind_label: str
+    issuer_label: str  # 评价机构 / 培训机构 / 用人单位, by the kind
     status: str
     status_label: str
     holder_name: str
@@ -66,18 +104,53 @@ class CertificateFacts:
 
 @dataclass(frozen=True)
 class CheckOutcome:
-    """The answer to one check: found (with facts), a miss, or a legacy number not issued here."""
+    """The answer to one check: found (with facts), a miss, or a legacy number not issued here; and its verdict."""
 
     result: str
     checked_at: datetime
     facts: CertificateFacts | None = None
     signature: str | None = None  # QR checks: "valid", "invalid" or "absent"
     number: str = ""  # the number as checked (normalised), for legacy answers
+    malformed: bool = False  # a miss decided from the typed characters alone
 
     @property
     def found(self) -> bool:
         """True when a certificate was found and the name matched."""
         return self.result == FOUND
+
+    @property
+    def verdict(self) -> str:
+        """The one verdict of this check (see `verdict_of`)."""
+        return verdict_of(self)
+
+
+def verdict_of(outcome: CheckOutcome) -> str:
+    """The verdict of a check: the single rule every page, PDF, API answer and bulk row follows.
+
+    A QR whose signed payload does not verify for the certificate it points to is "qr_mismatch" whatever the
+    register says of that certificate (the paper is not what the register holds); otherwise a found
+    certificate's verdict is its status. A miss is "malformed" only when the typed number cannot be a number.
+    """
+    if outcome.result == LEGACY:
+        return LEGACY
+    if outcome.result != FOUND or outcome.facts is None:
+        return MALFORMED if outcome.malformed else NOT_FOUND
+    if outcome.signature == "invalid":
+        return QR_MISMATCH
+    return outcome.facts.status
+
+
+def input_problem(number: str | None, name: str | None) -> str | None:
+    """What keeps a number-and-name check from being made at all: "number" or "name" (empty or too long), else None.
+
+    Forms and the API refuse these on their field before checking; a malformed but present number is not one
+    of them (it gets the malformed verdict, as in a bulk sheet).
+    """
+    if not normalise_number(number):
+        return "number"
+    if not normalise_name(name) or len(name or "") > MAX_NAME:
+        return "name"
+    return None
 
 
 def normalise_number(raw: str | None) -> str:
@@ -105,7 +178,7 @@ def _facts(row) -> CertificateFacts:
     revoked_on = row.revoked_at.astimezone(LOCAL_ZONE).date().isoformat() if row.revoked_at else None
     return CertificateFacts(
         certificate_id=row.id, issuer_org_id=row.issuer_org_id, number=row.number, kind=row.kind,
-        kind_label=KIND_LABELS[row.kind], status=row.status, status_label=STATUS_LABELS[row.status],
+        kind_label=KIND_LABELS[row.kind], issuer_label=ISSUER_LABELS[row.kind], status=row.status, status_label=STATUS_LABELS[row.status],
         holder_name=row.holder_name, id_masked=row.id_masked, occupation_code=row.occupation_code or "",
         occupation_name=row.occupation_name, variant_name=row.variant_name or "--",
         level_label=level_label(row.level_digit) if row.level_digit else "", issue_date=row.issue_date.isoformat(),
@@ -146,7 +219,8 @@ def check_number(session: Checks, *, number: str | None, name: str | None, now: 
     wanted = normalise_name(name)
     if kind == "malformed" or not wanted or len(name or "") > MAX_NAME:
         log_check(session, now=now, channel=channel, result="malformed", organisation_id=organisation_id)
-        return CheckOutcome(MISS, now)
+        # Said only of the number's characters; an empty or overlong name is refused on its field by the edges.
+        return CheckOutcome(MISS, now, malformed=kind == "malformed")
 
     def decide(row) -> tuple[str, int | None]:
         if row is None:

@@ -101,12 +101,15 @@ def test_bulk_check_marks_every_row_and_keeps_the_sheet(session, issued):
     ]
     result = check_workbook(session, data=_sheet(rows), filename="核验.xlsx", now=NOW,
                             organisation_id=issued.enterprise.id)
-    assert [r.code for r in result.rows] == ["valid", "revoked", "superseded", "miss", "malformed", "legacy",
+    assert [r.code for r in result.rows] == ["valid", "revoked", "superseded", "not_found", "malformed", "legacy",
                                              "empty", "malformed"]
     assert "考试作弊" in result.rows[1].status and issued.replacement.number in result.rows[2].status
     sheet = load_workbook(io.BytesIO(result.workbook)).active
     assert [c.value for c in sheet[1]] == ["序号", "证书编号", "姓名", "核验结果", "核验时间"]
-    assert sheet.cell(row=2, column=4).value.startswith("有效") and sheet.cell(row=2, column=1).value == 1
+    # Each result starts with the verdict's word, the same word the page, the PDF and the API use.
+    words = [sheet.cell(row=r, column=4).value.split("：")[0].split("（")[0] for r in range(2, 10)]
+    assert words == ["有效", "已撤销", "已被替代", "未找到", "编号格式不正确", "非本系统发证", "缺项", "编号格式不正确"]
+    assert "22 位" in sheet.cell(row=6, column=4).value and sheet.cell(row=2, column=1).value == 1
     assert sheet.cell(row=9, column=2).data_type == "s"  # formula text stays text
     session.commit()
     logs = session.scalars(select(VerificationLog).where(VerificationLog.channel == "bulk")).all()
@@ -131,7 +134,7 @@ def test_bulk_check_takes_a_gbk_csv_with_a_title_row_and_keeps_the_users_columns
              "A002,李四,S000021000101264999999,装配"]
     result = check_workbook(session, data="\r\n".join(lines).encode("gbk"), filename="核验.csv", now=NOW,
                             organisation_id=None, translate=lambda m: m)
-    assert [r.code for r in result.rows] == ["valid", "miss"] and [r.row for r in result.rows] == [3, 4]
+    assert [r.code for r in result.rows] == ["valid", "not_found"] and [r.row for r in result.rows] == [3, 4]
     sheet = load_workbook(io.BytesIO(result.workbook)).active
     assert [c.value for c in sheet[1]][:1] == ["员工证书核验"]
     assert [c.value for c in sheet[2]] == ["工号", "持证人姓名", "证书号码", "部门", "Verification result", "Checked at"]
@@ -146,7 +149,7 @@ def test_bulk_template_reads_back_as_a_bulk_sheet(session, issued):
     sheet = book.worksheets[0]
     assert [c.value for c in sheet[1]] == ["证书编号", "姓名"] and sheet["A2"].number_format == "@"
     result = check_workbook(session, data=template(), filename="t.xlsx", now=NOW, organisation_id=None)
-    assert [r.code for r in result.rows] == ["miss"]
+    assert [r.code for r in result.rows] == ["not_found"]
 
 
 def test_bulk_page_shows_the_table_and_offers_the_download(client, issued):
@@ -156,13 +159,13 @@ def test_bulk_page_shows_the_table_and_offers_the_download(client, issued):
             "file": (io.BytesIO(_sheet([(1, issued.valid.number, "王建华"), (2, "bad", "x")])), "员工证书.xlsx")}
     response = client.post("/verify/bulk", data=data, content_type="multipart/form-data")
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and 'id="bulk-results"' in html and "证书编号格式不正确" in html
+    assert response.status_code == 200 and 'id="bulk-results"' in html and "编号格式不正确：" in html
     download = re.search(r'href="(/downloads/[^"]+)" id="bulk-download"', html).group(1)
     fetched = client.get(download)
     data = fetched.data
     fetched.close()
     sheet = load_workbook(io.BytesIO(data)).active
-    assert sheet.cell(row=2, column=4).value.startswith("有效") and sheet.cell(row=3, column=4).value.startswith("证书编号")
+    assert sheet.cell(row=2, column=4).value.startswith("有效") and sheet.cell(row=3, column=4).value.startswith("编号格式不正确")
 
 
 def test_bulk_check_of_five_thousand_rows_uses_one_lookup_per_chunk(session, issued):
@@ -179,7 +182,7 @@ def test_bulk_check_of_five_thousand_rows_uses_one_lookup_per_chunk(session, iss
         result = check_workbook(session, data=_sheet(rows), filename="big.xlsx", now=NOW, organisation_id=None)
     finally:
         event.remove(session.get_bind(), "before_cursor_execute", count)
-    assert len(result.rows) == 5000 and result.count("valid") == 2500 and result.count("miss") == 2500
+    assert len(result.rows) == 5000 and result.count("valid") == 2500 and result.count("not_found") == 2500
     assert len(statements) <= 6
 
 
@@ -247,17 +250,29 @@ def test_api_verifies_without_a_token(client, issued):
     found = client.get("/api/v1/verify", query_string={"number": issued.revoked.number, "name": "李秀英"})
     assert found.status_code == 200
     body = found.get_json()
-    assert body["result"] == "found" and body["certificate"]["status"] == "revoked"
+    assert body["result"] == "found" and body["certificate"]["status"] == "revoked" and body["verdict"] == "revoked"
+    assert body["verdict_label"] == "已撤销" and body["certificate"]["issuer_label"] == "评价机构"
     assert body["certificate"]["revoked_reason"] == "考试作弊，成绩无效" and body["certificate"]["revoked_on"] == "2026-11-24"
     assert "id_number" not in str(body) and body["certificate"]["id_masked"] == issued.revoked.id_masked
     misses = [client.get("/api/v1/verify", query_string=q) for q in (
-        {"number": issued.revoked.number, "name": "王五"}, {"number": "nonsense", "name": "李秀英"},
-        {"number": issued.revoked.number[:-1] + "9", "name": "李秀英"}, {})]
+        {"number": issued.revoked.number, "name": "王五"}, {"number": issued.revoked.number[:-1] + "9", "name": "李秀英"})]
     assert {m.status_code for m in misses} == {404} and len({m.data for m in misses}) == 1
+    assert misses[0].get_json()["verdict"] == "not_found"
+    malformed = [client.get("/api/v1/verify", query_string=q) for q in (
+        {"number": "nonsense", "name": "李秀英"}, {"number": issued.revoked.number[:-1], "name": "李秀英"})]
+    assert {m.status_code for m in malformed} == {400} and len({m.data for m in malformed}) == 1
+    body = malformed[0].get_json()
+    assert body["verdict"] == "malformed" and body["field"] == "number" and "22 位" in body["error"]
+    for query, field in (({}, "number"), ({"number": issued.revoked.number}, "name"),
+                         ({"number": issued.revoked.number, "name": "李" * 51}, "name")):
+        refused = client.get("/api/v1/verify", query_string=query)
+        assert refused.status_code == 400 and refused.get_json()["field"] == field
+        assert refused.get_json()["code"] == "missing" and "verdict" not in refused.get_json()
     legacy = client.get("/api/v1/verify", query_string={"number": "1521010012340001", "name": "x"}).get_json()
-    assert legacy["result"] == "legacy" and "非本系统发证" in legacy["message"]
+    assert legacy["result"] == "legacy" and "非本系统发证" in legacy["message"] and legacy["verdict"] == "legacy"
     by_token = client.get(f"/api/v1/verify/{issued.superseded.token}").get_json()
     assert by_token["certificate"]["replaced_by"] == issued.replacement.number and by_token["signature"] == "absent"
+    assert by_token["verdict"] == "superseded"
 
 
 def test_api_checks_with_a_bearer_token_record_the_calling_organisation(client, session, issued):

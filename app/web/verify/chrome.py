@@ -16,8 +16,15 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from app.certification.models import KIND_LABELS
+from app.certification.models import KIND_LABELS, STATUS_LABELS
 from app.extensions import bootstrap
+from app.verification.checks import (
+    ISSUER_LABELS,
+    NUMBER_FORMAT_HINT,
+    VERDICT_HEADLINES,
+    VERDICT_SIGNS,
+    VERDICT_WORDS,
+)
 from app.web.access import is_logged_in
 from app.web.actions import localize
 
@@ -26,13 +33,15 @@ FULL_BASE = "base.html"
 
 LABELS = {
     "title": _l("Verification result"),
-    "valid": _l("VALID"),
-    "revoked": _l("REVOKED"),
-    "superseded": _l("SUPERSEDED"),
     "replaced_by": _l("Replaced by the corrected certificate"),
+    "revocation": _l("Revoked on %(d)s. Reason: %(r)s"),
     "signature_valid": _l("The QR code's digital signature verifies and matches this certificate."),
-    "signature_invalid": _l("The QR code's digital signature does NOT verify or does not match this certificate: "
-                            "the printed certificate may be forged."),
+    "signature_invalid": _l("The QR code's signed data does not verify or does not match the register. The record "
+                            "below is what the register holds for this certificate's code: compare it with the "
+                            "paper, but do not accept the paper."),
+    "record": _l("Registered record"),
+    "record_compare": _l("Registered record (for comparison only; the paper certificate does not match it)"),
+    "status": _l("Status in the register"),
     "signature_absent": _l("The link carried no QR signature; the certificate was found by its token only."),
     "certificate": _l("Certificate"),
     "number": _l("Certificate number"),
@@ -42,7 +51,6 @@ LABELS = {
     "variant": _l("Sub-trade / direction"),
     "level": _l("Level"),
     "issue_date": _l("Issue date"),
-    "issuer": _l("Evaluation organisation"),
     "checked_at": _l("Checked at"),
     "print": _l("Print / save as PDF"),
     "check_another": _l("Check another certificate"),
@@ -64,6 +72,12 @@ def _build(locale: str) -> dict:
     # Translations are our own catalogue, trusted like the `_()` of a template (which marks them safe too).
     words = {key: Markup(str(text)) for key, text in LABELS.items()}
     words["kinds"] = {kind: Markup(localize(label)) for kind, label in KIND_LABELS.items()}
+    words["issuers"] = {kind: Markup(localize(label)) for kind, label in ISSUER_LABELS.items()}
+    words["statuses"] = {status: Markup(localize(label)) for status, label in STATUS_LABELS.items()}
+    words["verdicts"] = {verdict: Markup(localize(word)) for verdict, word in VERDICT_WORDS.items()}
+    words["headlines"] = {verdict: Markup(localize(text)) for verdict, text in VERDICT_HEADLINES.items()}
+    words["number_format"] = Markup(localize(NUMBER_FORMAT_HINT))
+    words["signs"] = VERDICT_SIGNS
     english = locale.startswith("en")
     other = "zh" if english else "en"
     css = Markup("\n  ").join([bootstrap.load_css(),
@@ -77,6 +91,7 @@ def _build(locale: str) -> dict:
         "switch": url_for("i18n.switch", code=other),
         "switch_label": "中文" if english else "English",
         "check": url_for("verify.check_form"),
+        "verify_css": Markup('<link rel="stylesheet" href="{}">').format(url_for("static", filename="css/verify.css")),
     }
     return {"words": words, "frame": frame}
 

@@ -14,11 +14,17 @@ from app.web.forms import choices, sheet_file
 
 
 class CheckForm(Form):
-    """Certificate number and holder name; anything typed goes to the check (a bad number is just a miss)."""
+    """Certificate number and holder name; an empty field is refused on it, anything typed goes to the check.
 
-    # No length or pattern checks here: a malformed number must get exactly the answer of an unknown one.
-    number = StringField(_l("Certificate number"), description=_l("22 characters, e.g. S000021000101264000001"))
-    name = StringField(_l("Holder's name"))
+    No pattern check here: a number of the wrong shape gets the "malformed" verdict page from the one place that
+    decides verdicts (app.verification.checks), which names the expected format, as bulk checks do.
+    """
+
+    number = StringField(_l("Certificate number"), description=_l("22 characters, e.g. S000021000101264000001"),
+                         validators=[DataRequired(_l("Enter the certificate number as printed on the certificate."))])
+    name = StringField(_l("Holder's name"), validators=[
+        DataRequired(_l("Enter the holder's name as printed on the certificate.")),
+        Length(max=50, message=_l("A name has at most 50 characters; enter it as printed on the certificate."))])
     submit = SubmitField(_l("Verify"))
 
 

@@ -8,7 +8,7 @@ from flask import abort, make_response, render_template, request, send_file, url
 
 from app.database import utcnow
 from app.extensions import db
-from app.verification.checks import FOUND, LEGACY, CheckOutcome, check_number, check_token
+from app.verification.checks import FOUND, LEGACY, MALFORMED, CheckOutcome, check_number, check_token
 from app.verification.fastpath import check_transaction
 from app.verification.printing import result_pdf
 from app.verification.sharing import open_share_link
@@ -22,7 +22,8 @@ SITE_NAME = "匠才"
 
 
 def _page(outcome: CheckOutcome, *, channel: str, pdf_url: str | None = None, form: CheckForm | None = None):
-    """A found certificate (200, linking `pdf_url`), a legacy number (200) or the one answer every miss gets (404)."""
+    """The verdict page: a found certificate (200, linking `pdf_url`; a QR mismatch shows the registered record),
+    a legacy number (200), a malformed number (400, the expected format) or the one answer every miss gets (404)."""
     if outcome.result == FOUND:
         body = render_public("verify/result.html", outcome=outcome, facts=outcome.facts, channel=channel,
                              pdf_url=pdf_url, form=form,
@@ -31,7 +32,8 @@ def _page(outcome: CheckOutcome, *, channel: str, pdf_url: str | None = None, fo
     elif outcome.result == LEGACY:
         body, status = render_public("verify/legacy.html", outcome=outcome), 200
     else:
-        body, status = render_public("verify/miss.html"), 404
+        verdict = outcome.verdict
+        body, status = render_public("verify/miss.html", verdict=verdict), 400 if verdict == MALFORMED else 404
     response = make_response(body, status)
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
