@@ -22,7 +22,7 @@ from app.training.attendance import OPEN_STATES, AttendanceMark, checked_hours, 
 from app.training.models import Attendance, ClassSession, Enrolment, TrainingClass
 from app.training.progress import hours_text
 from app.training.projects import class_for_change, get_class
-from app.training.vocabulary import ENROLMENT_STATUSES
+from app.training.vocabulary import ENROLMENT_STATUSES, LEFT
 from app.translation import N_, Message
 
 PRESENT_WORDS = ("到", "√", "✓", "✔", "1", "出勤", "present", "p")
@@ -157,7 +157,7 @@ class WeekGrid:
 
 
 def week_grid(session: Session, *, actor: User, class_id: int, week_of: date) -> WeekGrid:
-    """The week's sessions of a class (Monday to Sunday), its trainees (not withdrawn) and their records."""
+    """The week's sessions of a class (Monday to Sunday), its trainees (who have not left) and their records."""
     klass = get_class(session, actor=actor, class_id=class_id)
     monday = week_start(week_of)
     rows = sorted((s for s in klass.sessions if monday <= s.session_date < monday + timedelta(days=7)),
@@ -166,7 +166,7 @@ def week_grid(session: Session, *, actor: User, class_id: int, week_of: date) ->
     if rows:
         stmt = select(Attendance).where(Attendance.session_id.in_([s.id for s in rows]))
         records = {(a.session_id, a.enrolment_id): a for a in session.scalars(stmt)}
-    trainees = [e for e in klass.enrolments if e.status != "withdrawn"]
+    trainees = [e for e in klass.enrolments if e.status not in LEFT]
     return WeekGrid(klass, monday, rows, trainees, records)
 
 

@@ -10,7 +10,8 @@ from app.audit.models import AuditEvent
 from app.demand.pipeline import demand_pipeline_counts
 from app.errors import InvalidTransition, NotFound, ValidationFailed
 from app.people.models import PersonAccess
-from app.training.attendance import AttendanceMark, record_attendance
+from app.training.attendance import AttendanceMark, record_attendance, session_sheet
+from app.training.attendance_grid import week_grid
 from app.training.enrolments import (
     NOT_REGISTERED,
     change_enrolment_status,
@@ -224,8 +225,14 @@ def test_an_expelled_trainee_has_left_frees_a_place_and_cannot_come_back(session
                             .order_by(AuditEvent.id.desc())).first()
     assert (event.old_value, event.new_value, event.note) == (
         {"status": "in_training"}, {"status": "expelled"}, "连续缺勤超过规定")
-    # The place is free again, and the expelled trainee can neither complete nor withdraw afterwards.
-    enrol_person(session, actor=staff, now=NOW, class_id=klass.id, person_id=trainee(session, staff).id)
+    # The place is free again, the sheets no longer list the trainee (the record taken stays), and the expelled
+    # trainee can neither complete nor withdraw afterwards.
+    second = enrol_person(session, actor=staff, now=NOW, class_id=klass.id, person_id=trainee(session, staff).id)
+    session.expire_all()  # as the next request would read it
+    _row, on_sheet, records = session_sheet(session, actor=staff, session_id=session_row.id)
+    assert [e.id for e in on_sheet] == [second.id] and first.id in records
+    grid = week_grid(session, actor=staff, class_id=klass.id, week_of=session_row.session_date)
+    assert first.id not in {e.id for e in grid.trainees}
     for to_status, reason in (("completed", None), ("withdrawn", "later")):
         with pytest.raises(InvalidTransition):
             change_enrolment_status(session, actor=staff, now=NOW, enrolment_id=first.id, to_status=to_status,
