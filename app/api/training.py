@@ -74,7 +74,7 @@ NEW_ENROLMENT = {"type": "object", "description": "Either person_id (a person th
                  "properties": {"person_id": {"type": "integer"}, "name": {"type": "string"},
                                 "id_type": {"type": "string"}, "id_number": {"type": "string"}}}
 TRANSITION = {"type": "object", "required": ["to"], "properties": {
-    "to": {"enum": ["in_training", "completed", "withdrawn"]}, "reason": {"type": ["string", "null"]}}}
+    "to": {"enum": ["in_training", "completed", "withdrawn", "expelled"]}, "reason": {"type": ["string", "null"]}}}
 ID_PARAM = path_id("class_id")
 
 
@@ -203,26 +203,28 @@ def enrolments_create(class_id: int):
     """Refused past capacity, for a duplicate, or outside working age on the start date."""
     data = json_body()
     actor, now = current_actor(), utcnow()
-    person_id = integer(data, "person_id")
+    # Every field sent is checked for its type, also those the chosen way of enrolling does not use.
+    person_id, id_type = integer(data, "person_id"), text(data, "id_type")
+    name, id_number = text(data, "name", required=person_id is None), text(data, "id_number",
+                                                                            required=person_id is None)
     if person_id is not None:
         enrolment = enrol_person(db.session, actor=actor, now=now, class_id=class_id, person_id=person_id)
     else:
-        enrolment = enrol_by_identity(db.session, actor=actor, now=now, class_id=class_id,
-                                      name=text(data, "name", required=True),
-                                      id_type=text(data, "id_type") or "resident_id",
-                                      id_number=text(data, "id_number", required=True))
+        enrolment = enrol_by_identity(db.session, actor=actor, now=now, class_id=class_id, name=name,
+                                      id_type=id_type or "resident_id", id_number=id_number)
     db.session.commit()
     return jsonify(enrolment_json(enrolment)), 201
 
 
 @bp.post("/enrolments/<int:enrolment_id>/transitions")
 @roles(STAFF)
-@documented("/enrolments/{enrolment_id}/transitions", "post", summary="Start, complete or withdraw an enrolment",
+@documented("/enrolments/{enrolment_id}/transitions", "post", summary="Start, complete, withdraw or expel an enrolment",
             tag="training", request_body=TRANSITION,
             parameters=path_id("enrolment_id"),
             responses={"200": _ref("Enrolment"), "403": None, "404": None, "422": None})
 def enrolment_transition(enrolment_id: int):
-    """Illegal transitions and completion below the attendance bar are 422 with the reason."""
+    """Illegal transitions, completion below the attendance bar and leaving (withdrawn, expelled) without a reason
+    are 422 with the reason."""
     data = json_body()
     enrolment = change_enrolment_status(db.session, actor=current_actor(), now=utcnow(), enrolment_id=enrolment_id,
                                         to_status=text(data, "to", required=True), reason=text(data, "reason"))
