@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from app import pii
 from app.accounts.models import User
-from app.audit.models import AuditEvent
+from app.audit.services import EventRow, record_events
 from app.clock import LOCAL_ZONE
 from app.errors import NotFound, ValidationFailed
 from app.people.models import Person
@@ -177,7 +177,6 @@ _EXISTING = select(Attendance.id, Attendance.status, Attendance.recorded_at).whe
 _MARK_PRESENT = update(Attendance.__table__).where(Attendance.__table__.c.id == bindparam("attendance_id"))
 _START_TRAINING = update(Enrolment.__table__).where(Enrolment.__table__.c.id == bindparam("enrolment_id"),
                                                     Enrolment.__table__.c.status == "enrolled")
-_AUDIT = AuditEvent.__table__.insert()
 _ATTENDANCE = Attendance.__table__
 # Insert unless the trainee's record exists (two phones at once): one statement on SQLite and PostgreSQL.
 _INSERT_NEW = {name: dialect_insert(_ATTENDANCE).on_conflict_do_nothing(
@@ -211,10 +210,10 @@ def sign_in_trainee(session: Session, *, now: datetime, key: bytes, session_id: 
     if enrolment.status not in OPEN_STATES:
         raise ValidationFailed(N_("Sign-in is closed to you: your enrolment in this class is “{status}”. Ask the staff.",
                                   status=ENROLMENT_STATUSES[enrolment.status]), field="name")
-    return _record(conn, now=now, row=row, enrolment=enrolment)
+    return _record(session, conn, now=now, row=row, enrolment=enrolment)
 
 
-def _record(conn, *, now: datetime, row, enrolment) -> SignedIn:
+def _record(session: Session, conn, *, now: datetime, row, enrolment) -> SignedIn:
     values = {"status": "present", "hours": row.hours, "method": "self", "recorded_at": now, "recorded_by_id": None}
     insert_new = _INSERT_NEW.get(conn.dialect.name)
     existing = None
@@ -231,23 +230,16 @@ def _record(conn, *, now: datetime, row, enrolment) -> SignedIn:
             return SignedIn(enrolment.name, existing.recorded_at, already=True)
         # marked absent earlier, but here in person within the window
         conn.execute(_MARK_PRESENT, {"attendance_id": existing.id, **values})
-    events = [_event(now, "attendance.record", "class_session", row.id,
-                     {str(enrolment.id): None if existing is None else f"{existing.status}:0"},
-                     {str(enrolment.id): f"present:{hours_text(row.hours)}"}, "self")]
+    events = [EventRow("attendance.record", "class_session", row.id,
+                       {str(enrolment.id): None if existing is None else f"{existing.status}:0"},
+                       {str(enrolment.id): f"present:{hours_text(row.hours)}"}, "self")]
     if enrolment.status == "enrolled":
         conn.execute(_START_TRAINING, {"enrolment_id": enrolment.id, "status": "in_training",
                                        "status_changed_at": now})
-        events.append(_event(now, "enrolment.status", "enrolment", enrolment.id, {"status": "enrolled"},
-                             {"status": "in_training"}, "首次记录考勤（本人签到）"))
-    conn.execute(_AUDIT, events)
+        events.append(EventRow("enrolment.status", "enrolment", enrolment.id, {"status": "enrolled"},
+                               {"status": "in_training"}, "首次记录考勤（本人签到）"))
+    record_events(session, actor_name=SELF_SIGN_IN, now=now, events=events)
     return SignedIn(enrolment.name, now, already=False)
-
-
-def _event(now: datetime, action: str, object_type: str, object_id: int, old: dict, new: dict, note: str) -> dict:
-    """An audit event made in the name of the trainee's own sign-in (nobody is logged in)."""
-    return {"at": now, "actor_id": None, "actor_name": SELF_SIGN_IN, "organisation_id": None, "action": action,
-            "object_type": object_type, "object_id": str(object_id), "old_value": old, "new_value": new,
-            "note": note}
 
 
 @dataclass(frozen=True)
