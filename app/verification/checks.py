@@ -34,7 +34,7 @@ VERDICTS = (VALID, REVOKED, SUPERSEDED, NOT_FOUND, MALFORMED, QR_MISMATCH, LEGAC
 # The word of each verdict, the same on the page, in the PDF, in the API's message and in a bulk sheet.
 VERDICT_WORDS: dict[str, Message] = {
     VALID: N_("Valid"),
-    REVOKED: N_("Certificate revoked"),
+    REVOKED: N_("Revoked by the issuer"),
     SUPERSEDED: N_("Superseded"),
     NOT_FOUND: N_("Not found"),
     MALFORMED: N_("Not a certificate number"),
@@ -44,7 +44,7 @@ VERDICT_WORDS: dict[str, Message] = {
 # The headline under the word: what the verdict means for the reader, and what to do.
 VERDICT_HEADLINES: dict[str, Message] = {
     VALID: N_("Valid: this certificate is in the register and in force."),
-    REVOKED: N_("Certificate revoked: the issuer has revoked it; it is no longer valid."),
+    REVOKED: N_("Revoked by the issuer: this certificate is no longer valid."),
     SUPERSEDED: N_("Superseded: a corrected certificate replaces this one; check the new number."),
     NOT_FOUND: N_("Not found: no certificate in the register matches this number and name."),
     MALFORMED: N_("Not a certificate number: check the number as printed and type it again."),

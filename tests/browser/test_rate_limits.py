@@ -36,7 +36,7 @@ def test_an_hr_officer_checks_100_certificates_one_by_one_and_the_public_meets_i
     # Stylesheets and scripts are not what is tested: 2 requests a check instead of 10 keep the test quick.
     page.route(re.compile(r"/(static|bootstrap)/"), lambda route: route.abort())
     started = time.monotonic()
-    statuses = [_check_through_the_form(page, live_server, f"Z{i:011d}") for i in range(100)]
+    statuses = [_check_through_the_form(page, live_server, f"S0000210001012640{i + 1:05d}") for i in range(100)]
     assert statuses == [404] * 100  # each a "no matching certificate" answer: checked, never refused
     assert page.locator("#rate-limited").count() == 0
     print(f"100 checks through the form: {time.monotonic() - started:.1f} s")
@@ -53,7 +53,7 @@ def test_an_hr_officer_checks_100_certificates_one_by_one_and_the_public_meets_i
                 statuses.append(form.status)
                 break
             statuses.append(form.status)
-            statuses.append(_submit(visitor, live_server, f"Y{len(statuses):011d}"))
+            statuses.append(_submit(visitor, live_server, f"Y0000210001012640{len(statuses):05d}"))
         assert statuses[-1] == 429 and len(statuses) == limit + 1 and set(statuses[:-1]) == {200, 404}
         retry = visitor.inner_text("#retry-at")
         assert re.search(r"请在 \d\d:\d\d:\d\d（约 .+后）再试。", retry), retry

@@ -25,6 +25,8 @@ from tests.conftest import csrf_token_from, login
 from tests.demo_world import close_app, open_app
 from tests.factories import bearer_headers, make_user
 
+MISS_NUMBER = "S000021000101264000001"  # the form's example: well formed, held by nobody named 王某某
+
 
 @pytest.fixture(scope="module")
 def demo_app(migrated_database, tmp_path_factory):
@@ -60,9 +62,9 @@ def _token_headers(app, username: str) -> dict[str, str]:
 
 
 def _check(client, token: str):
-    """One single check through the public form (a number that matches nothing: a miss is a check too)."""
-    return client.post("/verify", data={"csrf_token": token, "number": f"Z{secrets.randbelow(10**9):09d}",
-                                        "name": "王某某"})
+    """One single check through the public form (a well-formed number with a name that matches nothing: a miss
+    is a check too)."""
+    return client.post("/verify", data={"csrf_token": token, "number": MISS_NUMBER, "name": "王某某"})
 
 
 def _form_token(client) -> str:
@@ -103,14 +105,14 @@ def test_users_and_tokens_of_one_organisation_share_its_configurable_budget(limi
     officer_token, colleague_token = _form_token(officer), _form_token(colleague)
     assert [_check(officer, officer_token).status_code for _ in range(3)] == [404] * 3
     assert [_check(colleague, colleague_token).status_code for _ in range(2)] == [404] * 2
-    api = app.test_client().get("/api/v1/verify?number=Z1&name=x", headers=headers)
+    api = app.test_client().get("/api/v1/verify?number=S000021000101264000001&name=x", headers=headers)
     assert api.status_code == 404  # the sixth check of the organisation, by its API token
 
     refused = _check(colleague, colleague_token)
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
     assert "每 1小时 最多 6 次" in refused.get_data(as_text=True)  # the organisation's limit, not the address's
     assert _check(officer, officer_token).status_code == 429
-    refused_api = app.test_client().get("/api/v1/verify?number=Z1&name=x", headers=headers)
+    refused_api = app.test_client().get("/api/v1/verify?number=S000021000101264000001&name=x", headers=headers)
     assert refused_api.status_code == 429 and refused_api.get_json()["code"] == "rate_limited"
     # The empty form checks nothing and stays open; another organisation and the public keep their budgets.
     assert officer.get("/verify").status_code == 200
@@ -191,14 +193,14 @@ def test_a_signed_in_user_who_may_not_bulk_check_gets_no_bulk_link(limited, monk
 def test_the_api_429_has_retry_after_and_a_json_body_in_the_request_language(limited):
     client = limited.test_client()
     for _ in range(_public_limit(limited)):
-        assert client.get("/api/v1/verify?number=Z1&name=x").status_code == 404
-    refused = client.get("/api/v1/verify?number=Z1&name=x")
+        assert client.get("/api/v1/verify?number=S000021000101264000001&name=x").status_code == 404
+    refused = client.get("/api/v1/verify?number=S000021000101264000001&name=x")
     assert refused.status_code == 429 and refused.mimetype == "application/json"
     body = refused.get_json()
     assert body["code"] == "rate_limited" and body["status"] == 429
     assert body["retry_after"] == int(refused.headers["Retry-After"]) and 0 < body["retry_after"] <= 60
     assert "最多 30 次" in body["error"] and "再试" in body["error"]
-    english = client.get("/api/v1/verify?number=Z1&name=x", headers={"Accept-Language": "en"}).get_json()
+    english = client.get("/api/v1/verify?number=S000021000101264000001&name=x", headers={"Accept-Language": "en"}).get_json()
     assert english["code"] == "rate_limited" and "limited to 30 per 1 minute" in english["error"]
     assert "try again" in english["error"]
 
@@ -206,10 +208,10 @@ def test_the_api_429_has_retry_after_and_a_json_body_in_the_request_language(lim
 def test_a_token_that_is_not_valid_spends_the_address_budget_and_is_refused(limited):
     client = limited.test_client()
     bad = {"Authorization": "Bearer jc_not-a-real-token"}
-    statuses = [client.get("/api/v1/verify?number=Z1&name=x", headers=bad).status_code
+    statuses = [client.get("/api/v1/verify?number=S000021000101264000001&name=x", headers=bad).status_code
                 for _ in range(_public_limit(limited))]
     assert statuses == [401] * _public_limit(limited)
-    assert client.get("/api/v1/verify?number=Z1&name=x", headers=bad).status_code == 429
+    assert client.get("/api/v1/verify?number=S000021000101264000001&name=x", headers=bad).status_code == 429
 
 
 def test_other_limits_keep_their_429_with_the_retry_time_and_no_bulk_link(limited):
