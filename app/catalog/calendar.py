@@ -47,6 +47,13 @@ def calendar(session: Session, *, start: date, days: int = 400) -> tuple[set[dat
     return holidays, makeup
 
 
+def makeup_workdays_between(session: Session, *, first: date, last: date) -> dict[date, str]:
+    """The make-up working days (调休上班日) from ``first`` to ``last``, with their names."""
+    rows = session.scalars(select(Holiday).where(Holiday.day >= first, Holiday.day <= last,
+                                                 Holiday.is_makeup_workday.is_(True)))
+    return {row.day: row.name for row in rows}
+
+
 def holidays_between(session: Session, *, first: date, last: date) -> dict[date, str]:
     """The public holidays (not make-up working days) from ``first`` to ``last``, with their names."""
     rows = session.scalars(select(Holiday).where(Holiday.day >= first, Holiday.day <= last,

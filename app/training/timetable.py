@@ -1,7 +1,8 @@
 """A class's timetable in one go: a weekly pattern expanded into sessions, previewed, then created together.
 
 The pattern is weekdays, one or more daily time blocks ("08:30-11:30, 13:30-16:30"), a first and a last date,
-topic, teacher and venue. Public holidays of the working-day calendar are skipped and named. Every proposed
+topic, teacher and venue. Public holidays of the working-day calendar are skipped and named; on request the
+make-up working days (调休上班日) that fall outside the ticked weekdays are taught too, and named. Every proposed
 session passes the same check as a session added alone (app.training.session_rules); one refusal refuses the
 whole pattern, since the edge commits once. Single sessions are then moved, edited or cancelled here too.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.audit.services import record_event
-from app.catalog.calendar import holidays_between
+from app.catalog.calendar import holidays_between, makeup_workdays_between
 from app.errors import ValidationFailed
 from app.training.models import ClassSession, TrainingClass
 from app.training.progress import hours_text
@@ -61,7 +62,8 @@ class ProposedSession:
 
 @dataclass(frozen=True)
 class SkippedDay:
-    """A day of the pattern that is a public holiday."""
+    """A named day of the working-day calendar within the pattern: a public holiday it skips, or a make-up
+    working day (调休上班日) it adds."""
 
     day: date
     name: str
@@ -69,7 +71,8 @@ class SkippedDay:
 
 @dataclass(frozen=True)
 class TimetablePlan:
-    """The sessions a pattern proposes, the holidays it skips, and its hours against the required hours."""
+    """The sessions a pattern proposes, the holidays it skips, the make-up working days it adds, and its hours
+    against the required hours."""
 
     training_class: TrainingClass
     sessions: list[ProposedSession]
@@ -77,6 +80,7 @@ class TimetablePlan:
     total_hours: Decimal
     timetabled_hours: Decimal  # already on the class's timetable
     required_hours: int
+    added: list[SkippedDay] = field(default_factory=list)  # make-up working days taught as well (调休上班日)
 
     @property
     def after(self) -> Decimal:
@@ -132,9 +136,12 @@ def parse_blocks(text: str | None) -> list[TimeBlock]:
 
 
 def expand_pattern(*, weekdays: Collection[int], blocks: list[TimeBlock], first: date, last: date,
-                   holidays: dict[date, str]) -> tuple[list[ProposedSession], list[SkippedDay]]:
-    """Every chosen weekday from first to last, once per block, except public holidays (returned as skipped)."""
-    sessions, skipped = [], []
+                   holidays: dict[date, str], makeup: dict[date, str] | None = None,
+                   ) -> tuple[list[ProposedSession], list[SkippedDay], list[SkippedDay]]:
+    """Every chosen weekday from first to last, once per block, except public holidays (returned as skipped);
+    with `makeup`, also those make-up working days that are not chosen weekdays (returned as added)."""
+    sessions, skipped, added = [], [], []
+    makeup = makeup or {}
     day = first
     while day <= last:
         if day.weekday() in weekdays:
@@ -142,8 +149,11 @@ def expand_pattern(*, weekdays: Collection[int], blocks: list[TimeBlock], first:
                 skipped.append(SkippedDay(day, holidays[day]))
             else:
                 sessions.extend(ProposedSession(day, b.start, b.end, b.hours) for b in blocks)
+        elif day in makeup:
+            added.append(SkippedDay(day, makeup[day]))
+            sessions.extend(ProposedSession(day, b.start, b.end, b.hours) for b in blocks)
         day += timedelta(days=1)
-    return sessions, skipped
+    return sessions, skipped, added
 
 
 def _timetabled_hours(session: Session, class_id: int) -> Decimal:
@@ -152,7 +162,8 @@ def _timetabled_hours(session: Session, class_id: int) -> Decimal:
 
 
 def _plan(session: Session, klass: TrainingClass, *, weekdays: Collection[int], blocks: str | None,
-          first_date: date | None, last_date: date | None, teacher: str | None) -> TimetablePlan:
+          first_date: date | None, last_date: date | None, teacher: str | None,
+          makeup_days: bool = False) -> TimetablePlan:
     days = sorted({int(d) for d in weekdays or ()})
     if not days or any(d not in range(7) for d in days):
         raise ValidationFailed(N_("Tick at least one weekday."), field="weekdays")
@@ -171,8 +182,10 @@ def _plan(session: Session, klass: TrainingClass, *, weekdays: Collection[int], 
     if not klass.start_date <= last_date <= klass.end_date:
         raise ValidationFailed(N_("The last date must lie within the class period ({start} to {end}).", **period),
                                field="last_date")
-    sessions, skipped = expand_pattern(weekdays=days, blocks=parsed, first=first_date, last=last_date,
-                                       holidays=holidays_between(session, first=first_date, last=last_date))
+    makeup = makeup_workdays_between(session, first=first_date, last=last_date) if makeup_days else None
+    sessions, skipped, added = expand_pattern(weekdays=days, blocks=parsed, first=first_date, last=last_date,
+                                              holidays=holidays_between(session, first=first_date, last=last_date),
+                                              makeup=makeup)
     if not sessions:
         raise ValidationFailed(N_("No session falls on the ticked weekdays from {first} to {last}.",
                                   first=first_date.isoformat(), last=last_date.isoformat()), field="weekdays")
@@ -183,24 +196,25 @@ def _plan(session: Session, klass: TrainingClass, *, weekdays: Collection[int], 
         check_fits(session, klass, session_date=proposed.session_date, start_time=proposed.start_time,
                    end_time=proposed.end_time, teacher=teacher, field=None)
     return TimetablePlan(klass, sessions, skipped, sum((s.hours for s in sessions), Decimal(0)),
-                         _timetabled_hours(session, klass.id), klass.project.reference_hours)
+                         _timetabled_hours(session, klass.id), klass.project.reference_hours, added)
 
 
 def preview_timetable(session: Session, *, actor: User, class_id: int, weekdays: Collection[int], blocks: str | None,
                       first_date: date | None, last_date: date | None, topic: str | None, teacher: str | None = None,
-                      venue: str | None = None) -> TimetablePlan:
+                      venue: str | None = None, makeup_days: bool = False) -> TimetablePlan:
     """The sessions a pattern would create and their hours; refused as the creation would be, nothing written."""
     klass = class_for_change(session, actor=actor, class_id=class_id)
     _text(topic, field="topic", what=N_("topic"), max_length=200)
     _text(venue, field="venue", what=N_("venue"), max_length=200, required=False)
     teacher = _text(teacher, field="teacher", what=N_("teacher"), max_length=100, required=False)
     return _plan(session, klass, weekdays=weekdays, blocks=blocks, first_date=first_date, last_date=last_date,
-                 teacher=teacher)
+                 teacher=teacher, makeup_days=bool(makeup_days))
 
 
 def create_timetable(session: Session, *, actor: User, now: datetime, class_id: int, weekdays: Collection[int],
                      blocks: str | None, first_date: date | None, last_date: date | None, topic: str | None,
-                     teacher: str | None = None, venue: str | None = None) -> list[ClassSession]:
+                     teacher: str | None = None, venue: str | None = None,
+                     makeup_days: bool = False) -> list[ClassSession]:
     """Create every session of the pattern, or none: the first that does not fit refuses them all."""
     klass = class_for_change(session, actor=actor, class_id=class_id)
     topic = _text(topic, field="topic", what=N_("topic"), max_length=200)
@@ -208,7 +222,7 @@ def create_timetable(session: Session, *, actor: User, now: datetime, class_id: 
     teacher = _text(teacher, field="teacher", what=N_("teacher"), max_length=100, required=False)
     hold_timetables(session, klass)
     plan = _plan(session, klass, weekdays=weekdays, blocks=blocks, first_date=first_date, last_date=last_date,
-                 teacher=teacher)
+                 teacher=teacher, makeup_days=bool(makeup_days))
     rows = [ClassSession(class_id=klass.id, session_date=s.session_date, start_time=s.start_time,
                          end_time=s.end_time, hours=s.hours, topic=topic, teacher=teacher, venue=venue)
             for s in plan.sessions]
@@ -220,5 +234,6 @@ def create_timetable(session: Session, *, actor: User, now: datetime, class_id: 
                                           "last": last_date.isoformat(), "weekdays": sorted(int(d) for d in weekdays),
                                           "blocks": [str(b) for b in parse_blocks(blocks)],
                                           "hours": str(plan.total_hours), "topic": topic, "teacher": teacher,
-                                          "venue": venue, "skipped": [d.day.isoformat() for d in plan.skipped]})
+                                          "venue": venue, "skipped": [d.day.isoformat() for d in plan.skipped],
+                                          "makeup_days": [d.day.isoformat() for d in plan.added]})
     return rows

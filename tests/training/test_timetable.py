@@ -52,13 +52,38 @@ def test_blocks_are_read_in_the_ways_people_write_them():
 
 def test_pattern_expands_weekdays_and_blocks_and_skips_holidays():
     blocks = parse_blocks(MORNING_AFTERNOON)
-    sessions, skipped = expand_pattern(weekdays={0, 2}, blocks=blocks, first=MON, last=MON + timedelta(days=13),
-                                       holidays={MON + timedelta(days=2): "测试假日", MON + timedelta(days=3): "周四"})
+    sessions, skipped, added = expand_pattern(weekdays={0, 2}, blocks=blocks, first=MON,
+                                              last=MON + timedelta(days=13),
+                                              holidays={MON + timedelta(days=2): "测试假日", MON + timedelta(days=3): "周四"})
     assert [(s.session_date.isoformat(), f"{s.start_time:%H:%M}") for s in sessions] == [
         ("2026-11-30", "08:30"), ("2026-11-30", "13:30"), ("2026-12-07", "08:30"), ("2026-12-07", "13:30"),
         ("2026-12-09", "08:30"), ("2026-12-09", "13:30")]
     assert {s.hours for s in sessions} == {Decimal("3.0")}
     assert [(d.day, d.name) for d in skipped] == [(date(2026, 12, 2), "测试假日")]  # a Thursday is not ticked
+    assert added == []  # no make-up working days asked for
+
+
+def test_make_up_working_days_are_taught_only_when_asked_and_are_named(session):
+    staff = institution_staff(session)
+    klass = make_class(session, staff)
+    saturday = MON + timedelta(days=5)
+    add_holiday(session, actor=None, now=NOW, day=MON + timedelta(days=3), name="测试假日")
+    add_holiday(session, actor=None, now=NOW, day=saturday, name="测试假日调休", is_makeup_workday=True)
+    plain = preview_timetable(session, actor=staff, class_id=klass.id, **pattern())
+    assert saturday not in {s.session_date for s in plain.sessions} and plain.added == []
+    plan = preview_timetable(session, actor=staff, class_id=klass.id, **pattern(makeup_days=True))
+    assert [(d.day, d.name) for d in plan.added] == [(saturday, "测试假日调休")]
+    assert [(s.session_date, f"{s.start_time:%H:%M}") for s in plan.sessions if s.session_date == saturday] == [
+        (saturday, "08:30"), (saturday, "13:30")]
+    assert len(plan.sessions) == len(plain.sessions) + 2 and plan.total_hours == plain.total_hours + 6
+    # A make-up day that is a ticked weekday already is not added twice.
+    again = preview_timetable(session, actor=staff, class_id=klass.id,
+                              **pattern(weekdays=[0, 1, 2, 3, 4, 5], makeup_days=True))
+    assert again.added == [] and sum(1 for s in again.sessions if s.session_date == saturday) == 2
+    rows = create_timetable(session, actor=staff, now=NOW, class_id=klass.id, **pattern(makeup_days=True))
+    assert saturday in {r.session_date for r in rows}
+    event = session.scalar(select(AuditEvent).where(AuditEvent.action == "training_class.add_timetable"))
+    assert event.new_value["makeup_days"] == [saturday.isoformat()]
 
 
 def test_preview_names_holidays_and_weighs_hours_against_the_required(session):

@@ -126,3 +126,25 @@ def test_a_session_is_moved_and_cancelled_from_its_row(client, session):
     response = post_form(client, f"/classes/sessions/{other.id}/cancel", {}, form_url=f"/classes/{klass.id}")
     assert response.status_code == 302 and sessions(session, klass) == 1
     assert "Session cancelled." in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_make_up_working_days_ticked_on_the_pattern_are_previewed_named_and_created(client, session):
+    staff, klass, start = setup_class(client, session, english=False)
+    saturday = start + timedelta(days=5)
+    add_holiday(session, actor=None, now=NOW, day=saturday, name="国庆调休", is_makeup_workday=True)
+    session.commit()
+    url = f"/classes/{klass.id}"
+    html = client.get(url).get_data(as_text=True)
+    assert "调休上班日也排课" in html and 'name="pattern-makeup_days"' in html
+    data = pattern(start, makeup_days="y")
+    preview = client.post(f"{url}/timetable", data={"csrf_token": csrf_token_from(html), **data})
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and 'id="added-makeup-days"' in html
+    assert f"{saturday.isoformat()} 国庆调休" in html and "创建 42 个课次" in html
+    create_form = html.split('id="create-timetable"')[1].split("</form>")[0]
+    assert 'name="pattern-makeup_days" value="y"' in create_form  # the create step keeps the choice
+    created = client.post(f"{url}/timetable/create", data={"csrf_token": csrf_token_from(html), **data})
+    assert created.status_code == 302
+    assert sessions(session, klass) == 42  # 20 weekdays × 2 blocks, and the Saturday's 2
+    assert session.scalar(select(func.count(ClassSession.id)).where(ClassSession.class_id == klass.id,
+                                                                  ClassSession.session_date == saturday)) == 2

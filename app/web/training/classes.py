@@ -138,7 +138,7 @@ def _blank_timetable(klass) -> TimetableForm:
     return TimetableForm(formdata=None, first_date=klass.start_date, last_date=klass.end_date, teacher=first_teacher)
 
 
-TIMETABLE_FIELDS = ("weekdays", "blocks", "first_date", "last_date", "topic", "teacher", "venue")
+TIMETABLE_FIELDS = ("weekdays", "blocks", "first_date", "last_date", "topic", "teacher", "venue", "makeup_days")
 
 
 def _timetable_page(class_id: int, form: TimetableForm, plan=None):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import wtforms
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     DateField,
     DecimalField,
     FieldList,
@@ -156,6 +157,9 @@ class TimetableForm(Form):
     teacher = StringField(_l("Teacher"), validators=[Optional(), Length(max=100)])
     venue = StringField(_l("Session venue"), validators=[Optional(), Length(max=200)],
                         description=_l("Leave empty for the class's own venue"))
+    makeup_days = BooleanField(_l("Teach on make-up working days too"),
+                               description=_l("Weekend days that the working-day calendar makes working days get the "
+                                              "same time blocks"))
     submit = SubmitField(_l("Preview the sessions"))
 
     def __init__(self, *args, **kwargs) -> None:
