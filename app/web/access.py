@@ -117,11 +117,15 @@ def bearer_organisation() -> int | None:
     """On a public API route: the organisation behind the request's bearer token, None without one.
 
     Public routes need no token, but a caller that sends one is identified (for the verification log) and a
-    token that is not valid is refused with 401, as on every other API route.
+    token that is not valid is refused with 401, as on every other API route. The token is looked up once per
+    request (the verification rate limit asks before the view does); a refused one is asked about again, so the
+    view still answers 401.
     """
     if "Authorization" not in request.headers:
         return None
-    _authenticate_api_request()
+    if "jiangcai_bearer_checked" not in g:
+        _authenticate_api_request()
+        g.jiangcai_bearer_checked = True
     return g._login_user.organisation_id
 
 
