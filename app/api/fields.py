@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from decimal import Decimal, InvalidOperation
 
 from app.errors import ValidationFailed
@@ -53,6 +53,20 @@ def day(data: dict, key: str, *, required: bool = False) -> date | None:
         return date.fromisoformat(value)
     except ValueError as exc:
         raise ValidationFailed(N_("{field} must be a date written YYYY-MM-DD.", field=key), field=key) from exc
+
+
+def clock(data: dict, key: str, *, required: bool = False) -> time | None:
+    """A time of day written HH:MM."""
+    value = text(data, key, required=required)
+    if value is None:
+        return None
+    try:
+        parsed = time.fromisoformat(value)
+    except ValueError:
+        parsed = None
+    if parsed is None or len(value) != 5 or parsed.second or parsed.tzinfo:
+        raise ValidationFailed(N_("{field} must be a time written HH:MM.", field=key), field=key)
+    return parsed
 
 
 def decimal(data: dict, key: str, *, required: bool = False) -> Decimal | None:

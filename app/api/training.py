@@ -22,7 +22,7 @@ from app.training.vocabulary import PROJECT_TYPES
 from app.web.access import current_actor, roles
 
 STAFF = Role.INSTITUTION_STAFF
-ENROLMENT_STATES = ["enrolled", "in_training", "completed", "withdrawn"]
+ENROLMENT_STATES = ["enrolled", "in_training", "completed", "withdrawn", "expelled"]
 
 
 def _ref(name: str) -> dict:

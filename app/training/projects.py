@@ -251,7 +251,13 @@ def session_hours(start_time: time, end_time: time, hours: Decimal | str | int) 
     than 0 and no more than the time between start and end."""
     if end_time <= start_time:
         raise ValidationFailed(N_("The session must end after it starts."), field="end_time")
-    hours = Decimal(str(hours)).quantize(Decimal("0.1"))
+    try:
+        hours = Decimal(str(hours)).quantize(Decimal("0.1"))
+        if hours.is_nan():
+            raise InvalidOperation
+    except InvalidOperation:  # not a number, infinite, or too many digits to round
+        raise ValidationFailed(N_("Hours must be a number of at most one decimal place, such as 3.5."),
+                               field="hours") from None
     span = _hours_between(start_time, end_time)
     if hours <= 0:
         raise ValidationFailed(N_("Hours must be more than 0."), field="hours")

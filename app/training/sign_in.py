@@ -68,7 +68,8 @@ def seconds_to_next_code(now: datetime) -> int:
 def token_valid(key: bytes, session_id: int, token: str, now: datetime) -> bool:
     """Whether a scanned token is the current or the previous step's (a forged one never is)."""
     step = _step(now)
-    return any(hmac.compare_digest(_mac(key, session_id, s), token or "") for s in (step, step - 1))
+    given = (token or "").encode()  # bytes: a typed or mangled address may hold any character
+    return any(hmac.compare_digest(_mac(key, session_id, s).encode(), given) for s in (step, step - 1))
 
 
 def issue_pass(key: bytes, session_id: int, now: datetime) -> str:
@@ -80,9 +81,9 @@ def issue_pass(key: bytes, session_id: int, now: datetime) -> str:
 def pass_valid(key: bytes, session_id: int, value: str, now: datetime) -> bool:
     """Whether a form's pass was issued for this session within the last few minutes."""
     text, _, mac = (value or "").partition(".")
-    if not text.isdigit() or not 0 <= _step(now) - int(text) <= PASS_STEPS:
+    if not (text.isascii() and text.isdigit()) or not 0 <= _step(now) - int(text) <= PASS_STEPS:
         return False
-    return hmac.compare_digest(_mac(key, session_id, int(text)), mac)
+    return hmac.compare_digest(_mac(key, session_id, int(text)).encode(), mac.encode())
 
 
 def session_start(row: ClassSession) -> datetime:

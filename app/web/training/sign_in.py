@@ -48,16 +48,17 @@ def sign_in_limit(view: Callable) -> Callable:
     return when_limiting(view, _all_requests(_refusals(view)))
 
 
-def _key() -> bytes:
+def sign_in_key() -> bytes:
+    """The key the session codes and form passes are made with (derived from SECRET_KEY once)."""
     key = current_app.extensions.get("jiangcai_sign_in_key")
     if key is None:
         key = current_app.extensions["jiangcai_sign_in_key"] = derive_key(current_app.config["SECRET_KEY"])
     return key
 
 
-def _scan_url(session_id: int) -> str:
+def scan_url(session_id: int) -> str:
     """The address the QR code holds right now (absolute: it is opened on a phone)."""
-    path = url_for("sign_in.sign_in", session_id=session_id, token=current_token(_key(), session_id, utcnow()))
+    path = url_for("sign_in.sign_in", session_id=session_id, token=current_token(sign_in_key(), session_id, utcnow()))
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
 
 
@@ -70,7 +71,7 @@ def qr_page(session_id: int):
     opens, closes = sign_in_window(row)
     return render_template("training/sign_in_qr.html", session_row=row, state=window_state(row, now), opens=opens,
                            closes=closes, count=sign_in_count(db.session, actor=current_actor(), session_id=row.id),
-                           next_in=seconds_to_next_code(now), scan_url=_scan_url(row.id))
+                           next_in=seconds_to_next_code(now), scan_url=scan_url(row.id))
 
 
 @bp.get("/classes/sessions/<int:session_id>/sign-in/qr.png")
@@ -80,7 +81,7 @@ def qr_image(session_id: int):
     row = sign_in_session(db.session, actor=current_actor(), session_id=session_id)
     if window_state(row, utcnow()) != "open":
         return Response(status=404)
-    return Response(qr_png(_scan_url(row.id)), mimetype="image/png")
+    return Response(qr_png(scan_url(row.id)), mimetype="image/png")
 
 
 @bp.get("/classes/sessions/<int:session_id>/sign-in/count")
@@ -102,20 +103,22 @@ def sign_in(session_id: int, token: str):
     form = SignInForm()
     if not form.is_submitted():
         with attempt(commit=False) as opened:  # a read: nothing to commit, nothing to expire
-            row, form_pass = open_sign_in(db.session, now=utcnow(), key=_key(), session_id=session_id, token=token)
+            row, form_pass = open_sign_in(db.session, now=utcnow(), key=sign_in_key(), session_id=session_id,
+                                          token=token)
         if not opened:
             return render_template("training/sign_in.html", session_row=public_session(db.session, session_id),
                                    form=None), REFUSED
         form.form_pass.data = form_pass
         return render_template("training/sign_in.html", session_row=row, form=form)
     return submit(form, lambda: sign_in_trainee(
-        db.session, now=utcnow(), key=_key(), session_id=session_id, form_pass=form.form_pass.data,
+        db.session, now=utcnow(), key=sign_in_key(), session_id=session_id, form_pass=form.form_pass.data,
         name=form.name.data, id_last4=form.id_last4.data),
-        success=_signed_in_message, then=url_for("sign_in.done", session_id=session_id)) \
+        success=signed_in_message, then=url_for("sign_in.done", session_id=session_id)) \
         or render_form("training/sign_in.html", form, session_row=public_session(db.session, session_id))
 
 
-def _signed_in_message(result) -> str:
+def signed_in_message(result) -> str:
+    """What a trainee is told after signing in: who, when, and whether it was a repeat."""
     when = result.at.astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M")
     if result.already:
         return _("Already signed in · %(name)s · %(when)s", name=result.name, when=when)
