@@ -45,6 +45,17 @@ DATABASE_URL = TestConfig.SQLALCHEMY_DATABASE_URI = worker_database(TestConfig.S
 IS_POSTGRES = DATABASE_URL.startswith("postgresql")
 
 
+def pytest_collection_modifyitems(config, items) -> None:
+    """Tests marked one_database check what pages are made of (axe-core, the guides' screenshots), which does not
+    depend on the database: the PostgreSQL pass of `make test` skips them, to keep the suite's time down."""
+    if not IS_POSTGRES:
+        return
+    skip = pytest.mark.skip(reason="one_database: checked on the SQLite pass")
+    for item in items:
+        if item.get_closest_marker("one_database"):
+            item.add_marker(skip)
+
+
 def make_config(uri: str, instance: Path) -> type[TestConfig]:
     """A TestConfig bound to one database and one instance folder."""
     return type(

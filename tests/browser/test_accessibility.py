@@ -31,7 +31,7 @@ from app.verification.sharing import create_share_link
 from tests.browser.conftest import log_in
 from tests.demo_world import close_app, load_demo_world, open_app
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.one_database]
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 FAILING_IMPACTS = ("serious", "critical")

@@ -31,7 +31,7 @@ from tests.browser.conftest import log_in
 from tests.demo_world import load_demo_world
 from tests.people.factories import phone, resident_id
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.one_database]
 VIEWPORT = {"width": 1280, "height": 800}
 
 
