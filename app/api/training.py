@@ -18,11 +18,11 @@ from app.training.enrolments import change_enrolment_status, enrol_by_identity, 
 from app.training.models import DEFAULT_MAX_AGE, DEFAULT_THRESHOLD, Enrolment, TrainingClass, TrainingProject
 from app.training.progress import Progress
 from app.training.projects import create_class, create_project, get_project, list_classes, list_projects
-from app.training.vocabulary import PROJECT_TYPES
+from app.training.vocabulary import ENROLMENT_STATUSES, PROJECT_TYPES
 from app.web.access import current_actor, roles
 
 STAFF = Role.INSTITUTION_STAFF
-ENROLMENT_STATES = ["enrolled", "in_training", "completed", "withdrawn", "expelled"]
+ENROLMENT_STATES = list(ENROLMENT_STATUSES)
 
 
 def _ref(name: str) -> dict:

@@ -20,6 +20,7 @@ from app.people.models import LEVEL_ROUTES
 from app.people.vocabulary import ACCESS_REASONS, EDUCATION_LABELS, GENDER_LABELS, target_group_text
 from app.regions import city_name
 from app.reporting.models import CLAIM_STATUSES, SCHEME_KINDS
+from app.training.vocabulary import LEFT
 from app.translation import Message
 from app.web.actions import localize
 
@@ -76,5 +77,6 @@ def init_templating(app: Flask) -> None:
     app.add_template_global(action_label, "audit_action_label")
     app.add_template_global(lambda k: ORG_KIND_LABELS.get(k, k), "org_kind_label")
     app.add_template_global(lambda r: ROLE_LABELS.get(r, r), "role_label")
+    app.add_template_global(LEFT, "ENROLMENT_LEFT")  # the states of a trainee who has left the class
     app.add_template_global(city_name, "city_name")  # a marked label, printed in the user's language
     app.add_template_filter(city_name, "city_label")
