@@ -105,7 +105,7 @@ def test_sessions_are_added_moved_and_cancelled_until_attendance_exists(client, 
                                                                                          "class_id": klass.id}
     session.rollback()  # a fresh look at what the requests wrote
     assert session.get(ClassSession, spare_id) is None
-    actions = set(session.scalars(select(AuditEvent.action).where(AuditEvent.object_id == klass.id)))
+    actions = set(session.scalars(select(AuditEvent.action).where(AuditEvent.object_id == str(klass.id))))
     assert {"training_class.add_session", "training_class.update_session", "training_class.cancel_session"} <= actions
 
 
