@@ -8,7 +8,6 @@ aspects' marks against their maxima, times its weight; the total is out of 100.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -38,7 +37,7 @@ from app.competitions.promotion import choose_rule, rules_for
 from app.competitions.scheme import aspects_of
 from app.competitions.vocabulary import ROUTE
 from app.errors import InvalidTransition, NotAllowed, NotFound, ValidationFailed
-from app.people.levels import current_levels, level_history, record_level_award
+from app.people.levels import record_level_award
 from app.people.models import LevelAward
 from app.translation import N_, Message, to_json
 
@@ -210,6 +209,27 @@ def open_objections(session: Session, *, event_id: int) -> list[Objection]:
                                 .order_by(Objection.id)))
 
 
+def awards_by_person(session: Session, person_ids: list[int]) -> dict[int, list[LevelAward]]:
+    """Every level award of these people, oldest first, in one query per thousand people."""
+    found: dict[int, list[LevelAward]] = defaultdict(list)
+    for start in range(0, len(person_ids), 1000):
+        chunk = person_ids[start:start + 1000]
+        for award in session.scalars(select(LevelAward).where(LevelAward.person_id.in_(chunk))
+                                     .order_by(LevelAward.awarded_on, LevelAward.id)):
+            found[award.person_id].append(award)
+    return found
+
+
+def held_grade(awards: list[LevelAward], occupation_code: str) -> str | None:
+    """The highest grade held in the occupation (as people.levels.current_levels reads a history)."""
+    best = None
+    for award in awards:
+        if award.occupation_code == occupation_code and (
+                best is None or grade_by_key(award.grade_key).rank >= grade_by_key(best).rank):
+            best = award.grade_key
+    return best
+
+
 def _withheld(event: CompetitionEvent, entry: Entry, now: datetime, reason: Message, **kw) -> Promotion:
     return Promotion(event_id=event.id, entry_id=entry.id, person_id=entry.person_id, status="withheld",
                      reason=to_json(reason), created_at=now, **kw)
@@ -223,17 +243,18 @@ def promote(session: Session, *, actor: User, now: datetime, event: CompetitionE
     issuer = issuer_of(competition)
     rules = rules_for(session, rule_set=competition.rule_set, tier=competition.tier, track=event.track)
     today = local_date(now)
+    entries = {e.id: e for e in session.scalars(select(Entry).where(Entry.event_id == event.id))}
+    history = awards_by_person(session, [e.person_id for e in entries.values()])
     promotions = []
     for result in results:
-        entry = result.entry
-        held = current_levels(session, entry.person_id).get(event.occupation.code)
-        current = held.grade_key if held else None
+        entry = entries[result.entry_id]
+        awards = history.get(entry.person_id, [])
+        current = held_grade(awards, event.occupation.code)
         choice = choose_rule(rules, place=result.place, medal=result.medal, entrants=len(results), current=current)
         if choice.rule is None:
             promotions.append(_withheld(event, entry, now, choice.reason, from_grade=current))
             continue
-        earlier = [a for a in level_history(session, entry.person_id)
-                   if a.route == ROUTE and a.awarded_on > today - timedelta(days=365)]
+        earlier = [a for a in awards if a.route == ROUTE and a.awarded_on > today - timedelta(days=365)]
         if earlier:
             promotions.append(_withheld(event, entry, now, N_(
                 "Already promoted through a competition within the last year ({occupation}, {date}): at most one "
@@ -285,8 +306,3 @@ def finalise_results(session: Session, *, actor: User, now: datetime, event_id: 
 def promotions_of(session: Session, event_id: int) -> list[Promotion]:
     """The event's promotions (and withheld ones with their reason), by entry."""
     return list(session.scalars(select(Promotion).where(Promotion.event_id == event_id).order_by(Promotion.entry_id)))
-
-
-def top_percent_place(entrants: int, percent: int) -> int:
-    """The last place within the top percentage."""
-    return math.ceil(entrants * percent / 100)
