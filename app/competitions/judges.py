@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from app.accounts.models import Organisation, User
+from app.accounts.models import Organisation, User, UserRole
 from app.assessment.recusal import Link, links_between
 from app.audit.services import record_event
 from app.competitions.events import event_for_organiser, require_preparing
@@ -75,7 +75,7 @@ def assign_judge(session: Session, *, actor: User, now: datetime, event_id: int,
     return judge
 
 
-def unassign_judge(session: Session, *, actor: User, now: datetime, judge_id: int) -> None:
+def unassign_judge(session: Session, *, actor: User, now: datetime, judge_id: int) -> CompetitionEvent:
     """Take a judge off an event while it is in preparation."""
     judge = session.get(EventJudge, judge_id)
     if judge is None:
@@ -86,6 +86,7 @@ def unassign_judge(session: Session, *, actor: User, now: datetime, judge_id: in
     session.flush()
     record_event(session, actor=actor, now=now, action="competition_judge.unassign", object_type="competition_event",
                  object_id=event.id, old={"user_id": judge.user_id, "role": judge.role})
+    return event
 
 
 def markers_of(event: CompetitionEvent) -> list[EventJudge]:
@@ -129,3 +130,21 @@ def open_marking(session: Session, *, actor: User, now: datetime, event_id: int)
                  new={"status": "marking", "cells": len(cells), "judges": len(markers_of(event)),
                       "entries": len(entry_ids)})
     return event
+
+
+JUDGE_POOL_ROLES = ("assessor", "evaluation_staff", "enterprise_hr", "institution_staff")
+
+
+def judge_candidates(session: Session) -> list[User]:
+    """Active accounts that may be asked to judge (assessors, and staff of firms, schools and evaluation
+    organisations), by name."""
+    return list(session.scalars(select(User).where(User.active.is_(True), User.id.in_(
+        select(UserRole.user_id).where(UserRole.role.in_(JUDGE_POOL_ROLES)))).order_by(User.display_name, User.id)))
+
+
+def events_judged_by(session: Session, *, actor: User) -> list[tuple[CompetitionEvent, EventJudge]]:
+    """The events the actor judges, with their role, newest first."""
+    rows = session.execute(select(CompetitionEvent, EventJudge).join(EventJudge, EventJudge.event_id ==
+                                                                     CompetitionEvent.id)
+                           .where(EventJudge.user_id == actor.id).order_by(CompetitionEvent.id.desc()))
+    return [(event, judge) for event, judge in rows]

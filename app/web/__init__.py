@@ -54,3 +54,6 @@ def register_web(app: Flask) -> None:
 
     app.register_blueprint(placement_bp)
     app.register_blueprint(reports_bp)
+    from app.web.competitions import bp as competitions_bp
+
+    app.register_blueprint(competitions_bp)
