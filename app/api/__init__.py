@@ -88,6 +88,7 @@ def init_api(app: Flask) -> None:
         assessment,
         catalog,
         certificates,
+        competitions,
         demand,
         openapi,
         people,

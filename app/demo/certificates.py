@@ -13,6 +13,7 @@ from app.assessment.results import final_passing_results
 from app.certification.issuing import IssuingContext
 from app.certification.models import Certificate
 from app.certification.sources import issue_for_result
+from app.demo.competitions import issue_competition_certificates
 
 
 def issue_demo_certificates(session: Session, *, now: datetime, ctx: IssuingContext) -> list[Certificate]:
@@ -22,4 +23,5 @@ def issue_demo_certificates(session: Session, *, now: datetime, ctx: IssuingCont
     for plan_id in session.scalars(select(AssessmentPlan.id).order_by(AssessmentPlan.id)):
         for result in final_passing_results(session, plan_id=plan_id):
             issued.append(issue_for_result(session, actor=issuer, now=now, result_id=result.id, ctx=ctx))
+    issued += issue_competition_certificates(session, now=now, ctx=ctx)
     return issued

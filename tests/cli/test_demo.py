@@ -41,7 +41,9 @@ def test_demo_with_certificates_issues_pdfs_that_verify(app, session, client):
     assert result.exit_code == 0, result.output
     match = re.search(r"certificate number (\S+) and name (\S+)\.", result.output)
     assert match, result.output
-    certificates = session.scalars(select(Certificate)).all()
+    certificates = session.scalars(select(Certificate).where(Certificate.source_type == "assessment_result")).all()
+    promoted = session.scalars(select(Certificate).where(Certificate.source_type == "competition_promotion")).all()
+    assert promoted and all(c.level_digit == 2 for c in promoted)  # the demo competition's winners: 二级/技师
     final_passes = session.scalar(select(func.count()).select_from(AssessmentResult).where(
         AssessmentResult.status == "final", AssessmentResult.passed.is_(True),
         AssessmentResult.ready_for_certificate.is_(True)))
