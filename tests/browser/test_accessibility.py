@@ -22,6 +22,7 @@ from werkzeug.serving import make_server
 from app.accounts.models import User
 from app.assessment.models import AssessmentPlan, AssessmentSession, SessionAssignment
 from app.certification.models import Certificate
+from app.competitions.models import CompetitionEvent
 from app.database import utcnow, write_intent
 from app.demand.models import JobDemand
 from app.extensions import db
@@ -82,12 +83,19 @@ PAGES = [
     ("hr_sy", "bulk-verify", "/verify/bulk"),
     ("supervisor1", "dashboard", "/dashboard"),
     ("supervisor1", "my-sessions", "/assessment/my-sessions"),
+    (PUBLIC, "competition-results", "/competitions/results/{final_event}"),
+    ("admin", "competitions", "/competitions"),
+    ("admin", "competition-event", "/competitions/events/{final_event}"),
+    ("hr_sy", "competition-entries", "/competitions/events/{marking_event}"),
+    ("assessor1", "competition-sheet", "/competitions/events/{marking_event}/sheet"),
+    ("assessor4", "competition-chief", "/competitions/events/{marking_event}/sheet"),
 ]
 # (role, page name) checked again in English and on a phone
 ENGLISH = [(PUBLIC, "login"), (PUBLIC, "verify-result"), ("admin", "dashboard"), ("inst_sy", "class"),
            ("eval", "score-sheet")]
 PHONE_PAGES = [(PUBLIC, "verify-form"), ("inst_sy", "attendance"), ("assessor1", "score-sheet"),
                ("hr_sy", "demands")]
+PHONE_PAGES += [("assessor1", "competition-sheet")]
 PATHS = {(role, name): path for role, name, path in PAGES}
 
 
@@ -129,6 +137,8 @@ def _demo_ids() -> dict[str, object]:
         "certificate": certificate.id, "certificate_number": certificate.number,
         "certificate_holder": certificate.holder_name, "certificate_token": certificate.token,
         "share_token": share_token,
+        "final_event": db.session.scalar(select(CompetitionEvent.id).where(CompetitionEvent.status == "final")),
+        "marking_event": db.session.scalar(select(CompetitionEvent.id).where(CompetitionEvent.status == "marking")),
     }
 
 
