@@ -23,6 +23,12 @@ from tests.conftest import csrf_token_from, login, post_form
 from tests.factories import NOW
 
 
+@pytest.fixture(autouse=True)
+def english(client):
+    """These tests read the English refusals (the interface is Chinese by default)."""
+    client.set_cookie("jiangcai_lang", "en")
+
+
 @pytest.fixture
 def clocked(monkeypatch):
     """Pages read the clock: pin the competition views' and one-click actions' clock after the notice."""
