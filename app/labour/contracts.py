@@ -116,7 +116,7 @@ def contract_pdf(session: Session, *, actor: User, contract_id: int) -> bytes:
         "place": f"{demand.county}{demand.township}", "task": TASKS_ZH[demand.task],
         "title": demand.title, "start": chinese_date(contract.start_date), "end": chinese_date(contract.end_date),
         "half_days": str(contract.half_days), "hours": str(demand.hours_per_half_day),
-        "pay": f"{demand.pay_rate}{unit}", "pay_kind": PAY_KINDS_ZH[demand.pay_kind],
+        "pay": f"{demand.pay_rate:.2f}{unit}", "pay_kind": PAY_KINDS_ZH[demand.pay_kind],
         "cover_kind": COVER_KINDS_ZH[cover.kind], "insurer": cover.insurer,
         "policy": cover.policy_number, "cover_period": f"{cover.start_date.isoformat()}至{cover.end_date.isoformat()}",
         "employer_confirmed": confirmed(contract.employer_confirmed_at, contract.employer_method),

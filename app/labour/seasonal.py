@@ -56,7 +56,7 @@ def parse_money(value, field_name: str) -> Decimal:
     if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")) or amount > MAX_PAY_RATE:
         raise ValidationFailed(N_("Enter an amount in yuan between 0 and 100,000 with at most two decimals."),
                                field=field_name)
-    return amount
+    return amount.quantize(Decimal("0.01"))
 
 
 @dataclass(frozen=True)
