@@ -10,10 +10,13 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.errors import ValidationFailed
 from app.labour.models import DemandSlot, LabourDemand, SeasonalWorker
 from app.labour.seasonal import available_days
+from app.translation import N_
 
 PAST_SEASONS = 3
+MAX_DAYS = 366
 RATIO_BOUNDS = (0.5, 2.0)
 
 
@@ -60,8 +63,20 @@ def _weekly(session: Session, city_code: str, county: str, start: date, end: dat
     return weeks
 
 
+def _years_back(day: date, years: int) -> date:
+    """The same day some years earlier (28 February for a 29th)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
 def county_forecast(session: Session, *, city_code: str, county: str, start: date, end: date) -> Forecast:
     """Weekly forecast of demand between start and end, and the labour available then."""
+    if end < start or (end - start).days > MAX_DAYS:
+        raise ValidationFailed(N_("The season must end after it starts and last at most a year."), field="end")
+    if start.year < 2000 or end.year > 2100:
+        raise ValidationFailed(N_("Choose a season between 2000 and 2100."), field="start")
     mondays = []
     monday = _monday(start)
     while monday <= end:
@@ -71,8 +86,8 @@ def county_forecast(session: Session, *, city_code: str, county: str, start: dat
     past_by_week: dict[int, list[int]] = defaultdict(list)
     seasons = 0
     for back in range(1, PAST_SEASONS + 1):
-        earlier = _weekly(session, city_code, county, start.replace(year=start.year - back) - timedelta(days=7),
-                          end.replace(year=end.year - back) + timedelta(days=7))
+        earlier = _weekly(session, city_code, county, _years_back(start, back) - timedelta(days=7),
+                          _years_back(end, back) + timedelta(days=7))
         if not earlier:
             continue
         seasons += 1
