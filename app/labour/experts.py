@@ -85,8 +85,8 @@ def request_expert(session: Session, *, actor: User, now: datetime, problem: str
     if not actor.has_role(Role.ENTERPRISE_HR):
         raise NotAllowed(N_("Only enterprise HR may ask for an expert."))
     problem = (problem or "").strip()
-    if len(problem) < 10:
-        raise ValidationFailed(N_("Describe the problem in at least 10 characters."), field="problem")
+    if len(problem) < 6:
+        raise ValidationFailed(N_("Describe the problem in at least 6 characters."), field="problem")
     if city_code not in LIAONING_CITIES:
         raise ValidationFailed(N_("Choose a city in Liaoning."), field="city_code")
     occupation = _occupation(session, occupation_code, required=False)

@@ -189,7 +189,8 @@ def solve(slots: list[Slot], workers: list[Worker], *, kept: list[tuple[int, int
     model.maximize(sum(objective) - FAIRNESS_WEIGHT * busiest)
 
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.5, time_limit - (time.monotonic() - started))
+    # At least half the limit goes to the search itself, however long building the model took.
+    solver.parameters.max_time_in_seconds = max(time_limit / 2, time_limit - (time.monotonic() - started))
     solver.parameters.num_workers = threads
     status = solver.solve(model, _Progress(progress, time_limit))
     name = solver.status_name(status)
