@@ -31,7 +31,7 @@ from app.labour.vocabulary import (
 from app.regions import city_choices
 from app.web.baseform import Form
 from app.web.demand.forms import optional_int
-from app.web.forms import blank_first, choices
+from app.web.forms import blank_first, choices, sheet_file
 
 TASK_CHOICES = choices(TASKS.items())
 CITY_CHOICES = blank_first(city_choices())
@@ -285,3 +285,11 @@ class VisitForm(Form):
     outcome = TextAreaField(_l("Outcome"), validators=[DataRequired(), Length(max=4000)], render_kw={"rows": 3})
     solved = BooleanField(_l("Problem solved"))
     submit = SubmitField(_l("Record visit"))
+
+
+class AvailabilityImportForm(Form):
+    """Upload a sheet of workers' availability."""
+
+    city_code = SelectField(_l("City"), choices=CITY_CHOICES, validators=[DataRequired()])
+    file = sheet_file()
+    submit = SubmitField(_l("Import"))

@@ -28,6 +28,7 @@ from app.labour.contracts import (
 )
 from app.labour.exports import schedule_workbook
 from app.labour.forecast import county_forecast
+from app.labour.imports import HEADERS, AvailabilityRefused, import_availability
 from app.labour.models import ScheduleRun, SeasonalWorker, WorkLog
 from app.labour.notices import notifications_of, sms_backend
 from app.labour.runs import create_run, get_run, publish_run, run_assignments
@@ -65,6 +66,7 @@ from app.web.downloads import workbook_download
 from app.web.forms import blank_first, offer_enterprises
 from app.web.labour.forms import (
     AvailabilityForm,
+    AvailabilityImportForm,
     ConfirmForm,
     CoverForm,
     DemandForm,
@@ -168,6 +170,27 @@ def _worker_page(worker, *, cover_form=None, availability_form=None):
                            contracts=list_contracts(db.session, actor=current_actor(), worker_id=worker.id),
                            notifications=notifications_of(db.session, worker.person_id)), \
         form_status(cover_form, availability_form)
+
+
+@bp.route("/workers/import", methods=["GET", "POST"])
+@roles(*STAFF)
+def import_workers():
+    """Import availability from Excel: all rows or none, every bad row listed with its column."""
+    form = AvailabilityImportForm()
+    problems: list = []
+    if form.validate_on_submit():
+        with attempt(form) as done:
+            try:
+                result = import_availability(db.session, actor=current_actor(), now=utcnow(),
+                                             data=form.file.data.read(), city_code=form.city_code.data)
+            except AvailabilityRefused as refused:
+                problems = refused.errors
+                raise
+        if done:
+            flash(_("%(n)s workers registered; record their injury cover next.", n=len(result.workers)), "success")
+            return redirect(url_for("labour.workers"))
+    return render_template("labour/import.html", form=form, problems=problems, headers=HEADERS), \
+        form_status(form)
 
 
 @bp.get("/workers/<int:worker_id>")
