@@ -41,6 +41,7 @@ from app.labour.seasonal import (
     register_worker,
 )
 from app.labour.sharing import AgreementTerms, LentWorker, create_agreement, post_staffing
+from app.people.access import add_access
 from app.people.services import register_person
 
 WORKERS = 200
@@ -171,6 +172,8 @@ def _shared(session: Session, rng: random.Random, admin: User, now: datetime, to
                               display_name="宋佳", password="Jiangcai2026!", roles=[Role.ENTERPRISE_HR])
     seen: set[str] = set()
     lent = [_person(session, rng, admin, now, seen, employer_org_id=lender.id) for _ in range(2)]
+    for person in lent:  # their employer sees them
+        add_access(session, person_id=person.id, organisation_id=lender.id, reason="employer", now=now)
     start = today + timedelta(days=7)
     create_agreement(session, actor=admin, now=now, terms=AgreementTerms(
         lender_id=lender.id, borrower_id=borrower.id, start_date=start, end_date=start + timedelta(days=59),
