@@ -120,6 +120,7 @@ class Config:
 
     # Task queue: huey on SQLite by default, Redis in production
     HUEY_IMMEDIATE = _env("HUEY_IMMEDIATE", "0") == "1"
+    SMS_BACKEND = _env("SMS_BACKEND", "console")  # labour notices: "console" logs texts, "" = none
     # Assessment rules that change by year and city (DOMAIN.md: keep them as settings)
     ASSESSMENT_NOTICE_WORKING_DAYS = int(_env("ASSESSMENT_NOTICE_WORKING_DAYS", "5"))
     ASSESSMENT_RETAKE_MONTHS = int(_env("ASSESSMENT_RETAKE_MONTHS", "12"))

@@ -12,6 +12,8 @@ import app.certification.models  # noqa: F401
 import app.certification.numbering  # noqa: F401
 import app.competitions.models  # noqa: F401
 import app.demand.models  # noqa: F401
+import app.labour.models  # noqa: F401
+import app.labour.sharing_models  # noqa: F401
 import app.people.import_job_models  # noqa: F401
 import app.people.models  # noqa: F401
 import app.placement.models  # noqa: F401

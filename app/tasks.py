@@ -25,6 +25,7 @@ from app.database import utcnow, write_intent
 from app.demand.services import expire_demands
 from app.extensions import db
 from app.keptfiles import purge_expired
+from app.labour.runs import begin_run, execute_run, fail_run
 from app.people.import_jobs import claim_stalled_import_jobs, run_import_job
 from app.reporting.facts import refresh_funnel_facts
 
@@ -101,10 +102,39 @@ def register_tasks(app: Flask, huey: Huey) -> None:
         for job_id in run_import_recovery(_task_app(app)):
             import_people_sheet(job_id)
 
-    app.extensions["huey_tasks"] = {"issue_batch": issue_batch, "refresh_funnel_facts": refresh_funnel,
+    @huey.task(name="labour.solve_schedule")
+    def solve_schedule(run_id: int) -> None:
+        run_schedule_job(_task_app(app), run_id)
+
+    app.extensions["huey_tasks"] = {"solve_schedule": solve_schedule,
+                                    "issue_batch": issue_batch, "refresh_funnel_facts": refresh_funnel,
                                     "expire_demands": expire_stale_demands, "recover_batches": recover_batches,
                                     "purge_kept_files": purge_kept_files, "import_people": import_people_sheet,
                                     "recover_imports": recover_imports}
+
+
+def run_schedule_job(app: Flask, run_id: int) -> None:
+    """Solve a queued seasonal schedule run (app/labour/runs.py); pages show its progress against the time limit."""
+    with app.app_context(), write_intent():
+        begin_run(db.session, run_id=run_id, now=utcnow())
+        db.session.commit()
+        try:
+            execute_run(db.session, run_id=run_id, now=utcnow())
+            db.session.commit()
+        except Exception as exc:
+            db.session.rollback()
+            log.exception("schedule run %s failed", run_id)
+            fail_run(db.session, run_id=run_id, now=utcnow(), error=type(exc).__name__)
+            db.session.commit()
+
+
+def start_schedule_run(app: Flask, run_id: int) -> bool:
+    """Queue a recorded schedule run; run it here when the queue cannot be reached. True when queued."""
+    if enqueue(app, "solve_schedule", run_id):
+        return True
+    log.warning("task queue unreachable; solving schedule run %s inline", run_id)
+    run_schedule_job(app, run_id)
+    return False
 
 
 def run_people_import_job(app: Flask, job_id: int) -> None:

@@ -90,6 +90,7 @@ def init_api(app: Flask) -> None:
         certificates,
         competitions,
         demand,
+        labour,
         openapi,
         people,
         people_import,

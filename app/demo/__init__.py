@@ -12,6 +12,7 @@ from app.demo.accounts import DEMO_LOGINS, DEMO_PASSWORD, load_accounts
 from app.demo.assessment import load_assessment
 from app.demo.catalog import load_catalog
 from app.demo.competitions import load_competitions
+from app.demo.labour import load_labour
 from app.demo.people import load_people
 from app.demo.placement import load_placement
 from app.demo.training import load_training
@@ -31,6 +32,7 @@ def load_demo(session: Session, *, now: datetime) -> dict[str, int]:
     created |= load_assessment(session, now=now)
     created |= load_placement(session, now=now)
     created |= load_competitions(session, now=now)
+    created |= load_labour(session, now=now)
     return created
 
 

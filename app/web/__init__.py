@@ -53,6 +53,9 @@ def register_web(app: Flask) -> None:
     from app.web.reporting import bp as reports_bp
 
     app.register_blueprint(placement_bp)
+    from app.web.labour import bp as labour_bp
+
+    app.register_blueprint(labour_bp)
     app.register_blueprint(reports_bp)
     from app.web.competitions import bp as competitions_bp
 
