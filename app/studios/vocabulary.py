@@ -75,7 +75,7 @@ METRICS: dict[str, Message] = {
     "problems_solved": N_("Technical problems solved"),
     "exchanges": N_("Exchanges and social service"),
     "teaching_hours": N_("Teaching hours in training classes"),
-    "evidenced_spending": N_("Share of spending with evidence (%)"),
+    "evidenced_spending": N_("Share of spending with evidence, per cent"),
 }
 CYCLE_YEARS = 3
 REAPPLY_YEARS = 3

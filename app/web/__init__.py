@@ -54,3 +54,6 @@ def register_web(app: Flask) -> None:
 
     app.register_blueprint(placement_bp)
     app.register_blueprint(reports_bp)
+    from app.web.studios import bp as studios_bp
+
+    app.register_blueprint(studios_bp)
