@@ -29,7 +29,8 @@ def excellent_allowed(entries: int, cap_percent: int) -> int:
 
 
 def _due(session: Session, year: int, round_kind: str) -> list[Studio]:
-    stmt = select(Studio).where(Studio.status == "listed", Studio.approved_on <= date(year, 12, 31))
+    # Approved studios still under their public notice take part too: they hold the title from approval.
+    stmt = select(Studio).where(Studio.status.in_(("notice", "listed")), Studio.approved_on <= date(year, 12, 31))
     if round_kind == "cycle":
         stmt = stmt.where(Studio.cycle_end <= date(year, 12, 31))
     return list(session.scalars(stmt.order_by(Studio.id)))
@@ -37,7 +38,7 @@ def _due(session: Session, year: int, round_kind: str) -> list[Studio]:
 
 def open_round(session: Session, *, actor: User, now: datetime, year: int, round_kind: str = "annual",
                cap_percent: int = 20) -> AssessmentRound:
-    """Open a round for every listed studio and base (for a cycle review: those whose cycle ends by the year's
+    """Open a round for every approved studio and base (for a cycle review: those whose cycle ends by the year's
     end), measuring each from its records."""
     require_admin(actor)
     if round_kind not in ROUND_KINDS:
@@ -52,7 +53,7 @@ def open_round(session: Session, *, actor: User, now: datetime, year: int, round
                        field="year")
     studios = _due(session, year, round_kind)
     if not studios:
-        raise ValidationFailed(N_("No listed studio or base is due for this round."), field="year")
+        raise ValidationFailed(N_("No approved studio or base is due for this round."), field="year")
     round_ = AssessmentRound(year=year, round_kind=round_kind, rubric=copy.deepcopy(DEFAULT_RUBRIC),
                              excellent_cap_percent=cap_percent, status="open", opened_by_id=actor.id, opened_at=now)
     round_.entries = [StudioAssessment(studio_id=s.id, measured=measure(session, s.id, year), panel_scores={})
@@ -125,10 +126,6 @@ def grade_assessment(session: Session, *, actor: User, now: datetime, assessment
     if not entry.panel_scores:
         raise ValidationFailed(N_("Record the expert panel's points first."), field="grade")
     result = score(rubric, entry.measured, entry.panel_scores)
-    order = ("fail", "pass", "excellent")
-    if order.index(grade) > order.index(result.band(rubric)):
-        raise ValidationFailed(N_("A total of {total} allows at most {grade}.", total=str(result.total),
-                                  grade=GRADES[result.band(rubric)]), field="grade")
     if grade == "excellent":
         allowed = excellent_allowed(len(round_.entries), round_.excellent_cap_percent)
         others = sum(1 for e in round_.entries if e.grade == "excellent" and e.id != entry.id)
@@ -137,6 +134,10 @@ def grade_assessment(session: Session, *, actor: User, now: datetime, assessment
                                       "excellent ({cap} %); {others} already are.", allowed=allowed,
                                       count=len(round_.entries), cap=round_.excellent_cap_percent, others=others),
                                    field="grade")
+    order = ("fail", "pass", "excellent")
+    if order.index(grade) > order.index(result.band(rubric)):
+        raise ValidationFailed(N_("A total of {total} allows at most {grade}.", total=str(result.total),
+                                  grade=GRADES[result.band(rubric)]), field="grade")
     old = entry.grade
     entry.grade, entry.total, entry.graded_by_id, entry.graded_at = grade, result.total, actor.id, now
     session.flush()
@@ -157,11 +158,12 @@ def close_round(session: Session, *, actor: User, now: datetime, round_id: int) 
     today = local_date(now)
     for entry in round_.entries:
         studio = entry.studio
-        if entry.grade == "fail" and studio.status == "listed":
+        if entry.grade == "fail" and studio.status in ("notice", "listed"):
+            old_status = studio.status
             studio.status, studio.delisted_on = "delisted", today
             studio.reapply_from = add_months(today, 12 * REAPPLY_YEARS)
             record_event(session, actor=actor, now=now, action="studio.delisted", object_type="studio",
-                         object_id=studio.id, old={"status": "listed"},
+                         object_id=studio.id, old={"status": old_status},
                          new={"status": "delisted", "round_id": round_.id, "delisted_on": today.isoformat(),
                               "reapply_from": studio.reapply_from.isoformat()})
         elif round_.round_kind == "cycle" and entry.grade != "fail" and studio.cycle_end:

@@ -18,7 +18,7 @@ STATUSES: dict[str, Message] = {
 TRANSITIONS: dict[str, frozenset[str]] = {
     "draft": frozenset({"submitted"}),
     "submitted": frozenset({"notice", "rejected"}),
-    "notice": frozenset({"listed"}),
+    "notice": frozenset({"listed", "delisted"}),
     "listed": frozenset({"delisted"}),
     "rejected": frozenset(),
     "delisted": frozenset(),

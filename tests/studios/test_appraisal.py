@@ -130,3 +130,21 @@ def test_panel_points_stay_within_each_items_weight(session, three):
     with pytest.raises(ValidationFailed):
         score_panel(session, actor=host.admin, now=NOW, assessment_id=entry.id, scores={"plan_and_rules": "5"})
     assert counts(session) == before and entry.panel_scores == {}
+
+
+def test_a_studio_under_its_notice_is_assessed_and_a_fail_delists_it(session, tmp_path):
+    from app.studios.registry import approve_application
+    from tests.studios.factories import APPROVED_AT, apply_with_materials
+
+    host = make_host(session)
+    studio = apply_with_materials(session, host, tmp_path)
+    approve_application(session, actor=host.admin, now=APPROVED_AT, studio_id=studio.id)
+    round_ = round_of(session, host)
+    [entry] = round_.entries
+    score_panel(session, actor=host.admin, now=NOW, assessment_id=entry.id, scores=FULL_PANEL)
+    with pytest.raises(ValidationFailed) as capped:
+        grade_assessment(session, actor=host.admin, now=NOW, assessment_id=entry.id, grade="excellent")
+    assert "At most 0 of the 1" in capped.value.message
+    grade_assessment(session, actor=host.admin, now=NOW, assessment_id=entry.id, grade="fail")
+    close_round(session, actor=host.admin, now=NOW, round_id=round_.id)
+    assert studio.status == "delisted" and studio.reapply_from == date(2029, 11, 24)
