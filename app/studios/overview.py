@@ -3,6 +3,7 @@ levels they reached, money granted and spent, and studios due for review."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -18,6 +19,7 @@ from app.studios.models import FundEntry, MasterApprentice, Studio
 from app.studios.scope import require_admin
 
 REVIEW_WINDOW_DAYS = 180
+OCCUPATION_SEPARATORS = r"[、,，;；]"
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ def department_overview(session: Session, *, actor: User, today: date) -> Overvi
     ids = [s.id for s in studios]
     tiers = Counter((s.kind, s.tier) for s in studios)
     cities = Counter(s.host.city_code for s in studios)
-    occupations = Counter(name.strip() for s in studios for name in s.occupations.replace(",", "、").split("、")
+    occupations = Counter(name.strip() for s in studios for name in re.split(OCCUPATION_SEPARATORS, s.occupations)
                           if name.strip())
     agreements = list(session.scalars(select(MasterApprentice).where(MasterApprentice.studio_id.in_(ids)))) \
         if ids else []

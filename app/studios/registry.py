@@ -87,13 +87,13 @@ def _check_details(session: Session, actor: User, details: StudioDetails, today:
         grade = leader_grade(session, leader.id, today)
         if grade is None or grade.rank < TECHNICIAN.rank:
             raise ValidationFailed(
-                N_("{name} holds {grade}; a studio's leader must hold 技师 (technician) or above.",
+                N_("{name} holds {grade}; a studio's leader must hold technician (level 2) or above.",
                    name=leader.name, grade=grade.label if grade else N_("no recorded level")), field="leader_id")
     else:
         if details.floor_area_band not in FLOOR_AREA_BANDS:
             raise ValidationFailed(N_("Choose the base's floor area."), field="floor_area_band")
         if details.trade_count_band not in TRADE_COUNT_BANDS:
-            raise ValidationFailed(N_("Choose how many trades (工种) the base trains."), field="trade_count_band")
+            raise ValidationFailed(N_("Choose how many trades the base trains."), field="trade_count_band")
 
 
 def _check_reapply(session: Session, host: Organisation, today: date) -> None:

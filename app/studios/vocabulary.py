@@ -41,9 +41,9 @@ FLOOR_AREA_BANDS: dict[str, Message] = {
     "over_10000": N_("Over 10,000 m²"),
 }
 TRADE_COUNT_BANDS: dict[str, Message] = {
-    "1_5": N_("1–5 trades (工种)"),
-    "6_10": N_("6–10 trades (工种)"),
-    "over_10": N_("More than 10 trades (工种)"),
+    "1_5": N_("1–5 trades"),
+    "6_10": N_("6–10 trades"),
+    "over_10": N_("More than 10 trades"),
 }
 FUND_SOURCES: dict[str, Message] = {
     "national": N_("National funds"),
@@ -60,18 +60,18 @@ SPEND_CATEGORIES: dict[str, Message] = {
     "other": N_("Other"),
 }
 ACTIVITY_KINDS: dict[str, Message] = {
-    "problem": N_("Technical problem solved (攻关)"),
+    "problem": N_("Technical problem solved"),
     "exchange": N_("Exchange"),
     "social_service": N_("Social service"),
 }
 AGREEMENT_STATUSES: dict[str, Message] = {"active": N_("Active"), "ended": N_("Ended")}
-GRADES: dict[str, Message] = {"excellent": N_("Excellent (优秀)"), "pass": N_("Pass (合格)"),
-                              "fail": N_("Fail (不合格)")}
+GRADES: dict[str, Message] = {"excellent": N_("Excellent grade"), "pass": N_("Pass grade"),
+                              "fail": N_("Fail grade")}
 ROUND_KINDS: dict[str, Message] = {"annual": N_("Annual assessment"), "cycle": N_("End-of-cycle review")}
 ROUND_STATUSES: dict[str, Message] = {"open": N_("Open"), "closed": N_("Closed")}
 METRICS: dict[str, Message] = {
     "apprentices": N_("Apprentices with an agreement in the year"),
-    "high_skill_trained": N_("Apprentices who reached 高级工 or above in the year"),
+    "high_skill_trained": N_("Apprentices who reached senior worker (level 3) or above in the year"),
     "problems_solved": N_("Technical problems solved"),
     "exchanges": N_("Exchanges and social service"),
     "teaching_hours": N_("Teaching hours in training classes"),

@@ -40,9 +40,9 @@ class ApplicationForm(Form):
     tier = SelectField(_l("Tier"), choices=choices(TIERS.items()))
     host_org_id = SelectField(_l("Host organisation"), coerce=optional_int, validators=[Optional()])
     leader_id = SelectField(_l("Leader (studios)"), coerce=optional_int, validators=[Optional()],
-                            description=_l("A master holding 技师 or above; required for a studio"))
+                            description=_l("A master holding technician (level 2) or above; required for a studio"))
     occupations = StringField(_l("Occupations"), validators=[DataRequired(), Length(max=300)],
-                              description=_l("Separate several with 、"))
+                              description=_l("Separate several with commas"))
     premises = TextAreaField(_l("Premises"), validators=[Optional(), Length(max=2000)])
     equipment = TextAreaField(_l("Equipment"), validators=[Optional(), Length(max=2000)])
     floor_area_band = SelectField(_l("Floor area (bases)"), choices=blank_first(FLOOR_AREA_BANDS.items()),

@@ -58,6 +58,7 @@ from app.studios.rubric import PANEL_ITEMS
 from app.studios.scope import USERS, get_studio, list_studios
 from app.studios.vocabulary import MATERIAL_KINDS
 from app.training.models import ClassSession, TrainingClass
+from app.translation import joined
 from app.web.access import current_actor, roles
 from app.web.actions import one_click, render_form, submit
 from app.web.downloads import send_workbook, storage_dir, stored_file
@@ -175,6 +176,7 @@ def _show(studio, **given):
     context = {
         "studio": studio, "today": today, "year": year, "forms": forms,
         "missing": missing_materials(studio), "material_labels": MATERIAL_KINDS,
+        "missing_labels": joined(MATERIAL_KINDS[kind] for kind in missing_materials(studio)),
         "leader_grade": leader_grade(db.session, studio.leader_id, today) if studio.leader_id else None,
         "progress": apprentice_progress(db.session, studio.id),
         "activities": db.session.scalars(select(StudioActivity).where(StudioActivity.studio_id == studio.id)
