@@ -80,10 +80,10 @@ def test_application_form_keeps_input_and_the_flow_reaches_review(client, sessio
     assert early.status_code == 302
     assert "Still missing" in client.get(url).get_data(as_text=True)
     for kind in ("application_form", "leader_record", "premises_proof", "work_plan"):
-        answer = post_form(client, f"{url}/records/material", {"kind": kind, "file": (io.BytesIO(pdf_bytes(kind)), "a.pdf")},
+        answer = post_form(client, f"{url}/records/material", {"material-kind": kind, "material-file": (io.BytesIO(pdf_bytes(kind)), "a.pdf")},
                            form_url=url, content_type="multipart/form-data")
         assert answer.status_code == 302
-    bad = post_form(client, f"{url}/records/material", {"kind": "work_plan", "file": (io.BytesIO(b"MZ exe"), "a.exe")},
+    bad = post_form(client, f"{url}/records/material", {"material-kind": "work_plan", "material-file": (io.BytesIO(b"MZ exe"), "a.exe")},
                     form_url=url, content_type="multipart/form-data")
     assert bad.status_code == 422 and "PDF, JPEG or PNG" in bad.get_data(as_text=True)
     assert post_form(client, f"{url}/submit", {}, form_url=url).status_code == 302
@@ -93,7 +93,7 @@ def test_application_form_keeps_input_and_the_flow_reaches_review(client, sessio
     logout(client)
     login(client, "admin21")
     refused = post_form(client, f"{url}/reject", {"reason": ""}, form_url=url)
-    assert refused.status_code == 422
+    assert refused.status_code == 422 and "Give the reason" in refused.get_data(as_text=True)
     assert post_form(client, f"{url}/approve", {}, form_url=url).status_code == 302
     session.rollback()
     assert session.get(Studio, studio.id).status == "notice"
@@ -104,24 +104,26 @@ def test_spending_over_the_balance_is_refused_and_bare_spending_is_flagged(clien
     _host, studio = world
     login(client, "hr21")
     url = f"/studios/{studio.id}"
-    grant = post_form(client, f"{url}/records/grant", {"source": "host", "amount": "5000", "dated_on": "2026-02-01",
-                                                "description": "单位配套"}, form_url=url)
+    grant = post_form(client, f"{url}/records/grant", {"grant-source": "host", "grant-amount": "5000",
+                                                      "grant-dated_on": "2026-02-01", "grant-description": "单位配套"}, form_url=url)
     assert grant.status_code == 302
-    over = post_form(client, f"{url}/records/spending", {"source": "host", "category": "other", "amount": "6000",
-                                                  "dated_on": "2026-03-01", "description": "超出余额的开支"},
+    over = post_form(client, f"{url}/records/spending", {"spending-source": "host", "spending-category": "other",
+                                                         "spending-amount": "6000", "spending-dated_on": "2026-03-01",
+                                                         "spending-description": "超出余额的开支"},
                      form_url=url, content_type="multipart/form-data")
     html = over.get_data(as_text=True)
     assert over.status_code == 422 and "超出余额的开支" in html and "balance" in html
-    bare = post_form(client, f"{url}/records/spending", {"source": "host", "category": "other", "amount": "100",
-                                                  "dated_on": "2026-03-01", "description": "无票开支"},
+    bare = post_form(client, f"{url}/records/spending", {"spending-source": "host", "spending-category": "other",
+                                                         "spending-amount": "100", "spending-dated_on": "2026-03-01",
+                                                         "spending-description": "无票开支"},
                      form_url=url, content_type="multipart/form-data")
     assert bare.status_code == 302
     page = client.get(url).get_data(as_text=True)
     assert "flagged" in page and "4,900.00" in page
     session.rollback()
     entry = session.scalar(select(FundEntry).where(FundEntry.description == "无票开支"))
-    fixed = post_form(client, f"{url}/records/evidence", {"entry_id": str(entry.id),
-                                                   "file": (io.BytesIO(pdf_bytes("r")), "r.pdf")},
+    fixed = post_form(client, f"{url}/records/evidence", {"evidence-entry_id": str(entry.id),
+                                                             "evidence-file": (io.BytesIO(pdf_bytes("r")), "r.pdf")},
                       form_url=url, content_type="multipart/form-data")
     assert fixed.status_code == 302
     session.rollback()

@@ -144,10 +144,12 @@ def _shown(studio, anchor: str | None = None) -> str:
 
 def _page_forms(studio, given: dict) -> dict:
     today = local_date(utcnow())
-    forms = {name: given.get(name) or cls(formdata=None) for name, cls in (
+    # Each form of the page has its own prefix, so that no two fields share an id.
+    forms = {name: given.get(name) or cls(formdata=None, prefix=name) for name, cls in (
         ("material", MaterialForm), ("member", MemberForm), ("apprentice", ApprenticeForm),
         ("activity", ActivityForm), ("teaching", TeachingForm), ("grant", GrantForm), ("spending", SpendingForm),
-        ("evidence", EvidenceForm), ("hosted", HostedForm), ("reason", ReasonForm))}
+        ("evidence", EvidenceForm), ("hosted", HostedForm))}
+    forms["reason"] = given.get("reason") or ReasonForm(formdata=None)  # the confirmation step names it `reason`
     people = _people_choices()
     team = blank_first((m.person_id, m.person.name) for m in studio.members)
     forms["member"].person_id.choices = people
@@ -234,7 +236,7 @@ def record(studio_id: int, kind: str):
     if posted is None:
         abort(404)
     studio = _studio(studio_id)
-    form = posted.form()
+    form = posted.form(prefix=kind)
     _page_forms(studio, {kind: form})  # the choices the form is checked against
     return submit(form, posted.call, fields=posted.fields, form_extra=posted.extra, success=str(posted.success),
                   then=_shown(studio, posted.anchor), studio_id=studio.id) or _show(studio, **{kind: form})
