@@ -26,6 +26,7 @@ from app.database import utcnow, write_intent
 from app.demand.models import JobDemand
 from app.extensions import db
 from app.people.models import Person, PersonAccess
+from app.studios.models import AssessmentRound, Studio
 from app.training.models import ClassSession, TrainingClass, TrainingProject
 from app.verification.sharing import create_share_link
 from tests.browser.conftest import log_in
@@ -82,6 +83,10 @@ PAGES = [
     ("hr_sy", "bulk-verify", "/verify/bulk"),
     ("supervisor1", "dashboard", "/dashboard"),
     ("supervisor1", "my-sessions", "/assessment/my-sessions"),
+    ("hr_sy", "studios", "/studios"),
+    ("hr_sy", "studio", "/studios/{studio}"),
+    ("admin", "studios-overview", "/studios/overview"),
+    ("admin", "studio-round", "/studios/rounds/{studio_round}"),
 ]
 # (role, page name) checked again in English and on a phone
 ENGLISH = [(PUBLIC, "login"), (PUBLIC, "verify-result"), ("admin", "dashboard"), ("inst_sy", "class"),
@@ -129,6 +134,8 @@ def _demo_ids() -> dict[str, object]:
         "certificate": certificate.id, "certificate_number": certificate.number,
         "certificate_holder": certificate.holder_name, "certificate_token": certificate.token,
         "share_token": share_token,
+        "studio": db.session.scalar(select(Studio.id).where(Studio.host_org_id == ent).order_by(Studio.id)),
+        "studio_round": db.session.scalar(select(AssessmentRound.id).order_by(AssessmentRound.id)),
     }
 
 
