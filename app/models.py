@@ -18,6 +18,7 @@ import app.people.import_job_models  # noqa: F401
 import app.people.models  # noqa: F401
 import app.placement.models  # noqa: F401
 import app.reporting.models  # noqa: F401
+import app.studios.models  # noqa: F401
 import app.training.apprenticeship_models  # noqa: F401
 import app.training.models  # noqa: F401
 import app.verification.models  # noqa: F401

@@ -95,6 +95,7 @@ def init_api(app: Flask) -> None:
         people,
         people_import,
         placement,
+        studios,
         timetable,
         training,
         verify,

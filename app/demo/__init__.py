@@ -15,6 +15,7 @@ from app.demo.competitions import load_competitions
 from app.demo.labour import load_labour
 from app.demo.people import load_people
 from app.demo.placement import load_placement
+from app.demo.studios import load_studios
 from app.demo.training import load_training
 
 
@@ -33,6 +34,7 @@ def load_demo(session: Session, *, now: datetime) -> dict[str, int]:
     created |= load_placement(session, now=now)
     created |= load_competitions(session, now=now)
     created |= load_labour(session, now=now)
+    created |= load_studios(session, now=now)
     return created
 
 

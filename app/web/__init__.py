@@ -60,3 +60,6 @@ def register_web(app: Flask) -> None:
     from app.web.competitions import bp as competitions_bp
 
     app.register_blueprint(competitions_bp)
+    from app.web.studios import bp as studios_bp
+
+    app.register_blueprint(studios_bp)

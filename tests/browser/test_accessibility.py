@@ -27,6 +27,7 @@ from app.database import utcnow, write_intent
 from app.demand.models import JobDemand
 from app.extensions import db
 from app.people.models import Person, PersonAccess
+from app.studios.models import AssessmentRound, Studio
 from app.training.models import ClassSession, TrainingClass, TrainingProject
 from app.verification.sharing import create_share_link
 from tests.browser.conftest import log_in
@@ -89,6 +90,10 @@ PAGES = [
     ("hr_sy", "competition-entries", "/competitions/events/{marking_event}"),
     ("assessor1", "competition-sheet", "/competitions/events/{marking_event}/sheet"),
     ("assessor4", "competition-chief", "/competitions/events/{marking_event}/sheet"),
+    ("hr_sy", "studios", "/studios"),
+    ("hr_sy", "studio", "/studios/{studio}"),
+    ("admin", "studios-overview", "/studios/overview"),
+    ("admin", "studio-round", "/studios/rounds/{studio_round}"),
 ]
 # (role, page name) checked again in English and on a phone
 ENGLISH = [(PUBLIC, "login"), (PUBLIC, "verify-result"), ("admin", "dashboard"), ("inst_sy", "class"),
@@ -139,6 +144,8 @@ def _demo_ids() -> dict[str, object]:
         "share_token": share_token,
         "final_event": db.session.scalar(select(CompetitionEvent.id).where(CompetitionEvent.status == "final")),
         "marking_event": db.session.scalar(select(CompetitionEvent.id).where(CompetitionEvent.status == "marking")),
+        "studio": db.session.scalar(select(Studio.id).where(Studio.host_org_id == ent).order_by(Studio.id)),
+        "studio_round": db.session.scalar(select(AssessmentRound.id).order_by(AssessmentRound.id)),
     }
 
 

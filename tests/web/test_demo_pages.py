@@ -27,6 +27,7 @@ TABLES = {
     "placement_id": "placements", "demand_id": "job_demands", "organisation_id": "organisations",
     "occupation_id": "occupations", "standard_id": "skill_standards", "apprenticeship_id": "apprenticeships",
     "invitation_id": "placement_invitations",
+    "studio_id": "studios", "round_id": "studio_rounds",
 }
 JOB_TABLES = {"certificates": "certificate_jobs", "people": "people_import_jobs"}
 DOWNLOAD = re.compile(r"(\.(pdf|zip|xlsx|csv|json|png)$|/pdf$|screenshot|/export|/download|/evidence/|/documents/)")
