@@ -11,6 +11,7 @@ import app.catalog.models  # noqa: F401
 import app.certification.models  # noqa: F401
 import app.certification.numbering  # noqa: F401
 import app.demand.models  # noqa: F401
+import app.people.account_models  # noqa: F401
 import app.people.import_job_models  # noqa: F401
 import app.people.models  # noqa: F401
 import app.placement.models  # noqa: F401

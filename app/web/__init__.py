@@ -54,3 +54,6 @@ def register_web(app: Flask) -> None:
 
     app.register_blueprint(placement_bp)
     app.register_blueprint(reports_bp)
+    from app.web.portal import bp as portal_bp
+
+    app.register_blueprint(portal_bp)

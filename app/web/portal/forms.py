@@ -1,0 +1,31 @@
+"""Forms of the worker's own pages (shape checks only; the services check the rules)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from app.idnumbers import ID_TYPE_LABELS
+from app.web.baseform import Form
+from app.web.forms import choices
+
+
+class ActivateForm(Form):
+    """Step 1: who you are, as on your ID card."""
+
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=50)])
+    id_type = SelectField(_l("ID type"), choices=choices(ID_TYPE_LABELS.items()))
+    id_number = StringField(_l("ID number"), validators=[DataRequired(), Length(max=30)])
+    submit = SubmitField(_l("Send me a code"))
+
+
+class ActivationCodeForm(Form):
+    """Step 2: the code from the text message, and the login to create."""
+
+    code = StringField(_l("Code from the text message"), validators=[DataRequired(), Length(min=6, max=6)])
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(min=3, max=60)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    confirm = PasswordField(_l("Password again"), validators=[
+        DataRequired(), EqualTo("password", message=_l("The two passwords differ."))])
+    submit = SubmitField(_l("Activate my account"))
