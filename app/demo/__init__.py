@@ -13,6 +13,7 @@ from app.demo.assessment import load_assessment
 from app.demo.catalog import load_catalog
 from app.demo.people import load_people
 from app.demo.placement import load_placement
+from app.demo.portal import load_portal
 from app.demo.training import load_training
 
 
@@ -29,6 +30,7 @@ def load_demo(session: Session, *, now: datetime) -> dict[str, int]:
     created |= load_training(session, now=now)
     created |= load_assessment(session, now=now)
     created |= load_placement(session, now=now)
+    created |= load_portal(session, now=now, password=DEMO_PASSWORD)
     return created
 
 

@@ -118,8 +118,19 @@ def activate_account(session: Session, *, now: datetime, person_id: int, code: s
     if not secrets.compare_digest(row.code_hash, _code_hash(person.id, code.strip())):
         # The edge rolls a refusal back, then counts the wrong code with `count_wrong_code`.
         raise ValidationFailed(WRONG_CODE, field="code")
-    user = create_worker_user(session, now=now, username=username, display_name=person.name, password=password)
+    user = open_worker_account(session, now=now, person=person, username=username, password=password)
     row.used_at = now
+    session.flush()
+    return user
+
+
+def open_worker_account(session: Session, *, now: datetime, person: Person, username: str, password: str) -> User:
+    """Create the person's own login and link it, once who they are has been established (the one-time code in
+    `activate_account`; the demo loader for its demo worker)."""
+    if account_of_person(session, person.id) is not None:
+        raise ValidationFailed(N_("An account has already been activated for this person. Log in instead."),
+                               field="code")
+    user = create_worker_user(session, now=now, username=username, display_name=person.name, password=password)
     session.add(PersonAccount(person_id=person.id, user_id=user.id, activated_at=now))
     session.flush()
     record_event(session, actor=user, now=now, action="person.activate_account", object_type="person",
