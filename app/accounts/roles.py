@@ -90,7 +90,8 @@ def require_admin(actor: User) -> None:
 
 def sees_organisation(actor: User, organisation_id: int | None) -> bool:
     """Whether the actor may see an organisation's rows: administrators every one, anyone else their own."""
-    return actor.has_role(Role.ADMIN) or organisation_id == actor.organisation_id
+    # A worker's account has no organisation: rows without one are nobody's, not the worker's.
+    return actor.has_role(Role.ADMIN) or (organisation_id is not None and organisation_id == actor.organisation_id)
 
 
 def scope_by_role(actor: User, clauses: Mapping[Role, ColumnElement[bool]]) -> ColumnElement[bool]:

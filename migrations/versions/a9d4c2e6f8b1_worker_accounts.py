@@ -4,6 +4,7 @@ Revision ID: a9d4c2e6f8b1
 Revises: e7b3d9f5a1c2
 Create Date: 2026-12-07 12:00:00
 
+Share links may be made by the holder's own account (no organisation) and may hide the ID number.
 Widens the user_roles role CHECK for the new role worker (a person's own account) and lets users.organisation_id
 be empty: a worker account belongs to a person, not to an organisation.
 """
@@ -59,9 +60,20 @@ def upgrade():
     )
     with op.batch_alter_table('activation_codes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_activation_codes_person_id'), ['person_id'], unique=False)
+    # Share links made by the holder's own account belong to no organisation; the holder may hide the ID number.
+    with op.batch_alter_table('share_links', schema=None) as batch_op:
+        batch_op.alter_column('organisation_id', existing_type=sa.Integer(), nullable=True)
+        batch_op.add_column(sa.Column('hide_id_number', sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
 def downgrade():
+    # The check log keeps its rows (they hold no personal data); they lose the link to the holder's share link.
+    op.execute("UPDATE verification_log SET share_link_id = NULL WHERE share_link_id IN "
+               "(SELECT id FROM share_links WHERE organisation_id IS NULL)")
+    op.execute("DELETE FROM share_links WHERE organisation_id IS NULL")
+    with op.batch_alter_table('share_links', schema=None) as batch_op:
+        batch_op.drop_column('hide_id_number')
+        batch_op.alter_column('organisation_id', existing_type=sa.Integer(), nullable=False)
     with op.batch_alter_table('activation_codes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_activation_codes_person_id'))
     op.drop_table('activation_codes')

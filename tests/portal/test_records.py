@@ -71,3 +71,92 @@ def test_another_persons_certificate_and_ticket_do_not_exist_for_the_worker(demo
         assert client.get(f"/me/certificates/{certificate_id}.pdf").status_code == 404
     for registration_id in other_registrations:
         assert client.get(f"/me/registrations/{registration_id}/ticket.pdf").status_code == 404
+
+
+def test_the_worker_shares_a_certificate_sees_the_views_and_withdraws_it(demo_app):
+    import re
+
+    from tests.conftest import post_form
+    _user_id, _person_id, own, others = _worker_ids(demo_app)
+    client = demo_app.test_client()
+    login(client, "worker1")
+    created = post_form(client, "/me/shares", {"certificate_id": own[0], "days": 30, "hide_id_number": "y",
+                                               "note": "给招聘单位"})
+    html = created.get_data(as_text=True)
+    assert created.status_code == 200 and 'id="share-qr"' in html and "data:image/png;base64," in html
+    url = re.search(r'value="([^"]+/s/[^"]+)"', html).group(1)
+    token = url.rsplit("/s/", 1)[1]
+    assert "profile-text" in html and url in html
+    with demo_app.app_context():
+        certificate = db.session.get(Certificate, own[0])
+        number, masked = certificate.number, certificate.id_masked
+        db.session.remove()
+    anonymous = demo_app.test_client()
+    page = anonymous.get(f"/s/{token}").get_data(as_text=True)
+    assert number in page and masked not in page  # the holder hid the ID number
+    listing = client.get("/me/shares").get_data(as_text=True)
+    link_id = int(re.search(r'href="/me/shares/(\d+)"', listing).group(1))
+    detail = client.get(f"/me/shares/{link_id}").get_data(as_text=True)
+    assert 'id="share-views"' in detail and "Nobody has opened" not in detail and "尚无人打开" not in detail
+    assert detail.count('class="list-group-item small"') == 1  # one view, logged
+    withdrawn = post_form(client, f"/me/shares/{link_id}/withdraw", {}, form_url=f"/me/shares/{link_id}")
+    assert withdrawn.status_code == 302
+    assert number not in anonymous.get(f"/s/{token}").get_data(as_text=True)
+    # a certificate of someone else cannot be shared, and the form says so
+    refused = post_form(client, "/me/shares", {"certificate_id": others[0], "days": 30}, form_url="/me/shares")
+    assert refused.status_code == 422
+
+
+def test_a_link_of_another_holder_does_not_exist_for_the_worker(demo_app):
+    from app.people.worker_accounts import open_worker_account
+    from app.verification.own_sharing import create_own_share_link
+    _user_id, person_id, _own, others = _worker_ids(demo_app)
+    from app.database import utcnow
+    with demo_app.app_context():
+        other_cert = db.session.get(Certificate, others[0])
+        from app.people.models import Person
+        other = open_worker_account(db.session, now=utcnow(), person=db.session.get(Person, other_cert.person_id),
+                                    username="otherholder", password="Jiangcai2026!")
+        link, _token = create_own_share_link(db.session, actor=other, now=utcnow(), certificate_id=other_cert.id,
+                                             days=5)
+        link_id = link.id
+        db.session.commit()
+        db.session.remove()
+    client = demo_app.test_client()
+    login(client, "worker1")
+    assert client.get(f"/me/shares/{link_id}").status_code == 404
+    from tests.conftest import csrf_token_from
+    token = csrf_token_from(client.get("/me/shares").get_data(as_text=True))
+    assert client.post(f"/me/shares/{link_id}/withdraw", data={"csrf_token": token}).status_code == 404
+    assert f"/me/shares/{link_id}\"" not in client.get("/me/shares").get_data(as_text=True)
+
+
+def test_share_refusals_change_nothing(demo_app):
+    from sqlalchemy import func
+
+    from app.database import utcnow
+    from app.errors import InvalidTransition, NotFound, ValidationFailed
+    from app.verification.models import ShareLink
+    from app.verification.own_sharing import create_own_share_link, withdraw_own_share_link
+    user_id, _person_id, own, others = _worker_ids(demo_app)
+    with demo_app.app_context():
+        worker = db.session.get(User, user_id)
+        before = db.session.scalar(select(func.count()).select_from(ShareLink))
+        for days in (0, 91, True):
+            with pytest.raises(ValidationFailed):
+                create_own_share_link(db.session, actor=worker, now=utcnow(), certificate_id=own[0], days=days)
+        with pytest.raises(NotFound):
+            create_own_share_link(db.session, actor=worker, now=utcnow(), certificate_id=others[0], days=5)
+        certificate = db.session.get(Certificate, own[0])
+        certificate.status, certificate.revoked_at = "revoked", utcnow()  # as revocation leaves it (rolled back)
+        certificate.revoked_reason, certificate.revoked_by_id = "test", None
+        with pytest.raises(InvalidTransition):
+            create_own_share_link(db.session, actor=worker, now=utcnow(), certificate_id=own[0], days=5)
+        db.session.rollback()
+        link, _token = create_own_share_link(db.session, actor=worker, now=utcnow(), certificate_id=own[0], days=5)
+        withdraw_own_share_link(db.session, actor=worker, now=utcnow(), link_id=link.id)
+        with pytest.raises(InvalidTransition):
+            withdraw_own_share_link(db.session, actor=worker, now=utcnow(), link_id=link.id)
+        db.session.rollback()
+        assert db.session.scalar(select(func.count()).select_from(ShareLink)) == before
+        db.session.remove()

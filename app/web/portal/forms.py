@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
 
 from app.idnumbers import ID_TYPE_LABELS
 from app.web.baseform import Form
@@ -29,3 +29,17 @@ class ActivationCodeForm(Form):
     confirm = PasswordField(_l("Password again"), validators=[
         DataRequired(), EqualTo("password", message=_l("The two passwords differ."))])
     submit = SubmitField(_l("Activate my account"))
+
+
+class OwnShareForm(Form):
+    """A share link to one of my certificates."""
+
+    certificate_id = SelectField(_l("Certificate"), coerce=int)
+    days = IntegerField(_l("Valid for (days)"), default=30, validators=[InputRequired(), NumberRange(min=1, max=90)])
+    hide_id_number = BooleanField(_l("Hide my ID number on the shared page"))
+    note = StringField(_l("Note for yourself (e.g. who it is for)"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("Create share link"))
+
+
+class PlainForm(Form):
+    """A one-click action (CSRF only)."""
