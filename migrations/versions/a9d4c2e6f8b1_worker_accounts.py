@@ -4,6 +4,7 @@ Revision ID: a9d4c2e6f8b1
 Revises: e7b3d9f5a1c2
 Create Date: 2026-12-07 12:00:00
 
+Registrations may come from the person's own account (source 'self', 个人报名).
 Share links may be made by the holder's own account (no organisation) and may hide the ID number.
 Widens the user_roles role CHECK for the new role worker (a person's own account) and lets users.organisation_id
 be empty: a worker account belongs to a person, not to an organisation.
@@ -30,8 +31,19 @@ def _roles_check(condition):
         batch_op.create_check_constraint('role', condition)
 
 
+OLD_SOURCES = "source IN ('individual', 'enrolment', 'apprenticeship')"
+NEW_SOURCES = "source IN ('individual', 'enrolment', 'apprenticeship', 'self')"
+
+
+def _sources_check(condition):
+    with op.batch_alter_table('assessment_registrations', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_assessment_registrations_source'), type_='check')
+        batch_op.create_check_constraint('source', condition)
+
+
 def upgrade():
     _roles_check(NEW_ROLES)
+    _sources_check(NEW_SOURCES)
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.alter_column('organisation_id', existing_type=sa.Integer(), nullable=True)
 
@@ -67,6 +79,9 @@ def upgrade():
 
 
 def downgrade():
+    # A self-application stays a registration: it becomes an individual one (the person applied in person).
+    op.execute("UPDATE assessment_registrations SET source = 'individual' WHERE source = 'self'")
+    _sources_check(OLD_SOURCES)
     # The check log keeps its rows (they hold no personal data); they lose the link to the holder's share link.
     op.execute("UPDATE verification_log SET share_link_id = NULL WHERE share_link_id IN "
                "(SELECT id FROM share_links WHERE organisation_id IS NULL)")

@@ -160,3 +160,61 @@ def test_share_refusals_change_nothing(demo_app):
         db.session.rollback()
         assert db.session.scalar(select(func.count()).select_from(ShareLink)) == before
         db.session.remove()
+
+
+def test_the_worker_applies_for_an_open_plan_and_the_evaluation_organisation_sees_it(demo_app):
+    import re
+
+    from app.assessment.models import Registration
+    from tests.conftest import post_form
+    from tests.people.factories import photo_bytes
+    _user_id, person_id, _own, _others = _worker_ids(demo_app)
+    client = demo_app.test_client()
+    login(client, "worker1")
+    client.set_cookie("jiangcai_lang", "en")
+    listing = client.get("/me/apply").get_data(as_text=True)
+    plan_id = int(re.search(r'href="/me/apply/(\d+)" class="open-plan"', listing).group(1))
+    page = client.get(f"/me/apply/{plan_id}").get_data(as_text=True)
+    assert 'id="eligibility-outcome"' in page
+    # refusals change nothing: no declaration, then no photo
+    with demo_app.app_context():
+        from app.people.models import Person
+        person = db.session.get(Person, person_id)
+        had_photo = person.photo_path is not None
+        db.session.remove()
+    unsigned = post_form(client, f"/me/apply/{plan_id}", {}, form_url=f"/me/apply/{plan_id}")
+    assert unsigned.status_code == 422 and "Sign the declaration" in unsigned.get_data(as_text=True)
+    if not had_photo:
+        no_photo = post_form(client, f"/me/apply/{plan_id}", {"declaration": "y"}, form_url=f"/me/apply/{plan_id}")
+        assert no_photo.status_code == 422 and "Upload your 1-inch photo" in no_photo.get_data(as_text=True)
+    bad_photo = post_form(client, f"/me/apply/{plan_id}/photo",
+                          {"photo": (__import__("io").BytesIO(photo_bytes(background="blue")), "me.jpg")},
+                          form_url=f"/me/apply/{plan_id}", content_type="multipart/form-data")
+    assert bad_photo.status_code == 422  # the same background check as staff uploads
+    photo = post_form(client, f"/me/apply/{plan_id}/photo",
+                      {"photo": (__import__("io").BytesIO(photo_bytes()), "me.jpg")},
+                      form_url=f"/me/apply/{plan_id}", content_type="multipart/form-data")
+    assert photo.status_code == 302
+    work = post_form(client, f"/me/apply/{plan_id}/work",
+                     {"employer_name": "沈阳机床厂", "occupation_name": "数控车工", "occupation_code": "6-18-01-01",
+                      "declared_years": "6"}, form_url=f"/me/apply/{plan_id}")
+    assert work.status_code == 302
+    with demo_app.app_context():
+        assert db.session.scalar(select(Registration.id).where(Registration.person_id == person_id,
+                                                               Registration.plan_id == plan_id)) is None
+        db.session.remove()
+    applied = post_form(client, f"/me/apply/{plan_id}", {"declaration": "y"}, form_url=f"/me/apply/{plan_id}")
+    assert applied.status_code == 302
+    assert 'id="application-state"' in client.get(f"/me/apply/{plan_id}").get_data(as_text=True)
+    with demo_app.app_context():
+        registration = db.session.scalar(select(Registration).where(Registration.person_id == person_id,
+                                                                    Registration.plan_id == plan_id))
+        assert registration.source == "self"
+        db.session.remove()
+    staff = demo_app.test_client()
+    login(staff, "eval")
+    staff.set_cookie("jiangcai_lang", "en")
+    plan_page = staff.get(f"/assessment/plans/{plan_id}").get_data(as_text=True)
+    assert "Self-applied (own account)" in plan_page
+    home = client.get("/me").get_data(as_text=True)
+    assert home.count("own-registration") >= 2

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField, SubmitField
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
 
 from app.idnumbers import ID_TYPE_LABELS
@@ -43,3 +52,29 @@ class OwnShareForm(Form):
 
 class PlainForm(Form):
     """A one-click action (CSRF only)."""
+
+
+class OwnPhotoForm(Form):
+    """My 1-inch photo (the same checks as staff uploads)."""
+
+    photo = FileField(_l("1-inch photo (JPEG or PNG, white background)"),
+                      validators=[FileRequired(), FileAllowed(["jpg", "jpeg", "png"])])
+    submit = SubmitField(_l("Upload photo"))
+
+
+class OwnWorkForm(Form):
+    """Years I have worked in an occupation, as I declare them."""
+
+    employer_name = StringField(_l("Employer"), validators=[DataRequired(), Length(max=200)])
+    occupation_name = StringField(_l("Occupation"), validators=[DataRequired(), Length(max=100)])
+    occupation_code = StringField(_l("Occupation code"), validators=[Optional(), Length(max=20)])
+    declared_years = DecimalField(_l("Years worked"), places=1, validators=[InputRequired()])
+    submit = SubmitField(_l("Declare work years"))
+
+
+class ApplyForm(Form):
+    """The application itself: the signed declaration (承诺)."""
+
+    declaration = BooleanField(_l("I declare that my work years and the documents I give are true, and accept that "
+                                  "a false declaration voids the assessment and any certificate (承诺)."))
+    submit = SubmitField(_l("Apply for this assessment"))
