@@ -89,6 +89,7 @@ def init_api(app: Flask) -> None:
         catalog,
         certificates,
         demand,
+        me,
         openapi,
         people,
         people_import,

@@ -218,3 +218,29 @@ def test_the_worker_applies_for_an_open_plan_and_the_evaluation_organisation_see
     assert "Self-applied (own account)" in plan_page
     home = client.get("/me").get_data(as_text=True)
     assert home.count("own-registration") >= 2
+
+
+def test_the_me_api_shows_only_the_tokens_own_records_and_shares(demo_app):
+    from tests.demo_world import api_tokens
+    user_id, person_id, own, others = _worker_ids(demo_app)
+    tokens = api_tokens(demo_app, ["worker1", "eval"])
+    client = demo_app.test_client()
+    headers = {"Authorization": f"Bearer {tokens['worker1']}"}
+    body = client.get("/api/v1/me", headers=headers).get_json()
+    assert {c["id"] for c in body["certificates"]} == set(own)
+    assert any(r["result"] and r["result"]["passed"] for r in body["registrations"])
+    assert any(c["name"] == "2026年第二期" for c in body["classes"])
+    created = client.post("/api/v1/me/shares", headers=headers, json={"certificate_id": own[0], "days": 7,
+                                                                      "hide_id_number": True})
+    assert created.status_code == 201 and "/s/" in created.get_json()["url"]
+    link_id = created.get_json()["id"]
+    demo_app.test_client().get("/s/" + created.get_json()["url"].rsplit("/s/", 1)[1])
+    listed = client.get("/api/v1/me/shares", headers=headers).get_json()["items"]
+    assert len(next(i for i in listed if i["id"] == link_id)["views"]) == 1
+    assert client.post(f"/api/v1/me/shares/{link_id}/withdraw", headers=headers).get_json()["state"] == "withdrawn"
+    # nobody else's: another certificate is "not found"; staff tokens do not reach /me; worker tokens reach no staff API
+    assert client.post("/api/v1/me/shares", headers=headers,
+                       json={"certificate_id": others[0], "days": 7}).status_code == 404
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {tokens['eval']}"}).status_code == 403
+    assert client.get(f"/api/v1/certificates/{others[0]}", headers=headers).status_code == 403
+    assert client.get(f"/api/v1/people/{person_id}", headers=headers).status_code == 403
