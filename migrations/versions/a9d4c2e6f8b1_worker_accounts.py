@@ -5,6 +5,7 @@ Revises: e7b3d9f5a1c2
 Create Date: 2026-12-07 12:00:00
 
 Registrations may come from the person's own account (source 'self', 个人报名).
+The skill upgrading subsidy may be claimed by the person (subsidy_claims.organisation_id empty).
 Share links may be made by the holder's own account (no organisation) and may hide the ID number.
 Widens the user_roles role CHECK for the new role worker (a person's own account) and lets users.organisation_id
 be empty: a worker account belongs to a person, not to an organisation.
@@ -76,6 +77,9 @@ def upgrade():
     with op.batch_alter_table('share_links', schema=None) as batch_op:
         batch_op.alter_column('organisation_id', existing_type=sa.Integer(), nullable=True)
         batch_op.add_column(sa.Column('hide_id_number', sa.Boolean(), server_default=sa.false(), nullable=False))
+    # 技能提升补贴 claimed by the individual: no organisation prepared it.
+    with op.batch_alter_table('subsidy_claims', schema=None) as batch_op:
+        batch_op.alter_column('organisation_id', existing_type=sa.Integer(), nullable=True)
 
 
 def downgrade():
@@ -86,6 +90,10 @@ def downgrade():
     op.execute("UPDATE verification_log SET share_link_id = NULL WHERE share_link_id IN "
                "(SELECT id FROM share_links WHERE organisation_id IS NULL)")
     op.execute("DELETE FROM share_links WHERE organisation_id IS NULL")
+    # A claim the person made cannot stay without an organisation; the audit log keeps its history.
+    op.execute("DELETE FROM subsidy_claims WHERE organisation_id IS NULL")
+    with op.batch_alter_table('subsidy_claims', schema=None) as batch_op:
+        batch_op.alter_column('organisation_id', existing_type=sa.Integer(), nullable=False)
     with op.batch_alter_table('share_links', schema=None) as batch_op:
         batch_op.drop_column('hide_id_number')
         batch_op.alter_column('organisation_id', existing_type=sa.Integer(), nullable=False)

@@ -244,3 +244,64 @@ def test_the_me_api_shows_only_the_tokens_own_records_and_shares(demo_app):
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {tokens['eval']}"}).status_code == 403
     assert client.get(f"/api/v1/certificates/{others[0]}", headers=headers).status_code == 403
     assert client.get(f"/api/v1/people/{person_id}", headers=headers).status_code == 403
+
+
+def test_the_worker_claims_the_upgrading_subsidy_once_and_follows_it_in_the_ledger(demo_app):
+    import re
+
+    from sqlalchemy import func
+
+    from app.database import utcnow
+    from app.errors import NotFound, ValidationFailed
+    from app.people.models import LevelAward
+    from app.reporting.models import SubsidyClaim, SubsidyScheme
+    from app.reporting.own_claims import claim_own_subsidy
+    from app.reporting.subsidies import move_claim
+    from tests.conftest import csrf_token_from
+    user_id, person_id, _own, _others = _worker_ids(demo_app)
+    client = demo_app.test_client()
+    login(client, "worker1")
+    client.set_cookie("jiangcai_lang", "en")
+    page = client.get("/me/subsidies").get_data(as_text=True)
+    found = re.search(r'name="scheme_id" value="(\d+)">\s*<input type="hidden" name="level_award_id" value="(\d+)"',
+                      page)
+    assert found, page
+    scheme_id, award_id = int(found.group(1)), int(found.group(2))
+    token = csrf_token_from(page)
+    claimed = client.post("/me/subsidies", data={"csrf_token": token, "scheme_id": scheme_id,
+                                                 "level_award_id": award_id})
+    assert claimed.status_code == 302
+    page = client.get("/me/subsidies").get_data(as_text=True)
+    assert "own-claim" in page and 'aria-current="step">✓ Submitted' in page
+    again = client.post("/me/subsidies", data={"csrf_token": token, "scheme_id": scheme_id,
+                                               "level_award_id": award_id})
+    assert again.status_code == 422 and "has been claimed already" in again.get_data(as_text=True)
+    with demo_app.app_context():
+        worker = db.session.get(User, user_id)
+        claims = db.session.scalars(select(SubsidyClaim).where(SubsidyClaim.person_id == person_id,
+                                                               SubsidyClaim.level_award_id == award_id)).all()
+        assert [(c.status, c.organisation_id, c.kind) for c in claims] == [("submitted", None, "upgrade")]
+        before = db.session.scalar(select(func.count()).select_from(SubsidyClaim))
+        other_award = db.session.scalar(select(LevelAward.id).where(LevelAward.person_id != person_id,
+                                                                    LevelAward.level_digit.is_not(None)))
+        with pytest.raises(NotFound):
+            claim_own_subsidy(db.session, actor=worker, now=utcnow(), scheme_id=scheme_id, level_award_id=other_award)
+        evaluation = db.session.scalar(select(SubsidyScheme.id).where(SubsidyScheme.kind == "evaluation"))
+        with pytest.raises(NotFound):
+            claim_own_subsidy(db.session, actor=worker, now=utcnow(), scheme_id=evaluation, level_award_id=award_id)
+        with pytest.raises(ValidationFailed):
+            claim_own_subsidy(db.session, actor=worker, now=utcnow(), scheme_id=scheme_id, level_award_id=award_id)
+        db.session.rollback()
+        assert db.session.scalar(select(func.count()).select_from(SubsidyClaim)) == before
+        # the department moves it on in its ledger; the worker sees the progress
+        admin = db.session.scalar(select(User).where(User.username == "admin"))
+        move_claim(db.session, actor=admin, now=utcnow(), claim_id=claims[0].id, to_status="notice")
+        holder = claims[0].person.name
+        db.session.commit()
+        db.session.remove()
+    assert 'aria-current="step">✓ Under public notice' in client.get("/me/subsidies").get_data(as_text=True)
+    ledger = demo_app.test_client()
+    login(ledger, "admin")
+    assert client.get("/me").status_code == 200
+    ledger_page = ledger.get("/reports/subsidies")
+    assert ledger_page.status_code == 200 and ledger_page.get_data(as_text=True).count(holder) >= 1

@@ -7,6 +7,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     DecimalField,
+    HiddenField,
     IntegerField,
     PasswordField,
     SelectField,
@@ -78,3 +79,11 @@ class ApplyForm(Form):
     declaration = BooleanField(_l("I declare that my work years and the documents I give are true, and accept that "
                                   "a false declaration voids the assessment and any certificate (承诺)."))
     submit = SubmitField(_l("Apply for this assessment"))
+
+
+class ClaimForm(Form):
+    """Claim the skill upgrading subsidy for one award under one scheme (chosen on the page)."""
+
+    scheme_id = HiddenField(validators=[DataRequired()])
+    level_award_id = HiddenField(validators=[DataRequired()])
+    submit = SubmitField(_l("Claim this subsidy"))
