@@ -85,6 +85,7 @@ PAGES = [
     ("worker1", "my-records", "/me"),
     ("worker1", "my-shares", "/me/shares"),
     ("worker1", "apply-plans", "/me/apply"),
+    ("worker1", "my-subsidies", "/me/subsidies"),
     ("supervisor1", "my-sessions", "/assessment/my-sessions"),
 ]
 # (role, page name) checked again in English and on a phone
@@ -92,7 +93,7 @@ ENGLISH = [(PUBLIC, "login"), (PUBLIC, "verify-result"), ("admin", "dashboard"),
            ("eval", "score-sheet")]
 PHONE_PAGES = [(PUBLIC, "verify-form"), ("inst_sy", "attendance"), ("assessor1", "score-sheet"),
                ("hr_sy", "demands")]
-PHONE_PAGES += [(PUBLIC, "activate"), ("worker1", "my-records"), ("worker1", "my-shares")]  # the worker's side
+PHONE_PAGES += [(PUBLIC, "activate"), ("worker1", "my-records"), ("worker1", "my-shares"), ("worker1", "my-subsidies")]  # the worker's side
 PATHS = {(role, name): path for role, name, path in PAGES}
 
 
