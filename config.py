@@ -153,6 +153,11 @@ class Config:
     PEOPLE_IMPORT_INTERACTIVE_ROWS = int(_env("PEOPLE_IMPORT_INTERACTIVE_ROWS", "1000"))
     PEOPLE_IMPORT_LEASE_SECONDS = int(_env("PEOPLE_IMPORT_LEASE_SECONDS", "600"))
 
+    # Workers' own accounts (issue 23): one-time activation codes go out by SMS (app/sms.py; "console" logs them);
+    # activation is limited per address as login is.
+    SMS_BACKEND = _env("SMS_BACKEND", "console")
+    ACTIVATION_LIMIT = _env("ACTIVATION_LIMIT", "10 per minute;40 per hour")
+
     @classmethod
     def validate(cls) -> None:
         """Accept any development configuration."""

@@ -14,6 +14,7 @@ import app.competitions.models  # noqa: F401
 import app.demand.models  # noqa: F401
 import app.labour.models  # noqa: F401
 import app.labour.sharing_models  # noqa: F401
+import app.people.account_models  # noqa: F401
 import app.people.import_job_models  # noqa: F401
 import app.people.models  # noqa: F401
 import app.placement.models  # noqa: F401

@@ -80,11 +80,12 @@ class FilingScope(Entity):
 
 
 class User(Entity):
-    """A person who logs in; belongs to exactly one organisation."""
+    """A person who logs in; staff belong to exactly one organisation, a worker account to none (it is linked to
+    one person instead, in people.account_models)."""
 
     __tablename__ = "users"
 
-    organisation_id: Mapped[int] = ref("organisations.id", index=True)
+    organisation_id: Mapped[int | None] = ref("organisations.id", index=True, nullable=True)
     username: Mapped[str] = mapped_column(String(60), nullable=False, unique=True)
     display_name: Mapped[str] = mapped_column(String(100), nullable=False)
     password_hash: Mapped[str] = mapped_column(String(200), nullable=False)
@@ -93,7 +94,7 @@ class User(Entity):
     created_at: Mapped[datetime] = stamp()
     password_changed_at: Mapped[datetime] = stamp()
 
-    organisation: Mapped[Organisation] = relationship(back_populates="users", lazy="joined")
+    organisation: Mapped[Organisation | None] = relationship(back_populates="users", lazy="joined")
     role_rows: Mapped[list[UserRole]] = owned("user", lazy="selectin")
 
     @property

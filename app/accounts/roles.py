@@ -33,6 +33,7 @@ class Role(StrEnum):
     ASSESSOR = "assessor"
     ENTERPRISE_HR = "enterprise_hr"
     DEPT_SUPERVISOR = "dept_supervisor"  # 人社部门质量督导员: the department's pool of external supervisors
+    WORKER = "worker"  # a person's own account (the worker's side): linked to one person, in no organisation
 
 
 # The one definition of these labels: forms, templates and messages all use them.
@@ -50,9 +51,10 @@ ROLE_LABELS: dict[Role, Message] = {
     Role.ASSESSOR: N_("Assessor"),
     Role.ENTERPRISE_HR: N_("Enterprise HR"),
     Role.DEPT_SUPERVISOR: N_("Department quality supervisor"),
+    Role.WORKER: N_("Worker (own account)"),
 }
 
-# A role only makes sense inside one kind of organisation.
+# A role only makes sense inside one kind of organisation; the worker role is in none (see STAFF_ROLES).
 ROLE_ORG_KIND = {
     Role.ADMIN: OrgKind.HRSS,
     Role.INSTITUTION_STAFF: OrgKind.INSTITUTION,
@@ -66,9 +68,18 @@ ROLE_ORG_KIND = {
 PII_REVEAL_ROLES = frozenset({Role.ADMIN, Role.INSTITUTION_STAFF, Role.EVALUATION_STAFF})
 
 
+# Roles held by members of an organisation; a worker account belongs to a person, not to an organisation.
+STAFF_ROLES = frozenset(ROLE_ORG_KIND)
+
+
 def role_fits_org(role: str, org_kind: str) -> bool:
-    """True when a user of an organisation of this kind may hold the role."""
-    return ROLE_ORG_KIND[Role(role)] == OrgKind(org_kind)
+    """True when a user of an organisation of this kind may hold the role (never for the worker role)."""
+    return ROLE_ORG_KIND.get(Role(role)) == OrgKind(org_kind)
+
+
+def is_worker(actor: User) -> bool:
+    """True for a person's own account, which sees only that person's records."""
+    return actor.has_role(Role.WORKER)
 
 
 def require_admin(actor: User) -> None:
@@ -79,7 +90,8 @@ def require_admin(actor: User) -> None:
 
 def sees_organisation(actor: User, organisation_id: int | None) -> bool:
     """Whether the actor may see an organisation's rows: administrators every one, anyone else their own."""
-    return actor.has_role(Role.ADMIN) or organisation_id == actor.organisation_id
+    # A worker's account has no organisation: rows without one are nobody's, not the worker's.
+    return actor.has_role(Role.ADMIN) or (organisation_id is not None and organisation_id == actor.organisation_id)
 
 
 def scope_by_role(actor: User, clauses: Mapping[Role, ColumnElement[bool]]) -> ColumnElement[bool]:

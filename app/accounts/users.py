@@ -12,7 +12,15 @@ from sqlalchemy.orm import Session
 from app.accounts import passwords
 from app.accounts.logins import revoke_all_sessions
 from app.accounts.models import Organisation, User, UserRole
-from app.accounts.roles import ORG_KIND_LABELS, ROLE_LABELS, ROLE_ORG_KIND, Role, require_admin, role_fits_org
+from app.accounts.roles import (
+    ORG_KIND_LABELS,
+    ROLE_LABELS,
+    ROLE_ORG_KIND,
+    STAFF_ROLES,
+    Role,
+    require_admin,
+    role_fits_org,
+)
 from app.audit.services import record_event
 from app.database import get_or_not_found
 from app.errors import ValidationFailed
@@ -50,6 +58,9 @@ def create_user(
     for role in roles:
         if role not in Role.__members__.values():
             raise ValidationFailed(N_("Unknown role: {role}.", role=role), field="roles")
+        if role not in STAFF_ROLES:  # a worker's own account is made only by the person activating it
+            raise ValidationFailed(N_("A worker's own account is activated by the worker, not created by staff."),
+                                   field="roles")
         if not role_fits_org(role, org.kind):
             raise ValidationFailed(N_(
                 "A user with the role “{role}” must belong to an organisation of the kind “{kind}”.",
@@ -99,3 +110,25 @@ def list_users(session: Session, *, actor: User) -> list[User]:
     if not actor.has_role(Role.ADMIN):
         stmt = stmt.where(User.organisation_id == actor.organisation_id)
     return list(session.scalars(stmt))
+
+
+def create_worker_user(session: Session, *, now: datetime, username: str, display_name: str, password: str) -> User:
+    """Create a person's own login (role worker, in no organisation); people.worker_accounts links it to the person
+    once the one-time code has been checked. Only that activation calls this."""
+    username = username.strip().lower()
+    if not USERNAME_RE.fullmatch(username):
+        raise ValidationFailed(N_("A username has 3–60 characters: lower-case letters, digits or . _ -"),
+                               field="username")
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise ValidationFailed(N_("Username {username} already exists.", username=username), field="username")
+    passwords.check_policy(password, username=username)
+    user = User(
+        organisation_id=None, username=username, display_name=display_name.strip() or username,
+        password_hash=passwords.hash_password(password), active=True, created_at=now, password_changed_at=now,
+        role_rows=[UserRole(role=Role.WORKER)],
+    )
+    session.add(user)
+    session.flush()
+    record_event(session, actor=user, now=now, action="user.create", object_type="user", object_id=user.id,
+                 new={"username": username, "organisation_id": None, "roles": [Role.WORKER.value]})
+    return user

@@ -91,6 +91,7 @@ def init_api(app: Flask) -> None:
         competitions,
         demand,
         labour,
+        me,
         openapi,
         people,
         people_import,

@@ -37,6 +37,7 @@ REGISTRATION_SOURCES: dict[str, Message] = {
     "individual": N_("Individual application"),
     "enrolment": N_("Completed training class"),
     "apprenticeship": N_("Completed apprenticeship"),
+    "self": N_("Self-applied (own account)"),
 }
 
 # How a component is run: invigilated (a paper or computer exam, scored by staff), examined by a team of

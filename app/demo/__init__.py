@@ -16,6 +16,7 @@ from app.demo.labour import load_labour
 from app.demo.people import load_people
 from app.demo.placement import load_placement
 from app.demo.studios import load_studios
+from app.demo.portal import load_portal
 from app.demo.training import load_training
 
 
@@ -35,6 +36,7 @@ def load_demo(session: Session, *, now: datetime) -> dict[str, int]:
     created |= load_competitions(session, now=now)
     created |= load_labour(session, now=now)
     created |= load_studios(session, now=now)
+    created |= load_portal(session, now=now, password=DEMO_PASSWORD)
     return created
 
 

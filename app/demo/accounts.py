@@ -57,6 +57,7 @@ DEMO_LOGINS = [
     ("assessor1", "考评员 / assessor"),
     ("supervisor1", "人社部门质量督导员 / department quality supervisor"),
     ("hr_sy", "企业人力资源 / enterprise HR"),
+    ("worker1", "劳动者本人 / a worker's own account"),
 ]
 
 

@@ -116,6 +116,13 @@ def set_photo(
 ) -> Person:
     """Check and store a person's 1-inch photo under storage_dir/photos/<sha256>.<ext>; records the hash."""
     person = person_for_change(session, actor=actor, person_id=person_id)
+    return store_photo(session, actor=actor, now=now, person=person, data=data, storage_dir=storage_dir)
+
+
+def store_photo(session: Session, *, actor: User, now: datetime, person: Person, data: bytes,
+                storage_dir: Path) -> Person:
+    """Check and store the photo of a person the caller has already established (staff in scope, or the person's
+    own account): the same checks for both."""
     clean = check_photo(data)
     digest = hashlib.sha256(clean).hexdigest()
     relative = f"photos/{digest}.jpg"

@@ -98,7 +98,7 @@ class SubsidyClaim(Entity):
 
     scheme_id: Mapped[int] = ref("subsidy_schemes.id")
     person_id: Mapped[int] = ref("people.id")
-    organisation_id: Mapped[int] = ref("organisations.id", index=True)  # who prepared the claim
+    organisation_id: Mapped[int | None] = ref("organisations.id", index=True)  # who prepared it; None: the person
     level_award_id: Mapped[int] = ref("level_awards.id")
     kind: Mapped[str] = mapped_column(String(20), nullable=False)
     occupation_code: Mapped[str] = mapped_column(String(10), nullable=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, Index, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.certification.models import Certificate
@@ -48,11 +48,12 @@ class ShareLink(Entity):
 
     token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
     certificate_id: Mapped[int] = ref("certificates.id", index=True)
-    organisation_id: Mapped[int] = ref("organisations.id")
+    organisation_id: Mapped[int | None] = ref("organisations.id")  # None: made by the holder's own account
     created_by_id: Mapped[int] = ref("users.id")
     created_at: Mapped[datetime] = stamp()
     expires_at: Mapped[datetime] = stamp()
     note: Mapped[str | None] = mapped_column(String(200))
+    hide_id_number: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
     views: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     last_viewed_at: Mapped[datetime | None] = stamp()
     withdrawn_at: Mapped[datetime | None] = stamp()

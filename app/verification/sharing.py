@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -19,6 +20,7 @@ from app.translation import N_
 from app.verification.checks import FOUND, MISS, CheckOutcome, facts_for, log_check
 from app.verification.models import ShareLink
 
+HIDDEN_ID = "—"  # shown instead of the masked ID number on a link whose holder hid it
 SHARE_ROLES = frozenset({Role.ADMIN, Role.INSTITUTION_STAFF, Role.EVALUATION_STAFF, Role.ENTERPRISE_HR})
 MAX_DAYS = 90
 
@@ -81,6 +83,8 @@ def open_share_link(session: Session, *, token: str, now: datetime) -> CheckOutc
     facts = facts_for(session, link.certificate_id)
     if facts is None:  # certificates are never deleted; guard anyway
         return CheckOutcome(MISS, now)
+    if link.hide_id_number:  # the holder chose to share without the (masked) ID number
+        facts = replace(facts, id_masked=HIDDEN_ID)
     session.execute(update(ShareLink).where(ShareLink.id == link.id)
                     .values(views=ShareLink.views + 1, last_viewed_at=now))
     log_check(session, now=now, channel="share", result=facts.status, certificate_id=facts.certificate_id,

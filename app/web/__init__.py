@@ -63,3 +63,6 @@ def register_web(app: Flask) -> None:
     from app.web.studios import bp as studios_bp
 
     app.register_blueprint(studios_bp)
+    from app.web.portal import bp as portal_bp
+
+    app.register_blueprint(portal_bp)

@@ -12,6 +12,7 @@ from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
 from app.accounts.models import User
+from app.accounts.roles import Role
 from app.accounts.services import check_api_token, user_for_token
 from app.database import reset_write_intent, set_write_intent, utcnow
 from app.extensions import db, login_manager
@@ -43,6 +44,17 @@ def roles(*allowed: str) -> Callable[[Callable], Callable]:
         return view
 
     return decorate
+
+
+def open_to_workers(view: Callable) -> Callable:
+    """A worker's own account may use this route too (every other route refuses it: fail closed)."""
+    view.worker_ok = True
+    return view
+
+
+def workers_only(view: Callable) -> Callable:
+    """Only a worker's own account may use this route (the worker's side, app/web/portal)."""
+    return open_to_workers(roles(Role.WORKER)(view))
 
 
 def access_rule_for(app: Flask, endpoint: str) -> tuple[str, frozenset[str]] | None:
@@ -94,6 +106,9 @@ def _enforce() -> object | None:
         return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))
     if kind == "roles" and not current_user.has_role(*allowed):
         abort(403)
+    if current_user.has_role(Role.WORKER) and not getattr(current_app.view_functions[request.endpoint], "worker_ok",
+                                                          False):
+        abort(403)  # a worker's account sees only its own pages, never a staff page that scopes by organisation
     return None
 
 

@@ -32,6 +32,7 @@ from tests.demo_world import api_tokens, close_app, load_demo_world, open_app
 # The demo user acting for each role (one organisation user each; see app/demo/accounts.py).
 ROLE_USERS = {Role.ADMIN: "admin", Role.INSTITUTION_STAFF: "inst_sy", Role.EVALUATION_STAFF: "eval",
               Role.ASSESSOR: "assessor1", Role.ENTERPRISE_HR: "hr_sy"}
+ROLE_USERS[Role.WORKER] = "worker1"  # the worker's own endpoints (/me…), issue 23
 # Who calls an operation open to any logged-in user: an organisation user, not the all-seeing administrator.
 ANY_USER = "eval"
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,

@@ -83,6 +83,11 @@ PAGES = [
     ("hr_sy", "appointments", "/assessment/appointments"),
     ("hr_sy", "bulk-verify", "/verify/bulk"),
     ("supervisor1", "dashboard", "/dashboard"),
+    (PUBLIC, "activate", "/me/activate"),
+    ("worker1", "my-records", "/me"),
+    ("worker1", "my-shares", "/me/shares"),
+    ("worker1", "apply-plans", "/me/apply"),
+    ("worker1", "my-subsidies", "/me/subsidies"),
     ("supervisor1", "my-sessions", "/assessment/my-sessions"),
     (PUBLIC, "competition-results", "/competitions/results/{final_event}"),
     ("admin", "competitions", "/competitions"),
@@ -101,6 +106,7 @@ ENGLISH = [(PUBLIC, "login"), (PUBLIC, "verify-result"), ("admin", "dashboard"),
 PHONE_PAGES = [(PUBLIC, "verify-form"), ("inst_sy", "attendance"), ("assessor1", "score-sheet"),
                ("hr_sy", "demands")]
 PHONE_PAGES += [("assessor1", "competition-sheet")]
+PHONE_PAGES += [(PUBLIC, "activate"), ("worker1", "my-records"), ("worker1", "my-shares"), ("worker1", "my-subsidies")]  # the worker's side
 PATHS = {(role, name): path for role, name, path in PAGES}
 
 
@@ -181,7 +187,7 @@ def signed_in(browser, demo_site):
             context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
             page = context.new_page()
             log_in(page, base, role)
-            page.wait_for_url(f"{base}/dashboard")
+            page.wait_for_url(lambda url: url in (f"{base}/dashboard", f"{base}/me"))  # a worker lands on /me
             states[role] = context.storage_state()
             context.close()
         return states[role]

@@ -19,7 +19,7 @@ from tests.demo_world import close_app, load_demo_world, open_app
 
 pytestmark = pytest.mark.slow
 
-USERS = ("admin", "inst_sy", "inst_dl", "eval", "assessor1", "supervisor1", "hr_sy")
+USERS = ("admin", "inst_sy", "inst_dl", "eval", "assessor1", "supervisor1", "hr_sy", "worker1")
 TABLES = {
     "plan_id": "assessment_plans", "sitting_id": "assessment_sessions", "registration_id": "assessment_registrations",
     "class_id": "training_classes", "session_id": "class_sessions", "project_id": "training_projects",

@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.accounts.roles import ORG_KIND_LABELS, ROLE_LABELS
+from app.accounts.roles import ORG_KIND_LABELS, ROLE_LABELS, STAFF_ROLES
 from app.regions import city_choices
 from app.web.baseform import Form
 from app.web.forms import blank_first, choices
@@ -75,7 +75,8 @@ class UserForm(Form):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(min=3, max=60)])
     display_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=100)])
     password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(max=200)])
-    roles = MultiCheckboxField(_l("Roles"), choices=choices((r.value, v) for r, v in ROLE_LABELS.items()))
+    roles = MultiCheckboxField(_l("Roles"), choices=choices((r.value, v) for r, v in ROLE_LABELS.items()
+                                                                    if r in STAFF_ROLES))
     submit = SubmitField(_l("Create user"))
 
 

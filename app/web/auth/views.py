@@ -18,7 +18,7 @@ from app.accounts.services import (
 )
 from app.database import utcnow
 from app.extensions import db, limiter
-from app.web.access import authenticated, current_actor, login_lifetime, public
+from app.web.access import authenticated, current_actor, login_lifetime, open_to_workers, public
 from app.web.actions import attempt, form_status, one_click
 from app.web.auth.forms import ApiTokenForm, LoginForm, LogoutForm, PasswordForm, RevokeForm
 from app.web.redirects import safe_next
@@ -67,6 +67,7 @@ def login():
 
 @bp.post("/logout")
 @authenticated
+@open_to_workers
 def logout():
     """End the login session server-side, so the old cookie stops working."""
     form = LogoutForm()
@@ -81,6 +82,7 @@ def logout():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @authenticated
+@open_to_workers
 def password():
     """Change one's own password; every other session of the user ends."""
     form = PasswordForm()
@@ -102,6 +104,7 @@ def password():
 
 @bp.route("/account/tokens", methods=["GET", "POST"])
 @authenticated
+@open_to_workers
 def tokens():
     """The user's API tokens; a new token is shown once."""
     form = ApiTokenForm()
@@ -121,6 +124,7 @@ def tokens():
 
 @bp.post("/account/tokens/<int:token_id>/revoke")
 @authenticated
+@open_to_workers
 def revoke_token(token_id: int):
     """Revoke one of the user's tokens."""
     return one_click(RevokeForm(), revoke_api_token, token_id=token_id, success=_("Token revoked."),

@@ -16,7 +16,7 @@ from app.assessment.supervisors import (
 )
 from app.audit.services import list_events
 from app.extensions import db
-from app.web.access import authenticated, current_actor, public
+from app.web.access import authenticated, current_actor, open_to_workers, public
 
 bp = Blueprint("home", __name__)
 
@@ -42,9 +42,12 @@ def ping():
 
 @bp.get("/dashboard")
 @authenticated
+@open_to_workers
 def dashboard():
     """The dashboard of the user's main role."""
     actor = current_actor()
+    if actor.has_role(Role.WORKER):
+        return redirect(url_for("portal.home"))
     role = next((r for r in DASHBOARD_ORDER if actor.has_role(r)), None)
     context: dict = {"role": role, "organisation": actor.organisation}
     if role == Role.ADMIN:

@@ -10,12 +10,14 @@ from collections.abc import Callable
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from app.accounts.roles import Role
 from app.certification.rendering import qr_png
 from app.clock import LOCAL_ZONE
 from app.database import utcnow
 from app.extensions import db, limiter
+from app.training.own_sign_in import sign_in_own
 from app.training.sign_in import (
     current_token,
     derive_key,
@@ -28,10 +30,10 @@ from app.training.sign_in import (
     sign_in_window,
     window_state,
 )
-from app.web.access import current_actor, public, roles
+from app.web.access import current_actor, is_logged_in, public, roles
 from app.web.actions import attempt, render_form, submit
 from app.web.limits import when_limiting
-from app.web.training.sign_in_forms import SignInForm
+from app.web.training.sign_in_forms import AccountSignInForm, SignInForm
 
 bp = Blueprint("sign_in", __name__)
 REFUSED = 422
@@ -99,8 +101,10 @@ def count(session_id: int):
 @public
 @sign_in_limit
 def sign_in(session_id: int, token: str):
-    """The page a scan opens on the trainee's phone: name and the ID number's last four, then confirm."""
-    form = SignInForm()
+    """The page a scan opens on the trainee's phone: name and the ID number's last four, then confirm; a trainee
+    signed in to their own account only confirms (the account's person signs in)."""
+    own = is_logged_in() and current_user.has_role(Role.WORKER)
+    form = AccountSignInForm() if own else SignInForm()
     if not form.is_submitted():
         with attempt(commit=False) as opened:  # a read: nothing to commit, nothing to expire
             row, form_pass = open_sign_in(db.session, now=utcnow(), key=sign_in_key(), session_id=session_id,
@@ -110,6 +114,12 @@ def sign_in(session_id: int, token: str):
                                    form=None), REFUSED
         form.form_pass.data = form_pass
         return render_template("training/sign_in.html", session_row=row, form=form)
+    if own:
+        return submit(form, lambda: sign_in_own(
+            db.session, actor=current_actor(), now=utcnow(), key=sign_in_key(), session_id=session_id,
+            form_pass=form.form_pass.data),
+            success=signed_in_message, then=url_for("sign_in.done", session_id=session_id)) \
+            or render_form("training/sign_in.html", form, session_row=public_session(db.session, session_id))
     return submit(form, lambda: sign_in_trainee(
         db.session, now=utcnow(), key=sign_in_key(), session_id=session_id, form_pass=form.form_pass.data,
         name=form.name.data, id_last4=form.id_last4.data),

@@ -15,3 +15,9 @@ class SignInForm(Form):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=50)])
     id_last4 = StringField(_l("Last 4 characters of the ID number"), validators=[DataRequired(), Length(max=8)])
     form_pass = HiddenField()
+
+
+class AccountSignInForm(Form):
+    """Signing in from one's own account: only the pass the scanned code gave the page."""
+
+    form_pass = HiddenField()
