@@ -1,7 +1,7 @@
 """worker accounts: the worker role, users without an organisation, person accounts and activation codes
 
 Revision ID: a9d4c2e6f8b1
-Revises: e7b3d9f5a1c2
+Revises: b2d4f6a8c0e1
 Create Date: 2026-12-07 12:00:00
 
 Registrations may come from the person's own account (source 'self', 个人报名).
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 
 revision = 'a9d4c2e6f8b1'
-down_revision = 'e7b3d9f5a1c2'
+down_revision = 'b2d4f6a8c0e1'
 branch_labels = None
 depends_on = None
 

@@ -3,7 +3,7 @@ agreements, activities, teaching links to class sessions, classes and assessment
 assessment rounds
 
 Revision ID: b2d4f6a8c0e1
-Revises: e7b3d9f5a1c2
+Revises: b5d1e8c3a7f4
 Create Date: 2026-12-07 11:53:57.507945
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b2d4f6a8c0e1'
-down_revision = 'e7b3d9f5a1c2'
+down_revision = 'b5d1e8c3a7f4'
 branch_labels = None
 depends_on = None
 

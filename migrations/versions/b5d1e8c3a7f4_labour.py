@@ -2,7 +2,7 @@
 seasonal contracts, hours, wage payments, notifications; shared employment; weekend engineers
 
 Revision ID: b5d1e8c3a7f4
-Revises: e7b3d9f5a1c2
+Revises: c0a1b2c3d4e5
 Create Date: 2026-12-07 11:53:32.860185
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b5d1e8c3a7f4'
-down_revision = 'e7b3d9f5a1c2'
+down_revision = 'c0a1b2c3d4e5'
 branch_labels = None
 depends_on = None
 
