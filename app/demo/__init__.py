@@ -15,8 +15,8 @@ from app.demo.competitions import load_competitions
 from app.demo.labour import load_labour
 from app.demo.people import load_people
 from app.demo.placement import load_placement
-from app.demo.studios import load_studios
 from app.demo.portal import load_portal
+from app.demo.studios import load_studios
 from app.demo.training import load_training
 
 
