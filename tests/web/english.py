@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from sqlalchemy import String, Text, select
+from sqlalchemy import JSON, String, Text, select
 
 from app.extensions import db
 
@@ -47,8 +47,20 @@ def visible_text(html: str) -> str:
     return "\n".join(parser.parts)
 
 
+def _texts(value) -> list[str]:
+    """The strings inside a JSON value (lists and objects, at any depth)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for item in (*value.keys(), *value.values()) for text in _texts(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in _texts(item)]
+    return []
+
+
 def data_strings(app) -> list[str]:
-    """Every text value in the database that holds Chinese (names, titles, addresses…), longest first."""
+    """Every text value in the database that holds Chinese (names, titles, addresses…, and the strings inside
+    JSON columns: score-level descriptors, lists of skills), longest first."""
     found: set[str] = set()
     with app.app_context():
         for table in db.metadata.sorted_tables:
@@ -56,6 +68,9 @@ def data_strings(app) -> list[str]:
                 if isinstance(column.type, String | Text) and not getattr(column.type, "length", 0) == 1:
                     values = db.session.execute(select(column).where(column.is_not(None)).distinct()).scalars()
                     found.update(v for v in values if isinstance(v, str) and CJK.search(v))
+                elif isinstance(column.type, JSON):
+                    for value in db.session.execute(select(column).where(column.is_not(None))).scalars():
+                        found.update(text for text in _texts(value) if CJK.search(text))
         db.session.remove()
     return sorted(found, key=len, reverse=True)
 
