@@ -28,7 +28,12 @@ from app.labour.contracts import (
 )
 from app.labour.exports import schedule_workbook
 from app.labour.forecast import county_forecast
-from app.labour.imports import HEADERS, AvailabilityRefused, import_availability
+from app.labour.imports import FIELDS as AVAILABILITY_FIELDS
+from app.labour.imports import KIND as AVAILABILITY_KIND
+from app.labour.imports import MAX_ROWS as AVAILABILITY_ROWS
+from app.labour.imports import VOCABULARY as AVAILABILITY_VOCABULARY
+from app.labour.imports import import_availability
+from app.labour.imports import template_workbook as availability_template
 from app.labour.models import ScheduleRun, SeasonalWorker, WorkLog
 from app.labour.notices import notifications_of, sms_backend
 from app.labour.runs import create_run, get_run, publish_run, run_assignments
@@ -62,8 +67,9 @@ from app.regions import city_name
 from app.tasks import start_schedule_run
 from app.web.access import current_actor, roles
 from app.web.actions import attempt, form_status, one_click, render_form, submit
-from app.web.downloads import workbook_download
+from app.web.downloads import send_workbook, workbook_download
 from app.web.forms import blank_first, offer_enterprises
+from app.web.imports import SheetImport, run_import
 from app.web.labour.forms import (
     AvailabilityForm,
     AvailabilityImportForm,
@@ -81,6 +87,8 @@ from app.web.labour.forms import (
 bp = Blueprint("labour", __name__, url_prefix="/labour")
 USERS = (Role.ADMIN, Role.ENTERPRISE_HR)
 STAFF = (Role.ADMIN,)
+AVAILABILITY_SHEET = SheetImport(AVAILABILITY_KIND, AVAILABILITY_VOCABULARY,
+                                 lambda: _("seasonal-workers-errors.xlsx"), AVAILABILITY_ROWS)
 
 
 @bp.context_processor
@@ -175,22 +183,25 @@ def _worker_page(worker, *, cover_form=None, availability_form=None):
 @bp.route("/workers/import", methods=["GET", "POST"])
 @roles(*STAFF)
 def import_workers():
-    """Import availability from Excel: all rows or none, every bad row listed with its column."""
+    """Import availability from Excel or CSV: upload, check the column matching, then all rows or none, every
+    problem listed by row and column."""
     form = AvailabilityImportForm()
-    problems: list = []
-    if form.validate_on_submit():
-        with attempt(form) as done:
-            try:
-                result = import_availability(db.session, actor=current_actor(), now=utcnow(),
-                                             data=form.file.data.read(), city_code=form.city_code.data)
-            except AvailabilityRefused as refused:
-                problems = refused.errors
-                raise
-        if done:
-            flash(_("%(n)s workers registered; record their injury cover next.", n=len(result.workers)), "success")
-            return redirect(url_for("labour.workers"))
-    return render_template("labour/import.html", form=form, problems=problems, headers=HEADERS), \
+    imported = run_import(form, AVAILABILITY_SHEET, lambda table, mapping: import_availability(
+        db.session, actor=current_actor(), now=utcnow(), table=table, mapping=mapping,
+        city_code=form.city_code.data))
+    if imported.done:
+        flash(_("%(n)s workers registered; record their injury cover next.", n=len(imported.result.workers)),
+              "success")
+        return redirect(url_for("labour.workers"))
+    return render_template("labour/import.html", form=form, imported=imported, fields=AVAILABILITY_FIELDS), \
         form_status(form)
+
+
+@bp.get("/workers/import-template.xlsx")
+@roles(*STAFF)
+def import_template():
+    """The availability sheet: the Chinese headers, one example row, and how to fill in each column."""
+    return send_workbook(availability_template(_), _("seasonal-workers-template.xlsx"))
 
 
 @bp.get("/workers/<int:worker_id>")
