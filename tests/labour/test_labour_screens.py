@@ -154,3 +154,30 @@ def test_every_labour_page_opens_for_its_roles(client, session, users):
         assert client.get(url).status_code == 200, url
     assert client.get("/labour/runs/1").status_code == 403
     assert date.today() is not None
+
+
+def test_a_firm_posts_a_surplus_and_sees_the_suggested_pair(client, session):
+    from app.labour.sharing import post_staffing
+    from app.labour.sharing_models import SharedPost
+    from tests.conftest import csrf_token_from
+
+    mine = make_org(session, "enterprise", name="沈阳重工设备厂", city_code="2101")
+    make_user(session, "enterprise_hr", org=mine, username="surplushr")
+    other = make_user(session, "enterprise_hr", org=make_org(session, "enterprise", name="沈阳缺工机械厂",
+                                                             city_code="2101"))
+    post_staffing(session, actor=other, now=datetime.now(UTC), kind="shortage", headcount=2, city_code="2101",
+                  start_date=TODAY, end_date=TODAY + timedelta(days=30), occupation_code="6-31-01-03")
+    session.commit()
+    as_user(client, "surplushr")
+    token = csrf_token_from(client.get("/labour/shared").get_data(as_text=True))
+    refused = client.post("/labour/shared/posts", data={
+        "post-csrf_token": token, "post-kind": "surplus", "post-headcount": "3", "post-city_code": "2101",
+        "post-start_date": TODAY.isoformat(), "post-end_date": (TODAY - timedelta(days=1)).isoformat(),
+        "post-occupation_code": "6-31-01-03"})
+    assert refused.status_code == 422 and session.query(SharedPost).count() == 1
+    answer = client.post("/labour/shared/posts", data={
+        "post-csrf_token": token, "post-kind": "surplus", "post-headcount": "3", "post-city_code": "2101",
+        "post-start_date": TODAY.isoformat(), "post-end_date": (TODAY + timedelta(days=20)).isoformat(),
+        "post-occupation_code": "6-31-01-03", "post-skills": "电工"}, follow_redirects=True)
+    assert answer.status_code == 200
+    assert "沈阳缺工机械厂" in answer.get_data(as_text=True).split('id="pairs"')[1].split("</ul>")[0]

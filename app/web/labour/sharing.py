@@ -77,7 +77,7 @@ def _shared_page(agreement_form=None, post_form=None):
     actor = current_actor()
     if agreement_form is None:
         agreement_form = _agreement_form(formdata=None)
-    post_form = post_form or PostForm(formdata=None)
+    post_form = post_form or PostForm(formdata=None, prefix="post")
     return render_template("labour/shared.html", agreements=list_agreements(db.session, actor=actor),
                            posts=list_posts(db.session, actor=actor), pairs=suggest_pairs(db.session, actor=actor),
                            agreement_form=agreement_form, post_form=post_form, post_labels=POST_KINDS,
@@ -132,7 +132,7 @@ def agreement(agreement_id: int):
 @roles(Role.ENTERPRISE_HR)
 def new_post():
     """Post a surplus or a shortage of staff."""
-    form = PostForm()
+    form = PostForm(prefix="post")
     return submit(form, lambda: post_staffing(
         db.session, actor=current_actor(), now=utcnow(), kind=form.kind.data, headcount=form.headcount.data,
         city_code=form.city_code.data, start_date=form.start_date.data, end_date=form.end_date.data,
