@@ -181,3 +181,28 @@ def test_a_firm_posts_a_surplus_and_sees_the_suggested_pair(client, session):
         "post-occupation_code": "6-31-01-03", "post-skills": "电工"}, follow_redirects=True)
     assert answer.status_code == 200
     assert "沈阳缺工机械厂" in answer.get_data(as_text=True).split('id="pairs"')[1].split("</ul>")[0]
+
+
+def test_staff_pin_an_assignment_from_the_run_page(client, session):
+    from app.labour.models import Assignment
+    from app.labour.runs import begin_run, create_run, execute_run
+    from tests.labour.factories import START, curve, make_county, make_demand
+    from tests.labour.factories import make_worker as register
+
+    county = make_county(session)
+    county.staff.username = "pinstaff"
+    make_demand(session, county.hr, curve=curve(days=1, headcount=1))
+    register(session, county.staff)
+    now = datetime(2026, 11, 24, 2, tzinfo=UTC)
+    run = create_run(session, actor=county.staff, now=now, city_code="2113", county="朝阳县", start_date=START,
+                     end_date=START + timedelta(days=2), time_limit_seconds=2)
+    begin_run(session, run_id=run.id, now=now)
+    execute_run(session, run_id=run.id, now=now)
+    session.commit()
+    assignment = session.query(Assignment).first()
+    as_user(client, "pinstaff")
+    run_url = f"/labour/runs/{run.id}"
+    assert post_form(client, f"/labour/assignments/{assignment.id}/pin", {"pinned": "1"},
+                     form_url=run_url).status_code == 302
+    session.rollback()
+    assert session.get(Assignment, assignment.id).pinned

@@ -29,9 +29,9 @@ from app.labour.contracts import (
 from app.labour.exports import schedule_workbook
 from app.labour.forecast import county_forecast
 from app.labour.imports import HEADERS, AvailabilityRefused, import_availability
-from app.labour.models import ScheduleRun, SeasonalWorker, WorkLog
+from app.labour.models import Assignment, ScheduleRun, SeasonalWorker, WorkLog
 from app.labour.notices import notifications_of, sms_backend
-from app.labour.runs import create_run, get_run, publish_run, run_assignments
+from app.labour.runs import create_run, get_run, pin_assignment, publish_run, run_assignments
 from app.labour.seasonal import (
     DemandDetails,
     WorkerDetails,
@@ -265,6 +265,19 @@ def publish(run_id: int):
                                                         run_id=run_id, sms=sms),
                      success=_("Schedule published; the workers have been notified."),
                      then=url_for("labour.run", run_id=run_id))
+
+
+@bp.post("/assignments/<int:assignment_id>/pin")
+@roles(*STAFF)
+def pin(assignment_id: int):
+    """Keep an assignment through later re-runs (or release it)."""
+    assignment = db.session.get(Assignment, assignment_id)
+    back = url_for("labour.run", run_id=assignment.run_id) if assignment and assignment.run_id \
+        else url_for("labour.index")
+    keep = request.form.get("pinned") == "1"
+    return one_click(ConfirmForm(), pin_assignment, assignment_id=assignment_id, pinned=keep,
+                     success=_("Assignment pinned: re-runs keep it.") if keep else _("Assignment released."),
+                     then=back)
 
 
 def _contract_page(contract, **forms):
