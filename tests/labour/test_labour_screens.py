@@ -206,3 +206,14 @@ def test_staff_pin_an_assignment_from_the_run_page(client, session):
                      form_url=run_url).status_code == 302
     session.rollback()
     assert session.get(Assignment, assignment.id).pinned
+
+
+def test_the_farm_closes_its_demand_after_confirming(client, session, users):
+    _staff, _farm, _hr, _people = users
+    as_user(client, "farmhr")
+    url = post_demand(client).headers["Location"]
+    assert post_form(client, url + "/close", {}, form_url=url).status_code == 302
+    session.rollback()
+    assert session.query(LabourDemand).one().status == "closed"
+    assert 'id="demand-closed"' in client.get(url).get_data(as_text=True)
+    assert post_form(client, url + "/close", {}, form_url=url, follow_redirects=True).status_code == 200

@@ -35,6 +35,7 @@ from app.labour.runs import create_run, get_run, pin_assignment, publish_run, ru
 from app.labour.seasonal import (
     DemandDetails,
     WorkerDetails,
+    close_demand,
     get_demand,
     get_worker,
     list_demands,
@@ -126,7 +127,16 @@ def new_demand():
 def demand(demand_id: int):
     """A demand's curve."""
     return render_template("labour/demand.html", demand=get_demand(db.session, actor=current_actor(),
-                                                                    demand_id=demand_id))
+                                                                    demand_id=demand_id),
+                           form=ConfirmForm(formdata=None))
+
+
+@bp.post("/demands/<int:demand_id>/close")
+@roles(*USERS)
+def close(demand_id: int):
+    """Stop scheduling a demand (assignments made stay)."""
+    return one_click(ConfirmForm(), close_demand, demand_id=demand_id, success=_("Demand closed."),
+                     then=url_for("labour.demand", demand_id=demand_id))
 
 
 @bp.get("/workers")
