@@ -217,3 +217,21 @@ def test_the_farm_closes_its_demand_after_confirming(client, session, users):
     assert session.query(LabourDemand).one().status == "closed"
     assert 'id="demand-closed"' in client.get(url).get_data(as_text=True)
     assert post_form(client, url + "/close", {}, form_url=url, follow_redirects=True).status_code == 200
+
+
+def test_staff_add_an_allowance_rule_and_a_bad_rate_keeps_what_was_typed(client, session, users):
+    from app.labour.sharing_models import AllowanceRule
+    from tests.conftest import csrf_token_from
+
+    as_user(client, "township")
+    token = csrf_token_from(client.get("/labour/experts").get_data(as_text=True))
+    data = {"rule-csrf_token": token, "rule-name": "周末工程师补贴", "rule-max_level_digit": "3",
+            "rule-per_visit": "200", "rule-per_hour": "一百", "rule-solved_bonus": "300",
+            "rule-valid_from": TODAY.isoformat()}
+    refused = client.post("/labour/experts/rules", data=data)
+    assert refused.status_code == 422 and "一百" in refused.get_data(as_text=True)
+    assert session.query(AllowanceRule).count() == 0
+    data["rule-per_hour"] = "120"
+    assert client.post("/labour/experts/rules", data=data).status_code == 302
+    session.rollback()
+    assert str(session.query(AllowanceRule).one().per_hour) == "120.00"
