@@ -106,11 +106,11 @@ def register_tasks(app: Flask, huey: Huey) -> None:
     def solve_schedule(run_id: int) -> None:
         run_schedule_job(_task_app(app), run_id)
 
-    app.extensions["huey_tasks"] = {"solve_schedule": solve_schedule,
-                                    "issue_batch": issue_batch, "refresh_funnel_facts": refresh_funnel,
+    app.extensions["huey_tasks"] = {"issue_batch": issue_batch, "refresh_funnel_facts": refresh_funnel,
                                     "expire_demands": expire_stale_demands, "recover_batches": recover_batches,
                                     "purge_kept_files": purge_kept_files, "import_people": import_people_sheet,
                                     "recover_imports": recover_imports}
+    app.extensions["huey_tasks"]["solve_schedule"] = solve_schedule
 
 
 def run_schedule_job(app: Flask, run_id: int) -> None:

@@ -54,7 +54,7 @@ DEMANDS = [
     ("果园无人机植保", "spraying", "羊山镇", 25, 14, 6, "4-99-00-00"),
     ("蔬菜分拣包装", "packing", "大平房镇", 30, 20, 15, None),
 ]
-SOLVE_SECONDS = 4
+SOLVE_SECONDS = 2
 SEASON_DAYS = 61
 
 

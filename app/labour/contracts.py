@@ -138,7 +138,7 @@ def record_hours(session: Session, *, actor: User, now: datetime, contract_id: i
         hours = Decimal(str(hours))
     except ArithmeticError:
         raise ValidationFailed(N_("Enter the hours worked, e.g. 7.5."), field="hours") from None
-    if not Decimal(0) < hours <= Decimal(10) or hours != hours.quantize(Decimal("0.1")):
+    if not hours.is_finite() or not Decimal(0) < hours <= Decimal(10) or hours != hours.quantize(Decimal("0.1")):
         raise ValidationFailed(N_("A day's hours are more than 0 and at most 10 (one decimal)."), field="hours")
     if contract.demand.pay_kind == "piece" and (pieces is None or pieces < 0):
         raise ValidationFailed(N_("Piece pay: enter the number of pieces."), field="pieces")

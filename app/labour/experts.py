@@ -145,7 +145,7 @@ def record_visit(session: Session, *, actor: User, now: datetime, request_id: in
         hours = Decimal(str(hours))
     except ArithmeticError:
         raise ValidationFailed(N_("Enter the hours, e.g. 6."), field="hours") from None
-    if not Decimal(0) < hours <= Decimal(16):
+    if not hours.is_finite() or not Decimal(0) < hours <= Decimal(16):
         raise ValidationFailed(N_("A visit lasts more than 0 and at most 16 hours."), field="hours")
     outcome = (outcome or "").strip()
     if not outcome:

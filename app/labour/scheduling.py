@@ -7,7 +7,9 @@ stay. Soft terms, in order of weight: cover as much demand as possible, spread t
 worker's half-days are kept down), and give workers the tasks they prefer. Demand left uncovered is reported
 per slot with the reason found by looking at who could have filled it.
 
-bench/seasonal_schedule.py measures 1,000 workers × 60 half-days × 20 tasks (figures in docs/labour.md).
+bench/seasonal_schedule.py measures 1,000 workers × 60 half-days × 20 demand lines: first solve 50.2 s (its time
+limit), re-solve after 10 % availability changes 3.8 s keeping every confirmed assignment, peak RSS 507 MB, on the
+shared 2-core machine at load 7 (docs/labour.md).
 """
 
 from __future__ import annotations

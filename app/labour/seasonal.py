@@ -19,7 +19,7 @@ from app.accounts.organisations import chosen_enterprise
 from app.accounts.roles import Role, scope_by_role
 from app.audit.services import record_event
 from app.clock import local_date
-from app.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from app.errors import Conflict, InvalidTransition, NotAllowed, NotFound, ValidationFailed
 from app.labour.models import DemandSlot, InjuryCover, LabourDemand, SeasonalWorker, WorkerPeriod
 from app.labour.vocabulary import COVER_KINDS, HALVES, PAY_KINDS, REGISTRATION_CHANNELS, TASKS
 from app.people.access import person_in_scope
@@ -172,7 +172,7 @@ def close_demand(session: Session, *, actor: User, now: datetime, demand_id: int
     """Stop scheduling a demand (its assignments stay)."""
     demand = get_demand(session, actor=actor, demand_id=demand_id)
     if demand.status != "posted":
-        raise ValidationFailed(N_("The demand is already closed."))
+        raise InvalidTransition(N_("The demand is already closed."))
     demand.status = "closed"
     session.flush()
     record_event(session, actor=actor, now=now, action="labour_demand.close", object_type="labour_demand",

@@ -76,6 +76,12 @@ def period_cost(workers: list[tuple[Decimal, Decimal]], start: date, end: date) 
     return Decimal(total).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def _already_lent(session: Session, person_id: int, start: date, end: date) -> bool:
+    return session.scalar(select(SharedWorker.id).join(SharedAgreement).where(
+        SharedWorker.person_id == person_id, SharedAgreement.status == "active",
+        SharedAgreement.start_date <= end, SharedAgreement.end_date >= start).limit(1)) is not None
+
+
 def create_agreement(session: Session, *, actor: User, now: datetime, terms: AgreementTerms) -> SharedAgreement:
     """Record a shared-employment agreement after checking every rule; refuse lending for profit."""
     if not actor.has_role(Role.ADMIN) and not (
@@ -110,6 +116,9 @@ def create_agreement(session: Session, *, actor: User, now: datetime, terms: Agr
         if person.employer_org_id != lender.id:
             raise ValidationFailed(N_("{name} is not employed by the lending firm.", name=person.name),
                                    field="workers")
+        if _already_lent(session, person.id, terms.start_date, terms.end_date):
+            raise ValidationFailed(N_("{name} is already lent under another agreement in this period.",
+                                      name=person.name), field="workers")
         if lent.consented_on is None or lent.consent_method not in CONFIRM_METHODS or lent.consented_on > today:
             raise ValidationFailed(N_("{name}'s consent (date and how it was given) is not recorded.",
                                       name=person.name), field="workers")

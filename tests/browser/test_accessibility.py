@@ -99,6 +99,13 @@ PAGES = [
     ("hr_sy", "studio", "/studios/{studio}"),
     ("admin", "studios-overview", "/studios/overview"),
     ("admin", "studio-round", "/studios/rounds/{studio_round}"),
+    ("admin", "labour", "/labour"),
+    ("admin", "labour-workers", "/labour/workers"),
+    ("admin", "labour-new-worker", "/labour/workers/new"),
+    ("admin", "labour-experts", "/labour/experts"),
+    ("hr_sy", "labour-new-demand", "/labour/demands/new"),
+    ("hr_sy", "labour-shared", "/labour/shared"),
+    ("hr_sy", "labour-forecast", "/labour/forecast"),
 ]
 # (role, page name) checked again in English and on a phone
 ENGLISH = [(PUBLIC, "login"), (PUBLIC, "verify-result"), ("admin", "dashboard"), ("inst_sy", "class"),

@@ -149,8 +149,9 @@ def test_harvest_peak_to_paid_worker_and_a_refused_markup(live_server, page, ses
     card = page.locator("#agreement-card")
     card.locator("#lender_id").select_option(str(lender.id))
     card.locator("#borrower_id").select_option(str(borrower.id))
-    card.locator("#start_date").fill(today.isoformat())
-    card.locator("#end_date").fill((today + timedelta(days=29)).isoformat())
+    later = today + timedelta(days=90)  # after the demo agreement that already lends this worker
+    card.locator("#start_date").fill(later.isoformat())
+    card.locator("#end_date").fill((later + timedelta(days=29)).isoformat())
     card.locator("#safety_duties").fill("岗前安全培训，提供劳保用品")
     card.locator("#charge").fill("9000")
     card.locator("#workers").fill(f"{lent.id}, 6000, 1800, {today}, in_person")

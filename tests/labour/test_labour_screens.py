@@ -154,3 +154,84 @@ def test_every_labour_page_opens_for_its_roles(client, session, users):
         assert client.get(url).status_code == 200, url
     assert client.get("/labour/runs/1").status_code == 403
     assert date.today() is not None
+
+
+def test_a_firm_posts_a_surplus_and_sees_the_suggested_pair(client, session):
+    from app.labour.sharing import post_staffing
+    from app.labour.sharing_models import SharedPost
+    from tests.conftest import csrf_token_from
+
+    mine = make_org(session, "enterprise", name="沈阳重工设备厂", city_code="2101")
+    make_user(session, "enterprise_hr", org=mine, username="surplushr")
+    other = make_user(session, "enterprise_hr", org=make_org(session, "enterprise", name="沈阳缺工机械厂",
+                                                             city_code="2101"))
+    post_staffing(session, actor=other, now=datetime.now(UTC), kind="shortage", headcount=2, city_code="2101",
+                  start_date=TODAY, end_date=TODAY + timedelta(days=30), occupation_code="6-31-01-03")
+    session.commit()
+    as_user(client, "surplushr")
+    token = csrf_token_from(client.get("/labour/shared").get_data(as_text=True))
+    refused = client.post("/labour/shared/posts", data={
+        "post-csrf_token": token, "post-kind": "surplus", "post-headcount": "3", "post-city_code": "2101",
+        "post-start_date": TODAY.isoformat(), "post-end_date": (TODAY - timedelta(days=1)).isoformat(),
+        "post-occupation_code": "6-31-01-03"})
+    assert refused.status_code == 422 and session.query(SharedPost).count() == 1
+    answer = client.post("/labour/shared/posts", data={
+        "post-csrf_token": token, "post-kind": "surplus", "post-headcount": "3", "post-city_code": "2101",
+        "post-start_date": TODAY.isoformat(), "post-end_date": (TODAY + timedelta(days=20)).isoformat(),
+        "post-occupation_code": "6-31-01-03", "post-skills": "电工"}, follow_redirects=True)
+    assert answer.status_code == 200
+    assert "沈阳缺工机械厂" in answer.get_data(as_text=True).split('id="pairs"')[1].split("</ul>")[0]
+
+
+def test_staff_pin_an_assignment_from_the_run_page(client, session):
+    from app.labour.models import Assignment
+    from app.labour.runs import begin_run, create_run, execute_run
+    from tests.labour.factories import START, curve, make_county, make_demand
+    from tests.labour.factories import make_worker as register
+
+    county = make_county(session)
+    county.staff.username = "pinstaff"
+    make_demand(session, county.hr, curve=curve(days=1, headcount=1))
+    register(session, county.staff)
+    now = datetime(2026, 11, 24, 2, tzinfo=UTC)
+    run = create_run(session, actor=county.staff, now=now, city_code="2113", county="朝阳县", start_date=START,
+                     end_date=START + timedelta(days=2), time_limit_seconds=2)
+    begin_run(session, run_id=run.id, now=now)
+    execute_run(session, run_id=run.id, now=now)
+    session.commit()
+    assignment = session.query(Assignment).first()
+    as_user(client, "pinstaff")
+    run_url = f"/labour/runs/{run.id}"
+    assert post_form(client, f"/labour/assignments/{assignment.id}/pin", {"pinned": "1"},
+                     form_url=run_url).status_code == 302
+    session.rollback()
+    assert session.get(Assignment, assignment.id).pinned
+
+
+def test_the_farm_closes_its_demand_after_confirming(client, session, users):
+    _staff, _farm, _hr, _people = users
+    as_user(client, "farmhr")
+    url = post_demand(client).headers["Location"]
+    assert post_form(client, url + "/close", {}, form_url=url).status_code == 302
+    session.rollback()
+    assert session.query(LabourDemand).one().status == "closed"
+    assert 'id="demand-closed"' in client.get(url).get_data(as_text=True)
+    assert post_form(client, url + "/close", {}, form_url=url, follow_redirects=True).status_code == 200
+
+
+def test_staff_add_an_allowance_rule_and_a_bad_rate_keeps_what_was_typed(client, session, users):
+    from app.labour.sharing_models import AllowanceRule
+    from tests.conftest import csrf_token_from
+
+    as_user(client, "township")
+    token = csrf_token_from(client.get("/labour/experts").get_data(as_text=True))
+    data = {"rule-csrf_token": token, "rule-name": "周末工程师补贴", "rule-max_level_digit": "3",
+            "rule-per_visit": "200", "rule-per_hour": "一百", "rule-solved_bonus": "300",
+            "rule-valid_from": TODAY.isoformat()}
+    refused = client.post("/labour/experts/rules", data=data)
+    assert refused.status_code == 422 and "一百" in refused.get_data(as_text=True)
+    assert session.query(AllowanceRule).count() == 0
+    data["rule-per_hour"] = "120"
+    assert client.post("/labour/experts/rules", data=data).status_code == 302
+    session.rollback()
+    assert str(session.query(AllowanceRule).one().per_hour) == "120.00"

@@ -56,6 +56,11 @@ def test_an_agreement_at_cost_is_recorded_and_a_markup_refused(session, firms):
     agreement = create_agreement(session, actor=hr, now=NOW, terms=terms(lender, borrower, people))
     assert agreement.cost == Decimal("15600.00") and agreement.lender_pays_wages
     assert [w.consent_method for w in agreement.workers] == ["in_person", "in_person"]
+    before = counts(session, SharedAgreement, SharedWorker)
+    with pytest.raises(ValidationFailed) as refused:  # the same worker cannot be lent twice at once
+        create_agreement(session, actor=hr, now=NOW, terms=terms(lender, borrower, people[:1], charge="100"))
+    assert refused.value.field == "workers" and "already lent" in refused.value.message
+    assert counts(session, SharedAgreement, SharedWorker) == before
 
 
 @pytest.mark.parametrize(("change", "field"), [

@@ -293,3 +293,17 @@ class AvailabilityImportForm(Form):
     city_code = SelectField(_l("City"), choices=CITY_CHOICES, validators=[DataRequired()])
     file = sheet_file()
     submit = SubmitField(_l("Import"))
+
+
+class AllowanceRuleForm(Form):
+    """An allowance rule for weekend engineers' visits."""
+
+    name = StringField(_l("Rule"), validators=[DataRequired(), Length(max=100)])
+    max_level_digit = SelectField(_l("For experts of level (or higher)"), coerce=int,
+                                  choices=choices((d, str(d)) for d in range(1, 6)), default=3)
+    per_visit = StringField(_l("Per visit (yuan)"), validators=[DataRequired(), Length(max=12)])
+    per_hour = StringField(_l("Per hour (yuan)"), validators=[DataRequired(), Length(max=12)])
+    solved_bonus = StringField(_l("Bonus when solved (yuan)"), validators=[DataRequired(), Length(max=12)])
+    valid_from = DateField(_l("From"), validators=[InputRequired()])
+    valid_until = DateField(_l("Until"), validators=[Optional()])
+    submit = SubmitField(_l("Add rule"))

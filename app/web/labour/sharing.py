@@ -16,6 +16,7 @@ from app.database import utcnow
 from app.demand.services import enterprises
 from app.extensions import db
 from app.labour.experts import (
+    add_allowance_rule,
     assign_expert,
     confirm_visit,
     get_request,
@@ -36,7 +37,7 @@ from app.labour.sharing import (
     post_staffing,
     suggest_pairs,
 )
-from app.labour.sharing_models import ExpertVisit
+from app.labour.sharing_models import AllowanceRule, ExpertVisit
 from app.labour.vocabulary import AGREEMENT_STATUSES, POST_KINDS, REQUEST_STATUSES
 from app.people.access import visible_clause
 from app.people.models import Person
@@ -45,6 +46,7 @@ from app.web.actions import form_status, one_click, submit
 from app.web.forms import blank_first, choices
 from app.web.labour.forms import (
     AgreementForm,
+    AllowanceRuleForm,
     AssignForm,
     ConfirmForm,
     ExpertForm,
@@ -77,7 +79,7 @@ def _shared_page(agreement_form=None, post_form=None):
     actor = current_actor()
     if agreement_form is None:
         agreement_form = _agreement_form(formdata=None)
-    post_form = post_form or PostForm(formdata=None)
+    post_form = post_form or PostForm(formdata=None, prefix="post")
     return render_template("labour/shared.html", agreements=list_agreements(db.session, actor=actor),
                            posts=list_posts(db.session, actor=actor), pairs=suggest_pairs(db.session, actor=actor),
                            agreement_form=agreement_form, post_form=post_form, post_labels=POST_KINDS,
@@ -132,7 +134,7 @@ def agreement(agreement_id: int):
 @roles(Role.ENTERPRISE_HR)
 def new_post():
     """Post a surplus or a shortage of staff."""
-    form = PostForm()
+    form = PostForm(prefix="post")
     return submit(form, lambda: post_staffing(
         db.session, actor=current_actor(), now=utcnow(), kind=form.kind.data, headcount=form.headcount.data,
         city_code=form.city_code.data, start_date=form.start_date.data, end_date=form.end_date.data,
@@ -159,15 +161,18 @@ def experts():
     return _experts_page(expert_form, request_form)
 
 
-def _experts_page(expert_form, request_form):
+def _experts_page(expert_form, request_form, rule_form=None):
     actor = current_actor()
     rows = list_experts(db.session, actor=actor)
+    rule_form = rule_form or AllowanceRuleForm(formdata=None, prefix="rule")
     return render_template("labour/experts.html", experts=rows,
                            records={e.id: service_record(db.session, expert_id=e.id) for e in rows},
                            requests=list_requests(db.session, actor=actor), expert_form=expert_form,
                            request_form=request_form, request_labels=REQUEST_STATUSES,
-                           staff=actor.has_role(Role.ADMIN), hr=actor.has_role(Role.ENTERPRISE_HR)), \
-        form_status(expert_form, request_form)
+                           staff=actor.has_role(Role.ADMIN), hr=actor.has_role(Role.ENTERPRISE_HR),
+                           rule_form=rule_form,
+                           rules=list(db.session.scalars(select(AllowanceRule).order_by(AllowanceRule.valid_from.desc())))), \
+        form_status(expert_form, request_form, rule_form)
 
 
 @bp.post("/experts")
@@ -180,6 +185,17 @@ def new_expert():
                                                  "cities", "availability", "titles"),
                   success=_("Expert registered."), then=url_for("labour.experts")) \
         or _experts_page(form, RequestForm(formdata=None))
+
+
+@bp.post("/experts/rules")
+@roles(*STAFF)
+def new_rule():
+    """Add an allowance rule (rates in yuan)."""
+    form = AllowanceRuleForm(prefix="rule")
+    return submit(form, add_allowance_rule, fields=("name", "max_level_digit", "per_hour", "per_visit",
+                                                    "solved_bonus", "valid_from", "valid_until"),
+                  success=_("Allowance rule added."), then=url_for("labour.experts")) \
+        or _experts_page(ExpertForm(formdata=None), RequestForm(formdata=None), form)
 
 
 @bp.post("/experts/requests")

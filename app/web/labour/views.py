@@ -34,12 +34,13 @@ from app.labour.imports import MAX_ROWS as AVAILABILITY_ROWS
 from app.labour.imports import VOCABULARY as AVAILABILITY_VOCABULARY
 from app.labour.imports import import_availability
 from app.labour.imports import template_workbook as availability_template
-from app.labour.models import ScheduleRun, SeasonalWorker, WorkLog
+from app.labour.models import Assignment, ScheduleRun, SeasonalWorker, WorkLog
 from app.labour.notices import notifications_of, sms_backend
-from app.labour.runs import create_run, get_run, publish_run, run_assignments
+from app.labour.runs import create_run, get_run, pin_assignment, publish_run, run_assignments
 from app.labour.seasonal import (
     DemandDetails,
     WorkerDetails,
+    close_demand,
     get_demand,
     get_worker,
     list_demands,
@@ -134,7 +135,16 @@ def new_demand():
 def demand(demand_id: int):
     """A demand's curve."""
     return render_template("labour/demand.html", demand=get_demand(db.session, actor=current_actor(),
-                                                                    demand_id=demand_id))
+                                                                    demand_id=demand_id),
+                           form=ConfirmForm(formdata=None))
+
+
+@bp.post("/demands/<int:demand_id>/close")
+@roles(*USERS)
+def close(demand_id: int):
+    """Stop scheduling a demand (assignments made stay)."""
+    return one_click(ConfirmForm(), close_demand, demand_id=demand_id, success=_("Demand closed."),
+                     then=url_for("labour.demand", demand_id=demand_id))
 
 
 @bp.get("/workers")
@@ -276,6 +286,19 @@ def publish(run_id: int):
                                                         run_id=run_id, sms=sms),
                      success=_("Schedule published; the workers have been notified."),
                      then=url_for("labour.run", run_id=run_id))
+
+
+@bp.post("/assignments/<int:assignment_id>/pin")
+@roles(*STAFF)
+def pin(assignment_id: int):
+    """Keep an assignment through later re-runs (or release it)."""
+    assignment = db.session.get(Assignment, assignment_id)
+    back = url_for("labour.run", run_id=assignment.run_id) if assignment and assignment.run_id \
+        else url_for("labour.index")
+    keep = request.form.get("pinned") == "1"
+    return one_click(ConfirmForm(), pin_assignment, assignment_id=assignment_id, pinned=keep,
+                     success=_("Assignment pinned: re-runs keep it.") if keep else _("Assignment released."),
+                     then=back)
 
 
 def _contract_page(contract, **forms):
