@@ -123,11 +123,14 @@ def _write(session: Session, *, actor: User, now: datetime, changes: list, reaso
                                               Mark.__table__.c.version == bindparam("b_version"))
                  .values(value=bindparam("b_value"), version=bindparam("b_version") + 1, updated_at=now))
     connection = session.connection()
-    for row, value in changes:
-        outcome = connection.execute(statement, {"b_id": row.id, "b_version": row.version, "b_value": value})
-        if outcome.rowcount != 1:
+    params = [{"b_id": row.id, "b_version": row.version, "b_value": value} for row, value in changes]
+    # One executemany where the driver reports the summed row count (SQLite, psycopg): fewer rows than cells means
+    # some cell moved on since the judge opened the sheet, and the caller's rollback undoes the whole save.
+    batches = [params] if connection.dialect.supports_sane_multi_rowcount else [[p] for p in params]
+    for batch in batches:
+        if connection.execute(statement, batch).rowcount != len(batch):
             raise Conflict(N_("A mark was changed meanwhile by another save: reload the sheet and save again."),
-                           field=f"mark-{row.id}")
+                           field="marks")
     connection.execute(insert(MarkEvent.__table__), [
         {"mark_id": row.id, "kind": "entry" if row.value is None else "correction", "old_value": row.value,
          "new_value": value, "version": row.version + 1, "reason": None if row.value is None else reason,
@@ -266,9 +269,9 @@ def sign_off(session: Session, *, actor: User, now: datetime, event_id: int) -> 
     if problems:
         raise InvalidTransition(N_("The marking cannot be signed off: {problems}.",
                                    problems=joined(problems, CLAUSE_SEPARATOR)), field="sign_off")
-    results = compute_results(session, event=event)
+    computed = compute_results(session, event=event)
     event.status, event.signed_off_at, event.signed_off_by_id = "signed_off", now, actor.id
     session.flush()
     record_event(session, actor=actor, now=now, action="competition_event.sign_off", object_type="competition_event",
-                 object_id=event.id, old={"status": "marking"}, new={"status": "signed_off", "results": len(results)})
+                 object_id=event.id, old={"status": "marking"}, new={"status": "signed_off", "results": computed})
     return event

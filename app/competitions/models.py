@@ -149,14 +149,37 @@ class SchemeAspect(Entity):
     kind: Mapped[str] = mapped_column(String(12), nullable=False)
     max_mark: Mapped[Decimal] = mapped_column(Numeric(6, 2), nullable=False)
     deduction_steps: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)  # measurement
-    descriptors: Mapped[list[dict]] = mapped_column(JSON, nullable=False, default=list)  # judgement: score, text
 
     section: Mapped[SchemeSection] = relationship(back_populates="aspects")
+    levels: Mapped[list[SchemeLevel]] = owned("aspect", order_by="SchemeLevel.score")  # judgement
 
     __table_args__ = (
         one_of("kind", ASPECT_KINDS),
         UniqueConstraint("section_id", "position", name="uq_competition_scheme_aspects_position"),
         CheckConstraint("max_mark > 0", name="max_mark"),
+    )
+
+    @property
+    def descriptors(self) -> list[dict]:
+        """The judgement's score levels as {"score": "2.00", "text": descriptor}, lowest first."""
+        return [{"score": str(level.score.quantize(Decimal("0.01"))), "text": level.descriptor}
+                for level in self.levels]
+
+
+class SchemeLevel(Entity):
+    """A score level of a judgement aspect with its written descriptor."""
+
+    __tablename__ = "competition_scheme_levels"
+
+    aspect_id: Mapped[int] = ref("competition_scheme_aspects.id", ondelete="CASCADE", index=True)
+    score: Mapped[Decimal] = mapped_column(Numeric(6, 2), nullable=False)
+    descriptor: Mapped[str] = mapped_column(String(300), nullable=False)
+
+    aspect: Mapped[SchemeAspect] = relationship(back_populates="levels")
+
+    __table_args__ = (
+        UniqueConstraint("aspect_id", "score", name="uq_competition_scheme_levels_score"),
+        CheckConstraint("score >= 0", name="score"),
     )
 
 

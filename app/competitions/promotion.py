@@ -98,3 +98,10 @@ def choose_rule(rules: list[PromotionRule], *, place: int, medal: str | None, en
             return Choice(rule, None)
     return Choice(None, N_("Already holds {grade}, which no rule met here goes beyond.",
                            grade=grade_by_key(current).name if current else N_("no level")))
+
+
+def rules_for_tier(session: Session, *, rule_set: str, tier: str) -> list[PromotionRule]:
+    """The rules of a rule set for one tier, both tracks (workers first)."""
+    return list(session.scalars(select(PromotionRule).where(
+        PromotionRule.rule_set == rule_set, PromotionRule.tier == tier,
+    ).order_by(PromotionRule.track.desc(), PromotionRule.id)))

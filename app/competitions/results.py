@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
@@ -22,7 +22,7 @@ from app.assessment.workdays import notice_end_for
 from app.audit.services import record_event
 from app.catalog.ladder import grade_by_key, level_label
 from app.clock import local_date
-from app.competitions.entries import active_entries, entry_in_scope
+from app.competitions.entries import entry_in_scope
 from app.competitions.events import event_for_organiser, get_event, issuer_of
 from app.competitions.models import (
     CompetitionEvent,
@@ -37,7 +37,7 @@ from app.competitions.promotion import choose_rule, rules_for
 from app.competitions.scheme import aspects_of
 from app.competitions.vocabulary import ROUTE
 from app.errors import InvalidTransition, NotAllowed, NotFound, ValidationFailed
-from app.people.levels import record_level_award
+from app.people.level_batches import AwardRequest, record_level_awards
 from app.people.models import LevelAward
 from app.translation import N_, Message, to_json
 
@@ -66,32 +66,41 @@ def aspect_mark(values: list[Decimal], *, drop_extremes: bool) -> Decimal:
 
 def score_event(session: Session, event: CompetitionEvent) -> list[Scored]:
     """Every active competitor's totals from the marks and the chief judge's decisions."""
-    aspects = {a.id: a for a in aspects_of(event)}
+    aspects = aspects_of(event)
     section_max = {s.id: sum((a.max_mark for a in s.aspects), Decimal(0)) for s in event.sections}
     first = event.sections[0].id if event.sections else None
+    # Per aspect: its share of the total per mark point, its kind, and whether it counts in the first section.
+    plan = [(a.id, a.section.weight / section_max[a.section_id], a.kind == "measurement", a.section_id == first)
+            for a in aspects]
     decided = {(f.entry_id, f.aspect_id): f.decision_value for f in session.scalars(select(SpreadFlag).where(
         SpreadFlag.event_id == event.id, SpreadFlag.status == "decided"))}
     marks: dict[tuple[int, int], list[Decimal]] = defaultdict(list)
     for entry_id, aspect_id, value in session.execute(select(Mark.entry_id, Mark.aspect_id, Mark.value).where(
             Mark.event_id == event.id, Mark.value.is_not(None))):
         marks[(entry_id, aspect_id)].append(value)
-    scored = []
-    for entry in active_entries(session, event.id):
-        parts = {"measurement": Decimal(0), "judgement": Decimal(0), "first": Decimal(0)}
-        for aspect in aspects.values():
-            key = (entry.id, aspect.id)
-            got = decided.get(key)
+    entry_ids = session.scalars(select(Entry.id).where(Entry.event_id == event.id, Entry.status == "entered"))
+    scored, zero = [], Decimal(0)
+    for entry_id in entry_ids:
+        measurement = judgement = first_part = zero
+        for aspect_id, factor, is_measurement, in_first in plan:
+            got = decided.get((entry_id, aspect_id))
             if got is None:
-                got = aspect_mark(marks[key], drop_extremes=event.drop_extremes) if marks[key] else Decimal(0)
-            section = aspect.section
-            share = got / section_max[section.id] * section.weight
-            parts[aspect.kind] += share
-            if section.id == first:
-                parts["first"] += share
-        q = {k: v.quantize(THOUSANDTH, rounding=ROUND_HALF_UP) for k, v in parts.items()}
-        scored.append(Scored(entry.id, (parts["measurement"] + parts["judgement"]).quantize(
-            THOUSANDTH, rounding=ROUND_HALF_UP), q["measurement"], q["judgement"], q["first"]))
+                given = marks.get((entry_id, aspect_id))
+                got = aspect_mark(given, drop_extremes=event.drop_extremes) if given else zero
+            share = got * factor
+            if is_measurement:
+                measurement += share
+            else:
+                judgement += share
+            if in_first:
+                first_part += share
+        scored.append(Scored(entry_id, _round(measurement + judgement), _round(measurement), _round(judgement),
+                             _round(first_part)))
     return scored
+
+
+def _round(value: Decimal) -> Decimal:
+    return value.quantize(THOUSANDTH, rounding=ROUND_HALF_UP)
 
 
 def rank(scored: list[Scored], *, tie_break: str) -> list[tuple[Scored, int]]:
@@ -114,19 +123,16 @@ def medal_for(place: int, merit_places: int) -> str | None:
     return MEDAL_BY_PLACE.get(place) or ("merit" if place <= merit_places else None)
 
 
-def compute_results(session: Session, *, event: CompetitionEvent) -> list[EventResult]:
-    """Replace the event's results with freshly computed totals, places and medals."""
+def compute_results(session: Session, *, event: CompetitionEvent) -> int:
+    """Replace the event's results with freshly computed totals, places and medals; returns how many."""
     session.execute(delete(EventResult).where(EventResult.event_id == event.id))
-    results = []
-    for item, place in rank(score_event(session, event), tie_break=event.tie_break):
-        result = EventResult(event_id=event.id, entry_id=item.entry_id, total=item.total,
-                             measurement_total=item.measurement, judgement_total=item.judgement,
-                             first_section=item.first_section, place=place,
-                             medal=medal_for(place, event.merit_places))
-        session.add(result)
-        results.append(result)
-    session.flush()
-    return results
+    rows = [{"event_id": event.id, "entry_id": item.entry_id, "total": item.total,
+             "measurement_total": item.measurement, "judgement_total": item.judgement,
+             "first_section": item.first_section, "place": place, "medal": medal_for(place, event.merit_places)}
+            for item, place in rank(score_event(session, event), tie_break=event.tie_break)]
+    if rows:  # one multi-row INSERT: 2,000 results in a few tens of milliseconds (bench/competition_marking.py)
+        session.execute(insert(EventResult), rows)
+    return len(rows)
 
 
 def results_of(session: Session, event_id: int) -> list[EventResult]:
@@ -209,18 +215,21 @@ def open_objections(session: Session, *, event_id: int) -> list[Objection]:
                                 .order_by(Objection.id)))
 
 
-def awards_by_person(session: Session, person_ids: list[int]) -> dict[int, list[LevelAward]]:
-    """Every level award of these people, oldest first, in one query per thousand people."""
-    found: dict[int, list[LevelAward]] = defaultdict(list)
+def awards_by_person(session: Session, person_ids: list[int]) -> dict[int, list]:
+    """Every level award of these people (as rows: person, occupation, grade, route, date), oldest first, in one
+    query per thousand people."""
+    found: dict[int, list] = defaultdict(list)
     for start in range(0, len(person_ids), 1000):
         chunk = person_ids[start:start + 1000]
-        for award in session.scalars(select(LevelAward).where(LevelAward.person_id.in_(chunk))
-                                     .order_by(LevelAward.awarded_on, LevelAward.id)):
+        for award in session.execute(select(
+                LevelAward.person_id, LevelAward.occupation_code, LevelAward.occupation_name, LevelAward.grade_key,
+                LevelAward.route, LevelAward.awarded_on).where(LevelAward.person_id.in_(chunk))
+                .order_by(LevelAward.awarded_on, LevelAward.id)):
             found[award.person_id].append(award)
     return found
 
 
-def held_grade(awards: list[LevelAward], occupation_code: str) -> str | None:
+def held_grade(awards: list, occupation_code: str) -> str | None:
     """The highest grade held in the occupation (as people.levels.current_levels reads a history)."""
     best = None
     for award in awards:
@@ -230,56 +239,61 @@ def held_grade(awards: list[LevelAward], occupation_code: str) -> str | None:
     return best
 
 
-def _withheld(event: CompetitionEvent, entry: Entry, now: datetime, reason: Message, **kw) -> Promotion:
-    return Promotion(event_id=event.id, entry_id=entry.id, person_id=entry.person_id, status="withheld",
-                     reason=to_json(reason), created_at=now, **kw)
+def _promotion(event: CompetitionEvent, entry, now: datetime, *, status: str = "withheld",
+               reason: Message | None = None, from_grade: str | None = None, rule_id: int | None = None,
+               to_grade: str | None = None, level_digit: int | None = None) -> dict:
+    return {"event_id": event.id, "entry_id": entry.id, "person_id": entry.person_id, "rule_id": rule_id,
+            "status": status, "from_grade": from_grade, "to_grade": to_grade, "level_digit": level_digit,
+            "level_award_id": None, "reason": None if reason is None else to_json(reason), "created_at": now}
 
 
-def promote(session: Session, *, actor: User, now: datetime, event: CompetitionEvent,
-            results: list[EventResult]) -> list[Promotion]:
+def promote(session: Session, *, actor: User, now: datetime, event: CompetitionEvent, results: list) -> int:
     """Apply the promotion rules to final results: level awards with route 竞赛晋级, at most one promotion by
-    competition per person within 365 days, never above the event's band."""
+    competition per person within 365 days, never above the event's band. Returns how many were promoted."""
     competition = event.competition
     issuer = issuer_of(competition)
     rules = rules_for(session, rule_set=competition.rule_set, tier=competition.tier, track=event.track)
     today = local_date(now)
-    entries = {e.id: e for e in session.scalars(select(Entry).where(Entry.event_id == event.id))}
+    entries = {row.id: row for row in session.execute(select(Entry.id, Entry.person_id)
+                                                      .where(Entry.event_id == event.id))}
     history = awards_by_person(session, [e.person_id for e in entries.values()])
-    promotions = []
+    rows, requests = [], []
     for result in results:
         entry = entries[result.entry_id]
         awards = history.get(entry.person_id, [])
         current = held_grade(awards, event.occupation.code)
         choice = choose_rule(rules, place=result.place, medal=result.medal, entrants=len(results), current=current)
         if choice.rule is None:
-            promotions.append(_withheld(event, entry, now, choice.reason, from_grade=current))
+            rows.append(_promotion(event, entry, now, reason=choice.reason, from_grade=current))
             continue
         earlier = [a for a in awards if a.route == ROUTE and a.awarded_on > today - timedelta(days=365)]
         if earlier:
-            promotions.append(_withheld(event, entry, now, N_(
+            rows.append(_promotion(event, entry, now, reason=N_(
                 "Already promoted through a competition within the last year ({occupation}, {date}): at most one "
                 "promotion a year.", occupation=earlier[0].occupation_name,
                 date=earlier[0].awarded_on.isoformat()), from_grade=current, rule_id=choice.rule.id))
             continue
         grade = grade_by_key(choice.rule.to_grade)
         if grade.digit < event.band_high:
-            promotions.append(_withheld(event, entry, now, N_(
+            rows.append(_promotion(event, entry, now, reason=N_(
                 "The rule would award {level}, above this event's band (up to {high}).",
                 level=level_label(grade.digit), high=level_label(event.band_high)), from_grade=current,
                 rule_id=choice.rule.id))
             continue
-        award: LevelAward = record_level_award(
-            session, actor=actor, now=now, person_id=entry.person_id, occupation_code=event.occupation.code,
-            occupation_name=event.occupation.name, grade_key=grade.key, route=ROUTE, awarded_on=today,
-            awarded_by_org_id=issuer.id, source_type="competition_entry", source_id=entry.id,
-            note=f"{competition.name} {event.name} 第{result.place}名"[:500])
-        promotions.append(Promotion(event_id=event.id, entry_id=entry.id, person_id=entry.person_id,
-                                    rule_id=choice.rule.id, status="awarded", from_grade=current,
-                                    to_grade=grade.key, level_digit=grade.digit, level_award_id=award.id,
-                                    created_at=now))
-    session.add_all(promotions)
-    session.flush()
-    return promotions
+        rows.append(_promotion(event, entry, now, status="awarded", from_grade=current, rule_id=choice.rule.id,
+                               to_grade=grade.key, level_digit=grade.digit))
+        requests.append(AwardRequest(
+            person_id=entry.person_id, occupation_code=event.occupation.code, occupation_name=event.occupation.name,
+            grade_key=grade.key, route=ROUTE, awarded_on=today, awarded_by_org_id=issuer.id,
+            source_type="competition_entry", source_id=str(entry.id),
+            note=f"{competition.name} {event.name} 第{result.place}名"))
+    award_ids = iter(record_level_awards(session, actor=actor, now=now, requests=requests))
+    for row in rows:
+        if row["status"] == "awarded":
+            row["level_award_id"] = next(award_ids)
+    if rows:
+        session.execute(insert(Promotion), rows)
+    return len(requests)
 
 
 def finalise_results(session: Session, *, actor: User, now: datetime, event_id: int) -> CompetitionEvent:
@@ -294,12 +308,14 @@ def finalise_results(session: Session, *, actor: User, now: datetime, event_id: 
     if pending:
         raise InvalidTransition(N_("{count} objections are not decided yet.", count=len(pending)), field="finalise")
     issuer_of(event.competition)  # refuses before anything changes when nobody can issue the certificates
-    promotions = promote(session, actor=actor, now=now, event=event, results=results_of(session, event.id))
+    placed = session.execute(select(EventResult.entry_id, EventResult.place, EventResult.medal)
+                             .where(EventResult.event_id == event.id).order_by(EventResult.place)).all()
+    promoted = promote(session, actor=actor, now=now, event=event, results=placed)
     event.status, event.finalised_at = "final", now
     session.flush()
     record_event(session, actor=actor, now=now, action="competition_event.finalise", object_type="competition_event",
                  object_id=event.id, old={"status": "published"},
-                 new={"status": "final", "promoted": sum(1 for p in promotions if p.status == "awarded")})
+                 new={"status": "final", "promoted": promoted})
     return event
 
 

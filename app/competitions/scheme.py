@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.accounts.models import User
 from app.audit.services import record_event
 from app.competitions.events import event_for_organiser, require_preparing
-from app.competitions.models import CompetitionEvent, SchemeAspect, SchemeSection
+from app.competitions.models import CompetitionEvent, SchemeAspect, SchemeLevel, SchemeSection
 from app.errors import ValidationFailed
 from app.translation import CLAUSE_SEPARATOR, N_, Message, joined
 
@@ -160,7 +160,8 @@ def set_scheme(session: Session, *, actor: User, now: datetime, event_id: int, r
     for s_pos, parsed in enumerate(sections, start=1):
         section = SchemeSection(position=s_pos, name=parsed.name, weight=parsed.weight)
         for a_pos, item in enumerate(parsed.aspects, start=1):
-            section.aspects.append(SchemeAspect(position=a_pos, **item))
+            levels = [SchemeLevel(score=Decimal(lv["score"]), descriptor=lv["text"]) for lv in item.pop("descriptors")]
+            section.aspects.append(SchemeAspect(position=a_pos, levels=levels, **item))
         event.sections.append(section)
     session.flush()
     record_event(session, actor=actor, now=now, action="competition_event.scheme", object_type="competition_event",

@@ -1,8 +1,9 @@
-"""competitions
+"""competitions: competitions, events, marking schemes (sections, aspects, score levels), entries, judges,
+marks with their events, spread flags, results, objections, promotion rules and promotions
 
 Revision ID: c0a1b2c3d4e5
 Revises: e7b3d9f5a1c2
-Create Date: 2026-12-07 11:53:04.540770
+Create Date: 2026-12-07 12:23:06.727312
 
 """
 from alembic import op
@@ -228,7 +229,6 @@ def upgrade():
     sa.Column('kind', sa.String(length=12), nullable=False),
     sa.Column('max_mark', sa.Numeric(precision=6, scale=2), nullable=False),
     sa.Column('deduction_steps', sa.JSON(), nullable=False),
-    sa.Column('descriptors', sa.JSON(), nullable=False),
     sa.CheckConstraint("kind IN ('measurement', 'judgement')", name=op.f('ck_competition_scheme_aspects_kind')),
     sa.CheckConstraint('max_mark > 0', name=op.f('ck_competition_scheme_aspects_max_mark')),
     sa.ForeignKeyConstraint(['section_id'], ['competition_scheme_sections.id'], name=op.f('fk_competition_scheme_aspects_section_id_competition_scheme_sections'), ondelete='CASCADE'),
@@ -257,6 +257,19 @@ def upgrade():
     )
     with op.batch_alter_table('competition_marks', schema=None) as batch_op:
         batch_op.create_index('ix_competition_marks_event_judge', ['event_id', 'judge_id'], unique=False)
+
+    op.create_table('competition_scheme_levels',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('aspect_id', sa.Integer(), nullable=False),
+    sa.Column('score', sa.Numeric(precision=6, scale=2), nullable=False),
+    sa.Column('descriptor', sa.String(length=300), nullable=False),
+    sa.CheckConstraint('score >= 0', name=op.f('ck_competition_scheme_levels_score')),
+    sa.ForeignKeyConstraint(['aspect_id'], ['competition_scheme_aspects.id'], name=op.f('fk_competition_scheme_levels_aspect_id_competition_scheme_aspects'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_competition_scheme_levels')),
+    sa.UniqueConstraint('aspect_id', 'score', name='uq_competition_scheme_levels_score')
+    )
+    with op.batch_alter_table('competition_scheme_levels', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_competition_scheme_levels_aspect_id'), ['aspect_id'], unique=False)
 
     op.create_table('competition_spread_flags',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -314,6 +327,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_competition_spread_flags_event_id'))
 
     op.drop_table('competition_spread_flags')
+    with op.batch_alter_table('competition_scheme_levels', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_competition_scheme_levels_aspect_id'))
+
+    op.drop_table('competition_scheme_levels')
     with op.batch_alter_table('competition_marks', schema=None) as batch_op:
         batch_op.drop_index('ix_competition_marks_event_judge')
 

@@ -75,9 +75,19 @@ def test_organiser_creates_a_competition_and_event_and_a_refused_form_keeps_inpu
     bad = post_form(client, url, {**event, "occupation_code": "9-99-99-99"})
     assert bad.status_code == 422 and "Unknown occupation code" in bad.get_data(as_text=True)
     assert post_form(client, url, event).status_code == 302
+    rules = client.get(f"/competitions/{competition.id}").get_data(as_text=True)
+    assert "Top 30 %" not in rules and "No promotion rules for this tier" in rules  # city tier: none in tianjin
     logout(client)
     login(client, "hr1")
     assert client.get("/competitions/new").status_code == 403
+
+
+def test_competition_page_lists_its_promotion_rules(client, session, world):
+    event = make_event(session, world)
+    named(session, world)
+    login(client, "hr1")
+    page = client.get(f"/competitions/{event.competition_id}").get_data(as_text=True)
+    assert "Places 1 to 10" in page and "Senior technician" in page and "Students&#39; track" in page
 
 
 def _upload(client, url, data: bytes, name="scheme.xlsx"):

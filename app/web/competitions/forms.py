@@ -48,7 +48,7 @@ class EventForm(Form):
     name = StringField(_l("Event name"), validators=[DataRequired(), Length(max=200)])
     occupation_code = StringField(_l("Occupation code"), validators=[DataRequired(), Length(max=10)],
                                   description=_l("e.g. 6-18-02-04"))
-    variant_name = StringField(_l("Trade (工种)"), validators=[Optional(), Length(max=100)])
+    variant_name = StringField(_l("Trade"), validators=[Optional(), Length(max=100)])
     band_low = SelectField(_l("Level band from (most junior level)"), coerce=int, choices=LEVELS, default=4)
     band_high = SelectField(_l("Level band to (most senior level)"), coerce=int, choices=LEVELS, default=2)
     track = SelectField(_l("Track"), choices=choices(TRACKS.items()))

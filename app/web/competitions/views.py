@@ -39,6 +39,7 @@ from app.competitions.judges import (
 )
 from app.competitions.marking import open_flags
 from app.competitions.models import Objection
+from app.competitions.promotion import RULE_SET_LABELS, rules_for_tier
 from app.competitions.results import (
     decide_objection,
     finalise_results,
@@ -55,6 +56,7 @@ from app.competitions.vocabulary import (
     JUDGE_ROLES,
     MEDALS,
     OBJECTION_STATUSES,
+    PROMOTION_BASES,
     TIE_BREAKS,
     TIERS,
     TRACKS,
@@ -124,7 +126,8 @@ def show(competition_id: int):
     """A competition and its events."""
     competition = get_competition(db.session, competition_id)
     return render_template("competitions/show.html", competition=competition,
-                           organiser=is_organiser(current_actor(), competition))
+                           organiser=is_organiser(current_actor(), competition),
+                           rules=rules_for_tier(db.session, rule_set=competition.rule_set, tier=competition.tier))
 
 
 @bp.route("/<int:competition_id>/events/new", methods=["GET", "POST"])
@@ -315,4 +318,5 @@ def _vocabularies() -> dict:
     return {"TIERS": TIERS, "TRACKS": TRACKS, "EVENT_STATUSES": EVENT_STATUSES, "MEDALS": MEDALS,
             "ASPECT_KINDS": ASPECT_KINDS, "JUDGE_ROLES": JUDGE_ROLES, "FLAG_STATUSES": FLAG_STATUSES,
             "OBJECTION_STATUSES": OBJECTION_STATUSES, "TIE_BREAKS": TIE_BREAKS, "level_label": level_label,
+            "PROMOTION_BASES": PROMOTION_BASES, "RULE_SET_LABELS": RULE_SET_LABELS,
             "grade_name": lambda key: grade_by_key(key).name if key else "", "from_json": from_json}
