@@ -340,3 +340,18 @@ def test_the_worker_sees_fitting_jobs_with_reasons_and_the_enterprise_sees_the_i
     listing = enterprise.get(f"/placements/demands/{demand_id}/candidates").get_data(as_text=True)
     row = re.search(rf'<tr id="candidate-{person_id}">.*?</tr>', listing, re.S)
     assert row and "candidate-interested" in row.group(0)
+
+
+def test_the_worker_downloads_their_own_admission_ticket(demo_app):
+    import re
+    client = demo_app.test_client()
+    login(client, "worker1")
+    html = client.get("/me").get_data(as_text=True)
+    href = re.search(r'href="(/me/registrations/\d+/ticket\.pdf)" class="ticket-link"', html).group(1)
+    response = client.get(href)
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    import io
+
+    from pypdf import PdfReader
+    text = PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
+    assert "准考证" in text or "考" in text
