@@ -355,3 +355,22 @@ def test_the_worker_downloads_their_own_admission_ticket(demo_app):
     from pypdf import PdfReader
     text = PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
     assert "准考证" in text or "考" in text
+
+
+def test_an_apprentice_sees_their_apprenticeship_and_logbook(demo_app):
+    from app.database import utcnow
+    from app.people.models import Person
+    from app.people.worker_accounts import open_worker_account
+    from app.training.apprenticeship_models import Apprenticeship, LogbookEntry
+    with demo_app.app_context():
+        apprenticeship = db.session.scalar(select(Apprenticeship).join(LogbookEntry).order_by(Apprenticeship.id))
+        person = db.session.get(Person, apprenticeship.person_id)
+        entries = len(apprenticeship.logbook)
+        open_worker_account(db.session, now=utcnow(), person=person, username="apprentice1", password="Jiangcai2026!")
+        db.session.commit()
+        db.session.remove()
+    client = demo_app.test_client()
+    login(client, "apprentice1")
+    client.set_cookie("jiangcai_lang", "en")
+    html = client.get("/me").get_data(as_text=True)
+    assert "own-apprenticeship" in html and f"Logbook ({entries} entries)" in html
