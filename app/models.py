@@ -17,6 +17,7 @@ import app.labour.sharing_models  # noqa: F401
 import app.people.account_models  # noqa: F401
 import app.people.import_job_models  # noqa: F401
 import app.people.models  # noqa: F401
+import app.placement.interest_models  # noqa: F401
 import app.placement.models  # noqa: F401
 import app.reporting.models  # noqa: F401
 import app.studios.models  # noqa: F401

@@ -21,6 +21,7 @@ from app.demand.services import get_demand, open_clause
 from app.errors import InvalidTransition
 from app.people.access import person_in_scope
 from app.people.models import LevelAward, Person
+from app.placement.interest_models import DemandInterest
 from app.placement.models import Invitation, Placement
 from app.regions import city_name
 from app.training.models import Enrolment, TrainingClass, TrainingProject
@@ -42,6 +43,7 @@ class Candidate:
     city_code: str | None
     invitation_status: str | None = None
     reasons: list[Message] = field(default_factory=list)
+    interested: bool = False  # the person said so from their own account (placement.own_matches)
 
     @property
     def reasons_text(self) -> Message:
@@ -113,14 +115,16 @@ def candidates_for_demand(session: Session, *, actor: User, demand_id: int, toda
              + case((city == demand.city_code, 30), else_=10)
              + case((done.c.done >= today - timedelta(days=RECENT_DAYS), 10), else_=0)).label("score")
     working = exists().where(Placement.person_id == Person.id, Placement.status == "active")
+    interested = exists().where(DemandInterest.demand_id == demand.id, DemandInterest.person_id == Person.id)
     stmt = (select(Person.id, Person.name, Person.id_masked, score, best.c.best, done.c.done, city.label("city"),
-                   Invitation.status)
+                   Invitation.status, interested.label("interested"))
             .outerjoin(best, best.c.person_id == Person.id).outerjoin(done, done.c.person_id == Person.id)
             .outerjoin(Invitation, and_(Invitation.person_id == Person.id, Invitation.demand_id == demand.id))
             .where(level_ok, ~working).order_by(score.desc(), Person.id).limit(limit))
     found = []
-    for pid, name, masked, points, digit, completed, city_code, invited in session.execute(stmt):
-        candidate = Candidate(pid, name, masked, int(points), digit, completed, city_code, invited)
+    for pid, name, masked, points, digit, completed, city_code, invited, wants in session.execute(stmt):
+        candidate = Candidate(pid, name, masked, int(points), digit, completed, city_code, invited,
+                              interested=bool(wants))
         candidate.reasons = _reasons(candidate, demand, today)
         found.append(candidate)
     return found
@@ -144,6 +148,11 @@ def demands_for_person(session: Session, *, actor: User, person_id: int, today: 
                        limit: int = 30) -> list[FittingDemand]:
     """Open demands whose occupation the person trained or holds a level in, and whose minimum level they meet."""
     person = person_in_scope(session, actor=actor, person_id=person_id)
+    return fitting_demands(session, person=person, today=today, limit=limit)
+
+
+def fitting_demands(session: Session, *, person: Person, today: date, limit: int = 30) -> list[FittingDemand]:
+    """The demands of `demands_for_person` for a person the caller has established (staff scope, or own account)."""
     levels = dict(session.execute(
         select(LevelAward.occupation_code, func.min(LevelAward.level_digit))
         .where(LevelAward.person_id == person.id, LevelAward.level_digit.is_not(None))

@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.training.apprenticeship_models import Apprenticeship
 from app.training.enrolments import attended_hours
 from app.training.models import ClassSession, Enrolment, TrainingClass
 from app.training.progress import required_hours
@@ -44,3 +45,9 @@ def own_classes(session: Session, *, person_id: int, today: date) -> list[OwnCla
                              required=required_hours(klass.project.reference_hours, klass.completion_threshold),
                              upcoming=upcoming))
     return rows
+
+
+def own_apprenticeships(session: Session, *, person_id: int) -> list[Apprenticeship]:
+    """The person's enterprise new-type apprenticeships, newest first (each with its logbook)."""
+    return list(session.scalars(select(Apprenticeship).where(Apprenticeship.person_id == person_id)
+                                .order_by(Apprenticeship.planned_start.desc(), Apprenticeship.id.desc())))

@@ -6,6 +6,7 @@ Create Date: 2026-12-07 12:00:00
 
 Registrations may come from the person's own account (source 'self', 个人报名).
 The skill upgrading subsidy may be claimed by the person (subsidy_claims.organisation_id empty).
+A worker may express interest in an open job demand (demand_interests).
 Share links may be made by the holder's own account (no organisation) and may hide the ID number.
 Widens the user_roles role CHECK for the new role worker (a person's own account) and lets users.organisation_id
 be empty: a worker account belongs to a person, not to an organisation.
@@ -77,12 +78,27 @@ def upgrade():
     with op.batch_alter_table('share_links', schema=None) as batch_op:
         batch_op.alter_column('organisation_id', existing_type=sa.Integer(), nullable=True)
         batch_op.add_column(sa.Column('hide_id_number', sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.create_table('demand_interests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('demand_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['demand_id'], ['job_demands.id'], name=op.f('fk_demand_interests_demand_id_job_demands'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_demand_interests_person_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_demand_interests')),
+    sa.UniqueConstraint('demand_id', 'person_id', name='uq_demand_interests_demand_person')
+    )
+    with op.batch_alter_table('demand_interests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_demand_interests_demand_id'), ['demand_id'], unique=False)
     # 技能提升补贴 claimed by the individual: no organisation prepared it.
     with op.batch_alter_table('subsidy_claims', schema=None) as batch_op:
         batch_op.alter_column('organisation_id', existing_type=sa.Integer(), nullable=True)
 
 
 def downgrade():
+    with op.batch_alter_table('demand_interests', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_demand_interests_demand_id'))
+    op.drop_table('demand_interests')
     # A self-application stays a registration: it becomes an individual one (the person applied in person).
     op.execute("UPDATE assessment_registrations SET source = 'individual' WHERE source = 'self'")
     _sources_check(OLD_SOURCES)

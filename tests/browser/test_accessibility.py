@@ -88,6 +88,7 @@ PAGES = [
     ("worker1", "my-shares", "/me/shares"),
     ("worker1", "apply-plans", "/me/apply"),
     ("worker1", "my-subsidies", "/me/subsidies"),
+    ("worker1", "my-jobs", "/me/jobs"),
     ("supervisor1", "my-sessions", "/assessment/my-sessions"),
     (PUBLIC, "competition-results", "/competitions/results/{final_event}"),
     ("admin", "competitions", "/competitions"),

@@ -305,3 +305,72 @@ def test_the_worker_claims_the_upgrading_subsidy_once_and_follows_it_in_the_ledg
     assert client.get("/me").status_code == 200
     ledger_page = ledger.get("/reports/subsidies")
     assert ledger_page.status_code == 200 and ledger_page.get_data(as_text=True).count(holder) >= 1
+
+
+def test_the_worker_sees_fitting_jobs_with_reasons_and_the_enterprise_sees_the_interest(demo_app):
+    import re
+
+    from app.demand.models import JobDemand
+    from app.placement.interest_models import DemandInterest
+    from tests.conftest import csrf_token_from
+    _user_id, person_id, _own, _others = _worker_ids(demo_app)
+    client = demo_app.test_client()
+    login(client, "worker1")
+    client.set_cookie("jiangcai_lang", "en")
+    page = client.get("/me/jobs").get_data(as_text=True)
+    assert "job-match" in page and "Holds a certificate at Level 4" in page
+    demand_id = int(re.search(r'action="/me/jobs/(\d+)/interest"', page).group(1))
+    token = csrf_token_from(page)
+    assert client.post(f"/me/jobs/{demand_id}/interest", data={"csrf_token": token}).status_code == 302
+    assert "You said you are interested." in client.get("/me/jobs").get_data(as_text=True)
+    again = client.post(f"/me/jobs/{demand_id}/interest", data={"csrf_token": token}, follow_redirects=True)
+    assert "already said you are interested" in again.get_data(as_text=True)
+    with demo_app.app_context():
+        assert db.session.scalars(select(DemandInterest.person_id).where(
+            DemandInterest.demand_id == demand_id)).all() == [person_id]
+        fitting = db.session.get(JobDemand, demand_id)
+        hr = db.session.scalar(select(User.username).where(User.organisation_id == fitting.enterprise_id))
+        unfit = db.session.scalar(select(JobDemand.id).where(JobDemand.occupation_id != fitting.occupation_id,
+                                                             JobDemand.status == "open"))
+        db.session.remove()
+    # a demand that does not fit me "is not open to me"; nothing is recorded
+    assert client.post(f"/me/jobs/{unfit}/interest", data={"csrf_token": token}).status_code == 404
+    enterprise = demo_app.test_client()
+    login(enterprise, hr)
+    listing = enterprise.get(f"/placements/demands/{demand_id}/candidates").get_data(as_text=True)
+    row = re.search(rf'<tr id="candidate-{person_id}">.*?</tr>', listing, re.S)
+    assert row and "candidate-interested" in row.group(0)
+
+
+def test_the_worker_downloads_their_own_admission_ticket(demo_app):
+    import re
+    client = demo_app.test_client()
+    login(client, "worker1")
+    html = client.get("/me").get_data(as_text=True)
+    href = re.search(r'href="(/me/registrations/\d+/ticket\.pdf)" class="ticket-link"', html).group(1)
+    response = client.get(href)
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    import io
+
+    from pypdf import PdfReader
+    text = PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
+    assert "准考证" in text or "考" in text
+
+
+def test_an_apprentice_sees_their_apprenticeship_and_logbook(demo_app):
+    from app.database import utcnow
+    from app.people.models import Person
+    from app.people.worker_accounts import open_worker_account
+    from app.training.apprenticeship_models import Apprenticeship, LogbookEntry
+    with demo_app.app_context():
+        apprenticeship = db.session.scalar(select(Apprenticeship).join(LogbookEntry).order_by(Apprenticeship.id))
+        person = db.session.get(Person, apprenticeship.person_id)
+        entries = len(apprenticeship.logbook)
+        open_worker_account(db.session, now=utcnow(), person=person, username="apprentice1", password="Jiangcai2026!")
+        db.session.commit()
+        db.session.remove()
+    client = demo_app.test_client()
+    login(client, "apprentice1")
+    client.set_cookie("jiangcai_lang", "en")
+    html = client.get("/me").get_data(as_text=True)
+    assert "own-apprenticeship" in html and f"Logbook ({entries} entries)" in html

@@ -4,7 +4,7 @@ Every route here is `workers_only`: it needs a worker account, and every page sh
 found by `people.worker_accounts.own_person`; no route takes a person id.
 """
 
-from app.web.portal import activation, applying, claims, records, sharing  # noqa: F401  (the views register on bp)
+from app.web.portal import activation, applying, claims, jobs, records, sharing  # noqa: F401  (the views register on bp)
 from app.web.portal.blueprint import bp
 
 __all__ = ["bp"]

@@ -18,7 +18,7 @@ from app.database import utcnow, write_intent
 from app.extensions import db
 from app.people.levels import level_history
 from app.people.worker_accounts import own_person
-from app.training.own_records import own_classes
+from app.training.own_records import own_apprenticeships, own_classes
 from app.web.access import current_actor, workers_only
 from app.web.downloads import storage_dir, stored_file
 from app.web.portal.blueprint import bp
@@ -39,6 +39,7 @@ def home():
     return render_template(
         "portal/home.html", person=person, today=today,
         classes=own_classes(db.session, person_id=person.id, today=today),
+        apprenticeships=own_apprenticeships(db.session, person_id=person.id),
         registrations=own_registrations(db.session, person_id=person.id),
         levels=level_outlook(db.session, person=person, today=today),
         history=level_history(db.session, person.id),
