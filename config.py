@@ -120,7 +120,6 @@ class Config:
 
     # Task queue: huey on SQLite by default, Redis in production
     HUEY_IMMEDIATE = _env("HUEY_IMMEDIATE", "0") == "1"
-    SMS_BACKEND = _env("SMS_BACKEND", "console")  # labour notices: "console" logs texts, "" = none
     # Assessment rules that change by year and city (DOMAIN.md: keep them as settings)
     ASSESSMENT_NOTICE_WORKING_DAYS = int(_env("ASSESSMENT_NOTICE_WORKING_DAYS", "5"))
     ASSESSMENT_RETAKE_MONTHS = int(_env("ASSESSMENT_RETAKE_MONTHS", "12"))
@@ -153,8 +152,9 @@ class Config:
     PEOPLE_IMPORT_INTERACTIVE_ROWS = int(_env("PEOPLE_IMPORT_INTERACTIVE_ROWS", "1000"))
     PEOPLE_IMPORT_LEASE_SECONDS = int(_env("PEOPLE_IMPORT_LEASE_SECONDS", "600"))
 
-    # Workers' own accounts (issue 23): one-time activation codes go out by SMS (app/sms.py; "console" logs them);
-    # activation is limited per address as login is.
+    # Texts to people: workers' activation codes (app/sms.py) and labour notices (app/labour/notices.py) go out
+    # through this backend; "console" logs them, "" switches labour texts off. Activation is limited per address
+    # as login is.
     SMS_BACKEND = _env("SMS_BACKEND", "console")
     ACTIVATION_LIMIT = _env("ACTIVATION_LIMIT", "10 per minute;40 per hour")
 
