@@ -79,6 +79,6 @@ def results_workbook(results: Sequence[EventResult], translate: Translate = engl
     rows = [[r.place, render(MEDALS[r.medal], translate) if r.medal else "", r.entry.admission_number,
              r.entry.person.name, r.entry.entered_by.name, float(r.total), float(r.measurement_total),
              float(r.judgement_total)] for r in results]
-    return _workbook(N_("Results"), [N_("Place"), N_("Medal"), N_("Admission number"), N_("Full name"),
+    return _workbook(N_("Results"), [N_("Placing"), N_("Medal"), N_("Admission number"), N_("Full name"),
                                      N_("Entered by"), N_("Total"), N_("Measurement total"), N_("Judgement total")],
                      rows, translate, text_columns=(2,))
