@@ -14,7 +14,7 @@ def test_demo_load_creates_data_and_is_safe_to_repeat(app, session):
     assert "Demo data loaded" in first.output and "admin" in first.output and DEMO_PASSWORD in first.output
     orgs = session.scalar(select(func.count()).select_from(Organisation))
     users = session.scalar(select(func.count()).select_from(User))
-    assert orgs == 7 and users >= 11
+    assert orgs == 9 and users >= 11  # the labour demo adds a 朝阳 co-operative and a Shenyang borrowing firm
     second = runner.invoke(args=["demo", "load"])
     assert second.exit_code == 0 and "already holds data" in second.output
     session.rollback()
@@ -26,7 +26,7 @@ def test_every_demo_login_works_and_kinds_are_realistic(app, session):
     for username, _label in DEMO_LOGINS:
         assert authenticate(session, username=username, password=DEMO_PASSWORD) is not None
     kinds = dict(session.execute(select(Organisation.kind, func.count()).group_by(Organisation.kind)).all())
-    assert kinds == {"hrss": 1, "institution": 2, "evaluation": 1, "enterprise": 3}
+    assert kinds == {"hrss": 1, "institution": 2, "evaluation": 1, "enterprise": 5}
     evaluation = session.scalars(select(Organisation).where(Organisation.kind == "evaluation")).one()
     assert evaluation.filing.number_prefix.startswith("S000021")
 
