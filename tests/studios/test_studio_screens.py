@@ -89,6 +89,7 @@ def test_application_form_keeps_input_and_the_flow_reaches_review(client, sessio
     assert post_form(client, f"{url}/submit", {}, form_url=url).status_code == 302
     session.rollback()
     assert session.get(Studio, studio.id).status == "submitted"
+    assert "Withdraw the application" in client.get(url).get_data(as_text=True)
     assert post_form(client, f"{url}/approve", {}, form_url=url).status_code == 403
     logout(client)
     login(client, "admin21")
@@ -167,3 +168,31 @@ def test_round_pages_enforce_the_cap(client, session, world, app):
     assert session.get(StudioAssessment, entry.id).grade == "pass"
     assert session.get(Studio, studio.id).status == "listed"
     assert date(2026, 1, 1) <= session.get(Studio, studio.id).approved_on
+
+
+def test_annual_plan_upload_and_withdrawal(client, session, world):
+    host, studio = world
+    login(client, "hr21")
+    url = f"/studios/{studio.id}"
+    bad = post_form(client, f"{url}/records/annual", {"annual-kind": "annual_summary", "annual-year": "2030",
+                                                       "annual-file": (io.BytesIO(pdf_bytes("s")), "s.pdf")},
+                    form_url=url, content_type="multipart/form-data")
+    assert bad.status_code == 422 and "The year must lie between" in bad.get_data(as_text=True)
+    good = post_form(client, f"{url}/records/annual", {"annual-kind": "annual_plan", "annual-year": "2026",
+                                                        "annual-file": (io.BytesIO(pdf_bytes("p")), "plan.pdf")},
+                     form_url=url, content_type="multipart/form-data")
+    assert good.status_code == 302 and "plan.pdf" in client.get(url).get_data(as_text=True)
+    assert post_form(client, f"{url}/withdraw", {}, form_url=url).status_code == 302
+    session.rollback()
+    assert session.get(Studio, studio.id).status == "listed"
+    from app.studios.registry import StudioDetails, create_application
+    from tests.factories import NOW
+
+    draft = create_application(session, actor=host.hr, now=NOW, details=StudioDetails(
+        kind="base", name="待撤回基地", tier="city", occupations="焊工", floor_area_band="under_1000",
+        trade_count_band="1_5"))
+    session.commit()
+    answer = post_form(client, f"/studios/{draft.id}/withdraw", {}, form_url=f"/studios/{draft.id}")
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("/studios")
+    session.rollback()
+    assert session.scalar(select(Studio).where(Studio.name == "待撤回基地")) is None

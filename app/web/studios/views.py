@@ -43,6 +43,7 @@ from app.studios.records import (
 )
 from app.studios.registry import (
     StudioDetails,
+    add_annual_document,
     add_material,
     add_member,
     approve_application,
@@ -52,6 +53,7 @@ from app.studios.registry import (
     missing_materials,
     reject_application,
     submit_application,
+    withdraw_application,
 )
 from app.studios.report import annual_report, report_pdf, report_workbook
 from app.studios.rubric import PANEL_ITEMS
@@ -66,6 +68,7 @@ from app.web.forms import blank_first
 from app.web.page_forms import PageForm
 from app.web.studios.forms import (
     ActivityForm,
+    AnnualForm,
     ApplicationForm,
     ApprenticeForm,
     EvidenceForm,
@@ -148,7 +151,9 @@ def _page_forms(studio, given: dict) -> dict:
     forms = {name: given.get(name) or cls(formdata=None, prefix=name) for name, cls in (
         ("material", MaterialForm), ("member", MemberForm), ("apprentice", ApprenticeForm),
         ("activity", ActivityForm), ("teaching", TeachingForm), ("grant", GrantForm), ("spending", SpendingForm),
-        ("evidence", EvidenceForm), ("hosted", HostedForm))}
+        ("evidence", EvidenceForm), ("hosted", HostedForm), ("annual", AnnualForm))}
+    if forms["annual"].year.data is None:
+        forms["annual"].year.data = today.year
     forms["reason"] = given.get("reason") or ReasonForm(formdata=None)  # the confirmation step names it `reason`
     people = _people_choices()
     team = blank_first((m.person_id, m.person.name) for m in studio.members)
@@ -225,6 +230,8 @@ _FORMS = {  # the kind is also the form's key on the page
     "evidence": PageForm(EvidenceForm, attach_evidence, ("entry_id",), _l("Evidence attached."), "ledger",
                          extra=_with_storage),
     "hosted": PageForm(HostedForm, host_event, ("class_id",), _l("Class recorded."), "hosted"),
+    "annual": PageForm(AnnualForm, add_annual_document, ("kind", "year"), _l("Document attached."), "annual",
+                       extra=_with_storage),
 }
 
 
@@ -249,6 +256,15 @@ def submit_for_review(studio_id: int):
     studio = _studio(studio_id)
     return one_click(ReasonForm(), submit_application, studio_id=studio.id,
                      success=_("Application submitted for review."), then=_shown(studio))
+
+
+@bp.post("/<int:studio_id>/withdraw")
+@roles(*USERS)
+def withdraw(studio_id: int):
+    """Withdraw an application not yet decided (it is deleted; the audit log keeps it)."""
+    studio = _studio(studio_id)
+    return one_click(ReasonForm(), withdraw_application, studio_id=studio.id,
+                     success=_("Application withdrawn."), then=url_for("studios.index"), back=_shown(studio))
 
 
 @bp.post("/<int:studio_id>/approve")
