@@ -196,3 +196,35 @@ def test_annual_plan_upload_and_withdrawal(client, session, world):
     assert answer.status_code == 302 and answer.headers["Location"].endswith("/studios")
     session.rollback()
     assert session.scalar(select(Studio).where(Studio.name == "待撤回基地")) is None
+
+
+def test_a_base_records_an_assessment_held_there_and_an_agreement_can_be_ended(client, session, world, app):
+    from app.studios.models import HostedClass, MasterApprentice
+    from app.studios.records import add_apprenticeship
+    from tests.factories import NOW
+    from tests.placement.factories import assess, make_chain
+    from tests.training.factories import trainee
+
+    host, studio = world
+    base = listed_studio(session, host, app.config["FILE_STORAGE_DIR"], kind="base", leader_id=None,
+                         floor_area_band="1000_3000", trade_count_band="1_5")
+    chain = make_chain(session)
+    person = trainee(session, chain.staff, name="冯考生")
+    plan_id = assess(session, chain, person, passed=True).plan_id
+    apprentice = trainee(session, host.hr, name="褚徒弟")
+    agreement = add_apprenticeship(session, actor=host.hr, now=NOW, studio_id=studio.id, master_id=host.master.id,
+                                   apprentice_id=apprentice.id, start_on=date(2026, 3, 1), end_on=date(2027, 3, 1))
+    session.commit()
+    login(client, "hr21")
+    url = f"/studios/{base.id}"
+    neither = post_form(client, f"{url}/records/hosted", {}, form_url=url)
+    assert neither.status_code == 422
+    held = post_form(client, f"{url}/records/hosted", {"hosted-plan_id": str(plan_id)}, form_url=url)
+    assert held.status_code == 302
+    session.rollback()
+    assert session.scalar(select(HostedClass.plan_id).where(HostedClass.studio_id == base.id)) == plan_id
+    studio_url = f"/studios/{studio.id}"
+    ended = post_form(client, f"{studio_url}/agreements/{agreement.id}/end", {}, form_url=studio_url)
+    assert ended.status_code == 302
+    session.rollback()
+    assert session.get(MasterApprentice, agreement.id).status == "ended"

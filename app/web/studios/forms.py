@@ -148,10 +148,11 @@ class EvidenceForm(Form):
 
 
 class HostedForm(Form):
-    """Record a class held at a base."""
+    """Record a class or an assessment plan held at a base (one of them)."""
 
-    class_id = SelectField(_l("Training class"), coerce=optional_int, validators=[InputRequired()])
-    submit = SubmitField(_l("Record the class"))
+    class_id = SelectField(_l("Training class"), coerce=optional_int, validators=[Optional()])
+    plan_id = SelectField(_l("Assessment plan"), coerce=optional_int, validators=[Optional()])
+    submit = SubmitField(_l("Record"))
 
 
 class RoundForm(Form):

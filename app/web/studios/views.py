@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from app.accounts.models import Organisation
 from app.accounts.roles import OrgKind, Role
+from app.assessment.models import AssessmentPlan
 from app.catalog.ladder import grade_by_key
 from app.clock import local_date
 from app.database import utcnow
@@ -36,6 +37,7 @@ from app.studios.models import FundEntry, HostedClass, StudioActivity, StudioMat
 from app.studios.records import (
     add_apprenticeship,
     apprentice_progress,
+    end_apprenticeship,
     host_event,
     link_teaching,
     record_activity,
@@ -167,6 +169,8 @@ def _page_forms(studio, given: dict) -> dict:
     forms["teaching"].class_id.choices = blank_first((c.id, f"{c.project.name} {c.name}") for c in taught)
     classes = db.session.scalars(select(TrainingClass).order_by(TrainingClass.start_date.desc()).limit(200))
     forms["hosted"].class_id.choices = blank_first((c.id, f"{c.project.name} {c.name}") for c in classes)
+    plans = db.session.scalars(select(AssessmentPlan).order_by(AssessmentPlan.id.desc()).limit(200))
+    forms["hosted"].plan_id.choices = blank_first((p.id, p.title) for p in plans)
     for name in ("activity", "grant", "spending"):
         if forms[name].dated_on.data is None:
             forms[name].dated_on.data = today
@@ -229,7 +233,7 @@ _FORMS = {  # the kind is also the form's key on the page
                          _l("Spending recorded."), "ledger", extra=_with_storage),
     "evidence": PageForm(EvidenceForm, attach_evidence, ("entry_id",), _l("Evidence attached."), "ledger",
                          extra=_with_storage),
-    "hosted": PageForm(HostedForm, host_event, ("class_id",), _l("Class recorded."), "hosted"),
+    "hosted": PageForm(HostedForm, host_event, ("class_id", "plan_id"), _l("Recorded."), "hosted"),
     "annual": PageForm(AnnualForm, add_annual_document, ("kind", "year"), _l("Document attached."), "annual",
                        extra=_with_storage),
 }
@@ -256,6 +260,15 @@ def submit_for_review(studio_id: int):
     studio = _studio(studio_id)
     return one_click(ReasonForm(), submit_application, studio_id=studio.id,
                      success=_("Application submitted for review."), then=_shown(studio))
+
+
+@bp.post("/<int:studio_id>/agreements/<int:agreement_id>/end")
+@roles(*USERS)
+def end_agreement(studio_id: int, agreement_id: int):
+    """End an active master–apprentice agreement."""
+    studio = _studio(studio_id)
+    return one_click(ReasonForm(), end_apprenticeship, studio_id=studio.id, agreement_id=agreement_id,
+                     success=_("Agreement ended."), then=_shown(studio, "apprentices"))
 
 
 @bp.post("/<int:studio_id>/withdraw")
