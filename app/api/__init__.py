@@ -93,6 +93,7 @@ def init_api(app: Flask) -> None:
         people,
         people_import,
         placement,
+        studio_rounds,
         studios,
         timetable,
         training,
