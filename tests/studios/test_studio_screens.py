@@ -228,3 +228,26 @@ def test_a_base_records_an_assessment_held_there_and_an_agreement_can_be_ended(c
     assert ended.status_code == 302
     session.rollback()
     assert session.get(MasterApprentice, agreement.id).status == "ended"
+
+
+def test_a_ledger_line_is_withdrawn_from_the_page_with_a_reason(client, session, world):
+    from app.studios.ledger import record_grant
+    from tests.factories import NOW
+
+    host, studio = world
+    line = record_grant(session, actor=host.admin, now=NOW, studio_id=studio.id, source="city", amount="300",
+                        dated_on=date(2026, 2, 1), description="误录的拨款")
+    session.commit()
+    line_id = line.id
+    login(client, "hr21")
+    url = f"/studios/{studio.id}"
+    assert f"withdraw-line-{line_id}" in client.get(url).get_data(as_text=True)
+    refused = post_form(client, f"{url}/ledger/{line_id}/withdraw", {"reason": ""}, form_url=url)
+    assert refused.status_code == 302
+    assert "Give the reason" in client.get(url).get_data(as_text=True)
+    session.rollback()
+    assert session.get(FundEntry, line_id) is not None
+    done = post_form(client, f"{url}/ledger/{line_id}/withdraw", {"reason": "重复录入"}, form_url=url)
+    assert done.status_code == 302
+    session.rollback()
+    assert session.get(FundEntry, line_id) is None

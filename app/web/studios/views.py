@@ -32,6 +32,7 @@ from app.studios.ledger import (
     ledger_entries,
     record_grant,
     record_spending,
+    withdraw_entry,
 )
 from app.studios.models import FundEntry, HostedClass, StudioActivity, StudioMaterial
 from app.studios.records import (
@@ -269,6 +270,15 @@ def end_agreement(studio_id: int, agreement_id: int):
     studio = _studio(studio_id)
     return one_click(ReasonForm(), end_apprenticeship, studio_id=studio.id, agreement_id=agreement_id,
                      success=_("Agreement ended."), then=_shown(studio, "apprentices"))
+
+
+@bp.post("/<int:studio_id>/ledger/<int:entry_id>/withdraw")
+@roles(*USERS)
+def withdraw_line(studio_id: int, entry_id: int):
+    """Withdraw a ledger line recorded in error (a reason is required)."""
+    studio = _studio(studio_id)
+    return one_click(ReasonForm(), withdraw_entry, fields=("reason",), studio_id=studio.id, entry_id=entry_id,
+                     success=_("Ledger line withdrawn."), then=_shown(studio, "ledger"))
 
 
 @bp.post("/<int:studio_id>/withdraw")
