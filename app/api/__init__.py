@@ -96,6 +96,7 @@ def init_api(app: Flask) -> None:
         people,
         people_import,
         placement,
+        studio_rounds,
         studios,
         timetable,
         training,

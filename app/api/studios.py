@@ -274,3 +274,4 @@ def studios_overview():
                     "apprentices": o.apprentices, "levels_reached": dict(o.levels_reached),
                     "granted": str(o.granted), "spent": str(o.spent), "unevidenced": str(o.unevidenced),
                     "due_for_review": [studio_json(s) for s in o.due]})
+

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -92,6 +92,18 @@ def refresh_measures(session: Session, *, actor: User, now: datetime, assessment
     return entry
 
 
+def _points(value, key: str) -> Decimal:
+    if value is None or isinstance(value, bool):
+        raise ValidationFailed(N_("Enter the panel's points for every item."), field=key)
+    try:
+        points = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        points = None
+    if points is None or not points.is_finite() or abs(points) > 1000:
+        raise ValidationFailed(N_("Enter the panel's points for every item."), field=key)
+    return points.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
 def score_panel(session: Session, *, actor: User, now: datetime, assessment_id: int,
                 scores: dict[str, Decimal]) -> StudioAssessment:
     """Record the expert panel's points for the items it scores (each from 0 to the item's weight)."""
@@ -100,12 +112,10 @@ def score_panel(session: Session, *, actor: User, now: datetime, assessment_id: 
     weights = {item["key"]: item["weight"] for item in rubric["items"]}
     cleaned = {}
     for key in panel_keys(rubric):
-        value = scores.get(key)
-        if value is None:
-            raise ValidationFailed(N_("Enter the panel's points for every item."), field=key)
-        if not 0 <= Decimal(str(value)) <= weights[key]:
+        value = _points(scores.get(key), key)
+        if not 0 <= value <= weights[key]:
             raise ValidationFailed(N_("The points must lie between 0 and {weight}.", weight=weights[key]), field=key)
-        cleaned[key] = str(Decimal(str(value)))
+        cleaned[key] = str(value)
     old = dict(entry.panel_scores)
     entry.panel_scores = cleaned
     entry.total = score(rubric, entry.measured, cleaned).total

@@ -146,3 +146,27 @@ def attach_evidence(session: Session, *, actor: User, now: datetime, studio_id: 
     record_event(session, actor=actor, now=now, action="studio.fund_evidence", object_type="studio",
                  object_id=studio.id, new={"entry_id": entry.id, "sha256": stored.sha256})
     return entry
+
+
+def withdraw_entry(session: Session, *, actor: User, now: datetime, studio_id: int, entry_id: int,
+                   reason: str) -> None:
+    """Withdraw a ledger line recorded in error, with the reason; a grant only while its source's balance allows."""
+    studio = get_studio(session, actor=actor, studio_id=studio_id)
+    entry = get_or_not_found(session, FundEntry, entry_id, N_("The ledger line does not exist."))
+    if entry.studio_id != studio.id:
+        raise ValidationFailed(N_("The ledger line does not exist."), field="reason")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(N_("Give the reason for withdrawing the line."), field="reason")
+    if entry.entry_kind == "grant":
+        left = {row.source: row.balance for row in balances(ledger_entries(session, studio.id))}[entry.source]
+        if left < entry.amount:
+            raise ValidationFailed(N_("Spending has already drawn on this grant: the {source} balance is only "
+                                      "{left} yuan.", source=FUND_SOURCES[entry.source], left=str(left)),
+                                   field="reason")
+    record_event(session, actor=actor, now=now, action="studio.fund_withdraw", object_type="studio",
+                 object_id=studio.id, old={"entry_id": entry.id, "kind": entry.entry_kind, "source": entry.source,
+                                           "amount": str(entry.amount), "dated_on": entry.dated_on.isoformat(),
+                                           "description": entry.description}, note=reason[:500])
+    session.delete(entry)
+    session.flush()

@@ -81,12 +81,13 @@ class Studio(Entity):
 
 
 class StudioMaterial(Entity):
-    """A required application document (file kept in the file store)."""
+    """An application document, or a year's plan or summary (file kept in the file store)."""
 
     __tablename__ = "studio_materials"
 
     studio_id: Mapped[int] = ref("studios.id", ondelete="CASCADE", index=True)
     kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    year: Mapped[int | None] = mapped_column(Integer)  # the year of an annual plan or summary
     file_path: Mapped[str] = mapped_column(String(200), nullable=False)
     file_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
     file_name: Mapped[str | None] = mapped_column(String(200))
@@ -95,7 +96,10 @@ class StudioMaterial(Entity):
 
     studio: Mapped[Studio] = relationship(back_populates="materials")
 
-    __table_args__ = (one_of("kind", MATERIAL_KINDS),)
+    __table_args__ = (
+        one_of("kind", MATERIAL_KINDS),
+        CheckConstraint("(kind IN ('annual_plan', 'annual_summary')) = (year IS NOT NULL)", name="annual_year"),
+    )
 
 
 class StudioMember(Entity):

@@ -22,6 +22,7 @@ from app.placement.scope import add_months
 from app.studios.models import Studio, StudioMaterial, StudioMember
 from app.studios.scope import get_studio, require_admin, require_user
 from app.studios.vocabulary import (
+    ANNUAL_KINDS,
     CYCLE_YEARS,
     FLOOR_AREA_BANDS,
     KINDS,
@@ -137,7 +138,7 @@ def add_material(session: Session, *, actor: User, now: datetime, studio_id: int
     studio = get_studio(session, actor=actor, studio_id=studio_id)
     if studio.status != "draft":
         raise InvalidTransition(N_("Materials can be added only while the application is a draft."), field="file")
-    if kind not in MATERIAL_KINDS:
+    if kind not in MATERIAL_KINDS or kind in ANNUAL_KINDS:
         raise ValidationFailed(N_("Unknown kind of material: {kind}.", kind=kind), field="kind")
     if not data:
         raise ValidationFailed(N_("Choose the file to upload."), field="file")
@@ -243,3 +244,39 @@ def require_active(studio: Studio, *, field: str | None = None) -> None:
         raise InvalidTransition(N_("Records are kept only for approved studios and bases (this one is {status}).",
                                    status=STATUSES[studio.status]), field=field)
 
+
+
+def add_annual_document(session: Session, *, actor: User, now: datetime, studio_id: int, kind: str, year: int,
+                        data: bytes | None, filename: str | None, storage_dir: Path) -> StudioMaterial:
+    """Attach the annual plan or summary of a year (from the approval year to next year's plan)."""
+    studio = get_studio(session, actor=actor, studio_id=studio_id)
+    require_active(studio, field="file")
+    if kind not in ANNUAL_KINDS:
+        raise ValidationFailed(N_("Choose the annual plan or the annual summary."), field="kind")
+    today = local_date(now)
+    if not studio.approved_on.year <= year <= today.year + (1 if kind == "annual_plan" else 0):
+        raise ValidationFailed(N_("The year must lie between the approval year {first} and {last}.",
+                                  first=studio.approved_on.year,
+                                  last=today.year + (1 if kind == "annual_plan" else 0)), field="year")
+    if not data:
+        raise ValidationFailed(N_("Choose the file to upload."), field="file")
+    stored = store_document(data, storage_dir=storage_dir, folder="studios")
+    row = StudioMaterial(studio_id=studio.id, kind=kind, year=year, file_path=stored.path,
+                         file_sha256=stored.sha256, file_name=(filename or "")[:200] or None,
+                         uploaded_by_id=actor.id, uploaded_at=now)
+    studio.materials.append(row)
+    session.flush()
+    record_event(session, actor=actor, now=now, action="studio.annual_document", object_type="studio",
+                 object_id=studio.id, new={"kind": kind, "year": year, "sha256": stored.sha256})
+    return row
+
+
+def withdraw_application(session: Session, *, actor: User, now: datetime, studio_id: int) -> None:
+    """Withdraw an application not yet decided: it is deleted with its materials (the audit log keeps it)."""
+    studio = get_studio(session, actor=actor, studio_id=studio_id)
+    if studio.status not in ("draft", "submitted"):
+        raise InvalidTransition(N_("Only an application not yet decided can be withdrawn."))
+    record_event(session, actor=actor, now=now, action="studio.withdraw", object_type="studio", object_id=studio.id,
+                 old={"status": studio.status, "name": studio.name, "host_org_id": studio.host_org_id})
+    session.delete(studio)
+    session.flush()

@@ -27,10 +27,12 @@ from app.studios.registry import leader_grade
 from app.studios.vocabulary import (
     ACTIVITY_KINDS,
     AGREEMENT_STATUSES,
+    ANNUAL_KINDS,
     ENTRY_KINDS,
     FUND_SOURCES,
     GRADES,
     KINDS,
+    MATERIAL_KINDS,
     SPEND_CATEGORIES,
     STATUSES,
     TIERS,
@@ -78,6 +80,8 @@ def annual_report(session: Session, studio: Studio, year: int, *, today: date) -
         (N_("Occupations"), studio.occupations), (N_("Status"), STATUSES[studio.status]),
         (N_("Approved on"), studio.approved_on.isoformat() if studio.approved_on else "—"),
         (N_("Cycle ends on"), studio.cycle_end.isoformat() if studio.cycle_end else "—"),
+        *((MATERIAL_KINDS[kind], N_("Attached") if any(m.kind == kind and m.year == year for m in studio.materials)
+           else N_("Not attached")) for kind in ANNUAL_KINDS),
         (N_("Assessment grade"), GRADES[latest.grade] if latest and latest.grade else "—"),
         (N_("Assessment total"), str(latest.total) if latest and latest.total is not None else "—"),
     )

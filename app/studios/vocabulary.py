@@ -29,7 +29,10 @@ MATERIAL_KINDS: dict[str, Message] = {
     "premises_proof": N_("Premises and equipment list"),
     "work_plan": N_("Work plan and rules"),
     "training_plan": N_("Training plan"),
+    "annual_plan": N_("Annual plan"),
+    "annual_summary": N_("Annual summary"),
 }
+ANNUAL_KINDS: tuple[str, ...] = ("annual_plan", "annual_summary")
 REQUIRED_MATERIALS: dict[str, tuple[str, ...]] = {
     "studio": ("application_form", "leader_record", "premises_proof", "work_plan"),
     "base": ("application_form", "premises_proof", "training_plan"),

@@ -1,10 +1,10 @@
-"""studios and bases: registry, application materials, members, funding ledger, master-apprentice
-agreements, activities, teaching links to class sessions, classes and assessment plans held at bases,
-assessment rounds
+"""studios and bases: registry, application materials and annual plans/summaries, members, funding ledger,
+master-apprentice agreements, activities, teaching links to class sessions, classes and assessment plans held
+at bases, assessment rounds
 
 Revision ID: b2d4f6a8c0e1
 Revises: b5d1e8c3a7f4
-Create Date: 2026-12-07 11:53:57.507945
+Create Date: 2026-12-07 12:27:19.795625
 
 """
 from alembic import op
@@ -172,12 +172,14 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('studio_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=True),
     sa.Column('file_path', sa.String(length=200), nullable=False),
     sa.Column('file_sha256', sa.String(length=64), nullable=False),
     sa.Column('file_name', sa.String(length=200), nullable=True),
     sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
     sa.Column('uploaded_at', sa.DateTime(timezone=True), nullable=False),
-    sa.CheckConstraint("kind IN ('application_form', 'leader_record', 'premises_proof', 'work_plan', 'training_plan')", name=op.f('ck_studio_materials_kind')),
+    sa.CheckConstraint("(kind IN ('annual_plan', 'annual_summary')) = (year IS NOT NULL)", name=op.f('ck_studio_materials_annual_year')),
+    sa.CheckConstraint("kind IN ('application_form', 'leader_record', 'premises_proof', 'work_plan', 'training_plan', 'annual_plan', 'annual_summary')", name=op.f('ck_studio_materials_kind')),
     sa.ForeignKeyConstraint(['studio_id'], ['studios.id'], name=op.f('fk_studio_materials_studio_id_studios'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_studio_materials_uploaded_by_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_studio_materials'))

@@ -148,3 +148,37 @@ def test_a_studio_under_its_notice_is_assessed_and_a_fail_delists_it(session, tm
     grade_assessment(session, actor=host.admin, now=NOW, assessment_id=entry.id, grade="fail")
     close_round(session, actor=host.admin, now=NOW, round_id=round_.id)
     assert studio.status == "delisted" and studio.reapply_from == date(2029, 11, 24)
+
+
+def test_end_of_cycle_review_takes_the_studios_whose_cycle_ends_and_renews_a_pass(session, three):
+    host, first, second, _idle = three
+    with pytest.raises(ValidationFailed) as none_due:
+        open_round(session, actor=host.admin, now=NOW, year=2026, round_kind="cycle")
+    assert none_due.value.field == "year"
+    first.cycle_end = date(2026, 12, 31)  # an older studio, approved at the start of 2024
+    session.flush()
+    review = open_round(session, actor=host.admin, now=NOW, year=2026, round_kind="cycle")
+    [entry] = review.entries
+    assert entry.studio_id == first.id
+    score_panel(session, actor=host.admin, now=NOW, assessment_id=entry.id, scores=FULL_PANEL)
+    grade_assessment(session, actor=host.admin, now=NOW, assessment_id=entry.id, grade="pass")
+    close_round(session, actor=host.admin, now=NOW, round_id=review.id)
+    assert first.cycle_end == date(2029, 12, 31) and first.status == "listed"
+    assert second.cycle_end == date(2029, 1, 5)
+    event = session.scalar(select(AuditEvent).where(AuditEvent.action == "studio.cycle_renewed"))
+    assert event.old_value == {"cycle_end": "2026-12-31"}
+
+
+def test_department_overview_counts(session, three):
+    from app.studios.overview import department_overview
+
+    host, *_ = three
+    overview = department_overview(session, actor=host.admin, today=NOW.date())
+    assert overview.by_tier == [("studio", "national", 3)]
+    assert overview.by_city == [("2101", 3)]
+    assert ("电工", 3) in overview.by_occupation
+    assert overview.apprentices == 20 and dict(overview.levels_reached)["senior"] == 6
+    assert overview.granted == Decimal("200000") and overview.spent == Decimal("60000")
+    assert overview.unevidenced == Decimal("0") and overview.due == []
+    with pytest.raises(NotAllowed):
+        department_overview(session, actor=host.hr, today=NOW.date())

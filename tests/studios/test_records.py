@@ -174,3 +174,23 @@ def test_only_a_base_hosts_classes(session, host, studio, tmp_path):
     assert row.training_class.id == klass.id
     with pytest.raises(ValidationFailed):
         host_event(session, actor=host.hr, now=NOW, studio_id=base.id, class_id=klass.id)
+
+
+def test_a_ledger_line_is_withdrawn_with_a_reason_and_a_spent_grant_stays(session, host, studio):
+    from app.studios.ledger import withdraw_entry
+
+    first = grant(session, host, studio, amount="1000")
+    spent = record_spending(session, actor=host.hr, now=NOW, studio_id=studio.id, source="provincial",
+                            category="other", amount="600", dated_on=date(2026, 3, 1), description="误录")
+    before = counts(session)
+    with pytest.raises(ValidationFailed) as no_reason:
+        withdraw_entry(session, actor=host.hr, now=NOW, studio_id=studio.id, entry_id=spent.id, reason=" ")
+    assert no_reason.value.field == "reason"
+    with pytest.raises(ValidationFailed) as drawn:
+        withdraw_entry(session, actor=host.hr, now=NOW, studio_id=studio.id, entry_id=first.id, reason="重复录入")
+    assert "400.00" in drawn.value.message
+    assert counts(session) == before
+    withdraw_entry(session, actor=host.hr, now=NOW, studio_id=studio.id, entry_id=spent.id, reason="金额录错")
+    assert [e.id for e in ledger_entries(session, studio.id)] == [first.id]
+    event = session.scalar(select(AuditEvent).where(AuditEvent.action == "studio.fund_withdraw"))
+    assert event.note == "金额录错" and event.old_value["amount"] == "600.00"

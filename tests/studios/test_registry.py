@@ -162,3 +162,42 @@ def test_team_members_are_people_in_scope_and_not_twice(session, host):
         add_member(session, actor=host.hr, now=NOW, studio_id=studio.id, person_id=member.id,
                    joined_on=date(2026, 1, 5))
     assert refused.value.field == "person_id" and counts(session) == before
+
+
+def test_annual_plan_and_summary_are_kept_per_year(session, host, tmp_path):
+    from app.studios.registry import add_annual_document
+    from tests.studios.factories import listed_studio
+
+    studio = listed_studio(session, host, tmp_path)
+    plan = add_annual_document(session, actor=host.hr, now=NOW, studio_id=studio.id, kind="annual_plan", year=2027,
+                               data=pdf_bytes("plan"), filename="plan.pdf", storage_dir=tmp_path)
+    assert (plan.kind, plan.year) == ("annual_plan", 2027) and plan in studio.materials
+    before = counts(session)
+    for kind, year, field in (("annual_summary", 2027, "year"), ("annual_plan", 2025, "year"),
+                              ("work_plan", 2026, "kind")):
+        with pytest.raises(ValidationFailed) as refused:
+            add_annual_document(session, actor=host.hr, now=NOW, studio_id=studio.id, kind=kind, year=year,
+                                data=pdf_bytes(), filename="x.pdf", storage_dir=tmp_path)
+        assert refused.value.field == field
+    with pytest.raises(InvalidTransition):
+        add_material(session, actor=host.hr, now=NOW, studio_id=studio.id, kind="annual_plan", data=pdf_bytes(),
+                     filename="x.pdf", storage_dir=tmp_path)
+    assert counts(session) == before
+
+
+def test_an_undecided_application_can_be_withdrawn(session, host, tmp_path):
+    from app.studios.registry import withdraw_application
+
+    studio = apply_with_materials(session, host, tmp_path)
+    studio_id = studio.id
+    withdraw_application(session, actor=host.hr, now=NOW, studio_id=studio_id)
+    assert session.get(Studio, studio_id) is None
+    assert session.scalar(select(func.count()).select_from(StudioMaterial)) == 0
+    event = session.scalar(select(AuditEvent).where(AuditEvent.action == "studio.withdraw"))
+    assert event.object_id == str(studio_id) and event.old_value["status"] == "submitted"
+    approved = apply_with_materials(session, host, tmp_path)
+    approve_application(session, actor=host.admin, now=APPROVED_AT, studio_id=approved.id)
+    before = counts(session)
+    with pytest.raises(InvalidTransition):
+        withdraw_application(session, actor=host.hr, now=NOW, studio_id=approved.id)
+    assert counts(session) == before

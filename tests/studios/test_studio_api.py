@@ -90,3 +90,38 @@ def test_ledger_and_apprentices_through_the_api(client, session, world):
     assert problem.status_code == 422 and problem.get_json()["field"] == "benefit"
     session.rollback()
     assert session.scalar(select(func.count()).select_from(FundEntry)) == 2
+
+
+def test_rounds_through_the_api_enforce_the_cap(client, session, world, app):
+    from app.studios.models import StudioAssessment
+    from tests.studios.factories import busy_year
+
+    host, studio, tokens = world
+    busy_year(session, host, studio, app.config["FILE_STORAGE_DIR"])
+    session.commit()
+    assert client.post("/api/v1/studio-rounds", json={"year": 2026}, headers=tokens["hr"]).status_code == 403
+    opened = client.post("/api/v1/studio-rounds", json={"year": 2026, "cap_percent": 20}, headers=tokens["admin"])
+    assert opened.status_code == 201
+    body = opened.get_json()
+    [entry] = body["entries"]
+    assert body["excellent_allowed"] == 0 and entry["measured"]["apprentices"] == 10
+    again = client.post("/api/v1/studio-rounds", json={"year": 2026}, headers=tokens["admin"])
+    assert again.status_code == 409
+    bad = client.post(f"/api/v1/studio-assessments/{entry['id']}/panel", headers=tokens["admin"],
+                      json={"scores": {"plan_and_rules": "NaN", "influence": 5}})
+    assert bad.status_code == 422 and bad.get_json()["field"] == "plan_and_rules"
+    scored = client.post(f"/api/v1/studio-assessments/{entry['id']}/panel", headers=tokens["admin"],
+                         json={"scores": {"plan_and_rules": 10, "influence": "9.5"}})
+    assert scored.get_json()["entries"][0]["total"] == "99.5"
+    capped = client.post(f"/api/v1/studio-assessments/{entry['id']}/grade", headers=tokens["admin"],
+                         json={"grade": "excellent"})
+    assert capped.status_code == 422 and capped.get_json()["field"] == "grade"
+    session.rollback()
+    assert session.get(StudioAssessment, entry["id"]).grade is None
+    graded = client.post(f"/api/v1/studio-assessments/{entry['id']}/grade", headers=tokens["admin"],
+                         json={"grade": "pass"})
+    assert graded.get_json()["entries"][0]["grade"] == "pass"
+    closed = client.post(f"/api/v1/studio-rounds/{body['id']}/close", headers=tokens["admin"])
+    assert closed.status_code == 200 and closed.get_json()["status"] == "closed"
+    listed = client.get("/api/v1/studio-rounds", headers=tokens["admin"]).get_json()
+    assert [r["id"] for r in listed["items"]] == [body["id"]]

@@ -89,6 +89,7 @@ def test_application_form_keeps_input_and_the_flow_reaches_review(client, sessio
     assert post_form(client, f"{url}/submit", {}, form_url=url).status_code == 302
     session.rollback()
     assert session.get(Studio, studio.id).status == "submitted"
+    assert "Withdraw the application" in client.get(url).get_data(as_text=True)
     assert post_form(client, f"{url}/approve", {}, form_url=url).status_code == 403
     logout(client)
     login(client, "admin21")
@@ -167,3 +168,86 @@ def test_round_pages_enforce_the_cap(client, session, world, app):
     assert session.get(StudioAssessment, entry.id).grade == "pass"
     assert session.get(Studio, studio.id).status == "listed"
     assert date(2026, 1, 1) <= session.get(Studio, studio.id).approved_on
+
+
+def test_annual_plan_upload_and_withdrawal(client, session, world):
+    host, studio = world
+    login(client, "hr21")
+    url = f"/studios/{studio.id}"
+    bad = post_form(client, f"{url}/records/annual", {"annual-kind": "annual_summary", "annual-year": "2030",
+                                                       "annual-file": (io.BytesIO(pdf_bytes("s")), "s.pdf")},
+                    form_url=url, content_type="multipart/form-data")
+    assert bad.status_code == 422 and "The year must lie between" in bad.get_data(as_text=True)
+    good = post_form(client, f"{url}/records/annual", {"annual-kind": "annual_plan", "annual-year": "2026",
+                                                        "annual-file": (io.BytesIO(pdf_bytes("p")), "plan.pdf")},
+                     form_url=url, content_type="multipart/form-data")
+    assert good.status_code == 302 and "plan.pdf" in client.get(url).get_data(as_text=True)
+    assert post_form(client, f"{url}/withdraw", {}, form_url=url).status_code == 302
+    session.rollback()
+    assert session.get(Studio, studio.id).status == "listed"
+    from app.studios.registry import StudioDetails, create_application
+    from tests.factories import NOW
+
+    draft = create_application(session, actor=host.hr, now=NOW, details=StudioDetails(
+        kind="base", name="待撤回基地", tier="city", occupations="焊工", floor_area_band="under_1000",
+        trade_count_band="1_5"))
+    session.commit()
+    answer = post_form(client, f"/studios/{draft.id}/withdraw", {}, form_url=f"/studios/{draft.id}")
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("/studios")
+    session.rollback()
+    assert session.scalar(select(Studio).where(Studio.name == "待撤回基地")) is None
+
+
+def test_a_base_records_an_assessment_held_there_and_an_agreement_can_be_ended(client, session, world, app):
+    from app.studios.models import HostedClass, MasterApprentice
+    from app.studios.records import add_apprenticeship
+    from tests.factories import NOW
+    from tests.placement.factories import assess, make_chain
+    from tests.training.factories import trainee
+
+    host, studio = world
+    base = listed_studio(session, host, app.config["FILE_STORAGE_DIR"], kind="base", leader_id=None,
+                         floor_area_band="1000_3000", trade_count_band="1_5")
+    chain = make_chain(session)
+    person = trainee(session, chain.staff, name="冯考生")
+    plan_id = assess(session, chain, person, passed=True).plan_id
+    apprentice = trainee(session, host.hr, name="褚徒弟")
+    agreement = add_apprenticeship(session, actor=host.hr, now=NOW, studio_id=studio.id, master_id=host.master.id,
+                                   apprentice_id=apprentice.id, start_on=date(2026, 3, 1), end_on=date(2027, 3, 1))
+    session.commit()
+    login(client, "hr21")
+    url = f"/studios/{base.id}"
+    neither = post_form(client, f"{url}/records/hosted", {}, form_url=url)
+    assert neither.status_code == 422
+    held = post_form(client, f"{url}/records/hosted", {"hosted-plan_id": str(plan_id)}, form_url=url)
+    assert held.status_code == 302
+    session.rollback()
+    assert session.scalar(select(HostedClass.plan_id).where(HostedClass.studio_id == base.id)) == plan_id
+    studio_url = f"/studios/{studio.id}"
+    ended = post_form(client, f"{studio_url}/agreements/{agreement.id}/end", {}, form_url=studio_url)
+    assert ended.status_code == 302
+    session.rollback()
+    assert session.get(MasterApprentice, agreement.id).status == "ended"
+
+
+def test_a_ledger_line_is_withdrawn_from_the_page_with_a_reason(client, session, world):
+    from app.studios.ledger import record_grant
+    from tests.factories import NOW
+
+    host, studio = world
+    line = record_grant(session, actor=host.admin, now=NOW, studio_id=studio.id, source="city", amount="300",
+                        dated_on=date(2026, 2, 1), description="误录的拨款")
+    session.commit()
+    line_id = line.id
+    login(client, "hr21")
+    url = f"/studios/{studio.id}"
+    assert f"withdraw-line-{line_id}" in client.get(url).get_data(as_text=True)
+    refused = post_form(client, f"{url}/ledger/{line_id}/withdraw", {"reason": ""}, form_url=url)
+    assert refused.status_code == 302
+    assert "Give the reason" in client.get(url).get_data(as_text=True)
+    session.rollback()
+    assert session.get(FundEntry, line_id) is not None
+    done = post_form(client, f"{url}/ledger/{line_id}/withdraw", {"reason": "重复录入"}, form_url=url)
+    assert done.status_code == 302
+    session.rollback()
+    assert session.get(FundEntry, line_id) is None

@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from app.studios.vocabulary import (
     ACTIVITY_KINDS,
+    ANNUAL_KINDS,
     FLOOR_AREA_BANDS,
     FUND_SOURCES,
     GRADES,
@@ -55,7 +56,17 @@ class ApplicationForm(Form):
 class MaterialForm(Form):
     """Attach a required document."""
 
-    kind = SelectField(_l("Material"), choices=choices(MATERIAL_KINDS.items()))
+    kind = SelectField(_l("Material"), choices=choices((k, v) for k, v in MATERIAL_KINDS.items()
+                                                       if k not in ANNUAL_KINDS))
+    file = FileField(_l("File (PDF, JPEG or PNG)"))
+    submit = SubmitField(_l("Upload"))
+
+
+class AnnualForm(Form):
+    """Attach a year's plan or summary."""
+
+    kind = SelectField(_l("Document"), choices=choices((k, MATERIAL_KINDS[k]) for k in ANNUAL_KINDS))
+    year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(2000, 2100)])
     file = FileField(_l("File (PDF, JPEG or PNG)"))
     submit = SubmitField(_l("Upload"))
 
@@ -137,10 +148,11 @@ class EvidenceForm(Form):
 
 
 class HostedForm(Form):
-    """Record a class held at a base."""
+    """Record a class or an assessment plan held at a base (one of them)."""
 
-    class_id = SelectField(_l("Training class"), coerce=optional_int, validators=[InputRequired()])
-    submit = SubmitField(_l("Record the class"))
+    class_id = SelectField(_l("Training class"), coerce=optional_int, validators=[Optional()])
+    plan_id = SelectField(_l("Assessment plan"), coerce=optional_int, validators=[Optional()])
+    submit = SubmitField(_l("Record"))
 
 
 class RoundForm(Form):

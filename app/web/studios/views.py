@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from app.accounts.models import Organisation
 from app.accounts.roles import OrgKind, Role
+from app.assessment.models import AssessmentPlan
 from app.catalog.ladder import grade_by_key
 from app.clock import local_date
 from app.database import utcnow
@@ -31,11 +32,13 @@ from app.studios.ledger import (
     ledger_entries,
     record_grant,
     record_spending,
+    withdraw_entry,
 )
 from app.studios.models import FundEntry, HostedClass, StudioActivity, StudioMaterial
 from app.studios.records import (
     add_apprenticeship,
     apprentice_progress,
+    end_apprenticeship,
     host_event,
     link_teaching,
     record_activity,
@@ -43,6 +46,7 @@ from app.studios.records import (
 )
 from app.studios.registry import (
     StudioDetails,
+    add_annual_document,
     add_material,
     add_member,
     approve_application,
@@ -52,6 +56,7 @@ from app.studios.registry import (
     missing_materials,
     reject_application,
     submit_application,
+    withdraw_application,
 )
 from app.studios.report import annual_report, report_pdf, report_workbook
 from app.studios.rubric import PANEL_ITEMS
@@ -66,6 +71,7 @@ from app.web.forms import blank_first
 from app.web.page_forms import PageForm
 from app.web.studios.forms import (
     ActivityForm,
+    AnnualForm,
     ApplicationForm,
     ApprenticeForm,
     EvidenceForm,
@@ -148,7 +154,9 @@ def _page_forms(studio, given: dict) -> dict:
     forms = {name: given.get(name) or cls(formdata=None, prefix=name) for name, cls in (
         ("material", MaterialForm), ("member", MemberForm), ("apprentice", ApprenticeForm),
         ("activity", ActivityForm), ("teaching", TeachingForm), ("grant", GrantForm), ("spending", SpendingForm),
-        ("evidence", EvidenceForm), ("hosted", HostedForm))}
+        ("evidence", EvidenceForm), ("hosted", HostedForm), ("annual", AnnualForm))}
+    if forms["annual"].year.data is None:
+        forms["annual"].year.data = today.year
     forms["reason"] = given.get("reason") or ReasonForm(formdata=None)  # the confirmation step names it `reason`
     people = _people_choices()
     team = blank_first((m.person_id, m.person.name) for m in studio.members)
@@ -162,6 +170,8 @@ def _page_forms(studio, given: dict) -> dict:
     forms["teaching"].class_id.choices = blank_first((c.id, f"{c.project.name} {c.name}") for c in taught)
     classes = db.session.scalars(select(TrainingClass).order_by(TrainingClass.start_date.desc()).limit(200))
     forms["hosted"].class_id.choices = blank_first((c.id, f"{c.project.name} {c.name}") for c in classes)
+    plans = db.session.scalars(select(AssessmentPlan).order_by(AssessmentPlan.id.desc()).limit(200))
+    forms["hosted"].plan_id.choices = blank_first((p.id, p.title) for p in plans)
     for name in ("activity", "grant", "spending"):
         if forms[name].dated_on.data is None:
             forms[name].dated_on.data = today
@@ -224,7 +234,9 @@ _FORMS = {  # the kind is also the form's key on the page
                          _l("Spending recorded."), "ledger", extra=_with_storage),
     "evidence": PageForm(EvidenceForm, attach_evidence, ("entry_id",), _l("Evidence attached."), "ledger",
                          extra=_with_storage),
-    "hosted": PageForm(HostedForm, host_event, ("class_id",), _l("Class recorded."), "hosted"),
+    "hosted": PageForm(HostedForm, host_event, ("class_id", "plan_id"), _l("Recorded."), "hosted"),
+    "annual": PageForm(AnnualForm, add_annual_document, ("kind", "year"), _l("Document attached."), "annual",
+                       extra=_with_storage),
 }
 
 
@@ -249,6 +261,33 @@ def submit_for_review(studio_id: int):
     studio = _studio(studio_id)
     return one_click(ReasonForm(), submit_application, studio_id=studio.id,
                      success=_("Application submitted for review."), then=_shown(studio))
+
+
+@bp.post("/<int:studio_id>/agreements/<int:agreement_id>/end")
+@roles(*USERS)
+def end_agreement(studio_id: int, agreement_id: int):
+    """End an active master–apprentice agreement."""
+    studio = _studio(studio_id)
+    return one_click(ReasonForm(), end_apprenticeship, studio_id=studio.id, agreement_id=agreement_id,
+                     success=_("Agreement ended."), then=_shown(studio, "apprentices"))
+
+
+@bp.post("/<int:studio_id>/ledger/<int:entry_id>/withdraw")
+@roles(*USERS)
+def withdraw_line(studio_id: int, entry_id: int):
+    """Withdraw a ledger line recorded in error (a reason is required)."""
+    studio = _studio(studio_id)
+    return one_click(ReasonForm(), withdraw_entry, fields=("reason",), studio_id=studio.id, entry_id=entry_id,
+                     success=_("Ledger line withdrawn."), then=_shown(studio, "ledger"))
+
+
+@bp.post("/<int:studio_id>/withdraw")
+@roles(*USERS)
+def withdraw(studio_id: int):
+    """Withdraw an application not yet decided (it is deleted; the audit log keeps it)."""
+    studio = _studio(studio_id)
+    return one_click(ReasonForm(), withdraw_application, studio_id=studio.id,
+                     success=_("Application withdrawn."), then=url_for("studios.index"), back=_shown(studio))
 
 
 @bp.post("/<int:studio_id>/approve")
