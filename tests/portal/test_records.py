@@ -39,6 +39,8 @@ def test_the_demo_worker_sees_class_result_level_and_certificate(demo_app):
     assert "own-class" in html and "2026年第二期" in html and "2026年第二期" in html
     assert "own-registration" in html and "badge text-bg-success" in html  # the passed, final 电工 result
     assert "certificate-pdf" in html
+    # the next rung is named in the page's language, not as the English label inside the Chinese sentence
+    assert "下一等级：三级/高级工" in html and "Senior worker" not in html
 
 
 def test_the_worker_downloads_their_certificate_and_the_release_is_audited(demo_app):
