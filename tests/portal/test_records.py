@@ -207,7 +207,9 @@ def test_the_worker_applies_for_an_open_plan_and_the_evaluation_organisation_see
         db.session.remove()
     applied = post_form(client, f"/me/apply/{plan_id}", {"declaration": "y"}, form_url=f"/me/apply/{plan_id}")
     assert applied.status_code == 302
-    assert 'id="application-state"' in client.get(f"/me/apply/{plan_id}").get_data(as_text=True)
+    client.set_cookie("jiangcai_lang", "zh")  # the source is named in the sentence's language
+    state = client.get(f"/me/apply/{plan_id}").get_data(as_text=True)
+    assert 'id="application-state"' in state and "您已报名本次认定（个人报名（本人账号））" in state
     with demo_app.app_context():
         registration = db.session.scalar(select(Registration).where(Registration.person_id == person_id,
                                                                     Registration.plan_id == plan_id))

@@ -20,7 +20,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.people.own_records import declare_own_work, set_own_photo
 from app.web.access import current_actor, workers_only
-from app.web.actions import form_status, submit
+from app.web.actions import form_status, localize, submit
 from app.web.downloads import storage_dir
 from app.web.portal.blueprint import bp
 from app.web.portal.forms import ApplyForm, OwnPhotoForm, OwnWorkForm
@@ -39,7 +39,7 @@ def _plan_page(plan_id: int, **forms):
     plan = open_plan(db.session, plan_id=plan_id, today=today)
     page = render_template(
         "portal/apply.html", plan=plan, person=me(), eligibility_summary=eligibility_summary,
-        registration_source_label=lambda key: REGISTRATION_SOURCES.get(key, key),
+        registration_source_label=lambda key: localize(REGISTRATION_SOURCES.get(key, key)),  # formatted into a sentence
         application=own_application(db.session, actor=actor, plan_id=plan.id),
         preview=preview_eligibility(db.session, actor=actor, plan_id=plan.id, today=today),
         photo_form=forms.get("photo_form") or OwnPhotoForm(formdata=None),
