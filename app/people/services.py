@@ -18,9 +18,11 @@ from app.idnumbers import (
     HMT_PERMIT,
     ID_TYPE_LABELS,
     RESIDENT,
+    IdNumberError,
     mask_id,
     mask_phone,
     normalize_text,
+    parse_id,
     upgrade_15_to_18,
 )
 from app.people.access import (
@@ -285,3 +287,21 @@ def reveal_person(
         note=(reason or "").strip()[:500] or None,
     )
     return id_number, phone
+
+
+def identify_person(session: Session, *, name: str, id_type: str, id_number: str,
+                    now: datetime) -> tuple[Person | None, str]:
+    """The person registered with this ID number (None when nobody is), and the typed name as checked.
+
+    A malformed ID type, number or name is refused on its field; whether the name matches is the caller's rule
+    (an enrolment names the field at fault, an account activation says nothing about who is registered)."""
+    if id_type not in ID_TYPE_LABELS:
+        raise ValidationFailed(N_("Unsupported ID type: {id_type}.", id_type=id_type), field="id_type")
+    try:
+        parsed = parse_id(id_type, id_number, today=local_date(now))
+    except IdNumberError as exc:
+        raise ValidationFailed(exc.message, field="id_number") from exc
+    name = check_name(name)
+    person = session.scalar(select(Person).where(Person.id_type == id_type,
+                                                 Person.id_hash == pii.blind_index(ID_KIND, parsed.number)))
+    return person, name

@@ -19,13 +19,10 @@ from app.accounts.models import User
 from app.accounts.roles import Role
 from app.accounts.users import create_worker_user
 from app.audit.services import record_event
-from app.clock import local_date
 from app.errors import NotAllowed, NotFound, ValidationFailed
-from app.idnumbers import ID_TYPE_LABELS, IdNumberError, parse_id
 from app.people.account_models import ActivationCode, PersonAccount
 from app.people.models import Person
-from app.people.services import ID_KIND
-from app.people.validation import check_name
+from app.people.services import identify_person
 from app.sms import SmsSender
 from app.translation import N_
 
@@ -50,15 +47,7 @@ class CodeSent:
 
 
 def _find_person(session: Session, *, name: str, id_type: str, id_number: str, now: datetime) -> Person:
-    if id_type not in ID_TYPE_LABELS:
-        raise ValidationFailed(N_("Unsupported ID type: {id_type}.", id_type=id_type), field="id_type")
-    try:
-        parsed = parse_id(id_type, id_number, today=local_date(now))
-    except IdNumberError as exc:
-        raise ValidationFailed(exc.message, field="id_number") from exc
-    name = check_name(name)
-    person = session.scalar(select(Person).where(Person.id_type == id_type,
-                                                 Person.id_hash == pii.blind_index(ID_KIND, parsed.number)))
+    person, name = identify_person(session, name=name, id_type=id_type, id_number=id_number, now=now)
     if person is None or person.name != name or person.phone_enc is None:
         raise ValidationFailed(NO_MATCH, field="id_number")
     return person

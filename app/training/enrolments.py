@@ -8,17 +8,15 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app import pii
 from app.accounts.models import User
 from app.audit.services import record_event
 from app.clock import local_date
 from app.database import get_or_not_found
 from app.errors import InvalidTransition, ValidationFailed
-from app.idnumbers import ID_TYPE_LABELS, IdNumberError, parse_id
 from app.people.access import add_access, person_in_scope
 from app.people.models import Person, PersonAccess
-from app.people.services import ID_KIND
-from app.people.validation import age_on, check_name
+from app.people.services import identify_person
+from app.people.validation import age_on
 from app.training.models import MIN_WORKING_AGE, Attendance, Enrolment, TrainingClass, TrainingProject
 from app.training.progress import ZERO, completion_shortfall
 from app.training.projects import class_for_change, get_class, require_institution_staff
@@ -107,15 +105,7 @@ def enrol_person(session: Session, *, actor: User, now: datetime, class_id: int,
 
 def find_registered_person(session: Session, *, name: str, id_type: str, id_number: str, now: datetime) -> Person:
     """The registered person holding this ID, whose name must match; refusals name the field at fault."""
-    if id_type not in ID_TYPE_LABELS:
-        raise ValidationFailed(N_("Unsupported ID type: {id_type}.", id_type=id_type), field="id_type")
-    try:
-        parsed = parse_id(id_type, id_number, today=local_date(now))
-    except IdNumberError as exc:
-        raise ValidationFailed(exc.message, field="id_number") from exc
-    name = check_name(name)
-    person = session.scalar(select(Person).where(Person.id_type == id_type,
-                                                 Person.id_hash == pii.blind_index(ID_KIND, parsed.number)))
+    person, name = identify_person(session, name=name, id_type=id_type, id_number=id_number, now=now)
     if person is None:
         raise ValidationFailed(NOT_REGISTERED, field="id_number")
     if person.name != name:
